@@ -1,0 +1,3 @@
+from challenge.cli import main
+
+main()

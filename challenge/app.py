@@ -1,0 +1,103 @@
+"""create_app(settings): assembly only — routers, plugins, templates, static files."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import asynccontextmanager
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from litestar import Litestar
+from litestar.config.compression import CompressionConfig
+from litestar.datastructures import State
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+from litestar.types import ControllerRouterHandler
+
+from challenge import __version__, db
+from challenge.calls.api import CallsApi
+from challenge.calls.pages import CallPages
+from challenge.paths import STATIC_DIR, TEMPLATES_DIR
+from challenge.platform import i18n
+from challenge.platform.errors import handle_exception
+from challenge.platform.headers import make_security_headers_hook
+from challenge.platform.health import healthz, readyz
+from challenge.platform.openapi import openapi_config
+from challenge.platform.pages import SitePages
+from challenge.platform.storage import storage_from_settings
+from challenge.settings import Settings
+
+# One entry per domain; later domains append their routers here.
+DOMAIN_ROUTERS: list[ControllerRouterHandler] = [
+    SitePages,
+    CallPages,
+    CallsApi,
+]
+
+
+def template_environment() -> Environment:
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(["html", "xml", "svg"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    i18n.install(environment)
+    environment.globals["app_version"] = __version__
+    environment.globals["static_url"] = lambda path: f"/static/{path}?v={__version__}"
+    return environment
+
+
+def create_app(
+    settings: Settings, extra_route_handlers: Sequence[ControllerRouterHandler] = ()
+) -> Litestar:
+    """Assemble the portal for these (prepared) settings."""
+    engine = db.bind(settings)
+    storage = storage_from_settings(settings)
+
+    @asynccontextmanager
+    async def database_pool(app: Litestar):
+        await db.start(engine)
+        try:
+            yield
+        finally:
+            await db.stop(engine)
+
+    prometheus = PrometheusConfig(
+        app_name="challenge",
+        prefix="challenge",
+        group_path=True,
+        exclude=["^/static/", "^/metrics$"],
+        exclude_unhandled_paths=True,
+    )
+    static_router = create_static_files_router(
+        path="/static",
+        directories=[STATIC_DIR],
+        name="static",
+        opt={"exclude_from_auth": True},
+        include_in_schema=False,
+        send_as_attachment=False,
+    )
+
+    return Litestar(
+        route_handlers=[
+            *DOMAIN_ROUTERS,
+            healthz,
+            readyz,
+            PrometheusController,
+            static_router,
+            *extra_route_handlers,
+        ],
+        state=State({"settings": settings, "engine": engine, "storage": storage}),
+        lifespan=[database_pool],
+        template_config=TemplateConfig(
+            engine=JinjaTemplateEngine.from_environment(template_environment())
+        ),
+        openapi_config=openapi_config(),
+        exception_handlers={Exception: handle_exception},
+        middleware=[prometheus.middleware],
+        before_send=[make_security_headers_hook(settings)],
+        compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
+        debug=False,
+    )

@@ -1,0 +1,35 @@
+"""Public HTML pages for calls: the home page and a call's page."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get
+from litestar.response import Template
+
+from challenge.calls import services
+from challenge.calls.policies import may_see_draft_calls
+from challenge.platform.markdown import render_markdown
+
+
+class CallPages(Controller):
+    path = "/"
+    include_in_schema = False
+
+    @get("/", name="home")
+    async def home(self) -> Template:
+        overview = await services.public_overview()
+        return Template(template_name="challenge/home.html", context={"overview": overview})
+
+    @get("/calls/{slug:str}", name="call")
+    async def call(self, request: Request, slug: str) -> Template:
+        call = await services.get_call(
+            slug, include_drafts=may_see_draft_calls(request.scope.get("user"))
+        )
+        now = services.utcnow()
+        return Template(
+            template_name="challenge/calls/detail.html",
+            context={
+                "call": services.to_out(call, now),
+                "description_html": render_markdown(call["description"]),
+                "eligibility_html": render_markdown(call["eligibility"]),
+            },
+        )

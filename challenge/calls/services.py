@@ -1,0 +1,98 @@
+"""Calls: queries and the rules about which call is visible and open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+
+from challenge.calls.schemas import CallOut, Criterion, DocumentRules, Question
+from challenge.calls.tables import Call
+from challenge.platform.problems import not_found
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def phase_of(call: dict[str, Any], now: datetime) -> str:
+    """draft, upcoming, open or closed — "open" is derived from the timeline, to the second."""
+    if call["status"] == "draft":
+        return "draft"
+    if now < call["opens_at"]:
+        return "upcoming"
+    if now < call["closes_at"]:
+        return "open"
+    return "closed"
+
+
+def to_out(call: dict[str, Any], now: datetime) -> CallOut:
+    return CallOut(
+        id=call["id"],
+        slug=call["slug"],
+        title=call["title"],
+        summary=call["summary"],
+        description=call["description"],
+        status=call["status"],
+        phase=phase_of(call, now),
+        categories=list(call["categories"] or []),
+        questions=msgspec.convert(call["questions"] or [], list[Question]),
+        criteria=msgspec.convert(call["criteria"] or [], list[Criterion]),
+        document_rules=msgspec.convert(call["document_rules"] or {}, DocumentRules),
+        opens_at=call["opens_at"],
+        closes_at=call["closes_at"],
+        budget_cents=call["budget_cents"],
+        max_award_cents=call["max_award_cents"],
+        awards_planned=call["awards_planned"],
+        blind_review=call["blind_review"],
+    )
+
+
+async def list_calls(
+    *, include_drafts: bool, page: int = 1, per_page: int = 20
+) -> tuple[list[dict[str, Any]], int]:
+    """Calls newest deadline first; drafts only for staff."""
+    query = Call.select().output(load_json=True).order_by(Call.closes_at, ascending=False)
+    count = Call.count()
+    if not include_drafts:
+        query = query.where(Call.status != "draft")
+        count = count.where(Call.status != "draft")
+    rows = await query.limit(per_page).offset((page - 1) * per_page)
+    return rows, await count
+
+
+@dataclass
+class Overview:
+    open: list[dict[str, Any]] = field(default_factory=list)
+    upcoming: list[dict[str, Any]] = field(default_factory=list)
+    past: list[dict[str, Any]] = field(default_factory=list)
+
+
+async def public_overview(now: datetime | None = None) -> Overview:
+    """Published calls for the home page, grouped into open, upcoming and past."""
+    now = now or utcnow()
+    rows = await (
+        Call.select(
+            Call.id, Call.slug, Call.title, Call.summary, Call.status,
+            Call.opens_at, Call.closes_at, Call.budget_cents,
+        )
+        .where(Call.status != "draft")
+        .order_by(Call.closes_at)
+    )
+    overview = Overview()
+    for row in rows:
+        getattr(overview, {"open": "open", "upcoming": "upcoming"}.get(
+            phase_of(row, now), "past"
+        )).append(row)
+    overview.past.reverse()  # most recent first
+    return overview
+
+
+async def get_call(slug: str, *, include_drafts: bool) -> dict[str, Any]:
+    """One call by slug; a draft is invisible (404) unless the caller may see drafts."""
+    row = await Call.select().output(load_json=True).where(Call.slug == slug).first()
+    if row is None or (row["status"] == "draft" and not include_drafts):
+        raise not_found("Call not found")
+    return row

@@ -1,0 +1,137 @@
+"""The `challenge` command line (API.md, command line)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+
+import click
+
+from challenge.settings import Settings, SettingsError, load_settings, prepare
+
+
+def _settings() -> Settings:
+    """Settings from the environment, or one line naming the bad variable and exit 2."""
+    try:
+        return prepare(load_settings())
+    except SettingsError as exc:
+        click.echo(f"challenge: configuration error: {exc}", err=True)
+        sys.exit(2)
+
+
+async def _migrate(settings: Settings) -> int:
+    from challenge import db
+
+    async with db.connected(settings):
+        pending = await db.pending_migrations()
+        if pending:
+            await db.migrate()
+    return pending
+
+
+async def _demo(settings: Settings) -> dict[str, int]:
+    from challenge import db
+    from challenge.demo import load_demo
+
+    async with db.connected(settings):
+        return await load_demo()
+
+
+@click.group()
+@click.version_option(package_name="smart-city-challenge")
+def main() -> None:
+    """Smart City Challenge portal."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--demo", is_flag=True, help="Load demo data first (idempotent).")
+def serve(host: str, port: int, demo: bool) -> None:
+    """Migrate if needed, then serve the portal."""
+    settings = _settings()
+    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    pending = asyncio.run(_migrate(settings))
+    if pending:
+        click.echo(f"Applied {pending} database migration(s).")
+    if demo:
+        asyncio.run(_demo(settings))
+    import uvicorn
+
+    from challenge.app import create_app
+
+    app = create_app(settings)
+    click.echo(f"Smart City Challenge portal: http://{host}:{port}/")
+    if demo:
+        from challenge.demo import DEMO_PASSWORD, DEMO_USERS
+
+        click.echo(f"Demo logins (password {DEMO_PASSWORD}):")
+        for email, _name, role in DEMO_USERS:
+            click.echo(f"  {role:<10} {email}")
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level=settings.log_level,
+        proxy_headers=False,  # client IPs come from CHALLENGE_TRUSTED_PROXIES, not uvicorn
+        server_header=False,
+    )
+
+
+@main.command()
+def migrate() -> None:
+    """Apply all database migrations (both apps)."""
+    settings = _settings()
+    pending = asyncio.run(_migrate(settings))
+    click.echo(f"Applied {pending} migration(s)." if pending else "Database is up to date.")
+
+
+@main.command()
+def demo() -> None:
+    """Load realistic demo data (idempotent)."""
+    settings = _settings()
+    asyncio.run(_migrate(settings))
+    added = asyncio.run(_demo(settings))
+    click.echo("Demo data loaded: " + ", ".join(f"{n} {kind}" for kind, n in added.items()))
+
+
+@main.group()
+def users() -> None:
+    """Manage user accounts."""
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option(
+    "--role",
+    type=click.Choice(["applicant", "staff", "finance", "admin"]),
+    default="applicant",
+    show_default=True,
+)
+def users_create(email: str, name: str, role: str) -> None:
+    """Create a verified user; password from CHALLENGE_NEW_PASSWORD or prompted."""
+    from challenge import db
+    from challenge.platform.accounts.services import create_verified_user
+    from challenge.platform.problems import Problem
+
+    settings = _settings()
+    password = os.environ.get("CHALLENGE_NEW_PASSWORD") or click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True
+    )
+
+    async def run() -> None:
+        async with db.connected(settings):
+            if await db.pending_migrations():
+                await db.migrate()
+            await create_verified_user(email, name, password, role)
+
+    try:
+        asyncio.run(run())
+    except Problem as exc:
+        details = "; ".join(f"{e.field}: {e.message}" for e in exc.errors)
+        click.echo(f"challenge: {exc.detail}" + (f" ({details})" if details else ""), err=True)
+        sys.exit(1)
+    click.echo(f"Created {role} {email.strip().lower()}.")

@@ -1,0 +1,112 @@
+"""Database engine: chosen from CHALLENGE_DATABASE_URL, bound to every Piccolo table, migrated."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import sqlite3
+from collections.abc import AsyncIterator
+
+from piccolo.apps.migrations.tables import Migration
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+
+# Piccolo's migration machinery finds apps and the engine through this module.
+os.environ.setdefault("PICCOLO_CONF", "challenge.piccolo_conf")
+
+from challenge import piccolo_conf  # noqa: E402
+from challenge.engines import POSTGRES_POOL_MAX, SQLITE_BUSY_TIMEOUT, engine_from_url  # noqa: E402
+from challenge.settings import Settings  # noqa: E402
+
+
+def all_tables() -> list:
+    """Every table class of every registered Piccolo app, plus Piccolo's migration table."""
+    tables = [Migration]
+    for app_config in piccolo_conf.APP_REGISTRY.app_configs.values():
+        tables.extend(app_config.table_classes)
+    return tables
+
+
+def bind(settings: Settings) -> Engine:
+    """Create the engine for these settings and make every table (and Piccolo) use it."""
+    engine = engine_from_url(settings.database_url)
+    piccolo_conf.DB = engine
+    for table in all_tables():
+        table._meta.db = engine
+    if isinstance(engine, SQLiteEngine):
+        _enable_wal(engine.path)
+    return engine
+
+
+def current_engine() -> Engine:
+    return piccolo_conf.DB
+
+
+def _enable_wal(path: str) -> None:
+    """WAL lets readers proceed while one writer commits; the mode persists in the file."""
+    try:
+        with contextlib.closing(sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT)) as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
+    except sqlite3.Error:
+        pass  # an unusable path is reported by /readyz and by the first query, not here
+
+
+def write_transaction():
+    """A transaction for writes: IMMEDIATE on SQLite so competing writers queue, not fail."""
+    engine = current_engine()
+    if isinstance(engine, SQLiteEngine):
+        return engine.transaction(transaction_type=TransactionType.immediate)
+    return engine.transaction()
+
+
+async def start(engine: Engine) -> None:
+    """Open the PostgreSQL pool; a database that is down is reported by /readyz, not fatal."""
+    if isinstance(engine, PostgresEngine):
+        with contextlib.suppress(Exception):
+            await engine.start_connection_pool(max_size=POSTGRES_POOL_MAX)
+
+
+async def stop(engine: Engine) -> None:
+    if isinstance(engine, PostgresEngine) and engine.pool is not None:
+        await engine.close_connection_pool()
+
+
+async def ping(engine: Engine) -> None:
+    """Raise if the database cannot answer a trivial query (reopening a missing pool)."""
+    if isinstance(engine, PostgresEngine) and engine.pool is None:
+        await start(engine)
+    await engine.run_ddl("SELECT 1")
+
+
+async def pending_migrations() -> int:
+    """Number of migrations not yet applied, over all apps."""
+    from piccolo.apps.migrations.commands.check import CheckMigrationManager
+
+    manager = CheckMigrationManager(app_name="all")
+    with contextlib.redirect_stdout(io.StringIO()):
+        rows = await manager.get_migration_statuses()
+    return sum(1 for row in rows if not row.has_ran)
+
+
+async def migrate(quiet: bool = True) -> None:
+    """Apply all migrations of both apps (challenge first, then partnerships)."""
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    out = io.StringIO() if quiet else None
+    with contextlib.redirect_stdout(out) if out else contextlib.nullcontext():
+        result = await run_forwards(app_name="all")
+    if not result.success:
+        raise RuntimeError(f"migration failed: {result.message}")
+
+
+@contextlib.asynccontextmanager
+async def connected(settings: Settings) -> AsyncIterator[Engine]:
+    """Bind and connect for a CLI command; close the pool afterwards."""
+    engine = bind(settings)
+    await start(engine)
+    try:
+        yield engine
+    finally:
+        await stop(engine)

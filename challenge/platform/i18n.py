@@ -1,0 +1,167 @@
+"""Languages: gettext catalogs (Babel), the request's locale, and German/English formatting."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from functools import cache
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date as _format_date
+from babel.dates import format_datetime as _format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency
+from babel.support import NullTranslations, Translations
+from jinja2 import pass_context
+
+from challenge.paths import LOCALE_DIR
+
+LOCALES = ("de", "en")
+DEFAULT_LOCALE = "de"
+LANGUAGE_COOKIE = "lang"
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+@cache
+def translations(locale: str) -> NullTranslations:
+    """The catalog for a locale, compiled from its .po file once per process."""
+    po_file = LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po"
+    if not po_file.exists():
+        return NullTranslations()
+    with po_file.open("rb") as handle:
+        catalog = read_po(handle, locale=locale)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(fp=buffer)
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; it is translated where it is shown."""
+    return message
+
+
+def gettext(message: str, locale: str, **variables: object) -> str:
+    text = translations(locale).gettext(message)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, n: int, locale: str, **variables: object) -> str:
+    text = translations(locale).ngettext(singular, plural, n)
+    return text % {"num": n, **variables}
+
+
+def parse_accept_language(header: str | None) -> str | None:
+    """Best supported locale from an Accept-Language header, honouring q-values."""
+    if not header:
+        return None
+    choices: list[tuple[float, int, str]] = []
+    for position, part in enumerate(header.split(",")):
+        pieces = part.strip().split(";")
+        tag = pieces[0].strip().lower()
+        quality = 1.0
+        for param in pieces[1:]:
+            name, _, value = param.strip().partition("=")
+            if name.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        primary = tag.split("-")[0]
+        if primary in LOCALES and quality > 0:
+            choices.append((-quality, position, primary))
+    return min(choices)[2] if choices else None
+
+
+def resolve_locale(user_locale: str | None, cookie: str | None, accept_language: str | None) -> str:
+    """The user's setting, then the language cookie, then Accept-Language, then German."""
+    for candidate in (user_locale, cookie):
+        if candidate in LOCALES:
+            return candidate
+    return parse_accept_language(accept_language) or DEFAULT_LOCALE
+
+
+def request_locale(request) -> str:
+    """Locale of a Litestar request, resolved once and kept in its state."""
+    locale = request.state.get("locale")
+    if locale is None:
+        user = request.scope.get("user")
+        locale = resolve_locale(
+            getattr(user, "locale", None),
+            request.cookies.get(LANGUAGE_COOKIE),
+            request.headers.get("accept-language"),
+        )
+        request.state.locale = locale
+    return locale
+
+
+def format_datetime(value: datetime | None, locale: str, fmt: str = "medium") -> str:
+    """A timestamp shown in Berlin time, the German or English way."""
+    if value is None:
+        return ""
+    pattern = {"medium": "d. MMMM y, HH:mm" if locale == "de" else "d MMMM y, HH:mm"}.get(fmt, fmt)
+    return _format_datetime(value, pattern, tzinfo=BERLIN, locale=locale) + (
+        " Uhr" if locale == "de" and fmt == "medium" else ""
+    )
+
+
+def format_date(value, locale: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(BERLIN).date()
+    return _format_date(value, "long", locale=locale)
+
+
+def format_money(cents: int | None, locale: str) -> str:
+    """Integer euro cents as money: 1.234,50 € (de) or €1,234.50 (en)."""
+    if cents is None:
+        return ""
+    return format_currency(cents / 100, "EUR", locale="de_DE" if locale == "de" else "en_GB")
+
+
+# Jinja callables: the locale comes from the request in the template context.
+def _ctx_locale(context) -> str:
+    request = context.get("request")
+    return request_locale(request) if request is not None else DEFAULT_LOCALE
+
+
+@pass_context
+def jinja_gettext(context, message: str) -> str:
+    return translations(_ctx_locale(context)).gettext(message)
+
+
+@pass_context
+def jinja_ngettext(context, singular: str, plural: str, n: int) -> str:
+    return translations(_ctx_locale(context)).ngettext(singular, plural, n)
+
+
+@pass_context
+def jinja_locale(context) -> str:
+    return _ctx_locale(context)
+
+
+@pass_context
+def jinja_datetime(context, value, fmt: str = "medium") -> str:
+    return format_datetime(value, _ctx_locale(context), fmt)
+
+
+@pass_context
+def jinja_date(context, value) -> str:
+    return format_date(value, _ctx_locale(context))
+
+
+@pass_context
+def jinja_money(context, cents) -> str:
+    return format_money(cents, _ctx_locale(context))
+
+
+def install(environment) -> None:
+    """Add gettext and formatting helpers to a Jinja environment."""
+    environment.add_extension("jinja2.ext.i18n")
+    environment.install_gettext_callables(jinja_gettext, jinja_ngettext, newstyle=True)
+    environment.globals["current_locale"] = jinja_locale
+    environment.filters["datetime"] = jinja_datetime
+    environment.filters["date"] = jinja_date
+    environment.filters["money"] = jinja_money

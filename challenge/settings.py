@@ -1,0 +1,207 @@
+"""Settings read once from ``CHALLENGE_*`` environment variables (API.md, configuration)."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+import msgspec
+
+PREFIX = "CHALLENGE_"
+
+
+class SettingsError(Exception):
+    """A configuration value is missing or not allowed; the message names the variable."""
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    """Validated configuration of one portal process."""
+
+    data_dir: Path
+    database_url: str
+    storage: Literal["local", "s3"] = "local"
+    s3_bucket: str | None = None
+    s3_prefix: str = ""
+    s3_endpoint_url: str | None = None
+    s3_region: str | None = None
+    smtp_url: str | None = None
+    secret_key: str | None = None
+    base_url: str = "http://127.0.0.1:8000"
+    trusted_proxies: tuple[str, ...] = ()
+    ocds_prefix: Annotated[str, msgspec.Meta(pattern=r"^ocds-[a-z0-9]{6}$")] = "ocds-000000"
+    session_idle_hours: Annotated[int, msgspec.Meta(ge=1, le=24 * 30)] = 8
+    session_max_days: Annotated[int, msgspec.Meta(ge=1, le=365)] = 14
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite:")
+
+    @property
+    def sqlite_path(self) -> Path:
+        return Path(self.database_url.removeprefix("sqlite:///"))
+
+    @property
+    def documents_dir(self) -> Path:
+        return self.data_dir / "documents"
+
+    @property
+    def mail_dir(self) -> Path:
+        return self.data_dir / "mail"
+
+    @property
+    def https(self) -> bool:
+        return self.base_url.startswith("https://")
+
+
+# Environment variable suffix -> (field name, what is allowed, for the error message)
+_ALLOWED = {
+    "DATA_DIR": "a directory path",
+    "DATABASE_URL": "sqlite:///<path> or postgresql://user:password@host:port/database",
+    "STORAGE": "one of: local, s3",
+    "S3_BUCKET": "a bucket name (required when CHALLENGE_STORAGE=s3)",
+    "S3_PREFIX": "a key prefix such as 'challenge/'",
+    "S3_ENDPOINT_URL": "an http(s) URL such as http://minio:9000",
+    "S3_REGION": "a region name such as eu-central-1",
+    "SMTP_URL": "smtp://user:password@host:port or smtps://…, optional ?starttls=1",
+    "SECRET_KEY": "a random string of at least 32 characters",
+    "BASE_URL": "an absolute http(s) URL without path, such as https://challenge.leipzig.de",
+    "TRUSTED_PROXIES": "comma-separated IP addresses or networks, such as 10.0.0.0/8",
+    "OCDS_PREFIX": "an OCDS prefix such as ocds-abc123 (ocds- and six lowercase letters or digits)",
+    "SESSION_IDLE_HOURS": "a whole number of hours between 1 and 720",
+    "SESSION_MAX_DAYS": "a whole number of days between 1 and 365",
+    "LOG_LEVEL": "one of: debug, info, warning, error",
+}
+
+
+def _fail(suffix: str, value: object) -> SettingsError:
+    return SettingsError(f"{PREFIX}{suffix}={value!r} is not allowed: expected {_ALLOWED[suffix]}")
+
+
+def _check_url(suffix: str, value: str | None, schemes: tuple[str, ...]) -> None:
+    if value is None:
+        return
+    parts = urlsplit(value)
+    if parts.scheme not in schemes or not parts.hostname:
+        raise _fail(suffix, value)
+
+
+def _dec_hook(type_: type, value: object) -> object:
+    if type_ is Path and isinstance(value, str):
+        return Path(value)
+    raise NotImplementedError(type_)
+
+
+def load_settings(env: Mapping[str, str] | None = None, cwd: Path | None = None) -> Settings:
+    """Read and validate settings from the environment; raise SettingsError naming the variable."""
+    env = os.environ if env is None else env
+    cwd = cwd or Path.cwd()
+
+    def get(suffix: str) -> str | None:
+        value = env.get(PREFIX + suffix)
+        if value is None:
+            return None
+        value = value.strip()
+        return value or None
+
+    data_dir = Path(get("DATA_DIR") or "./var")
+    if not data_dir.is_absolute():
+        data_dir = (cwd / data_dir).resolve()
+    if data_dir.exists() and not data_dir.is_dir():
+        raise _fail("DATA_DIR", str(data_dir))
+
+    database_url = get("DATABASE_URL") or f"sqlite:///{data_dir / 'challenge.sqlite3'}"
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql://" + database_url.removeprefix("postgres://")
+    if database_url.startswith("sqlite:"):
+        if not database_url.startswith("sqlite:///") or len(database_url) <= len("sqlite:///"):
+            raise _fail("DATABASE_URL", database_url)
+    else:
+        _check_url("DATABASE_URL", database_url, ("postgresql",))
+
+    base_url = (get("BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
+    _check_url("BASE_URL", base_url, ("http", "https"))
+    if urlsplit(base_url).path not in ("", "/") or urlsplit(base_url).query:
+        raise _fail("BASE_URL", base_url)
+
+    _check_url("SMTP_URL", get("SMTP_URL"), ("smtp", "smtps"))
+    _check_url("S3_ENDPOINT_URL", get("S3_ENDPOINT_URL"), ("http", "https"))
+
+    proxies: list[str] = []
+    for item in (get("TRUSTED_PROXIES") or "").split(","):
+        item = item.strip()
+        if not item:
+            continue
+        try:
+            proxies.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise _fail("TRUSTED_PROXIES", item) from None
+
+    secret_key = get("SECRET_KEY")
+    if secret_key is not None and len(secret_key) < 32:
+        raise SettingsError(
+            f"{PREFIX}SECRET_KEY is too short ({len(secret_key)} characters): "
+            f"expected {_ALLOWED['SECRET_KEY']}"
+        )
+
+    raw: dict[str, object] = {
+        "data_dir": str(data_dir),
+        "database_url": database_url,
+        "base_url": base_url,
+        "trusted_proxies": proxies,
+        "secret_key": secret_key,
+    }
+    for suffix in (
+        "STORAGE", "S3_BUCKET", "S3_PREFIX", "S3_ENDPOINT_URL", "S3_REGION", "SMTP_URL",
+        "OCDS_PREFIX", "SESSION_IDLE_HOURS", "SESSION_MAX_DAYS", "LOG_LEVEL",
+    ):
+        value = get(suffix)
+        if value is not None:
+            raw[suffix.lower()] = value.lower() if suffix in ("STORAGE", "LOG_LEVEL") else value
+
+    try:
+        settings = msgspec.convert(raw, Settings, strict=False, dec_hook=_dec_hook)
+    except msgspec.ValidationError as exc:
+        match = re.search(r"at `\$\.(\w+)", str(exc))
+        suffix = match.group(1).upper() if match else ""
+        if suffix in _ALLOWED:
+            raise _fail(suffix, raw.get(suffix.lower())) from None
+        raise SettingsError(f"configuration error: {exc}") from None
+
+    if settings.storage == "s3" and not settings.s3_bucket:
+        raise SettingsError(f"{PREFIX}S3_BUCKET is required when {PREFIX}STORAGE=s3")
+    return settings
+
+
+def prepare(settings: Settings) -> Settings:
+    """Create the data directories and, on first start, the secret key file."""
+    try:
+        for directory in (settings.data_dir, settings.documents_dir, settings.mail_dir):
+            directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SettingsError(
+            f"{PREFIX}DATA_DIR={str(settings.data_dir)!r} cannot be used: {exc.strerror}"
+        ) from None
+    if settings.secret_key:
+        return settings
+    key_file = settings.data_dir / "secret_key"
+    if not key_file.exists():
+        # Write a complete file first, then link it into place: a process starting beside
+        # this one either wins the link or reads the winner's complete key.
+        tmp = key_file.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+        try:
+            os.link(tmp, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return msgspec.structs.replace(settings, secret_key=key_file.read_text().strip())

@@ -1,0 +1,15 @@
+"""The ``partnerships`` Piccolo app: contracts, milestones, payments. Depends on ``challenge``."""
+
+import os
+
+from piccolo.conf.apps import AppConfig
+
+CURRENT_DIRECTORY = os.path.dirname(os.path.abspath(__file__))
+
+APP_CONFIG = AppConfig(
+    app_name="partnerships",
+    migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "piccolo_migrations"),
+    table_classes=[],
+    migration_dependencies=["challenge.piccolo_app"],
+    commands=[],
+)
