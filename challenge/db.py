@@ -32,11 +32,16 @@ def all_tables() -> list:
 def bind(settings: Settings) -> Engine:
     """Create the engine for these settings and make every table (and Piccolo) use it."""
     engine = engine_from_url(settings.database_url)
+    if isinstance(engine, SQLiteEngine):
+        _enable_wal(engine.path)
+    return use(engine)
+
+
+def use(engine: Engine) -> Engine:
+    """Make every table, and Piccolo's migration machinery, run on this engine."""
     piccolo_conf.DB = engine
     for table in all_tables():
         table._meta.db = engine
-    if isinstance(engine, SQLiteEngine):
-        _enable_wal(engine.path)
     return engine
 
 

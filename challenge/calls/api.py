@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, Request, get
-from litestar.params import Parameter
+from litestar.params import FromPath, QueryParameter
 
 from challenge.calls import services
 from challenge.calls.policies import may_see_draft_calls
@@ -20,8 +20,8 @@ class CallsApi(Controller):
     async def list_calls(
         self,
         request: Request,
-        page: Annotated[int, Parameter(ge=1, le=10_000, default=1, query="page")] = 1,
-        per_page: Annotated[int, Parameter(ge=1, le=100, default=20, query="per_page")] = 20,
+        page: Annotated[int, QueryParameter(ge=1, le=10_000)] = 1,
+        per_page: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
     ) -> CallPage:
         """Published calls for everyone; staff also see drafts."""
         rows, total = await services.list_calls(
@@ -38,7 +38,7 @@ class CallsApi(Controller):
         )
 
     @get("/{slug:str}", summary="One call")
-    async def get_call(self, request: Request, slug: str) -> CallOut:
+    async def get_call(self, request: Request, slug: FromPath[str]) -> CallOut:
         row = await services.get_call(
             slug, include_drafts=may_see_draft_calls(request.scope.get("user"))
         )

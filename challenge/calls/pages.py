@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, get
+from litestar.params import FromPath
 from litestar.response import Template
 
 from challenge.calls import services
@@ -20,7 +21,7 @@ class CallPages(Controller):
         return Template(template_name="challenge/home.html", context={"overview": overview})
 
     @get("/calls/{slug:str}", name="call")
-    async def call(self, request: Request, slug: str) -> Template:
+    async def call(self, request: Request, slug: FromPath[str]) -> Template:
         call = await services.get_call(
             slug, include_drafts=may_see_draft_calls(request.scope.get("user"))
         )

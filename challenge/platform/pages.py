@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Controller, Request, Response, get
 from litestar.exceptions import NotFoundException
-from litestar.params import Parameter
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from challenge.platform.i18n import LANGUAGE_COOKIE, LOCALES
@@ -21,8 +23,8 @@ class SitePages(Controller):
     async def switch_language(
         self,
         request: Request,
-        code: str,
-        next_: str | None = Parameter(query="next", default=None, required=False),
+        code: FromPath[str],
+        next_: Annotated[str | None, QueryParameter(name="next")] = None,
     ) -> Response:
         """Remember the chosen language in a cookie and go back to the page."""
         if code not in LOCALES:

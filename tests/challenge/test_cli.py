@@ -1,0 +1,49 @@
+"""The `challenge` command line on a fresh database (run as a subprocess, like a user)."""
+
+import subprocess
+import sys
+
+
+def run(env, *args, input_text=None):
+    return subprocess.run(
+        [sys.executable, "-m", "challenge", *args],
+        env=env, capture_output=True, text=True, timeout=120, input=input_text,
+    )
+
+
+def test_users_create_makes_a_verified_staff_user(cli_env):
+    env = {**cli_env, "CHALLENGE_NEW_PASSWORD": "ein-langes-Passwort-42"}
+    result = run(env, "users", "create", "--email", " Anna.Schmidt@Leipzig.DE ", "--name", "Anna Schmidt", "--role", "staff")
+    assert result.returncode == 0, result.stderr
+    assert "Created staff anna.schmidt@leipzig.de." in result.stdout
+    again = run(env, "users", "create", "--email", "anna.schmidt@leipzig.de", "--name", "Anna", "--role", "staff")
+    assert again.returncode == 1
+    assert "already exists" in again.stderr
+
+
+def test_users_create_refuses_a_short_password(cli_env):
+    env = {**cli_env, "CHALLENGE_NEW_PASSWORD": "kurz"}
+    result = run(env, "users", "create", "--email", "a@b.de", "--name", "A", "--role", "admin")
+    assert result.returncode == 1
+    assert "at least 12 characters" in result.stderr
+
+
+def test_users_create_prompts_for_the_password(cli_env):
+    result = run(cli_env, "users", "create", "--email", "p@b.de", "--name", "P", input_text="ein-langes-Passwort-42\nein-langes-Passwort-42\n")
+    assert result.returncode == 0, result.stderr
+    assert "Created applicant p@b.de." in result.stdout
+
+
+def test_users_create_refuses_an_unknown_role(cli_env):
+    result = run({**cli_env, "CHALLENGE_NEW_PASSWORD": "ein-langes-Passwort-42"}, "users", "create", "--email", "x@b.de", "--name", "X", "--role", "juror")
+    assert result.returncode == 2
+    assert "juror" in result.stderr
+
+
+def test_demo_loads_once(cli_env):
+    first = run(cli_env, "demo")
+    assert first.returncode == 0, first.stderr
+    assert "3 calls" in first.stdout
+    second = run(cli_env, "demo")
+    assert second.returncode == 0, second.stderr
+    assert "0 users, 0 calls" in second.stdout

@@ -1,0 +1,100 @@
+"""Test fixtures: one fresh database per test session (SQLite file, or PostgreSQL when
+CHALLENGE_TEST_DATABASE_URL is set), migrated with the real migrations; an async client."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from litestar import Litestar
+
+from challenge import db
+from challenge.app import create_app
+from challenge.settings import Settings, load_settings, prepare
+from tests.support.databases import PG_URL, create_database, drop_database
+
+ENGINE = "postgresql" if PG_URL else "sqlite"
+
+
+def pytest_report_header(config) -> str:
+    return f"challenge test database engine: {ENGINE}"
+
+
+def make_settings(data_dir: Path, database_url: str, **extra: str) -> Settings:
+    env = {
+        "CHALLENGE_DATA_DIR": str(data_dir),
+        "CHALLENGE_DATABASE_URL": database_url,
+        "CHALLENGE_BASE_URL": "http://portal.test",
+        **{f"CHALLENGE_{key.upper()}": value for key, value in extra.items()},
+    }
+    return prepare(load_settings(env))
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> Iterator[str]:
+    url = create_database(tmp_path_factory.mktemp("db"))
+    yield url
+    drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory, database_url) -> Settings:
+    return make_settings(tmp_path_factory.mktemp("data"), database_url)
+
+
+def http_client(application: Litestar) -> httpx.AsyncClient:
+    """An HTTP client calling the app in this event loop (the loop the database pool uses)."""
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=application), base_url="http://portal.test"
+    )
+
+
+@pytest.fixture(scope="session")
+async def app(settings) -> AsyncIterator[Litestar]:
+    application = create_app(settings)
+    # The app's lifespan only opens the database pool; entering it here would tie it to
+    # one task, and pytest finalises session fixtures in another.
+    await db.start(application.state.engine)
+    await db.migrate()
+    yield application
+    await db.stop(application.state.engine)
+
+
+@pytest.fixture
+async def client(app) -> AsyncIterator[httpx.AsyncClient]:
+    async with http_client(app) as test_client:
+        yield test_client
+
+
+@contextlib.asynccontextmanager
+async def other_app(main_app: Litestar, settings: Settings, **kwargs) -> AsyncIterator[httpx.AsyncClient]:
+    """A second app (other settings) for one test; the main app's engine is restored after."""
+    application = create_app(settings, **kwargs)
+    try:
+        async with application.lifespan(), http_client(application) as test_client:
+            yield test_client
+    finally:
+        db.use(main_app.state.engine)
+
+
+@pytest.fixture
+def fresh_database_url(tmp_path) -> Iterator[str]:
+    """An empty, unmigrated database of the session's engine, dropped afterwards."""
+    url = create_database(tmp_path)
+    yield url
+    drop_database(url)
+
+
+@pytest.fixture
+def cli_env(tmp_path, fresh_database_url) -> dict[str, str]:
+    """Environment for running `challenge …` in a subprocess against a fresh database."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CHALLENGE_")}
+    env.update(
+        CHALLENGE_DATA_DIR=str(tmp_path / "var"),
+        CHALLENGE_DATABASE_URL=fresh_database_url,
+    )
+    return env
