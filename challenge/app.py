@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import asynccontextmanager
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
@@ -15,17 +14,17 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from litestar.types import ControllerRouterHandler
 
-from challenge import __version__, db
+from challenge import db
 from challenge.calls.api import CallsApi
 from challenge.calls.pages import CallPages
-from challenge.paths import STATIC_DIR, TEMPLATES_DIR
-from challenge.platform import i18n
+from challenge.paths import STATIC_DIR
 from challenge.platform.errors import handle_exception
 from challenge.platform.headers import make_security_headers_hook
 from challenge.platform.health import healthz, readyz
 from challenge.platform.openapi import openapi_config
 from challenge.platform.pages import SitePages
 from challenge.platform.storage import storage_from_settings
+from challenge.platform.templating import environment
 from challenge.settings import Settings
 
 # One entry per domain; later domains append their routers here.
@@ -34,19 +33,6 @@ DOMAIN_ROUTERS: list[ControllerRouterHandler] = [
     CallPages,
     CallsApi,
 ]
-
-
-def template_environment() -> Environment:
-    environment = Environment(
-        loader=FileSystemLoader(TEMPLATES_DIR),
-        autoescape=select_autoescape(["html", "xml", "svg"]),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    i18n.install(environment)
-    environment.globals["app_version"] = __version__
-    environment.globals["static_url"] = lambda path: f"/static/{path}?v={__version__}"
-    return environment
 
 
 def create_app(
@@ -92,7 +78,7 @@ def create_app(
         state=State({"settings": settings, "engine": engine, "storage": storage}),
         lifespan=[database_pool],
         template_config=TemplateConfig(
-            engine=JinjaTemplateEngine.from_environment(template_environment())
+            engine=JinjaTemplateEngine.from_environment(environment())
         ),
         openapi_config=openapi_config(),
         exception_handlers={Exception: handle_exception},

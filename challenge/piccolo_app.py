@@ -5,14 +5,21 @@ import os
 from piccolo.conf.apps import AppConfig
 
 from challenge.calls.tables import Call
-from challenge.platform.accounts.tables import RoleGrant, User
+from challenge.platform.accounts.tables import ApiToken, EmailToken, RoleGrant, Session, User
+from challenge.platform.audit.tables import AuditEntry
+from challenge.platform.mail.tables import OutboxMail
+from challenge.platform.security.tables import RateLimitCounter
 
 CURRENT_DIRECTORY = os.path.dirname(os.path.abspath(__file__))
 
 APP_CONFIG = AppConfig(
     app_name="challenge",
     migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "piccolo_migrations"),
-    table_classes=[User, RoleGrant, Call],
+    table_classes=[
+        User, RoleGrant, Session, EmailToken, ApiToken,
+        RateLimitCounter, OutboxMail, AuditEntry,
+        Call,
+    ],
     migration_dependencies=[],
     commands=[],
 )

@@ -123,6 +123,10 @@ def format_money(cents: int | None, locale: str) -> str:
 
 # Jinja callables: the locale comes from the request in the template context.
 def _ctx_locale(context) -> str:
+    # Mails and PDFs render without a request and pass their recipient's locale instead.
+    fixed = context.get("locale")
+    if fixed in LOCALES:
+        return fixed
     request = context.get("request")
     return request_locale(request) if request is not None else DEFAULT_LOCALE
 

@@ -1,4 +1,4 @@
-"""Account tables: users and their global role grants."""
+"""Account tables: users, global role grants, sessions, e-mail tokens and API tokens."""
 
 from piccolo.columns import (
     UUID,
@@ -36,3 +36,41 @@ class RoleGrant(Table, tablename="role_grants"):
     granted_by = ForeignKey(references=User, on_delete=OnDelete.set_null, null=True)
     created_at = Timestamptz()
     # (user, role) is unique through the index role_grants_user_role (see the migration).
+
+
+class Session(Table, tablename="sessions"):
+    """Server-side sessions; the cookie holds a random token, the row only its SHA-256."""
+
+    id = Varchar(length=64, primary_key=True)
+    user = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    created_at = Timestamptz()
+    last_seen_at = Timestamptz()
+    expires_at = Timestamptz(index=True)
+    ip = Varchar(length=45, default="")
+    user_agent = Varchar(length=300, default="")
+
+
+class EmailToken(Table, tablename="email_tokens"):
+    """Single-use tokens sent by mail: e-mail verification and password reset."""
+
+    id = UUID(primary_key=True)
+    user = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    purpose = Varchar(length=20)
+    token_hash = Varchar(length=64, unique=True)
+    created_at = Timestamptz()
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)
+
+
+class ApiToken(Table, tablename="api_tokens"):
+    """Bearer tokens for staff integrations; shown once, stored as SHA-256."""
+
+    id = UUID(primary_key=True)
+    user = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    name = Varchar(length=100)
+    token_hash = Varchar(length=64, unique=True)
+    prefix = Varchar(length=16)
+    created_at = Timestamptz()
+    expires_at = Timestamptz()
+    revoked_at = Timestamptz(null=True, default=None)
+    last_used_at = Timestamptz(null=True, default=None)
