@@ -18,11 +18,17 @@ from challenge import db
 from challenge.calls.api import CallsApi
 from challenge.calls.pages import CallPages
 from challenge.paths import STATIC_DIR
+from challenge.platform.accounts.api import AdminUsersApi, AuthApi, MeApi
+from challenge.platform.accounts.middleware import AuthMiddleware
+from challenge.platform.accounts.pages import AccountPages, AccountSettingsPages
+from challenge.platform.admin.pages import AdminPages
+from challenge.platform.audit.api import verify_audit_log
 from challenge.platform.errors import handle_exception
 from challenge.platform.headers import make_security_headers_hook
 from challenge.platform.health import healthz, readyz
 from challenge.platform.openapi import openapi_config
 from challenge.platform.pages import SitePages
+from challenge.platform.security.csrf import CSRFMiddleware
 from challenge.platform.storage import storage_from_settings
 from challenge.platform.templating import environment
 from challenge.settings import Settings
@@ -30,6 +36,13 @@ from challenge.settings import Settings
 # One entry per domain; later domains append their routers here.
 DOMAIN_ROUTERS: list[ControllerRouterHandler] = [
     SitePages,
+    AccountPages,
+    AccountSettingsPages,
+    AuthApi,
+    MeApi,
+    AdminPages,
+    AdminUsersApi,
+    verify_audit_log,
     CallPages,
     CallsApi,
 ]
@@ -82,7 +95,12 @@ def create_app(
         ),
         openapi_config=openapi_config(),
         exception_handlers={Exception: handle_exception},
-        middleware=[prometheus.middleware],
+        # Outermost first: metrics, then who is asking, then CSRF (which exempts API tokens).
+        middleware=[
+            prometheus.middleware,
+            AuthMiddleware(settings),
+            CSRFMiddleware(secret=settings.secret_key or "", secure=settings.https),
+        ],
         before_send=[make_security_headers_hook(settings)],
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
         debug=False,

@@ -135,3 +135,14 @@ def users_create(email: str, name: str, role: str) -> None:
         click.echo(f"challenge: {exc.detail}" + (f" ({details})" if details else ""), err=True)
         sys.exit(1)
     click.echo(f"Created {role} {email.strip().lower()}.")
+
+
+def _register_platform_commands() -> None:
+    from challenge.platform.audit.cli import audit
+    from challenge.platform.mail.cli import worker
+
+    main.add_command(audit)
+    main.add_command(worker)
+
+
+_register_platform_commands()

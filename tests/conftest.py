@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -46,10 +47,16 @@ def settings(tmp_path_factory, database_url) -> Settings:
     return make_settings(tmp_path_factory.mktemp("data"), database_url)
 
 
-def http_client(application: Litestar) -> httpx.AsyncClient:
-    """An HTTP client calling the app in this event loop (the loop the database pool uses)."""
+def http_client(application: Litestar, ip: str | None = None) -> httpx.AsyncClient:
+    """An HTTP client calling the app in this event loop (the loop the database pool uses).
+
+    Each client comes from its own IP address, as separate visitors would, so per-IP rate
+    limits of one test do not spill into the next.
+    """
+    ip = ip or f"10.{random.randint(0, 255)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
     return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=application), base_url="http://portal.test"
+        transport=httpx.ASGITransport(app=application, client=(ip, 40000)),
+        base_url="http://portal.test",
     )
 
 
@@ -71,14 +78,30 @@ async def client(app) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @contextlib.asynccontextmanager
-async def other_app(main_app: Litestar, settings: Settings, **kwargs) -> AsyncIterator[httpx.AsyncClient]:
+async def other_app(
+    main_app: Litestar, settings: Settings, ip: str | None = None, **kwargs
+) -> AsyncIterator[httpx.AsyncClient]:
     """A second app (other settings) for one test; the main app's engine is restored after."""
     application = create_app(settings, **kwargs)
     try:
-        async with application.lifespan(), http_client(application) as test_client:
+        async with application.lifespan(), http_client(application, ip=ip) as test_client:
             yield test_client
     finally:
         db.use(main_app.state.engine)
+
+
+@pytest.fixture
+async def deliver_mail(app, settings):
+    """Deliver what the outbox holds into the settings' mail spool, like the worker does."""
+    from challenge.platform.mail.worker import deliver_batch
+
+    async def deliver() -> int:
+        total = 0
+        while (sent := await deliver_batch(settings, worker_id="test", limit=100)):
+            total += sent
+        return total
+
+    return deliver
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import msgspec
 
 from challenge.calls.schemas import CallOut, Criterion, DocumentRules, Question
 from challenge.calls.tables import Call
+from challenge.platform.i18n import N_
 from challenge.platform.problems import not_found
 
 
@@ -94,5 +95,5 @@ async def get_call(slug: str, *, include_drafts: bool) -> dict[str, Any]:
     """One call by slug; a draft is invisible (404) unless the caller may see drafts."""
     row = await Call.select().output(load_json=True).where(Call.slug == slug).first()
     if row is None or (row["status"] == "draft" and not include_drafts):
-        raise not_found("Call not found")
+        raise not_found(N_("Call not found"))
     return row

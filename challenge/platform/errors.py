@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import quote
 
 import msgspec
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
-from litestar.response import Template
+from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY, HTTP_500_INTERNAL_SERVER_ERROR
 
 from challenge.platform.i18n import N_, gettext, request_locale
@@ -104,7 +105,10 @@ def problem_response(request: Request, exc: Exception) -> Response:
 
 
 def page_response(request: Request, exc: Exception) -> Response:
-    """An HTML error page in the visitor's language."""
+    """An HTML error page in the visitor's language (a login redirect for anonymous visitors)."""
+    if isinstance(exc, Problem) and exc.status == 401:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return Redirect(f"/login?next={quote(target, safe='/')}", status_code=303)
     if isinstance(exc, Problem):
         status = exc.status
     elif isinstance(exc, HTTPException):
@@ -119,6 +123,7 @@ def page_response(request: Request, exc: Exception) -> Response:
         context={"status": status, "title": STATUS_TITLES[status], "detail": detail},
         status_code=status,
         media_type=MediaType.HTML,
+        headers=getattr(exc, "headers", None) or {},
     )
 
 

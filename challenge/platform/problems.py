@@ -23,6 +23,7 @@ class Problem(Exception):
         *,
         errors: list[FieldError] | None = None,
         extra: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(detail)
         self.status = status
@@ -30,6 +31,7 @@ class Problem(Exception):
         self.detail = detail
         self.errors = errors or []
         self.extra = extra or {}
+        self.headers = headers or {}
 
 
 def not_found(detail: str = "Not found") -> Problem:

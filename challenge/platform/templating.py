@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from markupsafe import Markup, escape
 
 from challenge import __version__
 from challenge.paths import TEMPLATES_DIR
@@ -22,7 +23,28 @@ def environment() -> Environment:
     i18n.install(env)
     env.globals["app_version"] = __version__
     env.globals["static_url"] = lambda path: f"/static/{path}?v={__version__}"
+    env.globals["csrf_token"] = csrf_token
+    env.globals["csrf_field"] = csrf_field
+    env.globals["current_user"] = current_user
     return env
+
+
+@pass_context
+def csrf_token(context) -> str:
+    request = context.get("request")
+    return request.scope.get("state", {}).get("csrf_token", "") if request is not None else ""
+
+
+@pass_context
+def csrf_field(context) -> Markup:
+    """The hidden form field the CSRF middleware checks on every unsafe request."""
+    return Markup('<input type="hidden" name="_csrf_token" value="%s">') % escape(csrf_token(context))
+
+
+@pass_context
+def current_user(context):
+    request = context.get("request")
+    return request.scope.get("user") if request is not None else None
 
 
 def render(template_name: str, **context) -> str:

@@ -1,14 +1,31 @@
-"""Password hashing with argon2id (argon2-cffi); hashes are upgraded when parameters change."""
+"""Passwords: argon2id hashing (rehash on parameter change) and the password policy."""
 
 from __future__ import annotations
+
+import gzip
+from functools import cache
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-# Chosen so one hash costs roughly 50–150 ms on a 2-core server (measured in the closing note).
+from challenge.platform.i18n import N_
+from challenge.platform.problems import FieldError
+
+# Chosen so one hash costs roughly 50–150 ms on a 2-core server (see the closing note).
 HASHER = PasswordHasher(time_cost=3, memory_cost=64 * 1024, parallelism=2)
 
 MIN_LENGTH = 12
+MAX_LENGTH = 1024
+_COMMON = Path(__file__).parent / "data" / "common-passwords.txt.gz"
+# Verifying against this keeps "no such user" as slow as "wrong password".
+_DUMMY_HASH = HASHER.hash("timing-equaliser-not-a-password")
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    with gzip.open(_COMMON, "rt", encoding="utf-8") as handle:
+        return frozenset(line.strip().lower() for line in handle if line.strip())
 
 
 def hash_password(password: str) -> str:
@@ -16,13 +33,24 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
-    if not password_hash:
-        return False
+    """True when the password matches; always spends one hash's time."""
     try:
-        return HASHER.verify(password_hash, password)
+        return HASHER.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(password_hash: str) -> bool:
     return HASHER.check_needs_rehash(password_hash)
+
+
+def password_errors(password: str, *, email: str = "", field: str = "password") -> list[FieldError]:
+    """What is wrong with a new password (empty when acceptable)."""
+    if len(password) < MIN_LENGTH:
+        return [FieldError(field, N_("Use at least 12 characters."))]
+    if len(password) > MAX_LENGTH:
+        return [FieldError(field, N_("Use at most 1024 characters."))]
+    lowered = password.strip().lower()
+    if lowered in common_passwords() or (email and lowered == email.lower()):
+        return [FieldError(field, N_("This password is too common. Please choose another one."))]
+    return []

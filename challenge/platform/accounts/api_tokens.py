@@ -1,0 +1,80 @@
+"""API tokens for staff integrations: shown once, stored as SHA-256, expiring, revocable."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+from challenge.platform.accounts.identity import CurrentUser
+from challenge.platform.accounts.sessions import identity_for
+from challenge.platform.accounts.tables import ApiToken, User
+from challenge.platform.i18n import N_
+from challenge.platform.problems import FieldError, Problem, not_found
+
+PREFIX = "scc_"
+MAX_DAYS = 365
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def create_token(user: CurrentUser, name: str, days: int) -> tuple[dict, str]:
+    """Create a token; returns its row and the plaintext, which is never stored or shown again."""
+    errors = []
+    if not name.strip() or len(name) > 100:
+        errors.append(FieldError("name", N_("Enter a name of at most 100 characters.")))
+    if not 1 <= days <= MAX_DAYS:
+        errors.append(FieldError("days", N_("Choose between 1 and 365 days.")))
+    if errors:
+        raise Problem(422, "validation_error", N_("The token could not be created."), errors=errors)
+    plaintext = PREFIX + secrets.token_urlsafe(32)
+    now = datetime.now(UTC)
+    token = ApiToken(
+        user=user.id,
+        name=name.strip(),
+        token_hash=_digest(plaintext),
+        prefix=plaintext[:10],
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+    )
+    await token.save()
+    return token.to_dict(), plaintext
+
+
+async def list_tokens(user: CurrentUser) -> list[dict]:
+    return await ApiToken.select(
+        ApiToken.id, ApiToken.name, ApiToken.prefix, ApiToken.created_at,
+        ApiToken.expires_at, ApiToken.revoked_at, ApiToken.last_used_at,
+    ).where(ApiToken.user == user.id).order_by(ApiToken.created_at, ascending=False)
+
+
+async def revoke_token(user: CurrentUser, token_id: UUID) -> dict:
+    """Revoke one of the user's own tokens (another user's token is not found)."""
+    row = await ApiToken.select().where((ApiToken.id == token_id) & (ApiToken.user == user.id)).first()
+    if row is None:
+        raise not_found(N_("Token not found"))
+    if row["revoked_at"] is None:
+        await ApiToken.update({ApiToken.revoked_at: datetime.now(UTC)}).where(ApiToken.id == token_id)
+    return row
+
+
+async def resolve_token(plaintext: str, now: datetime | None = None) -> CurrentUser | None:
+    """The user of a valid, unexpired, unrevoked token."""
+    if not plaintext.startswith(PREFIX):
+        return None
+    now = now or datetime.now(UTC)
+    row = await ApiToken.select(
+        ApiToken.id, ApiToken.expires_at, ApiToken.revoked_at, ApiToken.last_used_at,
+        ApiToken.user,
+    ).where(ApiToken.token_hash == _digest(plaintext)).first()
+    if row is None or row["revoked_at"] is not None or now >= row["expires_at"]:
+        return None
+    user = await User.select().where((User.id == row["user"]) & (User.is_active == True)).first()  # noqa: E712
+    if user is None:
+        return None
+    if row["last_used_at"] is None or now - row["last_used_at"] > timedelta(minutes=5):
+        await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == row["id"])
+    return await identity_for(user, token_id=row["id"])

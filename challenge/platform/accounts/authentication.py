@@ -1,0 +1,66 @@
+"""Logging in and out: rate-limited, audited, with a fresh session id at every login."""
+
+from __future__ import annotations
+
+from challenge import db
+from challenge.platform.accounts.identity import CurrentUser
+from challenge.platform.accounts.passwords import hash_password, needs_rehash, verify_password
+from challenge.platform.accounts.services import normalise_email
+from challenge.platform.accounts.sessions import create_session, end_session, identity_for
+from challenge.platform.accounts.tables import User
+from challenge.platform.audit.service import record
+from challenge.platform.i18n import N_
+from challenge.platform.problems import Problem
+from challenge.platform.security import ratelimit
+
+
+async def login(
+    *, email: str, password: str, ip: str, user_agent: str, max_days: int, old_token: str | None
+) -> tuple[CurrentUser, str]:
+    """Check the credentials and start a new session; returns the user and the cookie token."""
+    email = normalise_email(email)
+    verdict = await ratelimit.hit(ratelimit.LOGIN_PER_IP, ip)
+    if not verdict.allowed:
+        raise ratelimit.too_many(verdict)
+    locked = await ratelimit.peek(ratelimit.LOGIN_FAILURES_PER_ACCOUNT, email)
+    if not locked.allowed:
+        raise ratelimit.too_many(locked)
+
+    user = await User.select().where(User.email == email).first()
+    if user is None or not user["is_active"] or not verify_password(user["password_hash"], password):
+        await ratelimit.hit(ratelimit.LOGIN_FAILURES_PER_ACCOUNT, email)
+        await record("auth.login_failed", actor_label=email, object_type="user",
+                     object_id=user["id"] if user else "", payload={"ip": ip})
+        raise Problem(401, "invalid_credentials", N_("The e-mail address or the password is wrong."))
+    if user["email_verified_at"] is None:
+        raise Problem(403, "email_not_verified", N_(
+            "Please confirm your e-mail address first: follow the link in the mail we sent you."
+        ))
+
+    await ratelimit.reset(ratelimit.LOGIN_FAILURES_PER_ACCOUNT, email)
+    rehash = hash_password(password) if needs_rehash(user["password_hash"]) else None
+    async with db.write_transaction():
+        if old_token:
+            await end_session(old_token)  # never keep a session id from before the login
+        if rehash:
+            await User.update({User.password_hash: rehash}).where(User.id == user["id"])
+        token = await create_session(user["id"], max_days=max_days, ip=ip, user_agent=user_agent)
+        await record("auth.login", actor=_Actor(user), object_type="user", object_id=user["id"],
+                     payload={"ip": ip})
+    return await identity_for(user), token
+
+
+async def logout(user: CurrentUser | None, token: str | None) -> None:
+    if not token:
+        return
+    async with db.write_transaction():
+        await end_session(token)
+        if user is not None:
+            await record("auth.logout", actor=user, object_type="user", object_id=user.id)
+
+
+class _Actor:
+    """The minimal actor shape audit.record needs, from a user row."""
+
+    def __init__(self, row: dict) -> None:
+        self.id, self.email = row["id"], row["email"]

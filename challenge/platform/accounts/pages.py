@@ -1,0 +1,201 @@
+"""Account pages: register, verify, log in and out, reset and change password, profile, tokens."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, QueryParameter
+from litestar.response import Redirect, Template
+
+from challenge.platform.accounts import api_tokens, authentication, services
+from challenge.platform.accounts.forms import FormData, errors_of, form_value
+from challenge.platform.accounts.guards import login_required, role_required
+from challenge.platform.accounts.policies import TOKEN_ROLES, may_use_api_tokens
+from challenge.platform.accounts.web import (
+    clear_session_cookie,
+    current_user,
+    ip_of,
+    session_token_of,
+    set_session_cookie,
+    settings_of,
+    user_agent_of,
+)
+from challenge.platform.i18n import request_locale
+from challenge.platform.problems import Problem
+from challenge.platform.urls import safe_next
+
+NextParam = Annotated[str | None, QueryParameter(name="next")]
+
+
+def page(name: str, status: int = 200, **context) -> Template:
+    return Template(template_name=f"base/accounts/{name}.html", context=context, status_code=status)
+
+
+class AccountPages(Controller):
+    path = "/"
+    include_in_schema = False
+
+    @get("/register", name="register")
+    async def register_form(self) -> Template:
+        return page("register", values={"locale": ""}, errors={})
+
+    @post("/register")
+    async def register(self, request: Request, data: FormData) -> Template:
+        values = {k: form_value(data, k) for k in ("email", "name", "locale")}
+        values["locale"] = values["locale"] or request_locale(request)
+        try:
+            await services.register(
+                email=values["email"], password=form_value(data, "password"), name=values["name"],
+                locale=values["locale"], ip=ip_of(request), base_url=settings_of(request).base_url,
+            )
+        except Problem as problem:
+            return page("register", status=problem.status, values=values, errors=errors_of(problem))
+        return page("check_mail", email=services.normalise_email(values["email"]), kind="register")
+
+    @get("/account/verify")
+    async def verify_form(self, token: Annotated[str, QueryParameter()] = "") -> Template:
+        # Mail scanners follow links: the GET only shows a button, the POST verifies.
+        return page("verify", token=token, errors={})
+
+    @post("/account/verify")
+    async def verify(self, data: FormData) -> Template:
+        try:
+            await services.verify_email(form_value(data, "token"))
+        except Problem as problem:
+            return page("verify", status=problem.status, token="", errors=errors_of(problem))
+        return page("verified")
+
+    @get("/login", name="login")
+    async def login_form(self, request: Request, next_: NextParam = None) -> Template | Redirect:
+        if current_user(request) is not None:
+            return Redirect(safe_next(next_, "/account"), status_code=303)
+        return page("login", next=safe_next(next_, ""), values={}, errors={})
+
+    @post("/login")
+    async def login(self, request: Request, data: FormData, next_: NextParam = None) -> Response:
+        target = safe_next(form_value(data, "next") or next_, "/account")
+        email = form_value(data, "email")
+        try:
+            _user, token = await authentication.login(
+                email=email, password=form_value(data, "password"), ip=ip_of(request),
+                user_agent=user_agent_of(request), max_days=settings_of(request).session_max_days,
+                old_token=session_token_of(request),
+            )
+        except Problem as problem:
+            return page("login", status=problem.status, next=target, values={"email": email},
+                        errors=errors_of(problem))
+        response = Redirect(target, status_code=303)
+        set_session_cookie(response, request, token)
+        return response
+
+    @post("/logout", name="logout")
+    async def logout(self, request: Request) -> Template:
+        await authentication.logout(current_user(request), session_token_of(request))
+        request.scope["user"] = None
+        response = page("logged_out")
+        clear_session_cookie(response, request)
+        return response
+
+    @get("/password/forgot", name="password_forgot")
+    async def forgot_form(self) -> Template:
+        return page("forgot", values={}, errors={})
+
+    @post("/password/forgot")
+    async def forgot(self, request: Request, data: FormData) -> Template:
+        email = form_value(data, "email")
+        try:
+            await services.request_password_reset(email=email, ip=ip_of(request),
+                                                  locale=request_locale(request),
+                                                  base_url=settings_of(request).base_url)
+        except Problem as problem:
+            return page("forgot", status=problem.status, values={"email": email},
+                        errors=errors_of(problem))
+        return page("check_mail", email=services.normalise_email(email), kind="reset")
+
+    @get("/password/reset")
+    async def reset_form(self, token: Annotated[str, QueryParameter()] = "") -> Template:
+        return page("reset", token=token, errors={})
+
+    @post("/password/reset")
+    async def reset(self, request: Request, data: FormData) -> Template:
+        token = form_value(data, "token")
+        try:
+            await services.confirm_password_reset(token=token, password=form_value(data, "password"),
+                                                  base_url=settings_of(request).base_url)
+        except Problem as problem:
+            return page("reset", status=problem.status, token=token, errors=errors_of(problem))
+        return page("password_changed")
+
+
+class AccountSettingsPages(Controller):
+    path = "/account"
+    include_in_schema = False
+    guards = [login_required]
+
+    @get("/", name="account")
+    async def account(self, request: Request) -> Template:
+        user = current_user(request)
+        values = {"name": user.name, "locale": user.locale, "affiliation": user.affiliation}
+        return page("account", values=values, errors={}, notice=None,
+                    tokens_allowed=may_use_api_tokens(user))
+
+    @post("/profile")
+    async def profile(self, request: Request, data: FormData) -> Template:
+        user = current_user(request)
+        values = {k: form_value(data, k) for k in ("name", "locale", "affiliation")}
+        try:
+            await services.update_profile(user, **values)
+        except Problem as problem:
+            return page("account", status=problem.status, values=values, errors=errors_of(problem),
+                        notice=None, tokens_allowed=may_use_api_tokens(user))
+        request.state.locale = values["locale"]  # show the saved language at once
+        return page("account", values=values, errors={}, notice="profile",
+                    tokens_allowed=may_use_api_tokens(user))
+
+    @post("/password")
+    async def password(self, request: Request, data: FormData) -> Template:
+        user = current_user(request)
+        values = {"name": user.name, "locale": user.locale, "affiliation": user.affiliation}
+        settings = settings_of(request)
+        try:
+            token = await services.change_password(
+                user, current=form_value(data, "current_password"),
+                new=form_value(data, "new_password"), base_url=settings.base_url,
+                ip=ip_of(request), user_agent=user_agent_of(request),
+                max_days=settings.session_max_days,
+            )
+        except Problem as problem:
+            return page("account", status=problem.status, values=values, errors=errors_of(problem),
+                        notice=None, tokens_allowed=may_use_api_tokens(user))
+        response = page("account", values=values, errors={}, notice="password",
+                        tokens_allowed=may_use_api_tokens(user))
+        set_session_cookie(response, request, token)
+        return response
+
+    @get("/tokens", guards=[role_required(*TOKEN_ROLES)], name="account_tokens")
+    async def tokens(self, request: Request) -> Template:
+        rows = await api_tokens.list_tokens(current_user(request))
+        return page("tokens", tokens=rows, created=None, values={"days": "90"}, errors={})
+
+    @post("/tokens", guards=[role_required(*TOKEN_ROLES)])
+    async def create_token(self, request: Request, data: FormData) -> Template:
+        user = current_user(request)
+        values = {"name": form_value(data, "name"), "days": form_value(data, "days")}
+        created = None
+        try:
+            days = int(values["days"]) if values["days"].strip().isdigit() else 0
+            row, plaintext = await api_tokens.create_token(user, values["name"], days)
+            created = {"name": row["name"], "token": plaintext, "expires_at": row["expires_at"]}
+            errors, status, values = {}, 201, {"days": "90"}
+        except Problem as problem:
+            errors, status = errors_of(problem), problem.status
+        rows = await api_tokens.list_tokens(user)
+        return page("tokens", status=status, tokens=rows, created=created, values=values,
+                    errors=errors)
+
+    @post("/tokens/{token_id:uuid}/revoke", guards=[role_required(*TOKEN_ROLES)])
+    async def revoke_token(self, request: Request, token_id: FromPath[UUID]) -> Redirect:
+        await api_tokens.revoke_token(current_user(request), token_id)
+        return Redirect("/account/tokens", status_code=303)

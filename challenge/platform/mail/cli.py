@@ -1,0 +1,65 @@
+"""`challenge worker`: delivers the mail outbox (challenge/cli.py registers this command)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+
+import click
+
+from challenge.settings import Settings, SettingsError, load_settings, prepare
+
+
+def _settings() -> Settings:
+    # The same as challenge.cli._settings; copied because challenge.cli imports this module.
+    try:
+        return prepare(load_settings())
+    except SettingsError as exc:
+        click.echo(f"challenge: configuration error: {exc}", err=True)
+        sys.exit(2)
+
+
+async def _run(settings: Settings, once: bool, poll_interval: float) -> int:
+    from challenge import db
+    from challenge.platform.mail.worker import deliver_batch, new_worker_id, run_worker
+
+    async with db.connected(settings):
+        if await db.pending_migrations():
+            await db.migrate()
+        worker_id = new_worker_id()
+        if once:
+            total = 0
+            # Failed mails are rescheduled into the future, so this ends when nothing is due.
+            while handled := await deliver_batch(settings, worker_id=worker_id):
+                total += handled
+            return total
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError):  # Windows has no signal handlers
+                loop.add_signal_handler(signum, stop.set)
+        click.echo(f"Mail worker {worker_id} running; SIGTERM or Ctrl-C stops it.")
+        await run_worker(settings, stop=stop, worker_id=worker_id, poll_interval=poll_interval)
+        return 0
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
+@click.option(
+    "--poll-interval", default=1.0, show_default=True, type=click.FloatRange(min=0.05),
+    help="Seconds between looks at the outbox when it is empty.",
+)
+def worker(once: bool, poll_interval: float) -> None:
+    """Deliver the mail outbox (several workers may run at once)."""
+    settings = _settings()
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
+    )
+    handled = asyncio.run(_run(settings, once, poll_interval))
+    if once:
+        click.echo(f"Processed {handled} mail(s).")
+    else:
+        click.echo("Mail worker stopped.")

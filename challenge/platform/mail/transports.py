@@ -1,0 +1,155 @@
+"""Mail transports: an .eml spool folder (embedded default) and SMTP (CHALLENGE_SMTP_URL)."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, parsedate_to_datetime
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import parse_qs, unquote, urlsplit
+from uuid import UUID
+
+import aiosmtplib
+
+from challenge.settings import Settings
+
+SENDER_NAME = "Smart City Challenge"
+SMTP_TIMEOUT = 30  # seconds per SMTP command; a hung server must not outlive the claim lease
+
+
+class PermanentDeliveryError(Exception):
+    """The receiving side refused the mail for good (e.g. unknown recipient): do not retry."""
+
+
+class Transport(Protocol):
+    async def send(self, message: EmailMessage) -> None: ...
+
+
+@dataclass(frozen=True)
+class OutgoingMail:
+    """What the worker hands to build_message: the fields of one outbox row."""
+
+    id: UUID
+    to_address: str
+    subject: str
+    body_text: str
+    body_html: str
+    created_at: datetime
+
+
+def _mail_domain(base_url: str) -> str:
+    host = urlsplit(base_url).hostname or "localhost"
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    return f"[{host}]"  # an address literal, as RFC 5321 writes IP hosts
+
+
+def sender_address(settings: Settings) -> str:
+    """The From address: noreply@ the host of CHALLENGE_BASE_URL."""
+    return f"noreply@{_mail_domain(settings.base_url)}"
+
+
+def build_message(mail: OutgoingMail, sender: str) -> EmailMessage:
+    """An RFC 5322 message with a plain-text part and, when present, an HTML alternative."""
+    message = EmailMessage()
+    message["From"] = Address(SENDER_NAME, addr_spec=sender)
+    message["To"] = mail.to_address
+    message["Subject"] = mail.subject
+    message["Date"] = format_datetime(mail.created_at)
+    # The same id on every attempt lets receivers drop a copy a retry might send twice.
+    message["Message-ID"] = f"<{mail.id}@{sender.partition('@')[2].strip('[]')}>"
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies, please
+    # Quoted-printable keeps every line 7-bit and short, whatever relay sits in between.
+    message.set_content(mail.body_text, cte="quoted-printable")
+    if mail.body_html:
+        message.add_alternative(mail.body_html, subtype="html", cte="quoted-printable")
+    return message
+
+
+class SpoolTransport:
+    """Writes each mail as ``<created>-<id>.eml`` into a folder (embedded mode, no SMTP)."""
+
+    def __init__(self, mail_dir: Path) -> None:
+        self.mail_dir = Path(mail_dir)
+
+    def _write(self, message: EmailMessage) -> Path:
+        self.mail_dir.mkdir(parents=True, exist_ok=True)
+        # Named by date and Message-ID: sorted by time, and a repeated delivery of the same
+        # outbox row replaces its file instead of adding a second copy.
+        local = str(message.get("Message-ID", "")).strip("<>").partition("@")[0]
+        local = re.sub(r"[^A-Za-z0-9-]", "", local) or secrets.token_hex(16)
+        date = message.get("Date")
+        stamp = parsedate_to_datetime(str(date)) if date else datetime.now(UTC)
+        target = self.mail_dir / f"{stamp.astimezone(UTC):%Y%m%dT%H%M%SZ}-{local}.eml"
+        # Write a complete file, then rename: a reader listing the folder never sees half a mail.
+        tmp = self.mail_dir / f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+        try:
+            with tmp.open("wb") as handle:
+                handle.write(message.as_bytes())
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return target
+
+    async def send(self, message: EmailMessage) -> None:
+        """Write the message into the spool folder atomically."""
+        await asyncio.to_thread(self._write, message)
+
+
+class SmtpTransport:
+    """Sends through an SMTP server: ``smtp://user:pw@host:port?starttls=1`` or ``smtps://…``.
+
+    ``starttls=1`` requires STARTTLS, ``starttls=0`` never uses it; without the parameter
+    STARTTLS is used when the server offers it. ``smtps`` is TLS from the first byte.
+    """
+
+    def __init__(self, url: str) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise ValueError("expected smtp://user:password@host:port or smtps://…")
+        self.use_tls = parts.scheme == "smtps"
+        self.hostname = parts.hostname
+        self.port = parts.port or (465 if self.use_tls else 25)
+        self.username = unquote(parts.username) if parts.username else None
+        self.password = unquote(parts.password) if parts.password else None
+        flag = parse_qs(parts.query).get("starttls", [None])[-1]
+        self.start_tls: bool | None = None
+        if flag is not None and not self.use_tls:
+            self.start_tls = flag.lower() in ("1", "true", "yes", "on")
+
+    async def send(self, message: EmailMessage) -> None:
+        """Deliver one message; raise PermanentDeliveryError when the recipient is refused."""
+        try:
+            await aiosmtplib.send(
+                message,
+                hostname=self.hostname,
+                port=self.port,
+                username=self.username,
+                password=self.password,
+                use_tls=self.use_tls,
+                start_tls=self.start_tls,
+                timeout=SMTP_TIMEOUT,
+            )
+        except aiosmtplib.SMTPRecipientsRefused as exc:
+            if all(error.code >= 500 for error in exc.recipients):
+                raise PermanentDeliveryError(str(exc)) from exc
+            raise
+
+
+def transport_from_settings(settings: Settings) -> Transport:
+    """SMTP when CHALLENGE_SMTP_URL is set, else the spool folder ``<data dir>/mail``."""
+    if settings.smtp_url:
+        return SmtpTransport(settings.smtp_url)
+    return SpoolTransport(settings.mail_dir)

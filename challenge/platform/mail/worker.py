@@ -1,0 +1,199 @@
+"""The outbox worker: claims due mails with a lease, delivers them, retries with backoff.
+
+Any number of workers may run against one database. A claim marks rows ``sending`` with the
+worker's id and a lease in one short transaction (PostgreSQL: ``FOR UPDATE SKIP LOCKED``;
+SQLite: an IMMEDIATE transaction, so claimers queue); delivery happens outside it. A worker
+that dies mid-batch leaves its rows to be claimed again once the lease has expired.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import secrets
+import socket
+import time
+from datetime import UTC, datetime, timedelta
+
+from piccolo.engine.sqlite import SQLiteEngine
+from piccolo.query.functions.aggregate import Count
+
+from challenge.db import current_engine, write_transaction
+from challenge.platform.mail.tables import OUTBOX_STATES, OutboxMail
+from challenge.platform.mail.transports import (
+    OutgoingMail,
+    PermanentDeliveryError,
+    Transport,
+    build_message,
+    sender_address,
+    transport_from_settings,
+)
+from challenge.settings import Settings
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+# Stop starting new deliveries this long before the lease ends, so no other worker can
+# claim a mail this one is still sending.
+LEASE_MARGIN = timedelta(minutes=1)
+BACKOFF = (
+    timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30),
+    timedelta(hours=2), timedelta(hours=12),
+)
+MAX_ATTEMPTS = 6
+ERROR_MAX = 500
+
+_FIELDS = "id, to_address, subject, body_text, body_html, created_at, attempts"
+
+_PG_CLAIM = f"""
+UPDATE outbox SET status = 'sending', claimed_by = {{}}, claimed_until = {{}}
+WHERE id IN (
+    SELECT id FROM outbox
+    WHERE (status = 'pending' AND next_attempt_at <= {{}})
+       OR (status = 'sending' AND claimed_until < {{}})
+    ORDER BY created_at
+    LIMIT {{}}
+    FOR UPDATE SKIP LOCKED
+)
+RETURNING {_FIELDS}
+"""
+
+
+def new_worker_id() -> str:
+    """A worker id unique across hosts and processes."""
+    return f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"[-80:]
+
+
+def _due(now: datetime):
+    return ((OutboxMail.status == "pending") & (OutboxMail.next_attempt_at <= now)) | (
+        (OutboxMail.status == "sending") & (OutboxMail.claimed_until < now)
+    )
+
+
+async def _claim(worker_id: str, limit: int, now: datetime) -> list[dict]:
+    until = now + LEASE
+    if not isinstance(current_engine(), SQLiteEngine):
+        return await OutboxMail.raw(_PG_CLAIM, worker_id, until, now, now, limit)
+    async with write_transaction():
+        rows = await (
+            OutboxMail.select(*(getattr(OutboxMail, f) for f in _FIELDS.split(", ")))
+            .where(_due(now))
+            .order_by(OutboxMail.created_at)
+            .limit(limit)
+        )
+        if rows:
+            await OutboxMail.update(
+                {OutboxMail.status: "sending", OutboxMail.claimed_by: worker_id,
+                 OutboxMail.claimed_until: until}
+            ).where(OutboxMail.id.is_in([row["id"] for row in rows]))
+    return rows
+
+
+def _mine(mail_id, worker_id: str):
+    # A worker whose lease ran out must not overwrite the outcome of the one that took over.
+    return (
+        (OutboxMail.id == mail_id)
+        & (OutboxMail.status == "sending")
+        & (OutboxMail.claimed_by == worker_id)
+    )
+
+
+async def _record(row: dict, worker_id: str, now: datetime, error: Exception | None) -> None:
+    if error is None:
+        values = {OutboxMail.status: "sent", OutboxMail.sent_at: now,
+                  OutboxMail.claimed_until: None, OutboxMail.last_error: ""}
+    else:
+        attempts = row["attempts"] + 1
+        permanent = isinstance(error, PermanentDeliveryError) or attempts >= MAX_ATTEMPTS
+        delay = BACKOFF[min(attempts, len(BACKOFF)) - 1]
+        values = {
+            OutboxMail.status: "failed" if permanent else "pending",
+            OutboxMail.attempts: attempts,
+            OutboxMail.last_error: f"{type(error).__name__}: {error}"[:ERROR_MAX],
+            OutboxMail.next_attempt_at: now + delay,
+            OutboxMail.claimed_until: None,
+        }
+    await OutboxMail.update(values).where(_mine(row["id"], worker_id))
+
+
+async def _release(rows: list[dict], worker_id: str) -> None:
+    for row in rows:
+        await OutboxMail.update(
+            {OutboxMail.status: "pending", OutboxMail.claimed_until: None}
+        ).where(_mine(row["id"], worker_id))
+
+
+async def deliver_batch(
+    settings: Settings, *, worker_id: str, limit: int = 20, now: datetime | None = None,
+    transport: Transport | None = None,
+) -> int:
+    """Claim up to ``limit`` due mails, deliver them, record the outcome; return how many."""
+    now = now or datetime.now(UTC)
+    transport = transport or transport_from_settings(settings)
+    sender = sender_address(settings)
+    rows = await _claim(worker_id, limit, now)
+    deadline = time.monotonic() + (LEASE - LEASE_MARGIN).total_seconds()
+    for index, row in enumerate(rows):
+        if time.monotonic() > deadline:
+            await _release(rows[index:], worker_id)
+            break
+        mail = OutgoingMail(**{k: row[k] for k in OutgoingMail.__dataclass_fields__})
+        error: Exception | None = None
+        try:
+            await transport.send(build_message(mail, sender))
+        except Exception as exc:  # noqa: BLE001 - any failure is recorded and retried
+            error = exc
+            # The id, not the address: logs are kept longer and wider than the outbox.
+            log.warning("mail %s not delivered (attempt %d): %s", row["id"], row["attempts"] + 1, exc)
+        await _record(row, worker_id, now, error)
+    return len(rows)
+
+
+async def run_worker(
+    settings: Settings, *, stop: asyncio.Event, worker_id: str | None = None,
+    poll_interval: float = 1.0, limit: int = 20,
+) -> None:
+    """Deliver due mails until ``stop`` is set; errors are logged and retried, never fatal."""
+    worker_id = worker_id or new_worker_id()
+    transport = transport_from_settings(settings)
+    failures = 0
+    log.info("mail worker %s started", worker_id)
+    while not stop.is_set():
+        try:
+            handled = await deliver_batch(
+                settings, worker_id=worker_id, limit=limit, transport=transport
+            )
+            failures = 0
+        except Exception:  # noqa: BLE001 - e.g. the database is restarting
+            failures += 1
+            handled = 0
+            log.exception("mail worker %s: batch failed", worker_id)
+        if handled >= limit:
+            continue  # more may be due right now
+        # Back off while the database keeps failing, up to a minute between tries.
+        wait = min(poll_interval * 2 ** min(failures, 6), 60.0) if failures else poll_interval
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=wait)
+        except TimeoutError:
+            pass
+    log.info("mail worker %s stopped", worker_id)
+
+
+async def outbox_stats(now: datetime | None = None) -> dict:
+    """Mails per status and the age in seconds of the oldest pending one (for metrics)."""
+    now = now or datetime.now(UTC)
+    stats: dict = dict.fromkeys(OUTBOX_STATES, 0)
+    rows = await OutboxMail.select(OutboxMail.status, Count(alias="n")).group_by(OutboxMail.status)
+    for row in rows:
+        stats[row["status"]] = row["n"]
+    oldest = await (
+        OutboxMail.select(OutboxMail.created_at)
+        .where(OutboxMail.status == "pending")
+        .order_by(OutboxMail.created_at)
+        .first()
+    )
+    stats["oldest_pending_seconds"] = (
+        max((now - oldest["created_at"]).total_seconds(), 0.0) if oldest else None
+    )
+    return stats

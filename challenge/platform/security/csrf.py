@@ -1,0 +1,135 @@
+"""CSRF protection for cookie-authenticated unsafe requests (forms and JSON).
+
+Double submit with a signed token: the ``csrftoken`` cookie holds ``nonce.signature``; an
+unsafe request must repeat it in the ``x-csrftoken`` header, in the ``_csrf_token`` field
+of a URL-encoded form, or — for multipart uploads, whose bodies are streamed and never
+parsed here — in the ``_csrf_token`` query parameter. Requests authenticated with an API
+token (Authorization: Bearer) carry no ambient credentials and are exempt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from urllib.parse import parse_qs
+
+from litestar.datastructures import MutableScopeHeaders
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from challenge.platform.i18n import N_
+from challenge.platform.problems import Problem
+
+COOKIE = "csrftoken"
+HEADER = b"x-csrftoken"
+FIELD = "_csrf_token"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
+MAX_FORM_BYTES = 1024 * 1024
+
+
+def sign(secret: str, nonce: str) -> str:
+    return hmac.new(secret.encode(), nonce.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def new_token(secret: str) -> str:
+    nonce = secrets.token_urlsafe(24)
+    return f"{nonce}.{sign(secret, nonce)}"
+
+
+def valid(secret: str, token: str | None) -> bool:
+    if not token or token.count(".") != 1:
+        return False
+    nonce, signature = token.split(".")
+    return hmac.compare_digest(sign(secret, nonce), signature)
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+def _cookie(scope: Scope) -> str | None:
+    raw = _header(scope, b"cookie") or ""
+    for part in raw.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == COOKIE:
+            return value
+    return None
+
+
+async def _read_body(receive: Receive) -> tuple[bytes, list[Message]] | None:
+    """Read a small body fully; None when it exceeds MAX_FORM_BYTES."""
+    messages: list[Message] = []
+    body = b""
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            break
+        body += message.get("body", b"")
+        if len(body) > MAX_FORM_BYTES:
+            return None
+        if not message.get("more_body", False):
+            break
+    return body, messages
+
+
+def _replay(messages: list[Message], receive: Receive) -> Receive:
+    pending = list(messages)
+
+    async def replay() -> Message:
+        return pending.pop(0) if pending else await receive()
+
+    return replay
+
+
+class CSRFMiddleware(ASGIMiddleware):
+    exclude_opt_key = "exclude_from_auth"
+
+    def __init__(self, secret: str, secure: bool) -> None:
+        self.secret = secret
+        self.secure = secure
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        cookie = _cookie(scope)
+        token = cookie if valid(self.secret, cookie) else None
+        issue = token is None
+        token = token or new_token(self.secret)
+        scope.setdefault("state", {})["csrf_token"] = token
+
+        if scope["method"] not in SAFE_METHODS and (scope.get("auth") or {}).get("kind") != "token":
+            submitted = _header(scope, HEADER)
+            content_type = (_header(scope, b"content-type") or "").split(";")[0].strip().lower()
+            if submitted is None and content_type == "application/x-www-form-urlencoded":
+                read = await _read_body(receive)
+                if read is None:
+                    raise Problem(413, "payload_too_large", N_("The form is too large."))
+                body, messages = read
+                receive = _replay(messages, receive)
+                submitted = (parse_qs(body.decode("utf-8", "replace")).get(FIELD) or [None])[0]
+            if submitted is None:
+                query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+                submitted = (query.get(FIELD) or [None])[0]
+            if issue or not submitted or not hmac.compare_digest(submitted, cookie or ""):
+                raise Problem(
+                    403,
+                    "csrf_failed",
+                    N_("The form has expired or was sent from another site. "
+                       "Please reload the page and try again."),
+                )
+
+        if not issue:
+            await next_app(scope, receive, send)
+            return
+
+        cookie_value = f"{COOKIE}={token}; Path=/; SameSite=Lax" + ("; Secure" if self.secure else "")
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableScopeHeaders.from_message(message).add("set-cookie", cookie_value)
+            await send(message)
+
+        await next_app(scope, receive, send_with_cookie)

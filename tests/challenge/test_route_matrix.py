@@ -1,0 +1,128 @@
+"""Every route × every role → the expected outcome; a route without an expectation fails."""
+
+import uuid
+
+import pytest
+
+from tests.conftest import http_client
+from tests.support.factories import make_call
+from tests.support.route_matrix import ANY, ROLES, app_routes, everyone, logged_in, only, outcome_of
+from tests.support.web import csrf, login, make_user
+
+STAFF_TOKEN_ROLES = only("staff", "finance", "admin")
+
+EXPECTATIONS = {
+    # public pages
+    ("GET", "/"): everyone(),
+    ("GET", "/calls/{slug:str}"): everyone(),
+    ("GET", "/impressum"): everyone(),
+    ("GET", "/datenschutz"): everyone(),
+    ("GET", "/barrierefreiheit"): everyone(),
+    ("GET", "/lang/{code:str}"): everyone(),
+    ("GET", "/static/{file_path:path}"): everyone(),
+    # operations and docs
+    ("GET", "/healthz"): everyone(),
+    ("GET", "/readyz"): everyone(),
+    ("GET", "/metrics"): everyone(),
+    ("GET", "/schema"): everyone(),
+    ("GET", "/schema/openapi.json"): everyone(),
+    ("GET", "/schema/{path:str}"): everyone(),
+    ("GET", "/schema/oauth2-redirect.html"): everyone(),
+    # account pages (anyone may try to register, log in, reset)
+    ("GET", "/register"): everyone(),
+    ("POST", "/register"): everyone(),
+    ("GET", "/login"): everyone(),
+    ("POST", "/login"): everyone(ANY),
+    ("POST", "/logout"): everyone(),
+    ("GET", "/account/verify"): everyone(),
+    ("POST", "/account/verify"): everyone(),
+    ("GET", "/password/forgot"): everyone(),
+    ("POST", "/password/forgot"): everyone(),
+    ("GET", "/password/reset"): everyone(),
+    ("POST", "/password/reset"): everyone(),
+    ("GET", "/account"): logged_in(),
+    ("POST", "/account/profile"): logged_in(),
+    ("POST", "/account/password"): logged_in(),
+    ("GET", "/account/tokens"): STAFF_TOKEN_ROLES,
+    ("POST", "/account/tokens"): STAFF_TOKEN_ROLES,
+    ("POST", "/account/tokens/{token_id:uuid}/revoke"): STAFF_TOKEN_ROLES,
+    # admin pages
+    ("GET", "/admin/users"): only("admin"),
+    ("GET", "/admin/users/{user_id:uuid}"): only("admin"),
+    ("POST", "/admin/users/{user_id:uuid}/roles"): only("admin"),
+    ("GET", "/admin/users/{user_id:uuid}/roles/{role:str}/revoke"): only("admin"),
+    ("POST", "/admin/users/{user_id:uuid}/roles/{role:str}/revoke"): only("admin"),
+    ("GET", "/admin/audit"): only("admin"),
+    ("GET", "/admin/outbox"): only("admin"),
+    # JSON API
+    ("GET", "/api/v1/calls"): everyone(),
+    ("GET", "/api/v1/calls/{slug:str}"): everyone(),
+    ("POST", "/api/v1/auth/register"): everyone(),
+    ("POST", "/api/v1/auth/verify"): everyone(),
+    ("POST", "/api/v1/auth/login"): everyone(ANY),
+    ("POST", "/api/v1/auth/logout"): everyone(),
+    ("POST", "/api/v1/auth/password-reset"): everyone(),
+    ("POST", "/api/v1/auth/password-reset/confirm"): everyone(),
+    ("GET", "/api/v1/me"): logged_in(),
+    ("PATCH", "/api/v1/me"): logged_in(),
+    ("POST", "/api/v1/me/password"): logged_in(),
+    ("GET", "/api/v1/me/tokens"): STAFF_TOKEN_ROLES,
+    ("POST", "/api/v1/me/tokens"): STAFF_TOKEN_ROLES,
+    ("DELETE", "/api/v1/me/tokens/{token_id:uuid}"): STAFF_TOKEN_ROLES,
+    ("GET", "/api/v1/admin/users"): only("admin"),
+    ("POST", "/api/v1/admin/users/{user_id:uuid}/roles"): only("admin"),
+    ("DELETE", "/api/v1/admin/users/{user_id:uuid}/roles/{role:str}"): only("admin"),
+    ("GET", "/api/v1/audit/verify"): only("admin"),
+}
+
+
+def test_every_route_has_an_expectation(app):
+    missing = [f"{method} {path}" for method, path in app_routes(app) if (method, path) not in EXPECTATIONS]
+    assert not missing, f"routes without an expectation in the matrix: {missing}"
+    stale = [f"{method} {path}" for method, path in EXPECTATIONS if (method, path) not in app_routes(app)]
+    assert not stale, f"expectations for routes that no longer exist: {stale}"
+
+
+@pytest.fixture
+async def role_clients(app):
+    clients = {}
+    for role in ROLES:
+        client = http_client(app)
+        await client.__aenter__()
+        if role != "anonymous":
+            user = await make_user(roles=() if role == "applicant" else (role,))
+            await login(client, user["email"])
+            client.user_email = user["email"]
+        clients[role] = client
+    yield clients
+    for client in clients.values():
+        await client.__aexit__(None, None, None)
+
+
+async def test_route_matrix(app, role_clients):
+    call = await make_call()
+    target = await make_user(roles=("staff",))
+    values = {
+        "{slug:str}": call["slug"],
+        "{code:str}": "en",
+        "{file_path:path}": "css/app.css",
+        "{path:str}": "openapi.yaml",
+        "{user_id:uuid}": str(target["id"]),
+        "{token_id:uuid}": str(uuid.uuid4()),
+        "{role:str}": "staff",
+    }
+    failures = []
+    for method, template in app_routes(app):
+        path = template
+        for placeholder, value in values.items():
+            path = path.replace(placeholder, value)
+        for role, client in role_clients.items():
+            headers = {"x-csrftoken": await csrf(client)} if method != "GET" else {}
+            response = await client.request(method, path, json={} if method != "GET" else None, headers=headers, follow_redirects=False)
+            expected = EXPECTATIONS[(method, template)][role]
+            actual = outcome_of(response.status_code, response.headers.get("location"), expected)
+            if actual != expected or response.status_code >= 500:
+                failures.append(f"{method} {template} as {role}: {response.status_code} ({actual}), expected {expected}")
+            if "logout" in template and role != "anonymous":
+                await login(client, client.user_email)  # keep the role's session for later routes
+    assert not failures, "\n".join(failures)
