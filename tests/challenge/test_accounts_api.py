@@ -7,7 +7,16 @@ from challenge.platform.accounts.passwords import HASHER
 from challenge.platform.accounts.tables import ApiToken, Session, User
 from challenge.platform.audit.tables import AuditEntry
 from tests.conftest import http_client, other_app
-from tests.support.web import PASSWORD, api, csrf, login, make_user, spooled_mails, text_of, unique_email
+from tests.support.web import (
+    PASSWORD,
+    api,
+    csrf,
+    login,
+    make_user,
+    spooled_mails,
+    text_of,
+    unique_email,
+)
 
 
 async def test_register_answers_the_same_for_known_and_new_addresses(client, settings, deliver_mail):

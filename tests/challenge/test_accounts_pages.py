@@ -4,7 +4,16 @@ import re
 
 import pytest
 
-from tests.support.web import PASSWORD, csrf, link_in, make_user, post_form, spooled_mails, text_of, unique_email
+from tests.support.web import (
+    PASSWORD,
+    csrf,
+    link_in,
+    make_user,
+    post_form,
+    spooled_mails,
+    text_of,
+    unique_email,
+)
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ import uuid
 import pytest
 
 from challenge import db
-from challenge.paths import PACKAGE_DIR
 from challenge.calls.tables import Call
+from challenge.paths import PACKAGE_DIR
 from challenge.platform.accounts.tables import RoleGrant, User
 
 MIGRATION_FILES = [
