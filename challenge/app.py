@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from contextlib import asynccontextmanager
 
@@ -49,9 +50,15 @@ DOMAIN_ROUTERS: list[ControllerRouterHandler] = [
 
 
 def create_app(
-    settings: Settings, extra_route_handlers: Sequence[ControllerRouterHandler] = ()
+    settings: Settings,
+    extra_route_handlers: Sequence[ControllerRouterHandler] = (),
+    run_worker: bool = False,
 ) -> Litestar:
-    """Assemble the portal for these (prepared) settings."""
+    """Assemble the portal for these (prepared) settings.
+
+    ``run_worker`` runs the outbox worker and scheduled jobs inside this process — the
+    embedded single-machine mode of `challenge serve`; production runs `challenge worker`.
+    """
     engine = db.bind(settings)
     storage = storage_from_settings(settings)
 
@@ -62,6 +69,18 @@ def create_app(
             yield
         finally:
             await db.stop(engine)
+
+    @asynccontextmanager
+    async def in_process_worker(app: Litestar):
+        from challenge.platform.housekeeping import run_background
+
+        stop = asyncio.Event()
+        task = asyncio.create_task(run_background(settings, stop=stop))
+        try:
+            yield
+        finally:
+            stop.set()
+            await task
 
     prometheus = PrometheusConfig(
         app_name="challenge",
@@ -89,7 +108,7 @@ def create_app(
             *extra_route_handlers,
         ],
         state=State({"settings": settings, "engine": engine, "storage": storage}),
-        lifespan=[database_pool],
+        lifespan=[database_pool, *([in_process_worker] if run_worker else [])],
         template_config=TemplateConfig(
             engine=JinjaTemplateEngine.from_environment(environment())
         ),

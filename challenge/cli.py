@@ -49,10 +49,17 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--demo", is_flag=True, help="Load demo data first (idempotent).")
-def serve(host: str, port: int, demo: bool) -> None:
+@click.option(
+    "--worker/--no-worker",
+    default=True,
+    show_default=True,
+    help="Deliver mail and run scheduled jobs in this process (turn off when `challenge worker` runs).",
+)
+def serve(host: str, port: int, demo: bool, worker: bool) -> None:
     """Migrate if needed, then serve the portal."""
     settings = _settings()
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("piccolo").setLevel(logging.WARNING)
     pending = asyncio.run(_migrate(settings))
     if pending:
         click.echo(f"Applied {pending} database migration(s).")
@@ -62,7 +69,7 @@ def serve(host: str, port: int, demo: bool) -> None:
 
     from challenge.app import create_app
 
-    app = create_app(settings)
+    app = create_app(settings, run_worker=worker)
     click.echo(f"Smart City Challenge portal: http://{host}:{port}/")
     if demo:
         from challenge.demo import DEMO_PASSWORD, DEMO_USERS

@@ -150,3 +150,12 @@ async def test_header_shows_login_or_account(client):
     logged_in = await client.get("/")
     assert 'action="/logout"' in logged_in.text
     assert await csrf(client) in logged_in.text
+
+
+async def test_form_errors_are_in_english_on_english_pages(client):
+    client.cookies.set("lang", "en")
+    response = await post_form(client, "/register", {"name": "", "email": "x", "password": "kurz", "locale": "en"})
+    assert "Please check your input" in response.text
+    assert "Use at least 12 characters." in response.text
+    assert "Language for mails and pages" in response.text
+    assert "Sprache" not in response.text

@@ -41,8 +41,13 @@ async def _run(settings: Settings, once: bool, poll_interval: float) -> int:
         for signum in (signal.SIGTERM, signal.SIGINT):
             with contextlib.suppress(NotImplementedError):  # Windows has no signal handlers
                 loop.add_signal_handler(signum, stop.set)
-        click.echo(f"Mail worker {worker_id} running; SIGTERM or Ctrl-C stops it.")
-        await run_worker(settings, stop=stop, worker_id=worker_id, poll_interval=poll_interval)
+        click.echo(f"Worker {worker_id} running; SIGTERM or Ctrl-C stops it.")
+        from challenge.platform.housekeeping import run_housekeeping
+
+        await asyncio.gather(
+            run_worker(settings, stop=stop, worker_id=worker_id, poll_interval=poll_interval),
+            run_housekeeping(settings, stop=stop),
+        )
         return 0
 
 
@@ -53,7 +58,7 @@ async def _run(settings: Settings, once: bool, poll_interval: float) -> int:
     help="Seconds between looks at the outbox when it is empty.",
 )
 def worker(once: bool, poll_interval: float) -> None:
-    """Deliver the mail outbox (several workers may run at once)."""
+    """Deliver the mail outbox and run scheduled jobs (several may run at once)."""
     settings = _settings()
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
