@@ -58,6 +58,12 @@ def _enable_wal(path: str) -> None:
         pass  # an unusable path is reported by /readyz and by the first query, not here
 
 
+def contains_text(column, text: str):
+    """Case-insensitive "contains" on both engines (SQLite's LIKE already ignores ASCII case)."""
+    pattern = f"%{text}%"
+    return column.like(pattern) if isinstance(current_engine(), SQLiteEngine) else column.ilike(pattern)
+
+
 def write_transaction():
     """A transaction for writes: IMMEDIATE on SQLite so competing writers queue, not fail."""
     engine = current_engine()

@@ -7,9 +7,11 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
+from challenge import db
 from challenge.platform.accounts.identity import CurrentUser
 from challenge.platform.accounts.sessions import identity_for
 from challenge.platform.accounts.tables import ApiToken, User
+from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_
 from challenge.platform.problems import FieldError, Problem, not_found
 
@@ -40,7 +42,10 @@ async def create_token(user: CurrentUser, name: str, days: int) -> tuple[dict, s
         created_at=now,
         expires_at=now + timedelta(days=days),
     )
-    await token.save()
+    async with db.write_transaction():
+        await token.save()
+        await record("token.created", actor=user, object_type="api_token", object_id=token.id,
+                     payload={"name": token.name, "expires_at": token.expires_at})
     return token.to_dict(), plaintext
 
 
@@ -57,7 +62,10 @@ async def revoke_token(user: CurrentUser, token_id: UUID) -> dict:
     if row is None:
         raise not_found(N_("Token not found"))
     if row["revoked_at"] is None:
-        await ApiToken.update({ApiToken.revoked_at: datetime.now(UTC)}).where(ApiToken.id == token_id)
+        async with db.write_transaction():
+            await ApiToken.update({ApiToken.revoked_at: datetime.now(UTC)}).where(ApiToken.id == token_id)
+            await record("token.revoked", actor=user, object_type="api_token", object_id=token_id,
+                         payload={"name": row["name"]})
     return row
 
 

@@ -23,8 +23,8 @@ async def list_users(actor: CurrentUser, *, query: str = "", page: int = 1, per_
     _require_admin(actor)
     where = None
     if query.strip():
-        text = f"%{query.strip().lower()}%"
-        where = User.email.ilike(text) | User.name.ilike(text)
+        text = query.strip().lower()
+        where = db.contains_text(User.email, text) | db.contains_text(User.name, text)
     select = User.select(User.id, User.email, User.name, User.email_verified_at, User.is_active,
                          User.created_at).order_by(User.created_at, ascending=False)
     count = User.count()
