@@ -24,6 +24,8 @@ from challenge.platform.accounts.middleware import AuthMiddleware
 from challenge.platform.accounts.pages import AccountPages, AccountSettingsPages
 from challenge.platform.admin.pages import AdminPages
 from challenge.platform.audit.api import verify_audit_log
+from challenge.platform.documents.api import LibraryApi, download_document
+from challenge.platform.documents.pages import LibraryPages, VerifyPages
 from challenge.platform.errors import handle_exception
 from challenge.platform.headers import make_security_headers_hook
 from challenge.platform.health import healthz, readyz
@@ -44,6 +46,10 @@ DOMAIN_ROUTERS: list[ControllerRouterHandler] = [
     AdminPages,
     AdminUsersApi,
     verify_audit_log,
+    LibraryPages,
+    LibraryApi,
+    download_document,
+    VerifyPages,
     CallPages,
     CallsApi,
 ]

@@ -7,6 +7,7 @@ from piccolo.conf.apps import AppConfig
 from challenge.calls.tables import Call
 from challenge.platform.accounts.tables import ApiToken, EmailToken, RoleGrant, Session, User
 from challenge.platform.audit.tables import AuditEntry
+from challenge.platform.documents.tables import Document
 from challenge.platform.mail.tables import OutboxMail
 from challenge.platform.security.tables import RateLimitCounter
 
@@ -17,7 +18,7 @@ APP_CONFIG = AppConfig(
     migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "piccolo_migrations"),
     table_classes=[
         User, RoleGrant, Session, EmailToken, ApiToken,
-        RateLimitCounter, OutboxMail, AuditEntry,
+        RateLimitCounter, OutboxMail, AuditEntry, Document,
         Call,
     ],
     migration_dependencies=[],

@@ -30,6 +30,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     s3_prefix: str = ""
     s3_endpoint_url: str | None = None
     s3_region: str | None = None
+    s3_sse: Literal["AES256", "aws:kms"] | None = None
+    s3_kms_key_id: str | None = None
+    s3_checksums: Literal["when_supported", "when_required"] = "when_required"
+    download_mode: Literal["stream", "redirect"] = "stream"
+    presign_seconds: Annotated[int, msgspec.Meta(ge=5, le=3600)] = 60
     smtp_url: str | None = None
     secret_key: str | None = None
     base_url: str = "http://127.0.0.1:8000"
@@ -69,6 +74,11 @@ _ALLOWED = {
     "S3_PREFIX": "a key prefix such as 'challenge/'",
     "S3_ENDPOINT_URL": "an http(s) URL such as http://minio:9000",
     "S3_REGION": "a region name such as eu-central-1",
+    "S3_SSE": "AES256 or aws:kms (server-side encryption), or unset",
+    "S3_KMS_KEY_ID": "the KMS key id for CHALLENGE_S3_SSE=aws:kms",
+    "S3_CHECKSUMS": "when_required (safe for MinIO, Ceph, …) or when_supported (AWS)",
+    "DOWNLOAD_MODE": "stream (through the portal) or redirect (to a presigned S3 URL)",
+    "PRESIGN_SECONDS": "seconds a presigned URL stays valid, 5 to 3600",
     "SMTP_URL": "smtp://user:password@host:port or smtps://…, optional ?starttls=1",
     "SECRET_KEY": "a random string of at least 32 characters",
     "BASE_URL": "an absolute http(s) URL without path, such as https://challenge.leipzig.de",
@@ -158,12 +168,14 @@ def load_settings(env: Mapping[str, str] | None = None, cwd: Path | None = None)
         "secret_key": secret_key,
     }
     for suffix in (
-        "STORAGE", "S3_BUCKET", "S3_PREFIX", "S3_ENDPOINT_URL", "S3_REGION", "SMTP_URL",
+        "STORAGE", "S3_BUCKET", "S3_PREFIX", "S3_ENDPOINT_URL", "S3_REGION", "S3_SSE",
+        "S3_KMS_KEY_ID", "S3_CHECKSUMS", "DOWNLOAD_MODE", "PRESIGN_SECONDS", "SMTP_URL",
         "OCDS_PREFIX", "SESSION_IDLE_HOURS", "SESSION_MAX_DAYS", "LOG_LEVEL",
     ):
         value = get(suffix)
         if value is not None:
-            raw[suffix.lower()] = value.lower() if suffix in ("STORAGE", "LOG_LEVEL") else value
+            lowered = suffix in ("STORAGE", "LOG_LEVEL", "S3_CHECKSUMS", "DOWNLOAD_MODE")
+            raw[suffix.lower()] = value.lower() if lowered else value
 
     try:
         settings = msgspec.convert(raw, Settings, strict=False, dec_hook=_dec_hook)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request, Response, get
 from litestar.params import FromPath
 from litestar.response import Template
 
@@ -34,3 +34,15 @@ class CallPages(Controller):
                 "eligibility_html": render_markdown(call["eligibility"]),
             },
         )
+
+    @get("/calls/{slug:str}/call.pdf", name="call_pdf")
+    async def call_pdf(self, request: Request, slug: FromPath[str]) -> Response:
+        """The call as an official, verifiable PDF."""
+        from challenge.platform.documents.downloads import download
+
+        call = await services.get_call(
+            slug, include_drafts=may_see_draft_calls(request.scope.get("user"))
+        )
+        settings = request.app.state.settings
+        document = await services.call_document(request.app.state.storage, call, base_url=settings.base_url)
+        return await download(request.app.state.storage, settings, document)

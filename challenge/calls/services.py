@@ -97,3 +97,35 @@ async def get_call(slug: str, *, include_drafts: bool) -> dict[str, Any]:
     if row is None or (row["status"] == "draft" and not include_drafts):
         raise not_found(N_("Call not found"))
     return row
+
+
+async def call_document(storage, call: dict, *, base_url: str) -> dict:
+    """The call's official PDF, issued once per version of the call (public, verifiable)."""
+    from challenge.platform.documents.tables import Document
+    from challenge.platform.markdown import render_markdown
+    from challenge.platform.pdf.issue import issue_pdf
+
+    existing = await Document.select().where(
+        (Document.owner_type == "call") & (Document.owner_id == str(call["id"]))
+        & (Document.kind == "call") & (Document.status == "stored")
+        & (Document.created_at >= call["updated_at"])
+    ).order_by(Document.created_at, ascending=False).first()
+    if existing:
+        return existing
+    return await issue_pdf(
+        storage,
+        template="call.html",
+        context={
+            "call": to_out(call, utcnow()),
+            "description_html": render_markdown(call["description"]),
+            "eligibility_html": render_markdown(call["eligibility"]),
+            "verify_url": f"{base_url}/verify",
+        },
+        locale="de",
+        title=f"Aufruf: {call['title']}",
+        filename=f"{call['slug']}.pdf",
+        kind="call",
+        owner_type="call",
+        owner_id=str(call["id"]),
+        public=True,
+    )

@@ -16,13 +16,23 @@ from challenge.settings import Settings
 
 log = logging.getLogger("challenge.housekeeping")
 INTERVAL_SECONDS = 600
+ORPHAN_SWEEP_EVERY = timedelta(hours=1)
+_last_sweep: datetime | None = None
 
 
 async def housekeeping(settings: Settings, now: datetime | None = None) -> None:
+    global _last_sweep
     now = now or datetime.now(UTC)
     await sessions.purge_expired(settings.session_idle_hours, now)
     await ratelimit.purge_expired(now)
     await EmailToken.delete().where(EmailToken.expires_at < now - timedelta(days=7))
+    # Listing a whole bucket is not free: sweep for orphaned objects once an hour.
+    if _last_sweep is None or now - _last_sweep >= ORPHAN_SWEEP_EVERY:
+        from challenge.platform.documents.orphans import remove_orphans
+        from challenge.platform.storage import storage_from_settings
+
+        await remove_orphans(storage_from_settings(settings), now)
+        _last_sweep = now
 
 
 async def run_housekeeping(settings: Settings, *, stop: asyncio.Event, interval: float = INTERVAL_SECONDS) -> None:

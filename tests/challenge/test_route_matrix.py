@@ -73,6 +73,20 @@ EXPECTATIONS = {
     ("POST", "/api/v1/admin/users/{user_id:uuid}/roles"): only("admin"),
     ("DELETE", "/api/v1/admin/users/{user_id:uuid}/roles/{role:str}"): only("admin"),
     ("GET", "/api/v1/audit/verify"): only("admin"),
+    # documents
+    ("GET", "/calls/{slug:str}/call.pdf"): everyone(),
+    ("GET", "/verify"): everyone(),
+    ("POST", "/verify"): everyone(),
+    ("GET", "/account/documents"): logged_in(),
+    ("POST", "/account/documents"): logged_in(),
+    ("GET", "/account/documents/{document_id:uuid}/delete"): logged_in(),
+    ("POST", "/account/documents/{document_id:uuid}/delete"): logged_in(),
+    ("GET", "/api/v1/documents/{document_id:uuid}"): everyone(),  # then the owner's policy: 404
+    ("GET", "/api/v1/me/documents"): logged_in(),
+    ("POST", "/api/v1/me/documents"): logged_in(),
+    ("POST", "/api/v1/me/documents/direct"): logged_in(),
+    ("POST", "/api/v1/me/documents/{document_id:uuid}/confirm"): logged_in(),
+    ("DELETE", "/api/v1/me/documents/{document_id:uuid}"): logged_in(),
 }
 
 
@@ -109,6 +123,7 @@ async def test_route_matrix(app, role_clients):
         "{path:str}": "openapi.yaml",
         "{user_id:uuid}": str(target["id"]),
         "{token_id:uuid}": str(uuid.uuid4()),
+        "{document_id:uuid}": str(uuid.uuid4()),
         "{role:str}": "staff",
     }
     failures = []

@@ -60,8 +60,8 @@ class AuthApi(Controller):
         return StatusOut(status="check_your_mail")
 
     @post("/verify", status_code=HTTP_200_OK)
-    async def verify(self, data: JSONBody[TokenIn]) -> StatusOut:
-        await services.verify_email(data.token)
+    async def verify(self, request: Request, data: JSONBody[TokenIn]) -> StatusOut:
+        await services.verify_email(data.token, ip=ip_of(request))
         return StatusOut(status="verified")
 
     @post("/login", status_code=HTTP_200_OK)
@@ -93,7 +93,8 @@ class AuthApi(Controller):
     @post("/password-reset/confirm", status_code=HTTP_200_OK)
     async def password_reset_confirm(self, request: Request, data: JSONBody[ResetConfirmIn]) -> StatusOut:
         await services.confirm_password_reset(token=data.token, password=data.password,
-                                              base_url=settings_of(request).base_url)
+                                              base_url=settings_of(request).base_url,
+                                              ip=ip_of(request))
         return StatusOut(status="password_changed")
 
 
@@ -122,13 +123,14 @@ class MeApi(Controller):
     async def change_password(self, request: Request, data: JSONBody[PasswordChangeIn]) -> Response[StatusOut]:
         """Change the password; every other session ends."""
         settings = settings_of(request)
+        browser = (request.scope.get("auth") or {}).get("kind") == "session"
         token = await services.change_password(
             current_user(request), current=data.current_password, new=data.new_password,
             base_url=settings.base_url, ip=ip_of(request), user_agent=user_agent_of(request),
-            max_days=settings.session_max_days,
+            max_days=settings.session_max_days, new_session=browser,
         )
         response = Response(StatusOut(status="password_changed"))
-        if (request.scope.get("auth") or {}).get("kind") == "session":
+        if token:
             set_session_cookie(response, request, token)
         return response
 

@@ -25,6 +25,9 @@ def _digest(token: str) -> str:
 
 async def create_token(user: CurrentUser, name: str, days: int) -> tuple[dict, str]:
     """Create a token; returns its row and the plaintext, which is never stored or shown again."""
+    if user.token_id is not None:
+        # A token must not mint tokens: a leaked one could otherwise outlive its revocation.
+        raise Problem(403, "session_required", N_("API tokens can only be created when logged in with a password."))
     errors = []
     if not name.strip() or len(name) > 100:
         errors.append(FieldError("name", N_("Enter a name of at most 100 characters.")))

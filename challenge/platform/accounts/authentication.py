@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
+
 from challenge import db
 from challenge.platform.accounts.identity import CurrentUser
-from challenge.platform.accounts.passwords import hash_password, needs_rehash, verify_password
+from challenge.platform.accounts.passwords import (
+    hash_password_async,
+    needs_rehash,
+    verify_password_async,
+)
 from challenge.platform.accounts.services import normalise_email
 from challenge.platform.accounts.sessions import create_session, end_session, identity_for
-from challenge.platform.accounts.tables import User
+from challenge.platform.accounts.tables import EmailToken, User
 from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_
 from challenge.platform.problems import Problem
@@ -22,13 +28,18 @@ async def login(
     verdict = await ratelimit.hit(ratelimit.LOGIN_PER_IP, ip)
     if not verdict.allowed:
         raise ratelimit.too_many(verdict)
-    locked = await ratelimit.peek(ratelimit.LOGIN_FAILURES_PER_ACCOUNT, email)
-    if not locked.allowed:
-        raise ratelimit.too_many(locked)
+    # Count the attempt as a failure before checking it (an atomic increment), so parallel
+    # guesses cannot all slip in under the limit; a success clears the count again.
+    attempt = await ratelimit.hit(ratelimit.LOGIN_FAILURES_PER_ACCOUNT, email)
+    if not attempt.allowed:
+        raise ratelimit.too_many(attempt)
 
     user = await User.select().where(User.email == email).first()
-    if user is None or not user["is_active"] or not verify_password(user["password_hash"], password):
-        await ratelimit.hit(ratelimit.LOGIN_FAILURES_PER_ACCOUNT, email)
+    stored_hash = user["password_hash"] if user else None
+    if user is not None and user["email_verified_at"] is None:
+        stored_hash = await _pending_hash(user["id"])  # to say "confirm your address first"
+    matches = await verify_password_async(stored_hash, password)
+    if user is None or not matches or not user["is_active"]:
         await record("auth.login_failed", actor_label=email, object_type="user",
                      object_id=user["id"] if user else "", payload={"ip": ip})
         raise Problem(401, "invalid_credentials", N_("The e-mail address or the password is wrong."))
@@ -38,7 +49,7 @@ async def login(
         ))
 
     await ratelimit.reset(ratelimit.LOGIN_FAILURES_PER_ACCOUNT, email)
-    rehash = hash_password(password) if needs_rehash(user["password_hash"]) else None
+    rehash = await hash_password_async(password) if needs_rehash(user["password_hash"]) else None
     async with db.write_transaction():
         if old_token:
             await end_session(old_token)  # never keep a session id from before the login
@@ -57,6 +68,14 @@ async def logout(user: CurrentUser | None, token: str | None) -> None:
         await end_session(token)
         if user is not None:
             await record("auth.logout", actor=user, object_type="user", object_id=user.id)
+
+
+async def _pending_hash(user_id) -> str | None:
+    """The password of the newest open registration of an unconfirmed account."""
+    row = await EmailToken.select(EmailToken.payload).where(
+        (EmailToken.user == user_id) & (EmailToken.purpose == "verify") & EmailToken.used_at.is_null()
+    ).order_by(EmailToken.created_at, ascending=False).first()
+    return json.loads(row["payload"] or "{}").get("password_hash") if row else None
 
 
 class _Actor:

@@ -60,9 +60,9 @@ class AccountPages(Controller):
         return page("verify", token=token, errors={})
 
     @post("/account/verify")
-    async def verify(self, data: FormData) -> Template:
+    async def verify(self, request: Request, data: FormData) -> Template:
         try:
-            await services.verify_email(form_value(data, "token"))
+            await services.verify_email(form_value(data, "token"), ip=ip_of(request))
         except Problem as problem:
             return page("verify", status=problem.status, token="", errors=errors_of(problem))
         return page("verified")
@@ -123,7 +123,8 @@ class AccountPages(Controller):
         token = form_value(data, "token")
         try:
             await services.confirm_password_reset(token=token, password=form_value(data, "password"),
-                                                  base_url=settings_of(request).base_url)
+                                                  base_url=settings_of(request).base_url,
+                                                  ip=ip_of(request))
         except Problem as problem:
             return page("reset", status=problem.status, token=token, errors=errors_of(problem))
         return page("password_changed")

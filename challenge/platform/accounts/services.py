@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from challenge import db
 from challenge.platform.accounts.identity import CurrentUser
-from challenge.platform.accounts.passwords import hash_password, password_errors, verify_password
+from challenge.platform.accounts.passwords import (
+    hash_password_async,
+    password_errors,
+    verify_password_async,
+)
 from challenge.platform.accounts.sessions import create_session, end_all_sessions
-from challenge.platform.accounts.tables import GLOBAL_ROLES, EmailToken, RoleGrant, User
+from challenge.platform.accounts.tables import GLOBAL_ROLES, ApiToken, EmailToken, RoleGrant, User
 from challenge.platform.audit.service import record
 from challenge.platform.i18n import LOCALES, N_
 from challenge.platform.mail.outbox import enqueue
@@ -31,9 +36,16 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+_EMAIL_FORBIDDEN = set(' <>,;:"()[]\\')
+
+
 def email_errors(email: str) -> list[FieldError]:
+    """One plain address: no display names, lists, brackets, spaces or control characters."""
     local, at, domain = email.partition("@")
-    if not at or not local or "." not in domain.strip(".") or " " in email or len(email) > 320 or "@" in domain:
+    if (
+        not at or not local or "." not in domain.strip(".") or "@" in domain or len(email) > 320
+        or any(ch in _EMAIL_FORBIDDEN or ord(ch) < 33 or ord(ch) == 127 for ch in email)
+    ):
         return [FieldError("email", N_("Enter a valid e-mail address."))]
     return []
 
@@ -53,30 +65,36 @@ def _invalid(errors: list[FieldError]) -> Problem:
     return Problem(422, "validation_error", N_("Some fields are missing or invalid."), errors=errors)
 
 
-async def _new_email_token(user_id: UUID, purpose: str, valid: timedelta) -> str:
+async def _new_email_token(user_id: UUID, purpose: str, valid: timedelta, payload: dict | None = None) -> str:
     token = secrets.token_urlsafe(32)
     now = datetime.now(UTC)
     await EmailToken(
         user=user_id,
         purpose=purpose,
         token_hash=hashlib.sha256(token.encode()).hexdigest(),
+        payload=json.dumps(payload or {}),
         created_at=now,
         expires_at=now + valid,
     ).save()
     return token
 
 
-async def _use_email_token(token: str, purpose: str) -> UUID:
-    """Consume a valid token and return its user; refuse unknown, used or expired ones."""
+async def _find_email_token(token: str, purpose: str) -> dict:
+    """A valid, unused token of this purpose — or the same refusal for every other case."""
     row = await EmailToken.select().where(
         (EmailToken.token_hash == hashlib.sha256(token.encode()).hexdigest())
         & (EmailToken.purpose == purpose)
     ).first()
-    now = datetime.now(UTC)
-    if row is None or row["used_at"] is not None or now >= row["expires_at"]:
+    if row is None or row["used_at"] is not None or datetime.now(UTC) >= row["expires_at"]:
         raise Problem(422, "invalid_token", N_("This link is invalid or has expired."))
-    await EmailToken.update({EmailToken.used_at: now}).where(EmailToken.id == row["id"])
-    return row["user"]
+    return row
+
+
+async def _retire_email_tokens(user_id: UUID, purpose: str) -> None:
+    """Use up every open token of a purpose: only the newest action counts."""
+    await EmailToken.update({EmailToken.used_at: datetime.now(UTC)}).where(
+        (EmailToken.user == user_id) & (EmailToken.purpose == purpose) & EmailToken.used_at.is_null()
+    )
 
 
 async def register(*, email: str, password: str, name: str, locale: str, ip: str, base_url: str) -> None:
@@ -88,7 +106,8 @@ async def register(*, email: str, password: str, name: str, locale: str, ip: str
     verdict = await ratelimit.hit(ratelimit.REGISTER_PER_IP, ip)
     if not verdict.allowed:
         raise ratelimit.too_many(verdict)
-    password_hash = hash_password(password)  # also for known addresses: same time either way
+    password_hash = await hash_password_async(password)  # for known addresses too: same time
+    pending = {"password_hash": password_hash, "name": name.strip(), "locale": locale}
     async with db.write_transaction():
         existing = await User.select().where(User.email == email).first()
         if existing and existing["email_verified_at"] is not None:
@@ -97,25 +116,37 @@ async def register(*, email: str, password: str, name: str, locale: str, ip: str
                         reset_link=f"{base_url}/password/forgot")
             return
         if existing:
-            user_id, name, locale = existing["id"], existing["name"], existing["locale"]
+            user_id = existing["id"]
         else:
-            user = User(email=email, name=name.strip(), locale=locale, password_hash=password_hash)
+            # No password until the address is confirmed: the hash waits in the token.
+            user = User(email=email, name=name.strip(), locale=locale, password_hash=None)
             await user.save()
             user_id = user.id
             await record("account.registered", actor=None, actor_label=email,
                          object_type="user", object_id=user_id)
-        token = await _new_email_token(user_id, "verify", VERIFY_VALID)
-        await _mail(email, "verify_email", locale=locale, base_url=base_url, name=name,
+        token = await _new_email_token(user_id, "verify", VERIFY_VALID, pending)
+        await _mail(email, "verify_email", locale=locale, base_url=base_url, name=name.strip(),
                     link=f"{base_url}/account/verify?token={token}")
 
 
-async def verify_email(token: str) -> UUID:
-    """Confirm the address from the mailed link."""
+async def _limit_links(ip: str) -> None:
+    verdict = await ratelimit.hit(ratelimit.MAIL_LINKS_PER_IP, ip)
+    if not verdict.allowed:
+        raise ratelimit.too_many(verdict)
+
+
+async def verify_email(token: str, *, ip: str) -> UUID:
+    """Confirm the address from the mailed link; the registration it came from takes effect."""
+    await _limit_links(ip)
     async with db.write_transaction():
-        user_id = await _use_email_token(token, "verify")
-        await User.update({User.email_verified_at: datetime.now(UTC)}).where(
-            (User.id == user_id) & User.email_verified_at.is_null()
-        )
+        row = await _find_email_token(token, "verify")
+        user_id, pending = row["user"], json.loads(row["payload"] or "{}")
+        changes = {User.email_verified_at: datetime.now(UTC)}
+        if pending.get("password_hash"):
+            changes.update({User.password_hash: pending["password_hash"], User.name: pending["name"],
+                            User.locale: pending["locale"]})
+        await User.update(changes).where((User.id == user_id) & User.email_verified_at.is_null())
+        await _retire_email_tokens(user_id, "verify")
         await record("account.verified", object_type="user", object_id=user_id)
     return user_id
 
@@ -144,23 +175,31 @@ async def request_password_reset(*, email: str, ip: str, locale: str, base_url: 
 
 
 async def _set_password(user: dict, password_hash: str, base_url: str, action: str, actor=None) -> None:
+    """New password: every session, open reset link and API token of the user ends."""
     await User.update({User.password_hash: password_hash}).where(User.id == user["id"])
     await end_all_sessions(user["id"])
+    await _retire_email_tokens(user["id"], "reset")
+    await ApiToken.update({ApiToken.revoked_at: datetime.now(UTC)}).where(
+        (ApiToken.user == user["id"]) & ApiToken.revoked_at.is_null()
+    )
     await _mail(user["email"], "password_changed", locale=user["locale"], base_url=base_url,
                 name=user["name"], reset_link=f"{base_url}/password/forgot")
     await record(action, actor=actor, actor_label=user["email"], object_type="user",
                  object_id=user["id"])
 
 
-async def confirm_password_reset(*, token: str, password: str, base_url: str) -> None:
+async def confirm_password_reset(*, token: str, password: str, base_url: str, ip: str) -> None:
     """Set a new password from the mailed link; every session of the user ends."""
-    password_hash = hash_password(password)  # before the write lock: hashing takes ~60 ms
+    await _limit_links(ip)
+    row = await _find_email_token(token, "reset")  # before hashing: bogus links cost nothing
+    user = await User.select().where(User.id == row["user"]).first()
+    errors = password_errors(password, email=user["email"])
+    if errors:
+        raise _invalid(errors)  # the link stays usable
+    password_hash = await hash_password_async(password)  # before the write lock
     async with db.write_transaction():
-        user_id = await _use_email_token(token, "reset")
-        user = await User.select().where(User.id == user_id).first()
-        errors = password_errors(password, email=user["email"])
-        if errors:
-            raise _invalid(errors)  # rolls back: the link stays usable
+        await _find_email_token(token, "reset")  # still unused (no second tab got there first)
+        user_id = user["id"]
         # Following the mailed link proves the address, too.
         await User.update({User.email_verified_at: datetime.now(UTC)}).where(
             (User.id == user_id) & User.email_verified_at.is_null()
@@ -169,18 +208,21 @@ async def confirm_password_reset(*, token: str, password: str, base_url: str) ->
 
 
 async def change_password(
-    actor: CurrentUser, *, current: str, new: str, base_url: str, ip: str, user_agent: str, max_days: int
-) -> str:
-    """Change the password; all sessions end and this client gets a new one (returned)."""
+    actor: CurrentUser, *, current: str, new: str, base_url: str, ip: str, user_agent: str,
+    max_days: int, new_session: bool = True,
+) -> str | None:
+    """Change the password; all sessions end and (for a browser) this client gets a new one."""
     user = await User.select().where(User.id == actor.id).first()
-    if not verify_password(user["password_hash"], current):
+    if not await verify_password_async(user["password_hash"], current):
         raise _invalid([FieldError("current_password", N_("The current password is wrong."))])
     errors = password_errors(new, email=user["email"], field="new_password")
     if errors:
         raise _invalid(errors)
-    password_hash = hash_password(new)
+    password_hash = await hash_password_async(new)
     async with db.write_transaction():
         await _set_password(user, password_hash, base_url, "account.password_changed", actor=actor)
+        if not new_session:
+            return None
         return await create_session(actor.id, max_days=max_days, ip=ip, user_agent=user_agent)
 
 
@@ -210,7 +252,7 @@ async def create_verified_user(email: str, name: str, password: str, role: str) 
         user = User(
             email=email,
             name=name.strip(),
-            password_hash=hash_password(password),
+            password_hash=await hash_password_async(password),
             email_verified_at=datetime.now(UTC),
         )
         await user.save()

@@ -51,12 +51,18 @@ class Session(Table, tablename="sessions"):
 
 
 class EmailToken(Table, tablename="email_tokens"):
-    """Single-use tokens sent by mail: e-mail verification and password reset."""
+    """Single-use tokens sent by mail: e-mail verification and password reset.
+
+    A verification token carries the registration's password hash, name and language in
+    ``payload``: they reach the account only when the mailed link is followed, so nobody
+    can pre-register someone else's address with a password of their own.
+    """
 
     id = UUID(primary_key=True)
     user = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
     purpose = Varchar(length=20)
     token_hash = Varchar(length=64, unique=True)
+    payload = Text(default="{}")
     created_at = Timestamptz()
     expires_at = Timestamptz()
     used_at = Timestamptz(null=True, default=None)

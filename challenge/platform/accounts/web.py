@@ -46,5 +46,9 @@ def set_session_cookie(response: Response, request: Request, token: str) -> None
 
 
 def clear_session_cookie(response: Response, request: Request) -> None:
+    """Expire the cookie with the attributes it was set with (browsers ignore anything else)."""
     settings = settings_of(request)
-    response.delete_cookie(cookie_name(settings.https), path="/")
+    response.set_cookie(
+        cookie_name(settings.https), "", max_age=0, expires=0, path="/", httponly=True,
+        samesite="lax", secure=settings.https,
+    )

@@ -37,11 +37,17 @@ def new_token(secret: str) -> str:
     return f"{nonce}.{sign(secret, nonce)}"
 
 
+def _same(a: str, b: str) -> bool:
+    """Constant-time comparison that also copes with non-ASCII input (compare_digest on str
+    raises for it)."""
+    return hmac.compare_digest(a.encode("utf-8", "replace"), b.encode("utf-8", "replace"))
+
+
 def valid(secret: str, token: str | None) -> bool:
-    if not token or token.count(".") != 1:
+    if not token or token.count(".") != 1 or not token.isascii():
         return False
     nonce, signature = token.split(".")
-    return hmac.compare_digest(sign(secret, nonce), signature)
+    return _same(sign(secret, nonce), signature)
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -113,7 +119,7 @@ class CSRFMiddleware(ASGIMiddleware):
             if submitted is None:
                 query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
                 submitted = (query.get(FIELD) or [None])[0]
-            if issue or not submitted or not hmac.compare_digest(submitted, cookie or ""):
+            if issue or not submitted or not _same(submitted, cookie or ""):
                 raise Problem(
                     403,
                     "csrf_failed",

@@ -23,6 +23,7 @@ LOGIN_FAILURES_PER_ACCOUNT = Limit("login-fail", 5, 15 * 60)
 REGISTER_PER_IP = Limit("register-ip", 10, 60 * 60)
 RESET_PER_IP = Limit("reset-ip", 10, 60 * 60)
 RESET_PER_EMAIL = Limit("reset-email", 3, 60 * 60)
+MAIL_LINKS_PER_IP = Limit("mail-link-ip", 30, 60 * 60)  # verification and reset links followed
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,9 @@ def storage_from_settings(settings: Settings) -> Storage:
             prefix=settings.s3_prefix,
             endpoint_url=settings.s3_endpoint_url,
             region=settings.s3_region,
+            sse=settings.s3_sse,
+            kms_key_id=settings.s3_kms_key_id,
+            checksums=settings.s3_checksums,
         )
     from challenge.platform.storage.local import LocalStorage
 

@@ -1,14 +1,35 @@
-"""Documents in an S3-compatible bucket through boto3 (AWS, MinIO, Ceph, …)."""
+"""Documents in an S3-compatible bucket through boto3 (AWS, MinIO, Ceph, …).
+
+boto3 is synchronous: every call runs in a worker thread. Uploads stream: objects up to
+PART_SIZE go in one PUT, larger ones as a multipart upload, so memory stays near two parts.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+from collections.abc import AsyncIterator
+from urllib.parse import quote
 
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from challenge.platform.storage.base import StorageUnavailable
+from challenge.platform.storage.base import (
+    CHUNK,
+    ObjectInfo,
+    PutResult,
+    StorageUnavailable,
+    TooLarge,
+)
+
+PART_SIZE = 5 * 1024 * 1024  # the smallest part S3 accepts
+
+
+def content_disposition(filename: str) -> str:
+    """attachment with an ASCII fallback and the RFC 5987 UTF-8 name."""
+    fallback = filename.encode("ascii", "replace").decode().replace('"', "'").replace("?", "_")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 class S3Storage:
@@ -20,21 +41,181 @@ class S3Storage:
         prefix: str = "",
         endpoint_url: str | None = None,
         region: str | None = None,
+        sse: str | None = None,
+        kms_key_id: str | None = None,
+        checksums: str = "when_required",
     ) -> None:
         self.bucket = bucket
         self.prefix = prefix
+        self.sse = sse
+        self.kms_key_id = kms_key_id
         config = Config(
             retries={"mode": "standard", "max_attempts": 3},
-            connect_timeout=3,
-            read_timeout=20,
+            connect_timeout=2,
+            read_timeout=30,
+            # Many non-AWS services reject the CRC checksums newer botocore adds by default.
+            request_checksum_calculation=checksums,
+            response_checksum_validation=checksums,
+            signature_version="s3v4",
         )
         # Credentials come from the standard AWS_* variables / instance profile.
         self.client = boto3.session.Session().client(
             "s3", endpoint_url=endpoint_url, region_name=region, config=config
         )
 
-    async def check(self) -> None:
+    def _key(self, key: str) -> str:
+        return f"{self.prefix}{key}"
+
+    def _encryption(self) -> dict:
+        if not self.sse:
+            return {}
+        extra = {"ServerSideEncryption": self.sse}
+        if self.sse == "aws:kms" and self.kms_key_id:
+            extra["SSEKMSKeyId"] = self.kms_key_id
+        return extra
+
+    async def _call(self, method: str, **kwargs):
         try:
-            await asyncio.to_thread(self.client.head_bucket, Bucket=self.bucket)
+            return await asyncio.to_thread(getattr(self.client, method), **kwargs)
+        except ClientError as exc:
+            raise StorageUnavailable(f"{method}: {exc.response.get('Error', {}).get('Code')}") from None
+        except BotoCoreError as exc:
+            raise StorageUnavailable(f"{method}: {exc}") from None
+
+    async def check(self) -> None:
+        await self._call("head_bucket", Bucket=self.bucket)
+
+    async def put_stream(
+        self, key: str, chunks: AsyncIterator[bytes], *, content_type: str, max_bytes: int
+    ) -> PutResult:
+        digest, size = hashlib.sha256(), 0
+        buffer = bytearray()
+        upload_id: str | None = None
+        parts: list[dict] = []
+        full_key = self._key(key)
+        try:
+            async for chunk in chunks:
+                size += len(chunk)
+                if size > max_bytes:
+                    raise TooLarge(max_bytes)
+                digest.update(chunk)
+                buffer += chunk
+                if len(buffer) >= PART_SIZE:
+                    if upload_id is None:
+                        created = await self._call(
+                            "create_multipart_upload", Bucket=self.bucket, Key=full_key,
+                            ContentType=content_type, **self._encryption(),
+                        )
+                        upload_id = created["UploadId"]
+                    body, buffer = bytes(buffer), bytearray()
+                    part = await self._call(
+                        "upload_part", Bucket=self.bucket, Key=full_key, UploadId=upload_id,
+                        PartNumber=len(parts) + 1, Body=body,
+                    )
+                    parts.append({"ETag": part["ETag"], "PartNumber": len(parts) + 1})
+            sha256 = digest.hexdigest()
+            metadata = {"sha256": sha256}
+            if upload_id is None:
+                await self._call(
+                    "put_object", Bucket=self.bucket, Key=full_key, Body=bytes(buffer),
+                    ContentType=content_type, Metadata=metadata, **self._encryption(),
+                )
+            else:
+                if buffer:
+                    part = await self._call(
+                        "upload_part", Bucket=self.bucket, Key=full_key, UploadId=upload_id,
+                        PartNumber=len(parts) + 1, Body=bytes(buffer),
+                    )
+                    parts.append({"ETag": part["ETag"], "PartNumber": len(parts) + 1})
+                await self._call(
+                    "complete_multipart_upload", Bucket=self.bucket, Key=full_key,
+                    UploadId=upload_id, MultipartUpload={"Parts": parts},
+                )
+                upload_id = None
+                # The hash is known only now: record it with a server-side copy onto itself.
+                await self._call(
+                    "copy_object", Bucket=self.bucket, Key=full_key,
+                    CopySource={"Bucket": self.bucket, "Key": full_key},
+                    MetadataDirective="REPLACE", Metadata=metadata, ContentType=content_type,
+                    **self._encryption(),
+                )
+        except BaseException:
+            if upload_id is not None:
+                try:
+                    await self._call("abort_multipart_upload", Bucket=self.bucket, Key=full_key,
+                                     UploadId=upload_id)
+                except StorageUnavailable:
+                    pass  # incomplete uploads expire by the bucket's lifecycle rule
+            raise
+        return PutResult(size=size, sha256=sha256)
+
+    async def get_stream(self, key: str) -> AsyncIterator[bytes]:
+        response = await self._call("get_object", Bucket=self.bucket, Key=self._key(key))
+        body = response["Body"]
+        try:
+            while chunk := await asyncio.to_thread(body.read, CHUNK):
+                yield chunk
         except (BotoCoreError, ClientError) as exc:
-            raise StorageUnavailable(f"bucket {self.bucket}: {exc}") from None
+            raise StorageUnavailable(f"get_object: {exc}") from None
+        finally:
+            body.close()
+
+    async def read_range(self, key: str, start: int, length: int) -> bytes:
+        response = await self._call(
+            "get_object", Bucket=self.bucket, Key=self._key(key),
+            Range=f"bytes={start}-{start + length - 1}",
+        )
+        return await asyncio.to_thread(response["Body"].read)
+
+    async def head(self, key: str) -> ObjectInfo | None:
+        try:
+            response = await asyncio.to_thread(self.client.head_object, Bucket=self.bucket, Key=self._key(key))
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return None
+            raise StorageUnavailable(f"head_object: {exc}") from None
+        except BotoCoreError as exc:
+            raise StorageUnavailable(f"head_object: {exc}") from None
+        return ObjectInfo(
+            key=key, size=response["ContentLength"],
+            sha256=(response.get("Metadata") or {}).get("sha256"),
+            content_type=response.get("ContentType"), last_modified=response["LastModified"],
+        )
+
+    async def delete(self, key: str) -> None:
+        await self._call("delete_object", Bucket=self.bucket, Key=self._key(key))
+
+    async def list_objects(self, prefix: str = "") -> AsyncIterator[ObjectInfo]:
+        token = None
+        while True:
+            kwargs = {"Bucket": self.bucket, "Prefix": self._key(prefix)}
+            if token:
+                kwargs["ContinuationToken"] = token
+            page = await self._call("list_objects_v2", **kwargs)
+            for item in page.get("Contents", []):
+                yield ObjectInfo(key=item["Key"].removeprefix(self.prefix), size=item["Size"],
+                                 sha256=None, content_type=None, last_modified=item["LastModified"])
+            if not page.get("IsTruncated"):
+                return
+            token = page["NextContinuationToken"]
+
+    async def presigned_get(self, key: str, *, filename: str, content_type: str, expires: int) -> str:
+        return await self._call(
+            "generate_presigned_url", ClientMethod="get_object", ExpiresIn=expires,
+            Params={
+                "Bucket": self.bucket, "Key": self._key(key),
+                "ResponseContentDisposition": content_disposition(filename),
+                "ResponseContentType": content_type,
+            },
+        )
+
+    async def presigned_post(self, key: str, *, content_type: str, max_bytes: int, expires: int) -> dict:
+        return await self._call(
+            "generate_presigned_post", Bucket=self.bucket, Key=self._key(key), ExpiresIn=expires,
+            Fields={"Content-Type": content_type, **({"x-amz-server-side-encryption": self.sse} if self.sse else {})},
+            Conditions=[
+                ["content-length-range", 1, max_bytes],
+                {"Content-Type": content_type},
+                *([{"x-amz-server-side-encryption": self.sse}] if self.sse else []),
+            ],
+        )

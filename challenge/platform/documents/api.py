@@ -1,0 +1,95 @@
+"""JSON API: /api/v1/documents/{id} downloads, and the personal document library."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from litestar import Controller, Request, Response, delete, get, post
+from litestar.params import FromPath, JSONBody
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from challenge.platform.accounts.guards import login_required
+from challenge.platform.accounts.web import current_user
+from challenge.platform.documents import direct, uploads
+from challenge.platform.documents.downloads import download
+from challenge.platform.documents.multipart import MultipartUpload
+from challenge.platform.documents.policies import may_manage_library, may_read
+from challenge.platform.documents.rules import LIBRARY
+from challenge.platform.documents.schemas import (
+    ConfirmIn,
+    DirectUploadIn,
+    DirectUploadOut,
+    DocumentOut,
+    document_out,
+)
+from challenge.platform.documents.tables import Document
+from challenge.platform.i18n import N_
+from challenge.platform.problems import not_found
+
+
+async def readable_document(request: Request, document_id: UUID) -> dict:
+    """The document if the caller may read it — otherwise 404, never 403 (no probing)."""
+    document = await uploads.get_document(document_id)
+    if document is None or not await may_read(current_user(request), document):
+        raise not_found(N_("Document not found"))
+    return document
+
+
+@get("/api/v1/documents/{document_id:uuid}", tags=["documents"], summary="Download a document")
+async def download_document(request: Request, document_id: FromPath[UUID]) -> Response:
+    """The file as an attachment, or a redirect to a short-lived presigned URL."""
+    document = await readable_document(request, document_id)
+    return await download(request.app.state.storage, request.app.state.settings, document)
+
+
+class LibraryApi(Controller):
+    path = "/api/v1/me/documents"
+    tags = ["documents"]
+    guards = [login_required]
+
+    @get("/")
+    async def list_documents(self, request: Request) -> list[DocumentOut]:
+        rows = await Document.select().where(
+            (Document.owner_type == "user") & (Document.owner_id == str(current_user(request).id))
+            & (Document.status == "stored")
+        ).order_by(Document.created_at, ascending=False)
+        return [document_out(row) for row in rows]
+
+    @post("/", status_code=HTTP_201_CREATED, request_max_body_size=None)
+    async def upload(self, request: Request) -> DocumentOut:
+        """Upload a file (multipart field ``file``), streamed to storage."""
+        user = current_user(request)
+        upload = MultipartUpload(request)
+        await upload.start()
+        row = await uploads.store_upload(
+            request.app.state.storage, chunks=upload.chunks(), filename=upload.filename or "",
+            rules=LIBRARY, owner_type="user", owner_id=str(user.id), actor=user,
+        )
+        return document_out(row)
+
+    @post("/direct", status_code=HTTP_201_CREATED)
+    async def start_direct(self, request: Request, data: JSONBody[DirectUploadIn]) -> DirectUploadOut:
+        """Large files: where to POST straight to S3 (mode "direct"), or "stream" locally."""
+        user = current_user(request)
+        result = await direct.start_direct_upload(
+            request.app.state.storage, filename=data.filename, content_type=data.content_type,
+            size=data.size, rules=LIBRARY, owner_type="user", owner_id=str(user.id), actor=user,
+        )
+        return DirectUploadOut(**result)
+
+    @post("/{document_id:uuid}/confirm", status_code=HTTP_200_OK)
+    async def confirm_direct(self, request: Request, document_id: FromPath[UUID], data: JSONBody[ConfirmIn]) -> DocumentOut:
+        user = current_user(request)
+        row = await direct.confirm_direct_upload(
+            request.app.state.storage, document_id=document_id, sha256=data.sha256, rules=LIBRARY,
+            owner_type="user", owner_id=str(user.id), actor=user,
+        )
+        return document_out(row)
+
+    @delete("/{document_id:uuid}")
+    async def delete_document(self, request: Request, document_id: FromPath[UUID]) -> None:
+        user = current_user(request)
+        document = await uploads.get_document(document_id)
+        if document is None or not may_manage_library(user, document):
+            raise not_found(N_("Document not found"))
+        await uploads.delete_document(request.app.state.storage, document, user)

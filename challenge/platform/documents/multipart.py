@@ -1,0 +1,148 @@
+"""Streaming multipart/form-data: small fields are collected, the file part streams through.
+
+Litestar's own parser reads the whole body into memory; for uploads of tens of megabytes
+the bytes must flow from the socket to storage in chunks instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+from litestar import Request
+from python_multipart.multipart import MultipartParser, parse_options_header
+
+from challenge.platform.i18n import N_
+from challenge.platform.problems import Problem
+
+MAX_FIELD_BYTES = 64 * 1024
+
+
+@dataclass
+class _Part:
+    name: str = ""
+    filename: str | None = None
+    data: bytearray = field(default_factory=bytearray)
+
+
+def _bad(message: str) -> Problem:
+    return Problem(400, "bad_multipart", message)
+
+
+class MultipartUpload:
+    """One upload request: ``fields`` before the file, then ``filename`` and ``chunks()``."""
+
+    def __init__(self, request: Request, file_field: str = "file") -> None:
+        content_type, params = parse_options_header(request.headers.get("content-type", ""))
+        if content_type != b"multipart/form-data" or b"boundary" not in params:
+            raise Problem(415, "unsupported_media_type", N_("Send the file as multipart/form-data."))
+        self.file_field = file_field
+        self.fields: dict[str, str] = {}
+        self.filename: str | None = None
+        self._events: list[tuple[str, object]] = []
+        self._stream = request.stream()
+        self._header_name = b""
+        self._header_value = b""
+        self._headers: dict[bytes, bytes] = {}
+        self._parser = MultipartParser(params[b"boundary"], callbacks={
+            "on_part_begin": self._part_begin,
+            "on_part_data": self._part_data,
+            "on_part_end": lambda: self._events.append(("end", None)),
+            "on_header_field": self._header_field,
+            "on_header_value": self._header_value_cb,
+            "on_header_end": self._header_end,
+            "on_headers_finished": lambda: self._events.append(("headers", dict(self._headers))),
+        })
+        self._current: _Part | None = None
+        self._file_started = False
+        self._pending_file_bytes: list[bytes] = []
+        self._done = False
+
+    def _part_begin(self) -> None:
+        self._headers = {}
+
+    def _part_data(self, data: bytes, start: int, end: int) -> None:
+        self._events.append(("data", bytes(data[start:end])))
+
+    def _header_field(self, data: bytes, start: int, end: int) -> None:
+        self._header_name += data[start:end]
+
+    def _header_value_cb(self, data: bytes, start: int, end: int) -> None:
+        self._header_value += data[start:end]
+
+    def _header_end(self) -> None:
+        self._headers[self._header_name.lower()] = self._header_value
+        self._header_name, self._header_value = b"", b""
+
+    async def _pump(self) -> bool:
+        """Feed one chunk of the body to the parser; False at the end of the body."""
+        try:
+            chunk = await self._stream.__anext__()
+        except StopAsyncIteration:
+            self._parser.finalize()
+            return False
+        try:
+            self._parser.write(chunk)
+        except Exception:  # noqa: BLE001 - the parser's errors all mean a broken body
+            raise _bad(N_("The upload is not valid multipart/form-data.")) from None
+        return True
+
+    def _handle(self, kind: str, value) -> None:
+        if kind == "headers":
+            _, params = parse_options_header(value.get(b"content-disposition", b""))
+            name = params.get(b"name", b"").decode("utf-8", "replace")
+            filename = params.get(b"filename")
+            self._current = _Part(name=name, filename=filename.decode("utf-8", "replace") if filename is not None else None)
+            if name == self.file_field and filename is not None and not self._file_started:
+                self._file_started = True
+                self.filename = self._current.filename
+        elif kind == "data" and self._current is not None:
+            if self._current.name == self.file_field and self._current.filename is not None:
+                self._pending_file_bytes.append(value)
+            else:
+                self._current.data += value
+                if len(self._current.data) > MAX_FIELD_BYTES:
+                    raise _bad(N_("A form field is too long."))
+        elif kind == "end" and self._current is not None:
+            part, self._current = self._current, None
+            if part.filename is None:
+                self.fields[part.name] = part.data.decode("utf-8", "replace")
+            elif part.name == self.file_field:
+                self._done = True
+
+    async def start(self) -> None:
+        """Read up to the beginning of the file part (collecting the fields before it)."""
+        while not self._file_started:
+            self._drain()
+            if self._file_started:
+                break
+            if not await self._pump():
+                self._drain()
+                if not self._file_started:
+                    raise Problem(422, "validation_error", N_("Choose a file to upload."))
+                break
+
+    def _drain(self) -> None:
+        events, self._events = self._events, []
+        for kind, value in events:
+            self._handle(kind, value)
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        """The file's bytes as they arrive; fields after the file land in ``fields`` too."""
+        while True:
+            self._drain()
+            while self._pending_file_bytes:
+                yield self._pending_file_bytes.pop(0)
+            if self._done:
+                break
+            if not await self._pump():
+                self._drain()
+                while self._pending_file_bytes:
+                    yield self._pending_file_bytes.pop(0)
+                break
+
+    async def rest(self) -> None:
+        """Read the remainder of the body (fields after the file)."""
+        while await self._pump():
+            self._drain()
+        self._drain()

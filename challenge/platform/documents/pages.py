@@ -1,0 +1,110 @@
+"""Pages: the personal document library and /verify for documents the portal issued."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Annotated
+from uuid import UUID
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, QueryParameter
+from litestar.response import Redirect, Template
+
+from challenge.platform.accounts.forms import errors_of
+from challenge.platform.accounts.guards import login_required
+from challenge.platform.accounts.web import current_user
+from challenge.platform.documents import uploads
+from challenge.platform.documents.multipart import MultipartUpload
+from challenge.platform.documents.policies import may_manage_library
+from challenge.platform.documents.rules import LIBRARY
+from challenge.platform.documents.tables import Document
+from challenge.platform.i18n import N_
+from challenge.platform.pdf.issue import find_issued
+from challenge.platform.pdf.render import normalise_code
+from challenge.platform.problems import Problem, not_found
+
+VERIFY_MAX_BYTES = 50 * 1024 * 1024
+
+
+async def _library(user) -> list[dict]:
+    return await Document.select().where(
+        (Document.owner_type == "user") & (Document.owner_id == str(user.id))
+        & (Document.status == "stored")
+    ).order_by(Document.created_at, ascending=False)
+
+
+class LibraryPages(Controller):
+    path = "/account/documents"
+    include_in_schema = False
+    guards = [login_required]
+
+    @get("/", name="library")
+    async def library(self, request: Request) -> Template:
+        return Template(template_name="base/documents/library.html", context={
+            "documents": await _library(current_user(request)), "errors": {}, "rules": LIBRARY,
+        })
+
+    @post("/", request_max_body_size=None)
+    async def upload(self, request: Request) -> Template | Redirect:
+        user = current_user(request)
+        try:
+            upload = MultipartUpload(request)
+            await upload.start()
+            await uploads.store_upload(
+                request.app.state.storage, chunks=upload.chunks(), filename=upload.filename or "",
+                rules=LIBRARY, owner_type="user", owner_id=str(user.id), actor=user,
+            )
+        except Problem as problem:
+            return Template(template_name="base/documents/library.html", status_code=problem.status,
+                            context={"documents": await _library(user), "errors": errors_of(problem),
+                                     "rules": LIBRARY})
+        return Redirect("/account/documents", status_code=303)
+
+    @get("/{document_id:uuid}/delete")
+    async def confirm_delete(self, request: Request, document_id: FromPath[UUID]) -> Template:
+        document = await self._own(request, document_id)
+        return Template(template_name="base/documents/delete.html", context={"document": document})
+
+    @post("/{document_id:uuid}/delete")
+    async def delete(self, request: Request, document_id: FromPath[UUID]) -> Redirect:
+        document = await self._own(request, document_id)
+        await uploads.delete_document(request.app.state.storage, document, current_user(request))
+        return Redirect("/account/documents", status_code=303)
+
+    @staticmethod
+    async def _own(request: Request, document_id: UUID) -> dict:
+        document = await uploads.get_document(document_id)
+        if document is None or not may_manage_library(current_user(request), document):
+            raise not_found(N_("Document not found"))
+        return document
+
+
+class VerifyPages(Controller):
+    path = "/verify"
+    include_in_schema = False
+
+    @get("/", name="verify")
+    async def verify(self, code: Annotated[str, QueryParameter(max_length=40)] = "") -> Template:
+        """Enter the printed code (or upload the PDF) to see whether the portal issued it."""
+        result, checked = None, bool(code.strip())
+        if checked:
+            normalised = normalise_code(code)
+            result = await find_issued(code=normalised) if normalised else None
+        return Template(template_name="base/documents/verify.html",
+                        context={"code": code, "checked": checked, "result": result, "by": "code"})
+
+    @post("/", request_max_body_size=None)
+    async def verify_upload(self, request: Request) -> Template:
+        """Compare an uploaded PDF byte for byte (by SHA-256) with what the portal issued."""
+        upload = MultipartUpload(request)
+        await upload.start()
+        digest, size = hashlib.sha256(), 0
+        async for chunk in upload.chunks():
+            size += len(chunk)
+            if size > VERIFY_MAX_BYTES:
+                raise Problem(413, "file_too_large", N_("The file is larger than allowed."))
+            digest.update(chunk)
+        result = await find_issued(sha256=digest.hexdigest()) if size else None
+        return Template(template_name="base/documents/verify.html",
+                        context={"code": "", "checked": True, "result": result, "by": "file",
+                                 "sha256": digest.hexdigest()})

@@ -1,0 +1,33 @@
+"""Who may read a document: decided by the domain that owns it (a registry of readers)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from challenge.platform.accounts.identity import CurrentUser
+
+Reader = Callable[[CurrentUser | None, dict], Awaitable[bool]]
+_READERS: dict[str, Reader] = {}
+
+
+def register_reader(owner_type: str, reader: Reader) -> None:
+    """A domain says who may read the documents it owns (e.g. "submission")."""
+    _READERS[owner_type] = reader
+
+
+async def may_read(user: CurrentUser | None, document: dict) -> bool:
+    if document.get("public"):
+        return True
+    reader = _READERS.get(document["owner_type"])
+    return reader is not None and await reader(user, document)
+
+
+async def _library_reader(user: CurrentUser | None, document: dict) -> bool:
+    return user is not None and str(user.id) == document["owner_id"]
+
+
+def may_manage_library(user: CurrentUser | None, document: dict) -> bool:
+    return user is not None and document["owner_type"] == "user" and str(user.id) == document["owner_id"]
+
+
+register_reader("user", _library_reader)

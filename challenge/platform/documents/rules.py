@@ -1,0 +1,19 @@
+"""Upload rules per context: which types, how large, how many files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class UploadRules:
+    allowed_types: tuple[str, ...] = ("application/pdf", "image/png", "image/jpeg")
+    max_bytes: int = 20 * MB
+    max_files: int = 20
+    refuse_pdf_scripts: bool = True
+
+
+# A person's own document library (reused later for submissions).
+LIBRARY = UploadRules(max_bytes=50 * MB, max_files=50)

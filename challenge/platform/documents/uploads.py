@@ -1,0 +1,154 @@
+"""The upload pipeline: sniff, stream to storage while hashing, verify, then commit the row.
+
+Nothing is kept on any refusal: a bad name or type is refused before storage sees a byte;
+a file too large or with scripts is refused mid-stream and its partial object removed; if
+the database commit fails, the stored object is deleted again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from uuid import UUID
+
+from challenge import db
+from challenge.platform.audit.service import record
+from challenge.platform.documents.rules import UploadRules
+from challenge.platform.documents.sniff import (
+    SNIFF_BYTES,
+    PdfScriptScanner,
+    check_filename,
+    check_type,
+    sniff,
+)
+from challenge.platform.documents.tables import Document
+from challenge.platform.i18n import N_
+from challenge.platform.problems import FieldError, Problem
+from challenge.platform.storage import Storage, StorageUnavailable, TooLarge, new_key
+
+
+def storage_unavailable() -> Problem:
+    return Problem(503, "storage_unavailable", N_(
+        "The document storage cannot be reached right now. Nothing was saved; please try again in a few minutes."
+    ), headers={"Retry-After": "30"})
+
+
+def too_large(limit: int) -> Problem:
+    message = N_("The file is larger than allowed.")
+    return Problem(413, "file_too_large", message, errors=[FieldError("file", message)],
+                   extra={"max_bytes": limit})
+
+
+async def _read_head(chunks: AsyncIterator[bytes]) -> bytes:
+    head = b""
+    async for chunk in chunks:
+        head += chunk
+        if len(head) >= SNIFF_BYTES:
+            break
+    return head
+
+
+async def count_documents(owner_type: str, owner_id: str) -> int:
+    return await Document.count().where(
+        (Document.owner_type == owner_type) & (Document.owner_id == owner_id)
+        & (Document.status == "stored")
+    )
+
+
+async def store_upload(
+    storage: Storage,
+    *,
+    chunks: AsyncIterator[bytes],
+    filename: str,
+    rules: UploadRules,
+    owner_type: str,
+    owner_id: str,
+    actor,
+    kind: str = "upload",
+) -> dict:
+    """Run an upload through every check and store it; returns the document row."""
+    name = check_filename(filename)
+    if await count_documents(owner_type, owner_id) >= rules.max_files:
+        raise Problem(422, "too_many_files", N_("The maximum number of files is reached."),
+                      extra={"max_files": rules.max_files})
+    iterator = chunks.__aiter__()
+    head = await _read_head(iterator)
+    if not head:
+        message = N_("The file is empty.")
+        raise Problem(422, "empty_file", message, errors=[FieldError("file", message)])
+    media_type = check_type(name, sniff(head), rules.allowed_types)
+    scanner = PdfScriptScanner() if media_type == "application/pdf" and rules.refuse_pdf_scripts else None
+
+    async def body() -> AsyncIterator[bytes]:
+        if scanner:
+            scanner.feed(head)
+        yield head
+        async for chunk in iterator:
+            if scanner:
+                scanner.feed(chunk)
+                if scanner.found:
+                    break
+            yield chunk
+
+    key = new_key(kind)
+    try:
+        stored = await storage.put_stream(key, body(), content_type=media_type, max_bytes=rules.max_bytes)
+    except TooLarge:
+        raise too_large(rules.max_bytes) from None
+    except StorageUnavailable:
+        raise storage_unavailable() from None
+
+    try:
+        if scanner and scanner.found:
+            message = N_("PDF files with scripts are not accepted.")
+            raise Problem(422, "pdf_javascript", message, errors=[FieldError("file", message)])
+        info = await storage.head(key)
+        if info is None or info.size != stored.size or (info.sha256 and info.sha256 != stored.sha256):
+            raise storage_unavailable()
+        return await _commit(key, name, media_type, stored.size, stored.sha256, owner_type,
+                             owner_id, actor, kind)
+    except BaseException:
+        try:
+            await storage.delete(key)
+        except StorageUnavailable:
+            pass  # the orphan clean-up removes it within a day
+        raise
+
+
+async def _commit(key, name, media_type, size, sha256, owner_type, owner_id, actor, kind) -> dict:
+    async with db.write_transaction():
+        duplicate = await Document.exists().where(
+            (Document.owner_type == owner_type) & (Document.owner_id == owner_id)
+            & (Document.sha256 == sha256) & (Document.status == "stored")
+        )
+        if duplicate:
+            message = N_("This file has already been uploaded.")
+            raise Problem(409, "duplicate_document", message, errors=[FieldError("file", message)])
+        document = Document(
+            storage_key=key, kind=kind, status="stored", owner_type=owner_type,
+            owner_id=owner_id, filename=name, content_type=media_type, size=size, sha256=sha256,
+            uploaded_by=getattr(actor, "id", None), created_at=datetime.now(UTC),
+        )
+        await document.save()
+        await record("document.uploaded", actor=actor, object_type="document", object_id=document.id,
+                     payload={"owner_type": owner_type, "owner_id": owner_id, "size": size,
+                              "sha256": sha256})
+    return document.to_dict()
+
+
+async def delete_document(storage: Storage, document: dict, actor) -> None:
+    """Remove the row (audited) and then the object."""
+    async with db.write_transaction():
+        await Document.delete().where(Document.id == document["id"])
+        await record("document.deleted", actor=actor, object_type="document",
+                     object_id=document["id"], payload={"sha256": document["sha256"]})
+    try:
+        await storage.delete(document["storage_key"])
+    except StorageUnavailable:
+        pass  # the orphan clean-up removes it
+
+
+async def get_document(document_id: UUID) -> dict | None:
+    return await Document.select().where(
+        (Document.id == document_id) & (Document.status == "stored")
+    ).first()
