@@ -83,11 +83,36 @@ async def other_app(
 ) -> AsyncIterator[httpx.AsyncClient]:
     """A second app (other settings) for one test; the main app's engine is restored after."""
     application = create_app(settings, **kwargs)
+    # As for the session app: open the pool directly, since fixtures may finish in another task.
+    await db.start(application.state.engine)
     try:
-        async with application.lifespan(), http_client(application, ip=ip) as test_client:
+        async with http_client(application, ip=ip) as test_client:
             yield test_client
     finally:
+        await db.stop(application.state.engine)
         db.use(main_app.state.engine)
+
+
+@pytest.fixture(scope="session")
+def moto_s3():
+    """moto's S3 server over HTTP for the whole test run, with the test bucket."""
+    from tests.support.s3 import MotoS3
+
+    server = MotoS3()
+    server.start()
+    server.create_bucket()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["local", "s3"])
+def storage_settings(request, tmp_path, database_url):
+    """Settings for each storage backend (same database): the local folder and S3 over HTTP."""
+    if request.param == "local":
+        return make_settings(tmp_path / "data", database_url, upload_max_mb="2")
+    moto = request.getfixturevalue("moto_s3")
+    return make_settings(tmp_path / "data", database_url, upload_max_mb="2",
+                         **moto.settings_env(prefix=f"t{random.randint(0, 10**9)}/"))
 
 
 @pytest.fixture

@@ -23,14 +23,15 @@ def environment() -> Environment:
     i18n.install(env)
     env.globals["app_version"] = __version__
     env.globals["static_url"] = lambda path: f"/static/{path}?v={__version__}"
-    env.globals["csrf_token"] = csrf_token
+    # Not "csrf_token": Litestar puts a variable of that name into every template context.
+    env.globals["csrf_value"] = csrf_value
     env.globals["csrf_field"] = csrf_field
     env.globals["current_user"] = current_user
     return env
 
 
 @pass_context
-def csrf_token(context) -> str:
+def csrf_value(context) -> str:
     request = context.get("request")
     return request.scope.get("state", {}).get("csrf_token", "") if request is not None else ""
 
@@ -38,7 +39,7 @@ def csrf_token(context) -> str:
 @pass_context
 def csrf_field(context) -> Markup:
     """The hidden form field the CSRF middleware checks on every unsafe request."""
-    return Markup('<input type="hidden" name="_csrf_token" value="%s">') % escape(csrf_token(context))
+    return Markup('<input type="hidden" name="_csrf_token" value="%s">') % escape(csrf_value(context))
 
 
 @pass_context

@@ -51,7 +51,7 @@ def main() -> None:
                 except httpx.HTTPError:
                     time.sleep(0.05)
             logins = []
-            for n in range(ROUNDS):
+            for _ in range(ROUNDS):
                 # A fresh browser each time; 20 logins stay under the per-IP limit (30 per 15 min).
                 with httpx.Client(base_url=base) as client:
                     client.get("/login")

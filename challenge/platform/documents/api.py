@@ -14,7 +14,7 @@ from challenge.platform.documents import direct, uploads
 from challenge.platform.documents.downloads import download
 from challenge.platform.documents.multipart import MultipartUpload
 from challenge.platform.documents.policies import may_manage_library, may_read
-from challenge.platform.documents.rules import LIBRARY
+from challenge.platform.documents.rules import library_rules
 from challenge.platform.documents.schemas import (
     ConfirmIn,
     DirectUploadIn,
@@ -63,7 +63,7 @@ class LibraryApi(Controller):
         await upload.start()
         row = await uploads.store_upload(
             request.app.state.storage, chunks=upload.chunks(), filename=upload.filename or "",
-            rules=LIBRARY, owner_type="user", owner_id=str(user.id), actor=user,
+            rules=library_rules(request.app.state.settings), owner_type="user", owner_id=str(user.id), actor=user,
         )
         return document_out(row)
 
@@ -73,7 +73,7 @@ class LibraryApi(Controller):
         user = current_user(request)
         result = await direct.start_direct_upload(
             request.app.state.storage, filename=data.filename, content_type=data.content_type,
-            size=data.size, rules=LIBRARY, owner_type="user", owner_id=str(user.id), actor=user,
+            size=data.size, rules=library_rules(request.app.state.settings), owner_type="user", owner_id=str(user.id), actor=user,
         )
         return DirectUploadOut(**result)
 
@@ -81,7 +81,7 @@ class LibraryApi(Controller):
     async def confirm_direct(self, request: Request, document_id: FromPath[UUID], data: JSONBody[ConfirmIn]) -> DocumentOut:
         user = current_user(request)
         row = await direct.confirm_direct_upload(
-            request.app.state.storage, document_id=document_id, sha256=data.sha256, rules=LIBRARY,
+            request.app.state.storage, document_id=document_id, sha256=data.sha256, rules=library_rules(request.app.state.settings),
             owner_type="user", owner_id=str(user.id), actor=user,
         )
         return document_out(row)

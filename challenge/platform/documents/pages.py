@@ -16,7 +16,7 @@ from challenge.platform.accounts.web import current_user
 from challenge.platform.documents import uploads
 from challenge.platform.documents.multipart import MultipartUpload
 from challenge.platform.documents.policies import may_manage_library
-from challenge.platform.documents.rules import LIBRARY
+from challenge.platform.documents.rules import library_rules
 from challenge.platform.documents.tables import Document
 from challenge.platform.i18n import N_
 from challenge.platform.pdf.issue import find_issued
@@ -41,7 +41,7 @@ class LibraryPages(Controller):
     @get("/", name="library")
     async def library(self, request: Request) -> Template:
         return Template(template_name="base/documents/library.html", context={
-            "documents": await _library(current_user(request)), "errors": {}, "rules": LIBRARY,
+            "documents": await _library(current_user(request)), "errors": {}, "rules": library_rules(request.app.state.settings),
         })
 
     @post("/", request_max_body_size=None)
@@ -52,12 +52,12 @@ class LibraryPages(Controller):
             await upload.start()
             await uploads.store_upload(
                 request.app.state.storage, chunks=upload.chunks(), filename=upload.filename or "",
-                rules=LIBRARY, owner_type="user", owner_id=str(user.id), actor=user,
+                rules=library_rules(request.app.state.settings), owner_type="user", owner_id=str(user.id), actor=user,
             )
         except Problem as problem:
             return Template(template_name="base/documents/library.html", status_code=problem.status,
                             context={"documents": await _library(user), "errors": errors_of(problem),
-                                     "rules": LIBRARY})
+                                     "rules": library_rules(request.app.state.settings)})
         return Redirect("/account/documents", status_code=303)
 
     @get("/{document_id:uuid}/delete")

@@ -15,5 +15,6 @@ class UploadRules:
     refuse_pdf_scripts: bool = True
 
 
-# A person's own document library (reused later for submissions).
-LIBRARY = UploadRules(max_bytes=50 * MB, max_files=50)
+def library_rules(settings) -> UploadRules:
+    """A person's own document library (reused later for submissions)."""
+    return UploadRules(max_bytes=settings.upload_max_mb * MB, max_files=50)

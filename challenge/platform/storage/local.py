@@ -42,6 +42,7 @@ class LocalStorage:
     ) -> PutResult:
         path = self._path(key)
         tmp = path.with_name(f".{path.name}.part")
+        tmp_meta = path.with_name(f".{path.name}.meta.part")
         digest, size = hashlib.sha256(), 0
         try:
             await asyncio.to_thread(path.parent.mkdir, parents=True, exist_ok=True)
@@ -56,13 +57,13 @@ class LocalStorage:
             finally:
                 await asyncio.to_thread(handle.close)
             meta = {"sha256": digest.hexdigest(), "content_type": content_type}
-            await asyncio.to_thread(tmp.with_suffix(".meta").write_text, json.dumps(meta))
-            await asyncio.to_thread(os.replace, tmp.with_suffix(".meta"), self._meta(path))
+            await asyncio.to_thread(tmp_meta.write_text, json.dumps(meta))
+            await asyncio.to_thread(os.replace, tmp_meta, self._meta(path))
             await asyncio.to_thread(os.replace, tmp, path)
         except OSError as exc:
             raise StorageUnavailable(f"cannot write {key}: {exc.strerror}") from None
         finally:
-            for leftover in (tmp, tmp.with_suffix(".meta")):
+            for leftover in (tmp, tmp_meta):
                 leftover.unlink(missing_ok=True)
         return PutResult(size=size, sha256=digest.hexdigest())
 

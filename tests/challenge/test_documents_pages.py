@@ -1,0 +1,74 @@
+"""The document library pages (no JavaScript needed) and the orphan clean-up."""
+
+import os
+import re
+import time
+from datetime import UTC, datetime, timedelta
+
+from challenge.platform.documents.orphans import remove_orphans
+from challenge.platform.documents.tables import Document
+from challenge.platform.storage import new_key, storage_from_settings
+from tests.support.files import multipart, pdf
+from tests.support.web import csrf, login, make_user, post_form
+
+
+async def test_upload_list_and_delete_through_the_pages(client):
+    user = await make_user()
+    await login(client, user["email"])
+    page = await client.get("/account/documents")
+    assert "Sie haben noch keine Dokumente hochgeladen." in page.text
+    action = re.search(r'<form method="post" action="([^"]+)" enctype="multipart/form-data"', page.text).group(1)
+    # multipart bodies stream: the token travels in the URL (and must be the real one)
+    assert action.endswith(f"_csrf_token={client.cookies['csrftoken']}")
+    body, content_type = multipart("Lebenslauf.pdf", pdf())
+    uploaded = await client.post(action.replace("&amp;", "&"), content=body, headers={"content-type": content_type}, follow_redirects=True)
+    assert uploaded.status_code == 200
+    assert "Lebenslauf.pdf" in uploaded.text
+    document_id = re.search(r"/account/documents/([0-9a-f-]+)/delete", uploaded.text).group(1)
+    confirm = await client.get(f"/account/documents/{document_id}/delete")
+    assert "wirklich löschen" in confirm.text
+    assert await Document.exists().where(Document.id == document_id)
+    await post_form(client, f"/account/documents/{document_id}/delete", {})
+    assert not await Document.exists().where(Document.id == document_id)
+
+
+async def test_upload_errors_are_shown_on_the_page(client):
+    user = await make_user()
+    await login(client, user["email"])
+    body, content_type = multipart("bild.png", pdf())
+    response = await client.post(f"/account/documents?_csrf_token={await csrf(client)}", content=body, headers={"content-type": content_type})
+    assert response.status_code == 422
+    assert 'id="error-summary"' in response.text
+    assert "Der Dateiname passt nicht zum Inhalt der Datei." in response.text
+
+
+async def test_multipart_upload_without_csrf_token_is_refused(client):
+    user = await make_user()
+    await login(client, user["email"])
+    body, content_type = multipart("a.pdf", pdf())
+    response = await client.post("/account/documents", content=body, headers={"content-type": content_type})
+    assert response.status_code == 403
+    assert not await Document.exists().where(Document.owner_id == str(user["id"]))
+
+
+async def test_orphaned_objects_and_stale_pending_uploads_are_removed(settings):
+    storage = storage_from_settings(settings)
+
+    async def one_chunk():
+        yield b"%PDF-1.4 verwaist"
+
+    orphan = new_key("upload")
+    await storage.put_stream(orphan, one_chunk(), content_type="application/pdf", max_bytes=100)
+    fresh = new_key("upload")
+    await storage.put_stream(fresh, one_chunk(), content_type="application/pdf", max_bytes=100)
+    old = time.time() - 2 * 86400
+    os.utime(settings.documents_dir / orphan, (old, old))
+    pending = Document(storage_key=new_key("upload"), kind="upload", status="pending", owner_type="user",
+                       owner_id="x", filename="p.pdf", content_type="application/pdf",
+                       created_at=datetime.now(UTC) - timedelta(days=2))
+    await pending.save()
+    removed = await remove_orphans(storage)
+    assert removed >= 2
+    assert await storage.head(orphan) is None
+    assert await storage.head(fresh) is not None  # younger than a day: maybe an upload in flight
+    assert not await Document.exists().where(Document.id == pending.id)
