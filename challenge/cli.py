@@ -9,16 +9,7 @@ import sys
 
 import click
 
-from challenge.settings import Settings, SettingsError, load_settings, prepare
-
-
-def _settings() -> Settings:
-    """Settings from the environment, or one line naming the bad variable and exit 2."""
-    try:
-        return prepare(load_settings())
-    except SettingsError as exc:
-        click.echo(f"challenge: configuration error: {exc}", err=True)
-        sys.exit(2)
+from challenge.settings import Settings, settings_or_exit
 
 
 async def _migrate(settings: Settings) -> int:
@@ -57,7 +48,7 @@ def main() -> None:
 )
 def serve(host: str, port: int, demo: bool, worker: bool) -> None:
     """Migrate if needed, then serve the portal."""
-    settings = _settings()
+    settings = settings_or_exit()
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("piccolo").setLevel(logging.WARNING)
     pending = asyncio.run(_migrate(settings))
@@ -90,7 +81,7 @@ def serve(host: str, port: int, demo: bool, worker: bool) -> None:
 @main.command()
 def migrate() -> None:
     """Apply all database migrations (both apps)."""
-    settings = _settings()
+    settings = settings_or_exit()
     pending = asyncio.run(_migrate(settings))
     click.echo(f"Applied {pending} migration(s)." if pending else "Database is up to date.")
 
@@ -98,7 +89,7 @@ def migrate() -> None:
 @main.command()
 def demo() -> None:
     """Load realistic demo data (idempotent)."""
-    settings = _settings()
+    settings = settings_or_exit()
     asyncio.run(_migrate(settings))
     added = asyncio.run(_demo(settings))
     click.echo("Demo data loaded: " + ", ".join(f"{n} {kind}" for kind, n in added.items()))
@@ -124,7 +115,7 @@ def users_create(email: str, name: str, role: str) -> None:
     from challenge.platform.accounts.services import create_verified_user
     from challenge.platform.problems import Problem
 
-    settings = _settings()
+    settings = settings_or_exit()
     password = os.environ.get("CHALLENGE_NEW_PASSWORD") or click.prompt(
         "Password", hide_input=True, confirmation_prompt=True
     )

@@ -220,3 +220,14 @@ def prepare(settings: Settings) -> Settings:
         finally:
             tmp.unlink()
     return msgspec.structs.replace(settings, secret_key=key_file.read_text().strip())
+
+
+def settings_or_exit() -> Settings:
+    """For commands: prepared settings, or one line naming the bad variable and exit 2."""
+    import sys
+
+    try:
+        return prepare(load_settings())
+    except SettingsError as exc:
+        print(f"challenge: configuration error: {exc}", file=sys.stderr)
+        sys.exit(2)

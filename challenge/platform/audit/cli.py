@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from challenge.settings import Settings
+from challenge.settings import Settings, settings_or_exit
 
 
 async def _verify(settings: Settings):
@@ -29,9 +29,7 @@ def audit() -> None:
 def verify_command() -> None:
     """Recompute the chain; exit 1 naming the first broken entry."""
     # Imported here: challenge.cli imports this module to register the group.
-    from challenge.cli import _settings
-
-    result = asyncio.run(_verify(_settings()))
+    result = asyncio.run(_verify(settings_or_exit()))
     if result.ok:
         click.echo(f"audit log intact: {result.entries} entries")
         return

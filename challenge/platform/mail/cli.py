@@ -6,20 +6,10 @@ import asyncio
 import contextlib
 import logging
 import signal
-import sys
 
 import click
 
-from challenge.settings import Settings, SettingsError, load_settings, prepare
-
-
-def _settings() -> Settings:
-    # The same as challenge.cli._settings; copied because challenge.cli imports this module.
-    try:
-        return prepare(load_settings())
-    except SettingsError as exc:
-        click.echo(f"challenge: configuration error: {exc}", err=True)
-        sys.exit(2)
+from challenge.settings import Settings, settings_or_exit
 
 
 async def _run(settings: Settings, once: bool, poll_interval: float) -> int:
@@ -59,7 +49,7 @@ async def _run(settings: Settings, once: bool, poll_interval: float) -> int:
 )
 def worker(once: bool, poll_interval: float) -> None:
     """Deliver the mail outbox and run scheduled jobs (several may run at once)."""
-    settings = _settings()
+    settings = settings_or_exit()
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
     )
