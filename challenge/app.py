@@ -18,6 +18,7 @@ from litestar.types import ControllerRouterHandler
 from challenge import db
 from challenge.calls.api import CallsApi
 from challenge.calls.pages import CallPages
+from challenge.calls.staff_pages import StaffCallPages
 from challenge.paths import STATIC_DIR
 from challenge.platform.accounts.api import AdminUsersApi, AuthApi, MeApi
 from challenge.platform.accounts.middleware import AuthMiddleware
@@ -51,6 +52,7 @@ DOMAIN_ROUTERS: list[ControllerRouterHandler] = [
     download_document,
     VerifyPages,
     CallPages,
+    StaffCallPages,
     CallsApi,
 ]
 

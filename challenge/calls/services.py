@@ -8,7 +8,7 @@ from typing import Any
 
 import msgspec
 
-from challenge.calls.schemas import CallOut, Criterion, DocumentRules, Question
+from challenge.calls.schemas import CallOut, Criterion, DocumentRules, FaqItem, Question
 from challenge.calls.tables import Call
 from challenge.platform.i18n import N_
 from challenge.platform.problems import not_found
@@ -48,6 +48,11 @@ def to_out(call: dict[str, Any], now: datetime) -> CallOut:
         max_award_cents=call["max_award_cents"],
         awards_planned=call["awards_planned"],
         blind_review=call["blind_review"],
+        eligibility=call.get("eligibility") or "",
+        faq=msgspec.convert(call.get("faq") or [], list[FaqItem]),
+        jury_starts_at=call.get("jury_starts_at"),
+        jury_ends_at=call.get("jury_ends_at"),
+        results_at=call.get("results_at"),
     )
 
 

@@ -98,7 +98,7 @@ async def measure_backend(label: str, env: dict) -> dict:
         clients = [await login(base, email) for email in users]
         files = [[pdf(size=MB) for _ in range(10)] for _ in clients]
         started = time.perf_counter()
-        await asyncio.gather(*(asyncio.gather(*(upload(c, f) for f in fs)) for c, fs in zip(clients, files)))
+        await asyncio.gather(*(asyncio.gather(*(upload(c, f) for f in fs)) for c, fs in zip(clients, files, strict=True)))
         elapsed = time.perf_counter() - started
         for client in [first, *clients]:
             await client.aclose()

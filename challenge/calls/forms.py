@@ -1,0 +1,162 @@
+"""The staff call form without JavaScript: plain fields, and one line per criterion or
+question (fields separated by "|"), turned into a CallIn or per-field messages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import msgspec
+
+from challenge.calls.schemas import CallIn, Criterion, DocumentRules, FaqItem, Question
+from challenge.platform.documents.rules import MB
+from challenge.platform.i18n import BERLIN, N_
+from challenge.platform.problems import FieldError, Problem
+
+QUESTION_TYPES = ("text", "long_text", "choice", "number", "url", "file")
+YES = ("ja", "yes", "j", "y", "1", "x", "pflicht", "required")
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.split("|")]
+
+
+def _local(value: str) -> datetime | None:
+    """A datetime-local value (wall clock in Leipzig) as an aware datetime."""
+    if not value.strip():
+        return None
+    return datetime.fromisoformat(value.strip()).replace(tzinfo=BERLIN)
+
+
+def _euros(value: str) -> int | None:
+    text = value.strip().replace(".", "").replace(" ", "").replace("€", "").replace(",", ".")
+    if not text:
+        return None
+    return round(float(text) * 100)
+
+
+def criteria_from_text(text: str, errors: list[FieldError]) -> list[Criterion]:
+    """key | name | weight | lowest | highest | description (optional)"""
+    result = []
+    for line in _lines(text):
+        cells = _cells(line)
+        try:
+            key, name, weight, low, high = cells[:5]
+            result.append(Criterion(key=key, name=name, weight=float(weight.replace(",", ".")),
+                                    scale_min=int(low), scale_max=int(high),
+                                    description=cells[5] if len(cells) > 5 and cells[5] else None))
+        except ValueError:
+            errors.append(FieldError("criteria", N_("A criterion line is incomplete: key | name | weight | lowest | highest.")))
+            break
+    return result
+
+
+def questions_from_text(text: str, errors: list[FieldError]) -> list[Question]:
+    """key | type | required (ja/nein) | label | choices separated by ; | max length | help"""
+    result = []
+    for line in _lines(text):
+        cells = _cells(line) + [""] * 7
+        key, kind, required, label, choices, max_length, help_text = cells[:7]
+        if kind not in QUESTION_TYPES or not label:
+            errors.append(FieldError("questions", N_("A question line is incomplete: key | type | required | label.")))
+            break
+        try:
+            limit = int(max_length) if max_length else None
+        except ValueError:
+            errors.append(FieldError("questions", N_("A question's length limit must be a whole number.")))
+            break
+        result.append(Question(key=key, type=kind, required=required.lower() in YES, label=label,
+                               choices=[c.strip() for c in choices.split(";") if c.strip()] or None,
+                               max_length=limit, help=help_text or None))
+    return result
+
+
+def faq_from_text(text: str) -> list[FaqItem]:
+    """question | answer"""
+    items = []
+    for line in _lines(text):
+        question, _, answer = line.partition("|")
+        if question.strip() and answer.strip():
+            items.append(FaqItem(question=question.strip(), answer=answer.strip()))
+    return items
+
+
+def call_from_form(form: dict[str, Any]) -> CallIn:
+    """The form's fields as a CallIn — or a Problem naming every field that cannot be read."""
+    def value(name: str) -> str:
+        raw = form.get(name, "")
+        if isinstance(raw, list):
+            raw = raw[0] if raw else ""
+        return str(raw).strip()
+
+    errors: list[FieldError] = []
+    dates = {}
+    for name in ("opens_at", "closes_at", "jury_starts_at", "jury_ends_at", "results_at"):
+        try:
+            dates[name] = _local(value(name))
+        except ValueError:
+            errors.append(FieldError(name, N_("Enter a date and time.")))
+    for name in ("opens_at", "closes_at"):
+        if dates.get(name) is None and not any(e.field == name for e in errors):
+            errors.append(FieldError(name, N_("Enter a date and time.")))
+    money = {}
+    for name in ("budget_cents", "max_award_cents"):
+        try:
+            money[name] = _euros(value(name))
+        except ValueError:
+            errors.append(FieldError(name, N_("Enter an amount in euros.")))
+    try:
+        awards = int(value("awards_planned")) if value("awards_planned") else None
+        max_files = int(value("max_files") or "0")
+        max_mb = float(value("max_mb").replace(",", ".") or "0")
+    except ValueError:
+        errors.append(FieldError("document_rules.max_files", N_("Enter whole numbers.")))
+        awards, max_files, max_mb = None, 0, 0
+    allowed = form.get("allowed_types", [])
+    allowed = [allowed] if isinstance(allowed, str) else list(allowed)
+    criteria = criteria_from_text(value("criteria"), errors)
+    questions = questions_from_text(value("questions"), errors)
+    if errors:
+        raise Problem(422, "validation_error", N_("Some fields are missing or invalid."), errors=errors)
+    return CallIn(
+        slug=value("slug"), title=value("title"), summary=value("summary"),
+        description=value("description"), eligibility=value("eligibility"),
+        categories=_lines(value("categories")), questions=questions, criteria=criteria,
+        document_rules=DocumentRules(max_files=max_files, max_bytes=int(max_mb * MB), allowed_types=allowed),
+        faq=faq_from_text(value("faq")), budget_cents=money.get("budget_cents") or 0,
+        max_award_cents=money.get("max_award_cents"), awards_planned=awards,
+        blind_review=bool(value("blind_review")), **dates,
+    )
+
+
+def form_from_call(call: dict | None) -> dict[str, Any]:
+    """Form values for an existing call (or sensible defaults for a new one)."""
+    if call is None:
+        return {"max_files": "5", "max_mb": "20", "allowed_types": ["application/pdf"], "questions": "",
+                "criteria": "impact | Nutzen für Leipzig | 3 | 0 | 10\ninnovation | Innovationsgrad | 2 | 0 | 10\nfeasibility | Umsetzbarkeit | 2 | 0 | 10"}
+
+    def local(value):
+        return value.astimezone(BERLIN).strftime("%Y-%m-%dT%H:%M") if value else ""
+
+    def euros(cents):
+        return "" if cents is None else f"{cents / 100:.2f}".replace(".", ",")
+
+    rules = msgspec.convert(call["document_rules"] or {}, DocumentRules)
+    return {
+        "slug": call["slug"], "title": call["title"], "summary": call["summary"],
+        "description": call["description"], "eligibility": call["eligibility"],
+        "categories": "\n".join(call["categories"] or []),
+        "criteria": "\n".join(" | ".join(str(x) for x in (c["key"], c["name"], f'{c["weight"]:g}', c["scale_min"], c["scale_max"], c.get("description") or "")).rstrip(" |") for c in call["criteria"] or []),
+        "questions": "\n".join(" | ".join([q["key"], q["type"], "ja" if q.get("required") else "nein", q["label"], "; ".join(q.get("choices") or []), str(q.get("max_length") or ""), q.get("help") or ""]).rstrip(" |") for q in call["questions"] or []),
+        "faq": "\n".join(f'{item["question"]} | {item["answer"]}' for item in call.get("faq") or []),
+        "opens_at": local(call["opens_at"]), "closes_at": local(call["closes_at"]),
+        "jury_starts_at": local(call["jury_starts_at"]), "jury_ends_at": local(call["jury_ends_at"]),
+        "results_at": local(call["results_at"]), "budget_cents": euros(call["budget_cents"]),
+        "max_award_cents": euros(call["max_award_cents"]), "awards_planned": str(call["awards_planned"] or ""),
+        "max_files": str(rules.max_files), "max_mb": f"{rules.max_bytes / MB:g}",
+        "allowed_types": rules.allowed_types, "blind_review": call["blind_review"],
+    }
