@@ -19,6 +19,8 @@ from challenge import db
 from challenge.calls.api import CallsApi
 from challenge.calls.pages import CallPages
 from challenge.calls.staff_pages import StaffCallPages
+from challenge.organisations.api import OrganisationsApi, my_organisations
+from challenge.organisations.pages import TeamPages
 from challenge.paths import STATIC_DIR
 from challenge.platform.accounts.api import AdminUsersApi, AuthApi, MeApi
 from challenge.platform.accounts.middleware import AuthMiddleware
@@ -54,6 +56,9 @@ DOMAIN_ROUTERS: list[ControllerRouterHandler] = [
     CallPages,
     StaffCallPages,
     CallsApi,
+    TeamPages,
+    OrganisationsApi,
+    my_organisations,
 ]
 
 

@@ -5,6 +5,7 @@ import os
 from piccolo.conf.apps import AppConfig
 
 from challenge.calls.tables import Call
+from challenge.organisations.tables import Invitation, Membership, Organisation
 from challenge.platform.accounts.tables import ApiToken, EmailToken, RoleGrant, Session, User
 from challenge.platform.audit.tables import AuditEntry
 from challenge.platform.documents.tables import Document
@@ -20,6 +21,7 @@ APP_CONFIG = AppConfig(
         User, RoleGrant, Session, EmailToken, ApiToken,
         RateLimitCounter, OutboxMail, AuditEntry, Document,
         Call,
+        Organisation, Membership, Invitation,
     ],
     migration_dependencies=[],
     commands=[],
