@@ -38,6 +38,7 @@ from challenge.platform.security.csrf import CSRFMiddleware
 from challenge.platform.storage import storage_from_settings
 from challenge.platform.templating import environment
 from challenge.settings import Settings
+from challenge.submissions.api import CallSubmissionsApi, SubmissionsApi, my_submissions
 
 # One entry per domain; later domains append their routers here.
 DOMAIN_ROUTERS: list[ControllerRouterHandler] = [
@@ -59,6 +60,9 @@ DOMAIN_ROUTERS: list[ControllerRouterHandler] = [
     TeamPages,
     OrganisationsApi,
     my_organisations,
+    CallSubmissionsApi,
+    SubmissionsApi,
+    my_submissions,
 ]
 
 

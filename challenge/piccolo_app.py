@@ -11,6 +11,12 @@ from challenge.platform.audit.tables import AuditEntry
 from challenge.platform.documents.tables import Document
 from challenge.platform.mail.tables import OutboxMail
 from challenge.platform.security.tables import RateLimitCounter
+from challenge.submissions.tables import (
+    DeadlineExtension,
+    ReferenceCounter,
+    Submission,
+    SubmissionVersion,
+)
 
 CURRENT_DIRECTORY = os.path.dirname(os.path.abspath(__file__))
 
@@ -22,6 +28,7 @@ APP_CONFIG = AppConfig(
         RateLimitCounter, OutboxMail, AuditEntry, Document,
         Call,
         Organisation, Membership, Invitation,
+        Submission, SubmissionVersion, ReferenceCounter, DeadlineExtension,
     ],
     migration_dependencies=[],
     commands=[],

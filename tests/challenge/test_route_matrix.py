@@ -107,6 +107,18 @@ EXPECTATIONS = {
     ("POST", "/teams/{team_id:uuid}/members/{user_id:uuid}/owner"): logged_in(),
     ("GET", "/teams/join"): logged_in(),
     ("POST", "/teams/join"): logged_in(),
+    # submissions
+    ("POST", "/api/v1/calls/{slug:str}/submissions"): logged_in(),
+    ("GET", "/api/v1/calls/{slug:str}/submissions"): only("staff", "admin"),
+    ("POST", "/api/v1/calls/{slug:str}/extensions"): only("staff", "admin"),
+    ("GET", "/api/v1/submissions/{submission_id:uuid}"): logged_in(),  # then team or staff: 404
+    ("PATCH", "/api/v1/submissions/{submission_id:uuid}"): logged_in(),
+    ("POST", "/api/v1/submissions/{submission_id:uuid}/documents"): logged_in(),
+    ("DELETE", "/api/v1/submissions/{submission_id:uuid}/documents/{document_id:uuid}"): logged_in(),
+    ("POST", "/api/v1/submissions/{submission_id:uuid}/submit"): logged_in(),
+    ("POST", "/api/v1/submissions/{submission_id:uuid}/withdraw"): logged_in(),
+    ("GET", "/api/v1/submissions/{submission_id:uuid}/receipt.pdf"): logged_in(),
+    ("GET", "/api/v1/me/submissions"): logged_in(),
     # documents
     ("GET", "/calls/{slug:str}/call.pdf"): everyone(),
     ("GET", "/verify"): everyone(),
@@ -160,6 +172,7 @@ async def test_route_matrix(app, role_clients):
         "{document_id:uuid}": str(uuid.uuid4()),
         "{organisation_id:uuid}": str(uuid.uuid4()),
         "{team_id:uuid}": str(uuid.uuid4()),
+        "{submission_id:uuid}": str(uuid.uuid4()),
         "{role:str}": "staff",
     }
     failures = []

@@ -26,3 +26,24 @@ async def make_call(**overrides: Any) -> dict[str, Any]:
     call = Call(**data)
     await call.save()
     return data
+
+
+async def make_team(owner_id, *, name: str = "Team Test", kind: str = "startup", members=()) -> dict:
+    """An organisation with its owner (and further members)."""
+    from challenge.organisations.tables import Membership, Organisation
+
+    now = datetime.now(UTC)
+    organisation = Organisation(name=name, kind=kind, created_at=now)
+    await organisation.save()
+    await Membership(organisation=organisation.id, user=owner_id, role="owner", created_at=now).save()
+    for member_id in members:
+        await Membership(organisation=organisation.id, user=member_id, role="member", created_at=now).save()
+    return {"id": organisation.id, "name": name}
+
+
+QUESTIONS = [
+    {"key": "problem", "label": "Welches Problem?", "type": "long_text", "required": True, "max_length": 500},
+    {"key": "licence", "label": "Lizenz", "type": "choice", "required": True, "choices": ["EUPL-1.2", "MIT"]},
+    {"key": "staff", "label": "Wie viele Personen?", "type": "number", "required": False},
+    {"key": "demo", "label": "Demo-Link", "type": "url", "required": False},
+]

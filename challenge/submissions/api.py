@@ -1,0 +1,125 @@
+"""JSON API for submissions (API.md: calls/{slug}/submissions, submissions/{id}, me/submissions)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from challenge.calls.services import get_call
+from challenge.platform.accounts.guards import login_required, staff_required
+from challenge.platform.documents.downloads import download
+from challenge.platform.documents.multipart import MultipartUpload
+from challenge.platform.documents.schemas import DocumentOut, document_out
+from challenge.submissions import receipts, services, staff
+from challenge.submissions.schemas import (
+    ExtensionIn,
+    SubmissionIn,
+    SubmissionOut,
+    SubmissionPatch,
+    SubmitIn,
+)
+
+
+async def out(row: dict) -> SubmissionOut:
+    call = await services.call_of(row["call"])
+    return SubmissionOut(
+        id=row["id"], call=row["call_slug"], organisation_id=row["organisation"],
+        organisation=row["organisation_name"], title=row["title"], summary=row["summary"],
+        category=row["category"], answers=row["answers"] or {}, status=row["status"], version=row["version"],
+        reference=row["reference"], submitted_at=row["submitted_at"],
+        closes_at=await services.deadline_for(call, row["organisation"]),
+        documents=[document_out(d) for d in await services.documents_of(row["id"])],
+        versions=len(await services.versions(row["id"])),
+    )
+
+
+class CallSubmissionsApi(Controller):
+    path = "/api/v1/calls/{slug:str}"
+    tags = ["submissions"]
+
+    @post("/submissions", guards=[login_required], status_code=HTTP_201_CREATED)
+    async def create(self, request: Request, slug: FromPath[str], data: JSONBody[SubmissionIn]) -> SubmissionOut:
+        """Start a draft proposal for a team the caller belongs to."""
+        call = await get_call(slug, include_drafts=False)
+        return await out(await services.create_draft(request.scope["user"], call, data))
+
+    @get("/submissions", guards=[staff_required])
+    async def list_for_staff(
+        self, slug: FromPath[str],
+        q: Annotated[str, QueryParameter(max_length=200)] = "",
+        status: Annotated[str, QueryParameter(max_length=20)] = "",
+        category: Annotated[str, QueryParameter(max_length=100)] = "",
+        kind: Annotated[str, QueryParameter(max_length=20)] = "",
+        sort: Annotated[str, QueryParameter(max_length=20)] = "reference",
+        page: Annotated[int, QueryParameter(ge=1, le=100_000)] = 1,
+        per_page: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+    ) -> dict:
+        """Every non-draft proposal of the call, filtered, searched, sorted and paged."""
+        call = await get_call(slug, include_drafts=True)
+        rows, total = await staff.list_submissions(call, q=q, status=status, category=category, kind=kind,
+                                                   sort=sort, page=page, per_page=per_page)
+        return {"items": rows, "total": total, "page": page, "per_page": per_page}
+
+    @post("/extensions", guards=[staff_required], status_code=HTTP_201_CREATED)
+    async def extend(self, request: Request, slug: FromPath[str], data: JSONBody[ExtensionIn]) -> dict:
+        """Give one team more time (audited, with a reason)."""
+        call = await get_call(slug, include_drafts=True)
+        return await services.grant_extension(request.scope["user"], call, data.organisation_id,
+                                              data.closes_at, data.reason)
+
+
+class SubmissionsApi(Controller):
+    path = "/api/v1/submissions/{submission_id:uuid}"
+    tags = ["submissions"]
+    guards = [login_required]
+
+    @get("/")
+    async def detail(self, request: Request, submission_id: FromPath[UUID]) -> SubmissionOut:
+        return await out(await services.visible(request.scope["user"], submission_id))
+
+    @patch("/")
+    async def update(self, request: Request, submission_id: FromPath[UUID], data: JSONBody[SubmissionPatch]) -> SubmissionOut:
+        """Save a draft; 409 version_conflict when another save came first."""
+        return await out(await services.update(request.scope["user"], submission_id, data))
+
+    @post("/documents", status_code=HTTP_201_CREATED, request_max_body_size=None)
+    async def attach(self, request: Request, submission_id: FromPath[UUID]) -> DocumentOut:
+        upload = MultipartUpload(request)
+        await upload.start()
+        row = await services.attach(request.scope["user"], submission_id, request.app.state.storage,
+                                    chunks=upload.chunks(), filename=upload.filename or "")
+        return document_out(row)
+
+    @delete("/documents/{document_id:uuid}")
+    async def detach(self, request: Request, submission_id: FromPath[UUID], document_id: FromPath[UUID]) -> None:
+        await services.detach(request.scope["user"], submission_id, document_id, request.app.state.storage)
+
+    @post("/submit", status_code=HTTP_200_OK)
+    async def submit(self, request: Request, submission_id: FromPath[UUID], data: JSONBody[SubmitIn]) -> SubmissionOut:
+        """Submit: a reference on first submit, a frozen version, a receipt and a mail."""
+        settings = request.app.state.settings
+        row = await services.submit(request.scope["user"], submission_id, consent=data.consent_publication,
+                                    base_url=settings.base_url)
+        await receipts.receipt_for(request.app.state.storage, submission_id, base_url=settings.base_url)
+        return await out(row)
+
+    @post("/withdraw", status_code=HTTP_200_OK)
+    async def withdraw(self, request: Request, submission_id: FromPath[UUID]) -> SubmissionOut:
+        return await out(await services.withdraw(request.scope["user"], submission_id))
+
+    @get("/receipt.pdf")
+    async def receipt(self, request: Request, submission_id: FromPath[UUID]) -> Response:
+        await services.visible(request.scope["user"], submission_id)
+        settings = request.app.state.settings
+        document = await receipts.receipt_for(request.app.state.storage, submission_id, base_url=settings.base_url)
+        return await download(request.app.state.storage, settings, document)
+
+
+@get("/api/v1/me/submissions", guards=[login_required], tags=["submissions"])
+async def my_submissions(request: Request) -> list[dict]:
+    """The proposals of every team the caller belongs to."""
+    return await services.mine(request.scope["user"])

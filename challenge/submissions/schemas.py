@@ -1,0 +1,55 @@
+"""JSON shapes of submissions (API.md, Submission)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import msgspec
+
+from challenge.platform.documents.schemas import DocumentOut
+
+
+class SubmissionIn(msgspec.Struct, kw_only=True):
+    organisation_id: UUID
+    title: str = ""
+    summary: str = ""
+    category: str = ""
+    answers: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
+class SubmissionPatch(msgspec.Struct, kw_only=True):
+    version: int
+    title: str | msgspec.UnsetType = msgspec.UNSET
+    summary: str | msgspec.UnsetType = msgspec.UNSET
+    category: str | msgspec.UnsetType = msgspec.UNSET
+    answers: dict[str, Any] | msgspec.UnsetType = msgspec.UNSET
+
+
+class SubmitIn(msgspec.Struct, kw_only=True):
+    consent_publication: bool = False
+
+
+class ExtensionIn(msgspec.Struct, kw_only=True):
+    organisation_id: UUID
+    closes_at: datetime
+    reason: str
+
+
+class SubmissionOut(msgspec.Struct):
+    id: UUID
+    call: str
+    organisation_id: UUID
+    organisation: str
+    title: str
+    summary: str
+    category: str
+    answers: dict[str, Any]
+    status: str
+    version: int
+    reference: str | None
+    submitted_at: datetime | None
+    closes_at: datetime
+    documents: list[DocumentOut]
+    versions: int = 0

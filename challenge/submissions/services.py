@@ -1,0 +1,298 @@
+"""Submission rules: drafts, optimistic saves, attachments, submitting with a reference and
+a frozen version, withdrawing, and deadline extensions."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+import msgspec
+
+from challenge import db
+from challenge.calls.tables import Call
+from challenge.organisations.policies import is_member
+from challenge.organisations.tables import Membership, Organisation
+from challenge.platform.audit.service import record
+from challenge.platform.documents.tables import Document
+from challenge.platform.i18n import BERLIN, N_
+from challenge.platform.mail.outbox import enqueue
+from challenge.platform.problems import FieldError, Problem, not_found
+from challenge.submissions import policies
+from challenge.submissions.rules import check_deadline, proposal_errors
+from challenge.submissions.schemas import SubmissionIn, SubmissionPatch
+from challenge.submissions.tables import (
+    DeadlineExtension,
+    ReferenceCounter,
+    Submission,
+    SubmissionVersion,
+)
+
+FIELDS = ("title", "summary", "category", "answers")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+async def load(submission_id: UUID) -> dict | None:
+    return await Submission.select(
+        *Submission.all_columns(), Submission.organisation.name.as_alias("organisation_name"),
+        Submission.call.slug.as_alias("call_slug"),
+    ).output(load_json=True).where(Submission.id == submission_id).first()
+
+
+async def call_of(call_id: UUID) -> dict:
+    return await Call.select().output(load_json=True).where(Call.id == call_id).first()
+
+
+async def deadline_for(call: dict, organisation_id: UUID) -> datetime:
+    """The call's deadline, or a later one granted to this team."""
+    extension = await DeadlineExtension.select(DeadlineExtension.closes_at).where(
+        (DeadlineExtension.call == call["id"]) & (DeadlineExtension.organisation == organisation_id)
+    ).order_by(DeadlineExtension.closes_at, ascending=False).first()
+    return max(call["closes_at"], extension["closes_at"]) if extension else call["closes_at"]
+
+
+async def visible(actor, submission_id: UUID) -> dict:
+    """The submission if the actor may read it — else 404."""
+    row = await load(submission_id)
+    if row is None or not await policies.may_read(actor, row):
+        raise not_found(N_("Submission not found"))
+    return row
+
+
+async def _editable(actor, submission_id: UUID) -> tuple[dict, dict, datetime]:
+    row = await load(submission_id)
+    if row is None or not await policies.may_read(actor, row):
+        raise not_found(N_("Submission not found"))
+    if not await policies.may_edit(actor, row):
+        raise Problem(403, "forbidden", N_("Only the team's members can change its proposal."))
+    if row["status"] == "withdrawn":
+        raise Problem(409, "withdrawn", N_("This proposal was withdrawn and cannot be changed."))
+    call = await call_of(row["call"])
+    deadline = await deadline_for(call, row["organisation"])
+    check_deadline(deadline, call["opens_at"], utcnow())
+    return row, call, deadline
+
+
+def _invalid(errors: list[FieldError]) -> Problem:
+    return Problem(422, "validation_error", N_("Some fields are missing or invalid."), errors=errors)
+
+
+async def create_draft(actor, call: dict, data: SubmissionIn) -> dict:
+    """Start a team's proposal for an open call."""
+    if call["status"] == "draft":
+        raise not_found(N_("Call not found"))
+    if not await is_member(actor, data.organisation_id):
+        raise not_found(N_("Organisation not found"))
+    check_deadline(await deadline_for(call, data.organisation_id), call["opens_at"], utcnow())
+    values = {k: getattr(data, k) for k in FIELDS}
+    values["title"], values["summary"] = values["title"].strip(), values["summary"].strip()
+    errors = proposal_errors(call, values, complete=False)
+    if errors:
+        raise _invalid(errors)
+    async with db.write_transaction():
+        existing = await Submission.select(Submission.id).where(
+            (Submission.call == call["id"]) & (Submission.organisation == data.organisation_id)
+            & (Submission.status != "withdrawn")
+        ).first()
+        if existing:
+            raise Problem(409, "already_applied", N_("Your team already has a proposal for this call."),
+                          extra={"submission_id": str(existing["id"])})
+        submission = Submission(call=call["id"], organisation=data.organisation_id, created_by=actor.id,
+                                created_at=utcnow(), **values)
+        await submission.save()
+        await record("submission.created", actor=actor, object_type="submission", object_id=submission.id,
+                     payload={"call": call["slug"]})
+    return await load(submission.id)
+
+
+async def update(actor, submission_id: UUID, patch: SubmissionPatch) -> dict:
+    """Save changes — only on top of the version the editor read (else 409 with the newer one)."""
+    row, call, _deadline = await _editable(actor, submission_id)
+    changes = {k: v for k, v in msgspec.structs.asdict(patch).items() if k in FIELDS and v is not msgspec.UNSET}
+    for key in ("title", "summary"):
+        if key in changes:
+            changes[key] = changes[key].strip()
+    if patch.version != row["version"]:
+        raise _conflict(row)
+    merged = {k: changes.get(k, row[k]) for k in FIELDS}
+    errors = proposal_errors(call, merged, complete=False)
+    if errors:
+        raise _invalid(errors)
+    async with db.write_transaction():
+        saved = await Submission.update(
+            {**{getattr(Submission, k): v for k, v in changes.items()}, Submission.version: row["version"] + 1}
+        ).where((Submission.id == submission_id) & (Submission.version == patch.version)).returning(Submission.id)
+        if not saved:  # another tab saved between our read and this write
+            raise _conflict(await load(submission_id))
+    return await load(submission_id)
+
+
+def _conflict(current: dict) -> Problem:
+    return Problem(409, "version_conflict", N_(
+        "Someone saved this proposal in the meantime. Your text is kept below; compare and save again."
+    ), extra={"current": {"version": current["version"], **{k: current[k] for k in FIELDS}}})
+
+
+async def documents_of(submission_id: UUID) -> list[dict]:
+    return await Document.select().where(
+        (Document.owner_type == "submission") & (Document.owner_id == str(submission_id))
+        & (Document.status == "stored")
+    ).order_by(Document.created_at)
+
+
+async def attach(actor, submission_id: UUID, storage, *, chunks, filename: str) -> dict:
+    """Upload an attachment under the call's document rules (and before the deadline)."""
+    from challenge.platform.documents.rules import UploadRules
+    from challenge.platform.documents.uploads import store_upload
+
+    _row, call, _deadline = await _editable(actor, submission_id)
+    rules_data = call["document_rules"] or {}
+    rules = UploadRules(allowed_types=tuple(rules_data.get("allowed_types") or ("application/pdf",)),
+                        max_bytes=int(rules_data.get("max_bytes") or 20 * 1024 * 1024),
+                        max_files=int(rules_data.get("max_files") or 5))
+    if rules.max_files == 0:
+        raise Problem(422, "too_many_files", N_("This call takes no attachments."))
+    return await store_upload(storage, chunks=chunks, filename=filename, rules=rules,
+                              owner_type="submission", owner_id=str(submission_id), actor=actor,
+                              kind="attachment")
+
+
+async def detach(actor, submission_id: UUID, document_id: UUID, storage) -> None:
+    from challenge.platform.documents.uploads import delete_document
+
+    await _editable(actor, submission_id)
+    document = await Document.select().where(
+        (Document.id == document_id) & (Document.owner_type == "submission")
+        & (Document.owner_id == str(submission_id))
+    ).first()
+    if document is None:
+        raise not_found(N_("Document not found"))
+    await delete_document(storage, document, actor)
+
+
+async def _next_reference(now: datetime) -> str:
+    year = now.astimezone(BERLIN).year
+    rows = await ReferenceCounter.raw(
+        "INSERT INTO reference_counters (year, last) VALUES ({}, 1) "
+        "ON CONFLICT (year) DO UPDATE SET last = reference_counters.last + 1 RETURNING last",
+        year,
+    )
+    return f"SCC-{year}-{rows[0]['last']:04d}"
+
+
+def canonical(snapshot: dict) -> str:
+    return json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+async def submit(actor, submission_id: UUID, *, consent: bool, base_url: str) -> dict:
+    """Submit (again): complete answers, a reference on first submit, a frozen version, a mail."""
+    row, call, deadline = await _editable(actor, submission_id)
+    errors = proposal_errors(call, {k: row[k] for k in FIELDS}, complete=True)
+    documents = await documents_of(submission_id)
+    needs_file = any(q["type"] == "file" and q.get("required") for q in call["questions"] or [])
+    if needs_file and not documents:
+        errors.append(FieldError("documents", N_("Please attach the required documents.")))
+    if errors:
+        raise _invalid(errors)
+    now = utcnow()
+    async with db.write_transaction():
+        current = await Submission.select(Submission.version, Submission.reference, Submission.status).where(
+            Submission.id == submission_id).first()
+        if current["status"] == "withdrawn":
+            raise Problem(409, "withdrawn", N_("This proposal was withdrawn and cannot be changed."))
+        reference = current["reference"] or await _next_reference(now)
+        number = await SubmissionVersion.count().where(SubmissionVersion.submission == submission_id) + 1
+        snapshot = {
+            "reference": reference, "version": number, "submitted_at": now.isoformat(),
+            "call": {"slug": call["slug"], "title": call["title"]},
+            "organisation": row["organisation_name"],
+            **{k: row[k] for k in FIELDS},
+            "documents": [{"filename": d["filename"], "size": d["size"], "sha256": d["sha256"]} for d in documents],
+        }
+        text = canonical(snapshot)
+        sha256 = hashlib.sha256(text.encode()).hexdigest()
+        await Submission.update({
+            Submission.status: "submitted", Submission.reference: reference, Submission.submitted_at: now,
+            Submission.consent_publication: consent, Submission.version: current["version"] + 1,
+        }).where(Submission.id == submission_id)
+        version = SubmissionVersion(submission=submission_id, number=number, snapshot=text, sha256=sha256,
+                                    created_by=actor.id, created_at=now)
+        await version.save()
+        await record("submission.submitted", actor=actor, object_type="submission", object_id=submission_id,
+                     payload={"reference": reference, "version": number, "sha256": sha256})
+        members = await Membership.select(Membership.user.email.as_alias("email"),
+                                          Membership.user.locale.as_alias("locale")).where(
+            Membership.organisation == row["organisation"])
+        for member in members:
+            await enqueue(member["email"], "submission_received", locale=member["locale"], context={
+                "base_url": base_url, "reference": reference, "title": row["title"],
+                "call": call["title"], "submitted_at": now, "sha256": sha256,
+                "deadline": deadline, "link": f"{base_url}/submissions/{submission_id}",
+            })
+    return await load(submission_id)
+
+
+async def withdraw(actor, submission_id: UUID) -> dict:
+    """Withdraw for good: a withdrawn proposal cannot be submitted again."""
+    row = await load(submission_id)
+    if row is None or not await policies.may_read(actor, row):
+        raise not_found(N_("Submission not found"))
+    if not await policies.may_edit(actor, row):
+        raise Problem(403, "forbidden", N_("Only the team's members can change its proposal."))
+    if row["status"] == "withdrawn":
+        raise Problem(409, "withdrawn", N_("This proposal was withdrawn and cannot be changed."))
+    async with db.write_transaction():
+        await Submission.update({Submission.status: "withdrawn", Submission.withdrawn_at: utcnow(),
+                                 Submission.version: row["version"] + 1}).where(Submission.id == submission_id)
+        await record("submission.withdrawn", actor=actor, object_type="submission", object_id=submission_id)
+    return await load(submission_id)
+
+
+async def versions(submission_id: UUID) -> list[dict]:
+    return await SubmissionVersion.select().where(SubmissionVersion.submission == submission_id).order_by(
+        SubmissionVersion.number)
+
+
+async def mine(actor) -> list[dict]:
+    """Every proposal of the actor's teams, newest first, with its call's deadline."""
+    teams = [row["organisation"] for row in await Membership.select(Membership.organisation).where(
+        Membership.user == actor.id)]
+    if not teams:
+        return []
+    rows = await Submission.select(
+        Submission.id, Submission.title, Submission.status, Submission.reference, Submission.submitted_at,
+        Submission.updated_at, Submission.organisation, Submission.organisation.name.as_alias("organisation_name"),
+        Submission.call.title.as_alias("call_title"), Submission.call.slug.as_alias("call_slug"),
+        Submission.call.closes_at.as_alias("closes_at"),
+    ).where(Submission.organisation.is_in(teams)).order_by(Submission.updated_at, ascending=False)
+    return rows
+
+
+async def grant_extension(actor, call: dict, organisation_id: UUID, closes_at: datetime, reason: str) -> dict:
+    """Give one team until closes_at (later than the call's deadline), with a reason."""
+    errors = []
+    if closes_at.tzinfo is None or closes_at <= call["closes_at"]:
+        errors.append(FieldError("closes_at", N_("The extension must end after the call's deadline.")))
+    if len(reason.strip()) < 5:
+        errors.append(FieldError("reason", N_("Give a reason (it is recorded in the audit log).")))
+    if not await Organisation.exists().where(Organisation.id == organisation_id):
+        errors.append(FieldError("organisation_id", N_("There is no such organisation.")))
+    if errors:
+        raise _invalid(errors)
+    async with db.write_transaction():
+        extension = DeadlineExtension(call=call["id"], organisation=organisation_id, closes_at=closes_at,
+                                      reason=reason.strip(), granted_by=actor.id, created_at=utcnow())
+        await extension.save()
+        await record("submission.deadline_extended", actor=actor, object_type="call", object_id=call["id"],
+                     payload={"organisation": str(organisation_id), "closes_at": closes_at.isoformat(),
+                              "reason": reason.strip()})
+    return extension.to_dict()
+
+
+def snapshot_of(version: dict) -> dict[str, Any]:
+    return json.loads(version["snapshot"])
