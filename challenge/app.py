@@ -39,6 +39,7 @@ from challenge.platform.storage import storage_from_settings
 from challenge.platform.templating import environment
 from challenge.settings import Settings
 from challenge.submissions.api import CallSubmissionsApi, SubmissionsApi, my_submissions
+from challenge.submissions.pages import ApplyPages, SubmissionPages, dashboard
 
 # One entry per domain; later domains append their routers here.
 DOMAIN_ROUTERS: list[ControllerRouterHandler] = [
@@ -63,6 +64,9 @@ DOMAIN_ROUTERS: list[ControllerRouterHandler] = [
     CallSubmissionsApi,
     SubmissionsApi,
     my_submissions,
+    ApplyPages,
+    SubmissionPages,
+    dashboard,
 ]
 
 

@@ -8,6 +8,7 @@ from litestar.response import Template
 
 from challenge.calls import services
 from challenge.calls.policies import may_see_draft_calls
+from challenge.platform.i18n import format_duration, request_locale
 from challenge.platform.markdown import render_markdown
 
 
@@ -29,6 +30,7 @@ class CallPages(Controller):
         return Template(
             template_name="challenge/calls/detail.html",
             context={
+                "countdown": format_duration((call["closes_at"] - now).total_seconds(), request_locale(request)),
                 "call": services.to_out(call, now),
                 "description_html": render_markdown(call["description"]),
                 "eligibility_html": render_markdown(call["eligibility"]),
@@ -46,3 +48,11 @@ class CallPages(Controller):
         settings = request.app.state.settings
         document = await services.call_document(request.app.state.storage, call, base_url=settings.base_url)
         return await download(request.app.state.storage, settings, document)
+
+    @get("/calls/{slug:str}/dates.ics", name="call_ics")
+    async def call_ics(self, request: Request, slug: FromPath[str]) -> Response:
+        """The call's dates for calendars (opening, deadline, jury, results)."""
+        call = await services.get_call(slug, include_drafts=may_see_draft_calls(request.scope.get("user")))
+        return Response(services.call_calendar(call, request.app.state.settings.base_url),
+                        media_type="text/calendar; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{slug}.ics"'})

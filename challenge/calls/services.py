@@ -134,3 +134,31 @@ async def call_document(storage, call: dict, *, base_url: str) -> dict:
         owner_id=str(call["id"]),
         public=True,
     )
+
+
+def call_calendar(call: dict, base_url: str) -> bytes:
+    """An iCalendar file with the call's dates; UIDs are stable so updates replace events."""
+    from icalendar import Calendar, Event
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//Stadt Leipzig//Smart City Challenge//DE")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", call["title"])
+    entries = [
+        ("opens", "Aufruf öffnet", call["opens_at"], None),
+        ("deadline", "Einreichungsfrist", call["closes_at"], None),
+        ("jury", "Jury", call["jury_starts_at"], call["jury_ends_at"]),
+        ("results", "Ergebnisse", call["results_at"], None),
+    ]
+    for key, label, start, end in entries:
+        if start is None:
+            continue
+        event = Event()
+        event.add("uid", f"{call['id']}-{key}@smart-city-challenge")
+        event.add("summary", f"{label}: {call['title']}")
+        event.add("dtstart", start)
+        event.add("dtend", end or start)
+        event.add("dtstamp", call["updated_at"])
+        event.add("url", f"{base_url}/calls/{call['slug']}")
+        calendar.add_component(event)
+    return calendar.to_ical()

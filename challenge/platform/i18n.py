@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _format_date
 from babel.dates import format_datetime as _format_datetime
+from babel.dates import format_timedelta
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency
@@ -104,6 +105,11 @@ def format_datetime(value: datetime | None, locale: str, fmt: str = "medium") ->
     return _format_datetime(value, pattern, tzinfo=BERLIN, locale=locale) + (
         " Uhr" if locale == "de" and fmt == "medium" else ""
     )
+
+
+def format_duration(seconds: float, locale: str) -> str:
+    """A remaining time in words: "12 Tage", "5 Stunden", "1 Minute"."""
+    return format_timedelta(max(seconds, 0), granularity="minute", threshold=2.5, locale=locale)
 
 
 def format_date(value, locale: str) -> str:

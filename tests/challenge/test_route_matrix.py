@@ -119,6 +119,18 @@ EXPECTATIONS = {
     ("POST", "/api/v1/submissions/{submission_id:uuid}/withdraw"): logged_in(),
     ("GET", "/api/v1/submissions/{submission_id:uuid}/receipt.pdf"): logged_in(),
     ("GET", "/api/v1/me/submissions"): logged_in(),
+    ("GET", "/calls/{slug:str}/dates.ics"): everyone(),
+    ("GET", "/calls/{slug:str}/apply"): logged_in(),
+    ("POST", "/calls/{slug:str}/apply"): logged_in(),
+    ("GET", "/me/submissions"): logged_in(),
+    ("GET", "/submissions/{submission_id:uuid}"): logged_in(),
+    ("GET", "/submissions/{submission_id:uuid}/{step:str}"): logged_in(),
+    ("POST", "/submissions/{submission_id:uuid}/{step:str}"): logged_in(),
+    ("POST", "/submissions/{submission_id:uuid}/attachments/upload"): logged_in(),
+    ("POST", "/submissions/{submission_id:uuid}/attachments/{document_id:uuid}/delete"): logged_in(),
+    ("POST", "/submissions/{submission_id:uuid}/submit"): logged_in(),
+    ("GET", "/submissions/{submission_id:uuid}/withdraw/confirm"): logged_in(),
+    ("POST", "/submissions/{submission_id:uuid}/withdraw"): logged_in(),
     # documents
     ("GET", "/calls/{slug:str}/call.pdf"): everyone(),
     ("GET", "/verify"): everyone(),
@@ -174,6 +186,7 @@ async def test_route_matrix(app, role_clients):
         "{team_id:uuid}": str(uuid.uuid4()),
         "{submission_id:uuid}": str(uuid.uuid4()),
         "{role:str}": "staff",
+        "{step:str}": "proposal",
     }
     failures = []
     for method, template in app_routes(app):

@@ -1,0 +1,180 @@
+"""Applicant pages: apply, a step-by-step form that works without JavaScript, review and
+submit, withdraw, the dashboard. Conflicts from a second tab never lose typed text."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from challenge.calls.services import get_call, utcnow
+from challenge.organisations.services import my_organisations
+from challenge.platform.accounts.forms import FormData, errors_of, form_value
+from challenge.platform.accounts.guards import login_required
+from challenge.platform.documents.multipart import MultipartUpload
+from challenge.platform.i18n import N_
+from challenge.platform.problems import Problem
+from challenge.submissions import receipts, services
+from challenge.submissions.schemas import SubmissionIn, SubmissionPatch
+
+STEPS = ("proposal", "questions", "documents", "review")
+
+
+def answers_from_form(questions: list[dict], data: dict) -> dict:
+    """Form fields answer_<key> as typed answers (numbers as numbers, empty ones left out)."""
+    answers = {}
+    for question in questions:
+        if question["type"] == "file":
+            continue
+        raw = form_value(data, f"answer_{question['key']}").strip()
+        if not raw:
+            continue
+        if question["type"] == "number":
+            try:
+                answers[question["key"]] = int(raw) if raw.lstrip("-").isdigit() else float(raw.replace(",", "."))
+            except ValueError:
+                answers[question["key"]] = raw  # refused with a message by the rules
+        else:
+            answers[question["key"]] = raw.replace("\r\n", "\n")
+    return answers
+
+
+async def _context(request: Request, submission_id: UUID) -> dict:
+    row = await services.visible(request.scope["user"], submission_id)
+    call = await services.call_of(row["call"])
+    deadline = await services.deadline_for(call, row["organisation"])
+    return {
+        "submission": row, "call": call, "deadline": deadline, "now": utcnow(),
+        "documents": await services.documents_of(submission_id),
+        "versions": await services.versions(submission_id), "steps": STEPS, "errors": {},
+        "values": {k: row[k] for k in services.FIELDS}, "conflict": None, "notice": None,
+    }
+
+
+def _page(step: str, context: dict, status: int = 200) -> Template:
+    return Template(template_name=f"challenge/submissions/{step}.html", context={"step": step, **context},
+                    status_code=status)
+
+
+class ApplyPages(Controller):
+    path = "/calls/{slug:str}/apply"
+    include_in_schema = False
+    guards = [login_required]
+
+    @get("/", name="apply")
+    async def choose_team(self, request: Request, slug: FromPath[str]) -> Template:
+        call = await get_call(slug, include_drafts=False)
+        teams = await my_organisations(request.scope["user"])
+        return Template(template_name="challenge/submissions/apply.html", context={"call": call, "teams": teams, "errors": {}})
+
+    @post("/")
+    async def start(self, request: Request, slug: FromPath[str], data: FormData) -> Template | Redirect:
+        call = await get_call(slug, include_drafts=False)
+        try:
+            team_id = UUID(form_value(data, "organisation_id"))
+            row = await services.create_draft(request.scope["user"], call, SubmissionIn(organisation_id=team_id))
+        except ValueError:
+            problem = Problem(422, "validation_error", N_("Choose a team."))
+            teams = await my_organisations(request.scope["user"])
+            return Template(template_name="challenge/submissions/apply.html", status_code=422,
+                            context={"call": call, "teams": teams, "errors": errors_of(problem)})
+        except Problem as problem:
+            if problem.code == "already_applied":
+                return Redirect(f"/submissions/{problem.extra['submission_id']}", status_code=303)
+            teams = await my_organisations(request.scope["user"])
+            return Template(template_name="challenge/submissions/apply.html", status_code=problem.status,
+                            context={"call": call, "teams": teams, "errors": errors_of(problem)})
+        return Redirect(f"/submissions/{row['id']}/proposal", status_code=303)
+
+
+class SubmissionPages(Controller):
+    path = "/submissions/{submission_id:uuid}"
+    include_in_schema = False
+    guards = [login_required]
+
+    @get("/", name="submission")
+    async def overview(self, request: Request, submission_id: FromPath[UUID]) -> Template:
+        return _page("review", await _context(request, submission_id))
+
+    @get("/{step:str}")
+    async def step(self, request: Request, submission_id: FromPath[UUID], step: FromPath[str]) -> Template:
+        if step not in ("proposal", "questions", "documents"):
+            raise Problem(404, "not_found", N_("Page not found"))
+        return _page(step, await _context(request, submission_id))
+
+    @post("/{step:str}")
+    async def save(self, request: Request, submission_id: FromPath[UUID], step: FromPath[str], data: FormData) -> Template | Redirect:
+        """Save one step as a draft; on to the next step (or show what to fix)."""
+        if step not in ("proposal", "questions"):
+            raise Problem(404, "not_found", N_("Page not found"))
+        context = await _context(request, submission_id)
+        call = context["call"]
+        if step == "proposal":
+            fields = {k: form_value(data, k) for k in ("title", "summary", "category")}
+        else:
+            fields = {"answers": answers_from_form(call["questions"] or [], data)}
+        try:
+            version = int(form_value(data, "version") or "0")
+            await services.update(request.scope["user"], submission_id, SubmissionPatch(version=version, **fields))
+        except Problem as problem:
+            context["values"] = {**context["values"], **fields}
+            if problem.code == "version_conflict":
+                context["conflict"] = problem.extra["current"]
+            else:
+                context["errors"] = errors_of(problem)
+            return _page(step, context, status=problem.status)
+        following = STEPS[STEPS.index(step) + 1]
+        return Redirect(f"/submissions/{submission_id}/{following}" if following != "review" else f"/submissions/{submission_id}", status_code=303)
+
+    @post("/attachments/upload", request_max_body_size=None)
+    async def upload(self, request: Request, submission_id: FromPath[UUID]) -> Template | Redirect:
+        try:
+            upload = MultipartUpload(request)
+            await upload.start()
+            await services.attach(request.scope["user"], submission_id, request.app.state.storage,
+                                  chunks=upload.chunks(), filename=upload.filename or "")
+        except Problem as problem:
+            context = await _context(request, submission_id)
+            context["errors"] = errors_of(problem)
+            return _page("documents", context, status=problem.status)
+        return Redirect(f"/submissions/{submission_id}/documents", status_code=303)
+
+    @post("/attachments/{document_id:uuid}/delete")
+    async def remove_document(self, request: Request, submission_id: FromPath[UUID], document_id: FromPath[UUID]) -> Redirect:
+        await services.detach(request.scope["user"], submission_id, document_id, request.app.state.storage)
+        return Redirect(f"/submissions/{submission_id}/documents", status_code=303)
+
+    @post("/submit")
+    async def submit(self, request: Request, submission_id: FromPath[UUID], data: FormData) -> Template | Redirect:
+        """Submit after an explicit confirmation (and consent to publication, if given)."""
+        context = await _context(request, submission_id)
+        if not form_value(data, "confirm"):
+            context["errors"] = {"confirm": N_("Please confirm that the proposal is complete and correct.")}
+            return _page("review", context, status=422)
+        settings = request.app.state.settings
+        try:
+            await services.submit(request.scope["user"], submission_id, consent=bool(form_value(data, "consent")),
+                                  base_url=settings.base_url)
+        except Problem as problem:
+            context["errors"] = errors_of(problem)
+            return _page("review", context, status=problem.status)
+        await receipts.receipt_for(request.app.state.storage, submission_id, base_url=settings.base_url)
+        return Redirect(f"/submissions/{submission_id}?submitted=1", status_code=303)
+
+    @get("/withdraw/confirm")
+    async def confirm_withdraw(self, request: Request, submission_id: FromPath[UUID]) -> Template:
+        return _page("withdraw", await _context(request, submission_id))
+
+    @post("/withdraw")
+    async def withdraw(self, request: Request, submission_id: FromPath[UUID]) -> Redirect:
+        await services.withdraw(request.scope["user"], submission_id)
+        return Redirect(f"/submissions/{submission_id}", status_code=303)
+
+
+@get("/me/submissions", guards=[login_required], include_in_schema=False, name="my_submissions")
+async def dashboard(request: Request) -> Template:
+    """Every proposal of the user's teams and where each one stands."""
+    return Template(template_name="challenge/submissions/dashboard.html",
+                    context={"submissions": await services.mine(request.scope["user"]), "now": utcnow()})
