@@ -40,6 +40,7 @@ from challenge.platform.templating import environment
 from challenge.settings import Settings
 from challenge.submissions.api import CallSubmissionsApi, SubmissionsApi, my_submissions
 from challenge.submissions.pages import ApplyPages, SubmissionPages, dashboard
+from challenge.submissions.staff_pages import StaffExports, StaffSubmissionPages
 
 # One entry per domain; later domains append their routers here.
 DOMAIN_ROUTERS: list[ControllerRouterHandler] = [
@@ -67,6 +68,8 @@ DOMAIN_ROUTERS: list[ControllerRouterHandler] = [
     ApplyPages,
     SubmissionPages,
     dashboard,
+    StaffSubmissionPages,
+    StaffExports,
 ]
 
 

@@ -155,6 +155,7 @@ async def update_call(actor, slug: str, patch: CallPatch, *, max_upload_bytes: i
     errors = validate(merged, max_upload_bytes=max_upload_bytes)
     if errors:
         raise _invalid(errors)
+    await _check_locked(current, merged)
     async with db.write_transaction():
         if "slug" in changes and changes["slug"] != slug and await Call.exists().where(Call.slug == changes["slug"]):
             raise _invalid([FieldError("slug", N_("Another call already uses this address."))])
@@ -162,6 +163,22 @@ async def update_call(actor, slug: str, patch: CallPatch, *, max_upload_bytes: i
         await record("call.updated", actor=actor, object_type="call", object_id=current["id"],
                      payload={"fields": sorted(changes)})
     return await Call.select().output(load_json=True).where(Call.id == current["id"]).first()
+
+
+async def _check_locked(current: dict, merged: dict) -> None:
+    """Once proposals exist, the rubric stays and questions may only grow by optional ones."""
+    from challenge.submissions.tables import Submission
+
+    if not await Submission.exists().where(Submission.call == current["id"]):
+        return
+    if msgspec.to_builtins(merged["criteria"]) != (current["criteria"] or []):
+        raise Problem(422, "rubric_locked", N_("Proposals exist already: the criteria can no longer change."),
+                      errors=[FieldError("criteria", N_("Proposals exist already: the criteria can no longer change."))])
+    old = current["questions"] or []
+    new = msgspec.to_builtins(merged["questions"])
+    if new[: len(old)] != old or any(q.get("required") for q in new[len(old):]):
+        message = N_("Proposals exist already: questions can only be added, and only as optional ones.")
+        raise Problem(422, "questions_locked", message, errors=[FieldError("questions", message)])
 
 
 async def publish_call(actor, slug: str) -> dict:

@@ -131,3 +131,27 @@ async def test_applicants_cannot_create_or_change_calls(client):
     assert (await api(client, "POST", "/api/v1/calls", body)).status_code == 403
     assert (await api(client, "PATCH", "/api/v1/calls/klimaanpassung-im-quartier", {"title": "x"})).status_code == 403
     assert not await Call.exists().where(Call.slug == body["slug"])
+
+
+async def test_rubric_and_questions_lock_once_proposals_exist(staff_client):
+    from tests.support.factories import make_team
+
+    body = call_body(opens_at="2020-01-01T09:00:00+01:00", closes_at="2099-01-01T12:00:00+01:00")
+    await api(staff_client, "POST", "/api/v1/calls", body)
+    await api(staff_client, "POST", f"/api/v1/calls/{body['slug']}/publish")
+    applicant = await make_user()
+    team = await make_team(applicant["id"])
+    from datetime import UTC, datetime
+
+    from challenge.calls.tables import Call as CallTable
+    from challenge.submissions.tables import Submission
+
+    call = await CallTable.select(CallTable.id).where(CallTable.slug == body["slug"]).first()
+    await Submission(call=call["id"], organisation=team["id"], created_at=datetime.now(UTC)).save()
+    changed_rubric = await api(staff_client, "PATCH", f"/api/v1/calls/{body['slug']}", {"criteria": [{"key": "impact", "name": "Nutzen", "weight": 5, "scale_min": 0, "scale_max": 10}]})
+    assert changed_rubric.status_code == 422 and changed_rubric.json()["code"] == "rubric_locked"
+    required_question = body["questions"] + [{"key": "neu", "label": "Neu", "type": "text", "required": True}]
+    assert (await api(staff_client, "PATCH", f"/api/v1/calls/{body['slug']}", {"questions": required_question})).json()["code"] == "questions_locked"
+    optional_question = body["questions"] + [{"key": "neu", "label": "Neu", "type": "text", "required": False}]
+    assert (await api(staff_client, "PATCH", f"/api/v1/calls/{body['slug']}", {"questions": optional_question})).status_code == 200
+    assert (await api(staff_client, "PATCH", f"/api/v1/calls/{body['slug']}", {"title": "Neuer Titel"})).status_code == 200

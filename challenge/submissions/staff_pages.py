@@ -1,0 +1,79 @@
+"""Staff pages for proposals: the call's list (filters, search, sort, pages), one proposal with
+its versions and what changed, and the exports."""
+
+from __future__ import annotations
+
+from math import ceil
+from typing import Annotated
+from uuid import UUID
+
+from litestar import Controller, Request, Response, get
+from litestar.params import FromPath, QueryParameter
+from litestar.response import Stream, Template
+
+from challenge.calls.services import get_call
+from challenge.organisations.tables import KINDS
+from challenge.platform.accounts.guards import staff_required
+from challenge.submissions import diffs, exports, services, staff
+
+PER_PAGE = 50
+Text = Annotated[str, QueryParameter(max_length=200)]
+
+
+class StaffSubmissionPages(Controller):
+    path = "/staff"
+    include_in_schema = False
+    guards = [staff_required]
+
+    @get("/calls/{slug:str}/submissions", name="staff_submissions")
+    async def submissions(self, slug: FromPath[str], q: Text = "", status: Text = "", category: Text = "",
+                          kind: Text = "", sort: Text = "reference",
+                          page: Annotated[int, QueryParameter(ge=1, le=100_000)] = 1) -> Template:
+        call = await get_call(slug, include_drafts=True)
+        rows, total = await staff.list_submissions(call, q=q, status=status, category=category, kind=kind,
+                                                   sort=sort, page=page, per_page=PER_PAGE)
+        filters = {"q": q, "status": status, "category": category, "kind": kind, "sort": sort}
+        return Template(template_name="challenge/staff/submissions.html", context={
+            "call": call, "rows": rows, "total": total, "page": page, "pages": max(1, ceil(total / PER_PAGE)),
+            "filters": filters, "kinds": KINDS, "sorts": list(staff.SORTS),
+        })
+
+    @get("/submissions/{submission_id:uuid}", name="staff_submission")
+    async def submission(self, request: Request, submission_id: FromPath[UUID]) -> Template:
+        row = await services.visible(request.scope["user"], submission_id)
+        versions = await services.versions(submission_id)
+        snapshots = [services.snapshot_of(v) for v in versions]
+        history = [
+            {"version": versions[i], "changes": diffs.changes(snapshots[i - 1], snapshots[i]) if i else []}
+            for i in range(len(versions))
+        ]
+        return Template(template_name="challenge/staff/submission.html", context={
+            "submission": row, "call": await services.call_of(row["call"]),
+            "documents": await services.documents_of(submission_id), "history": history,
+        })
+
+
+class StaffExports(Controller):
+    path = "/api/v1/calls/{slug:str}"
+    tags = ["submissions"]
+    guards = [staff_required]
+
+    @get("/submissions.csv", summary="Proposals as CSV")
+    async def csv_export(self, slug: FromPath[str]) -> Response:
+        call = await get_call(slug, include_drafts=True)
+        return Response(await exports.as_csv(call), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{slug}-einreichungen.csv"'})
+
+    @get("/submissions.xlsx", summary="Proposals as XLSX")
+    async def xlsx_export(self, slug: FromPath[str]) -> Response:
+        call = await get_call(slug, include_drafts=True)
+        return Response(await exports.as_xlsx(call),
+                        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": f'attachment; filename="{slug}-einreichungen.xlsx"'})
+
+    @get("/attachments.zip", summary="All attachments as one streamed ZIP")
+    async def zip_export(self, request: Request, slug: FromPath[str]) -> Stream:
+        call = await get_call(slug, include_drafts=True)
+        return Stream(exports.attachments_zip(call, request.app.state.storage), media_type="application/zip",
+                      headers={"Content-Disposition": f'attachment; filename="{slug}-anlagen.zip"',
+                               "X-Content-Type-Options": "nosniff"})
