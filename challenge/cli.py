@@ -27,7 +27,7 @@ async def _demo(settings: Settings) -> dict[str, int]:
     from challenge.demo import load_demo
 
     async with db.connected(settings):
-        return await load_demo()
+        return await load_demo(base_url=settings.base_url)
 
 
 @click.group()

@@ -128,6 +128,27 @@ class SubmissionPages(Controller):
         following = STEPS[STEPS.index(step) + 1]
         return Redirect(f"/submissions/{submission_id}/{following}" if following != "review" else f"/submissions/{submission_id}", status_code=303)
 
+    @post("/{step:str}/autosave")
+    async def autosave(self, request: Request, submission_id: FromPath[UUID], step: FromPath[str], data: FormData) -> Template:
+        """HTMX autosave: the same save as the form, answered with a status line and the new version."""
+        if step not in ("proposal", "questions"):
+            raise Problem(404, "not_found", N_("Page not found"))
+        row = await services.visible(request.scope["user"], submission_id)
+        call = await services.call_of(row["call"])
+        if step == "proposal":
+            fields = {k: form_value(data, k) for k in ("title", "summary", "category")}
+        else:
+            fields = {"answers": answers_from_form(call["questions"] or [], data)}
+        state, version = "saved", row["version"]
+        try:
+            version = int(form_value(data, "version") or "0")
+            saved = await services.update(request.scope["user"], submission_id, SubmissionPatch(version=version, **fields))
+            version = saved["version"]
+        except (Problem, ValueError) as problem:
+            state = getattr(problem, "code", "validation_error")
+        return Template(template_name="challenge/submissions/_autosave.html",
+                        context={"state": state, "version": version, "now": utcnow()})
+
     @post("/attachments/upload", request_max_body_size=None)
     async def upload(self, request: Request, submission_id: FromPath[UUID]) -> Template | Redirect:
         try:

@@ -132,6 +132,7 @@ EXPECTATIONS = {
     ("GET", "/submissions/{submission_id:uuid}/{step:str}"): logged_in(),
     ("POST", "/submissions/{submission_id:uuid}/{step:str}"): logged_in(),
     ("POST", "/submissions/{submission_id:uuid}/attachments/upload"): logged_in(),
+    ("POST", "/submissions/{submission_id:uuid}/{step:str}/autosave"): logged_in(),
     ("POST", "/submissions/{submission_id:uuid}/attachments/{document_id:uuid}/delete"): logged_in(),
     ("POST", "/submissions/{submission_id:uuid}/submit"): logged_in(),
     ("GET", "/submissions/{submission_id:uuid}/withdraw/confirm"): logged_in(),

@@ -121,3 +121,21 @@ async def test_every_step_page_answers(client):
     for step in ("proposal", "questions", "documents"):
         assert (await client.get(f"/submissions/{sub_id}/{step}")).status_code == 200, step
     assert (await client.get(f"/submissions/{sub_id}")).status_code == 200
+
+
+async def test_autosave_saves_and_hands_back_the_new_version(client):
+    user = await make_user()
+    await login(client, user["email"])
+    call = await open_call()
+    team = await make_team(user["id"])
+    started = await post_form(client, f"/calls/{call['slug']}/apply", {"organisation_id": str(team["id"])}, follow_redirects=False)
+    sub_id = started.headers["location"].split("/")[2]
+    page = await client.get(f"/submissions/{sub_id}/proposal")
+    assert f'hx-post="/submissions/{sub_id}/proposal/autosave"' in page.text
+    assert "htmx.min.js" in page.text
+    first = await post_form(client, f"/submissions/{sub_id}/proposal/autosave", {"version": "1", "title": "Automatisch", "summary": "", "category": ""})
+    assert "automatisch gespeichert" in first.text
+    assert 'name="version" value="2"' in first.text and 'hx-swap-oob="true"' in first.text
+    stale = await post_form(client, f"/submissions/{sub_id}/proposal/autosave", {"version": "1", "title": "Alt", "summary": "", "category": ""})
+    assert "meanwhile" not in stale.text and "inzwischen" in stale.text.lower()
+    assert (await Submission.select(Submission.title).where(Submission.id == sub_id).first())["title"] == "Automatisch"
