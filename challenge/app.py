@@ -33,6 +33,7 @@ from challenge.platform.errors import handle_exception
 from challenge.platform.headers import make_security_headers_hook
 from challenge.platform.health import healthz, readyz
 from challenge.platform.openapi import openapi_config
+from challenge.platform.page_cache import response_cache_config
 from challenge.platform.pages import SitePages
 from challenge.platform.security.csrf import CSRFMiddleware
 from challenge.platform.storage import storage_from_settings
@@ -137,6 +138,7 @@ def create_app(
             engine=JinjaTemplateEngine.from_environment(environment())
         ),
         openapi_config=openapi_config(),
+        response_cache_config=response_cache_config(),
         exception_handlers={Exception: handle_exception},
         # Outermost first: metrics, then who is asking, then CSRF (which exempts API tokens).
         middleware=[

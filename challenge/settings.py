@@ -36,6 +36,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     download_mode: Literal["stream", "redirect"] = "stream"
     presign_seconds: Annotated[int, msgspec.Meta(ge=5, le=3600)] = 60
     upload_max_mb: Annotated[int, msgspec.Meta(ge=1, le=5000)] = 50
+    page_cache: bool = True
     smtp_url: str | None = None
     secret_key: str | None = None
     base_url: str = "http://127.0.0.1:8000"
@@ -81,6 +82,7 @@ _ALLOWED = {
     "DOWNLOAD_MODE": "stream (through the portal) or redirect (to a presigned S3 URL)",
     "PRESIGN_SECONDS": "seconds a presigned URL stays valid, 5 to 3600",
     "UPLOAD_MAX_MB": "the largest upload in megabytes, 1 to 5000",
+    "PAGE_CACHE": "true or false (cache public pages for anonymous visitors for 5 seconds)",
     "SMTP_URL": "smtp://user:password@host:port or smtps://…, optional ?starttls=1",
     "SECRET_KEY": "a random string of at least 32 characters",
     "BASE_URL": "an absolute http(s) URL without path, such as https://challenge.leipzig.de",
@@ -172,7 +174,7 @@ def load_settings(env: Mapping[str, str] | None = None, cwd: Path | None = None)
     for suffix in (
         "STORAGE", "S3_BUCKET", "S3_PREFIX", "S3_ENDPOINT_URL", "S3_REGION", "S3_SSE",
         "S3_KMS_KEY_ID", "S3_CHECKSUMS", "DOWNLOAD_MODE", "PRESIGN_SECONDS", "UPLOAD_MAX_MB",
-        "SMTP_URL",
+        "PAGE_CACHE", "SMTP_URL",
         "OCDS_PREFIX", "SESSION_IDLE_HOURS", "SESSION_MAX_DAYS", "LOG_LEVEL",
     ):
         value = get(suffix)

@@ -30,6 +30,7 @@ def make_settings(data_dir: Path, database_url: str, **extra: str) -> Settings:
         "CHALLENGE_DATA_DIR": str(data_dir),
         "CHALLENGE_DATABASE_URL": database_url,
         "CHALLENGE_BASE_URL": "http://portal.test",
+        "CHALLENGE_PAGE_CACHE": "false",  # tests change data and look at pages at once
         **{f"CHALLENGE_{key.upper()}": value for key, value in extra.items()},
     }
     return prepare(load_settings(env))

@@ -10,18 +10,19 @@ from challenge.calls import services
 from challenge.calls.policies import may_see_draft_calls
 from challenge.platform.i18n import format_duration, request_locale
 from challenge.platform.markdown import render_markdown
+from challenge.platform.page_cache import PUBLIC_PAGE_SECONDS
 
 
 class CallPages(Controller):
     path = "/"
     include_in_schema = False
 
-    @get("/", name="home")
+    @get("/", name="home", cache=PUBLIC_PAGE_SECONDS)
     async def home(self) -> Template:
         overview = await services.public_overview()
         return Template(template_name="challenge/home.html", context={"overview": overview})
 
-    @get("/calls/{slug:str}", name="call")
+    @get("/calls/{slug:str}", name="call", cache=PUBLIC_PAGE_SECONDS)
     async def call(self, request: Request, slug: FromPath[str]) -> Template:
         call = await services.get_call(
             slug, include_drafts=may_see_draft_calls(request.scope.get("user"))

@@ -100,11 +100,10 @@ class SubmissionsApi(Controller):
 
     @post("/submit", status_code=HTTP_200_OK)
     async def submit(self, request: Request, submission_id: FromPath[UUID], data: JSONBody[SubmitIn]) -> SubmissionOut:
-        """Submit: a reference on first submit, a frozen version, a receipt and a mail."""
-        settings = request.app.state.settings
+        """Submit: a reference on first submit, a frozen version and a mail (the receipt PDF is
+        rendered when first downloaded, so the deadline rush is not spent rendering PDFs)."""
         row = await services.submit(request.scope["user"], submission_id, consent=data.consent_publication,
-                                    base_url=settings.base_url)
-        await receipts.receipt_for(request.app.state.storage, submission_id, base_url=settings.base_url)
+                                    base_url=request.app.state.settings.base_url)
         return await out(row)
 
     @post("/withdraw", status_code=HTTP_200_OK)

@@ -16,7 +16,7 @@ from challenge.platform.accounts.guards import login_required
 from challenge.platform.documents.multipart import MultipartUpload
 from challenge.platform.i18n import N_
 from challenge.platform.problems import Problem
-from challenge.submissions import receipts, services
+from challenge.submissions import services
 from challenge.submissions.schemas import SubmissionIn, SubmissionPatch
 
 STEPS = ("proposal", "questions", "documents", "review")
@@ -181,7 +181,6 @@ class SubmissionPages(Controller):
         except Problem as problem:
             context["errors"] = errors_of(problem)
             return _page("review", context, status=problem.status)
-        await receipts.receipt_for(request.app.state.storage, submission_id, base_url=settings.base_url)
         return Redirect(f"/submissions/{submission_id}?submitted=1", status_code=303)
 
     @get("/withdraw/confirm")

@@ -82,3 +82,21 @@ async def test_call_api_phase_follows_the_clock(client):
     open_ = await make_call(closes_at=now + timedelta(minutes=5))
     assert (await client.get(f"/api/v1/calls/{closed['slug']}")).json()["phase"] == "closed"
     assert (await client.get(f"/api/v1/calls/{open_['slug']}")).json()["phase"] == "open"
+
+
+async def test_public_pages_are_cached_briefly_for_anonymous_visitors_only(app, tmp_path, database_url):
+    from tests.conftest import make_settings, other_app
+    from tests.support.web import login, make_user
+
+    settings = make_settings(tmp_path / "cached", database_url, page_cache="true")
+    call = await make_call(title="Vorher")
+    async with other_app(app, settings) as client:
+        assert "Vorher" in (await client.get(f"/calls/{call['slug']}")).text
+        from challenge.calls.tables import Call
+
+        await Call.update({Call.title: "Nachher"}).where(Call.slug == call["slug"])
+        assert "Vorher" in (await client.get(f"/calls/{call['slug']}")).text  # served from the cache
+        assert "Nachher" in (await client.get(f"/calls/{call['slug']}", headers={"Accept-Language": "en"})).text
+        user = await make_user()
+        await login(client, user["email"])
+        assert "Nachher" in (await client.get(f"/calls/{call['slug']}")).text  # logged in: never cached
