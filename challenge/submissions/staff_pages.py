@@ -3,21 +3,40 @@ its versions and what changed, and the exports."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from math import ceil
 from typing import Annotated
 from uuid import UUID
 
-from litestar import Controller, Request, Response, get
+from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, QueryParameter
-from litestar.response import Stream, Template
+from litestar.response import Redirect, Stream, Template
 
 from challenge.calls.services import get_call
 from challenge.organisations.tables import KINDS
+from challenge.platform.accounts.forms import FormData, errors_of, form_value
 from challenge.platform.accounts.guards import staff_required
+from challenge.platform.i18n import BERLIN, N_
+from challenge.platform.problems import Problem
 from challenge.submissions import diffs, exports, services, staff
 
 PER_PAGE = 50
 Text = Annotated[str, QueryParameter(max_length=200)]
+
+
+async def _detail(request: Request, submission_id: UUID, errors: dict | None = None, status: int = 200) -> Template:
+    """One proposal for staff: its fields, files, extension form and every version's changes."""
+    row = await services.visible(request.scope["user"], submission_id)
+    versions = await services.versions(submission_id)
+    snapshots = [services.snapshot_of(v) for v in versions]
+    history = [
+        {"version": versions[i], "changes": diffs.changes(snapshots[i - 1], snapshots[i]) if i else []}
+        for i in range(len(versions))
+    ]
+    return Template(template_name="challenge/staff/submission.html", status_code=status, context={
+        "submission": row, "call": await services.call_of(row["call"]),
+        "documents": await services.documents_of(submission_id), "history": history, "errors": errors or {},
+    })
 
 
 class StaffSubmissionPages(Controller):
@@ -40,17 +59,25 @@ class StaffSubmissionPages(Controller):
 
     @get("/submissions/{submission_id:uuid}", name="staff_submission")
     async def submission(self, request: Request, submission_id: FromPath[UUID]) -> Template:
+        return await _detail(request, submission_id)
+
+    @post("/submissions/{submission_id:uuid}/extension")
+    async def extend(self, request: Request, submission_id: FromPath[UUID], data: FormData) -> Template | Redirect:
+        """Give this proposal's team more time, with a reason (audited)."""
         row = await services.visible(request.scope["user"], submission_id)
-        versions = await services.versions(submission_id)
-        snapshots = [services.snapshot_of(v) for v in versions]
-        history = [
-            {"version": versions[i], "changes": diffs.changes(snapshots[i - 1], snapshots[i]) if i else []}
-            for i in range(len(versions))
-        ]
-        return Template(template_name="challenge/staff/submission.html", context={
-            "submission": row, "call": await services.call_of(row["call"]),
-            "documents": await services.documents_of(submission_id), "history": history,
-        })
+        call = await services.call_of(row["call"])
+        try:
+            raw = form_value(data, "closes_at")
+            closes_at = datetime.fromisoformat(raw).replace(tzinfo=BERLIN) if raw else None
+            if closes_at is None:
+                raise ValueError
+            await services.grant_extension(request.scope["user"], call, row["organisation"], closes_at,
+                                           form_value(data, "reason"))
+        except ValueError:
+            return await _detail(request, submission_id, {"closes_at": N_("Enter a date and time.")}, 422)
+        except Problem as problem:
+            return await _detail(request, submission_id, errors_of(problem), problem.status)
+        return Redirect(f"/staff/submissions/{submission_id}", status_code=303)
 
 
 class StaffExports(Controller):

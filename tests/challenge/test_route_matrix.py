@@ -121,6 +121,7 @@ EXPECTATIONS = {
     ("GET", "/api/v1/me/submissions"): logged_in(),
     ("GET", "/staff/calls/{slug:str}/submissions"): only("staff", "admin"),
     ("GET", "/staff/submissions/{submission_id:uuid}"): only("staff", "admin"),
+    ("POST", "/staff/submissions/{submission_id:uuid}/extension"): only("staff", "admin"),
     ("GET", "/api/v1/calls/{slug:str}/submissions.csv"): only("staff", "admin"),
     ("GET", "/api/v1/calls/{slug:str}/submissions.xlsx"): only("staff", "admin"),
     ("GET", "/api/v1/calls/{slug:str}/attachments.zip"): only("staff", "admin"),

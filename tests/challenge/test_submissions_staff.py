@@ -88,3 +88,26 @@ async def test_applicants_cannot_export(client):
     await login(client, user["email"])
     assert (await client.get("/api/v1/calls/klimaanpassung-im-quartier/submissions.csv")).status_code == 403
     assert (await client.get("/staff/calls/klimaanpassung-im-quartier/submissions")).status_code == 403
+
+
+async def test_staff_grant_an_extension_on_the_page(app, staff_client):
+    from challenge.submissions.tables import DeadlineExtension
+    from tests.support.web import post_form
+
+    call = await open_call()
+    sub = await submitted_proposal(app, call, title="Spät dran", team_name="Eta")
+    refused = await post_form(staff_client, f"/staff/submissions/{sub['id']}/extension", {"closes_at": "2020-01-01T12:00", "reason": "Krankheit im Team"})
+    assert refused.status_code == 422 and "nach der Frist" in refused.text
+    granted = await post_form(staff_client, f"/staff/submissions/{sub['id']}/extension", {"closes_at": "2099-01-01T12:00", "reason": "Krankheit im Team"}, follow_redirects=False)
+    assert granted.status_code == 303
+    assert await DeadlineExtension.exists().where(DeadlineExtension.reason == "Krankheit im Team")
+
+
+async def test_call_page_shows_faq_and_document_rules(client):
+    from tests.support.factories import make_call
+
+    call = await make_call(faq=[{"question": "Dürfen Vereine mitmachen?", "answer": "Ja, gern."}],
+                           document_rules={"max_files": 4, "max_bytes": 10 * 1024 * 1024, "allowed_types": ["application/pdf", "image/png"]})
+    page = await client.get(f"/calls/{call['slug']}")
+    assert "Dürfen Vereine mitmachen?" in page.text and "Ja, gern." in page.text
+    assert "Bis zu 4 Dateien, je höchstens 10.0 MB." in page.text and "PDF, PNG" in page.text
