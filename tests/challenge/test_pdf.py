@@ -9,8 +9,9 @@ from pypdf import PdfReader
 
 from challenge.calls.tables import Call
 from challenge.platform.documents.tables import Document
+from challenge.platform.pdf.codes import new_verification_code, normalise_code
 from challenge.platform.pdf.fetcher import RefusedURL, StaticOnlyFetcher
-from challenge.platform.pdf.render import html_to_pdf, new_verification_code, normalise_code
+from challenge.platform.pdf.render import html_to_pdf
 from tests.support.factories import make_call
 from tests.support.files import multipart
 from tests.support.web import csrf

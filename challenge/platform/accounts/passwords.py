@@ -19,8 +19,12 @@ HASHER = PasswordHasher(time_cost=3, memory_cost=64 * 1024, parallelism=2)
 MIN_LENGTH = 12
 MAX_LENGTH = 1024
 _COMMON = Path(__file__).parent / "data" / "common-passwords.txt.gz"
-# Verifying against this keeps "no such user" as slow as "wrong password".
-_DUMMY_HASH = HASHER.hash("timing-equaliser-not-a-password")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verifying against this keeps "no such user" as slow as "wrong password"."""
+    return HASHER.hash("timing-equaliser-not-a-password")
 
 
 @cache
@@ -36,7 +40,7 @@ def hash_password(password: str) -> str:
 def verify_password(password_hash: str | None, password: str) -> bool:
     """True when the password matches; always spends one hash's time."""
     try:
-        return HASHER.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        return HASHER.verify(password_hash or _dummy_hash(), password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 

@@ -9,7 +9,7 @@ from litestar.response import Redirect, Stream
 
 from challenge.platform.documents.uploads import storage_unavailable
 from challenge.platform.storage import Storage, StorageUnavailable
-from challenge.platform.storage.s3 import content_disposition
+from challenge.platform.storage.base import content_disposition
 from challenge.settings import Settings
 
 

@@ -19,8 +19,8 @@ from challenge.platform.documents.policies import may_manage_library
 from challenge.platform.documents.rules import library_rules
 from challenge.platform.documents.tables import Document
 from challenge.platform.i18n import N_
-from challenge.platform.pdf.issue import find_issued
-from challenge.platform.pdf.render import normalise_code
+from challenge.platform.pdf.codes import normalise_code
+from challenge.platform.pdf.verification import find_issued
 from challenge.platform.problems import Problem, not_found
 
 VERIFY_MAX_BYTES = 50 * 1024 * 1024

@@ -9,7 +9,7 @@ from challenge import db
 from challenge.platform.audit.service import record
 from challenge.platform.documents.tables import Document
 from challenge.platform.documents.uploads import storage_unavailable
-from challenge.platform.pdf.render import new_verification_code, render_pdf
+from challenge.platform.pdf.codes import new_verification_code
 from challenge.platform.storage import Storage, StorageUnavailable, new_key
 
 
@@ -29,6 +29,8 @@ async def issue_pdf(
     attachments: list[tuple[str, bytes, str]] | None = None,
 ) -> dict:
     """Render, store and record a PDF the portal vouches for; returns the document row."""
+    from challenge.platform.pdf.render import render_pdf  # WeasyPrint loads only when needed
+
     code = new_verification_code()
     issued_at = datetime.now(UTC)
     pdf = await asyncio.to_thread(
@@ -59,18 +61,3 @@ async def issue_pdf(
         await storage.delete(key)
         raise
     return document.to_dict()
-
-
-async def find_issued(*, code: str | None = None, sha256: str | None = None) -> dict | None:
-    """An issued PDF by its printed code or by the SHA-256 of its bytes."""
-    query = Document.select(
-        Document.id, Document.kind, Document.title, Document.created_at, Document.sha256,
-        Document.verification_code, Document.public, Document.size,
-    ).where(Document.verification_code.is_not_null() & (Document.status == "stored"))
-    if code:
-        query = query.where(Document.verification_code == code)
-    elif sha256:
-        query = query.where(Document.sha256 == sha256)
-    else:
-        return None
-    return await query.first()

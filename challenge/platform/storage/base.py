@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
+from urllib.parse import quote
 
 CHUNK = 64 * 1024
 
@@ -36,6 +37,12 @@ class ObjectInfo:
     sha256: str | None
     content_type: str | None
     last_modified: datetime
+
+
+def content_disposition(filename: str) -> str:
+    """attachment with an ASCII fallback and the RFC 5987 UTF-8 name."""
+    fallback = filename.encode("ascii", "replace").decode().replace('"', "'").replace("?", "_")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def new_key(kind: str, now: datetime | None = None) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections.abc import AsyncIterator
-from urllib.parse import quote
 
 import boto3
 from botocore.config import Config
@@ -21,15 +20,10 @@ from challenge.platform.storage.base import (
     PutResult,
     StorageUnavailable,
     TooLarge,
+    content_disposition,
 )
 
 PART_SIZE = 5 * 1024 * 1024  # the smallest part S3 accepts
-
-
-def content_disposition(filename: str) -> str:
-    """attachment with an ASCII fallback and the RFC 5987 UTF-8 name."""
-    fallback = filename.encode("ascii", "replace").decode().replace('"', "'").replace("?", "_")
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 class S3Storage:
