@@ -41,6 +41,13 @@ def answers_from_form(questions: list[dict], data: dict) -> dict:
     return answers
 
 
+def fields_from_form(step: str, call: dict, data: dict) -> dict:
+    """The fields one step of the form edits."""
+    if step == "proposal":
+        return {k: form_value(data, k) for k in ("title", "summary", "category")}
+    return {"answers": answers_from_form(call["questions"] or [], data)}
+
+
 async def _context(request: Request, submission_id: UUID) -> dict:
     row = await services.visible(request.scope["user"], submission_id)
     call = await services.call_of(row["call"])
@@ -110,11 +117,7 @@ class SubmissionPages(Controller):
         if step not in ("proposal", "questions"):
             raise Problem(404, "not_found", N_("Page not found"))
         context = await _context(request, submission_id)
-        call = context["call"]
-        if step == "proposal":
-            fields = {k: form_value(data, k) for k in ("title", "summary", "category")}
-        else:
-            fields = {"answers": answers_from_form(call["questions"] or [], data)}
+        fields = fields_from_form(step, context["call"], data)
         try:
             version = int(form_value(data, "version") or "0")
             await services.update(request.scope["user"], submission_id, SubmissionPatch(version=version, **fields))
@@ -134,11 +137,7 @@ class SubmissionPages(Controller):
         if step not in ("proposal", "questions"):
             raise Problem(404, "not_found", N_("Page not found"))
         row = await services.visible(request.scope["user"], submission_id)
-        call = await services.call_of(row["call"])
-        if step == "proposal":
-            fields = {k: form_value(data, k) for k in ("title", "summary", "category")}
-        else:
-            fields = {"answers": answers_from_form(call["questions"] or [], data)}
+        fields = fields_from_form(step, await services.call_of(row["call"]), data)
         state, version = "saved", row["version"]
         try:
             version = int(form_value(data, "version") or "0")

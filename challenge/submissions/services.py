@@ -64,14 +64,19 @@ async def visible(actor, submission_id: UUID) -> dict:
     return row
 
 
-async def _editable(actor, submission_id: UUID) -> tuple[dict, dict, datetime]:
-    row = await load(submission_id)
-    if row is None or not await policies.may_read(actor, row):
-        raise not_found(N_("Submission not found"))
+async def _changeable(actor, submission_id: UUID) -> dict:
+    """A submission the actor's team may still change (not withdrawn); 404/403/409 otherwise."""
+    row = await visible(actor, submission_id)
     if not await policies.may_edit(actor, row):
         raise Problem(403, "forbidden", N_("Only the team's members can change its proposal."))
     if row["status"] == "withdrawn":
         raise Problem(409, "withdrawn", N_("This proposal was withdrawn and cannot be changed."))
+    return row
+
+
+async def _editable(actor, submission_id: UUID) -> tuple[dict, dict, datetime]:
+    """As _changeable, and within the team's deadline."""
+    row = await _changeable(actor, submission_id)
     call = await call_of(row["call"])
     deadline = await deadline_for(call, row["organisation"])
     check_deadline(deadline, call["opens_at"], utcnow())
@@ -239,13 +244,7 @@ async def submit(actor, submission_id: UUID, *, consent: bool, base_url: str) ->
 
 async def withdraw(actor, submission_id: UUID) -> dict:
     """Withdraw for good: a withdrawn proposal cannot be submitted again."""
-    row = await load(submission_id)
-    if row is None or not await policies.may_read(actor, row):
-        raise not_found(N_("Submission not found"))
-    if not await policies.may_edit(actor, row):
-        raise Problem(403, "forbidden", N_("Only the team's members can change its proposal."))
-    if row["status"] == "withdrawn":
-        raise Problem(409, "withdrawn", N_("This proposal was withdrawn and cannot be changed."))
+    row = await _changeable(actor, submission_id)
     async with db.write_transaction():
         await Submission.update({Submission.status: "withdrawn", Submission.withdrawn_at: utcnow(),
                                  Submission.version: row["version"] + 1}).where(Submission.id == submission_id)

@@ -11,6 +11,16 @@ from tests.support.files import multipart, pdf
 from tests.support.web import csrf, login, make_user, post_form
 
 
+async def start_proposal(client) -> str:
+    """Log in a new applicant with a team, apply to a new open call; the proposal's id."""
+    user = await make_user()
+    await login(client, user["email"])
+    call = await open_call()
+    team = await make_team(user["id"])
+    started = await post_form(client, f"/calls/{call['slug']}/apply", {"organisation_id": str(team["id"])}, follow_redirects=False)
+    return started.headers["location"].split("/")[2]
+
+
 async def open_call(**overrides):
     now = datetime.now(UTC)
     values = {"categories": ["Hitze", "Wasser"], "questions": QUESTIONS, "opens_at": now - timedelta(days=1),
@@ -61,12 +71,7 @@ async def test_apply_fill_every_step_upload_and_submit(client):
 
 
 async def test_conflicting_save_keeps_the_typed_text(client):
-    user = await make_user()
-    await login(client, user["email"])
-    call = await open_call()
-    team = await make_team(user["id"])
-    started = await post_form(client, f"/calls/{call['slug']}/apply", {"organisation_id": str(team["id"])}, follow_redirects=False)
-    sub_id = started.headers["location"].split("/")[2]
+    sub_id = await start_proposal(client)
     await post_form(client, f"/submissions/{sub_id}/proposal", {"version": "1", "title": "Aus dem anderen Tab", "summary": "", "category": ""})
     stale = await post_form(client, f"/submissions/{sub_id}/proposal", {"version": "1", "title": "Mein langer Text, der nicht verloren gehen darf", "summary": "", "category": ""})
     assert stale.status_code == 409
@@ -78,12 +83,7 @@ async def test_conflicting_save_keeps_the_typed_text(client):
 
 
 async def test_withdraw_asks_first(client):
-    user = await make_user()
-    await login(client, user["email"])
-    call = await open_call()
-    team = await make_team(user["id"])
-    started = await post_form(client, f"/calls/{call['slug']}/apply", {"organisation_id": str(team["id"])}, follow_redirects=False)
-    sub_id = started.headers["location"].split("/")[2]
+    sub_id = await start_proposal(client)
     confirm = await client.get(f"/submissions/{sub_id}/withdraw/confirm")
     assert "nicht erneut eingereicht" in confirm.text
     assert (await Submission.select(Submission.status).where(Submission.id == sub_id).first())["status"] == "draft"
@@ -112,24 +112,14 @@ async def test_call_dates_as_ics(client):
 
 async def test_every_step_page_answers(client):
     """Regression: a static route segment named like a step hid the documents step (404)."""
-    user = await make_user()
-    await login(client, user["email"])
-    call = await open_call()
-    team = await make_team(user["id"])
-    started = await post_form(client, f"/calls/{call['slug']}/apply", {"organisation_id": str(team["id"])}, follow_redirects=False)
-    sub_id = started.headers["location"].split("/")[2]
+    sub_id = await start_proposal(client)
     for step in ("proposal", "questions", "documents"):
         assert (await client.get(f"/submissions/{sub_id}/{step}")).status_code == 200, step
     assert (await client.get(f"/submissions/{sub_id}")).status_code == 200
 
 
 async def test_autosave_saves_and_hands_back_the_new_version(client):
-    user = await make_user()
-    await login(client, user["email"])
-    call = await open_call()
-    team = await make_team(user["id"])
-    started = await post_form(client, f"/calls/{call['slug']}/apply", {"organisation_id": str(team["id"])}, follow_redirects=False)
-    sub_id = started.headers["location"].split("/")[2]
+    sub_id = await start_proposal(client)
     page = await client.get(f"/submissions/{sub_id}/proposal")
     assert f'hx-post="/submissions/{sub_id}/proposal/autosave"' in page.text
     assert "htmx.min.js" in page.text
