@@ -68,6 +68,7 @@ def serve(host: str, port: int, demo: bool, worker: bool) -> None:
         click.echo(f"Demo logins (password {DEMO_PASSWORD}):")
         for email, _name, role in DEMO_USERS:
             click.echo(f"  {role:<10} {email}")
+        click.echo("  teams      team01@demo.leipzig.de … team12@demo.leipzig.de (with proposals)")
     uvicorn.run(
         app,
         host=host,
