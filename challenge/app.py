@@ -19,6 +19,7 @@ from challenge import db
 from challenge.calls.api import CallsApi
 from challenge.calls.pages import CallPages
 from challenge.calls.staff_pages import StaffCallPages
+from challenge.jury.api import JurorApi, StaffJuryApi
 from challenge.organisations.api import OrganisationsApi, my_organisations
 from challenge.organisations.pages import TeamPages
 from challenge.paths import STATIC_DIR
@@ -71,6 +72,8 @@ DOMAIN_ROUTERS: list[ControllerRouterHandler] = [
     dashboard,
     StaffSubmissionPages,
     StaffExports,
+    StaffJuryApi,
+    JurorApi,
 ]
 
 

@@ -74,7 +74,7 @@ class User(Table, tablename="users", schema=None):
 
 ID = "2026-11-26T13:58:37:868130"
 VERSION = "1.38.0"
-DESCRIPTION = "Submissions, versions, reference counters, deadline extensions"
+DESCRIPTION = "Jury: rounds, jurors, conflicts, assignments, reviews"
 
 
 async def forwards():

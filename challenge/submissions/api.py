@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
+import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
@@ -14,7 +15,9 @@ from challenge.platform.accounts.guards import login_required, staff_required
 from challenge.platform.documents.downloads import download
 from challenge.platform.documents.multipart import MultipartUpload
 from challenge.platform.documents.schemas import DocumentOut, document_out
-from challenge.submissions import receipts, services, staff
+from challenge.platform.i18n import N_
+from challenge.platform.problems import not_found
+from challenge.submissions import policies, receipts, services, staff
 from challenge.submissions.schemas import (
     ExtensionIn,
     SubmissionIn,
@@ -24,17 +27,26 @@ from challenge.submissions.schemas import (
 )
 
 
-async def out(row: dict) -> SubmissionOut:
+async def out(row: dict, viewer=None) -> SubmissionOut:
+    """The proposal as JSON; for a juror on a blind call without anything that names the team."""
     call = await services.call_of(row["call"])
+    blind = viewer is not None and await policies.reads_blind(viewer, row, call)
+    documents = [document_out(d) for d in await services.documents_of(row["id"])]
+    if blind:
+        documents = [msgspec.structs.replace(d, filename=anonymous_filename(i, d.filename)) for i, d in enumerate(documents, 1)]
     return SubmissionOut(
-        id=row["id"], call=row["call_slug"], organisation_id=row["organisation"],
-        organisation=row["organisation_name"], title=row["title"], summary=row["summary"],
+        id=row["id"], call=row["call_slug"], organisation_id=UUID(int=0) if blind else row["organisation"],
+        organisation="" if blind else row["organisation_name"], title=row["title"], summary=row["summary"],
         category=row["category"], answers=row["answers"] or {}, status=row["status"], version=row["version"],
         reference=row["reference"], submitted_at=row["submitted_at"],
         closes_at=await services.deadline_for(call, row["organisation"]),
-        documents=[document_out(d) for d in await services.documents_of(row["id"])],
-        versions=len(await services.versions(row["id"])),
+        documents=documents, versions=len(await services.versions(row["id"])),
     )
+
+
+def anonymous_filename(index: int, filename: str) -> str:
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "pdf"
+    return f"Anlage-{index}.{suffix}"
 
 
 class CallSubmissionsApi(Controller):
@@ -79,7 +91,8 @@ class SubmissionsApi(Controller):
 
     @get("/")
     async def detail(self, request: Request, submission_id: FromPath[UUID]) -> SubmissionOut:
-        return await out(await services.visible(request.scope["user"], submission_id))
+        user = request.scope["user"]
+        return await out(await services.visible(user, submission_id), viewer=user)
 
     @patch("/")
     async def update(self, request: Request, submission_id: FromPath[UUID], data: JSONBody[SubmissionPatch]) -> SubmissionOut:
@@ -112,7 +125,9 @@ class SubmissionsApi(Controller):
 
     @get("/receipt.pdf")
     async def receipt(self, request: Request, submission_id: FromPath[UUID]) -> Response:
-        await services.visible(request.scope["user"], submission_id)
+        row = await services.visible(request.scope["user"], submission_id)
+        if not (policies.is_staff(request.scope["user"]) or await policies.may_edit(request.scope["user"], row)):
+            raise not_found(N_("Submission not found"))  # receipts are the team's and the staff's
         settings = request.app.state.settings
         document = await receipts.receipt_for(request.app.state.storage, submission_id, base_url=settings.base_url)
         return await download(request.app.state.storage, settings, document)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from challenge.calls.tables import Call
 from challenge.organisations.policies import is_member
-from challenge.platform.documents.policies import register_reader
+from challenge.platform.documents.policies import register_namer, register_reader
+from challenge.platform.documents.tables import Document
 
 
 def is_staff(user) -> bool:
@@ -11,7 +13,17 @@ def is_staff(user) -> bool:
 
 
 async def may_read(user, submission: dict) -> bool:
-    return is_staff(user) or await is_member(user, submission["organisation"])
+    """Members and staff; jurors only assigned, unconflicted entries after their declaration."""
+    if is_staff(user) or await is_member(user, submission["organisation"]):
+        return True
+    from challenge.jury.access import juror_may_read
+
+    return await juror_may_read(user, submission)
+
+
+async def reads_blind(user, submission: dict, call: dict) -> bool:
+    """A juror on a blind call sees no names: not the team, not its members, not file names."""
+    return bool(call["blind_review"]) and not is_staff(user) and not await is_member(user, submission["organisation"])
 
 
 async def may_edit(user, submission: dict) -> bool:
@@ -21,8 +33,26 @@ async def may_edit(user, submission: dict) -> bool:
 async def _document_reader(user, document: dict) -> bool:
     from challenge.submissions.tables import Submission
 
-    row = await Submission.select(Submission.organisation).where(Submission.id == document["owner_id"]).first()
+    row = await Submission.select(Submission.id, Submission.organisation, Submission.call).where(
+        Submission.id == document["owner_id"]).first()
     return row is not None and await may_read(user, row)
 
 
+async def _document_namer(user, document: dict) -> str | None:
+    """Attachments reach blind jurors as Anlage-1.pdf, Anlage-2.pdf, …"""
+    from challenge.submissions.tables import Submission
+
+    row = await Submission.select(Submission.id, Submission.organisation, Submission.call).where(
+        Submission.id == document["owner_id"]).first()
+    call = await Call.select(Call.blind_review).where(Call.id == row["call"]).first()
+    if not await reads_blind(user, row, call):
+        return None
+    ids = [d["id"] for d in await Document.select(Document.id).where(
+        (Document.owner_type == "submission") & (Document.owner_id == document["owner_id"])
+        & (Document.status == "stored")).order_by(Document.created_at)]
+    suffix = document["filename"].rsplit(".", 1)[-1].lower() if "." in document["filename"] else "pdf"
+    return f"Anlage-{ids.index(document['id']) + 1}.{suffix}"
+
+
 register_reader("submission", _document_reader)
+register_namer("submission", _document_namer)

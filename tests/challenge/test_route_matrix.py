@@ -138,6 +138,24 @@ EXPECTATIONS = {
     ("POST", "/submissions/{submission_id:uuid}/submit"): logged_in(),
     ("GET", "/submissions/{submission_id:uuid}/withdraw/confirm"): logged_in(),
     ("POST", "/submissions/{submission_id:uuid}/withdraw"): logged_in(),
+    # jury
+    ("POST", "/api/v1/calls/{slug:str}/jurors"): only("staff", "admin"),
+    ("GET", "/api/v1/calls/{slug:str}/jurors"): only("staff", "admin"),
+    ("POST", "/api/v1/calls/{slug:str}/assignments/auto"): only("staff", "admin"),
+    ("POST", "/api/v1/calls/{slug:str}/assignments"): only("staff", "admin"),
+    ("DELETE", "/api/v1/calls/{slug:str}/assignments/{assignment_id:uuid}"): only("staff", "admin"),
+    ("GET", "/api/v1/calls/{slug:str}/conflicts"): only("staff", "admin"),
+    ("POST", "/api/v1/calls/{slug:str}/conflicts"): only("staff", "admin"),
+    ("POST", "/api/v1/calls/{slug:str}/conflicts/{conflict_id:uuid}/lift"): only("staff", "admin"),
+    ("POST", "/api/v1/jury/calls/{slug:str}/accept"): logged_in(),  # then jurors only: 404
+    ("GET", "/api/v1/jury/calls/{slug:str}/declaration"): logged_in(),
+    ("POST", "/api/v1/jury/calls/{slug:str}/conflicts"): logged_in(),
+    ("DELETE", "/api/v1/jury/calls/{slug:str}/conflicts/{conflict_id:uuid}"): logged_in(),
+    ("POST", "/api/v1/jury/calls/{slug:str}/declaration/complete"): logged_in(),
+    ("GET", "/api/v1/jury/assignments"): logged_in(),
+    ("GET", "/api/v1/jury/reviews/{submission_id:uuid}"): logged_in(),
+    ("PUT", "/api/v1/jury/reviews/{submission_id:uuid}"): logged_in(),
+    ("GET", "/api/v1/jury/reviews/{submission_id:uuid}/others"): logged_in(),
     # documents
     ("GET", "/calls/{slug:str}/call.pdf"): everyone(),
     ("GET", "/verify"): everyone(),
@@ -194,6 +212,8 @@ async def test_route_matrix(app, role_clients):
         "{submission_id:uuid}": str(uuid.uuid4()),
         "{role:str}": "staff",
         "{step:str}": "proposal",
+        "{assignment_id:uuid}": str(uuid.uuid4()),
+        "{conflict_id:uuid}": str(uuid.uuid4()),
     }
     failures = []
     for method, template in app_routes(app):

@@ -13,7 +13,7 @@ from challenge.platform.accounts.web import current_user
 from challenge.platform.documents import direct, uploads
 from challenge.platform.documents.downloads import download
 from challenge.platform.documents.multipart import MultipartUpload
-from challenge.platform.documents.policies import may_manage_library, may_read
+from challenge.platform.documents.policies import display_filename, may_manage_library, may_read
 from challenge.platform.documents.rules import library_rules
 from challenge.platform.documents.schemas import (
     ConfirmIn,
@@ -39,6 +39,7 @@ async def readable_document(request: Request, document_id: UUID) -> dict:
 async def download_document(request: Request, document_id: FromPath[UUID]) -> Response:
     """The file as an attachment, or a redirect to a short-lived presigned URL."""
     document = await readable_document(request, document_id)
+    document = {**document, "filename": await display_filename(current_user(request), document)}
     return await download(request.app.state.storage, request.app.state.settings, document)
 
 

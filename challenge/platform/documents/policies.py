@@ -31,3 +31,17 @@ def may_manage_library(user: CurrentUser | None, document: dict) -> bool:
 
 
 register_reader("user", _library_reader)
+
+
+Namer = Callable[[CurrentUser | None, dict], Awaitable[str | None]]
+_NAMERS: dict[str, Namer] = {}
+
+
+def register_namer(owner_type: str, namer: Namer) -> None:
+    """A domain may hide a file's real name from some readers (e.g. blind review)."""
+    _NAMERS[owner_type] = namer
+
+
+async def display_filename(user: CurrentUser | None, document: dict) -> str:
+    namer = _NAMERS.get(document["owner_type"])
+    return (await namer(user, document) if namer else None) or document["filename"]

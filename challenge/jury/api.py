@@ -1,0 +1,171 @@
+"""JSON API of the jury: staff manage jurors, conflicts and assignments; jurors declare and review."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from litestar import Controller, Request, delete, get, post, put
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from challenge.calls.services import get_call
+from challenge.jury import assigning, reviews, services
+from challenge.jury.schemas import (
+    AssignmentIn,
+    AssignmentOut,
+    AutoAssignIn,
+    ConflictIn,
+    ConflictOut,
+    Declaration,
+    DeclaredEntry,
+    JurorIn,
+    JurorOut,
+    LiftIn,
+    ReviewIn,
+    ReviewOut,
+    StaffConflictIn,
+)
+from challenge.jury.tables import Assignment, Juror
+from challenge.platform.accounts.guards import login_required, staff_required
+
+Round = Annotated[int, QueryParameter(ge=1, le=10)]
+
+
+def conflict_out(row: dict) -> ConflictOut:
+    return ConflictOut(id=row["id"], submission_id=row["submission"], reason=row["reason"], source=row["source"])
+
+
+def review_out(row: dict, number: int) -> ReviewOut:
+    return ReviewOut(submission_id=row["submission"], round=number, scores=row["scores"] or {},
+                     comment=row["comment"], comments=row["comments"] or {}, shareable=row["shareable"],
+                     status=row["status"], rubric_version=row["rubric_version"])
+
+
+class StaffJuryApi(Controller):
+    path = "/api/v1/calls/{slug:str}"
+    tags = ["jury"]
+    guards = [staff_required]
+
+    @post("/jurors", status_code=HTTP_201_CREATED)
+    async def invite(self, request: Request, slug: FromPath[str], data: JSONBody[JurorIn]) -> dict:
+        """Invite a juror; new people get an account and a link to set their password."""
+        call = await get_call(slug, include_drafts=True)
+        return await services.invite_juror(request.scope["user"], call, email=data.email, name=data.name,
+                                           base_url=request.app.state.settings.base_url)
+
+    @get("/jurors")
+    async def jurors(self, slug: FromPath[str]) -> list[JurorOut]:
+        """Who accepted, who declared, and each juror's progress."""
+        call = await get_call(slug, include_drafts=True)
+        rows = await Juror.select(Juror.id, Juror.user, Juror.user.email.as_alias("email"), Juror.user.name.as_alias("name"),
+                                  Juror.accepted_at, Juror.declaration_completed_at).where(Juror.call == call["id"])
+        counts = await Assignment.select(Assignment.juror, Assignment.status).where(
+            (Assignment.round.call == call["id"]) & (Assignment.status != "recused"))
+        return [JurorOut(id=r["id"], user_id=r["user"], email=r["email"], name=r["name"], accepted_at=r["accepted_at"],
+                         declaration_completed_at=r["declaration_completed_at"],
+                         assigned=sum(1 for c in counts if c["juror"] == r["user"]),
+                         done=sum(1 for c in counts if c["juror"] == r["user"] and c["status"] == "done"))
+                for r in rows]
+
+    @post("/assignments/auto", status_code=HTTP_200_OK)
+    async def auto(self, request: Request, slug: FromPath[str], data: JSONBody[AutoAssignIn]) -> dict:
+        """Balanced, conflict-free assignment; a re-run only fills gaps."""
+        call = await get_call(slug, include_drafts=True)
+        return await assigning.auto_assign(request.scope["user"], call, number=data.round,
+                                           reviews_per_submission=data.reviews_per_submission)
+
+    @post("/assignments", status_code=HTTP_201_CREATED)
+    async def add(self, request: Request, slug: FromPath[str], data: JSONBody[AssignmentIn]) -> dict:
+        call = await get_call(slug, include_drafts=True)
+        return await assigning.add_assignment(request.scope["user"], call, number=data.round,
+                                              juror_id=data.juror_id, submission_id=data.submission_id)
+
+    @delete("/assignments/{assignment_id:uuid}")
+    async def remove(self, request: Request, slug: FromPath[str], assignment_id: FromPath[UUID]) -> None:
+        call = await get_call(slug, include_drafts=True)
+        await assigning.remove_assignment(request.scope["user"], call, assignment_id)
+
+    @get("/conflicts")
+    async def conflicts(self, slug: FromPath[str]) -> list[dict]:
+        """Every active conflict and suggestion of the call, with who and why."""
+        call = await get_call(slug, include_drafts=True)
+        return await services.active_conflicts(call["id"])
+
+    @post("/conflicts", status_code=HTTP_201_CREATED)
+    async def add_conflict(self, request: Request, slug: FromPath[str], data: JSONBody[StaffConflictIn]) -> ConflictOut:
+        call = await get_call(slug, include_drafts=True)
+        return conflict_out(await services.staff_conflict(request.scope["user"], call, juror_id=data.juror_id,
+                                                          submission_id=data.submission_id, reason=data.reason))
+
+    @post("/conflicts/{conflict_id:uuid}/lift", status_code=HTTP_200_OK)
+    async def lift(self, request: Request, slug: FromPath[str], conflict_id: FromPath[UUID], data: JSONBody[LiftIn]) -> None:
+        call = await get_call(slug, include_drafts=True)
+        await services.lift_conflict(request.scope["user"], call, conflict_id, data.reason)
+
+
+class JurorApi(Controller):
+    path = "/api/v1/jury"
+    tags = ["jury"]
+    guards = [login_required]
+
+    @post("/calls/{slug:str}/accept", status_code=HTTP_200_OK)
+    async def accept(self, request: Request, slug: FromPath[str]) -> dict:
+        call = await get_call(slug, include_drafts=True)
+        juror = await services.accept(call, request.scope["user"])
+        return {"accepted_at": juror["accepted_at"]}
+
+    @get("/calls/{slug:str}/declaration")
+    async def declaration(self, request: Request, slug: FromPath[str]) -> Declaration:
+        """Before any content: who applied (names, members, titles) and the pre-marked conflicts."""
+        call = await get_call(slug, include_drafts=True)
+        data = await services.declaration(call, request.scope["user"])
+        blind = data["blind"]
+        entries = [DeclaredEntry(
+            id=e["id"], title="" if blind else e["title"], organisation=e["organisation_name"],
+            organisation_id=e["organisation"], members=[m["name"] for m in e["members"]],
+        ) for e in data["entries"]]
+        return Declaration(submissions=entries, conflicts=[conflict_out(c) for c in data["conflicts"]],
+                           complete=data["complete"], blind=blind)
+
+    @post("/calls/{slug:str}/conflicts", status_code=HTTP_201_CREATED)
+    async def declare(self, request: Request, slug: FromPath[str], data: JSONBody[ConflictIn]) -> list[ConflictOut]:
+        call = await get_call(slug, include_drafts=True)
+        rows = await services.declare_conflict(call, request.scope["user"], data.reason,
+                                               submission_id=data.submission_id, organisation_id=data.organisation_id)
+        return [conflict_out(r) for r in rows]
+
+    @delete("/calls/{slug:str}/conflicts/{conflict_id:uuid}")
+    async def take_back(self, request: Request, slug: FromPath[str], conflict_id: FromPath[UUID]) -> None:
+        call = await get_call(slug, include_drafts=True)
+        await services.withdraw_own_conflict(call, request.scope["user"], conflict_id)
+
+    @post("/calls/{slug:str}/declaration/complete", status_code=HTTP_200_OK)
+    async def complete(self, request: Request, slug: FromPath[str]) -> dict:
+        call = await get_call(slug, include_drafts=True)
+        juror = await services.complete_declaration(call, request.scope["user"])
+        return {"complete": True, "completed_at": juror["declaration_completed_at"]}
+
+    @get("/assignments")
+    async def assignments(self, request: Request) -> list[AssignmentOut]:
+        rows = await assigning.assignments_of(request.scope["user"])
+        return [AssignmentOut(id=r["id"], call=r["call"], round=r["round"], submission_id=r["submission"],
+                              title=r["title"], status=r["status"]) for r in rows]
+
+    @get("/reviews/{submission_id:uuid}")
+    async def own_review(self, request: Request, submission_id: FromPath[UUID], round: Round = 1) -> ReviewOut | None:
+        _submission, _call, round_ = await reviews.review_context(request.scope["user"], submission_id, round)
+        row = await reviews.own_review(round_["id"], request.scope["user"].id, submission_id)
+        return review_out(row, round) if row else None
+
+    @put("/reviews/{submission_id:uuid}")
+    async def save(self, request: Request, submission_id: FromPath[UUID], data: JSONBody[ReviewIn]) -> ReviewOut:
+        """Save scores as a draft, or finalise them (then they never change)."""
+        row = await reviews.save_review(request.scope["user"], submission_id, number=data.round, scores=data.scores,
+                                        comment=data.comment, comments=data.comments, shareable=data.shareable,
+                                        final=data.final)
+        return review_out(row, data.round)
+
+    @get("/reviews/{submission_id:uuid}/others")
+    async def others(self, request: Request, submission_id: FromPath[UUID], round: Round = 1) -> list[dict]:
+        return await reviews.others(request.scope["user"], submission_id, round)

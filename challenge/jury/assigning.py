@@ -1,0 +1,94 @@
+"""Running the assignment for a round, and staff adding or removing single assignments."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from challenge import db
+from challenge.jury.assignment import AssignmentImpossible, Entry, assign
+from challenge.jury.assignment import Juror as JurorSpec
+from challenge.jury.services import active_conflicts, round_of, utcnow
+from challenge.jury.tables import Assignment, Juror, Round
+from challenge.platform.audit.service import record
+from challenge.platform.i18n import N_
+from challenge.platform.problems import FieldError, Problem, not_found
+from challenge.submissions.tables import Submission
+
+
+async def eligible_jurors(call: dict, number: int) -> list[dict]:
+    """Jurors of the round who have completed their declaration."""
+    rows = await Juror.select().output(load_json=True).where(
+        (Juror.call == call["id"]) & Juror.declaration_completed_at.is_not_null())
+    return [row for row in rows if number in (row["rounds"] or [1])]
+
+
+async def auto_assign(actor, call: dict, *, number: int, reviews_per_submission: int) -> dict:
+    """Fill every entry up to k reviewers — balanced, conflict-free; a re-run only fills gaps."""
+    if not 1 <= reviews_per_submission <= 20:
+        raise Problem(422, "validation_error", N_("Some fields are missing or invalid."),
+                      errors=[FieldError("reviews_per_submission", N_("Choose between 1 and 20."))])
+    round_ = await round_of(call, number)
+    jurors = await eligible_jurors(call, number)
+    submissions = await Submission.select(Submission.id, Submission.reference, Submission.category).where(
+        (Submission.call == call["id"]) & (Submission.status == "submitted"))
+    conflicts = {(c["juror"], c["submission"]) for c in await active_conflicts(call["id"])}
+    existing = {(a["juror"], a["submission"]) for a in await Assignment.select(Assignment.juror, Assignment.submission).where(
+        (Assignment.round == round_["id"]) & (Assignment.status != "recused"))}
+    if not jurors:
+        raise Problem(422, "assignment_impossible", N_("No juror has completed the declaration yet."))
+    try:
+        pairs = assign(
+            [Entry(s["id"], s["category"]) for s in submissions],
+            [JurorSpec(j["user"], frozenset(j["expertise"] or [])) for j in jurors],
+            reviews_per_submission, conflicts, existing,
+        )
+    except AssignmentImpossible as error:
+        references = {s["id"]: s["reference"] for s in submissions}
+        raise Problem(422, "assignment_impossible", N_("The assignment is not possible with these jurors and conflicts."),
+                      extra={"reason": error.reason, "entries": [references.get(e, str(e)) for e in error.entries],
+                             "jurors": [str(j) for j in error.jurors]}) from None
+    async with db.write_transaction():
+        for juror_id, submission_id in pairs:
+            await Assignment(round=round_["id"], juror=juror_id, submission=submission_id, created_at=utcnow()).save()
+        await Round.update({Round.reviews_per_submission: reviews_per_submission}).where(Round.id == round_["id"])
+        await record("jury.assigned", actor=actor, object_type="call", object_id=call["id"],
+                     payload={"round": number, "k": reviews_per_submission, "new": len(pairs)})
+    return {"round": number, "created": len(pairs), "total": len(existing) + len(pairs)}
+
+
+async def add_assignment(actor, call: dict, *, number: int, juror_id: UUID, submission_id: UUID) -> dict:
+    round_ = await round_of(call, number)
+    if (juror_id, submission_id) in {(c["juror"], c["submission"]) for c in await active_conflicts(call["id"], juror_id)}:
+        raise Problem(422, "conflict_of_interest", N_("This juror has a conflict of interest with this entry."))
+    if not await Juror.exists().where((Juror.call == call["id"]) & (Juror.user == juror_id)):
+        raise not_found(N_("Juror not found"))
+    async with db.write_transaction():
+        if await Assignment.exists().where((Assignment.round == round_["id"]) & (Assignment.juror == juror_id)
+                                           & (Assignment.submission == submission_id)):
+            raise Problem(409, "already_assigned", N_("This juror already has this entry."))
+        assignment = Assignment(round=round_["id"], juror=juror_id, submission=submission_id, created_at=utcnow())
+        await assignment.save()
+        await record("jury.assignment_added", actor=actor, object_type="submission", object_id=submission_id,
+                     payload={"juror": str(juror_id), "round": number})
+    return assignment.to_dict()
+
+
+async def remove_assignment(actor, call: dict, assignment_id: UUID) -> None:
+    rounds = [r["id"] for r in await Round.select(Round.id).where(Round.call == call["id"])]
+    async with db.write_transaction():
+        deleted = await Assignment.delete().where(
+            (Assignment.id == assignment_id) & Assignment.round.is_in(rounds or [UUID(int=0)])).returning(Assignment.id)
+        if not deleted:
+            raise not_found(N_("Assignment not found"))
+        await record("jury.assignment_removed", actor=actor, object_type="call", object_id=call["id"],
+                     payload={"assignment": str(assignment_id)})
+
+
+async def assignments_of(user, call_id: UUID | None = None) -> list[dict]:
+    query = Assignment.select(
+        Assignment.id, Assignment.status, Assignment.submission, Assignment.round.number.as_alias("round"),
+        Assignment.round.call.slug.as_alias("call"), Assignment.submission.title.as_alias("title"),
+    ).where((Assignment.juror == user.id) & (Assignment.status != "recused"))
+    if call_id is not None:
+        query = query.where(Assignment.round.call == call_id)
+    return await query

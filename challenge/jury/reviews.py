@@ -1,0 +1,101 @@
+"""Reviews: per-criterion scores on the round's scale, draft then final; locked after the window."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from uuid import UUID
+
+from challenge import db
+from challenge.jury.access import juror_may_read
+from challenge.jury.services import round_of, utcnow
+from challenge.jury.tables import Assignment, Review, Round
+from challenge.platform.audit.service import record
+from challenge.platform.i18n import N_
+from challenge.platform.problems import FieldError, Problem, not_found
+from challenge.submissions.services import call_of, load
+
+
+def rubric_version(criteria: list[dict]) -> str:
+    return hashlib.sha256(json.dumps(criteria, sort_keys=True).encode()).hexdigest()
+
+
+def score_errors(criteria: list[dict], scores: dict, *, final: bool) -> list[FieldError]:
+    errors, keys = [], {c["key"]: c for c in criteria}
+    for key, value in scores.items():
+        criterion = keys.get(key)
+        if criterion is None:
+            errors.append(FieldError(f"scores.{key}", N_("There is no such criterion.")))
+        elif isinstance(value, bool) or not isinstance(value, int) or not criterion["scale_min"] <= value <= criterion["scale_max"]:
+            errors.append(FieldError(f"scores.{key}", N_("Give a whole number on the criterion's scale.")))
+    if final:
+        for key in keys:
+            if key not in scores:
+                errors.append(FieldError(f"scores.{key}", N_("Score every criterion before finalising.")))
+    return errors
+
+
+async def review_context(user, submission_id: UUID, number: int) -> tuple[dict, dict, dict]:
+    submission = await load(submission_id)
+    if submission is None or not await juror_may_read(user, submission):
+        raise not_found(N_("Submission not found"))
+    call = await call_of(submission["call"])
+    return submission, call, await round_of(call, number)
+
+
+async def own_review(round_id: UUID, user_id: UUID, submission_id: UUID) -> dict | None:
+    return await Review.select().output(load_json=True).where(
+        (Review.round == round_id) & (Review.juror == user_id) & (Review.submission == submission_id)).first()
+
+
+async def save_review(user, submission_id: UUID, *, number: int, scores: dict, comment: str = "",
+                      comments: dict | None = None, shareable: bool = False, final: bool = False) -> dict:
+    """Save a draft or finalise; a final review never changes, finalising twice is harmless."""
+    submission, call, round_ = await review_context(user, submission_id, number)
+    closes = round_["ends_at"] or call.get("jury_ends_at")
+    if closes is not None and utcnow() >= closes:
+        raise Problem(422, "jury_closed", N_("The jury window has closed; reviews are locked."),
+                      extra={"closed_at": closes.isoformat()})
+    current = await own_review(round_["id"], user.id, submission_id)
+    if current and current["status"] == "final":
+        if final:
+            return current  # a second tab finalising the same review: one result, no error
+        raise Problem(409, "review_final", N_("This review is final and can no longer be changed."))
+    criteria = round_["criteria"] or []
+    errors = score_errors(criteria, scores, final=final)
+    if errors:
+        raise Problem(422, "validation_error", N_("Some fields are missing or invalid."), errors=errors)
+    values = {Review.scores: scores, Review.comment: comment.strip(), Review.comments: comments or {},
+              Review.shareable: shareable, Review.rubric_version: rubric_version(criteria)}
+    if final:
+        values.update({Review.status: "final", Review.finalized_at: utcnow()})
+    async with db.write_transaction():
+        current = await own_review(round_["id"], user.id, submission_id)
+        if current and current["status"] == "final":
+            return current
+        if current is None:
+            await Review(round=round_["id"], juror=user.id, submission=submission_id,
+                         **{column._meta.name: value for column, value in values.items()}).save()
+        else:
+            await Review.update({**values, Review.version: current["version"] + 1}).where(Review.id == current["id"])
+        if round_["rubric_frozen_at"] is None:
+            await Round.update({Round.rubric_frozen_at: utcnow()}).where(Round.id == round_["id"])
+        if final:
+            await Assignment.update({Assignment.status: "done"}).where(
+                (Assignment.round == round_["id"]) & (Assignment.juror == user.id)
+                & (Assignment.submission == submission_id) & (Assignment.status == "assigned"))
+            await record("jury.review_finalised", actor=user, object_type="submission", object_id=submission_id,
+                         payload={"round": number, "scores": scores})
+    return await own_review(round_["id"], user.id, submission_id)
+
+
+async def others(user, submission_id: UUID, number: int) -> list[dict]:
+    """Other jurors' final scores — after finalising one's own, and only if the round allows."""
+    _submission, _call, round_ = await review_context(user, submission_id, number)
+    mine = await own_review(round_["id"], user.id, submission_id)
+    if not round_["share_scores"] or mine is None or mine["status"] != "final":
+        raise Problem(403, "not_yet", N_("Other jurors' scores are shown only after you finalise, and only if the round allows it."))
+    rows = await Review.select(Review.scores, Review.comment).output(load_json=True).where(
+        (Review.round == round_["id"]) & (Review.submission == submission_id) & (Review.status == "final")
+        & (Review.juror != user.id))
+    return rows

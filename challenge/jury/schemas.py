@@ -1,0 +1,103 @@
+"""JSON shapes of the jury API (API.md: jurors, declaration, conflicts, assignments, reviews)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import msgspec
+
+
+class JurorIn(msgspec.Struct):
+    email: str
+    name: str
+
+
+class JurorOut(msgspec.Struct):
+    id: UUID
+    user_id: UUID
+    email: str
+    name: str
+    accepted_at: datetime | None
+    declaration_completed_at: datetime | None
+    assigned: int = 0
+    done: int = 0
+
+
+class DeclaredEntry(msgspec.Struct):
+    id: UUID
+    title: str
+    organisation: str
+    organisation_id: UUID | None = None
+    members: list[str] = msgspec.field(default_factory=list)
+
+
+class ConflictOut(msgspec.Struct):
+    id: UUID
+    submission_id: UUID
+    reason: str
+    source: str
+
+
+class Declaration(msgspec.Struct):
+    submissions: list[DeclaredEntry]
+    conflicts: list[ConflictOut]
+    complete: bool
+    blind: bool = False
+
+
+class ConflictIn(msgspec.Struct, kw_only=True):
+    reason: str
+    submission_id: UUID | None = None
+    organisation_id: UUID | None = None
+
+
+class StaffConflictIn(msgspec.Struct):
+    juror_id: UUID
+    submission_id: UUID
+    reason: str
+
+
+class LiftIn(msgspec.Struct):
+    reason: str
+
+
+class AutoAssignIn(msgspec.Struct):
+    round: int = 1
+    reviews_per_submission: int = 3
+
+
+class AssignmentIn(msgspec.Struct):
+    juror_id: UUID
+    submission_id: UUID
+    round: int = 1
+
+
+class AssignmentOut(msgspec.Struct):
+    id: UUID
+    call: str
+    round: int
+    submission_id: UUID
+    title: str
+    status: str
+
+
+class ReviewIn(msgspec.Struct, kw_only=True):
+    round: int = 1
+    scores: dict[str, Any] = msgspec.field(default_factory=dict)
+    comment: str = ""
+    comments: dict[str, str] = msgspec.field(default_factory=dict)
+    shareable: bool = False
+    final: bool = False
+
+
+class ReviewOut(msgspec.Struct):
+    submission_id: UUID
+    round: int
+    scores: dict[str, Any]
+    comment: str
+    comments: dict[str, str]
+    shareable: bool
+    status: str
+    rubric_version: str

@@ -1,0 +1,244 @@
+"""Jury rules: inviting jurors, declaring conflicts before anything is revealed, suggestions."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from pathlib import Path
+from uuid import UUID
+
+from challenge import db
+from challenge.jury.tables import Assignment, Conflict, Juror, Review, Round
+from challenge.organisations.tables import Membership
+from challenge.platform.accounts.services import email_errors, normalise_email
+from challenge.platform.accounts.tables import EmailToken, User
+from challenge.platform.audit.service import record
+from challenge.platform.i18n import N_
+from challenge.platform.mail.outbox import enqueue
+from challenge.platform.problems import FieldError, Problem, not_found
+from challenge.submissions.tables import Submission
+
+SET_PASSWORD_VALID = timedelta(days=7)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@cache
+def public_mail_domains() -> frozenset[str]:
+    path = Path(__file__).parent / "data" / "public_mail_providers.txt"
+    return frozenset(line.strip() for line in path.read_text().splitlines() if line.strip() and not line.startswith("#"))
+
+
+async def round_of(call: dict, number: int = 1) -> dict:
+    """The call's round; round 1 is created from the call's rubric when first needed."""
+    row = await Round.select().output(load_json=True).where((Round.call == call["id"]) & (Round.number == number)).first()
+    if row is None and number == 1:
+        await Round(call=call["id"], number=1, name="Runde 1", criteria=call["criteria"] or [],
+                    ends_at=call.get("jury_ends_at"), created_at=utcnow()).save()
+        row = await Round.select().output(load_json=True).where((Round.call == call["id"]) & (Round.number == 1)).first()
+    if row is None:
+        raise not_found(N_("Round not found"))
+    return row
+
+
+async def juror_of(call: dict, user) -> dict | None:
+    if user is None:
+        return None
+    return await Juror.select().output(load_json=True).where((Juror.call == call["id"]) & (Juror.user == user.id)).first()
+
+
+async def invite_juror(actor, call: dict, *, email: str, name: str, base_url: str) -> dict:
+    """Invite by mail; a new person gets an account and a link to set a password."""
+    email = normalise_email(email)
+    errors = email_errors(email) + ([FieldError("name", N_("Enter a name."))] if not name.strip() else [])
+    if errors:
+        raise Problem(422, "validation_error", N_("Some fields are missing or invalid."), errors=errors)
+    async with db.write_transaction():
+        user = await User.select().where(User.email == email).first()
+        set_password_link = None
+        if user is None:
+            created = User(email=email, name=name.strip(), password_hash=None, email_verified_at=None)
+            await created.save()
+            user = await User.select().where(User.id == created.id).first()
+        if user["password_hash"] is None:
+            token = secrets.token_urlsafe(32)
+            await EmailToken(user=user["id"], purpose="reset", token_hash=hashlib.sha256(token.encode()).hexdigest(),
+                             created_at=utcnow(), expires_at=utcnow() + SET_PASSWORD_VALID).save()
+            set_password_link = f"{base_url}/password/reset?token={token}"
+        if await Juror.exists().where((Juror.call == call["id"]) & (Juror.user == user["id"])):
+            raise Problem(409, "already_juror", N_("This person is already on the jury."))
+        juror = Juror(call=call["id"], user=user["id"], invited_by=actor.id, invited_at=utcnow())
+        await juror.save()
+        await enqueue(email, "juror_invitation", locale=user["locale"], context={
+            "base_url": base_url, "name": user["name"], "call": call["title"],
+            "link": f"{base_url}/jury/calls/{call['slug']}", "set_password_link": set_password_link,
+        })
+        await record("jury.invited", actor=actor, object_type="call", object_id=call["id"], payload={"email": email})
+    return {"id": juror.id, "user_id": user["id"], "email": email, "accepted_at": None}
+
+
+async def require_juror(call: dict, user) -> dict:
+    juror = await juror_of(call, user)
+    if juror is None:
+        raise not_found(N_("Call not found"))
+    return juror
+
+
+async def accept(call: dict, user) -> dict:
+    juror = await require_juror(call, user)
+    if juror["accepted_at"] is None:
+        async with db.write_transaction():
+            await Juror.update({Juror.accepted_at: utcnow()}).where(Juror.id == juror["id"])
+            await record("jury.accepted", actor=user, object_type="call", object_id=call["id"])
+    return await require_juror(call, user)
+
+
+async def entries(call: dict) -> list[dict]:
+    """The submitted proposals of the call with their team and members."""
+    rows = await Submission.select(
+        Submission.id, Submission.title, Submission.category, Submission.organisation,
+        Submission.organisation.name.as_alias("organisation_name"),
+    ).where((Submission.call == call["id"]) & (Submission.status == "submitted")).order_by(Submission.reference)
+    members = await Membership.select(
+        Membership.organisation, Membership.user.name.as_alias("name"), Membership.user.email.as_alias("email"),
+        Membership.user.id.as_alias("user_id"),
+    ).where(Membership.organisation.is_in([r["organisation"] for r in rows] or [UUID(int=0)]))
+    for row in rows:
+        row["members"] = [m for m in members if m["organisation"] == row["organisation"]]
+    return rows
+
+
+def suggestions_for(user_row: dict, rows: list[dict]) -> dict[UUID, str]:
+    """Submission id → why the system suggests a conflict (membership, mail domain, affiliation)."""
+    suggested = {}
+    domain = user_row["email"].rsplit("@", 1)[-1]
+    affiliation = (user_row.get("affiliation") or "").strip().lower()
+    for row in rows:
+        if any(m["user_id"] == user_row["id"] for m in row["members"]):
+            suggested[row["id"]] = N_("You are a member of this team.")
+        elif domain not in public_mail_domains() and any(m["email"].rsplit("@", 1)[-1] == domain for m in row["members"]):
+            suggested[row["id"]] = N_("A team member has an e-mail address at your organisation's domain.")
+        elif affiliation and len(affiliation) >= 3 and (
+            affiliation in row["organisation_name"].lower() or row["organisation_name"].lower() in affiliation
+        ):
+            suggested[row["id"]] = N_("Your stated affiliation matches this organisation.")
+    return suggested
+
+
+async def active_conflicts(call_id: UUID, juror_id: UUID | None = None) -> list[dict]:
+    query = Conflict.select().where((Conflict.call == call_id) & Conflict.lifted_at.is_null())
+    if juror_id is not None:
+        query = query.where(Conflict.juror == juror_id)
+    return await query
+
+
+async def declaration(call: dict, user) -> dict:
+    """What a juror sees before any content: who applied, and the conflicts (pre-marked)."""
+    juror = await require_juror(call, user)
+    rows = await entries(call)
+    if juror["declaration_completed_at"] is None:
+        user_row = await User.select().where(User.id == user.id).first()
+        existing = {c["submission"] for c in await Conflict.select(Conflict.submission).where(
+            (Conflict.call == call["id"]) & (Conflict.juror == user.id))}
+        new = [(sid, why) for sid, why in suggestions_for(user_row, rows).items() if sid not in existing]
+        if new:
+            async with db.write_transaction():
+                for submission_id, why in new:
+                    await Conflict(call=call["id"], juror=user.id, submission=submission_id, reason=why,
+                                   source="suggested", created_at=utcnow()).save()
+    conflicts = await active_conflicts(call["id"], user.id)
+    return {"juror": juror, "entries": rows, "conflicts": conflicts, "blind": call["blind_review"],
+            "complete": juror["declaration_completed_at"] is not None}
+
+
+async def declare_conflict(call: dict, user, reason: str, *, submission_id: UUID | None = None,
+                           organisation_id: UUID | None = None) -> list[dict]:
+    """A juror declares a conflict with an entry, or (blind calls) with a whole team; also after
+    assignment, when the assignment is recused."""
+    await require_juror(call, user)
+    if not reason.strip():
+        raise Problem(422, "validation_error", N_("Some fields are missing or invalid."),
+                      errors=[FieldError("reason", N_("Give a reason."))])
+    where = (Submission.call == call["id"]) & (Submission.status == "submitted")
+    if submission_id is not None:
+        where &= Submission.id == submission_id
+    elif organisation_id is not None:
+        where &= Submission.organisation == organisation_id
+    else:
+        raise Problem(422, "validation_error", N_("Some fields are missing or invalid."),
+                      errors=[FieldError("submission_id", N_("Name the entry or the team."))])
+    targets = await Submission.select(Submission.id).where(where)
+    if not targets:
+        raise not_found(N_("Submission not found"))
+    return [await _add_conflict(call, user.id, t["id"], reason.strip(), "declared", user) for t in targets]
+
+
+async def _add_conflict(call: dict, juror_id: UUID, submission_id: UUID, reason: str, source: str, actor) -> dict:
+    async with db.write_transaction():
+        current = await Conflict.select().where(
+            (Conflict.call == call["id"]) & (Conflict.juror == juror_id) & (Conflict.submission == submission_id)
+            & Conflict.lifted_at.is_null()).first()
+        if current is None:
+            conflict = Conflict(call=call["id"], juror=juror_id, submission=submission_id, reason=reason,
+                                source=source, created_by=actor.id, created_at=utcnow())
+            await conflict.save()
+            current = conflict.to_dict()
+        await recuse(call["id"], juror_id, submission_id)
+        await record("jury.conflict", actor=actor, object_type="submission", object_id=submission_id,
+                     payload={"juror": str(juror_id), "source": source, "reason": reason})
+    return current
+
+
+async def recuse(call_id: UUID, juror_id: UUID, submission_id: UUID) -> None:
+    """A conflict found after assignment: the assignment is recused, its review drops out."""
+    rounds = [r["id"] for r in await Round.select(Round.id).where(Round.call == call_id)]
+    if not rounds:
+        return
+    await Assignment.update({Assignment.status: "recused"}).where(
+        Assignment.round.is_in(rounds) & (Assignment.juror == juror_id) & (Assignment.submission == submission_id))
+    await Review.update({Review.status: "recused"}).where(
+        Review.round.is_in(rounds) & (Review.juror == juror_id) & (Review.submission == submission_id))
+
+
+async def withdraw_own_conflict(call: dict, user, conflict_id: UUID) -> None:
+    """Before completing the declaration a juror may take back a mark (suggested or own)."""
+    juror = await require_juror(call, user)
+    if juror["declaration_completed_at"] is not None:
+        raise Problem(409, "declaration_complete", N_("The declaration is complete; ask the staff to lift a conflict."))
+    await Conflict.delete().where((Conflict.id == conflict_id) & (Conflict.juror == user.id) & (Conflict.call == call["id"]))
+
+
+async def complete_declaration(call: dict, user) -> dict:
+    juror = await require_juror(call, user)
+    if juror["declaration_completed_at"] is None:
+        async with db.write_transaction():
+            await Juror.update({Juror.declaration_completed_at: utcnow(), Juror.accepted_at: juror["accepted_at"] or utcnow()}).where(
+                Juror.id == juror["id"])
+            conflicts = await active_conflicts(call["id"], user.id)
+            await record("jury.declaration_completed", actor=user, object_type="call", object_id=call["id"],
+                         payload={"conflicts": len(conflicts)})
+    return await require_juror(call, user)
+
+
+async def staff_conflict(actor, call: dict, *, juror_id: UUID, submission_id: UUID, reason: str) -> dict:
+    if len(reason.strip()) < 3:
+        raise Problem(422, "validation_error", N_("Some fields are missing or invalid."),
+                      errors=[FieldError("reason", N_("Give a reason."))])
+    return await _add_conflict(call, juror_id, submission_id, reason.strip(), "staff", actor)
+
+
+async def lift_conflict(actor, call: dict, conflict_id: UUID, reason: str) -> None:
+    if len(reason.strip()) < 3:
+        raise Problem(422, "validation_error", N_("Some fields are missing or invalid."),
+                      errors=[FieldError("reason", N_("Give a reason."))])
+    async with db.write_transaction():
+        updated = await Conflict.update({Conflict.lifted_at: utcnow(), Conflict.lift_reason: reason.strip()}).where(
+            (Conflict.id == conflict_id) & (Conflict.call == call["id"]) & Conflict.lifted_at.is_null()).returning(Conflict.id)
+        if not updated:
+            raise not_found(N_("Conflict not found"))
+        await record("jury.conflict_lifted", actor=actor, object_type="call", object_id=call["id"],
+                     payload={"conflict": str(conflict_id), "reason": reason.strip()})
