@@ -20,6 +20,8 @@ from challenge.calls.api import CallsApi
 from challenge.calls.pages import CallPages
 from challenge.calls.staff_pages import StaffCallPages
 from challenge.jury.api import JurorApi, StaffJuryApi
+from challenge.jury.pages import JuryPages
+from challenge.jury.staff_pages import StaffJuryPages
 from challenge.organisations.api import OrganisationsApi, my_organisations
 from challenge.organisations.pages import TeamPages
 from challenge.paths import STATIC_DIR
@@ -74,6 +76,8 @@ DOMAIN_ROUTERS: list[ControllerRouterHandler] = [
     StaffExports,
     StaffJuryApi,
     JurorApi,
+    JuryPages,
+    StaffJuryPages,
 ]
 
 

@@ -242,3 +242,37 @@ async def lift_conflict(actor, call: dict, conflict_id: UUID, reason: str) -> No
             raise not_found(N_("Conflict not found"))
         await record("jury.conflict_lifted", actor=actor, object_type="call", object_id=call["id"],
                      payload={"conflict": str(conflict_id), "reason": reason.strip()})
+
+
+REMIND_EVERY = timedelta(days=1)
+
+
+async def remind(actor, call: dict, *, base_url: str) -> int:
+    """Mail jurors with open reviews — at most once per juror per day."""
+    now = utcnow()
+    jurors = await Juror.select(Juror.id, Juror.user, Juror.last_reminded_at, Juror.user.email.as_alias("email"),
+                                Juror.user.name.as_alias("name"), Juror.user.locale.as_alias("locale")).where(
+        Juror.call == call["id"])
+    sent = 0
+    async with db.write_transaction():
+        for juror in jurors:
+            if juror["last_reminded_at"] is not None and now - juror["last_reminded_at"] < REMIND_EVERY:
+                continue
+            open_reviews = await Assignment.count().where(
+                (Assignment.juror == juror["user"]) & (Assignment.status == "assigned")
+                & (Assignment.round.call == call["id"]))
+            if not open_reviews:
+                continue
+            await enqueue(juror["email"], "juror_reminder", locale=juror["locale"], context={
+                "base_url": base_url, "name": juror["name"], "call": call["title"], "open": open_reviews,
+                "link": f"{base_url}/jury/calls/{call['slug']}",
+            })
+            await Juror.update({Juror.last_reminded_at: now}).where(Juror.id == juror["id"])
+            sent += 1
+        await record("jury.reminded", actor=actor, object_type="call", object_id=call["id"], payload={"sent": sent})
+    return sent
+
+
+async def my_juries(user) -> list[dict]:
+    return await Juror.select(Juror.accepted_at, Juror.declaration_completed_at, Juror.call.slug.as_alias("slug"),
+                              Juror.call.title.as_alias("title")).where(Juror.user == user.id)

@@ -1,0 +1,132 @@
+"""Juror pages: accept, declare conflicts before seeing anything, and the scoring screen."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, QueryParameter
+from litestar.response import Redirect, Template
+
+from challenge.calls.services import get_call
+from challenge.jury import assigning, reviews, services
+from challenge.platform.accounts.forms import FormData, errors_of, form_value
+from challenge.platform.accounts.guards import login_required
+from challenge.platform.i18n import N_
+from challenge.platform.problems import Problem
+from challenge.submissions import policies as submission_policies
+from challenge.submissions.services import documents_of
+
+RoundNumber = Annotated[int, QueryParameter(ge=1, le=10)]
+
+
+def scores_from_form(criteria: list[dict], data: dict) -> tuple[dict, dict]:
+    scores, comments = {}, {}
+    for criterion in criteria:
+        raw = form_value(data, f"score_{criterion['key']}").strip()
+        if raw:
+            try:
+                scores[criterion["key"]] = int(raw)
+            except ValueError:
+                scores[criterion["key"]] = raw  # refused with a message by the rules
+        note = form_value(data, f"comment_{criterion['key']}").strip()
+        if note:
+            comments[criterion["key"]] = note
+    return scores, comments
+
+
+class JuryPages(Controller):
+    path = "/jury"
+    include_in_schema = False
+    guards = [login_required]
+
+    @get("/", name="jury")
+    async def overview(self, request: Request) -> Template:
+        return Template(template_name="challenge/jury/overview.html",
+                        context={"juries": await services.my_juries(request.scope["user"])})
+
+    @get("/calls/{slug:str}", name="jury_call")
+    async def call(self, request: Request, slug: FromPath[str]) -> Template:
+        call = await get_call(slug, include_drafts=True)
+        juror = await services.require_juror(call, request.scope["user"])
+        assignments = await assigning.assignments_of(request.scope["user"], call["id"]) if juror["declaration_completed_at"] else []
+        return Template(template_name="challenge/jury/call.html",
+                        context={"call": call, "juror": juror, "assignments": assignments})
+
+    @post("/calls/{slug:str}/accept")
+    async def accept(self, request: Request, slug: FromPath[str]) -> Redirect:
+        call = await get_call(slug, include_drafts=True)
+        await services.accept(call, request.scope["user"])
+        return Redirect(f"/jury/calls/{slug}/declaration", status_code=303)
+
+    @get("/calls/{slug:str}/declaration", name="jury_declaration")
+    async def declaration(self, request: Request, slug: FromPath[str]) -> Template:
+        call = await get_call(slug, include_drafts=True)
+        return await self._declaration(request, call)
+
+    async def _declaration(self, request: Request, call: dict, errors: dict | None = None, status: int = 200) -> Template:
+        data = await services.declaration(call, request.scope["user"])
+        by_submission = {c["submission"]: c for c in data["conflicts"]}
+        return Template(template_name="challenge/jury/declaration.html", status_code=status, context={
+            "call": call, "entries": data["entries"], "conflicts": by_submission, "complete": data["complete"],
+            "blind": data["blind"], "errors": errors or {},
+        })
+
+    @post("/calls/{slug:str}/conflicts")
+    async def declare(self, request: Request, slug: FromPath[str], data: FormData) -> Template | Redirect:
+        call = await get_call(slug, include_drafts=True)
+        try:
+            target = UUID(form_value(data, "target"))
+            kind = form_value(data, "kind")
+            await services.declare_conflict(call, request.scope["user"], form_value(data, "reason"),
+                                            submission_id=target if kind != "organisation" else None,
+                                            organisation_id=target if kind == "organisation" else None)
+        except ValueError:
+            return await self._declaration(request, call, {"reason": N_("Name the entry or the team.")}, 422)
+        except Problem as problem:
+            return await self._declaration(request, call, errors_of(problem), problem.status)
+        return Redirect(f"/jury/calls/{slug}/declaration", status_code=303)
+
+    @post("/calls/{slug:str}/conflicts/{conflict_id:uuid}/withdraw")
+    async def take_back(self, request: Request, slug: FromPath[str], conflict_id: FromPath[UUID]) -> Redirect:
+        call = await get_call(slug, include_drafts=True)
+        await services.withdraw_own_conflict(call, request.scope["user"], conflict_id)
+        return Redirect(f"/jury/calls/{slug}/declaration", status_code=303)
+
+    @post("/calls/{slug:str}/declaration/complete")
+    async def complete(self, request: Request, slug: FromPath[str], data: FormData) -> Template | Redirect:
+        call = await get_call(slug, include_drafts=True)
+        if not form_value(data, "confirm"):
+            return await self._declaration(request, call, {"confirm": N_("Please confirm that you have declared every conflict.")}, 422)
+        await services.complete_declaration(call, request.scope["user"])
+        return Redirect(f"/jury/calls/{slug}", status_code=303)
+
+    @get("/reviews/{submission_id:uuid}", name="jury_review")
+    async def review(self, request: Request, submission_id: FromPath[UUID], round: RoundNumber = 1) -> Template:
+        return await self._review(request, submission_id, round)
+
+    async def _review(self, request: Request, submission_id: UUID, number: int, *, errors: dict | None = None,
+                      values: dict | None = None, status: int = 200, notice: str | None = None) -> Template:
+        submission, call, round_ = await reviews.review_context(request.scope["user"], submission_id, number)
+        own = await reviews.own_review(round_["id"], request.scope["user"].id, submission_id)
+        blind = await submission_policies.reads_blind(request.scope["user"], submission, call)
+        documents = await documents_of(submission_id)
+        return Template(template_name="challenge/jury/review.html", status_code=status, context={
+            "submission": submission, "call": call, "round": round_, "review": own, "blind": blind,
+            "documents": documents, "errors": errors or {}, "values": values, "notice": notice,
+        })
+
+    @post("/reviews/{submission_id:uuid}")
+    async def save(self, request: Request, submission_id: FromPath[UUID], data: FormData, round: RoundNumber = 1) -> Template:
+        _submission, _call, round_ = await reviews.review_context(request.scope["user"], submission_id, round)
+        scores, comments = scores_from_form(round_["criteria"] or [], data)
+        final = form_value(data, "action") == "final"
+        try:
+            await reviews.save_review(request.scope["user"], submission_id, number=round, scores=scores,
+                                      comment=form_value(data, "comment"), comments=comments,
+                                      shareable=bool(form_value(data, "shareable")), final=final)
+        except Problem as problem:
+            return await self._review(request, submission_id, round, errors=errors_of(problem), status=problem.status,
+                                      values={"scores": scores, "comments": comments, "comment": form_value(data, "comment")})
+        return await self._review(request, submission_id, round, notice="final" if final else "saved")
