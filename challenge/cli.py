@@ -69,6 +69,8 @@ def serve(host: str, port: int, demo: bool, worker: bool) -> None:
         for email, _name, role in DEMO_USERS:
             click.echo(f"  {role:<10} {email}")
         click.echo("  teams      team01@demo.leipzig.de … team12@demo.leipzig.de (with proposals)")
+        click.echo("  jurors     m.vogt@htwk.example, d.sommer@wasserwerke.example, a.demir@smart-hub.example,")
+        click.echo("             h.lange@dresden.example (with reviews)")
     uvicorn.run(
         app,
         host=host,

@@ -17,7 +17,7 @@ async def test_home_lists_the_open_demo_call(client):
 
 async def test_demo_is_idempotent(app):
     await load_demo()
-    assert await load_demo() == {"users": 0, "calls": 0, "proposals": 0}
+    assert await load_demo() == {"users": 0, "calls": 0, "proposals": 0, "jurors": 0}
 
 
 async def test_home_groups_upcoming_and_past_calls(client):
