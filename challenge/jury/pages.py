@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 
 from challenge.calls.services import get_call
 from challenge.jury import assigning, reviews, services
+from challenge.jury.services import utcnow
 from challenge.platform.accounts.forms import FormData, errors_of, form_value
 from challenge.platform.accounts.guards import login_required
 from challenge.platform.i18n import N_
@@ -116,6 +117,20 @@ class JuryPages(Controller):
             "submission": submission, "call": call, "round": round_, "review": own, "blind": blind,
             "documents": documents, "errors": errors or {}, "values": values, "notice": notice,
         })
+
+    @post("/reviews/{submission_id:uuid}/autosave")
+    async def autosave(self, request: Request, submission_id: FromPath[UUID], data: FormData, round: RoundNumber = 1) -> Template:
+        """HTMX autosave of a draft review; answers with a status line."""
+        _submission, _call, round_ = await reviews.review_context(request.scope["user"], submission_id, round)
+        scores, comments = scores_from_form(round_["criteria"] or [], data)
+        state = "saved"
+        try:
+            await reviews.save_review(request.scope["user"], submission_id, number=round, scores=scores,
+                                      comment=form_value(data, "comment"), comments=comments,
+                                      shareable=bool(form_value(data, "shareable")), final=False)
+        except Problem as problem:
+            state = problem.code
+        return Template(template_name="challenge/jury/_autosave.html", context={"state": state, "now": utcnow()})
 
     @post("/reviews/{submission_id:uuid}")
     async def save(self, request: Request, submission_id: FromPath[UUID], data: FormData, round: RoundNumber = 1) -> Template:

@@ -63,3 +63,24 @@ async def test_juror_journey_through_the_pages(app, client, settings, deliver_ma
     assert "0 Erinnerungen gesendet" in again.text  # at most one per juror per day
     await deliver_mail()
     assert any("Erinnerung" in m["Subject"] for other in others for m in spooled_mails(settings.mail_dir, other["email"]))
+
+
+async def test_scoring_screen_autosaves_drafts(app, client):
+    from tests.challenge.test_jury import juror_client
+    from tests.challenge.test_jury import proposal as make_proposal
+    from tests.support.web import api
+
+    call = await open_call()
+    entry = await make_proposal(app, call, team_name="Autosave")
+    staff = await make_user(roles=("staff",))
+    await login(client, staff["email"])
+    juror = await juror_client(app, client, call)
+    await api(juror, "POST", f"/api/v1/jury/calls/{call['slug']}/declaration/complete")
+    await api(client, "POST", f"/api/v1/calls/{call['slug']}/assignments/auto", {"round": 1, "reviews_per_submission": 1})
+    screen = await juror.get(f"/jury/reviews/{entry['id']}")
+    assert f'hx-post="/jury/reviews/{entry["id"]}/autosave?round=1"' in screen.text
+    saved = await post_form(juror, f"/jury/reviews/{entry['id']}/autosave", {"score_impact": "6"})
+    assert "automatisch gespeichert" in saved.text
+    review = await Review.select(Review.scores, Review.status).output(load_json=True).where(Review.submission == entry["id"]).first()
+    assert review == {"scores": {"impact": 6}, "status": "draft"}
+    await juror.__aexit__(None, None, None)

@@ -165,6 +165,7 @@ EXPECTATIONS = {
     ("POST", "/jury/calls/{slug:str}/declaration/complete"): logged_in(),
     ("GET", "/jury/reviews/{submission_id:uuid}"): logged_in(),
     ("POST", "/jury/reviews/{submission_id:uuid}"): logged_in(),
+    ("POST", "/jury/reviews/{submission_id:uuid}/autosave"): logged_in(),
     ("GET", "/staff/calls/{slug:str}/jury"): only("staff", "admin"),
     ("POST", "/staff/calls/{slug:str}/jury/invite"): only("staff", "admin"),
     ("POST", "/staff/calls/{slug:str}/jury/assign"): only("staff", "admin"),
