@@ -5,7 +5,7 @@ import os
 from piccolo.conf.apps import AppConfig
 
 from challenge.calls.tables import Call
-from challenge.jury.tables import Assignment, Conflict, Juror, Review, Round
+from challenge.jury.tables import Assignment, Conflict, Juror, Review, Round, RoundEntry
 from challenge.organisations.tables import Invitation, Membership, Organisation
 from challenge.platform.accounts.tables import ApiToken, EmailToken, RoleGrant, Session, User
 from challenge.platform.audit.tables import AuditEntry
@@ -30,7 +30,7 @@ APP_CONFIG = AppConfig(
         Call,
         Organisation, Membership, Invitation,
         Submission, SubmissionVersion, ReferenceCounter, DeadlineExtension,
-        Round, Juror, Conflict, Assignment, Review,
+        Round, Juror, Conflict, Assignment, Review, RoundEntry,
     ],
     migration_dependencies=[],
     commands=[],

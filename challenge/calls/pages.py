@@ -8,6 +8,7 @@ from litestar.response import Template
 
 from challenge.calls import services
 from challenge.calls.policies import may_see_draft_calls
+from challenge.jury.rounds import public_events
 from challenge.platform.i18n import format_duration, request_locale
 from challenge.platform.markdown import render_markdown
 from challenge.platform.page_cache import PUBLIC_PAGE_SECONDS
@@ -32,6 +33,7 @@ class CallPages(Controller):
             template_name="challenge/calls/detail.html",
             context={
                 "countdown": format_duration((call["closes_at"] - now).total_seconds(), request_locale(request)),
+                "events": await public_events(call["id"]),
                 "call": services.to_out(call, now),
                 "description_html": render_markdown(call["description"]),
                 "eligibility_html": render_markdown(call["eligibility"]),

@@ -10,7 +10,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from challenge.calls.services import get_call
-from challenge.jury import assigning, reviews, services
+from challenge.jury import assigning, reviews, rounds, services
 from challenge.jury.schemas import (
     AssignmentIn,
     AssignmentOut,
@@ -85,6 +85,24 @@ class StaffJuryApi(Controller):
     async def remove(self, request: Request, slug: FromPath[str], assignment_id: FromPath[UUID]) -> None:
         call = await get_call(slug, include_drafts=True)
         await assigning.remove_assignment(request.scope["user"], call, assignment_id)
+
+    @post("/rounds", status_code=HTTP_201_CREATED)
+    async def create_round(self, request: Request, slug: FromPath[str], data: JSONBody[rounds.RoundIn]) -> dict:
+        """A later round (e.g. the final jury at a pitch) with its own rubric."""
+        call = await get_call(slug, include_drafts=True)
+        return await rounds.create_round(request.scope["user"], call, data)
+
+    @put("/rounds/{number:int}/entries", status_code=HTTP_200_OK)
+    async def shortlist(self, request: Request, slug: FromPath[str], number: FromPath[int], data: JSONBody[rounds.ShortlistIn]) -> dict:
+        call = await get_call(slug, include_drafts=True)
+        ids = await rounds.set_shortlist(request.scope["user"], call, number, data.submission_ids)
+        return {"round": number, "submission_ids": ids}
+
+    @put("/jurors/{user_id:uuid}", status_code=HTTP_200_OK)
+    async def juror_rounds(self, request: Request, slug: FromPath[str], user_id: FromPath[UUID], data: JSONBody[rounds.JurorRoundsIn]) -> dict:
+        """Which rounds a juror serves in, and their expertise (preferred categories)."""
+        call = await get_call(slug, include_drafts=True)
+        return await rounds.set_juror_rounds(request.scope["user"], call, user_id, data)
 
     @get("/conflicts")
     async def conflicts(self, slug: FromPath[str]) -> list[dict]:

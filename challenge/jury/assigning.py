@@ -7,12 +7,12 @@ from uuid import UUID
 from challenge import db
 from challenge.jury.assignment import AssignmentImpossible, Entry, assign
 from challenge.jury.assignment import Juror as JurorSpec
+from challenge.jury.rounds import entries_of_round
 from challenge.jury.services import active_conflicts, round_of, utcnow
 from challenge.jury.tables import Assignment, Juror, Round
 from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_
 from challenge.platform.problems import FieldError, Problem, not_found
-from challenge.submissions.tables import Submission
 
 
 async def eligible_jurors(call: dict, number: int) -> list[dict]:
@@ -29,8 +29,7 @@ async def auto_assign(actor, call: dict, *, number: int, reviews_per_submission:
                       errors=[FieldError("reviews_per_submission", N_("Choose between 1 and 20."))])
     round_ = await round_of(call, number)
     jurors = await eligible_jurors(call, number)
-    submissions = await Submission.select(Submission.id, Submission.reference, Submission.category).where(
-        (Submission.call == call["id"]) & (Submission.status == "submitted"))
+    submissions = await entries_of_round(call, round_)
     conflicts = {(c["juror"], c["submission"]) for c in await active_conflicts(call["id"])}
     existing = {(a["juror"], a["submission"]) for a in await Assignment.select(Assignment.juror, Assignment.submission).where(
         (Assignment.round == round_["id"]) & (Assignment.status != "recused"))}

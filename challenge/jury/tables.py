@@ -90,3 +90,12 @@ class Review(Table, tablename="reviews"):
     version = Integer(default=1)
     finalized_at = Timestamptz(null=True, default=None)
     updated_at = Timestamptz(auto_update=Timestamptz.value_type.now)
+
+
+class RoundEntry(Table, tablename="round_entries"):
+    """Which entries a later round scores (the shortlist); round 1 scores every submitted entry."""
+
+    id = UUID(primary_key=True)
+    round = ForeignKey(references=Round, on_delete=OnDelete.cascade, index=True)
+    submission = ForeignKey(references=Submission, on_delete=OnDelete.cascade, index=True)
+    created_at = Timestamptz()

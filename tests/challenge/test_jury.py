@@ -198,3 +198,37 @@ async def test_staff_lift_a_conflict_with_a_reason(app, staff):
     assert juror.user["email"] in [j["email"] for j in listing]
     assert await Juror.exists().where(Juror.user == juror.user["id"])
     await juror.__aexit__(None, None, None)
+
+
+async def test_a_final_round_with_its_own_rubric_jurors_and_shortlist(app, staff, client):
+    from challenge.jury.tables import Round
+
+    call = await open_call()
+    entries = [await proposal(app, call, team_name=f"Finale {n}") for n in range(3)]
+    first_round = [await juror_client(app, staff, call) for _ in range(2)]
+    final_jury = [await juror_client(app, staff, call) for _ in range(2)]
+    for juror in first_round + final_jury:
+        await api(juror, "POST", f"/api/v1/jury/calls/{call['slug']}/declaration/complete")
+    for juror in final_jury:
+        moved = await api(staff, "PUT", f"/api/v1/calls/{call['slug']}/jurors/{juror.user['id']}", {"rounds": [2], "expertise": ["Hitze"]})
+        assert moved.status_code == 200
+    created = await api(staff, "POST", f"/api/v1/calls/{call['slug']}/rounds", {
+        "number": 2, "name": "Finale mit Pitch", "event_at": "2031-05-05T17:00:00+02:00", "event_place": "Spinnerei, Halle 14",
+        "criteria": [{"key": "pitch", "name": "Pitch", "weight": 1, "scale_min": 1, "scale_max": 5}]})
+    assert created.status_code == 201, created.text
+    bad = await api(staff, "POST", f"/api/v1/calls/{call['slug']}/rounds", {"number": 3, "name": "x", "criteria": []})
+    assert bad.status_code == 422
+    shortlisted = [entries[0]["id"], entries[2]["id"]]
+    assert (await api(staff, "PUT", f"/api/v1/calls/{call['slug']}/rounds/2/entries", {"submission_ids": shortlisted})).status_code == 200
+    result = await api(staff, "POST", f"/api/v1/calls/{call['slug']}/assignments/auto", {"round": 2, "reviews_per_submission": 2})
+    assert result.status_code == 200 and result.json()["created"] == 4
+    round_two = await Round.select(Round.id).where((Round.number == 2) & (Round.call == (await _round(call))["call"])).first()
+    pairs = await Assignment.select(Assignment.juror, Assignment.submission).where(Assignment.round == round_two["id"])
+    assert {str(p["submission"]) for p in pairs} == set(shortlisted)
+    assert {p["juror"] for p in pairs} == {j.user["id"] for j in final_jury}
+    review = await api(final_jury[0], "PUT", f"/api/v1/jury/reviews/{shortlisted[0]}", {"round": 2, "scores": {"pitch": 4}, "final": True})
+    assert review.status_code == 200 and review.json()["scores"] == {"pitch": 4}
+    page = await client.get(f"/calls/{call['slug']}")
+    assert "Finale mit Pitch" in page.text and "Spinnerei, Halle 14" in page.text
+    for juror in first_round + final_jury:
+        await juror.__aexit__(None, None, None)

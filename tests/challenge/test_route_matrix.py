@@ -145,6 +145,9 @@ EXPECTATIONS = {
     ("POST", "/api/v1/calls/{slug:str}/assignments"): only("staff", "admin"),
     ("DELETE", "/api/v1/calls/{slug:str}/assignments/{assignment_id:uuid}"): only("staff", "admin"),
     ("GET", "/api/v1/calls/{slug:str}/conflicts"): only("staff", "admin"),
+    ("POST", "/api/v1/calls/{slug:str}/rounds"): only("staff", "admin"),
+    ("PUT", "/api/v1/calls/{slug:str}/rounds/{number:int}/entries"): only("staff", "admin"),
+    ("PUT", "/api/v1/calls/{slug:str}/jurors/{user_id:uuid}"): only("staff", "admin"),
     ("POST", "/api/v1/calls/{slug:str}/conflicts"): only("staff", "admin"),
     ("POST", "/api/v1/calls/{slug:str}/conflicts/{conflict_id:uuid}/lift"): only("staff", "admin"),
     ("POST", "/api/v1/jury/calls/{slug:str}/accept"): logged_in(),  # then jurors only: 404
@@ -229,6 +232,7 @@ async def test_route_matrix(app, role_clients):
         "{step:str}": "proposal",
         "{assignment_id:uuid}": str(uuid.uuid4()),
         "{conflict_id:uuid}": str(uuid.uuid4()),
+        "{number:int}": "2",
     }
     failures = []
     for method, template in app_routes(app):
