@@ -112,9 +112,21 @@ async def entries(call: dict) -> list[dict]:
     return rows
 
 
+# Further sources of suggestions register here — the partnerships package adds "an earlier
+# partnership between the juror's organisation and the applicant" (challenge never imports it).
+SUGGESTERS: list = []
+
+
+def register_suggester(suggester) -> None:
+    """suggester(user_row, rows) -> {submission_id: reason} is asked on every declaration."""
+    SUGGESTERS.append(suggester)
+
+
 def suggestions_for(user_row: dict, rows: list[dict]) -> dict[UUID, str]:
     """Submission id → why the system suggests a conflict (membership, mail domain, affiliation)."""
     suggested = {}
+    for suggester in SUGGESTERS:
+        suggested.update(suggester(user_row, rows))
     domain = user_row["email"].rsplit("@", 1)[-1]
     affiliation = (user_row.get("affiliation") or "").strip().lower()
     for row in rows:

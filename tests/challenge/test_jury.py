@@ -17,7 +17,7 @@ from tests.support.web import api, csrf, link_in, login, make_user, spooled_mail
 
 async def proposal(app, call, *, team_name="Team", member_email=None, affiliation=""):
     async with http_client(app) as client:
-        user = await make_user(email=member_email, affiliation=affiliation)
+        user = await make_user(email=member_email, affiliation=affiliation, name=f"Moritz Mitglied {team_name}")
         await login(client, user["email"])
         team = await make_team(user["id"], name=team_name)
         created = await api(client, "POST", f"/api/v1/calls/{call['slug']}/submissions", {"organisation_id": str(team["id"]), **COMPLETE})
@@ -182,7 +182,27 @@ async def test_blind_mode_leaks_no_name(app, staff):
         for name in names:
             assert name not in text, (name, response.url)
     assert (await juror.get(f"/api/v1/submissions/{entry['id']}/receipt.pdf")).status_code == 404
+    for path in (f"/jury/calls/{call['slug']}", f"/jury/reviews/{entry['id']}", "/jury"):
+        page = await juror.get(path)
+        assert page.status_code == 200, path
+        for name in names:
+            assert name not in page.text, (name, path)
     await juror.__aexit__(None, None, None)
+
+
+async def test_other_sources_of_conflict_suggestions_can_register(app, staff):
+    from challenge.jury import services
+
+    call = await open_call()
+    entry = await proposal(app, call, team_name="Frühere Partner GmbH")
+    services.register_suggester(lambda user_row, rows: {r["id"]: "Frühere Partnerschaft" for r in rows if r["organisation_name"] == "Frühere Partner GmbH"})
+    try:
+        juror = await juror_client(app, staff, call)
+        conflicts = (await juror.get(f"/api/v1/jury/calls/{call['slug']}/declaration")).json()["conflicts"]
+        assert [c["reason"] for c in conflicts if c["submission_id"] == entry["id"]] == ["Frühere Partnerschaft"]
+        await juror.__aexit__(None, None, None)
+    finally:
+        services.SUGGESTERS.pop()
 
 
 async def test_staff_lift_a_conflict_with_a_reason(app, staff):
