@@ -104,6 +104,28 @@ class StaffJuryApi(Controller):
         call = await get_call(slug, include_drafts=True)
         return await rounds.set_juror_rounds(request.scope["user"], call, user_id, data)
 
+    @get("/ranking")
+    async def ranking(self, slug: FromPath[str], round: Round = 1,
+                      method: Annotated[str, QueryParameter(max_length=20)] = "mean") -> dict:
+        """Scores with 90 % bootstrap intervals for score and rank, disagreement, alpha, leniency."""
+        from challenge.results.services import ranking_for
+
+        call = await get_call(slug, include_drafts=True)
+        result, titles = await ranking_for(call, number=round, method=method)
+        return {
+            "method": result.method,
+            "entries": [{
+                "submission_id": e.entry, "reference": titles.get(e.entry, {}).get("reference"),
+                "title": titles.get(e.entry, {}).get("title"), "rank": e.rank, "score": e.score,
+                "score_low": e.score_low, "score_high": e.score_high, "rank_low": e.rank_low,
+                "rank_high": e.rank_high, "reviews": e.reviews, "spread": e.spread, "sd": e.sd,
+                "cutoff_unstable": e.cutoff_unstable,
+            } for e in result.entries],
+            "reliability": {"alpha": result.alpha, "per_criterion": result.per_criterion},
+            "jurors": [{"id": juror, "leniency": value, "raw_scores_only": juror in result.raw_only_jurors}
+                       for juror, value in result.leniency.items()],
+        }
+
     @get("/conflicts")
     async def conflicts(self, slug: FromPath[str]) -> list[dict]:
         """Every active conflict and suggestion of the call, with who and why."""

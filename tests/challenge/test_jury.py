@@ -252,3 +252,27 @@ async def test_a_final_round_with_its_own_rubric_jurors_and_shortlist(app, staff
     assert "Finale mit Pitch" in page.text and "Spinnerei, Halle 14" in page.text
     for juror in first_round + final_jury:
         await juror.__aexit__(None, None, None)
+
+
+async def test_ranking_api_uses_final_unrecused_reviews(app, staff):
+    call = await open_call(awards_planned=1)
+    entries = [await proposal(app, call, team_name=f"Rang {n}") for n in range(2)]
+    jurors = [await juror_client(app, staff, call) for _ in range(2)]
+    for juror in jurors:
+        await api(juror, "POST", f"/api/v1/jury/calls/{call['slug']}/declaration/complete")
+    await api(staff, "POST", f"/api/v1/calls/{call['slug']}/assignments/auto", {"round": 1, "reviews_per_submission": 2})
+    for juror, bonus in zip(jurors, (0, 2), strict=True):
+        await api(juror, "PUT", f"/api/v1/jury/reviews/{entries[0]['id']}", {"round": 1, "scores": {"impact": 8 + bonus}, "final": True})
+        await api(juror, "PUT", f"/api/v1/jury/reviews/{entries[1]['id']}", {"round": 1, "scores": {"impact": 3 + bonus}, "final": True})
+    ranking = (await staff.get(f"/api/v1/calls/{call['slug']}/ranking", params={"round": 1, "method": "mean"})).json()
+    assert [e["submission_id"] for e in ranking["entries"]] == [entries[0]["id"], entries[1]["id"]]
+    assert ranking["entries"][0]["score"] == 90 and ranking["entries"][0]["reviews"] == 2
+    leniency = {j["id"]: j["leniency"] for j in ranking["jurors"]}
+    assert leniency[str(jurors[1].user["id"])] > 0 > leniency[str(jurors[0].user["id"])]
+    # a conflict declared now removes that juror's review from the ranking
+    await api(jurors[1], "POST", f"/api/v1/jury/calls/{call['slug']}/conflicts", {"submission_id": entries[0]["id"], "reason": "Nachträglich bemerkt"})
+    after = (await staff.get(f"/api/v1/calls/{call['slug']}/ranking")).json()
+    assert next(e for e in after["entries"] if e["submission_id"] == entries[0]["id"])["reviews"] == 1
+    assert (await staff.get(f"/api/v1/calls/{call['slug']}/ranking", params={"method": "zufall"})).status_code == 422
+    for juror in jurors:
+        await juror.__aexit__(None, None, None)

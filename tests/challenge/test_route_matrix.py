@@ -145,6 +145,7 @@ EXPECTATIONS = {
     ("POST", "/api/v1/calls/{slug:str}/assignments"): only("staff", "admin"),
     ("DELETE", "/api/v1/calls/{slug:str}/assignments/{assignment_id:uuid}"): only("staff", "admin"),
     ("GET", "/api/v1/calls/{slug:str}/conflicts"): only("staff", "admin"),
+    ("GET", "/api/v1/calls/{slug:str}/ranking"): only("staff", "admin"),
     ("POST", "/api/v1/calls/{slug:str}/rounds"): only("staff", "admin"),
     ("PUT", "/api/v1/calls/{slug:str}/rounds/{number:int}/entries"): only("staff", "admin"),
     ("PUT", "/api/v1/calls/{slug:str}/jurors/{user_id:uuid}"): only("staff", "admin"),

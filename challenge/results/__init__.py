@@ -1,0 +1,1 @@
+"""Results: rankings with uncertainty and reliability, decisions, published results (issue 7)."""
