@@ -116,3 +116,14 @@ def test_missing_criteria_are_left_out_of_the_weights():
     assert review_total({}, CRITERIA) == 0
     table = [ReviewScores("j1", "A", {"impact": 10}), ReviewScores("j2", "A", {"impact": 10, "team": 1})]
     assert rank(table, CRITERIA).entries[0].score == pytest.approx(87.5)
+
+
+def test_closed_form_alpha_equals_the_krippendorff_package_with_missing_values():
+    from challenge.results.ranking import interval_alpha
+
+    rng = np.random.default_rng(3)
+    for _ in range(5):
+        matrix = rng.uniform(0, 100, size=(6, 15)).round(1)
+        matrix[rng.random(matrix.shape) < 0.4] = np.nan
+        expected = krippendorff.alpha(reliability_data=matrix, level_of_measurement="interval")
+        assert interval_alpha(matrix) == pytest.approx(expected, abs=1e-9)
