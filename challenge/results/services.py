@@ -25,5 +25,5 @@ async def ranking_for(call: dict, *, number: int = 1, method: str = "mean") -> t
     result = await asyncio.to_thread(rank, reviews, round_["criteria"] or [], method=method,
                                      awards_planned=call["awards_planned"], seed=number)
     titles = {s["id"]: s for s in await Submission.select(Submission.id, Submission.reference, Submission.title).where(
-        Submission.id.is_in([e.entry for e in result.entries] or [None]))} if result.entries else {}
+        Submission.id.is_in([e.entry for e in result.entries]))} if result.entries else {}
     return result, titles
