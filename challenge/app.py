@@ -41,6 +41,8 @@ from challenge.platform.pages import SitePages
 from challenge.platform.security.csrf import CSRFMiddleware
 from challenge.platform.storage import storage_from_settings
 from challenge.platform.templating import environment
+from challenge.results.api import StaffResultsApi, award_letter, job_status, public_results
+from challenge.results.pages import PublicResultsPages, StaffResultsPages
 from challenge.settings import Settings
 from challenge.submissions.api import CallSubmissionsApi, SubmissionsApi, my_submissions
 from challenge.submissions.pages import ApplyPages, SubmissionPages, dashboard
@@ -78,6 +80,12 @@ DOMAIN_ROUTERS: list[ControllerRouterHandler] = [
     JurorApi,
     JuryPages,
     StaffJuryPages,
+    StaffResultsApi,
+    job_status,
+    public_results,
+    award_letter,
+    StaffResultsPages,
+    PublicResultsPages,
 ]
 
 

@@ -10,8 +10,10 @@ from challenge.organisations.tables import Invitation, Membership, Organisation
 from challenge.platform.accounts.tables import ApiToken, EmailToken, RoleGrant, Session, User
 from challenge.platform.audit.tables import AuditEntry
 from challenge.platform.documents.tables import Document
+from challenge.platform.jobs.tables import Job
 from challenge.platform.mail.tables import OutboxMail
 from challenge.platform.security.tables import RateLimitCounter
+from challenge.results.tables import Decision
 from challenge.submissions.tables import (
     DeadlineExtension,
     ReferenceCounter,
@@ -31,6 +33,7 @@ APP_CONFIG = AppConfig(
         Organisation, Membership, Invitation,
         Submission, SubmissionVersion, ReferenceCounter, DeadlineExtension,
         Round, Juror, Conflict, Assignment, Review, RoundEntry,
+        Decision, Job,
     ],
     migration_dependencies=[],
     commands=[],

@@ -38,5 +38,6 @@ class Call(Table, tablename="calls"):
     awards_planned = Integer(null=True, default=None)
     blind_review = Boolean(default=False)
     published_at = Timestamptz(null=True, default=None)
+    results_published_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz()
     updated_at = Timestamptz(auto_update=Timestamptz.value_type.now)

@@ -49,10 +49,12 @@ async def run_housekeeping(settings: Settings, *, stop: asyncio.Event, interval:
 
 
 async def run_background(settings: Settings, *, stop: asyncio.Event, poll_interval: float = 1.0) -> None:
-    """Everything a worker does: deliver mail and keep house, until stop is set."""
+    """Everything a worker does: deliver mail, run jobs and keep house, until stop is set."""
+    from challenge.platform.jobs.service import run_jobs
     from challenge.platform.mail.worker import run_worker
 
     await asyncio.gather(
         run_worker(settings, stop=stop, poll_interval=poll_interval),
+        run_jobs(settings, stop=stop, poll_interval=poll_interval),
         run_housekeeping(settings, stop=stop),
     )

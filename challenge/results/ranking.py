@@ -79,6 +79,8 @@ def _aggregate(values: np.ndarray, method: str, axis: int = -1) -> np.ndarray:
 def _normalised_totals(totals: dict[tuple, float]) -> tuple[dict[tuple, float], list]:
     """Each juror's totals as z-scores, mapped back with the panel's mean and SD; jurors with
     fewer than three reviews keep their raw totals."""
+    if not totals:
+        return {}, []
     by_juror = defaultdict(list)
     for (juror, _entry), total in totals.items():
         by_juror[juror].append(total)

@@ -3,27 +3,71 @@
 from __future__ import annotations
 
 import asyncio
+from uuid import UUID
 
 from challenge.jury.services import round_of
 from challenge.jury.tables import Review
+from challenge.platform.accounts.tables import User
 from challenge.platform.i18n import N_
 from challenge.platform.problems import FieldError, Problem
-from challenge.results.ranking import METHODS, Ranking, ReviewScores, rank
+from challenge.results.ranking import METHODS, Ranking, ReviewScores, rank, review_total
 from challenge.submissions.tables import Submission
+
+
+def check_method(method: str) -> None:
+    if method not in METHODS:
+        raise Problem(422, "validation_error", N_("Some fields are missing or invalid."),
+                      errors=[FieldError("method", N_("Choose mean, median, trimmed or normalized."))])
+
+
+async def final_reviews(round_: dict) -> list[ReviewScores]:
+    rows = await Review.select(Review.juror, Review.submission, Review.scores).output(load_json=True).where(
+        (Review.round == round_["id"]) & (Review.status == "final"))
+    return [ReviewScores(r["juror"], r["submission"], r["scores"]) for r in rows]
+
+
+async def entry_titles(ids) -> dict:
+    ids = list(ids)
+    if not ids:
+        return {}
+    return {s["id"]: s for s in await Submission.select(Submission.id, Submission.reference, Submission.title).where(
+        Submission.id.is_in(ids))}
 
 
 async def ranking_for(call: dict, *, number: int = 1, method: str = "mean") -> tuple[Ranking, dict]:
     """The ranking of a round and the submissions' references and titles."""
-    if method not in METHODS:
-        raise Problem(422, "validation_error", N_("Some fields are missing or invalid."),
-                      errors=[FieldError("method", N_("Choose mean, median, trimmed or normalized."))])
+    check_method(method)
     round_ = await round_of(call, number)
-    rows = await Review.select(Review.juror, Review.submission, Review.scores).output(load_json=True).where(
-        (Review.round == round_["id"]) & (Review.status == "final"))
-    reviews = [ReviewScores(r["juror"], r["submission"], r["scores"]) for r in rows]
+    reviews = await final_reviews(round_)
     # numpy work off the event loop: other requests keep flowing while a big round is ranked
     result = await asyncio.to_thread(rank, reviews, round_["criteria"] or [], method=method,
                                      awards_planned=call["awards_planned"], seed=number)
-    titles = {s["id"]: s for s in await Submission.select(Submission.id, Submission.reference, Submission.title).where(
-        Submission.id.is_in([e.entry for e in result.entries]))} if result.entries else {}
-    return result, titles
+    return result, await entry_titles(e.entry for e in result.entries)
+
+
+async def rankings_for(call: dict, *, number: int = 1, methods=("mean", "normalized")) -> tuple[dict, dict, list, dict]:
+    """Several methods over one load of the reviews: {method: Ranking}, titles, the reviews
+    with totals, and the round."""
+    for method in methods:
+        check_method(method)
+    round_ = await round_of(call, number)
+    reviews = await final_reviews(round_)
+    criteria = round_["criteria"] or []
+
+    def compute():
+        return {m: rank(reviews, criteria, method=m, awards_planned=call["awards_planned"], seed=number)
+                for m in methods}
+
+    results = await asyncio.to_thread(compute)
+    titles = await entry_titles({r.entry for r in reviews})
+    rows = [{"juror": r.juror, "submission": r.entry, "scores": r.scores, "total": review_total(r.scores, criteria)}
+            for r in reviews]
+    return results, titles, rows, round_
+
+
+async def juror_names(ids) -> dict[UUID, str]:
+    ids = list(ids)
+    if not ids:
+        return {}
+    return {u["id"]: u["name"] or u["email"] for u in await User.select(User.id, User.name, User.email).where(
+        User.id.is_in(ids))}

@@ -175,6 +175,28 @@ EXPECTATIONS = {
     ("POST", "/staff/calls/{slug:str}/jury/assign"): only("staff", "admin"),
     ("POST", "/staff/calls/{slug:str}/jury/conflicts/{conflict_id:uuid}/lift"): only("staff", "admin"),
     ("POST", "/staff/calls/{slug:str}/jury/remind"): only("staff", "admin"),
+    # results (decisions, publishing, exports, certificates)
+    ("POST", "/api/v1/calls/{slug:str}/decisions"): only("staff", "admin"),
+    ("GET", "/api/v1/calls/{slug:str}/decisions"): only("staff", "admin"),
+    ("POST", "/api/v1/calls/{slug:str}/results/publish"): only("staff", "admin"),
+    ("GET", "/api/v1/calls/{slug:str}/results"): everyone(),  # 404 until published
+    ("GET", "/api/v1/calls/{slug:str}/scores.csv"): only("staff", "admin"),
+    ("GET", "/api/v1/calls/{slug:str}/scores.xlsx"): only("staff", "admin"),
+    ("GET", "/api/v1/calls/{slug:str}/jury-report.pdf"): only("staff", "admin"),
+    ("POST", "/api/v1/calls/{slug:str}/certificates"): only("staff", "admin"),
+    ("GET", "/api/v1/calls/{slug:str}/certificates"): only("staff", "admin"),
+    ("GET", "/api/v1/jobs/{job_id:uuid}"): only("staff", "admin"),
+    ("GET", "/api/v1/submissions/{submission_id:uuid}/award-letter.pdf"): everyone(),  # team and staff, else 404
+    ("GET", "/staff/calls/{slug:str}/results"): only("staff", "admin"),
+    ("GET", "/staff/calls/{slug:str}/results/decide/{submission_id:uuid}"): only("staff", "admin"),
+    ("POST", "/staff/calls/{slug:str}/results/decide/{submission_id:uuid}"): only("staff", "admin"),
+    ("POST", "/staff/calls/{slug:str}/results/rest-not-selected"): only("staff", "admin"),
+    ("POST", "/staff/calls/{slug:str}/results/shortlist"): only("staff", "admin"),
+    ("GET", "/staff/calls/{slug:str}/results/publish"): only("staff", "admin"),
+    ("POST", "/staff/calls/{slug:str}/results/publish"): only("staff", "admin"),
+    ("POST", "/staff/calls/{slug:str}/results/certificates"): only("staff", "admin"),
+    ("GET", "/staff/calls/{slug:str}/results/certificates"): only("staff", "admin"),
+    ("GET", "/calls/{slug:str}/results"): everyone(),  # 404 until published
     # documents
     ("GET", "/calls/{slug:str}/call.pdf"): everyone(),
     ("GET", "/verify"): everyone(),
@@ -234,6 +256,7 @@ async def test_route_matrix(app, role_clients):
         "{assignment_id:uuid}": str(uuid.uuid4()),
         "{conflict_id:uuid}": str(uuid.uuid4()),
         "{number:int}": "2",
+        "{job_id:uuid}": str(uuid.uuid4()),
     }
     failures = []
     for method, template in app_routes(app):

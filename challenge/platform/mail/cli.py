@@ -23,6 +23,10 @@ async def _run(settings: Settings, once: bool, poll_interval: float) -> int:
         if once:
             total = 0
             # Failed mails are rescheduled into the future, so this ends when nothing is due.
+            from challenge.platform.jobs.service import run_one
+
+            while await run_one(settings, worker_id):
+                pass
             while handled := await deliver_batch(settings, worker_id=worker_id):
                 total += handled
             return total
@@ -33,16 +37,18 @@ async def _run(settings: Settings, once: bool, poll_interval: float) -> int:
                 loop.add_signal_handler(signum, stop.set)
         click.echo(f"Worker {worker_id} running; SIGTERM or Ctrl-C stops it.")
         from challenge.platform.housekeeping import run_housekeeping
+        from challenge.platform.jobs.service import run_jobs
 
         await asyncio.gather(
             run_worker(settings, stop=stop, worker_id=worker_id, poll_interval=poll_interval),
+            run_jobs(settings, stop=stop, worker_id=worker_id, poll_interval=poll_interval),
             run_housekeeping(settings, stop=stop),
         )
         return 0
 
 
 @click.command("worker")
-@click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
+@click.option("--once", is_flag=True, help="Run the jobs and deliver the mail that are due now, then exit.")
 @click.option(
     "--poll-interval", default=1.0, show_default=True, type=click.FloatRange(min=0.05),
     help="Seconds between looks at the outbox when it is empty.",

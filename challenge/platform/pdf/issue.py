@@ -37,6 +37,25 @@ async def issue_pdf(
         render_pdf, template, locale=locale, attachments=attachments,
         verification_code=code, issued_at=issued_at, title=title, **context,
     )
+    return await store_issued(storage, pdf, code=code, issued_at=issued_at, title=title, filename=filename,
+                              kind=kind, owner_type=owner_type, owner_id=owner_id, public=public, actor=actor)
+
+
+async def store_issued(
+    storage: Storage,
+    pdf: bytes,
+    *,
+    code: str,
+    issued_at: datetime,
+    title: str,
+    filename: str,
+    kind: str,
+    owner_type: str,
+    owner_id: str,
+    public: bool = False,
+    actor=None,
+) -> dict:
+    """Store a PDF rendered elsewhere (e.g. in a process pool) with its code; audit it."""
     key = new_key(kind)
 
     async def chunks():

@@ -1,0 +1,164 @@
+"""JSON API of decisions and results: staff decide, publish, export and issue documents;
+the public reads published results."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
+
+from challenge.calls.services import get_call
+from challenge.platform.accounts.guards import staff_required
+from challenge.platform.accounts.web import current_user
+from challenge.platform.documents.downloads import download
+from challenge.platform.i18n import N_, request_locale
+from challenge.platform.jobs import service as jobs
+from challenge.platform.problems import not_found
+from challenge.results import certificates, decisions, exports
+from challenge.submissions.tables import Submission
+
+Round = Annotated[int, QueryParameter(ge=1, le=10)]
+Lang = Annotated[str | None, QueryParameter(pattern="^(de|en)$")]
+
+
+class DecisionIn(msgspec.Struct, kw_only=True):
+    submission_id: UUID
+    outcome: str
+    award_cents: int = 0
+    rationale: str = ""
+
+
+class DecisionOut(msgspec.Struct):
+    submission_id: UUID
+    outcome: str
+    award_cents: int
+    rationale: str
+    updated_at: datetime
+
+
+class JobOut(msgspec.Struct):
+    id: UUID
+    kind: str
+    status: str
+    total: int
+    done: int
+    error: str
+    created_at: datetime
+    finished_at: datetime | None
+
+
+def job_out(row: dict) -> JobOut:
+    return JobOut(id=row["id"], kind=row["kind"], status=row["status"], total=row["total"], done=row["done"],
+                  error=row["error"], created_at=row["created_at"], finished_at=row["finished_at"])
+
+
+def decision_out(row: dict) -> DecisionOut:
+    return DecisionOut(submission_id=row["submission"], outcome=row["outcome"], award_cents=row["award_cents"],
+                       rationale=row["rationale"], updated_at=row["updated_at"])
+
+
+class StaffResultsApi(Controller):
+    path = "/api/v1/calls/{slug:str}"
+    tags = ["results"]
+    guards = [staff_required]
+
+    @post("/decisions", status_code=HTTP_200_OK)
+    async def decide(self, request: Request, slug: FromPath[str], data: JSONBody[DecisionIn]) -> dict:
+        """Record or change an entry's outcome; 422 ``budget_exceeded`` when awards would pass the budget."""
+        call = await get_call(slug, include_drafts=True)
+        row = await decisions.set_decision(request.scope["user"], call, submission_id=data.submission_id,
+                                           outcome=data.outcome, award_cents=data.award_cents,
+                                           rationale=data.rationale)
+        return {"decision": decision_out(row), "budget": await decisions.budget_of(call)}
+
+    @get("/decisions")
+    async def list_decisions(self, slug: FromPath[str]) -> dict:
+        call = await get_call(slug, include_drafts=True)
+        rows = await decisions.decisions_of(call["id"])
+        return {"decisions": [decision_out(r) for r in rows], "budget": await decisions.budget_of(call)}
+
+    @post("/results/publish", status_code=HTTP_200_OK)
+    async def publish(self, request: Request, slug: FromPath[str]) -> dict:
+        """Mail every applicant the outcome in their language and show the winners publicly."""
+        call = await get_call(slug, include_drafts=True)
+        return await decisions.publish_results(request.scope["user"], call,
+                                               base_url=request.app.state.settings.base_url)
+
+    @get("/scores.csv", media_type="text/csv")
+    async def scores_csv(self, slug: FromPath[str], round: Round = 1) -> Response:
+        call = await get_call(slug, include_drafts=True)
+        body = exports.scores_csv(await exports.score_tables(call, round))
+        return Response(body, media_type="text/csv; charset=utf-8", headers={
+            "Content-Disposition": f'attachment; filename="scores-{slug}-round-{round}.csv"'})
+
+    @get("/scores.xlsx")
+    async def scores_xlsx(self, slug: FromPath[str], round: Round = 1) -> Response:
+        call = await get_call(slug, include_drafts=True)
+        body = exports.scores_xlsx(await exports.score_tables(call, round), call["title"])
+        return Response(body, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": f'attachment; filename="scores-{slug}-round-{round}.xlsx"'})
+
+    @get("/jury-report.pdf")
+    async def jury_report(self, request: Request, slug: FromPath[str], round: Round = 1,
+                          lang: Lang = None) -> Response:
+        call = await get_call(slug, include_drafts=True)
+        document = await exports.jury_report(
+            request.app.state.storage, call, number=round, locale=lang or request_locale(request),
+            base_url=request.app.state.settings.base_url, actor=request.scope["user"])
+        return await download(request.app.state.storage, request.app.state.settings, document)
+
+    @post("/certificates", status_code=HTTP_202_ACCEPTED)
+    async def start_certificates(self, request: Request, slug: FromPath[str]) -> JobOut:
+        """Issue every awarded entry's certificate (German and English) in the background."""
+        call = await get_call(slug, include_drafts=True)
+        job = await jobs.submit("certificates", f"call:{call['id']}", actor=request.scope["user"],
+                                payload={"call": str(call["id"])})
+        return job_out(job)
+
+    @get("/certificates")
+    async def certificates(self, slug: FromPath[str]) -> dict:
+        call = await get_call(slug, include_drafts=True)
+        job = await jobs.latest("certificates", f"call:{call['id']}")
+        issued = await certificates.certificates_of(call["id"])
+        return {"job": job_out(job) if job else None,
+                "certificates": [{"submission_id": entry, "documents": [
+                    {"id": d["id"], "filename": d["filename"]} for d in docs]} for entry, docs in issued.items()]}
+
+
+@get("/api/v1/jobs/{job_id:uuid}", tags=["results"], guards=[staff_required], summary="A background job's progress")
+async def job_status(job_id: FromPath[UUID]) -> JobOut:
+    job = await jobs.get(job_id)
+    if job is None:
+        raise not_found(N_("Job not found"))
+    return job_out(job)
+
+
+@get("/api/v1/calls/{slug:str}/results", tags=["results"], summary="Published results of a call")
+async def public_results(slug: FromPath[str]) -> dict:
+    """Winners and runners-up with their awards, once published; no personal data."""
+    call = await get_call(slug, include_drafts=False)
+    return await decisions.public_results(call)
+
+
+@get("/api/v1/submissions/{submission_id:uuid}/award-letter.pdf", tags=["results"], summary="Award letter")
+async def award_letter(request: Request, submission_id: FromPath[UUID], lang: Lang = None) -> Response:
+    """The award letter of an awarded entry, for its team and staff."""
+    user = current_user(request)
+    row = await Submission.select(Submission.id, Submission.organisation, Submission.call).where(
+        Submission.id == submission_id).first()
+    if row is None or user is None or not (user.has_role("staff", "admin") or await certificates.is_member(user, row["organisation"])):
+        raise not_found(N_("Proposal not found"))
+    from challenge.calls.tables import Call
+
+    call = await Call.select().where(Call.id == row["call"]).first()
+    locale = lang or request_locale(request)
+    document = await certificates.award_letter(request.app.state.storage, call, submission_id, locale=locale,
+                                               base_url=request.app.state.settings.base_url, actor=user)
+    return await download(request.app.state.storage, request.app.state.settings, document)
+
+

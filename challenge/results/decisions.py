@@ -1,0 +1,227 @@
+"""Decisions per entry with the budget guard, and publishing the results (DESIGN §4)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from uuid import UUID
+
+from piccolo.engine.sqlite import SQLiteEngine
+from piccolo.query.functions.aggregate import Sum
+
+from challenge import db
+from challenge.calls.tables import Call
+from challenge.jury.tables import Review
+from challenge.organisations.tables import Membership, Organisation
+from challenge.platform.audit.service import record
+from challenge.platform.i18n import N_
+from challenge.platform.mail.outbox import enqueue
+from challenge.platform.problems import FieldError, Problem, not_found
+from challenge.results.tables import OUTCOMES, Decision
+from challenge.submissions.tables import Submission
+
+AWARDED = ("winner", "runner_up")
+OUTCOME_LABELS = {"winner": N_("Winner"), "runner_up": N_("Runner-up"), "shortlisted": N_("Shortlisted"),
+                  "not_selected": N_("Not selected")}
+RATIONALE_MAX = 5000
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _invalid(errors: list[FieldError]) -> Problem:
+    return Problem(422, "validation_error", N_("Some fields are missing or invalid."), errors=errors)
+
+
+async def _lock_call(call_id: UUID) -> dict:
+    """Serialise budget checks of one call: PostgreSQL locks the call row; SQLite's IMMEDIATE
+    write transaction already lets only one writer in."""
+    if isinstance(db.current_engine(), SQLiteEngine):
+        rows = await Call.select(Call.status, Call.budget_cents, Call.results_published_at).where(Call.id == call_id)
+    else:
+        rows = await Call.raw("SELECT status, budget_cents, results_published_at FROM calls WHERE id = {} FOR UPDATE",
+                              call_id)
+    if not rows:
+        raise not_found(N_("Call not found"))
+    return rows[0]
+
+
+async def decisions_of(call_id: UUID) -> list[dict]:
+    return await Decision.select(
+        Decision.id, Decision.submission, Decision.outcome, Decision.award_cents, Decision.rationale,
+        Decision.updated_at, Decision.decided_by.name.as_alias("decided_by_name"),
+    ).where(Decision.call == call_id)
+
+
+async def budget_of(call: dict) -> dict:
+    total = await Decision.select(Sum(Decision.award_cents).as_alias("sum")).where(Decision.call == call["id"]).first()
+    awarded = int((total or {}).get("sum") or 0)
+    return {"budget_cents": call["budget_cents"], "awarded_cents": awarded,
+            "remaining_cents": call["budget_cents"] - awarded}
+
+
+def _validate(call: dict, outcome: str, award_cents: int, rationale: str) -> list[FieldError]:
+    errors = []
+    if outcome not in OUTCOMES:
+        errors.append(FieldError("outcome", N_("Choose winner, runner-up, shortlisted or not selected.")))
+    if award_cents < 0:
+        errors.append(FieldError("award_cents", N_("An award cannot be negative.")))
+    elif award_cents and outcome not in AWARDED:
+        errors.append(FieldError("award_cents", N_("Only winners and runners-up receive an award.")))
+    elif call.get("max_award_cents") and award_cents > call["max_award_cents"]:
+        errors.append(FieldError("award_cents", N_("This is more than the call's maximum award.")))
+    if len(rationale) > RATIONALE_MAX:
+        errors.append(FieldError("rationale", N_("The rationale is too long (at most 5,000 characters).")))
+    if outcome in AWARDED and not rationale.strip():
+        errors.append(FieldError("rationale", N_("Give a rationale for every award.")))
+    return errors
+
+
+async def set_decision(actor, call: dict, *, submission_id: UUID, outcome: str, award_cents: int,
+                       rationale: str) -> dict:
+    """Record or change an entry's outcome; the awards of a call never exceed its budget."""
+    rationale = (rationale or "").strip()
+    errors = _validate(call, outcome, award_cents, rationale)
+    if errors:
+        raise _invalid(errors)
+    entry = await Submission.select(Submission.status, Submission.reference).where(
+        (Submission.id == submission_id) & (Submission.call == call["id"])).first()
+    if entry is None:
+        raise not_found(N_("Proposal not found"))
+    if entry["status"] != "submitted":
+        raise Problem(422, "not_submitted", N_("Only submitted entries can be decided."))
+    async with db.write_transaction():
+        locked = await _lock_call(call["id"])
+        if locked["results_published_at"] is not None:
+            raise Problem(409, "results_published", N_("The results are published; decisions can no longer change."))
+        others = await Decision.select(Sum(Decision.award_cents).as_alias("sum")).where(
+            (Decision.call == call["id"]) & (Decision.submission != submission_id)).first()
+        committed = int((others or {}).get("sum") or 0)
+        if committed + award_cents > locked["budget_cents"]:
+            raise Problem(422, "budget_exceeded",
+                          N_("The awards would exceed the call's budget."),
+                          errors=[FieldError("award_cents", N_("The awards would exceed the call's budget."))],
+                          extra={"budget_cents": locked["budget_cents"], "committed_cents": committed,
+                                 "available_cents": locked["budget_cents"] - committed})
+        before = await Decision.select(Decision.outcome, Decision.award_cents, Decision.rationale).where(
+            Decision.submission == submission_id).first()
+        now = utcnow()
+        values = {Decision.outcome: outcome, Decision.award_cents: award_cents, Decision.rationale: rationale,
+                  Decision.decided_by: getattr(actor, "id", None)}
+        if before is None:
+            await Decision(call=call["id"], submission=submission_id, outcome=outcome, award_cents=award_cents,
+                           rationale=rationale, decided_by=getattr(actor, "id", None), created_at=now).save()
+        else:
+            await Decision.update(values).where(Decision.submission == submission_id)
+        await record("results.decision", actor=actor, object_type="submission", object_id=submission_id,
+                     payload={"call": str(call["id"]), "reference": entry["reference"], "before": before,
+                              "outcome": outcome, "award_cents": award_cents, "rationale": rationale})
+    row = await Decision.select().where(Decision.submission == submission_id).first()
+    return row
+
+
+async def decide_rest_not_selected(actor, call: dict) -> int:
+    """Record "not selected" for every submitted entry that has no decision yet."""
+    async with db.write_transaction():
+        locked = await _lock_call(call["id"])
+        if locked["results_published_at"] is not None:
+            raise Problem(409, "results_published", N_("The results are published; decisions can no longer change."))
+        decided = [r["submission"] for r in await Decision.select(Decision.submission).where(Decision.call == call["id"])]
+        query = Submission.select(Submission.id).where((Submission.call == call["id"]) & (Submission.status == "submitted"))
+        if decided:
+            query = query.where(Submission.id.not_in(decided))
+        rest = [r["id"] for r in await query]
+        now = utcnow()
+        for submission_id in rest:
+            await Decision(call=call["id"], submission=submission_id, outcome="not_selected", award_cents=0,
+                           decided_by=getattr(actor, "id", None), created_at=now).save()
+        if rest:
+            await record("results.rest_not_selected", actor=actor, object_type="call", object_id=call["id"],
+                         payload={"entries": [str(s) for s in rest]})
+    return len(rest)
+
+
+async def shareable_comments(submission_ids: list[UUID]) -> dict[UUID, list[str]]:
+    """Final review comments jurors marked shareable, by entry — never who wrote them."""
+    if not submission_ids:
+        return {}
+    rows = await Review.select(Review.submission, Review.comment).where(
+        (Review.submission.is_in(submission_ids)) & (Review.status == "final") & (Review.shareable == True)  # noqa: E712
+    ).order_by(Review.finalized_at)
+    comments: dict[UUID, list[str]] = {}
+    for row in rows:
+        if row["comment"].strip():
+            comments.setdefault(row["submission"], []).append(row["comment"].strip())
+    return comments
+
+
+async def publish_results(actor, call: dict, *, base_url: str) -> dict:
+    """Mail every applicant their outcome in their language, then show the winners publicly."""
+    entries = await Submission.select(Submission.id, Submission.title, Submission.reference,
+                                      Submission.organisation).where(
+        (Submission.call == call["id"]) & (Submission.status == "submitted"))
+    decisions = {d["submission"]: d for d in await decisions_of(call["id"])}
+    missing = [e["reference"] for e in entries if e["id"] not in decisions]
+    if not entries:
+        raise Problem(422, "no_entries", N_("This call has no submitted entries."))
+    if missing:
+        raise Problem(422, "decisions_missing", N_("Some entries have no decision yet."),
+                      extra={"entries": sorted(r or "" for r in missing)})
+    comments = await shareable_comments([e["id"] for e in entries])
+    members = await Membership.select(Membership.organisation, Membership.user.email.as_alias("email"),
+                                      Membership.user.locale.as_alias("locale")).where(
+        Membership.organisation.is_in(list({e["organisation"] for e in entries})))
+    sent = 0
+    async with db.write_transaction():
+        locked = await _lock_call(call["id"])
+        if locked["results_published_at"] is not None:
+            raise Problem(409, "results_published", N_("The results are published already."))
+        now = utcnow()
+        await Call.update({Call.results_published_at: now, Call.status: "results_published"}).where(Call.id == call["id"])
+        for entry in entries:
+            decision = decisions[entry["id"]]
+            for member in (m for m in members if m["organisation"] == entry["organisation"]):
+                await enqueue(member["email"], "results_outcome", locale=member["locale"], context={
+                    "base_url": base_url, "call": call["title"], "title": entry["title"],
+                    "reference": entry["reference"], "outcome": decision["outcome"],
+                    "award_cents": decision["award_cents"],
+                    "comments": comments.get(entry["id"], []),
+                    "link": f"{base_url}/calls/{call['slug']}/results",
+                })
+                sent += 1
+        await record("results.published", actor=actor, object_type="call", object_id=call["id"],
+                     payload={"entries": len(entries), "mails": sent})
+    return {"published_at": now, "entries": len(entries), "mails": sent}
+
+
+def public_name(organisation: dict, consent: bool) -> str:
+    """A student team without a legal form appears by name only with its consent."""
+    if organisation["kind"] == "student_team" and not consent:
+        return N_("Anonymous student team")
+    return organisation["name"]
+
+
+async def public_results(call: dict) -> dict:
+    """What the public sees once results are published: winners, runners-up, awards and the
+    summaries their teams consented to publish. No personal data."""
+    if call.get("results_published_at") is None:
+        raise not_found(N_("No results published for this call yet"))
+    rows = await Decision.select(
+        Decision.outcome, Decision.award_cents, Decision.submission.id.as_alias("id"),
+        Decision.submission.title.as_alias("title"), Decision.submission.summary.as_alias("summary"),
+        Decision.submission.consent_publication.as_alias("consent"),
+        Decision.submission.organisation.as_alias("organisation"),
+    ).where((Decision.call == call["id"]) & Decision.outcome.is_in(list(AWARDED)))
+    organisations = {o["id"]: o for o in await Organisation.select(Organisation.id, Organisation.name, Organisation.kind).where(
+        Organisation.id.is_in([r["organisation"] for r in rows] or [UUID(int=0)]))}
+    awarded = []
+    for row in sorted(rows, key=lambda r: (AWARDED.index(r["outcome"]), -r["award_cents"], r["title"])):
+        awarded.append({
+            "submission_id": row["id"], "outcome": row["outcome"], "title": row["title"],
+            "organisation": public_name(organisations[row["organisation"]], row["consent"]),
+            "award_cents": row["award_cents"], "summary": row["summary"] if row["consent"] else "",
+        })
+    entries = await Submission.count().where((Submission.call == call["id"]) & (Submission.status == "submitted"))
+    return {"call": call["slug"], "title": call["title"], "published_at": call["results_published_at"],
+            "entries": entries, "awarded_cents": sum(a["award_cents"] for a in awarded),
+            "budget_cents": call["budget_cents"], "awards": awarded}

@@ -1,0 +1,255 @@
+"""Staff ranking and decision pages, and the public results page."""
+
+from __future__ import annotations
+
+import re
+from math import ceil
+from typing import Annotated
+from uuid import UUID
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, QueryParameter
+from litestar.response import Redirect, Template
+
+from challenge.calls.services import get_call
+from challenge.jury import rounds as jury_rounds
+from challenge.jury.tables import Round
+from challenge.platform.accounts.forms import FormData, errors_of, form_value
+from challenge.platform.accounts.guards import staff_required
+from challenge.platform.i18n import N_
+from challenge.platform.jobs import service as jobs
+from challenge.platform.problems import FieldError, Problem
+from challenge.results import certificates, charts, decisions
+from challenge.results.ranking import METHODS
+from challenge.results.services import juror_names, rankings_for
+from challenge.results.tables import OUTCOMES
+
+PER_PAGE = 50
+Number = Annotated[int, QueryParameter(ge=1, le=10)]
+Page = Annotated[int, QueryParameter(ge=1, le=100_000)]
+Method = Annotated[str, QueryParameter(max_length=20)]
+_AMOUNT = re.compile(r"^\d{1,3}(?:[.\s]\d{3})*(?:,\d{1,2})?$|^\d+(?:[.,]\d{1,2})?$|^\d{1,3}(?:,\d{3})*(?:\.\d{1,2})?$")
+
+
+def parse_euros(text: str) -> int:
+    """Euros as typed in German or English ("40.000", "40 000,50", "40,000.50", "40000") → cents."""
+    value = text.replace("€", "").replace("\u00a0", " ").strip()
+    if not value:
+        return 0
+    if not _AMOUNT.match(value):
+        raise ValueError(text)
+    value = value.replace(" ", "")
+    if "," in value and "." in value:
+        decimal = "," if value.rfind(",") > value.rfind(".") else "."
+    elif "," in value:
+        decimal = "," if len(value) - value.rfind(",") - 1 <= 2 else None
+    elif "." in value:
+        decimal = "." if len(value) - value.rfind(".") - 1 <= 2 else None
+    else:
+        decimal = None
+    if decimal:
+        whole, _, cents = value.rpartition(decimal)
+        whole = whole.replace(",", "").replace(".", "")
+        return int(whole or "0") * 100 + int(cents.ljust(2, "0"))
+    return int(value.replace(",", "").replace(".", "")) * 100
+
+
+async def _certificate_state(call: dict) -> dict:
+    job = await jobs.latest("certificates", f"call:{call['id']}")
+    issued = await certificates.certificates_of(call["id"])
+    awarded = await certificates.awarded_entries(call["id"])
+    return {"job": job, "issued": issued, "awarded": awarded,
+            "percent": round(100 * job["done"] / job["total"]) if job and job["total"] else 0}
+
+
+async def _page(request: Request, call: dict, *, number: int = 1, method: str = "mean", page: int = 1,
+                errors: dict | None = None, notice=None, status: int = 200) -> Template:
+    if method not in METHODS:
+        method = "mean"
+    results, titles, rows, round_ = await rankings_for(call, number=number, methods=tuple(dict.fromkeys(
+        (method, "mean", "normalized"))))
+    chosen, mean, normalized = results[method], results["mean"], results["normalized"]
+    by_mean = {e.entry: e for e in mean.entries}
+    by_norm = {e.entry: e for e in normalized.entries}
+    total = len(chosen.entries)
+    pages = max(1, ceil(total / PER_PAGE))
+    page = min(page, pages)
+    shown = chosen.entries[(page - 1) * PER_PAGE: page * PER_PAGE]
+    names = await juror_names({r["juror"] for r in rows})
+    decided = {d["submission"]: d for d in await decisions.decisions_of(call["id"])}
+    later = await Round.select(Round.number, Round.name).where((Round.call == call["id"]) & (Round.number > 1)).order_by(Round.number)
+    all_rounds = await Round.select(Round.number, Round.name).where(Round.call == call["id"]).order_by(Round.number)
+    jurors = []
+    for juror, leniency in chosen.leniency.items():
+        mine = [r["total"] for r in rows if r["juror"] == juror]
+        jurors.append({"name": names.get(juror, "?"), "reviews": len(mine), "leniency": leniency,
+                       "mean": round(sum(mine) / len(mine), 1) if mine else None,
+                       "raw_only": juror in normalized.raw_only_jurors})
+    jurors.sort(key=lambda j: j["name"])
+    return Template(template_name="challenge/results/staff.html", status_code=status, context={
+        "call": call, "round": round_, "number": number, "method": method, "methods": METHODS,
+        "entries": [{"result": e, "mean": by_mean[e.entry], "normalized": by_norm[e.entry],
+                     "reference": titles[e.entry]["reference"], "title": titles[e.entry]["title"],
+                     "decision": decided.get(e.entry)} for e in shown],
+        "total": total, "page": page, "pages": pages, "alpha": chosen.alpha,
+        "per_criterion": chosen.per_criterion, "criteria": round_["criteria"] or [], "jurors": jurors,
+        "raw_only": [names.get(j, "?") for j in normalized.raw_only_jurors],
+        "unstable": sum(1 for e in chosen.entries if e.cutoff_unstable),
+        "distribution": charts.juror_distributions(rows, names),
+        "intervals": charts.rank_intervals(shown, titles, call["awards_planned"], total),
+        "budget": await decisions.budget_of(call), "decided_count": len(decided), "later_rounds": later,
+        "all_rounds": all_rounds, "certs": await _certificate_state(call), "outcomes": OUTCOMES,
+        "outcome_labels": decisions.OUTCOME_LABELS, "errors": errors or {}, "notice": notice,
+    })
+
+
+def _back(slug: str, number: int = 1, method: str = "mean") -> Redirect:
+    return Redirect(f"/staff/calls/{slug}/results?round={number}&method={method}", status_code=303)
+
+
+class StaffResultsPages(Controller):
+    path = "/staff/calls/{slug:str}/results"
+    include_in_schema = False
+    guards = [staff_required]
+
+    @get("/", name="staff_results")
+    async def results(self, request: Request, slug: FromPath[str], round: Number = 1, method: Method = "mean",
+                      page: Page = 1) -> Template:
+        call = await get_call(slug, include_drafts=True)
+        return await _page(request, call, number=round, method=method, page=page)
+
+    @get("/decide/{submission_id:uuid}", name="staff_decide")
+    async def decide_form(self, request: Request, slug: FromPath[str], submission_id: FromPath[UUID]) -> Template:
+        call = await get_call(slug, include_drafts=True)
+        return await _decide_page(call, submission_id)
+
+    @post("/decide/{submission_id:uuid}")
+    async def decide(self, request: Request, slug: FromPath[str], submission_id: FromPath[UUID],
+                     data: FormData) -> Template | Redirect:
+        call = await get_call(slug, include_drafts=True)
+        values = {"outcome": form_value(data, "outcome"), "award": form_value(data, "award"),
+                  "rationale": form_value(data, "rationale")}
+        try:
+            try:
+                cents = parse_euros(values["award"])
+            except ValueError:
+                raise Problem(422, "validation_error", N_("Some fields are missing or invalid."), errors=[
+                    FieldError("award", N_("Enter the award in euros, e.g. 40000 or 40.000,00."))]) from None
+            await decisions.set_decision(request.scope["user"], call, submission_id=submission_id,
+                                         outcome=values["outcome"], award_cents=cents, rationale=values["rationale"])
+        except Problem as problem:
+            errors = {("award" if k == "award_cents" else k): v for k, v in errors_of(problem).items()}
+            return await _decide_page(call, submission_id, values=values, errors=errors, status=problem.status,
+                                      extra=problem.extra)
+        return Redirect(f"/staff/calls/{slug}/results#entry-{submission_id}", status_code=303)
+
+    @post("/rest-not-selected")
+    async def rest(self, request: Request, slug: FromPath[str]) -> Template:
+        call = await get_call(slug, include_drafts=True)
+        try:
+            count = await decisions.decide_rest_not_selected(request.scope["user"], call)
+        except Problem as problem:
+            return await _page(request, call, errors=errors_of(problem), status=problem.status)
+        return await _page(request, call, notice=("rest", count))
+
+    @post("/shortlist")
+    async def shortlist(self, request: Request, slug: FromPath[str], data: FormData) -> Template | Redirect:
+        """Into a later round: the top N of the ranking, or the entries ticked in the table."""
+        call = await get_call(slug, include_drafts=True)
+        method = form_value(data, "method") or "mean"
+        try:
+            number = int(form_value(data, "target") or "0")
+            ticked = data.get("entry", [])
+            ticked = [UUID(v) for v in (ticked if isinstance(ticked, list) else [ticked]) if v]
+            top = form_value(data, "top").strip()
+            if top:
+                count = int(top)
+                if count < 1:
+                    raise ValueError
+                results, *_ = await rankings_for(call, number=int(form_value(data, "round") or "1"),
+                                                 methods=(method if method in METHODS else "mean",))
+                ticked = [e.entry for e in next(iter(results.values())).entries if e.rank <= count]
+            if not ticked:
+                raise Problem(422, "validation_error", N_("Some fields are missing or invalid."), errors=[
+                    FieldError("top", N_("Name how many entries go on, or tick them in the table."))])
+            chosen = await jury_rounds.set_shortlist(request.scope["user"], call, number, ticked)
+        except ValueError:
+            return await _page(request, call, errors={"top": N_("Enter a whole number of entries.")}, status=422)
+        except Problem as problem:
+            errors = errors_of(problem)
+            return await _page(request, call, errors={"top": errors.get("_form", next(iter(errors.values())))},
+                               status=problem.status)
+        return await _page(request, call, notice=("shortlisted", len(chosen), number))
+
+    @get("/publish", name="staff_results_publish")
+    async def publish_confirm(self, request: Request, slug: FromPath[str]) -> Template:
+        call = await get_call(slug, include_drafts=True)
+        return await _publish_page(call)
+
+    @post("/publish")
+    async def publish(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
+        call = await get_call(slug, include_drafts=True)
+        try:
+            await decisions.publish_results(request.scope["user"], call, base_url=request.app.state.settings.base_url)
+        except Problem as problem:
+            return await _publish_page(call, problem=problem)
+        return Redirect(f"/calls/{slug}/results", status_code=303)
+
+    @post("/certificates")
+    async def start_certificates(self, request: Request, slug: FromPath[str]) -> Redirect:
+        call = await get_call(slug, include_drafts=True)
+        await jobs.submit("certificates", f"call:{call['id']}", actor=request.scope["user"],
+                          payload={"call": str(call["id"])})
+        return Redirect(f"/staff/calls/{slug}/results#certificates", status_code=303)
+
+    @get("/certificates", name="staff_certificates_progress")
+    async def certificates_progress(self, slug: FromPath[str]) -> Template:
+        """The progress fragment the page polls while the job runs."""
+        call = await get_call(slug, include_drafts=True)
+        return Template(template_name="challenge/results/_certificates.html",
+                        context={"call": call, "certs": await _certificate_state(call)})
+
+
+async def _decide_page(call: dict, submission_id: UUID, *, values: dict | None = None, errors: dict | None = None,
+                       status: int = 200, extra: dict | None = None) -> Template:
+    from challenge.platform.problems import not_found
+    from challenge.submissions.tables import Submission
+
+    entry = await Submission.select(Submission.id, Submission.reference, Submission.title, Submission.status).where(
+        (Submission.id == submission_id) & (Submission.call == call["id"])).first()
+    if entry is None:
+        raise not_found(N_("Proposal not found"))
+    current = next((d for d in await decisions.decisions_of(call["id"]) if d["submission"] == submission_id), None)
+    if values is None:
+        values = {"outcome": current["outcome"] if current else "",
+                  "award": f"{current['award_cents'] / 100:.2f}".replace(".", ",") if current and current["award_cents"] else "",
+                  "rationale": current["rationale"] if current else ""}
+    return Template(template_name="challenge/results/decide.html", status_code=status, context={
+        "call": call, "entry": entry, "values": values, "errors": errors or {}, "outcomes": OUTCOMES,
+        "outcome_labels": decisions.OUTCOME_LABELS, "budget": await decisions.budget_of(call),
+        "current": current, "extra": extra or {},
+    })
+
+
+async def _publish_page(call: dict, *, problem: Problem | None = None) -> Template:
+    from challenge.submissions.tables import Submission
+
+    entries = await Submission.count().where((Submission.call == call["id"]) & (Submission.status == "submitted"))
+    decided = await decisions.decisions_of(call["id"])
+    return Template(template_name="challenge/results/publish.html", status_code=problem.status if problem else 200,
+                    context={"call": call, "entries": entries, "decided": len(decided),
+                             "awarded": [d for d in decided if d["outcome"] in decisions.AWARDED],
+                             "budget": await decisions.budget_of(call),
+                             "errors": errors_of(problem) if problem else {},
+                             "missing": (problem.extra.get("entries") if problem else None) or []})
+
+
+class PublicResultsPages(Controller):
+    path = "/calls/{slug:str}/results"
+    include_in_schema = False
+
+    @get("/", name="call_results")
+    async def results(self, slug: FromPath[str]) -> Template:
+        call = await get_call(slug, include_drafts=False)
+        return Template(template_name="challenge/results/public.html",
+                        context={"call": call, "results": await decisions.public_results(call)})

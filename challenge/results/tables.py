@@ -1,0 +1,24 @@
+"""Decisions per entry (DESIGN §4, Decision / results)."""
+
+from piccolo.columns import UUID, BigInt, ForeignKey, OnDelete, Text, Timestamptz, Varchar
+from piccolo.table import Table
+
+from challenge.calls.tables import Call
+from challenge.platform.accounts.tables import User
+from challenge.submissions.tables import Submission
+
+OUTCOMES = ("winner", "runner_up", "shortlisted", "not_selected")
+
+
+class Decision(Table, tablename="decisions"):
+    """The jury's outcome for one submitted entry; one per entry (unique submission)."""
+
+    id = UUID(primary_key=True)
+    call = ForeignKey(references=Call, on_delete=OnDelete.cascade, index=True)
+    submission = ForeignKey(references=Submission, on_delete=OnDelete.cascade, unique=True)
+    outcome = Varchar(length=20)
+    award_cents = BigInt(default=0)
+    rationale = Text(default="")
+    decided_by = ForeignKey(references=User, on_delete=OnDelete.set_null, null=True)
+    created_at = Timestamptz()
+    updated_at = Timestamptz(auto_update=Timestamptz.value_type.now)
