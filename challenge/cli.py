@@ -71,6 +71,7 @@ def serve(host: str, port: int, demo: bool, worker: bool) -> None:
         click.echo("  teams      team01@demo.leipzig.de … team12@demo.leipzig.de (with proposals)")
         click.echo("  jurors     m.vogt@htwk.example, d.sommer@wasserwerke.example, a.demir@smart-hub.example,")
         click.echo("             h.lange@dresden.example (with reviews)")
+        click.echo("  past call  alumni01@demo.leipzig.de … alumni08@demo.leipzig.de (results published)")
     uvicorn.run(
         app,
         host=host,

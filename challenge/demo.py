@@ -130,10 +130,11 @@ def demo_calls(now: datetime) -> list[dict]:
 async def load_demo(now: datetime | None = None, base_url: str = "http://127.0.0.1:8000") -> dict[str, int]:
     """Insert what is missing of the demo data; return how many rows were added per kind."""
     from challenge.demo_jury import load_demo_jury
+    from challenge.demo_results import load_demo_results
     from challenge.demo_submissions import load_demo_submissions
 
     now = now or datetime.now(UTC)
-    added = {"users": 0, "calls": 0, "proposals": 0, "jurors": 0}
+    added = {"users": 0, "calls": 0, "proposals": 0, "jurors": 0, "past entries": 0}
     for email, name, role in DEMO_USERS:
         if not await User.exists().where(User.email == email):
             await create_verified_user(email, name, DEMO_PASSWORD, role)
@@ -146,4 +147,5 @@ async def load_demo(now: datetime | None = None, base_url: str = "http://127.0.0
         added["calls"] += 1
     added["proposals"] = await load_demo_submissions(DEMO_PASSWORD, base_url)
     added["jurors"] = await load_demo_jury(DEMO_PASSWORD, base_url)
+    added["past entries"] = await load_demo_results(DEMO_PASSWORD, base_url)
     return added

@@ -225,3 +225,21 @@ async def public_results(call: dict) -> dict:
     return {"call": call["slug"], "title": call["title"], "published_at": call["results_published_at"],
             "entries": entries, "awarded_cents": sum(a["award_cents"] for a in awarded),
             "budget_cents": call["budget_cents"], "awards": awarded}
+
+
+async def outcome_for(call: dict, submission_id: UUID) -> dict | None:
+    """What the team sees on its proposal once the results are published."""
+    if call.get("results_published_at") is None:
+        return None
+    decision = await Decision.select(Decision.outcome, Decision.award_cents).where(
+        Decision.submission == submission_id).first()
+    if decision is None:
+        return None
+    from challenge.platform.documents.tables import Document
+
+    certificates = await Document.select(Document.id, Document.filename).where(
+        (Document.owner_type == "award") & (Document.owner_id == str(submission_id))
+        & (Document.kind == "certificate") & (Document.status == "stored")).order_by(Document.created_at)
+    latest = {d["filename"]: d for d in certificates}  # the newest per file name
+    return {**decision, "comments": (await shareable_comments([submission_id])).get(submission_id, []),
+            "certificates": list(latest.values())}

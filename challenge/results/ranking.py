@@ -3,8 +3,9 @@ disagreement, Krippendorff's alpha and per-juror leniency. Pure numpy; no databa
 
 from __future__ import annotations
 
-from collections import defaultdict
+import os
 from collections.abc import Hashable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import krippendorff
@@ -13,6 +14,8 @@ import numpy as np
 METHODS = ("mean", "median", "trimmed", "normalized")
 MIN_REVIEWS_FOR_NORMALISING = 3
 RESAMPLES = 1000
+THREADS = max(1, min(2, os.cpu_count() or 1))
+PARALLEL_FROM = 200_000  # entries × resamples below which threads cost more than they save
 
 
 @dataclass(frozen=True)
@@ -59,56 +62,122 @@ def review_total(scores: dict[str, float], criteria: list[dict]) -> float:
     return 100.0 * total / weight
 
 
-def _trimmed(values: np.ndarray, axis: int = -1) -> np.ndarray:
-    """Mean without the highest and the lowest value when there are at least four."""
-    n = values.shape[axis]
-    if n < 4:
-        return values.mean(axis=axis)
-    ordered = np.sort(values, axis=axis)
-    return np.take(ordered, range(1, n - 1), axis=axis).mean(axis=axis)
-
-
 def _aggregate(values: np.ndarray, method: str, axis: int = -1) -> np.ndarray:
-    if method == "median":
-        return np.median(values, axis=axis)
+    """Mean, median, or the mean without the highest and the lowest value when there are at
+    least four (trimmed). Median and trimmed share one sort (faster than np.median here)."""
+    if method not in ("median", "trimmed"):
+        return values.mean(axis=axis)
+    n = values.shape[axis]
+    if method == "trimmed" and n < 4:
+        return values.mean(axis=axis)
+    ordered = np.moveaxis(np.sort(values, axis=axis), axis, -1)
     if method == "trimmed":
-        return _trimmed(values, axis=axis)
-    return values.mean(axis=axis)
+        return ordered[..., 1:n - 1].mean(axis=-1)
+    if n % 2:
+        return ordered[..., n // 2]
+    return (ordered[..., n // 2 - 1] + ordered[..., n // 2]) / 2
 
 
-def _normalised_totals(totals: dict[tuple, float]) -> tuple[dict[tuple, float], list]:
-    """Each juror's totals as z-scores, mapped back with the panel's mean and SD; jurors with
-    fewer than three reviews keep their raw totals."""
-    if not totals:
-        return {}, []
-    by_juror = defaultdict(list)
-    for (juror, _entry), total in totals.items():
-        by_juror[juror].append(total)
-    panel = np.array(list(totals.values()))
-    panel_mean, panel_sd = panel.mean(), panel.std()
-    adjusted, raw_only = {}, []
-    for (juror, entry), total in totals.items():
-        values = np.array(by_juror[juror])
-        if len(values) < MIN_REVIEWS_FOR_NORMALISING:
-            adjusted[(juror, entry)] = total
-            if juror not in raw_only:
-                raw_only.append(juror)
-            continue
-        sd = values.std()
-        z = 0.0 if sd == 0 else (total - values.mean()) / sd
-        adjusted[(juror, entry)] = float(panel_mean + z * panel_sd)
-    return adjusted, raw_only
+def _bootstrap(matrix: np.ndarray, *, method: str, rng: np.random.Generator, resamples: int) -> np.ndarray:
+    """(resamples, entries): each entry's n values resampled with replacement and aggregated.
+    Laid out (n, resamples, entries) so sums run over whole contiguous rows."""
+    count = matrix.shape[1]
+    columns = np.ascontiguousarray(matrix.T)  # (n, entries)
+    picks = rng.integers(0, count, size=(count, resamples, matrix.shape[0]),
+                         dtype=np.uint8 if count < 256 else np.int64)
+    sampled = columns[picks, np.arange(matrix.shape[0])[None, None, :]]
+    if method == "trimmed" and count >= 4:
+        return (sampled.sum(axis=0) - sampled.max(axis=0) - sampled.min(axis=0)) / (count - 2)
+    if method == "median":
+        ordered = np.sort(sampled, axis=0)
+        return ordered[count // 2] if count % 2 else (ordered[count // 2 - 1] + ordered[count // 2]) / 2
+    return sampled.sum(axis=0) / count
+
+
+def _intervals(groups: list, entry_count: int, method: str, seed: int, resamples: int):
+    """90 % bootstrap intervals for every entry's score and rank. The resamples are split into
+    chunks with their own seeded generators (reproducible for a seed) that run in parallel
+    threads: numpy releases the GIL, so a big round uses every core."""
+    chunks = THREADS if entry_count * resamples >= PARALLEL_FROM else 1
+    sizes = [resamples // chunks + (1 if i < resamples % chunks else 0) for i in range(chunks)]
+    seeds = np.random.SeedSequence(seed).spawn(chunks)
+
+    def run(chunk: int) -> tuple[np.ndarray, np.ndarray]:
+        rng = np.random.default_rng(seeds[chunk])
+        boot = np.empty((sizes[chunk], entry_count), dtype=np.float32)  # half the memory traffic of float64
+        for indexes, matrix in groups:
+            boot[:, indexes] = _bootstrap(matrix, method=method, rng=rng, resamples=sizes[chunk])
+        return boot, _ranks(boot)
+
+    def percentiles(part: slice) -> tuple:
+        return (*np.percentile(boot[:, part], [5, 95], axis=0),
+                *np.percentile(boot_ranks[:, part], [5, 95], axis=0, method="nearest"))
+
+    if chunks == 1:
+        boot, boot_ranks = run(0)
+        return percentiles(slice(None))
+    with ThreadPoolExecutor(max_workers=chunks) as pool:
+        parts = list(pool.map(run, range(chunks)))
+        boot = np.concatenate([p[0] for p in parts])
+        boot_ranks = np.concatenate([p[1] for p in parts])
+        step = -(-entry_count // chunks)
+        pieces = list(pool.map(percentiles, [slice(i, i + step) for i in range(0, entry_count, step)]))
+    return tuple(np.concatenate([piece[k] for piece in pieces]) for k in range(4))
+
+
+def _normalised(totals: np.ndarray, jurors: np.ndarray, juror_count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each juror's totals as z-scores over that juror's reviews, mapped back with the panel's
+    mean and SD; jurors with fewer than three reviews keep their raw totals. Returns the
+    adjusted totals and a mask of the raw-only jurors."""
+    if not len(totals):
+        return totals, np.zeros(juror_count, dtype=bool)
+    count = np.bincount(jurors, minlength=juror_count)
+    mean = np.bincount(jurors, weights=totals, minlength=juror_count) / np.maximum(count, 1)
+    variance = np.bincount(jurors, weights=(totals - mean[jurors]) ** 2, minlength=juror_count) / np.maximum(count, 1)
+    sd = np.sqrt(variance)
+    z = np.divide(totals - mean[jurors], sd[jurors], out=np.zeros_like(totals), where=sd[jurors] > 1e-12)
+    raw_only = count < MIN_REVIEWS_FOR_NORMALISING
+    adjusted = np.where(raw_only[jurors], totals, totals.mean() + z * totals.std())
+    return adjusted, raw_only & (count > 0)
 
 
 def _ranks(scores: np.ndarray) -> np.ndarray:
-    """Competition ranks per row: highest score rank 1, ties share the best rank (1, 1, 3)."""
+    """Competition ranks per row: highest score rank 1, ties share the best rank (1, 1, 3).
+    rank = 1 + how many scores are strictly higher = n − (last position of the value in the
+    sorted row); one argsort per row, no Python loop."""
     rows = np.atleast_2d(scores)
-    ordered = np.sort(rows, axis=1)
     n = rows.shape[1]
-    ranks = np.empty(rows.shape, dtype=np.int64)
-    for i in range(rows.shape[0]):  # rank = 1 + how many score strictly higher
-        ranks[i] = n - np.searchsorted(ordered[i], rows[i], side="right") + 1
+    order = np.argsort(rows, axis=1)
+    ordered = np.take_along_axis(rows, order, axis=1)
+    is_last = np.ones(ordered.shape, dtype=bool)  # the last of a run of equal values
+    is_last[:, :-1] = ordered[:, 1:] != ordered[:, :-1]
+    last = np.where(is_last, np.arange(n, dtype=np.int32)[None, :], np.int32(n))
+    last = np.minimum.accumulate(last[:, ::-1], axis=1)[:, ::-1]  # each position's run end
+    ranks = np.empty(rows.shape, dtype=np.int32)
+    np.put_along_axis(ranks, order, (n - last).astype(np.int32), axis=1)
     return ranks if scores.ndim == 2 else ranks[0]
+
+
+def _matrix(reviews: list[ReviewScores], criteria: list[dict]):
+    """Reviews as arrays: juror and entry indexes, the raw score matrix (NaN = missing) and totals."""
+    juror_ids = sorted({r.juror for r in reviews}, key=str)
+    entry_ids = sorted({r.entry for r in reviews}, key=str)
+    juror_index = {j: i for i, j in enumerate(juror_ids)}
+    entry_index = {e: i for i, e in enumerate(entry_ids)}
+    keys = [c["key"] for c in criteria]
+    jurors = np.fromiter((juror_index[r.juror] for r in reviews), dtype=np.int64, count=len(reviews))
+    entries = np.fromiter((entry_index[r.entry] for r in reviews), dtype=np.int64, count=len(reviews))
+    raw = np.array([[r.scores.get(k, np.nan) for k in keys] for r in reviews], dtype=float).reshape(len(reviews), len(keys))
+    low = np.array([c["scale_min"] for c in criteria], dtype=float)
+    high = np.array([c["scale_max"] for c in criteria], dtype=float)
+    weight = np.array([c["weight"] for c in criteria], dtype=float)
+    present = ~np.isnan(raw)
+    weights = present * weight
+    mapped = np.where(present, (raw - low) / np.where(high > low, high - low, 1), 0.0)
+    total_weight = weights.sum(axis=1)
+    totals = np.divide(100.0 * (mapped * weights).sum(axis=1), total_weight, out=np.zeros(len(reviews)),
+                       where=total_weight > 0)
+    return juror_ids, entry_ids, jurors, entries, raw, totals
 
 
 def rank(reviews: list[ReviewScores], criteria: list[dict], *, method: str = "mean", awards_planned: int | None = None,
@@ -116,64 +185,70 @@ def rank(reviews: list[ReviewScores], criteria: list[dict], *, method: str = "me
     """Everything the ranking page and API show, for final, unrecused reviews."""
     if method not in METHODS:
         raise ValueError(method)
-    totals = {(r.juror, r.entry): review_total(r.scores, criteria) for r in reviews}
-    raw_only: list = []
-    values = totals
+    if not reviews:
+        return Ranking(method, [], None, {}, {}, [])
+    juror_ids, entry_ids, jurors, entries, raw, totals = _matrix(reviews, criteria)
+    values, raw_mask = totals, np.zeros(len(juror_ids), dtype=bool)
     if method == "normalized":
-        values, raw_only = _normalised_totals(totals)
-    per_entry: dict = defaultdict(list)
-    for (_juror, entry), value in sorted(values.items(), key=lambda item: (str(item[0][1]), str(item[0][0]))):
-        per_entry[entry].append(value)
-    entries = sorted(per_entry, key=str)
-    if not entries:
-        return Ranking(method, [], None, {}, {}, raw_only)
+        values, raw_mask = _normalised(totals, jurors, len(juror_ids))
+    raw_only = [juror_ids[i] for i in np.flatnonzero(raw_mask)]
+    # each entry's values contiguous, in juror order (the order the bootstrap resamples from)
+    order = np.lexsort((jurors, entries))
+    sorted_entries, sorted_values = entries[order], values[order]
+    counts = np.bincount(sorted_entries, minlength=len(entry_ids))
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
     aggregation = "mean" if method == "normalized" else method
-    scores = np.array([_aggregate(np.array(per_entry[e]), aggregation) for e in entries])
 
-    # Bootstrap: resample each entry's reviews with replacement, grouped by review count.
-    rng = np.random.default_rng(seed)
-    boot = np.empty((resamples, len(entries)))
-    by_count = defaultdict(list)
-    for index, entry in enumerate(entries):
-        by_count[len(per_entry[entry])].append(index)
-    for count, indexes in by_count.items():
-        matrix = np.array([per_entry[entries[i]] for i in indexes])  # (E_n, n)
-        picks = rng.integers(0, count, size=(resamples, len(indexes), count))
-        sampled = np.take_along_axis(np.broadcast_to(matrix, (resamples, *matrix.shape)), picks, axis=2)
-        boot[:, indexes] = _aggregate(sampled, aggregation, axis=2)
-    boot_ranks = _ranks(boot)
+    scores = np.empty(len(entry_ids))
+    spread = np.empty(len(entry_ids))
+    sd = np.zeros(len(entry_ids))
+    groups = []
+    # entries grouped by review count: one (entries, n) matrix per group, resampled at once
+    for count in np.unique(counts):
+        indexes = np.flatnonzero(counts == count)
+        matrix = sorted_values[starts[indexes][:, None] + np.arange(count)]  # (E_n, n)
+        scores[indexes] = _aggregate(matrix, aggregation, axis=1)
+        spread[indexes] = matrix.max(axis=1) - matrix.min(axis=1)
+        if count > 1:
+            sd[indexes] = matrix.std(axis=1, ddof=1)
+        groups.append((indexes, matrix))
     ranks = _ranks(scores)
-    score_low, score_high = np.percentile(boot, [5, 95], axis=0)  # 90 % intervals
-    rank_low, rank_high = np.percentile(boot_ranks, [5, 95], axis=0, method="nearest")
+    score_low, score_high, rank_low, rank_high = _intervals(groups, len(entry_ids), aggregation, seed, resamples)
 
     results = []
-    for index, entry in enumerate(entries):
-        values_e = np.array(per_entry[entry])
+    for index, entry in enumerate(entry_ids):
         result = EntryResult(
             entry=entry, score=round(float(scores[index]), 2), rank=int(ranks[index]),
             score_low=round(float(score_low[index]), 2), score_high=round(float(score_high[index]), 2),
-            rank_low=int(rank_low[index]), rank_high=int(rank_high[index]), reviews=len(values_e),
-            spread=round(float(values_e.max() - values_e.min()), 2),
-            sd=round(float(values_e.std(ddof=1)) if len(values_e) > 1 else 0.0, 2),
+            rank_low=int(rank_low[index]), rank_high=int(rank_high[index]), reviews=int(counts[index]),
+            spread=round(float(spread[index]), 2), sd=round(float(sd[index]), 2),
         )
         if awards_planned:
             result.cutoff_unstable = result.rank_low <= awards_planned < result.rank_high
         results.append(result)
     results.sort(key=lambda r: (r.rank, str(r.entry)))
-    return Ranking(method, results, _alpha(totals), _alpha_per_criterion(reviews, criteria), _leniency(totals), raw_only)
+    per_criterion = {c["key"]: _alpha_of(raw[:, i], jurors, entries, len(juror_ids), len(entry_ids), package=True)
+                     for i, c in enumerate(criteria)}
+    return Ranking(method, results, _alpha_of(totals, jurors, entries, len(juror_ids), len(entry_ids)),
+                   per_criterion, _leniency(totals, jurors, entries, juror_ids, len(entry_ids)), raw_only)
 
 
-def _alpha_matrix(values: dict[tuple, float]) -> np.ndarray | None:
-    jurors = sorted({j for j, _ in values}, key=str)
-    entries = sorted({e for _, e in values}, key=str)
-    if len(jurors) < 2 or len(entries) < 2:
+def _alpha_of(values: np.ndarray, jurors: np.ndarray, entries: np.ndarray, juror_count: int, entry_count: int,
+              *, package: bool = False) -> float | None:
+    """Krippendorff's alpha (interval) of one value per review; None when it cannot be computed."""
+    keep = ~np.isnan(values)
+    if juror_count < 2 or entry_count < 2 or not keep.any():
         return None
-    row = {juror: i for i, juror in enumerate(jurors)}
-    column = {entry: i for i, entry in enumerate(entries)}
-    matrix = np.full((len(jurors), len(entries)), np.nan)
-    for (juror, entry), value in values.items():
-        matrix[row[juror], column[entry]] = value
-    return matrix
+    if package:  # few distinct values (criterion scores): the package is fast enough
+        matrix = np.full((juror_count, entry_count), np.nan)
+        matrix[jurors[keep], entries[keep]] = values[keep]
+        try:
+            value = krippendorff.alpha(reliability_data=matrix, level_of_measurement="interval")
+        except (ValueError, ZeroDivisionError):
+            return None
+    else:
+        value = _interval_alpha_units(values[keep], entries[keep], entry_count)
+    return None if value is None or np.isnan(value) else round(float(value), 3)
 
 
 def interval_alpha(matrix: np.ndarray) -> float | None:
@@ -183,52 +258,36 @@ def interval_alpha(matrix: np.ndarray) -> float | None:
     values × values coincidence matrix, which for 0–100 totals with thousands of distinct
     values takes seconds. The tests check both give the same alpha.
     """
-    pairable = [column[~np.isnan(column)] for column in matrix.T]
-    pairable = [values for values in pairable if len(values) >= 2]
-    n = sum(len(values) for values in pairable)
+    raters, units = np.nonzero(~np.isnan(matrix))
+    return _interval_alpha_units(matrix[raters, units], units, matrix.shape[1])
+
+
+def _interval_alpha_units(values: np.ndarray, units: np.ndarray, unit_count: int) -> float | None:
+    """The closed form over (value, unit) pairs: only units with at least two values count."""
+    per_unit = np.bincount(units, minlength=unit_count)
+    pairable = per_unit[units] >= 2
+    values, units = values[pairable], units[pairable]
+    n = len(values)
     if n < 2:
         return None
-    everything = np.concatenate(pairable)
-    expected = (2 * n * np.sum(everything**2) - 2 * np.sum(everything) ** 2) / (n * (n - 1))
+    expected = (2 * n * np.sum(values**2) - 2 * np.sum(values) ** 2) / (n * (n - 1))
     if expected == 0:
         return None
-    observed = sum(
-        (2 * len(values) * np.sum(values**2) - 2 * np.sum(values) ** 2) / (len(values) - 1) for values in pairable
-    ) / n
+    m = per_unit.astype(float)
+    sums = np.bincount(units, weights=values, minlength=unit_count)
+    squares = np.bincount(units, weights=values**2, minlength=unit_count)
+    used = m >= 2
+    observed = np.sum((2 * m[used] * squares[used] - 2 * sums[used] ** 2) / (m[used] - 1)) / n
     return float(1 - observed / expected)
 
 
-def _alpha(values: dict[tuple, float], *, package: bool = False) -> float | None:
-    """Krippendorff's alpha (interval) over the panel; None when it cannot be computed."""
-    matrix = _alpha_matrix(values)
-    if matrix is None:
-        return None
-    if package:  # few distinct values (criterion scores): the package is fast enough
-        try:
-            value = krippendorff.alpha(reliability_data=matrix, level_of_measurement="interval")
-        except (ValueError, ZeroDivisionError):
-            return None
-    else:
-        value = interval_alpha(matrix)
-    return None if value is None or np.isnan(value) else round(float(value), 3)
-
-
-def _alpha_per_criterion(reviews: list[ReviewScores], criteria: list[dict]) -> dict[str, float | None]:
-    return {c["key"]: _alpha({(r.juror, r.entry): r.scores[c["key"]] for r in reviews if c["key"] in r.scores},
-                             package=True)
-            for c in criteria}
-
-
-def _leniency(totals: dict[tuple, float]) -> dict:
+def _leniency(totals: np.ndarray, jurors: np.ndarray, entries: np.ndarray, juror_ids: list, entry_count: int) -> dict:
     """Per juror: mean of (own total − mean of the others' totals) over entries they share."""
-    by_entry = defaultdict(dict)
-    for (juror, entry), total in totals.items():
-        by_entry[entry][juror] = total
-    offsets = defaultdict(list)
-    for scores in by_entry.values():
-        for juror, total in scores.items():
-            others = [v for j, v in scores.items() if j != juror]
-            if others:
-                offsets[juror].append(total - sum(others) / len(others))
-    jurors = {j for j, _ in totals}
-    return {j: (round(float(np.mean(offsets[j])), 2) if offsets[j] else None) for j in jurors}
+    count = np.bincount(entries, minlength=entry_count)
+    sums = np.bincount(entries, weights=totals, minlength=entry_count)
+    shared = count[entries] > 1
+    others = np.divide(sums[entries] - totals, count[entries] - 1, out=np.zeros_like(totals), where=shared)
+    offsets = np.where(shared, totals - others, 0.0)
+    n = np.bincount(jurors, weights=shared.astype(float), minlength=len(juror_ids))
+    total = np.bincount(jurors, weights=offsets, minlength=len(juror_ids))
+    return {juror: (round(float(total[i] / n[i]), 2) if n[i] else None) for i, juror in enumerate(juror_ids)}

@@ -52,8 +52,10 @@ async def _context(request: Request, submission_id: UUID) -> dict:
     row = await services.visible(request.scope["user"], submission_id)
     call = await services.call_of(row["call"])
     deadline = await services.deadline_for(call, row["organisation"])
+    from challenge.results.decisions import outcome_for
+
     return {
-        "submission": row, "call": call, "deadline": deadline, "now": utcnow(),
+        "outcome": await outcome_for(call, submission_id), "submission": row, "call": call, "deadline": deadline, "now": utcnow(),
         "documents": await services.documents_of(submission_id),
         "versions": await services.versions(submission_id), "steps": STEPS, "errors": {},
         "values": {k: row[k] for k in services.FIELDS}, "conflict": None, "notice": None,

@@ -17,7 +17,7 @@ async def test_home_lists_the_open_demo_call(client):
 
 async def test_demo_is_idempotent(app):
     await load_demo()
-    assert await load_demo() == {"users": 0, "calls": 0, "proposals": 0, "jurors": 0}
+    assert await load_demo() == {"users": 0, "calls": 0, "proposals": 0, "jurors": 0, "past entries": 0}
 
 
 async def test_home_groups_upcoming_and_past_calls(client):
@@ -100,3 +100,13 @@ async def test_public_pages_are_cached_briefly_for_anonymous_visitors_only(app, 
         user = await make_user()
         await login(client, user["email"])
         assert "Nachher" in (await client.get(f"/calls/{call['slug']}")).text  # logged in: never cached
+
+
+async def test_demo_past_call_has_published_results_within_budget(client):
+    await load_demo()
+    results = (await client.get("/api/v1/calls/mobilitaet-2025/results")).json()
+    assert [a["outcome"] for a in results["awards"]] == ["winner", "winner", "runner_up"]
+    assert results["awarded_cents"] == 120_000_00 <= results["budget_cents"]
+    page = await client.get("/calls/mobilitaet-2025/results")
+    assert page.status_code == 200 and "Sichere Fahrradbügel" in page.text
+    assert "alumni01@demo.leipzig.de" not in page.text

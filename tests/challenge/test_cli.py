@@ -49,3 +49,4 @@ def test_demo_loads_once(cli_env):
     assert "0 users, 0 calls, 0 proposals, 0 jurors" in second.stdout
     assert "4 jurors" in first.stdout
     assert "12 proposals" in first.stdout
+    assert "8 past entries" in first.stdout

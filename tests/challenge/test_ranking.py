@@ -127,3 +127,17 @@ def test_closed_form_alpha_equals_the_krippendorff_package_with_missing_values()
         matrix[rng.random(matrix.shape) < 0.4] = np.nan
         expected = krippendorff.alpha(reliability_data=matrix, level_of_measurement="interval")
         assert interval_alpha(matrix) == pytest.approx(expected, abs=1e-9)
+
+
+def test_the_parallel_bootstrap_of_a_big_round_is_reproducible_and_brackets_the_score():
+    from challenge.results import ranking
+
+    rng = np.random.default_rng(5)
+    reviews = [ReviewScores(f"j{(e * 3 + k) % 40}", f"e{e:03d}", {"impact": int(rng.integers(0, 11)), "team": 3})
+               for e in range(300) for k in range(3)]
+    assert 300 * ranking.RESAMPLES >= ranking.PARALLEL_FROM  # this round takes the threaded path
+    first, second = rank(reviews, CRITERIA, seed=11), rank(reviews, CRITERIA, seed=11)
+    assert [(r.score_low, r.score_high, r.rank_low, r.rank_high) for r in first.entries] == \
+        [(r.score_low, r.score_high, r.rank_low, r.rank_high) for r in second.entries]
+    for r in first.entries:
+        assert r.score_low <= r.score <= r.score_high and 1 <= r.rank_low <= r.rank_high <= 300

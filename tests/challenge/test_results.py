@@ -193,6 +193,13 @@ async def test_publishing_mails_every_applicant_in_their_language_and_shows_winn
         assert item["owner"]["email"] not in page.text and item["owner"]["name"] not in page.text
         assert item["owner"]["email"] not in public.text and item["owner"]["name"] not in public.text
     assert (await Call.select(Call.status).where(Call.id == call["id"]).first())["status"] == "results_published"
+    assert "/results" in (await client.get(f"/calls/{call['slug']}")).text
+    # the team sees its result, the shared comment and its award letters on its proposal
+    await login(client, items[0]["owner"]["email"])
+    own = await client.get(f"/submissions/{items[0]['id']}")
+    assert "Gewinner" in own.text and "Kommentar von Juror 0 zu 0" in own.text
+    assert f"/api/v1/submissions/{items[0]['id']}/award-letter.pdf?lang=en" in own.text
+    assert "Kommentar von Juror 1 zu 0" not in own.text
 
 
 async def test_student_team_without_consent_is_published_anonymously(app, staff, client):
