@@ -48,7 +48,8 @@ from challenge.submissions.api import CallSubmissionsApi, SubmissionsApi, my_sub
 from challenge.submissions.pages import ApplyPages, SubmissionPages, dashboard
 from challenge.submissions.staff_pages import StaffExports, StaffSubmissionPages
 
-# One entry per domain; later domains append their routers here.
+# One entry per domain of `challenge`; extensions (e.g. partnerships) add theirs through the
+# `challenge.extensions` entry points (challenge/platform/extensions.py).
 DOMAIN_ROUTERS: list[ControllerRouterHandler] = [
     SitePages,
     AccountPages,
@@ -138,9 +139,12 @@ def create_app(
         send_as_attachment=False,
     )
 
+    from challenge.platform.extensions import extensions
+
     return Litestar(
         route_handlers=[
             *DOMAIN_ROUTERS,
+            *(router for extension in extensions() for router in extension.routers),
             healthz,
             readyz,
             PrometheusController,

@@ -4,12 +4,22 @@ import os
 
 from piccolo.conf.apps import AppConfig
 
+from partnerships.tables import (
+    Amendment,
+    Evidence,
+    Milestone,
+    MilestoneReview,
+    Partnership,
+    Payment,
+    Reminder,
+)
+
 CURRENT_DIRECTORY = os.path.dirname(os.path.abspath(__file__))
 
 APP_CONFIG = AppConfig(
     app_name="partnerships",
     migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "piccolo_migrations"),
-    table_classes=[],
+    table_classes=[Partnership, Milestone, Evidence, MilestoneReview, Payment, Amendment, Reminder],
     migration_dependencies=["challenge.piccolo_app"],
     commands=[],
 )

@@ -1,4 +1,5 @@
-"""Periodic clean-up the workers run: expired sessions, rate-limit windows and mail tokens.
+"""Periodic work the workers run: expired sessions, rate-limit windows and mail tokens, and the
+extensions' periodic tasks (e.g. milestone reminders).
 
 Every statement is an idempotent delete, so several workers may run it side by side.
 """
@@ -26,6 +27,9 @@ async def housekeeping(settings: Settings, now: datetime | None = None) -> None:
     await sessions.purge_expired(settings.session_idle_hours, now)
     await ratelimit.purge_expired(now)
     await EmailToken.delete().where(EmailToken.expires_at < now - timedelta(days=7))
+    from challenge.platform.extensions import run_periodic
+
+    await run_periodic(settings, now)  # e.g. milestone reminders
     # Listing a whole bucket is not free: sweep for orphaned objects once an hour.
     if _last_sweep is None or now - _last_sweep >= ORPHAN_SWEEP_EVERY:
         from challenge.platform.documents.orphans import remove_orphans

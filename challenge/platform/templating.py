@@ -27,7 +27,22 @@ def environment() -> Environment:
     env.globals["csrf_value"] = csrf_value
     env.globals["csrf_field"] = csrf_field
     env.globals["current_user"] = current_user
+    env.globals["extension_links"] = extension_links
+    env.globals["has_extension"] = has_extension
     return env
+
+
+def has_extension(name: str) -> bool:
+    from challenge.platform.extensions import extensions
+
+    return any(extension.name == name for extension in extensions())
+
+
+def extension_links() -> list[tuple[str, str, tuple[str, ...]]]:
+    """Navigation entries of installed extensions: (path, label msgid, roles; () = anyone signed in)."""
+    from challenge.platform.extensions import extensions
+
+    return [link for extension in extensions() for link in extension.nav_links]
 
 
 @pass_context

@@ -1,0 +1,54 @@
+"""Due dates as iCalendar: one partnership's (staff and partner), or every active partnership's
+for staff behind a secret URL (an HMAC of the secret key, so it needs no login and no table)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import UTC, datetime, timedelta
+
+from icalendar import Calendar, Event
+
+from challenge.settings import Settings
+from partnerships.tables import Milestone, Partnership
+
+
+def feed_token(settings: Settings) -> str:
+    return hmac.new(settings.secret_key.encode(), b"partnerships-calendar-feed", hashlib.sha256).hexdigest()[:40]
+
+
+def feed_token_valid(settings: Settings, token: str) -> bool:
+    return hmac.compare_digest(token, feed_token(settings))
+
+
+async def partnership_calendar(partnerships: list[dict] | None, settings: Settings) -> bytes:
+    """All-day events for milestone due dates and contract ends."""
+    if partnerships is None:
+        partnerships = await Partnership.select().where(Partnership.status.is_in(["sent", "signed", "active"]))
+    calendar = Calendar()
+    calendar.add("prodid", "-//Stadt Leipzig//Smart City Challenge//DE")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "Smart City Challenge – Meilensteine")
+    ids = [p["id"] for p in partnerships]
+    milestones = await Milestone.select().where(Milestone.partnership.is_in(ids)) if ids else []
+    titles = {p["id"]: p["title"] for p in partnerships}
+    stamp = datetime.now(UTC)
+    for milestone in milestones:
+        event = Event()
+        event.add("uid", f"milestone-{milestone['id']}@smart-city-challenge")
+        event.add("summary", f"{milestone['title']} – {titles[milestone['partnership']]}")
+        event.add("dtstart", milestone["due_date"])
+        event.add("dtend", milestone["due_date"] + timedelta(days=1))
+        event.add("dtstamp", stamp)
+        event.add("description", f"{milestone['deliverables']}\n{settings.base_url}/partner/partnerships/{milestone['partnership']}")
+        event.add("status", "CONFIRMED")
+        calendar.add_component(event)
+    for partnership in partnerships:
+        event = Event()
+        event.add("uid", f"partnership-end-{partnership['id']}@smart-city-challenge")
+        event.add("summary", f"Vertragsende – {partnership['title']}")
+        event.add("dtstart", partnership["end_date"])
+        event.add("dtend", partnership["end_date"] + timedelta(days=1))
+        event.add("dtstamp", stamp)
+        calendar.add_component(event)
+    return calendar.to_ical()

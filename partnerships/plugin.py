@@ -1,0 +1,21 @@
+"""How `partnerships` joins the portal: the `challenge.extensions` entry point (pyproject.toml)."""
+
+from __future__ import annotations
+
+from challenge.platform.extensions import Extension
+from challenge.platform.i18n import N_
+
+
+def extension() -> Extension:
+    from partnerships import documents  # noqa: F401 - registers who may read contract and evidence files
+    from partnerships.api import MilestonesApi, PartnershipsApi, funding, staff_feed
+    from partnerships.pages import PartnerPages, StaffPartnershipPages
+    from partnerships.reminders import send_reminders
+
+    return Extension(
+        name="partnerships",
+        routers=[PartnershipsApi, MilestonesApi, funding, staff_feed, StaffPartnershipPages, PartnerPages],
+        periodic=[send_reminders],
+        nav_links=[("/staff/partnerships", N_("Partnerships"), ("staff", "finance", "admin")),
+                   ("/partner", N_("My partnerships"), ())],
+    )
