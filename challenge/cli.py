@@ -27,7 +27,7 @@ async def _demo(settings: Settings) -> dict[str, int]:
     from challenge.demo import load_demo
 
     async with db.connected(settings):
-        return await load_demo(base_url=settings.base_url)
+        return await load_demo(base_url=settings.base_url, settings=settings)
 
 
 @click.group()
@@ -71,7 +71,8 @@ def serve(host: str, port: int, demo: bool, worker: bool) -> None:
         click.echo("  teams      team01@demo.leipzig.de … team12@demo.leipzig.de (with proposals)")
         click.echo("  jurors     m.vogt@htwk.example, d.sommer@wasserwerke.example, a.demir@smart-hub.example,")
         click.echo("             h.lange@dresden.example (with reviews)")
-        click.echo("  past call  alumni01@demo.leipzig.de … alumni08@demo.leipzig.de (results published)")
+        click.echo("  past call  alumni01@demo.leipzig.de … alumni08@demo.leipzig.de (results published;")
+        click.echo("             alumni01 has a running partnership)")
     uvicorn.run(
         app,
         host=host,

@@ -127,7 +127,7 @@ def demo_calls(now: datetime) -> list[dict]:
     ]
 
 
-async def load_demo(now: datetime | None = None, base_url: str = "http://127.0.0.1:8000") -> dict[str, int]:
+async def load_demo(now: datetime | None = None, base_url: str = "http://127.0.0.1:8000", settings=None) -> dict[str, int]:
     """Insert what is missing of the demo data; return how many rows were added per kind."""
     from challenge.demo_jury import load_demo_jury
     from challenge.demo_results import load_demo_results
@@ -148,4 +148,10 @@ async def load_demo(now: datetime | None = None, base_url: str = "http://127.0.0
     added["proposals"] = await load_demo_submissions(DEMO_PASSWORD, base_url)
     added["jurors"] = await load_demo_jury(DEMO_PASSWORD, base_url)
     added["past entries"] = await load_demo_results(DEMO_PASSWORD, base_url)
+    if settings is not None:  # extensions' demo data may issue documents: they need the storage
+        from challenge.platform.extensions import extensions
+
+        for extension in extensions():
+            if extension.demo is not None:
+                added[extension.name] = await extension.demo(settings)
     return added

@@ -4,10 +4,11 @@ payments; the partner area shows the contract, what is due, evidence and payment
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 from challenge.organisations.tables import Membership
@@ -26,6 +27,7 @@ from partnerships.tables import Amendment, Evidence, MilestoneReview, Partnershi
 
 staff_or_finance = role_required("staff", "admin", "finance")
 BLANK_ROWS = 3
+PER_PAGE = 50
 
 
 def _date(value: str, field: str) -> date:
@@ -105,10 +107,13 @@ class StaffPartnershipPages(Controller):
     guards = [staff_or_finance]
 
     @get("/partnerships", name="staff_partnerships")
-    async def index(self, request: Request) -> Template:
+    async def index(self, request: Request, page: Annotated[int, QueryParameter(ge=1, le=100_000)] = 1) -> Template:
         settings = request.app.state.settings
+        rows = await overview.partnership_list()
+        pages = max(1, -(-len(rows) // PER_PAGE))
+        page = min(page, pages)
         return Template(template_name="partnerships/staff/list.html", context={
-            "rows": await overview.partnership_list(),
+            "rows": rows[(page - 1) * PER_PAGE: page * PER_PAGE], "page": page, "pages": pages, "total": len(rows),
             "feed_url": f"{settings.base_url}/api/v1/calendar/{calendar.feed_token(settings)}/partnerships.ics",
         })
 

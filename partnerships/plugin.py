@@ -9,6 +9,7 @@ from challenge.platform.i18n import N_
 def extension() -> Extension:
     from partnerships import documents  # noqa: F401 - registers who may read contract and evidence files
     from partnerships.api import MilestonesApi, PartnershipsApi, funding, staff_feed
+    from partnerships.demo import load_demo_partnership
     from partnerships.pages import PartnerPages, StaffPartnershipPages
     from partnerships.reminders import send_reminders
 
@@ -16,6 +17,7 @@ def extension() -> Extension:
         name="partnerships",
         routers=[PartnershipsApi, MilestonesApi, funding, staff_feed, StaffPartnershipPages, PartnerPages],
         periodic=[send_reminders],
+        demo=load_demo_partnership,
         nav_links=[("/staff/partnerships", N_("Partnerships"), ("staff", "finance", "admin")),
                    ("/partner", N_("My partnerships"), ())],
     )

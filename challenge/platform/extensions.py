@@ -24,6 +24,7 @@ class Extension:
     name: str
     routers: list = field(default_factory=list)
     periodic: list[Callable[..., Awaitable[object]]] = field(default_factory=list)
+    demo: Callable[..., Awaitable[int]] | None = None  # demo(settings) -> rows added
     nav_links: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)  # (path, label msgid, roles)
 
 

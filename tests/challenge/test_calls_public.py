@@ -15,9 +15,10 @@ async def test_home_lists_the_open_demo_call(client):
     assert "kern.min.css" in response.text
 
 
-async def test_demo_is_idempotent(app):
-    await load_demo()
-    assert await load_demo() == {"users": 0, "calls": 0, "proposals": 0, "jurors": 0, "past entries": 0}
+async def test_demo_is_idempotent(app, settings):
+    await load_demo(settings=settings)
+    assert await load_demo(settings=settings) == {"users": 0, "calls": 0, "proposals": 0, "jurors": 0, "past entries": 0,
+                                                  "partnerships": 0}
 
 
 async def test_home_groups_upcoming_and_past_calls(client):

@@ -1,0 +1,136 @@
+"""Partnership figures: the contract PDF render (target <= 150 ms median, with the OCDS
+release embedded) and the funding overview for 500 partnerships x 6 milestones over HTTP
+(target <= 100 ms), plus the staff list of those partnerships.
+
+Run: python -m tests.benchmarks.partnerships   (CHALLENGE_TEST_DATABASE_URL for PostgreSQL)"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import statistics
+import tempfile
+import time
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+from tests.benchmarks.documents import login, start_server
+from tests.support.databases import create_database, drop_database
+
+PASSWORD = "Benchmark-Passwort-2026"
+PARTNERSHIPS, MILESTONES = 500, 6
+
+
+def contract_render_median() -> float:
+    from challenge.platform.pdf.render import render_pdf
+
+    partnership = {"title": "Sichere Fahrradbügel an 40 Haltestellen", "scope": "Entwicklung und Pilotbetrieb " * 20,
+                   "city_unit": "Referat Digitale Stadt", "start_date": date(2027, 1, 1), "end_date": date(2027, 12, 31),
+                   "total_cents": 50_000_00}
+    milestones = [{"position": n, "title": f"Meilenstein {n}", "deliverables": "Bericht und Software " * 3,
+                   "due_date": date(2027, n + 1, 1), "amount_cents": 50_000_00 // 6} for n in range(1, 7)]
+    attachment = json.dumps({"releases": [{"ocid": "ocds-000000-SCC-2027-1", "contracts": [{"milestones": milestones}]}]},
+                            default=str).encode()
+    times = []
+    for n in range(23):
+        started = time.perf_counter()
+        render_pdf("contract.html", locale="de", partnership=partnership, organisation={"name": "Radwerk GmbH", "city": "Leipzig"},
+                   milestones=milestones, ocid="ocds-000000-SCC-2027-1", verify_url="http://x/verify",
+                   verification_code="ABCD-EFGH-JKMN", issued_at=datetime.now(UTC), title="Vertrag",
+                   attachments=[("release-package.json", attachment, "OCDS")])
+        if n >= 3:
+            times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+async def prepare() -> None:
+    from challenge import db
+    from challenge.calls.tables import Call
+    from challenge.organisations.tables import Organisation
+    from challenge.platform.accounts.passwords import hash_password
+    from challenge.platform.accounts.tables import RoleGrant, User
+    from challenge.settings import load_settings
+    from challenge.settings import prepare as prepare_settings
+    from challenge.submissions.tables import Submission
+    from partnerships.tables import Evidence, Milestone, Partnership, Payment
+
+    settings = prepare_settings(load_settings())
+    async with db.connected(settings):
+        await db.migrate()
+        now = datetime.now(UTC)
+        finance = User(email="finance@example.org", name="Finanzen", password_hash=hash_password(PASSWORD), email_verified_at=now)
+        await finance.save()
+        await RoleGrant(user=finance.id, role="finance").save()
+        calls = [Call(slug=f"aufruf-{n}", title=f"Aufruf {n}", status="results_published", opens_at=now, closes_at=now,
+                      created_at=now, budget_cents=1) for n in range(5)]
+        await Call.insert(*calls)
+        team = Organisation(name="Partnerin", kind="startup", created_at=now)
+        await team.save()
+        rng = random.Random(3)
+        partnerships, milestones, evidence, payments = [], [], [], []
+        submissions = [Submission(id=uuid.uuid4(), call=calls[n % 5].id, organisation=team.id, title=f"P{n}", status="submitted",
+                                  reference=f"SCC-B-{n:05d}", created_at=now) for n in range(PARTNERSHIPS)]
+        for start in range(0, PARTNERSHIPS, 250):
+            await Submission.insert(*submissions[start:start + 250])
+        for n, submission in enumerate(submissions):
+            p = Partnership(id=uuid.uuid4(), number=n + 1, year=2025 + n % 3, call=submission.call, submission=submission.id,
+                            organisation=team.id, title=f"Partnerschaft {n}", start_date=date(2026, 1, 1),
+                            end_date=date(2027, 12, 31), total_cents=6 * 10_000_00, status=rng.choice(["active", "active", "completed", "sent"]),
+                            created_at=now)
+            partnerships.append(p)
+            for k in range(MILESTONES):
+                status = rng.choice(["planned", "submitted", "approved", "paid"])
+                m = Milestone(id=uuid.uuid4(), partnership=p.id, position=k + 1, title=f"M{k}", due_date=date(2026, 1 + k, 1),
+                              amount_cents=10_000_00, status=status,
+                              approved_at=now - timedelta(days=rng.randint(1, 60)) if status in ("approved", "paid") else None)
+                milestones.append(m)
+                if status != "planned":
+                    evidence.append(Evidence(milestone=m.id, round=1, note="", created_at=now - timedelta(days=70)))
+                if status == "paid":
+                    payments.append(Payment(milestone=m.id, partnership=p.id, amount_cents=10_000_00, paid_on=date(2026, 6, 1),
+                                            recorded_by=finance.id, created_at=now))
+        for rows, table in ((partnerships, Partnership), (milestones, Milestone), (evidence, Evidence), (payments, Payment)):
+            for start in range(0, len(rows), 500):
+                await table.insert(*rows[start:start + 500])
+
+
+async def main() -> None:
+    engine = "postgresql" if os.environ.get("CHALLENGE_TEST_DATABASE_URL") else "sqlite"
+    print(f"Contract PDF with embedded OCDS release, median of 20 warm: {contract_render_median():.0f} ms   target <= 150 ms")
+    with tempfile.TemporaryDirectory() as tmp:
+        url = create_database(Path(tmp))
+        env = {k: v for k, v in os.environ.items() if not k.startswith("CHALLENGE_")}
+        env.update(CHALLENGE_DATA_DIR=str(Path(tmp) / "var"), CHALLENGE_DATABASE_URL=url, CHALLENGE_LOG_LEVEL="warning")
+        os.environ.update(env)
+        try:
+            await prepare()
+            server, base = start_server(env)
+            try:
+                client = await login(base, "finance@example.org")
+                try:
+                    for label, path in (("funding overview (API)", "/api/v1/funding"), ("funding overview (page)", "/staff/funding"),
+                                        ("partnership list (API)", "/api/v1/partnerships")):
+                        await client.get(path)
+                        times = []
+                        for _ in range(10):
+                            started = time.perf_counter()
+                            (await client.get(path)).raise_for_status()
+                            times.append((time.perf_counter() - started) * 1000)
+                        target = "   target <= 100 ms" if path == "/api/v1/funding" else ""
+                        print(f"{label}, {PARTNERSHIPS} x {MILESTONES} ({engine}), median of 10: {statistics.median(times):.0f} ms{target}")
+                finally:
+                    await client.aclose()
+            finally:
+                server.terminate()
+                server.wait()
+        finally:
+            drop_database(url)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
