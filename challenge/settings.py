@@ -42,6 +42,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     base_url: str = "http://127.0.0.1:8000"
     trusted_proxies: tuple[str, ...] = ()
     ocds_prefix: Annotated[str, msgspec.Meta(pattern=r"^ocds-[a-z0-9]{6}$")] = "ocds-000000"
+    opendata_license: Annotated[str, msgspec.Meta(pattern=r"^https?://\S+$")] = "https://www.govdata.de/dl-de/by-2-0"
+    opendata_publisher: Annotated[str, msgspec.Meta(min_length=1, max_length=200)] = "Stadt Leipzig"
     session_idle_hours: Annotated[int, msgspec.Meta(ge=1, le=24 * 30)] = 8
     session_max_days: Annotated[int, msgspec.Meta(ge=1, le=365)] = 14
     log_level: Literal["debug", "info", "warning", "error"] = "info"
@@ -88,6 +90,8 @@ _ALLOWED = {
     "BASE_URL": "an absolute http(s) URL without path, such as https://challenge.leipzig.de",
     "TRUSTED_PROXIES": "comma-separated IP addresses or networks, such as 10.0.0.0/8",
     "OCDS_PREFIX": "an OCDS prefix such as ocds-abc123 (ocds- and six lowercase letters or digits)",
+    "OPENDATA_LICENSE": "the URL of the open data licence, such as https://www.govdata.de/dl-de/by-2-0",
+    "OPENDATA_PUBLISHER": "the publisher's name for open data, 1 to 200 characters",
     "SESSION_IDLE_HOURS": "a whole number of hours between 1 and 720",
     "SESSION_MAX_DAYS": "a whole number of days between 1 and 365",
     "LOG_LEVEL": "one of: debug, info, warning, error",
@@ -175,7 +179,7 @@ def load_settings(env: Mapping[str, str] | None = None, cwd: Path | None = None)
         "STORAGE", "S3_BUCKET", "S3_PREFIX", "S3_ENDPOINT_URL", "S3_REGION", "S3_SSE",
         "S3_KMS_KEY_ID", "S3_CHECKSUMS", "DOWNLOAD_MODE", "PRESIGN_SECONDS", "UPLOAD_MAX_MB",
         "PAGE_CACHE", "SMTP_URL",
-        "OCDS_PREFIX", "SESSION_IDLE_HOURS", "SESSION_MAX_DAYS", "LOG_LEVEL",
+        "OCDS_PREFIX", "OPENDATA_LICENSE", "OPENDATA_PUBLISHER", "SESSION_IDLE_HOURS", "SESSION_MAX_DAYS", "LOG_LEVEL",
     ):
         value = get(suffix)
         if value is not None:

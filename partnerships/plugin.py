@@ -11,13 +11,16 @@ def extension() -> Extension:
     from partnerships.api import MilestonesApi, PartnershipsApi, funding, staff_feed
     from partnerships.demo import load_demo_partnership
     from partnerships.pages import PartnerPages, StaffPartnershipPages
+    from partnerships.public import OpenDataApi, PublicProjectPages
     from partnerships.reminders import send_reminders
 
     return Extension(
         name="partnerships",
-        routers=[PartnershipsApi, MilestonesApi, funding, staff_feed, StaffPartnershipPages, PartnerPages],
+        routers=[PartnershipsApi, MilestonesApi, funding, staff_feed, StaffPartnershipPages, PartnerPages,
+                 OpenDataApi, PublicProjectPages],
         periodic=[send_reminders],
         demo=load_demo_partnership,
+        public_links=[("/projects", N_("Funded projects")), ("/opendata", N_("Open data"))],
         nav_links=[("/staff/partnerships", N_("Partnerships"), ("staff", "finance", "admin")),
                    ("/partner", N_("My partnerships"), ())],
     )

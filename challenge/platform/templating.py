@@ -29,7 +29,14 @@ def environment() -> Environment:
     env.globals["current_user"] = current_user
     env.globals["extension_links"] = extension_links
     env.globals["has_extension"] = has_extension
+    env.globals["extension_public_links"] = extension_public_links
     return env
+
+
+def extension_public_links() -> list[tuple[str, str]]:
+    from challenge.platform.extensions import extensions
+
+    return [link for extension in extensions() for link in extension.public_links]
 
 
 def has_extension(name: str) -> bool:

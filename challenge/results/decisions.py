@@ -194,11 +194,17 @@ async def publish_results(actor, call: dict, *, base_url: str) -> dict:
     return {"published_at": now, "entries": len(entries), "mails": sent}
 
 
-def public_name(organisation: dict, consent: bool) -> str:
+ANONYMOUS_TEAM = N_("Anonymous student team")
+ANONYMOUS_TEAM_DE = "Anonymes studentisches Team"  # in open data, whose language is German
+
+
+def is_anonymous(organisation: dict, consent: bool) -> bool:
     """A student team without a legal form appears by name only with its consent."""
-    if organisation["kind"] == "student_team" and not consent:
-        return N_("Anonymous student team")
-    return organisation["name"]
+    return organisation["kind"] == "student_team" and not consent
+
+
+def public_name(organisation: dict, consent: bool) -> str:
+    return ANONYMOUS_TEAM_DE if is_anonymous(organisation, consent) else organisation["name"]
 
 
 async def public_results(call: dict) -> dict:
@@ -219,6 +225,7 @@ async def public_results(call: dict) -> dict:
         awarded.append({
             "submission_id": row["id"], "outcome": row["outcome"], "title": row["title"],
             "organisation": public_name(organisations[row["organisation"]], row["consent"]),
+            "anonymous": is_anonymous(organisations[row["organisation"]], row["consent"]),
             "award_cents": row["award_cents"], "summary": row["summary"] if row["consent"] else "",
         })
     entries = await Submission.count().where((Submission.call == call["id"]) & (Submission.status == "submitted"))

@@ -1,6 +1,8 @@
 """Partnership figures: the contract PDF render (target <= 150 ms median, with the OCDS
 release embedded) and the funding overview for 500 partnerships x 6 milestones over HTTP
-(target <= 100 ms), plus the staff list of those partnerships.
+(target <= 100 ms), the staff list of those partnerships, and the open-data release package
+for them: build time uncached (target <= 300 ms) and size, and the answer when unchanged
+(target <= 5 ms).
 
 Run: python -m tests.benchmarks.partnerships   (CHALLENGE_TEST_DATABASE_URL for PostgreSQL)"""
 
@@ -81,7 +83,9 @@ async def prepare() -> None:
             p = Partnership(id=uuid.uuid4(), number=n + 1, year=2025 + n % 3, call=submission.call, submission=submission.id,
                             organisation=team.id, title=f"Partnerschaft {n}", start_date=date(2026, 1, 1),
                             end_date=date(2027, 12, 31), total_cents=6 * 10_000_00, status=rng.choice(["active", "active", "completed", "sent"]),
-                            created_at=now)
+                            created_at=now, signed_at=now - timedelta(days=rng.randint(100, 300)))
+            if p.status == "sent":
+                p.signed_at = None
             partnerships.append(p)
             for k in range(MILESTONES):
                 status = rng.choice(["planned", "submitted", "approved", "paid"])
@@ -97,6 +101,40 @@ async def prepare() -> None:
         for rows, table in ((partnerships, Partnership), (milestones, Milestone), (evidence, Evidence), (payments, Payment)):
             for start in range(0, len(rows), 500):
                 await table.insert(*rows[start:start + 500])
+
+
+async def opendata_figures(client: httpx.AsyncClient, engine: str) -> None:
+    from challenge import db
+    from challenge.settings import load_settings
+    from challenge.settings import prepare as prepare_settings
+    from partnerships import opendata
+
+    settings = prepare_settings(load_settings())
+    async with db.connected(settings):
+        builds = []
+        for _ in range(5):
+            started = time.perf_counter()
+            release, _record = opendata.build(settings, await opendata.load_facts())
+            builds.append((time.perf_counter() - started) * 1000)
+        count = len(json.loads(release)["releases"])
+    client = httpx.AsyncClient(base_url=str(client.base_url))  # the city's data platform: no session
+    first = await client.get("/api/v1/opendata/ocds/release-package.json")
+    etag = first.headers["etag"]
+    unchanged, conditional = [], []
+    for _ in range(20):
+        started = time.perf_counter()
+        (await client.get("/api/v1/opendata/ocds/release-package.json")).raise_for_status()
+        unchanged.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        response = await client.get("/api/v1/opendata/ocds/release-package.json", headers={"if-none-match": etag})
+        conditional.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 304
+    print(f"OCDS release package, {PARTNERSHIPS} partnerships ({engine}): {count} releases, {len(release) / 1024:.0f} KB "
+          f"({len(first.content) / 1024:.0f} KB served); build from the database, median of 5: "
+          f"{statistics.median(builds):.0f} ms   target <= 300 ms")
+    print(f"  unchanged, median of 20 over HTTP: 200 with body {statistics.median(unchanged):.1f} ms, "
+          f"304 for If-None-Match {statistics.median(conditional):.1f} ms   target <= 5 ms")
+    await client.aclose()
 
 
 async def main() -> None:
@@ -123,6 +161,7 @@ async def main() -> None:
                             times.append((time.perf_counter() - started) * 1000)
                         target = "   target <= 100 ms" if path == "/api/v1/funding" else ""
                         print(f"{label}, {PARTNERSHIPS} x {MILESTONES} ({engine}), median of 10: {statistics.median(times):.0f} ms{target}")
+                    await opendata_figures(client, engine)
                 finally:
                     await client.aclose()
             finally:

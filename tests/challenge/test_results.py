@@ -213,7 +213,8 @@ async def test_student_team_without_consent_is_published_anonymously(app, staff,
     data = (await client.get(f"/api/v1/calls/{call['slug']}/results")).json()
     names = {a["title"]: a["organisation"] for a in data["awards"]}
     assert names["Projekt 0"] == "Team 0"
-    assert names["Projekt 1"] == "Anonymous student team"
+    assert names["Projekt 1"] == "Anonymes studentisches Team"
+    assert [a["anonymous"] for a in data["awards"] if a["title"] == "Projekt 1"] == [True]
     page = await client.get(f"/calls/{call['slug']}/results", headers={"accept-language": "de"})
     assert "Anonymes studentisches Team" in page.text and "Team 1" not in page.text
 

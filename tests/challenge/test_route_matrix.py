@@ -232,6 +232,14 @@ EXPECTATIONS = {
     ("GET", "/partner/partnerships/{partnership_id:uuid}"): logged_in(),
     ("POST", "/partner/partnerships/{partnership_id:uuid}/signed"): logged_in(),
     ("POST", "/partner/partnerships/{partnership_id:uuid}/milestones/{milestone_id:uuid}/evidence"): logged_in(),
+    # open data and funded projects (public; unsigned partnerships answer 404)
+    ("GET", "/api/v1/opendata/ocds/release-package.json"): everyone(),
+    ("GET", "/api/v1/opendata/ocds/record-package.json"): everyone(),
+    ("GET", "/api/v1/opendata/projects.csv"): everyone(),
+    ("GET", "/api/v1/opendata/payments.csv"): everyone(),
+    ("GET", "/projects"): everyone(),
+    ("GET", "/projects/{project_id:uuid}"): everyone(),
+    ("GET", "/opendata"): everyone(),
     # documents
     ("GET", "/calls/{slug:str}/call.pdf"): everyone(),
     ("GET", "/verify"): everyone(),
@@ -295,6 +303,7 @@ async def test_route_matrix(app, role_clients):
         "{partnership_id:uuid}": str(uuid.uuid4()),
         "{milestone_id:uuid}": str(uuid.uuid4()),
         "{token:str}": "kein-geheimnis",
+        "{project_id:uuid}": str(uuid.uuid4()),
     }
     failures = []
     for method, template in app_routes(app):
