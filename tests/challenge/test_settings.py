@@ -54,6 +54,8 @@ def test_settings_read_production_values(tmp_path):
         ("CHALLENGE_S3_ENDPOINT_URL", "minio:9000", "http(s) URL"),
         ("CHALLENGE_TRUSTED_PROXIES", "10.0.0.0/8,not-an-ip", "IP addresses or networks"),
         ("CHALLENGE_OCDS_PREFIX", "OCDS-123", "ocds-"),
+        ("CHALLENGE_OPENDATA_LICENSE", "dl-de/by-2-0", "URL of the open data licence"),
+        ("CHALLENGE_OPENDATA_PUBLISHER", "x" * 201, "1 to 200 characters"),
         ("CHALLENGE_SESSION_IDLE_HOURS", "eight", "whole number of hours"),
         ("CHALLENGE_SESSION_IDLE_HOURS", "0", "whole number of hours"),
         ("CHALLENGE_SESSION_MAX_DAYS", "1000", "whole number of days"),
