@@ -7,6 +7,7 @@ from datetime import date
 from typing import Annotated
 from uuid import UUID
 
+import msgspec
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
@@ -140,7 +141,7 @@ class StaffPartnershipPages(Controller):
         try:
             plan = plan_from_form(data)
             row = await services.create(request.scope["user"], services.PartnershipIn(
-                submission_id=submission_id, **{f: getattr(plan, f) for f in plan.__struct_fields__}))
+                submission_id=submission_id, **msgspec.structs.asdict(plan)))
         except Problem as problem:
             values = {**await services.prefill(submission_id), **_form_values(data)}
             return _editor(None, values, errors=errors_of(problem), status=problem.status)

@@ -9,6 +9,7 @@ from challenge.platform.i18n import N_
 def extension() -> Extension:
     from partnerships import documents  # noqa: F401 - registers who may read contract and evidence files
     from partnerships.api import MilestonesApi, PartnershipsApi, funding, staff_feed
+    from partnerships.conflicts import earlier_partnership
     from partnerships.demo import load_demo_partnership
     from partnerships.pages import PartnerPages, StaffPartnershipPages
     from partnerships.public import OpenDataApi, PublicProjectPages
@@ -19,6 +20,7 @@ def extension() -> Extension:
         routers=[PartnershipsApi, MilestonesApi, funding, staff_feed, StaffPartnershipPages, PartnerPages,
                  OpenDataApi, PublicProjectPages],
         periodic=[send_reminders],
+        conflict_suggesters=[earlier_partnership],
         demo=load_demo_partnership,
         public_links=[("/projects", N_("Funded projects")), ("/opendata", N_("Open data"))],
         nav_links=[("/staff/partnerships", N_("Partnerships"), ("staff", "finance", "admin")),

@@ -47,17 +47,6 @@ class MilestoneIn(msgspec.Struct, kw_only=True):
     amount_cents: int
 
 
-class PartnershipIn(msgspec.Struct, kw_only=True):
-    submission_id: UUID
-    title: str
-    scope: str = ""
-    city_unit: str = ""
-    start_date: date
-    end_date: date
-    total_cents: int
-    milestones: list[MilestoneIn] = msgspec.field(default_factory=list)
-
-
 class PlanIn(msgspec.Struct, kw_only=True):
     title: str
     scope: str = ""
@@ -66,6 +55,10 @@ class PlanIn(msgspec.Struct, kw_only=True):
     end_date: date
     total_cents: int
     milestones: list[MilestoneIn] = msgspec.field(default_factory=list)
+
+
+class PartnershipIn(PlanIn, kw_only=True):
+    submission_id: UUID
 
 
 class MilestoneChange(msgspec.Struct, kw_only=True):

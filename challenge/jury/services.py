@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import inspect
 import secrets
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -118,15 +119,20 @@ SUGGESTERS: list = []
 
 
 def register_suggester(suggester) -> None:
-    """suggester(user_row, rows) -> {submission_id: reason} is asked on every declaration."""
+    """suggester(user_row, rows) -> {submission_id: reason} (or an awaitable of it) is asked on
+    every declaration; extensions add theirs as ``Extension.conflict_suggesters``."""
     SUGGESTERS.append(suggester)
 
 
-def suggestions_for(user_row: dict, rows: list[dict]) -> dict[UUID, str]:
-    """Submission id → why the system suggests a conflict (membership, mail domain, affiliation)."""
+async def suggestions_for(user_row: dict, rows: list[dict]) -> dict[UUID, str]:
+    """Submission id → why the system suggests a conflict (membership, mail domain, affiliation,
+    and what registered sources add, e.g. an earlier partnership)."""
+    from challenge.platform.extensions import extensions
+
     suggested = {}
-    for suggester in SUGGESTERS:
-        suggested.update(suggester(user_row, rows))
+    for suggester in [*SUGGESTERS, *(s for extension in extensions() for s in extension.conflict_suggesters)]:
+        found = suggester(user_row, rows)
+        suggested.update(await found if inspect.isawaitable(found) else found)
     domain = user_row["email"].rsplit("@", 1)[-1]
     affiliation = (user_row.get("affiliation") or "").strip().lower()
     for row in rows:
@@ -156,7 +162,7 @@ async def declaration(call: dict, user) -> dict:
         user_row = await User.select().where(User.id == user.id).first()
         existing = {c["submission"] for c in await Conflict.select(Conflict.submission).where(
             (Conflict.call == call["id"]) & (Conflict.juror == user.id))}
-        new = [(sid, why) for sid, why in suggestions_for(user_row, rows).items() if sid not in existing]
+        new = [(sid, why) for sid, why in (await suggestions_for(user_row, rows)).items() if sid not in existing]
         if new:
             async with db.write_transaction():
                 for submission_id, why in new:

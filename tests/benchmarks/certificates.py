@@ -7,27 +7,19 @@ Run: python -m tests.benchmarks.certificates   (CHALLENGE_TEST_DATABASE_URL for 
 from __future__ import annotations
 
 import asyncio
-import os
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-
-import httpx
 
 from tests.benchmarks.documents import login
-from tests.benchmarks.startup import free_port
-from tests.support.databases import create_database, drop_database
+from tests.benchmarks.portal import engine_name, median_ms, temporary_portal
 
 PASSWORD = "Benchmark-Passwort-2026"
 WINNERS = 200
 
 
-async def prepare() -> str:
+async def prepare() -> None:
     from challenge import db
     from challenge.calls.tables import Call
     from challenge.organisations.tables import Organisation
@@ -57,62 +49,32 @@ async def prepare() -> str:
             await submission.save()
             await Decision(call=call.id, submission=submission.id, outcome="winner" if n % 3 else "runner_up",
                            award_cents=10_000_00, rationale="Überzeugend", created_at=now).save()
-    return "urkunden"
 
 
 async def main() -> None:
-    engine = "postgresql" if os.environ.get("CHALLENGE_TEST_DATABASE_URL") else "sqlite"
-    with tempfile.TemporaryDirectory() as tmp:
-        url = create_database(Path(tmp))
-        env = {k: v for k, v in os.environ.items() if not k.startswith("CHALLENGE_")}
-        env.update(CHALLENGE_DATA_DIR=str(Path(tmp) / "var"), CHALLENGE_DATABASE_URL=url, CHALLENGE_LOG_LEVEL="warning")
-        os.environ.update(env)
+    async with temporary_portal(prepare, worker=True) as base:  # the embedded mode: the worker in the server
+        client = await login(base, "staff@example.org")
         try:
-            slug = await prepare()
-            port = free_port()
-            server = subprocess.Popen([sys.executable, "-m", "challenge", "serve", "--port", str(port)],  # with worker
-                                      env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            base = f"http://127.0.0.1:{port}"
-            try:
-                for _ in range(200):
-                    try:
-                        if httpx.get(f"{base}/readyz").status_code == 200:
-                            break
-                    except httpx.HTTPError:
-                        pass
-                    time.sleep(0.05)
-                client = await login(base, "staff@example.org")
-                try:
-                    idle = []
-                    for _ in range(10):
-                        started = time.perf_counter()
-                        (await client.get(f"/staff/calls/{slug}/results/certificates")).raise_for_status()
-                        idle.append((time.perf_counter() - started) * 1000)
-                    started = time.perf_counter()
-                    job = (await client.post(f"/api/v1/calls/{slug}/certificates",
-                                             headers={"x-csrftoken": client.cookies["csrftoken"]})).json()
-                    busy = []
-                    while True:
-                        t0 = time.perf_counter()
-                        fragment = await client.get(f"/staff/calls/{slug}/results/certificates")  # what the page polls
-                        busy.append((time.perf_counter() - t0) * 1000)
-                        fragment.raise_for_status()
-                        status = (await client.get(f"/api/v1/jobs/{job['id']}")).json()
-                        if status["status"] in ("done", "failed"):
-                            break
-                        await asyncio.sleep(0.25)
-                    total = time.perf_counter() - started
-                finally:
-                    await client.aclose()
-            finally:
-                server.terminate()
-                server.wait()
-            print(f"Certificates for {WINNERS} awarded entries ({status['done']} PDFs, de + en), {engine}, "
-                  f"embedded worker: {total:.1f} s (target <= 20 s), job {status['status']}")
-            print(f"  progress fragment while idle: median {statistics.median(idle):.0f} ms; while the job runs: "
-                  f"median {statistics.median(busy):.0f} ms, max {max(busy):.0f} ms over {len(busy)} polls")
+            idle, _response = await median_ms(client, "/staff/calls/urkunden/results/certificates", runs=10)
+            started = time.perf_counter()
+            job = (await client.post("/api/v1/calls/urkunden/certificates",
+                                     headers={"x-csrftoken": client.cookies["csrftoken"]})).json()
+            busy = []
+            while True:
+                t0 = time.perf_counter()
+                (await client.get("/staff/calls/urkunden/results/certificates")).raise_for_status()  # what the page polls
+                busy.append((time.perf_counter() - t0) * 1000)
+                status = (await client.get(f"/api/v1/jobs/{job['id']}")).json()
+                if status["status"] in ("done", "failed"):
+                    break
+                await asyncio.sleep(0.25)
+            total = time.perf_counter() - started
         finally:
-            drop_database(url)
+            await client.aclose()
+    print(f"Certificates for {WINNERS} awarded entries ({status['done']} PDFs, de + en), {engine_name()}, "
+          f"embedded worker: {total:.1f} s (target <= 20 s), job {status['status']}")
+    print(f"  progress fragment while idle: median {idle:.0f} ms; while the job runs: "
+          f"median {statistics.median(busy):.0f} ms, max {max(busy):.0f} ms over {len(busy)} polls")
 
 
 if __name__ == "__main__":

@@ -10,19 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import random
 import statistics
-import tempfile
 import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import httpx
 
-from tests.benchmarks.documents import login, start_server
-from tests.support.databases import create_database, drop_database
+from tests.benchmarks.documents import login
+from tests.benchmarks.portal import engine_name, median_ms, temporary_portal
 
 PASSWORD = "Benchmark-Passwort-2026"
 PARTNERSHIPS, MILESTONES = 500, 6
@@ -138,37 +135,19 @@ async def opendata_figures(client: httpx.AsyncClient, engine: str) -> None:
 
 
 async def main() -> None:
-    engine = "postgresql" if os.environ.get("CHALLENGE_TEST_DATABASE_URL") else "sqlite"
     print(f"Contract PDF with embedded OCDS release, median of 20 warm: {contract_render_median():.0f} ms   target <= 150 ms")
-    with tempfile.TemporaryDirectory() as tmp:
-        url = create_database(Path(tmp))
-        env = {k: v for k, v in os.environ.items() if not k.startswith("CHALLENGE_")}
-        env.update(CHALLENGE_DATA_DIR=str(Path(tmp) / "var"), CHALLENGE_DATABASE_URL=url, CHALLENGE_LOG_LEVEL="warning")
-        os.environ.update(env)
+    async with temporary_portal(prepare) as base:
+        client = await login(base, "finance@example.org")
         try:
-            await prepare()
-            server, base = start_server(env)
-            try:
-                client = await login(base, "finance@example.org")
-                try:
-                    for label, path in (("funding overview (API)", "/api/v1/funding"), ("funding overview (page)", "/staff/funding"),
-                                        ("partnership list (API)", "/api/v1/partnerships")):
-                        await client.get(path)
-                        times = []
-                        for _ in range(10):
-                            started = time.perf_counter()
-                            (await client.get(path)).raise_for_status()
-                            times.append((time.perf_counter() - started) * 1000)
-                        target = "   target <= 100 ms" if path == "/api/v1/funding" else ""
-                        print(f"{label}, {PARTNERSHIPS} x {MILESTONES} ({engine}), median of 10: {statistics.median(times):.0f} ms{target}")
-                    await opendata_figures(client, engine)
-                finally:
-                    await client.aclose()
-            finally:
-                server.terminate()
-                server.wait()
+            for label, path in (("funding overview (API)", "/api/v1/funding"), ("funding overview (page)", "/staff/funding"),
+                                ("partnership list (API)", "/api/v1/partnerships")):
+                await client.get(path)
+                ms, _response = await median_ms(client, path, runs=10)
+                target = "   target <= 100 ms" if path == "/api/v1/funding" else ""
+                print(f"{label}, {PARTNERSHIPS} x {MILESTONES} ({engine_name()}), median of 10: {ms:.0f} ms{target}")
+            await opendata_figures(client, engine_name())
         finally:
-            drop_database(url)
+            await client.aclose()
 
 
 if __name__ == "__main__":

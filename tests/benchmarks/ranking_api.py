@@ -8,25 +8,18 @@ Run: CHALLENGE_TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres \
 from __future__ import annotations
 
 import asyncio
-import os
 import random
-import statistics
-import tempfile
-import time
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import httpx
-
-from tests.benchmarks.documents import login, start_server
-from tests.support.databases import create_database, drop_database
+from tests.benchmarks.documents import login
+from tests.benchmarks.portal import engine_name, median_ms, temporary_portal
 
 PASSWORD = "Benchmark-Passwort-2026"
 ENTRIES, JURORS, PER_ENTRY, CRITERIA = 2000, 60, 5, 6
 
 
-async def prepare() -> str:
+async def prepare() -> None:
     from challenge import db
     from challenge.calls.tables import Call
     from challenge.jury.services import round_of
@@ -73,49 +66,24 @@ async def prepare() -> str:
                                       finalized_at=now))
         for start in range(0, len(reviews), 1000):
             await Review.insert(*reviews[start:start + 1000])
-    return "gross"
-
-
-async def timed(client: httpx.AsyncClient, url: str, runs: int = 5) -> tuple[float, int]:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        response = await client.get(url)
-        times.append((time.perf_counter() - started) * 1000)
-        response.raise_for_status()
-    return statistics.median(times), len(response.content)
 
 
 async def main() -> None:
-    engine = "postgresql" if os.environ.get("CHALLENGE_TEST_DATABASE_URL") else "sqlite"
-    with tempfile.TemporaryDirectory() as tmp:
-        url = create_database(Path(tmp))
-        env = {k: v for k, v in os.environ.items() if not k.startswith("CHALLENGE_")}
-        env.update(CHALLENGE_DATA_DIR=str(Path(tmp) / "var"), CHALLENGE_DATABASE_URL=url, CHALLENGE_LOG_LEVEL="warning")
-        os.environ.update(env)
+    async with temporary_portal(prepare) as base:
+        client = await login(base, "staff@example.org")
         try:
-            slug = await prepare()
-            server, base = start_server(env)
-            try:
-                client = await login(base, "staff@example.org")
-                try:
-                    await client.get(f"/api/v1/calls/{slug}/ranking")  # warm up
-                    print(f"Ranking, {ENTRIES} entries x {JURORS} jurors x {PER_ENTRY} reviews x {CRITERIA} criteria "
-                          f"({engine}), median of 5:")
-                    for method in ("mean", "median", "trimmed", "normalized"):
-                        ms, _size = await timed(client, f"/api/v1/calls/{slug}/ranking?method={method}")
-                        print(f"  GET /ranking?method={method:<10} {ms:6.0f} ms   target <= 500 ms")
-                    ms, size = await timed(client, f"/staff/calls/{slug}/results?method=normalized", runs=3)
-                    print(f"  staff ranking page (3 methods, charts) {ms:6.0f} ms   ({size // 1024} KB)")
-                    ms, size = await timed(client, f"/api/v1/calls/{slug}/scores.xlsx", runs=3)
-                    print(f"  scores.xlsx                           {ms:6.0f} ms   ({size // 1024} KB)")
-                finally:
-                    await client.aclose()
-            finally:
-                server.terminate()
-                server.wait()
+            await client.get("/api/v1/calls/gross/ranking")  # warm up
+            print(f"Ranking, {ENTRIES} entries x {JURORS} jurors x {PER_ENTRY} reviews x {CRITERIA} criteria "
+                  f"({engine_name()}), median of 5:")
+            for method in ("mean", "median", "trimmed", "normalized"):
+                ms, _response = await median_ms(client, f"/api/v1/calls/gross/ranking?method={method}")
+                print(f"  GET /ranking?method={method:<10} {ms:6.0f} ms   target <= 500 ms")
+            ms, response = await median_ms(client, "/staff/calls/gross/results?method=normalized", runs=3)
+            print(f"  staff ranking page (3 methods, charts) {ms:6.0f} ms   ({len(response.content) // 1024} KB)")
+            ms, response = await median_ms(client, "/api/v1/calls/gross/scores.xlsx", runs=3)
+            print(f"  scores.xlsx                           {ms:6.0f} ms   ({len(response.content) // 1024} KB)")
         finally:
-            drop_database(url)
+            await client.aclose()
 
 
 if __name__ == "__main__":

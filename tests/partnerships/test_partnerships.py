@@ -333,3 +333,33 @@ async def test_calendars_and_funding_overview(app, clients, settings):
     assert mine == {**mine, "partnerships": 1, "committed_cents": 60_000_00, "approved_cents": 0, "disbursed_cents": 0}
     assert (await partner.get("/api/v1/funding")).status_code == 403
     await partner.__aexit__(None, None, None)
+
+
+@pytest.mark.parametrize("stage", ["draft", "sent"])
+async def test_a_contract_can_be_terminated_before_signing_and_then_nothing_moves(app, clients, stage):
+    entry = await awarded_entry()
+    pid = (await api(clients["staff"], "POST", "/api/v1/partnerships", plan(entry["submission_id"]))).json()["id"]
+    if stage == "sent":
+        await api(clients["staff"], "POST", f"/api/v1/partnerships/{pid}/send")
+    done = await api(clients["staff"], "POST", f"/api/v1/partnerships/{pid}/terminate", {"reason": "Team aufgelöst"})
+    assert done.status_code == 200 and done.json()["status"] == "terminated"
+    for path, body in ((f"/api/v1/partnerships/{pid}/send", None),
+                       (f"/api/v1/partnerships/{pid}/amendments", {"rationale": "x", "end_date": "2027-12-30"})):
+        response = await api(clients["staff"], "POST", path, body)
+        assert response.status_code == 409, path
+    assert (await upload(clients["staff"], f"/api/v1/partnerships/{pid}/signed", pdf())).status_code == 409
+    assert (await state(pid))["status"] == "terminated"
+
+
+async def test_a_completed_partnership_cannot_be_terminated(app, clients):
+    entry, partnership, partner = await running(app, clients)
+    for milestone in partnership["milestones"]:
+        await upload(partner, f"/api/v1/milestones/{milestone['id']}/evidence", pdf(), filename="bericht.pdf")
+        for name in ("staff", "staff2"):
+            await api(clients[name], "POST", f"/api/v1/milestones/{milestone['id']}/reviews", {"decision": "approve"})
+        await api(clients["finance"], "POST", f"/api/v1/milestones/{milestone['id']}/payments",
+                  {"amount_cents": milestone["amount_cents"], "paid_on": "2027-06-01"})
+    assert (await state(partnership["id"]))["status"] == "completed"
+    refused = await api(clients["staff"], "POST", f"/api/v1/partnerships/{partnership['id']}/terminate", {"reason": "zu spät"})
+    assert refused.status_code == 409 and (await state(partnership["id"]))["status"] == "completed"
+    await partner.__aexit__(None, None, None)
