@@ -27,7 +27,8 @@ async def load_demo_jury(password: str, base_url: str) -> int:
     if call is None or await Juror.exists().where(Juror.call == call["id"]):
         return 0
     staff = await User.select().where(User.email == "staff@demo.leipzig.de").first()
-    staff_actor = CurrentUser(id=staff["id"], email=staff["email"], name=staff["name"], locale="de", affiliation="")
+    staff_actor = CurrentUser(id=staff["id"], email=staff["email"], name=staff["name"], locale="de", affiliation="",
+                              roles=frozenset({"staff"}))
     password_hash = hash_password(password)
     rng = random.Random(2026)
     actors = []

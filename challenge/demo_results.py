@@ -55,7 +55,8 @@ async def load_demo_results(password: str, base_url: str) -> int:
     if call is None or await Submission.exists().where(Submission.call == call["id"]):
         return 0
     staff = await User.select().where(User.email == "staff@demo.leipzig.de").first()
-    staff_actor = CurrentUser(id=staff["id"], email=staff["email"], name=staff["name"], locale="de", affiliation="")
+    staff_actor = CurrentUser(id=staff["id"], email=staff["email"], name=staff["name"], locale="de", affiliation="",
+                              roles=frozenset({"staff"}))
     password_hash = hash_password(password)
     rng = random.Random(2025)
     submitted_at = call["closes_at"] - timedelta(days=2)

@@ -16,9 +16,10 @@ from partnerships.tables import Milestone, Partnership
 SLUG = "mobilitaet-2025"
 
 
-async def _actor(email: str) -> CurrentUser:
+async def _actor(email: str, role: str) -> CurrentUser:
     row = await User.select().where(User.email == email).first()
-    return CurrentUser(id=row["id"], email=row["email"], name=row["name"], locale="de", affiliation="")
+    return CurrentUser(id=row["id"], email=row["email"], name=row["name"], locale="de", affiliation="",
+                       roles=frozenset({role}))
 
 
 async def load_demo_partnership(settings, now: datetime | None = None) -> int:
@@ -30,8 +31,8 @@ async def load_demo_partnership(settings, now: datetime | None = None) -> int:
     if winner is None or await Partnership.exists().where(Partnership.submission == winner["submission"]):
         return 0
     today = (now or datetime.now(UTC)).date()
-    staff, admin, finance = (await _actor("staff@demo.leipzig.de"), await _actor("admin@demo.leipzig.de"),
-                             await _actor("finance@demo.leipzig.de"))
+    staff, admin, finance = (await _actor("staff@demo.leipzig.de", "staff"), await _actor("admin@demo.leipzig.de", "admin"),
+                             await _actor("finance@demo.leipzig.de", "finance"))
     total = winner["award_cents"]
     tranches = [total // 5, total * 3 // 10, total * 3 // 10]
     tranches.append(total - sum(tranches))

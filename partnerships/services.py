@@ -97,6 +97,12 @@ def is_finance(user) -> bool:
     return user is not None and user.has_role("finance")
 
 
+def require_staff(actor) -> None:
+    """Object rules live here, not only in route guards: every write names who may do it."""
+    if not is_staff(actor):
+        raise Problem(403, "forbidden", N_("You are not allowed to do this."))
+
+
 def overdue(milestone: dict, on: date | None = None) -> bool:
     """Derived: the due date has passed and no evidence is waiting or accepted."""
     return milestone["status"] in ("planned", "changes_requested") and milestone["due_date"] < (on or today())
@@ -205,6 +211,7 @@ async def _replace_milestones(partnership_id: UUID, milestones: list[MilestoneIn
 
 
 async def create(actor, data: PartnershipIn) -> dict:
+    require_staff(actor)
     errors = _check_plan(data)
     if errors:
         raise invalid(errors)
@@ -232,6 +239,7 @@ async def create(actor, data: PartnershipIn) -> dict:
 
 
 async def update_plan(actor, partnership_id: UUID, data: PlanIn) -> dict:
+    require_staff(actor)
     """Change scope, period, total and milestones (add, remove, reorder) while a draft."""
     partnership = await get(partnership_id)
     if partnership is None:
@@ -290,6 +298,7 @@ async def send(actor, partnership_id: UUID, *, storage, settings) -> dict:
     members are notified."""
     from partnerships.documents import issue_contract
 
+    require_staff(actor)
     partnership = await get(partnership_id)
     if partnership is None:
         raise not_found(N_("Partnership not found"))
@@ -316,7 +325,10 @@ async def send(actor, partnership_id: UUID, *, storage, settings) -> dict:
 
 
 async def signed_copy(actor, partnership_id: UUID, document: dict) -> dict:
-    """sent → signed → active: the countersigned PDF is kept with its SHA-256."""
+    """sent → signed → active: the countersigned PDF is kept with its SHA-256 (staff or the partner)."""
+    partnership = await get(partnership_id)
+    if partnership is None or not (is_staff(actor) or await is_member(actor, partnership["organisation"])):
+        raise Problem(403, "forbidden", N_("You are not allowed to do this."))
     async with db.write_transaction():
         await _lock(Partnership, partnership_id)
         current = await get(partnership_id)
@@ -331,6 +343,7 @@ async def signed_copy(actor, partnership_id: UUID, document: dict) -> dict:
 
 
 async def terminate(actor, partnership_id: UUID, reason: str) -> dict:
+    require_staff(actor)
     if not reason.strip():
         raise invalid([FieldError("reason", N_("Give a reason."))])
     async with db.write_transaction():
@@ -344,6 +357,7 @@ async def amend(actor, partnership_id: UUID, data: AmendmentIn, *, storage, sett
     """A numbered amendment after signing: rationale and change set; a new PDF; partner notified."""
     from partnerships.documents import issue_amendment
 
+    require_staff(actor)
     if not data.rationale.strip():
         raise invalid([FieldError("rationale", N_("Give a rationale for the amendment."))])
     async with db.write_transaction():
@@ -461,6 +475,7 @@ async def submit_evidence(actor, milestone_id: UUID, document: dict | None, note
 
 async def review(actor, milestone_id: UUID, decision: str, comment: str) -> dict:
     """Staff: request changes (with a comment) or approve; approval needs two different people."""
+    require_staff(actor)
     if decision not in ("approve", "request_changes"):
         raise invalid([FieldError("decision", N_("Choose approve or request changes."))])
     if decision == "request_changes" and not comment.strip():
@@ -496,6 +511,8 @@ async def record_payment(actor, milestone_id: UUID, *, amount_cents: int, paid_o
     """Finance records a payment for an approved milestone; never by someone who approved it,
     never above the tranche or the contract total. A fully paid milestone becomes paid; the
     partnership completes when every milestone is paid."""
+    if not is_finance(actor):
+        raise Problem(403, "forbidden", N_("Payments are recorded by finance."))
     if amount_cents <= 0:
         raise invalid([FieldError("amount_cents", N_("A payment must be more than zero."))])
     if len(reference) > 100:

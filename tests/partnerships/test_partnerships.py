@@ -363,3 +363,22 @@ async def test_a_completed_partnership_cannot_be_terminated(app, clients):
     refused = await api(clients["staff"], "POST", f"/api/v1/partnerships/{partnership['id']}/terminate", {"reason": "zu spät"})
     assert refused.status_code == 409 and (await state(partnership["id"]))["status"] == "completed"
     await partner.__aexit__(None, None, None)
+
+
+async def test_services_check_roles_themselves(app, clients):
+    """Not only the routes: a partner calling the services directly is refused too."""
+    from challenge.platform.accounts.identity import CurrentUser
+    from challenge.platform.problems import Problem
+    from partnerships import services
+
+    entry, partnership, partner = await running(app, clients)
+    owner = CurrentUser(id=entry["owner"]["id"], email=entry["owner"]["email"], name="", locale="de", affiliation="")
+    first = partnership["milestones"][0]["id"]
+    for call in (lambda: services.review(owner, first, "approve", ""),
+                 lambda: services.terminate(owner, partnership["id"], "weil"),
+                 lambda: services.record_payment(owner, first, amount_cents=1, paid_on=START, reference="")):
+        with pytest.raises(Problem) as refused:
+            await call()
+        assert refused.value.status == 403
+    assert (await state(partnership["id"]))["status"] == "active"
+    await partner.__aexit__(None, None, None)
