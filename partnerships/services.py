@@ -37,6 +37,7 @@ TRANSITIONS = {  # from → allowed targets
     "terminated": (),
 }
 APPROVALS_NEEDED = 2
+NUMBERING_LOCK = 7_302_001  # advisory lock key for numbering partnerships (PostgreSQL)
 TITLE_MAX, TEXT_MAX = 200, 10_000
 
 
@@ -221,6 +222,9 @@ async def create(actor, data: PartnershipIn) -> dict:
     if data.total_cents > decision["award_cents"]:
         raise invalid([FieldError("total_cents", N_("The total cannot exceed the award."))])
     async with db.write_transaction():
+        if not isinstance(db.current_engine(), SQLiteEngine):
+            # numbers come from max + 1: creations queue here (SQLite's write lock does the same)
+            await Partnership.raw(f"SELECT pg_advisory_xact_lock({NUMBERING_LOCK})")
         if await Partnership.exists().where(Partnership.submission == data.submission_id):
             raise Problem(409, "partnership_exists", N_("This entry has a partnership already."))
         last = await Partnership.select(Partnership.number).order_by(Partnership.number, ascending=False).first()

@@ -382,3 +382,13 @@ async def test_services_check_roles_themselves(app, clients):
         assert refused.value.status == 403
     assert (await state(partnership["id"]))["status"] == "active"
     await partner.__aexit__(None, None, None)
+
+
+async def test_creating_at_the_same_moment_gives_distinct_numbers_and_one_contract_per_entry(app, clients):
+    entries = [await awarded_entry() for _ in range(3)]
+    twice = [entries[0], *entries]
+    responses = await asyncio.gather(*(api(clients[name], "POST", "/api/v1/partnerships", plan(entry["submission_id"]))
+                                       for name, entry in zip(("staff", "staff2", "staff3", "staff"), twice, strict=True)))
+    assert sorted(r.status_code for r in responses) == [201, 201, 201, 409]
+    ocids = [r.json()["ocid"] for r in responses if r.status_code == 201]
+    assert len(set(ocids)) == 3
