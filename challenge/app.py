@@ -35,6 +35,7 @@ from challenge.platform.documents.pages import LibraryPages, VerifyPages
 from challenge.platform.errors import handle_exception
 from challenge.platform.headers import make_security_headers_hook
 from challenge.platform.health import healthz, readyz
+from challenge.platform.observability import RequestIdMiddleware
 from challenge.platform.openapi import openapi_config
 from challenge.platform.page_cache import response_cache_config
 from challenge.platform.pages import SitePages
@@ -112,6 +113,18 @@ def create_app(
             await db.stop(engine)
 
     @asynccontextmanager
+    async def metrics_refresher(app: Litestar):
+        from challenge.platform.metrics import run_refresh
+
+        stop = asyncio.Event()
+        task = asyncio.create_task(run_refresh(stop))
+        try:
+            yield
+        finally:
+            stop.set()
+            await task
+
+    @asynccontextmanager
     async def in_process_worker(app: Litestar):
         from challenge.platform.housekeeping import run_background
 
@@ -152,20 +165,23 @@ def create_app(
             *extra_route_handlers,
         ],
         state=State({"settings": settings, "engine": engine, "storage": storage}),
-        lifespan=[database_pool, *([in_process_worker] if run_worker else [])],
+        lifespan=[database_pool, metrics_refresher, *([in_process_worker] if run_worker else [])],
         template_config=TemplateConfig(
             engine=JinjaTemplateEngine.from_environment(environment())
         ),
         openapi_config=openapi_config(),
         response_cache_config=response_cache_config(),
         exception_handlers={Exception: handle_exception},
-        # Outermost first: metrics, then who is asking, then CSRF (which exempts API tokens).
+        # Outermost first: request id and access log, metrics, then who is asking, then CSRF
+        # (which exempts API tokens).
         middleware=[
+            RequestIdMiddleware,
             prometheus.middleware,
             AuthMiddleware(settings),
             CSRFMiddleware(secret=settings.secret_key or "", secure=settings.https),
         ],
         before_send=[make_security_headers_hook(settings)],
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
+        logging_config=None,  # logging is set up by the commands (challenge.platform.observability)
         debug=False,
     )

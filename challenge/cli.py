@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -49,8 +49,9 @@ def main() -> None:
 def serve(host: str, port: int, demo: bool, worker: bool) -> None:
     """Migrate if needed, then serve the portal."""
     settings = settings_or_exit()
-    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("piccolo").setLevel(logging.WARNING)
+    from challenge.platform.observability import configure_logging
+
+    configure_logging(settings)
     pending = asyncio.run(_migrate(settings))
     if pending:
         click.echo(f"Applied {pending} database migration(s).")
@@ -78,6 +79,7 @@ def serve(host: str, port: int, demo: bool, worker: bool) -> None:
         host=host,
         port=port,
         log_level=settings.log_level,
+        log_config=None,  # keep the portal's handlers (JSON lines with request ids)
         proxy_headers=False,  # client IPs come from CHALLENGE_TRUSTED_PROXIES, not uvicorn
         server_header=False,
     )
@@ -138,6 +140,37 @@ def users_create(email: str, name: str, role: str) -> None:
         click.echo(f"challenge: {exc.detail}" + (f" ({details})" if details else ""), err=True)
         sys.exit(1)
     click.echo(f"Created {role} {email.strip().lower()}.")
+
+
+@main.command("backup")
+@click.option("--to", "target", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="A new or empty folder.")
+def backup_command(target: Path) -> None:
+    """Back up the embedded database and documents with a SHA-256 manifest."""
+    from challenge.platform.backup import BackupError, backup
+
+    settings = settings_or_exit()
+    try:
+        manifest = backup(settings, target)
+    except BackupError as error:
+        click.echo(f"challenge: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"Backup written to {target}: database and {len(manifest['files'])} document(s), manifest.json with SHA-256.")
+
+
+@main.command("restore")
+@click.option("--from", "source", required=True, type=click.Path(file_okay=False, exists=True, path_type=Path))
+def restore_command(source: Path) -> None:
+    """Restore a backup: every checksum is verified before anything is replaced. Stop the portal first."""
+    from challenge.platform.backup import BackupError, restore
+
+    settings = settings_or_exit()
+    try:
+        manifest = restore(settings, source)
+    except BackupError as error:
+        click.echo(f"challenge: {error}; nothing was replaced", err=True)
+        sys.exit(1)
+    click.echo(f"Restored the backup of {manifest['created_at']}: database and {len(manifest['files'])} document(s).")
 
 
 def _register_platform_commands() -> None:

@@ -47,6 +47,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     session_idle_hours: Annotated[int, msgspec.Meta(ge=1, le=24 * 30)] = 8
     session_max_days: Annotated[int, msgspec.Meta(ge=1, le=365)] = 14
     log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_format: Literal["json", "text"] = "json"
 
     @property
     def is_sqlite(self) -> bool:
@@ -95,6 +96,7 @@ _ALLOWED = {
     "SESSION_IDLE_HOURS": "a whole number of hours between 1 and 720",
     "SESSION_MAX_DAYS": "a whole number of days between 1 and 365",
     "LOG_LEVEL": "one of: debug, info, warning, error",
+    "LOG_FORMAT": "json (one object per line) or text",
 }
 
 
@@ -179,11 +181,11 @@ def load_settings(env: Mapping[str, str] | None = None, cwd: Path | None = None)
         "STORAGE", "S3_BUCKET", "S3_PREFIX", "S3_ENDPOINT_URL", "S3_REGION", "S3_SSE",
         "S3_KMS_KEY_ID", "S3_CHECKSUMS", "DOWNLOAD_MODE", "PRESIGN_SECONDS", "UPLOAD_MAX_MB",
         "PAGE_CACHE", "SMTP_URL",
-        "OCDS_PREFIX", "OPENDATA_LICENSE", "OPENDATA_PUBLISHER", "SESSION_IDLE_HOURS", "SESSION_MAX_DAYS", "LOG_LEVEL",
+        "OCDS_PREFIX", "OPENDATA_LICENSE", "OPENDATA_PUBLISHER", "SESSION_IDLE_HOURS", "SESSION_MAX_DAYS", "LOG_LEVEL", "LOG_FORMAT",
     ):
         value = get(suffix)
         if value is not None:
-            lowered = suffix in ("STORAGE", "LOG_LEVEL", "S3_CHECKSUMS", "DOWNLOAD_MODE")
+            lowered = suffix in ("STORAGE", "LOG_LEVEL", "LOG_FORMAT", "S3_CHECKSUMS", "DOWNLOAD_MODE")
             raw[suffix.lower()] = value.lower() if lowered else value
 
     try:

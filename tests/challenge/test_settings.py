@@ -60,6 +60,7 @@ def test_settings_read_production_values(tmp_path):
         ("CHALLENGE_SESSION_IDLE_HOURS", "0", "whole number of hours"),
         ("CHALLENGE_SESSION_MAX_DAYS", "1000", "whole number of days"),
         ("CHALLENGE_LOG_LEVEL", "loud", "debug, info, warning, error"),
+        ("CHALLENGE_LOG_FORMAT", "xml", "json (one object per line) or text"),
         ("CHALLENGE_SECRET_KEY", "short", "at least 32 characters"),
     ],
 )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import signal
 
 import click
@@ -56,9 +55,9 @@ async def _run(settings: Settings, once: bool, poll_interval: float) -> int:
 def worker(once: bool, poll_interval: float) -> None:
     """Deliver the mail outbox and run scheduled jobs (several may run at once)."""
     settings = settings_or_exit()
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
-    )
+    from challenge.platform.observability import configure_logging
+
+    configure_logging(settings)
     handled = asyncio.run(_run(settings, once, poll_interval))
     if once:
         click.echo(f"Processed {handled} mail(s).")
