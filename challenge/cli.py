@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -171,6 +172,60 @@ def restore_command(source: Path) -> None:
         click.echo(f"challenge: {error}; nothing was replaced", err=True)
         sys.exit(1)
     click.echo(f"Restored the backup of {manifest['created_at']}: database and {len(manifest['files'])} document(s).")
+
+
+@main.group()
+def privacy() -> None:
+    """Data protection: export (Art. 15/20 GDPR) and erase (Art. 17) a person's data."""
+
+
+def _privacy_run(work):
+    from challenge import db
+    from challenge.platform.privacy import PrivacyError
+    from challenge.platform.storage import storage_from_settings
+
+    settings = settings_or_exit()
+
+    async def run():
+        async with db.connected(settings):
+            return await work(storage_from_settings(settings))
+
+    try:
+        return asyncio.run(run())
+    except PrivacyError as error:
+        click.echo(f"challenge: {error}", err=True)
+        sys.exit(1)
+
+
+@privacy.command("export")
+@click.option("--email", required=True)
+@click.option("--to", "target", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The ZIP file to write (default: privacy-export-<date>.zip here).")
+def privacy_export(email: str, target: Path | None) -> None:
+    """All personal data of a person and the files they uploaded, as a ZIP with JSON."""
+    from challenge.platform.privacy import export
+
+    data = _privacy_run(lambda storage: export(storage, email))
+    target = target or Path(f"privacy-export-{datetime.now().date().isoformat()}.zip")
+    target.write_bytes(data)
+    click.echo(f"Wrote {target} ({len(data)} bytes).")
+
+
+@privacy.command("erase")
+@click.option("--email", required=True)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def privacy_erase(email: str, yes: bool) -> None:
+    """Remove or pseudonymise a person's data; say what was kept and why."""
+    from challenge.platform.privacy import erase
+
+    if not yes:
+        click.confirm(f"Erase the personal data of {email}? This cannot be undone", abort=True)
+    report = _privacy_run(lambda storage: erase(storage, email))
+    click.echo("Removed: " + ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in report["removed"].items()))
+    for line in report["pseudonymised"]:
+        click.echo(f"Pseudonymised: {line}")
+    for kind, why in report["retained"].items():
+        click.echo(f"Kept: {kind} — {why}")
 
 
 def _register_platform_commands() -> None:

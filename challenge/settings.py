@@ -48,6 +48,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     session_max_days: Annotated[int, msgspec.Meta(ge=1, le=365)] = 14
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["json", "text"] = "json"
+    draft_retention_months: Annotated[int, msgspec.Meta(ge=1, le=120)] = 6
 
     @property
     def is_sqlite(self) -> bool:
@@ -97,6 +98,7 @@ _ALLOWED = {
     "SESSION_MAX_DAYS": "a whole number of days between 1 and 365",
     "LOG_LEVEL": "one of: debug, info, warning, error",
     "LOG_FORMAT": "json (one object per line) or text",
+    "DRAFT_RETENTION_MONTHS": "whole months, 1 to 120, after a call closes until its unsent drafts are deleted",
 }
 
 
@@ -181,11 +183,11 @@ def load_settings(env: Mapping[str, str] | None = None, cwd: Path | None = None)
         "STORAGE", "S3_BUCKET", "S3_PREFIX", "S3_ENDPOINT_URL", "S3_REGION", "S3_SSE",
         "S3_KMS_KEY_ID", "S3_CHECKSUMS", "DOWNLOAD_MODE", "PRESIGN_SECONDS", "UPLOAD_MAX_MB",
         "PAGE_CACHE", "SMTP_URL",
-        "OCDS_PREFIX", "OPENDATA_LICENSE", "OPENDATA_PUBLISHER", "SESSION_IDLE_HOURS", "SESSION_MAX_DAYS", "LOG_LEVEL", "LOG_FORMAT",
+        "OCDS_PREFIX", "OPENDATA_LICENSE", "OPENDATA_PUBLISHER", "SESSION_IDLE_HOURS", "SESSION_MAX_DAYS", "LOG_LEVEL", "LOG_FORMAT", "DRAFT_RETENTION_MONTHS",
     ):
         value = get(suffix)
         if value is not None:
-            lowered = suffix in ("STORAGE", "LOG_LEVEL", "LOG_FORMAT", "S3_CHECKSUMS", "DOWNLOAD_MODE")
+            lowered = suffix in ("STORAGE", "LOG_LEVEL", "LOG_FORMAT", "DRAFT_RETENTION_MONTHS", "S3_CHECKSUMS", "DOWNLOAD_MODE")
             raw[suffix.lower()] = value.lower() if lowered else value
 
     try:

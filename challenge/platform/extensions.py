@@ -25,6 +25,7 @@ class Extension:
     routers: list = field(default_factory=list)
     periodic: list[Callable[..., Awaitable[object]]] = field(default_factory=list)
     conflict_suggesters: list[Callable] = field(default_factory=list)  # see jury.services.register_suggester
+    privacy_export: Callable[..., Awaitable[dict]] | None = None  # privacy_export(user_id) -> its section
     demo: Callable[..., Awaitable[int]] | None = None  # demo(settings) -> rows added
     public_links: list[tuple[str, str]] = field(default_factory=list)  # main navigation: (path, label msgid)
     nav_links: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)  # (path, label msgid, roles)

@@ -28,7 +28,9 @@ async def housekeeping(settings: Settings, now: datetime | None = None) -> None:
     await ratelimit.purge_expired(now)
     await EmailToken.delete().where(EmailToken.expires_at < now - timedelta(days=7))
     from challenge.platform.extensions import run_periodic
+    from challenge.platform.privacy import delete_stale_drafts
 
+    await delete_stale_drafts(settings, now)
     await run_periodic(settings, now)  # e.g. milestone reminders
     # Listing a whole bucket is not free: sweep for orphaned objects once an hour.
     if _last_sweep is None or now - _last_sweep >= ORPHAN_SWEEP_EVERY:

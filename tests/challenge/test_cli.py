@@ -50,3 +50,21 @@ def test_demo_loads_once(cli_env):
     assert "4 jurors" in first.stdout
     assert "12 proposals" in first.stdout
     assert "8 past entries" in first.stdout
+
+
+def test_privacy_export_and_erase_from_the_command_line(cli_env, tmp_path):
+    env = {**cli_env, "CHALLENGE_NEW_PASSWORD": "ein-langes-Passwort-42"}
+    assert run(env, "users", "create", "--email", "weg@example.org", "--name", "Wilma Weg").returncode == 0
+    exported = run(env, "privacy", "export", "--email", "weg@example.org", "--to", str(tmp_path / "daten.zip"))
+    assert exported.returncode == 0, exported.stderr
+    import zipfile
+
+    assert "weg@example.org" in zipfile.ZipFile(tmp_path / "daten.zip").read("person.json").decode()
+    asked = run(env, "privacy", "erase", "--email", "weg@example.org", input_text="n\n")
+    assert asked.returncode == 1 and "Aborted" in asked.stderr
+    erased = run(env, "privacy", "erase", "--email", "weg@example.org", "--yes")
+    assert erased.returncode == 0, erased.stderr
+    assert "Kept: audit_log" in erased.stdout and "Pseudonymised: account" in erased.stdout
+    again = run(env, "privacy", "erase", "--email", "weg@example.org", "--yes")
+    assert again.returncode == 1 and "no account" in again.stderr
+    assert run(env, "audit", "verify").returncode == 0

@@ -61,6 +61,7 @@ def test_settings_read_production_values(tmp_path):
         ("CHALLENGE_SESSION_MAX_DAYS", "1000", "whole number of days"),
         ("CHALLENGE_LOG_LEVEL", "loud", "debug, info, warning, error"),
         ("CHALLENGE_LOG_FORMAT", "xml", "json (one object per line) or text"),
+        ("CHALLENGE_DRAFT_RETENTION_MONTHS", "0", "whole months, 1 to 120"),
         ("CHALLENGE_SECRET_KEY", "short", "at least 32 characters"),
     ],
 )
