@@ -147,3 +147,16 @@ def cli_env(tmp_path, fresh_database_url) -> dict[str, str]:
         CHALLENGE_DATABASE_URL=fresh_database_url,
     )
     return env
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked postgres_only (several server processes on one database) run in the PostgreSQL
+    run only; on SQLite they are deselected, not skipped."""
+    if PG_URL:
+        return
+    keep, dropped = [], []
+    for item in items:
+        (dropped if item.get_closest_marker("postgres_only") else keep).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
