@@ -19,7 +19,7 @@ from challenge.platform.documents.tables import Document
 from challenge.platform.documents.uploads import store_upload
 from challenge.platform.i18n import N_
 from challenge.platform.problems import Problem, not_found
-from partnerships import calendar, overview, services
+from partnerships import calendar, delivery, overview, services
 from partnerships.tables import Amendment, Evidence, MilestoneReview, Payment
 
 MB = 1024 * 1024
@@ -198,7 +198,7 @@ class MilestonesApi(Controller):
     async def evidence(self, request: Request, milestone_id: FromPath[UUID]) -> MilestoneOut:
         """The partner's evidence (multipart ``file``, optional field ``note``) → submitted."""
         user = current_user(request)
-        milestone, partnership = await services.milestone_context(milestone_id)
+        milestone, partnership = await delivery.milestone_context(milestone_id)
         if not await services.is_member(user, partnership["organisation"]):
             raise not_found(N_("Milestone not found"))
         upload = MultipartUpload(request)
@@ -208,7 +208,7 @@ class MilestonesApi(Controller):
                                       actor=user, kind="evidence")
         await upload.rest()
         try:
-            row = await services.submit_evidence(user, milestone_id, document, upload.fields.get("note", ""))
+            row = await delivery.submit_evidence(user, milestone_id, document, upload.fields.get("note", ""))
         except Problem:
             await Document.update({Document.status: "deleted"}).where(Document.id == document["id"])
             await request.app.state.storage.delete(document["storage_key"])
@@ -218,7 +218,7 @@ class MilestonesApi(Controller):
     @get("/")
     async def detail(self, request: Request, milestone_id: FromPath[UUID]) -> dict:
         """A milestone with its evidence, reviews and payments."""
-        milestone, partnership = await services.milestone_context(milestone_id)
+        milestone, partnership = await delivery.milestone_context(milestone_id)
         await services.visible(current_user(request), partnership["id"])
         evidence = await Evidence.select(Evidence.round, Evidence.document, Evidence.note, Evidence.created_at).where(
             Evidence.milestone == milestone_id).order_by(Evidence.created_at)
@@ -232,13 +232,13 @@ class MilestonesApi(Controller):
     @post("/reviews", status_code=HTTP_200_OK, guards=[staff_required])
     async def review(self, request: Request, milestone_id: FromPath[UUID], data: JSONBody[ReviewIn]) -> MilestoneOut:
         """approve | request_changes; ``approved`` once two different staff members approve."""
-        return milestone_out(await services.review(request.scope["user"], milestone_id, data.decision, data.comment))
+        return milestone_out(await delivery.review(request.scope["user"], milestone_id, data.decision, data.comment))
 
     @post("/payments", status_code=HTTP_201_CREATED, guards=[finance_required])
     async def payment(self, request: Request, milestone_id: FromPath[UUID], data: JSONBody[PaymentIn]) -> dict:
         """Finance: only for an approved milestone, by someone who reviewed nothing on it, never
         above the tranche or the contract total."""
-        row = await services.record_payment(request.scope["user"], milestone_id, amount_cents=data.amount_cents,
+        row = await delivery.record_payment(request.scope["user"], milestone_id, amount_cents=data.amount_cents,
                                             paid_on=data.paid_on, reference=data.reference)
         return {"id": row["id"], "amount_cents": row["amount_cents"], "paid_on": row["paid_on"],
                 "reference": row["reference"]}

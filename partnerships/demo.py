@@ -10,7 +10,7 @@ from challenge.platform.accounts.identity import CurrentUser
 from challenge.platform.accounts.tables import User
 from challenge.platform.storage import storage_from_settings
 from challenge.results.tables import Decision
-from partnerships import services
+from partnerships import delivery, services
 from partnerships.tables import Milestone, Partnership
 
 SLUG = "mobilitaet-2025"
@@ -63,10 +63,10 @@ async def load_demo_partnership(settings, now: datetime | None = None) -> int:
     team = await User.select().where(User.email == "alumni01@demo.leipzig.de").first()
     partner = CurrentUser(id=team["id"], email=team["email"], name=team["name"], locale=team["locale"], affiliation="")
     first, second = milestones[0]["id"], milestones[1]["id"]
-    await services.submit_evidence(partner, first, None, "Konzept und Datenmodell liegen als PDF und im Repository vor.")
-    await services.review(staff, first, "approve", "")
-    await services.review(admin, first, "approve", "")
-    await services.record_payment(finance, first, amount_cents=tranches[0], paid_on=today - timedelta(days=120),
+    await delivery.submit_evidence(partner, first, None, "Konzept und Datenmodell liegen als PDF und im Repository vor.")
+    await delivery.review(staff, first, "approve", "")
+    await delivery.review(admin, first, "approve", "")
+    await delivery.record_payment(finance, first, amount_cents=tranches[0], paid_on=today - timedelta(days=120),
                                   reference="KASSE-2026-0815")
-    await services.submit_evidence(partner, second, None, "Prototyp läuft an fünf Haltestellen; Testbericht folgt im Anhang.")
+    await delivery.submit_evidence(partner, second, None, "Prototyp läuft an fünf Haltestellen; Testbericht folgt im Anhang.")
     return 1

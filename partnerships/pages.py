@@ -22,7 +22,7 @@ from challenge.platform.documents.uploads import store_upload
 from challenge.platform.i18n import N_
 from challenge.platform.problems import FieldError, Problem, not_found
 from challenge.results.pages import parse_euros
-from partnerships import calendar, charts, overview, services
+from partnerships import calendar, charts, delivery, overview, services
 from partnerships.api import EVIDENCE_RULES, SIGNED_RULES
 from partnerships.tables import Amendment, Evidence, MilestoneReview, Partnership, Payment
 
@@ -209,14 +209,14 @@ class StaffPartnershipPages(Controller):
 
     @post("/milestones/{milestone_id:uuid}/review", guards=[staff_required])
     async def review(self, request: Request, milestone_id: FromPath[UUID], data: FormData) -> Template | Redirect:
-        _milestone, partnership = await services.milestone_context(milestone_id)
-        return await self._act(request, partnership["id"], lambda user: services.review(
+        _milestone, partnership = await delivery.milestone_context(milestone_id)
+        return await self._act(request, partnership["id"], lambda user: delivery.review(
             user, milestone_id, form_value(data, "decision"), form_value(data, "comment")), anchor=f"m-{milestone_id}")
 
     @post("/milestones/{milestone_id:uuid}/payment", guards=[role_required("finance")])
     async def payment(self, request: Request, milestone_id: FromPath[UUID], data: FormData) -> Template | Redirect:
-        _milestone, partnership = await services.milestone_context(milestone_id)
-        return await self._act(request, partnership["id"], lambda user: services.record_payment(
+        _milestone, partnership = await delivery.milestone_context(milestone_id)
+        return await self._act(request, partnership["id"], lambda user: delivery.record_payment(
             user, milestone_id, amount_cents=_cents(form_value(data, "amount"), "amount"),
             paid_on=_date(form_value(data, "paid_on"), "paid_on"), reference=form_value(data, "reference")),
             anchor=f"m-{milestone_id}")
@@ -287,7 +287,7 @@ class PartnerPages(Controller):
     async def evidence(self, request: Request, partnership_id: FromPath[UUID], milestone_id: FromPath[UUID]) -> Template | Redirect:
         user = current_user(request)
         partnership = await _partner_partnership(user, partnership_id)
-        milestone, owner = await services.milestone_context(milestone_id)
+        milestone, owner = await delivery.milestone_context(milestone_id)
         if owner["id"] != partnership["id"]:
             raise not_found(N_("Milestone not found"))
         document = None
@@ -308,7 +308,7 @@ class PartnerPages(Controller):
                     async for _chunk in upload.chunks():
                         pass
                 await upload.rest()
-            await services.submit_evidence(user, milestone_id, document, upload.fields.get("note", ""))
+            await delivery.submit_evidence(user, milestone_id, document, upload.fields.get("note", ""))
         except Problem as problem:
             if document:
                 await Document.update({Document.status: "deleted"}).where(Document.id == document["id"])

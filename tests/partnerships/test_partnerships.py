@@ -369,14 +369,14 @@ async def test_services_check_roles_themselves(app, clients):
     """Not only the routes: a partner calling the services directly is refused too."""
     from challenge.platform.accounts.identity import CurrentUser
     from challenge.platform.problems import Problem
-    from partnerships import services
+    from partnerships import delivery, services
 
     entry, partnership, partner = await running(app, clients)
     owner = CurrentUser(id=entry["owner"]["id"], email=entry["owner"]["email"], name="", locale="de", affiliation="")
     first = partnership["milestones"][0]["id"]
-    for call in (lambda: services.review(owner, first, "approve", ""),
+    for call in (lambda: delivery.review(owner, first, "approve", ""),
                  lambda: services.terminate(owner, partnership["id"], "weil"),
-                 lambda: services.record_payment(owner, first, amount_cents=1, paid_on=START, reference="")):
+                 lambda: delivery.record_payment(owner, first, amount_cents=1, paid_on=START, reference="")):
         with pytest.raises(Problem) as refused:
             await call()
         assert refused.value.status == 403
