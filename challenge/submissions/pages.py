@@ -62,6 +62,11 @@ async def _context(request: Request, submission_id: UUID) -> dict:
     }
 
 
+def _next_step(submission_id: UUID, step: str) -> str:
+    following = STEPS[STEPS.index(step) + 1]
+    return f"/submissions/{submission_id}/{following}" if following != "review" else f"/submissions/{submission_id}"
+
+
 def _page(step: str, context: dict, status: int = 200) -> Template:
     return Template(template_name=f"challenge/submissions/{step}.html", context={"step": step, **context},
                     status_code=status)
@@ -124,14 +129,18 @@ class SubmissionPages(Controller):
             version = int(form_value(data, "version") or "0")
             await services.update(request.scope["user"], submission_id, SubmissionPatch(version=version, **fields))
         except Problem as problem:
+            current = problem.extra.get("current") or {}
+            if problem.code == "version_conflict" and all(current.get(k) == v for k, v in fields.items()):
+                # the newer version holds exactly this form (its own autosave, e.g. fired by the last
+                # radio click just before the button): nothing to compare, go on
+                return Redirect(_next_step(submission_id, step), status_code=303)
             context["values"] = {**context["values"], **fields}
             if problem.code == "version_conflict":
                 context["conflict"] = problem.extra["current"]
             else:
                 context["errors"] = errors_of(problem)
             return _page(step, context, status=problem.status)
-        following = STEPS[STEPS.index(step) + 1]
-        return Redirect(f"/submissions/{submission_id}/{following}" if following != "review" else f"/submissions/{submission_id}", status_code=303)
+        return Redirect(_next_step(submission_id, step), status_code=303)
 
     @post("/{step:str}/autosave")
     async def autosave(self, request: Request, submission_id: FromPath[UUID], step: FromPath[str], data: FormData) -> Template:

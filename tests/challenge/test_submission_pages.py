@@ -129,3 +129,16 @@ async def test_autosave_saves_and_hands_back_the_new_version(client):
     stale = await post_form(client, f"/submissions/{sub_id}/proposal/autosave", {"version": "1", "title": "Alt", "summary": "", "category": ""})
     assert "meanwhile" not in stale.text and "inzwischen" in stale.text.lower()
     assert (await Submission.select(Submission.title).where(Submission.id == sub_id).first())["title"] == "Automatisch"
+
+
+async def test_the_button_right_after_an_autosave_of_the_same_form_goes_on(client):
+    """Found by the browser journey: a radio click fires an autosave, the button posts the form
+    with the version from before it. Same content: no conflict page; other content: still one."""
+    sub_id = await start_proposal(client)
+    form = {"title": "Gleich", "summary": "Kurz", "category": "Hitze"}
+    await post_form(client, f"/submissions/{sub_id}/proposal/autosave", {"version": "1", **form})
+    same = await post_form(client, f"/submissions/{sub_id}/proposal", {"version": "1", **form}, follow_redirects=False)
+    assert same.status_code == 303 and same.headers["location"].endswith("/questions")
+    other = await post_form(client, f"/submissions/{sub_id}/proposal", {"version": "1", **form, "title": "Anders"})
+    assert other.status_code == 409
+    assert (await Submission.select(Submission.title).where(Submission.id == sub_id).first())["title"] == "Gleich"

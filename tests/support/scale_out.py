@@ -6,6 +6,7 @@ tests/benchmarks/scale_out.py (figures)."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import secrets
 import subprocess
@@ -42,8 +43,8 @@ class Outcome:
     outbox: dict = field(default_factory=dict)
 
 
-async def _prepare(env: dict, applicants: int) -> None:
-    os.environ.update(env)
+async def _prepare(applicants: int) -> None:
+    """Runs in its own interpreter (see _in_subprocess): the pytest session keeps its database."""
     from challenge import db
     from challenge.calls.tables import Call
     from challenge.organisations.tables import Membership, Organisation
@@ -70,7 +71,7 @@ async def _prepare(env: dict, applicants: int) -> None:
                                   for u, t in zip(users, teams, strict=True)])
 
 
-async def _count(env: dict) -> tuple[int, int, int, dict]:
+async def _count() -> dict:
     from challenge import db
     from challenge.platform.documents.tables import Document
     from challenge.platform.mail.worker import outbox_stats
@@ -81,7 +82,19 @@ async def _count(env: dict) -> tuple[int, int, int, dict]:
     async with db.connected(prepare_settings(load_settings())):
         rows = await Submission.select(Submission.reference).where(Submission.status == "submitted")
         documents = await Document.count().where((Document.owner_type == "submission") & (Document.status == "stored"))
-        return len(rows), len({r["reference"] for r in rows}), documents, await outbox_stats()
+        stats = await outbox_stats()
+        return {"submitted": len(rows), "unique": len({r["reference"] for r in rows}), "documents": documents,
+                "outbox": {k: v for k, v in stats.items() if k != "oldest_pending_seconds"}}
+
+
+def _in_subprocess(env: dict, *args: str) -> dict:
+    """Database work for the scale-out run in a fresh interpreter with the run's environment:
+    Piccolo's engine is process-wide, and the pytest session must keep its own."""
+    done = subprocess.run([sys.executable, "-m", "tests.support.scale_out", *args], env=env, capture_output=True,
+                          text=True, timeout=300)
+    if done.returncode:
+        raise RuntimeError(f"scale-out {args[0]} failed: {done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1] or "{}")
 
 
 def _wait_ready(base: str) -> None:
@@ -136,9 +149,8 @@ async def run_scale_out(*, replicas: int, workers: int, flows: int, file_kb: int
                    CHALLENGE_STORAGE="s3", CHALLENGE_S3_BUCKET=moto.settings_env()["s3_bucket"],
                    CHALLENGE_S3_ENDPOINT_URL=moto.url, CHALLENGE_S3_REGION="eu-central-1", CHALLENGE_S3_PREFIX=prefix,
                    CHALLENGE_SMTP_URL=smtp_url, CHALLENGE_PAGE_CACHE="false")
-        saved = dict(os.environ)
         try:
-            await _prepare(env, flows + 1)  # one more for the session check
+            _in_subprocess(env, "prepare", str(flows + 1))  # one more for the session check
             bases = []
             for _ in range(replicas):
                 port = free_port()
@@ -177,7 +189,7 @@ async def run_scale_out(*, replicas: int, workers: int, flows: int, file_kb: int
                 await asyncio.sleep(0.01)
             mail_seconds = time.perf_counter() - (first_mail or mail_started)
             await asyncio.sleep(1.5)  # a duplicate would arrive now
-            submitted, unique, documents, outbox = await _count(env)
+            counted = _in_subprocess(env, "count")
             import boto3
 
             s3 = boto3.client("s3", endpoint_url=moto.url, region_name="eu-central-1")
@@ -187,11 +199,17 @@ async def run_scale_out(*, replicas: int, workers: int, flows: int, file_kb: int
                 process.terminate()
             for process in processes:
                 process.wait(timeout=30)
-            os.environ.clear()
-            os.environ.update(saved)
             drop_database(url)
             moto.stop()
     mails = Counter(rcpt for rcpts, _message in inbox.messages for rcpt in rcpts)
-    return Outcome(flows=flows, failures=failures, seconds=seconds, submitted=submitted, unique_references=unique,
-                   documents=documents, s3_objects=objects, mails=mails, mail_seconds=mail_seconds,
-                   session_shared=session_shared, outbox=outbox)
+    return Outcome(flows=flows, failures=failures, seconds=seconds, submitted=counted["submitted"],
+                   unique_references=counted["unique"], documents=counted["documents"], s3_objects=objects, mails=mails,
+                   mail_seconds=mail_seconds, session_shared=session_shared, outbox=counted["outbox"])
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "prepare":
+        asyncio.run(_prepare(int(sys.argv[2])))
+        print("{}")
+    else:
+        print(json.dumps(asyncio.run(_count())))
