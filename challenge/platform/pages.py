@@ -26,9 +26,15 @@ class SitePages(Controller):
         code: FromPath[str],
         next_: Annotated[str | None, QueryParameter(name="next")] = None,
     ) -> Response:
-        """Remember the chosen language in a cookie and go back to the page."""
+        """Remember the chosen language in a cookie (and, signed in, in the account, whose setting
+        comes first) and go back to the page."""
         if code not in LOCALES:
             raise NotFoundException()
+        user = request.scope.get("user")
+        if user is not None and user.locale != code:
+            from challenge.platform.accounts.tables import User
+
+            await User.update({User.locale: code}).where(User.id == user.id)
         response = Redirect(path=safe_next(next_), status_code=303)
         response.set_cookie(
             LANGUAGE_COOKIE,

@@ -82,3 +82,16 @@ def test_user_setting_outranks_cookie_and_header():
 def test_money_is_formatted_per_language():
     assert format_money(123456, "de") == "1.234,56\xa0€"
     assert format_money(123456, "en") == "€1,234.56"
+
+
+async def test_signed_in_people_switch_language_too(client):
+    """The account's language comes first; the switch changes it, so the pages follow."""
+    from challenge.platform.accounts.tables import User
+    from tests.support.web import login, make_user
+
+    user = await make_user(locale="de")
+    await login(client, user["email"])
+    assert '<html lang="de"' in (await client.get("/impressum")).text
+    switched = await client.get("/lang/en?next=/impressum", follow_redirects=True)
+    assert '<html lang="en"' in switched.text
+    assert (await User.select(User.locale).where(User.id == user["id"]).first())["locale"] == "en"

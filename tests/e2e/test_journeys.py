@@ -1,0 +1,136 @@
+"""Journeys in a real browser, in German, with axe-core on every page visited."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import email.policy
+import re
+import uuid
+from pathlib import Path
+
+from tests.e2e.conftest import accessible
+from tests.support.files import pdf
+
+DEMO_PASSWORD = "Leipzig-Demo-2026"
+
+
+async def verify_link(mail_dir: Path, address: str) -> str:
+    """The link in the verification mail, once the portal's worker has delivered it."""
+    for _ in range(100):
+        for path in mail_dir.glob("*.eml"):
+            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            if message["To"] == address:
+                text = message.get_body(preferencelist=("plain",)).get_content()
+                return re.search(r"https?://\S+/account/verify\S*", text).group(0)
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"no mail to {address}")
+
+
+async def test_applicant_registers_verifies_builds_a_team_and_submits(portal, page, tmp_path):
+    base, data = portal
+    address = f"e2e-{uuid.uuid4().hex[:8]}@example.org"
+    await page.goto(f"{base}/register")
+    await accessible(page, "register")
+    await page.fill("#field-name", "Erika Ende")
+    await page.fill("#field-email", address)
+    await page.fill("#field-password", "ein-sehr-langes-Passwort-2026")
+    await page.click("button[type=submit]")
+    await accessible(page, "check your mail")
+    await page.goto(await verify_link(data / "mail", address))
+    await accessible(page, "verify")
+    await page.click("form[action='/account/verify'] button[type=submit]")
+    await page.goto(f"{base}/login")
+    await accessible(page, "login")
+    await page.fill("#field-email", address)
+    await page.fill("#field-password", "ein-sehr-langes-Passwort-2026")
+    await page.click("form[action='/login'] button[type=submit]")
+    await page.goto(f"{base}/teams/new")
+    await accessible(page, "new team")
+    await page.fill("#field-name", "Team Ende-zu-Ende")
+    await page.click("form[action='/teams/new'] button[type=submit]")  # without a kind: the error summary
+    assert await page.locator("#error-summary").count() == 1
+    await accessible(page, "new team with an error")
+    await page.check("#kind-startup")
+    await page.click("form[action='/teams/new'] button[type=submit]")
+    await page.goto(f"{base}/calls/klimaanpassung-im-quartier")
+    await accessible(page, "call")
+    await page.goto(f"{base}/calls/klimaanpassung-im-quartier/apply")
+    await accessible(page, "apply")
+    await page.click("form[action$='/apply'] button[type=submit]")
+    await accessible(page, "proposal step")
+    await page.fill("#field-title", "Schattenkarte für Schulwege")
+    await page.fill("#field-summary", "Eine Karte, die kühle Wege zeigt.")
+    await page.check("#category-1")
+    await page.click("form[action$='/proposal'] button[type=submit]")
+    await accessible(page, "questions step")
+    await page.fill("[name=answer_problem]", "Hitze auf dem Schulweg.")
+    await page.check("[name=answer_licence][value='EUPL-1.2']")
+    await page.click("form[action$='/questions'] button[type=submit]")
+    await accessible(page, "documents step")
+    upload = tmp_path / "konzept.pdf"
+    upload.write_bytes(pdf("Konzept"))
+    await page.set_input_files("#field-file", str(upload))
+    await page.click("form[action*='/attachments/upload'] button[type=submit]")
+    await accessible(page, "documents after upload")
+    assert "konzept.pdf" in await page.content()
+    await page.goto(page.url.rsplit("/documents", 1)[0])
+    await accessible(page, "review step")
+    await page.check("#confirm")
+    await page.click("form[action$='/submit'] button[type=submit]")
+    await accessible(page, "submitted")
+    assert "SCC-" in await page.content()
+    receipt = page.locator("a[href*='receipt']").first
+    async with page.expect_download() as download:
+        await receipt.click()
+    assert (await (await download.value).path()).read_bytes().startswith(b"%PDF")
+
+
+async def test_keyboard_only_login_and_navigation(portal, page):
+    base, _data = portal
+    await page.goto(f"{base}/login")
+    await page.keyboard.press("Tab")
+    focused = [await page.evaluate("document.activeElement.textContent || document.activeElement.name")]
+    for _ in range(40):  # tab to the e-mail field
+        if await page.evaluate("document.activeElement.id") == "field-email":
+            break
+        await page.keyboard.press("Tab")
+    assert await page.evaluate("document.activeElement.id") == "field-email", focused
+    await page.keyboard.type("staff@demo.leipzig.de")
+    await page.keyboard.press("Tab")
+    assert await page.evaluate("document.activeElement.id") == "field-password"
+    await page.keyboard.type(DEMO_PASSWORD)
+    await page.keyboard.press("Enter")
+    await page.wait_for_load_state("networkidle")
+    assert "/login" not in page.url
+    for _ in range(60):  # reach "Aufrufe verwalten" by keyboard and open it
+        await page.keyboard.press("Tab")
+        if await page.evaluate("document.activeElement.getAttribute('href')") == "/staff/calls":
+            break
+    await page.keyboard.press("Enter")
+    await page.wait_for_url(f"{base}/staff/calls")
+    await accessible(page, "staff calls by keyboard")
+
+
+async def test_staff_pages_and_public_pages_are_accessible(portal, page):
+    base, _data = portal
+    for path in ("/", "/calls/mobilitaet-2025/results", "/projects", "/opendata", "/verify"):
+        await page.goto(f"{base}{path}")
+        await accessible(page, path)
+    project = page.locator("a[href^='/projects/']").first
+    await page.goto(f"{base}/projects")
+    await project.click()
+    await accessible(page, "project page")
+    await page.goto(f"{base}/login")
+    await page.fill("#field-email", "staff@demo.leipzig.de")
+    await page.fill("#field-password", DEMO_PASSWORD)
+    await page.click("form[action='/login'] button[type=submit]")
+    for path in ("/staff/calls", "/staff/calls/mobilitaet-2025/results", "/staff/calls/klimaanpassung-im-quartier/jury",
+                 "/staff/partnerships", "/staff/funding"):
+        await page.goto(f"{base}{path}")
+        await accessible(page, path)
+    await page.goto(f"{base}/staff/partnerships")
+    await page.locator("a[href^='/staff/partnerships/']").first.click()
+    await accessible(page, "partnership detail")
+    await page.goto(f"{base}/lang/en?next=/staff/calls")
+    assert await page.get_attribute("html", "lang") == "en"
