@@ -82,6 +82,7 @@ def pytest_runtest_makereport(item, call):
 
 async def accessible(page, label: str = "") -> None:
     """axe-core on the page as it is: no serious or critical violation; lang set."""
+    await page.wait_for_load_state("load")
     results = await Axe().run(page)
     bad = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
            for v in results.response["violations"] if v.get("impact") in SERIOUS]

@@ -15,6 +15,12 @@ from tests.support.files import pdf
 DEMO_PASSWORD = "Leipzig-Demo-2026"
 
 
+async def submit(page, selector: str) -> None:
+    """Click a form's button and wait for the page it leads to (axe must not run mid-navigation)."""
+    async with page.expect_navigation():
+        await page.click(selector)
+
+
 async def verify_link(mail_dir: Path, address: str) -> str:
     """The link in the verification mail, once the portal's worker has delivered it."""
     for _ in range(100):
@@ -35,49 +41,49 @@ async def test_applicant_registers_verifies_builds_a_team_and_submits(portal, pa
     await page.fill("#field-name", "Erika Ende")
     await page.fill("#field-email", address)
     await page.fill("#field-password", "ein-sehr-langes-Passwort-2026")
-    await page.click("button[type=submit]")
+    await submit(page, "button[type=submit]")
     await accessible(page, "check your mail")
     await page.goto(await verify_link(data / "mail", address))
     await accessible(page, "verify")
-    await page.click("form[action='/account/verify'] button[type=submit]")
+    await submit(page, "form[action='/account/verify'] button[type=submit]")
     await page.goto(f"{base}/login")
     await accessible(page, "login")
     await page.fill("#field-email", address)
     await page.fill("#field-password", "ein-sehr-langes-Passwort-2026")
-    await page.click("form[action='/login'] button[type=submit]")
+    await submit(page, "form[action='/login'] button[type=submit]")
     await page.goto(f"{base}/teams/new")
     await accessible(page, "new team")
     await page.fill("#field-name", "Team Ende-zu-Ende")
-    await page.click("form[action='/teams/new'] button[type=submit]")  # without a kind: the error summary
+    await submit(page, "form[action='/teams/new'] button[type=submit]")  # without a kind: the error summary
     assert await page.locator("#error-summary").count() == 1
     await accessible(page, "new team with an error")
     await page.check("#kind-startup")
-    await page.click("form[action='/teams/new'] button[type=submit]")
+    await submit(page, "form[action='/teams/new'] button[type=submit]")
     await page.goto(f"{base}/calls/klimaanpassung-im-quartier")
     await accessible(page, "call")
     await page.goto(f"{base}/calls/klimaanpassung-im-quartier/apply")
     await accessible(page, "apply")
-    await page.click("form[action$='/apply'] button[type=submit]")
+    await submit(page, "form[action$='/apply'] button[type=submit]")
     await accessible(page, "proposal step")
     await page.fill("#field-title", "Schattenkarte für Schulwege")
     await page.fill("#field-summary", "Eine Karte, die kühle Wege zeigt.")
     await page.check("#category-1")
-    await page.click("form[action$='/proposal'] button[type=submit]")
+    await submit(page, "form[action$='/proposal'] button[type=submit]")
     await accessible(page, "questions step")
     await page.fill("[name=answer_problem]", "Hitze auf dem Schulweg.")
     await page.check("[name=answer_licence][value='EUPL-1.2']")
-    await page.click("form[action$='/questions'] button[type=submit]")
+    await submit(page, "form[action$='/questions'] button[type=submit]")
     await accessible(page, "documents step")
     upload = tmp_path / "konzept.pdf"
     upload.write_bytes(pdf("Konzept"))
     await page.set_input_files("#field-file", str(upload))
-    await page.click("form[action*='/attachments/upload'] button[type=submit]")
+    await submit(page, "form[action*='/attachments/upload'] button[type=submit]")
     await accessible(page, "documents after upload")
     assert "konzept.pdf" in await page.content()
     await page.goto(page.url.rsplit("/documents", 1)[0])
     await accessible(page, "review step")
     await page.check("#confirm")
-    await page.click("form[action$='/submit'] button[type=submit]")
+    await submit(page, "form[action$='/submit'] button[type=submit]")
     await accessible(page, "submitted")
     assert "SCC-" in await page.content()
     receipt = page.locator("a[href*='receipt']").first
@@ -100,8 +106,8 @@ async def test_keyboard_only_login_and_navigation(portal, page):
     await page.keyboard.press("Tab")
     assert await page.evaluate("document.activeElement.id") == "field-password"
     await page.keyboard.type(DEMO_PASSWORD)
-    await page.keyboard.press("Enter")
-    await page.wait_for_load_state("networkidle")
+    async with page.expect_navigation():
+        await page.keyboard.press("Enter")  # the form sends itself from the password field
     assert "/login" not in page.url
     for _ in range(60):  # reach "Aufrufe verwalten" by keyboard and open it
         await page.keyboard.press("Tab")
@@ -124,7 +130,7 @@ async def test_staff_pages_and_public_pages_are_accessible(portal, page):
     await page.goto(f"{base}/login")
     await page.fill("#field-email", "staff@demo.leipzig.de")
     await page.fill("#field-password", DEMO_PASSWORD)
-    await page.click("form[action='/login'] button[type=submit]")
+    await submit(page, "form[action='/login'] button[type=submit]")
     for path in ("/staff/calls", "/staff/calls/mobilitaet-2025/results", "/staff/calls/klimaanpassung-im-quartier/jury",
                  "/staff/partnerships", "/staff/funding"):
         await page.goto(f"{base}{path}")
