@@ -20,7 +20,7 @@ from challenge.platform.i18n import N_
 from challenge.platform.jobs import service as jobs
 from challenge.platform.problems import FieldError, Problem
 from challenge.results import certificates, charts, decisions
-from challenge.results.ranking import METHODS
+from challenge.results.scores import METHODS
 from challenge.results.services import juror_names, rankings_for
 from challenge.results.tables import OUTCOMES
 

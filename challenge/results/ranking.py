@@ -11,18 +11,12 @@ from dataclasses import dataclass, field
 import krippendorff
 import numpy as np
 
-METHODS = ("mean", "median", "trimmed", "normalized")
+from challenge.results.scores import METHODS, ReviewScores, review_total  # noqa: F401 - part of this module's API
+
 MIN_REVIEWS_FOR_NORMALISING = 3
 RESAMPLES = 1000
 THREADS = max(1, min(2, os.cpu_count() or 1))
 PARALLEL_FROM = 200_000  # entries × resamples below which threads cost more than they save
-
-
-@dataclass(frozen=True)
-class ReviewScores:
-    juror: Hashable
-    entry: Hashable
-    scores: dict[str, float]  # criterion key -> raw score on its scale
 
 
 @dataclass
@@ -48,18 +42,6 @@ class Ranking:
     per_criterion: dict[str, float | None]
     leniency: dict[Hashable, float | None]
     raw_only_jurors: list[Hashable] = field(default_factory=list)
-
-
-def review_total(scores: dict[str, float], criteria: list[dict]) -> float:
-    """0–100: each criterion mapped to 0–1 over its scale, weighted; a criterion the review has
-    no score for is left out of the weights rather than counted as zero."""
-    present = [c for c in criteria if c["key"] in scores]
-    weight = sum(c["weight"] for c in present)
-    if not weight:
-        return 0.0
-    total = sum(c["weight"] * (scores[c["key"]] - c["scale_min"]) / (c["scale_max"] - c["scale_min"])
-                for c in present)
-    return 100.0 * total / weight
 
 
 def _aggregate(values: np.ndarray, method: str, axis: int = -1) -> np.ndarray:

@@ -12,7 +12,7 @@ from challenge.jury.tables import Review
 from challenge.platform.accounts.tables import User
 from challenge.platform.i18n import N_
 from challenge.platform.problems import FieldError, Problem
-from challenge.results.ranking import METHODS, Ranking, ReviewScores, rank, review_total
+from challenge.results.scores import METHODS, ReviewScores, review_total
 from challenge.submissions.tables import Submission
 
 
@@ -45,8 +45,11 @@ async def entry_titles(call_id: UUID, ids) -> dict:
     return {s["id"]: s for s in rows if s["id"] in wanted}
 
 
-async def ranking_for(call: dict, *, number: int = 1, method: str = "mean") -> tuple[Ranking, dict]:
-    """The ranking of a round and the submissions' references and titles."""
+async def ranking_for(call: dict, *, number: int = 1, method: str = "mean") -> tuple:
+    """The ranking of a round (challenge.results.ranking.Ranking) and the submissions' references
+    and titles. numpy loads with the first ranking, not with the portal."""
+    from challenge.results.ranking import rank
+
     check_method(method)
     round_ = await round_of(call, number)
     reviews = await final_reviews(round_)
@@ -59,6 +62,8 @@ async def ranking_for(call: dict, *, number: int = 1, method: str = "mean") -> t
 async def rankings_for(call: dict, *, number: int = 1, methods=("mean", "normalized")) -> tuple[dict, dict, list, dict]:
     """Several methods over one load of the reviews: {method: Ranking}, titles, the reviews
     with totals, and the round."""
+    from challenge.results.ranking import rank
+
     for method in methods:
         check_method(method)
     round_ = await round_of(call, number)

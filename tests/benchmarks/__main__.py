@@ -1,0 +1,55 @@
+"""Every benchmark on SQLite and on PostgreSQL, summed up in one table (figure, target,
+measured per engine). Run: python -m tests.benchmarks  (needs the local PostgreSQL; about 15
+minutes on the 2-core reference machine). Engine-independent ones run once."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+PG = os.environ.get("CHALLENGE_TEST_DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
+# module, engines it is measured on
+BENCHMARKS = [
+    ("startup", ("sqlite", "postgresql")), ("login", ("sqlite",)), ("documents", ("sqlite", "postgresql")),
+    ("submissions", ("sqlite", "postgresql")), ("jury", ("sqlite", "postgresql")), ("assignment", ("sqlite",)),
+    ("ranking", ("sqlite",)), ("ranking_api", ("postgresql",)), ("certificates", ("sqlite", "postgresql")),
+    ("partnerships", ("sqlite", "postgresql")), ("scale_out", ("postgresql",)),
+]
+FIGURE = re.compile(r"^\s*(?P<figure>.*?)[\s:=,]*(?P<measured>[0-9][0-9.]*\s?(?:ms|s|MB|KB|req/s|flows/s|mails/s)?)"
+                    r"\s*[\s(]+target\s*(?P<target>[^;)\n]+)")
+ENGINE_WORDS = re.compile(r"\s*[(,]?\s*\b(sqlite|postgresql)\b\s*[),]?", re.IGNORECASE)
+
+
+def run(module: str, engine: str) -> list[str]:
+    env = {k: v for k, v in os.environ.items() if k != "CHALLENGE_TEST_DATABASE_URL"}
+    if engine == "postgresql":
+        env["CHALLENGE_TEST_DATABASE_URL"] = PG
+    done = subprocess.run([sys.executable, "-m", f"tests.benchmarks.{module}"], env=env, capture_output=True,
+                          text=True, timeout=1800)
+    if done.returncode:
+        return [f"{module} failed: {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else done.returncode}"]
+    return done.stdout.splitlines()
+
+
+def main() -> None:
+    rows: dict[tuple[str, str], dict] = {}
+    for module, engines in BENCHMARKS:
+        for engine in engines:
+            print(f"running {module} on {engine} …", file=sys.stderr, flush=True)
+            for line in run(module, engine):
+                match = FIGURE.match(line)
+                if not match:
+                    continue
+                figure = ENGINE_WORDS.sub(" ", match["figure"]).strip(" :,")
+                row = rows.setdefault((module, figure), {"target": match["target"].strip()})
+                row[engine] = match["measured"].strip()
+    print("| benchmark | figure | target | SQLite | PostgreSQL |")
+    print("|---|---|---|---|---|")
+    for (module, figure), row in rows.items():
+        print(f"| {module} | {figure} | {row['target']} | {row.get('sqlite', '')} | {row.get('postgresql', '')} |")
+
+
+if __name__ == "__main__":
+    main()
