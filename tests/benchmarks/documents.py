@@ -23,6 +23,7 @@ from tests.benchmarks.startup import free_port
 from tests.support.databases import create_database, drop_database
 from tests.support.files import multipart, pdf
 from tests.support.s3 import MotoS3
+from tests.support.servers import wait_until_ready
 
 PASSWORD = "Benchmark-Passwort-2026"
 MB = 1024 * 1024
@@ -40,14 +41,8 @@ def start_server(env: dict) -> tuple[subprocess.Popen, str]:
     server = subprocess.Popen([sys.executable, "-m", "challenge", "serve", "--port", str(port), "--no-worker"],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            if httpx.get(f"{base}/readyz").status_code == 200:
-                return server, base
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.05)
-    raise RuntimeError("server did not start")
+    wait_until_ready(base)
+    return server, base
 
 
 async def login(base: str, email: str) -> httpx.AsyncClient:

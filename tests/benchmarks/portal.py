@@ -18,6 +18,7 @@ import httpx
 
 from tests.benchmarks.startup import free_port
 from tests.support.databases import create_database, drop_database
+from tests.support.servers import wait_until_ready
 
 
 def engine_name() -> str:
@@ -39,13 +40,7 @@ async def temporary_portal(prepare: Callable[[], Awaitable[object]], *, worker: 
             server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             base = f"http://127.0.0.1:{port}"
             try:
-                for _ in range(200):
-                    try:
-                        if httpx.get(f"{base}/readyz").status_code == 200:
-                            break
-                    except httpx.HTTPError:
-                        pass
-                    time.sleep(0.05)
+                wait_until_ready(base)
                 yield base
             finally:
                 server.terminate()

@@ -18,7 +18,8 @@ class InjectionFinder(HTMLParser):
         self.found: list[str] = []
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("x-xss", "svg") or (tag == "img" and dict(attrs).get("src") == "x"):
+        # a bare <svg> may be the portal's own chart; the payload's <svg onload=…> is caught below
+        if tag == "x-xss" or (tag == "img" and dict(attrs).get("src") == "x"):
             self.found.append(tag)
         if tag == "script" and not dict(attrs).get("src"):
             self.found.append("inline script")

@@ -8,16 +8,15 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import async_playwright
 
 from tests.support.databases import create_database, drop_database
 from tests.support.s3 import free_port
+from tests.support.servers import wait_until_ready
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
 OUTPUT = Path(os.environ.get("CHALLENGE_E2E_OUTPUT", "test-results/e2e"))
@@ -38,15 +37,7 @@ def portal(tmp_path_factory):
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(600):
-            try:
-                if httpx.get(f"{base}/readyz").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.05)
-        else:
-            raise RuntimeError("the portal did not start")
+        wait_until_ready(base)
         yield base, tmp / "var"
     finally:
         server.terminate()

@@ -23,6 +23,7 @@ import httpx
 from tests.support.databases import create_database, drop_database
 from tests.support.files import multipart, pdf
 from tests.support.s3 import MotoS3, free_port
+from tests.support.servers import wait_until_ready
 
 PASSWORD = "Skalierung-Passwort-2026"
 KB = 1024
@@ -97,17 +98,6 @@ def _in_subprocess(env: dict, *args: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1] or "{}")
 
 
-def _wait_ready(base: str) -> None:
-    for _ in range(300):
-        try:
-            if httpx.get(f"{base}/readyz").status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.05)
-    raise RuntimeError(f"{base} did not start")
-
-
 async def _login(base: str, n: int) -> tuple[httpx.AsyncClient, str]:
     client = httpx.AsyncClient(base_url=base, timeout=120, headers={"X-Forwarded-For": f"10.1.{n // 250}.{n % 250 + 1}"})
     await client.get("/login")
@@ -159,7 +149,7 @@ async def run_scale_out(*, replicas: int, workers: int, flows: int, file_kb: int
                     env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
                 bases.append(f"http://127.0.0.1:{port}")
             for base in bases:
-                _wait_ready(base)
+                wait_until_ready(base)
             # a session made on one replica works on the other
             first, _team = await _login(bases[0], flows)
             other = httpx.AsyncClient(base_url=bases[-1], cookies=first.cookies)
