@@ -4,7 +4,11 @@ failing journey go to test-results/e2e/."""
 
 from __future__ import annotations
 
+import asyncio
+import email
+import email.policy
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -21,6 +25,7 @@ from tests.support.servers import wait_until_ready
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
 OUTPUT = Path(os.environ.get("CHALLENGE_E2E_OUTPUT", "test-results/e2e"))
 SERIOUS = ("serious", "critical")
+DEMO_PASSWORD = "Leipzig-Demo-2026"
 
 
 @pytest.fixture(scope="module")
@@ -46,21 +51,30 @@ def portal(tmp_path_factory):
 
 
 @pytest.fixture
-async def page(request):
+async def browser(request):
+    """A factory of tabs, each in its own browser context (one signed-in person per tab)."""
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        context = await browser.new_context(locale="de-DE")
-        tab = await context.new_page()
+        chromium = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        tabs = []
+
+        async def new_page():
+            context = await chromium.new_context(locale="de-DE")
+            tabs.append(await context.new_page())
+            return tabs[-1]
+
         try:
-            yield tab
-        except BaseException:
-            raise
+            yield new_page
         finally:
             if getattr(request.node, "failed", False):
                 OUTPUT.mkdir(parents=True, exist_ok=True)
-                await tab.screenshot(path=str(OUTPUT / f"{request.node.name}.png"), full_page=True)
-            await context.close()
-            await browser.close()
+                for number, tab in enumerate(tabs, 1):
+                    await tab.screenshot(path=str(OUTPUT / f"{request.node.name}-{number}.png"), full_page=True)
+            await chromium.close()
+
+
+@pytest.fixture
+async def page(browser):
+    return await browser()
 
 
 @pytest.hookimpl(wrapper=True)
@@ -72,10 +86,58 @@ def pytest_runtest_makereport(item, call):
 
 
 async def accessible(page, label: str = "") -> None:
-    """axe-core on the page as it is: no serious or critical violation; lang set."""
+    """axe-core on the page as it is: no serious or critical violation; unique ids; lang set."""
     await page.wait_for_load_state("load")
     results = await Axe().run(page)
     bad = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
            for v in results.response["violations"] if v.get("impact") in SERIOUS]
     assert not bad, f"{label or page.url}: " + "; ".join(bad)
+    duplicates = await page.evaluate("""() => {
+        const seen = new Set(), twice = new Set();
+        for (const node of document.querySelectorAll("[id]")) (seen.has(node.id) ? twice : seen).add(node.id);
+        return [...twice];
+    }""")
+    assert not duplicates, f"{label or page.url}: ids used more than once (labels and the error summary break): {duplicates}"
     assert await page.get_attribute("html", "lang") in ("de", "en")
+
+
+async def submit(page, selector: str) -> None:
+    """Click a form's button and wait for the page it leads to (axe must not run mid-navigation)."""
+    async with page.expect_navigation():
+        await page.click(selector)
+
+
+async def log_in(page, base: str, address: str, password: str = DEMO_PASSWORD) -> None:
+    await page.goto(f"{base}/login")
+    await page.fill("#field-email", address)
+    await page.fill("#field-password", password)
+    await submit(page, "form[action='/login'] button[type=submit]")
+    assert "/login" not in page.url, f"{address} could not log in"
+
+
+async def mail_to(mail_dir: Path, address: str, link: str) -> str:
+    """The first link starting with `link` in a mail to `address`, once the worker has delivered it."""
+    pattern = re.compile(r"https?://[^\s\"<>]+" + re.escape(link) + r"[^\s\"<>]*")
+    for _ in range(150):
+        for path in sorted(mail_dir.glob("*.eml")):
+            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            if message["To"] == address:
+                found = pattern.search(message.get_body(preferencelist=("plain",)).get_content())
+                if found:
+                    return found.group(0)
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"no mail to {address} with a link to {link}")
+
+
+async def recipients_of(mail_dir: Path, link: str) -> list[str]:
+    """Who got a mail holding a link containing `link` (waits for the first)."""
+    for _ in range(150):
+        found = []
+        for path in sorted(mail_dir.glob("*.eml")):
+            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            if link in message.get_body(preferencelist=("plain",)).get_content():
+                found.append(message["To"])
+        if found:
+            return found
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"no mail with a link to {link}")

@@ -2,35 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-import email
-import email.policy
-import re
 import uuid
-from pathlib import Path
 
-from tests.e2e.conftest import accessible
+from tests.e2e.conftest import DEMO_PASSWORD, accessible, log_in, mail_to, submit
 from tests.support.files import pdf
-
-DEMO_PASSWORD = "Leipzig-Demo-2026"
-
-
-async def submit(page, selector: str) -> None:
-    """Click a form's button and wait for the page it leads to (axe must not run mid-navigation)."""
-    async with page.expect_navigation():
-        await page.click(selector)
-
-
-async def verify_link(mail_dir: Path, address: str) -> str:
-    """The link in the verification mail, once the portal's worker has delivered it."""
-    for _ in range(100):
-        for path in mail_dir.glob("*.eml"):
-            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-            if message["To"] == address:
-                text = message.get_body(preferencelist=("plain",)).get_content()
-                return re.search(r"https?://\S+/account/verify\S*", text).group(0)
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"no mail to {address}")
 
 
 async def test_applicant_registers_verifies_builds_a_team_and_submits(portal, page, tmp_path):
@@ -43,7 +18,7 @@ async def test_applicant_registers_verifies_builds_a_team_and_submits(portal, pa
     await page.fill("#field-password", "ein-sehr-langes-Passwort-2026")
     await submit(page, "button[type=submit]")
     await accessible(page, "check your mail")
-    await page.goto(await verify_link(data / "mail", address))
+    await page.goto(await mail_to(data / "mail", address, "/account/verify"))
     await accessible(page, "verify")
     await submit(page, "form[action='/account/verify'] button[type=submit]")
     await page.goto(f"{base}/login")
@@ -127,10 +102,7 @@ async def test_staff_pages_and_public_pages_are_accessible(portal, page):
     await page.goto(f"{base}/projects")
     await project.click()
     await accessible(page, "project page")
-    await page.goto(f"{base}/login")
-    await page.fill("#field-email", "staff@demo.leipzig.de")
-    await page.fill("#field-password", DEMO_PASSWORD)
-    await submit(page, "form[action='/login'] button[type=submit]")
+    await log_in(page, base, "staff@demo.leipzig.de")
     for path in ("/staff/calls", "/staff/calls/mobilitaet-2025/results", "/staff/calls/klimaanpassung-im-quartier/jury",
                  "/staff/partnerships", "/staff/funding"):
         await page.goto(f"{base}{path}")
