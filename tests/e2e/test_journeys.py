@@ -67,30 +67,69 @@ async def test_applicant_registers_verifies_builds_a_team_and_submits(portal, pa
     assert (await (await download.value).path()).read_bytes().startswith(b"%PDF")
 
 
-async def test_keyboard_only_login_and_navigation(portal, page):
-    base, _data = portal
-    await page.goto(f"{base}/login")
-    await page.keyboard.press("Tab")
-    focused = [await page.evaluate("document.activeElement.textContent || document.activeElement.name")]
-    for _ in range(40):  # tab to the e-mail field
-        if await page.evaluate("document.activeElement.id") == "field-email":
-            break
+async def tab_to(page, selector: str, limit: int = 80) -> None:
+    """Press Tab until the focused element matches the selector (fails if it is never reached)."""
+    for _ in range(limit):
+        if await page.evaluate("(selector) => document.activeElement.matches(selector)", selector):
+            return
         await page.keyboard.press("Tab")
-    assert await page.evaluate("document.activeElement.id") == "field-email", focused
-    await page.keyboard.type("staff@demo.leipzig.de")
+    raise AssertionError(f"{selector} cannot be reached with the Tab key on {page.url}")
+
+
+async def keyboard_login(page, base: str, address: str) -> None:
+    await page.goto(f"{base}/login")
+    await tab_to(page, "#field-email")
+    await page.keyboard.type(address)
     await page.keyboard.press("Tab")
     assert await page.evaluate("document.activeElement.id") == "field-password"
     await page.keyboard.type(DEMO_PASSWORD)
     async with page.expect_navigation():
         await page.keyboard.press("Enter")  # the form sends itself from the password field
     assert "/login" not in page.url
-    for _ in range(60):  # reach "Aufrufe verwalten" by keyboard and open it
-        await page.keyboard.press("Tab")
-        if await page.evaluate("document.activeElement.getAttribute('href')") == "/staff/calls":
-            break
+
+
+async def test_keyboard_only_login_and_navigation(portal, page):
+    base, _data = portal
+    await keyboard_login(page, base, "staff@demo.leipzig.de")
+    await tab_to(page, "a[href='/staff/calls']")  # "Aufrufe verwalten"
     await page.keyboard.press("Enter")
     await page.wait_for_url(f"{base}/staff/calls")
     await accessible(page, "staff calls by keyboard")
+
+
+async def test_keyboard_only_juror_scores_an_entry(portal, page):
+    """A juror reaches an open review and scores every criterion with Tab, the arrow keys and Enter."""
+    base, _data = portal
+    await keyboard_login(page, base, "h.lange@dresden.example")
+    await tab_to(page, "a[href='/jury']")
+    await page.keyboard.press("Enter")
+    await page.wait_for_url(f"{base}/jury")
+    await tab_to(page, "a[href='/jury/calls/klimaanpassung-im-quartier']")
+    await page.keyboard.press("Enter")
+    await page.wait_for_url(f"{base}/jury/calls/klimaanpassung-im-quartier")
+    rows = page.locator("tbody tr", has_text="offen")
+    assert await rows.count() >= 1, "the demo juror has an open review"
+    href = await rows.first.locator("a").get_attribute("href")
+    await tab_to(page, f"a[href='{href}']")
+    await page.keyboard.press("Enter")
+    await page.wait_for_url(f"{base}{href}")
+    await accessible(page, "review by keyboard")
+    for group in await page.locator("fieldset[id^='field-scores.']").all():
+        name = await group.locator("input[type=radio]").first.get_attribute("name")
+        await tab_to(page, f"input[name='{name}']")
+        if not await group.locator("input:checked").count():
+            await page.keyboard.press("Space")  # the first value of an unscored criterion
+        await page.keyboard.press("ArrowRight")  # one higher
+        assert await group.locator("input:checked").count() == 1, name
+    await tab_to(page, "#field-comment")
+    await page.keyboard.press("Control+A")  # replace the draft's comment
+    await page.keyboard.type("Mit der Tastatur bewertet.")
+    await tab_to(page, "button[value=final]")
+    async with page.expect_navigation():
+        await page.keyboard.press("Enter")
+    await accessible(page, "final review by keyboard")
+    assert await page.locator("button[value=final]").count() == 0
+    assert await page.input_value("#field-comment") == "Mit der Tastatur bewertet."
 
 
 async def test_staff_pages_and_public_pages_are_accessible(portal, page):
