@@ -101,11 +101,14 @@ class S3Storage:
                             ContentType=content_type, **self._encryption(),
                         )
                         upload_id = created["UploadId"]
-                    body, buffer = bytes(buffer), bytearray()
+                    # The part goes out as the bytearray itself (no 5 MB copy); a new one
+                    # collects the next part, so a retry inside botocore re-reads intact bytes.
+                    body, buffer = buffer, bytearray()
                     part = await self._call(
                         "upload_part", Bucket=self.bucket, Key=full_key, UploadId=upload_id,
                         PartNumber=len(parts) + 1, Body=body,
                     )
+                    del body
                     parts.append({"ETag": part["ETag"], "PartNumber": len(parts) + 1})
             sha256 = digest.hexdigest()
             metadata = {"sha256": sha256}
@@ -118,7 +121,7 @@ class S3Storage:
                 if buffer:
                     part = await self._call(
                         "upload_part", Bucket=self.bucket, Key=full_key, UploadId=upload_id,
-                        PartNumber=len(parts) + 1, Body=bytes(buffer),
+                        PartNumber=len(parts) + 1, Body=buffer,
                     )
                     parts.append({"ETag": part["ETag"], "PartNumber": len(parts) + 1})
                 await self._call(
