@@ -148,6 +148,14 @@ def jinja_ngettext(context, singular: str, plural: str, n: int) -> str:
 
 
 @pass_context
+def jinja_translate_data(context, message: str) -> str:
+    """A message id kept as data (a suggested conflict's reason) in the reader's language, or the
+    person's own text unchanged — plain text, escaped like any value. ``_()`` would trust it as
+    markup and %-format it: only literal messages belong there."""
+    return translations(_ctx_locale(context)).gettext(message) if message else ""
+
+
+@pass_context
 def jinja_locale(context) -> str:
     return _ctx_locale(context)
 
@@ -172,6 +180,7 @@ def install(environment) -> None:
     environment.add_extension("jinja2.ext.i18n")
     environment.install_gettext_callables(jinja_gettext, jinja_ngettext, newstyle=True)
     environment.globals["current_locale"] = jinja_locale
+    environment.filters["translated"] = jinja_translate_data
     environment.filters["datetime"] = jinja_datetime
     environment.filters["date"] = jinja_date
     environment.filters["money"] = jinja_money
