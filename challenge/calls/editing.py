@@ -61,6 +61,8 @@ def validate(data: dict[str, Any], *, max_upload_bytes: int) -> list[FieldError]
     categories = [c.strip() for c in data["categories"]]
     if any(not c for c in categories) or len(set(categories)) != len(categories) or len(categories) > 20:
         error("categories", N_("Categories must be unique and not empty (at most 20)."))
+    if any(len(c) > 100 for c in categories):  # a proposal stores its category in 100 characters
+        error("categories", N_("A category may have at most 100 characters."))
     errors.extend(_validate_questions(data["questions"]))
     errors.extend(_validate_criteria(data["criteria"]))
     rules: DocumentRules = data["document_rules"]

@@ -72,6 +72,7 @@ async def test_staff_create_a_draft_change_it_and_publish(staff_client, client):
         ({"max_award_cents": 200_000_00}, "max_award_cents"),
         ({"awards_planned": 0}, "awards_planned"),
         ({"categories": ["A", "A"]}, "categories"),
+        ({"categories": ["Stadtgrün " * 11]}, "categories"),  # 110 characters: a proposal keeps 100
         ({"criteria": []}, "criteria"),
         ({"criteria": [{"key": "a", "name": "A", "weight": 0, "scale_min": 0, "scale_max": 10}]}, "criteria[0].weight"),
         ({"criteria": [{"key": "a", "name": "A", "weight": 1, "scale_min": 5, "scale_max": 5}]}, "criteria[0].scale_max"),
