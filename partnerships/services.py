@@ -127,7 +127,11 @@ async def milestones_of(partnership_id: UUID) -> list[dict]:
 
 
 async def may_view(user, partnership: dict) -> bool:
-    return is_staff(user) or is_finance(user) or await is_member(user, partnership["organisation"])
+    """Staff and finance; the partner's members once it is sent (a draft is the city's own work,
+    as in the partner area)."""
+    if is_staff(user) or is_finance(user):
+        return True
+    return partnership["status"] != "draft" and await is_member(user, partnership["organisation"])
 
 
 async def visible(user, partnership_id: UUID) -> dict:

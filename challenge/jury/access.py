@@ -24,5 +24,12 @@ async def juror_may_read(user, submission: dict) -> bool:
         & (Assignment.status != "recused"))
 
 
+async def assigned_in_round(user, submission_id: UUID, round_id: UUID) -> bool:
+    """The juror reviews this entry in this round (an unrecused assignment of the round)."""
+    return user is not None and await Assignment.exists().where(
+        (Assignment.round == round_id) & (Assignment.juror == user.id) & (Assignment.submission == submission_id)
+        & (Assignment.status != "recused"))
+
+
 async def is_juror_of(user, call_id: UUID) -> bool:
     return user is not None and await Juror.exists().where((Juror.call == call_id) & (Juror.user == user.id))

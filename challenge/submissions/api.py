@@ -15,8 +15,6 @@ from challenge.platform.accounts.guards import login_required, staff_required
 from challenge.platform.documents.downloads import download
 from challenge.platform.documents.multipart import MultipartUpload
 from challenge.platform.documents.schemas import DocumentOut, document_out
-from challenge.platform.i18n import N_
-from challenge.platform.problems import not_found
 from challenge.submissions import policies, receipts, services, staff
 from challenge.submissions.schemas import (
     ExtensionIn,
@@ -125,9 +123,7 @@ class SubmissionsApi(Controller):
 
     @get("/receipt.pdf")
     async def receipt(self, request: Request, submission_id: FromPath[UUID]) -> Response:
-        row = await services.visible(request.scope["user"], submission_id)
-        if not (policies.is_staff(request.scope["user"]) or await policies.may_edit(request.scope["user"], row)):
-            raise not_found(N_("Submission not found"))  # receipts are the team's and the staff's
+        await services.team_view(request.scope["user"], submission_id)  # the team's and the staff's
         settings = request.app.state.settings
         document = await receipts.receipt_for(request.app.state.storage, submission_id, base_url=settings.base_url)
         return await download(request.app.state.storage, settings, document)

@@ -49,7 +49,7 @@ def fields_from_form(step: str, call: dict, data: dict) -> dict:
 
 
 async def _context(request: Request, submission_id: UUID) -> dict:
-    row = await services.visible(request.scope["user"], submission_id)
+    row = await services.team_view(request.scope["user"], submission_id)
     call = await services.call_of(row["call"])
     deadline = await services.deadline_for(call, row["organisation"])
     from challenge.results.decisions import outcome_for
@@ -147,7 +147,7 @@ class SubmissionPages(Controller):
         """HTMX autosave: the same save as the form, answered with a status line and the new version."""
         if step not in ("proposal", "questions"):
             raise Problem(404, "not_found", N_("Page not found"))
-        row = await services.visible(request.scope["user"], submission_id)
+        row = await services.team_view(request.scope["user"], submission_id)
         fields = fields_from_form(step, await services.call_of(row["call"]), data)
         state, version = "saved", row["version"]
         try:

@@ -30,6 +30,12 @@ async def may_edit(user, submission: dict) -> bool:
     return await is_member(user, submission["organisation"])
 
 
+async def may_read_as_team(user, submission: dict) -> bool:
+    """The team's own views (its pages, the receipt): members and staff. Not jurors: they read an
+    entry on the review pages, which leave out what a blind call hides (the team's name)."""
+    return is_staff(user) or await is_member(user, submission["organisation"])
+
+
 async def _document_reader(user, document: dict) -> bool:
     from challenge.submissions.tables import Submission
 

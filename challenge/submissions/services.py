@@ -64,6 +64,14 @@ async def visible(actor, submission_id: UUID) -> dict:
     return row
 
 
+async def team_view(actor, submission_id: UUID) -> dict:
+    """The submission as its team sees it (pages, receipt) if the actor may — else 404."""
+    row = await load(submission_id)
+    if row is None or not await policies.may_read_as_team(actor, row):
+        raise not_found(N_("Submission not found"))
+    return row
+
+
 async def _changeable(actor, submission_id: UUID) -> dict:
     """A submission the actor's team may still change (not withdrawn); 404/403/409 otherwise."""
     row = await visible(actor, submission_id)

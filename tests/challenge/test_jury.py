@@ -12,7 +12,16 @@ from tests.challenge.test_submissions import COMPLETE, open_call
 from tests.conftest import http_client
 from tests.support.factories import make_team
 from tests.support.files import multipart, pdf
-from tests.support.web import api, csrf, link_in, login, make_user, spooled_mails, unique_email
+from tests.support.web import (
+    api,
+    csrf,
+    link_in,
+    login,
+    make_user,
+    post_form,
+    spooled_mails,
+    unique_email,
+)
 
 
 async def proposal(app, call, *, team_name="Team", member_email=None, affiliation=""):
@@ -190,6 +199,29 @@ async def test_blind_mode_leaks_no_name(app, staff):
     await juror.__aexit__(None, None, None)
 
 
+async def test_an_assigned_juror_does_not_open_the_teams_own_pages(app, staff):
+    # The team's pages name the team and its files; on a blind call that would undo the review
+    # pages' anonymity. Jurors read entries on /jury/reviews only; the team and staff keep theirs.
+    call = await open_call(blind_review=True)
+    entry = await proposal(app, call, team_name="Geheimer Teamname Zwei")
+    juror = await juror_client(app, staff, call)
+    await api(juror, "POST", f"/api/v1/jury/calls/{call['slug']}/declaration/complete")
+    await api(staff, "POST", f"/api/v1/calls/{call['slug']}/assignments/auto", {"round": 1, "reviews_per_submission": 1})
+    assert (await juror.get(f"/jury/reviews/{entry['id']}")).status_code == 200
+    team_pages = ["", "/proposal", "/questions", "/documents", "/withdraw/confirm"]
+    for suffix in team_pages:
+        page = await juror.get(f"/submissions/{entry['id']}{suffix}")
+        assert page.status_code == 404 and "Geheimer Teamname Zwei" not in page.text, suffix
+    autosave = await post_form(juror, f"/submissions/{entry['id']}/proposal/autosave", {"version": "1", "title": "x"})
+    assert autosave.status_code == 404
+    async with http_client(app) as member:
+        await login(member, entry["member"]["email"])
+        for suffix in team_pages:
+            assert (await member.get(f"/submissions/{entry['id']}{suffix}")).status_code == 200, suffix
+    assert (await staff.get(f"/submissions/{entry['id']}")).status_code == 200
+    await juror.__aexit__(None, None, None)
+
+
 async def test_other_sources_of_conflict_suggestions_can_register(app, staff):
     from challenge.jury import services
 
@@ -252,6 +284,27 @@ async def test_a_final_round_with_its_own_rubric_jurors_and_shortlist(app, staff
     assert "Finale mit Pitch" in page.text and "Spinnerei, Halle 14" in page.text
     for juror in first_round + final_jury:
         await juror.__aexit__(None, None, None)
+
+
+async def test_a_juror_scores_an_entry_only_in_the_rounds_she_is_assigned_to_it(app, staff):
+    call = await open_call()
+    entry = await proposal(app, call, team_name="Nur Runde eins")
+    juror = await juror_client(app, staff, call)
+    await api(juror, "POST", f"/api/v1/jury/calls/{call['slug']}/declaration/complete")
+    await api(staff, "POST", f"/api/v1/calls/{call['slug']}/assignments/auto", {"round": 1, "reviews_per_submission": 1})
+    created = await api(staff, "POST", f"/api/v1/calls/{call['slug']}/rounds", {
+        "number": 2, "name": "Finale", "criteria": [{"key": "pitch", "name": "Pitch", "weight": 1, "scale_min": 1, "scale_max": 5}]})
+    assert created.status_code == 201, created.text
+    assert (await api(staff, "PUT", f"/api/v1/calls/{call['slug']}/rounds/2/entries", {"submission_ids": [entry["id"]]})).status_code == 200
+    # assigned in round 1 only: she reads and scores the entry there, not in the final round
+    assert (await juror.get(f"/api/v1/jury/reviews/{entry['id']}", params={"round": 1})).status_code == 200
+    scored = await api(juror, "PUT", f"/api/v1/jury/reviews/{entry['id']}", {"round": 2, "scores": {"pitch": 5}, "final": True})
+    assert scored.status_code == 404
+    assert (await juror.get(f"/api/v1/jury/reviews/{entry['id']}", params={"round": 2})).status_code == 404
+    assert (await juror.get(f"/jury/reviews/{entry['id']}", params={"round": 2})).status_code == 404
+    ranking = (await staff.get(f"/api/v1/calls/{call['slug']}/ranking", params={"round": 2})).json()
+    assert ranking["entries"] == []  # no final review counts in round 2
+    await juror.__aexit__(None, None, None)
 
 
 async def test_ranking_api_uses_final_unrecused_reviews(app, staff):

@@ -21,7 +21,7 @@ from partnerships.tables import Milestone, MilestoneReview, Partnership, Payment
 from tests.conftest import http_client
 from tests.partnerships.conftest import START, awarded_entry, plan, role_client, running, upload
 from tests.support.files import pdf
-from tests.support.web import api, spooled_mails, text_of
+from tests.support.web import api, login, spooled_mails, text_of
 
 STANDARDS = Path(__file__).parents[1] / "support" / "standards" / "ocds-1.1.5"
 
@@ -154,6 +154,19 @@ async def test_partners_of_other_organisations_and_jurors_see_nothing(app, clien
     assert (await partner.get("/api/v1/partnerships")).status_code == 403  # the staff list
     for client in (stranger, partner):
         await client.__aexit__(None, None, None)
+
+
+async def test_the_partner_sees_a_contract_once_it_is_sent_not_the_draft(app, clients):
+    entry = await awarded_entry()
+    pid = (await api(clients["staff"], "POST", "/api/v1/partnerships", plan(entry["submission_id"]))).json()["id"]
+    async with http_client(app) as partner:
+        await login(partner, entry["owner"]["email"])
+        for url in (f"/api/v1/partnerships/{pid}", f"/api/v1/partnerships/{pid}/amendments",
+                    f"/api/v1/partnerships/{pid}/calendar.ics", f"/partner/partnerships/{pid}"):
+            assert (await partner.get(url)).status_code == 404, url
+        assert (await clients["finance"].get(f"/api/v1/partnerships/{pid}")).status_code == 200
+        await api(clients["staff"], "POST", f"/api/v1/partnerships/{pid}/send")
+        assert (await partner.get(f"/api/v1/partnerships/{pid}")).json()["status"] == "sent"
 
 
 async def test_evidence_review_four_eyes_and_payment(app, clients, settings):

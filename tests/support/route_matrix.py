@@ -1,4 +1,4 @@
-"""The route/role matrix: every route the app registers, tried as every role.
+"""The route/role matrix: every route the app registers, tried as every role on real objects.
 
 Each later issue adds its routes to EXPECTATIONS in tests/challenge/test_route_matrix.py;
 the test fails for any route the app registers without an expectation, so no route can be
@@ -7,15 +7,23 @@ added without saying who may use it.
 
 from __future__ import annotations
 
+import re
+
 from litestar import Litestar
 
-ROLES = ("anonymous", "applicant", "staff", "finance", "admin")
+# applicant_a owns the objects the placeholders name (team, proposal, documents, partnership);
+# applicant_b is a verified applicant with a team and a proposal of her own, and no relation to
+# A's; juror_assigned reviews A's proposal; juror_conflicted declared a conflict with it.
+ROLES = ("anonymous", "applicant_a", "applicant_b", "juror_assigned", "juror_conflicted", "staff", "finance", "admin")
 IGNORED_METHODS = {"OPTIONS", "HEAD"}
 
-ALLOW = "allow"  # authorised: any answer but 401/403/login redirect, and never 5xx
+ALLOW = "allow"  # authorised and the object found: not 401/403/404 or a login redirect; never 5xx
 LOGIN = "login"  # anonymous: 401 (API) or a redirect to the login page
-DENY = "deny"  # 403
-ANY = "any"  # the route itself answers 401 for bad credentials (login): only never 5xx
+DENY = "deny"  # 403: the role may not use the route at all
+HIDDEN = "hidden"  # 404: the object exists, but not for this person (no probing)
+ANY = "any"  # the answer is not about authorisation (each use says why): only never 5xx
+
+PLACEHOLDER = re.compile(r"\{(\w+):\w+\}")
 
 
 def app_routes(app: Litestar) -> list[tuple[str, str]]:
@@ -28,20 +36,68 @@ def app_routes(app: Litestar) -> list[tuple[str, str]]:
     return sorted(routes, key=lambda item: (item[1], item[0]))
 
 
-def everyone(outcome: str = ALLOW) -> dict[str, str]:
-    return {role: outcome for role in ROLES}
+def placeholders(template: str) -> list[str]:
+    """The names of a path template's parameters: "/teams/{team_id:uuid}" → ["team_id"]."""
+    return PLACEHOLDER.findall(template)
 
 
-def logged_in(outcome: str = ALLOW) -> dict[str, str]:
-    return {"anonymous": LOGIN, **{role: outcome for role in ROLES if role != "anonymous"}}
+def fill(template: str, values: dict[str, str]) -> str:
+    return PLACEHOLDER.sub(lambda match: values[match.group(1)], template)
 
 
-def only(*allowed: str) -> dict[str, str]:
-    """Logged-in roles not named are denied; anonymous must log in."""
-    return {
-        role: ALLOW if role in allowed else (LOGIN if role == "anonymous" else DENY)
-        for role in ROLES
-    }
+def _check(per_role: dict[str, str]) -> None:
+    unknown = set(per_role) - set(ROLES)
+    assert not unknown, f"unknown roles in an expectation: {unknown}"
+
+
+def everyone(outcome: str = ALLOW, **per_role: str) -> dict[str, str]:
+    """Every role, anonymous included, gets outcome (unless named)."""
+    _check(per_role)
+    return {role: per_role.get(role, outcome) for role in ROLES}
+
+
+def logged_in(outcome: str = ALLOW, **per_role: str) -> dict[str, str]:
+    """Anonymous must log in; every logged-in role gets outcome (unless named)."""
+    _check(per_role)
+    return {role: per_role.get(role, LOGIN if role == "anonymous" else outcome) for role in ROLES}
+
+
+def only(*allowed: str, **per_role: str) -> dict[str, str]:
+    """Role-guarded: logged-in roles not named are denied (403); anonymous must log in."""
+    return logged_in(DENY, **{**{role: ALLOW for role in allowed}, **per_role})
+
+
+def a_only(**per_role: str) -> dict[str, str]:
+    """A's own object (her team, her file, her partner area): A may; every other logged-in
+    person gets 404, staff included."""
+    return logged_in(HIDDEN, applicant_a=ALLOW, **per_role)
+
+
+def a_and_staff(**per_role: str) -> dict[str, str]:
+    """A and staff (admins too) may; every other logged-in person gets 404."""
+    return a_only(**{"staff": ALLOW, "admin": ALLOW, **per_role})
+
+
+def a_and_office(**per_role: str) -> dict[str, str]:
+    """The partnership: the partner (A), staff, finance and admins; everyone else 404."""
+    return a_and_staff(**{"finance": ALLOW, **per_role})
+
+
+def a_writes(**per_role: str) -> dict[str, str]:
+    """Changing A's proposal: A may; those who may read it but not change it (the assigned
+    juror, staff, admins) get 403; everyone else 404."""
+    return a_only(**{"juror_assigned": DENY, "staff": DENY, "admin": DENY, **per_role})
+
+
+def jurors_only(**per_role: str) -> dict[str, str]:
+    """The call's jury area: both jurors of the call may; everyone else 404."""
+    return logged_in(HIDDEN, juror_assigned=ALLOW, juror_conflicted=ALLOW, **per_role)
+
+
+def reviewer_only(**per_role: str) -> dict[str, str]:
+    """Reviewing A's entry: only the juror assigned to it (the conflicted one is recused): 404
+    for everyone else, staff included."""
+    return logged_in(HIDDEN, juror_assigned=ALLOW, **per_role)
 
 
 def outcome_of(status: int, location: str | None, expected: str) -> str:
@@ -51,4 +107,6 @@ def outcome_of(status: int, location: str | None, expected: str) -> str:
         return LOGIN
     if status == 403:
         return DENY
+    if status == 404:
+        return HIDDEN
     return ALLOW

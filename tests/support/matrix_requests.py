@@ -1,0 +1,135 @@
+"""How the route matrix calls each route: which object each path parameter names (per route and,
+where two roles destroy one each, per role), the query and the body it sends, and which routes
+run last. The expectations themselves are in tests/challenge/test_route_matrix.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+
+from tests.support.files import multipart, pdf
+from tests.support.matrix_world import World
+from tests.support.route_matrix import fill, placeholders
+from tests.support.web import csrf
+
+# What each path parameter names by default: a key of World.objects, or a constant. {slug} is the
+# open call (A's and B's proposals, the jury); the results routes use the call whose results are
+# published (RESULTS below). {user_id} is A's teammate; admin routes name users with a role.
+OBJECTS = {
+    "slug": "call", "submission_id": "submission", "organisation_id": "team", "team_id": "team",
+    "document_id": "attachment", "user_id": "teammate", "conflict_id": "conflict", "token_id": "staff_token",
+    "partnership_id": "partnership", "project_id": "partnership", "milestone_id": "milestone", "job_id": "job",
+    "token": "calendar_token",
+}
+CONSTANTS = {"code": "en", "file_path": "css/app.css", "path": "openapi.yaml", "role": "staff", "step": "proposal",
+             "number": "1"}
+
+RESULTS = {"slug": "call_with_results"}
+RESULTS_ROUTES = [
+    ("POST", "/api/v1/calls/{slug:str}/decisions"),
+    ("GET", "/api/v1/calls/{slug:str}/decisions"),
+    ("POST", "/api/v1/calls/{slug:str}/results/publish"),
+    ("GET", "/api/v1/calls/{slug:str}/results"),
+    ("GET", "/api/v1/calls/{slug:str}/scores.csv"),
+    ("GET", "/api/v1/calls/{slug:str}/scores.xlsx"),
+    ("GET", "/api/v1/calls/{slug:str}/jury-report.pdf"),
+    ("GET", "/api/v1/calls/{slug:str}/certificates"),
+    ("GET", "/staff/calls/{slug:str}/results"),
+    ("POST", "/staff/calls/{slug:str}/results/rest-not-selected"),
+    ("POST", "/staff/calls/{slug:str}/results/shortlist"),
+    ("GET", "/staff/calls/{slug:str}/results/publish"),
+    ("POST", "/staff/calls/{slug:str}/results/publish"),
+    ("GET", "/staff/calls/{slug:str}/results/certificates"),
+    ("GET", "/calls/{slug:str}/results"),
+]
+# Routes that need another object. Results live on the call whose results are published (the
+# open call has none yet), except starting certificates: a job for the open call renders nothing
+# when a later test drains the job queue. Routes that destroy something get an object of their
+# own, so no other route finds it gone; the assignment delete, allowed to two roles, one each.
+OVERRIDES: dict[tuple[str, str], dict[str, str | dict[str, str]]] = {
+    **{route: RESULTS for route in RESULTS_ROUTES},
+    ("GET", "/staff/calls/{slug:str}/results/decide/{submission_id:uuid}"): {**RESULTS, "submission_id": "awarded_submission"},
+    ("POST", "/staff/calls/{slug:str}/results/decide/{submission_id:uuid}"): {**RESULTS, "submission_id": "awarded_submission"},
+    ("GET", "/api/v1/submissions/{submission_id:uuid}/award-letter.pdf"): {"submission_id": "awarded_submission"},
+    ("DELETE", "/api/v1/calls/{slug:str}/assignments/{assignment_id:uuid}"): {"assignment_id": {
+        "admin": "assignment_deleted_by_admin", "*": "assignment_deleted_by_staff"}},
+    ("DELETE", "/api/v1/submissions/{submission_id:uuid}/documents/{document_id:uuid}"): {"document_id": "attachment_deleted_by_api"},
+    ("POST", "/submissions/{submission_id:uuid}/attachments/{document_id:uuid}/delete"): {"document_id": "attachment_deleted_by_page"},
+    ("GET", "/account/documents/{document_id:uuid}/delete"): {"document_id": "library_document"},
+    ("POST", "/account/documents/{document_id:uuid}/delete"): {"document_id": "library_document_deleted_by_page"},
+    ("DELETE", "/api/v1/me/documents/{document_id:uuid}"): {"document_id": "library_document_deleted_by_api"},
+    ("POST", "/api/v1/me/documents/{document_id:uuid}/confirm"): {"document_id": "library_document_pending"},
+    ("DELETE", "/api/v1/organisations/{organisation_id:uuid}/members/{user_id:uuid}"): {"user_id": "member_removed_by_api"},
+    ("POST", "/teams/{team_id:uuid}/members/{user_id:uuid}/remove"): {"user_id": "member_removed_by_page"},
+    # a second team of A's: with two owners, A could leave her main team
+    ("POST", "/api/v1/organisations/{organisation_id:uuid}/owners/{user_id:uuid}"): {"organisation_id": "team_spare", "user_id": "new_owner"},
+    ("POST", "/teams/{team_id:uuid}/members/{user_id:uuid}/owner"): {"team_id": "team_spare", "user_id": "new_owner"},
+    ("GET", "/admin/users/{user_id:uuid}"): {"user_id": "role_holder"},
+    ("POST", "/admin/users/{user_id:uuid}/roles"): {"user_id": "role_holder"},
+    ("GET", "/admin/users/{user_id:uuid}/roles/{role:str}/revoke"): {"user_id": "role_holder"},
+    ("POST", "/admin/users/{user_id:uuid}/roles/{role:str}/revoke"): {"user_id": "role_revoked_by_page"},
+    ("POST", "/api/v1/admin/users/{user_id:uuid}/roles"): {"user_id": "role_holder"},
+    ("DELETE", "/api/v1/admin/users/{user_id:uuid}/roles/{role:str}"): {"user_id": "role_revoked_by_api"},
+    ("PUT", "/api/v1/calls/{slug:str}/jurors/{user_id:uuid}"): {"user_id": "juror"},
+}
+QUERIES = {("GET", "/staff/partnerships/new"): lambda o: {"submission": o["awarded_submission"]}}
+
+Body = Callable[[dict[str, str]], dict]
+# Mutating routes get an empty body, except where the schema would refuse that with 422 before
+# the object check runs (for everyone alike) or where it would do too much: these bodies pass the
+# schema and are refused by the rules behind the check, or do no harm.
+JSON_BODIES: dict[tuple[str, str], Body] = {
+    ("POST", "/api/v1/calls/{slug:str}/submissions"): lambda o: {"organisation_id": o["team"]},
+    ("PATCH", "/api/v1/submissions/{submission_id:uuid}"): lambda o: {"version": 0},
+    ("POST", "/api/v1/organisations/{organisation_id:uuid}/invitations"): lambda o: {"email": "keine-adresse"},
+    ("POST", "/api/v1/jury/calls/{slug:str}/conflicts"): lambda o: {"submission_id": o["submission"], "reason": ""},
+    ("POST", "/api/v1/me/documents/{document_id:uuid}/confirm"): lambda o: {"sha256": "0" * 64},
+    # an empty body would run the assignment with its defaults
+    ("POST", "/api/v1/calls/{slug:str}/assignments/auto"): lambda o: {"round": 1, "reviews_per_submission": 0},
+}
+FORM_BODIES: dict[tuple[str, str], Body] = {
+    ("POST", "/calls/{slug:str}/apply"): lambda o: {"organisation_id": o["team"]},
+    ("POST", "/submissions/{submission_id:uuid}/submit"): lambda o: {"confirm": "1"},
+    ("POST", "/staff/partnerships/new"): lambda o: {"submission_id": o["awarded_submission"]},
+}
+UPLOADS = {
+    ("POST", "/api/v1/submissions/{submission_id:uuid}/documents"),
+    ("POST", "/submissions/{submission_id:uuid}/attachments/upload"),
+}
+# Run after every other route, in this order: they end A's proposal.
+LAST = [
+    ("POST", "/api/v1/submissions/{submission_id:uuid}/withdraw"),
+    ("POST", "/submissions/{submission_id:uuid}/withdraw"),
+]
+
+
+def path_for(world: World, method: str, template: str, role: str) -> str:
+    """The template with the role's objects filled in."""
+    overrides = OVERRIDES.get((method, template), {})
+    values = {}
+    for name in placeholders(template):
+        choice = overrides.get(name, OBJECTS.get(name))
+        if isinstance(choice, dict):
+            choice = choice.get(role, choice["*"])
+        values[name] = CONSTANTS[name] if choice is None else world.objects[choice]
+    return fill(template, values)
+
+
+async def send(world: World, method: str, template: str, role: str) -> httpx.Response:
+    """The route's request as the role (CSRF header on unsafe methods, as the portal's forms and JS)."""
+    client = world.clients[role]
+    route = (method, template)
+    kwargs: dict = {"follow_redirects": False}
+    if route in QUERIES:
+        kwargs["params"] = QUERIES[route](world.objects)
+    if method != "GET":
+        kwargs["headers"] = {"x-csrftoken": await csrf(client)}
+        if route in UPLOADS:
+            body, content_type = multipart("Anlage.pdf", pdf("Matrix"))
+            kwargs["content"], kwargs["headers"]["content-type"] = body, content_type
+        elif route in FORM_BODIES:
+            kwargs["data"] = FORM_BODIES[route](world.objects)
+        else:
+            kwargs["json"] = JSON_BODIES.get(route, lambda o: {})(world.objects)
+    return await client.request(method, path_for(world, method, template, role), **kwargs)
