@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from challenge.jury.tables import Assignment, Conflict, Juror, Round
+from challenge.jury.tables import Assignment, Conflict, Juror
 
 
-async def juror_may_read(user, submission: dict) -> bool:
-    """Assigned (not recused), declaration complete, and no active conflict."""
+async def juror_may_read(user, submission: dict, round_id: UUID | None = None) -> bool:
+    """Assigned (not recused) — in the given round, or in any round of the call — with the
+    declaration complete and no active conflict."""
     if user is None:
         return False
     juror = await Juror.select(Juror.declaration_completed_at).where(
@@ -18,16 +19,9 @@ async def juror_may_read(user, submission: dict) -> bool:
     if await Conflict.exists().where((Conflict.juror == user.id) & (Conflict.submission == submission["id"])
                                      & Conflict.lifted_at.is_null()):
         return False
-    rounds = [r["id"] for r in await Round.select(Round.id).where(Round.call == submission["call"])]
-    return bool(rounds) and await Assignment.exists().where(
-        Assignment.round.is_in(rounds) & (Assignment.juror == user.id) & (Assignment.submission == submission["id"])
-        & (Assignment.status != "recused"))
-
-
-async def assigned_in_round(user, submission_id: UUID, round_id: UUID) -> bool:
-    """The juror reviews this entry in this round (an unrecused assignment of the round)."""
-    return user is not None and await Assignment.exists().where(
-        (Assignment.round == round_id) & (Assignment.juror == user.id) & (Assignment.submission == submission_id)
+    in_round = (Assignment.round == round_id) if round_id else (Assignment.round.call == submission["call"])
+    return await Assignment.exists().where(
+        in_round & (Assignment.juror == user.id) & (Assignment.submission == submission["id"])
         & (Assignment.status != "recused"))
 
 

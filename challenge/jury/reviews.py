@@ -7,8 +7,8 @@ import json
 from uuid import UUID
 
 from challenge import db
-from challenge.jury.access import assigned_in_round, juror_may_read
-from challenge.jury.services import round_of, utcnow
+from challenge.jury.access import juror_may_read
+from challenge.jury.services import utcnow
 from challenge.jury.tables import Assignment, Review, Round
 from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_
@@ -38,14 +38,15 @@ def score_errors(criteria: list[dict], scores: dict, *, final: bool) -> list[Fie
 async def review_context(user, submission_id: UUID, number: int) -> tuple[dict, dict, dict]:
     """The entry, its call and the round — for a juror assigned to the entry in that round."""
     submission = await load(submission_id)
-    if submission is None or not await juror_may_read(user, submission):
+    if submission is None:
         raise not_found(N_("Submission not found"))
-    call = await call_of(submission["call"])
-    round_ = await round_of(call, number)
-    # reading the entry takes an assignment in any round; scoring it, one in this round
-    if not await assigned_in_round(user, submission_id, round_["id"]):
+    # Scoring takes an assignment in this very round (reading elsewhere, one in any round). The
+    # round is looked up, never created, so an unauthorised request writes nothing.
+    round_ = await Round.select().output(load_json=True).where(
+        (Round.call == submission["call"]) & (Round.number == number)).first()
+    if round_ is None or not await juror_may_read(user, submission, round_["id"]):
         raise not_found(N_("Submission not found"))
-    return submission, call, round_
+    return submission, await call_of(submission["call"]), round_
 
 
 async def own_review(round_id: UUID, user_id: UUID, submission_id: UUID) -> dict | None:
