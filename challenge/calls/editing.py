@@ -124,6 +124,7 @@ def _invalid(errors: list[FieldError]) -> Problem:
 async def create_call(actor, data: CallIn, *, max_upload_bytes: int) -> dict:
     """A new call in draft."""
     values = msgspec.structs.asdict(data)
+    values["categories"] = [c.strip() for c in values["categories"]]  # stored as validated
     errors = validate(values, max_upload_bytes=max_upload_bytes)
     if errors:
         raise _invalid(errors)
@@ -154,6 +155,7 @@ async def update_call(actor, slug: str, patch: CallPatch, *, max_upload_bytes: i
     merged["document_rules"] = msgspec.convert(merged["document_rules"] or {}, DocumentRules)
     merged["faq"] = msgspec.convert(merged["faq"] or [], list[FaqItem])
     merged.update(changes)
+    merged["categories"] = [c.strip() for c in merged["categories"] or []]  # stored as validated
     errors = validate(merged, max_upload_bytes=max_upload_bytes)
     if errors:
         raise _invalid(errors)

@@ -62,23 +62,20 @@ async def save_review(user, submission_id: UUID, *, number: int, scores: dict, c
     if closes is not None and utcnow() >= closes:
         raise Problem(422, "jury_closed", N_("The jury window has closed; reviews are locked."),
                       extra={"closed_at": closes.isoformat()})
-    current = await own_review(round_["id"], user.id, submission_id)
-    if current and current["status"] == "final":
-        if final:
-            return current  # a second tab finalising the same review: one result, no error
-        raise Problem(409, "review_final", N_("This review is final and can no longer be changed."))
     criteria = round_["criteria"] or []
-    errors = score_errors(criteria, scores, final=final)
-    if errors:
-        raise Problem(422, "validation_error", N_("Some fields are missing or invalid."), errors=errors)
     values = {Review.scores: scores, Review.comment: comment.strip(), Review.comments: comments or {},
               Review.shareable: shareable, Review.rubric_version: rubric_version(criteria)}
     if final:
         values.update({Review.status: "final", Review.finalized_at: utcnow()})
-    async with db.write_transaction():
+    async with db.write_transaction():  # read, check and write on one connection, one writer at a time
         current = await own_review(round_["id"], user.id, submission_id)
         if current and current["status"] == "final":
-            return current
+            if final:
+                return current  # a second tab finalising the same review: one result, no error
+            raise Problem(409, "review_final", N_("This review is final and can no longer be changed."))
+        errors = score_errors(criteria, scores, final=final)
+        if errors:
+            raise Problem(422, "validation_error", N_("Some fields are missing or invalid."), errors=errors)
         if current is None:
             await Review(round=round_["id"], juror=user.id, submission=submission_id,
                          **{column._meta.name: value for column, value in values.items()}).save()

@@ -18,7 +18,8 @@ from challenge.platform.problems import Problem
 from challenge.submissions.tables import Submission
 
 
-async def _page(request: Request, call: dict, *, errors: dict | None = None, status: int = 200, notice=None) -> Template:
+async def _page(request: Request, call: dict, *, errors: dict | None = None, status: int = 200, notice=None,
+                affected: str = "") -> Template:
     jurors = await Juror.select(Juror.user, Juror.user.name.as_alias("name"), Juror.user.email.as_alias("email"),
                                 Juror.accepted_at, Juror.declaration_completed_at).where(Juror.call == call["id"])
     assignments = await Assignment.select(Assignment.juror, Assignment.submission, Assignment.status).where(
@@ -40,6 +41,7 @@ async def _page(request: Request, call: dict, *, errors: dict | None = None, sta
     return Template(template_name="challenge/jury/staff.html", status_code=status, context={
         "call": call, "jurors": jurors, "entries": entries, "conflicts": conflicts, "errors": errors or {},
         "notice": notice, "done": sum(1 for a in assignments if a["status"] == "done"), "total": total,
+        "affected": affected,
     })
 
 
@@ -71,10 +73,10 @@ class StaffJuryPages(Controller):
         except ValueError:
             return await _page(request, call, errors={"reviews_per_submission": N_("Choose between 1 and 20.")}, status=422)
         except Problem as problem:
-            errors = errors_of(problem)
-            if problem.extra.get("entries"):
-                errors = {"reviews_per_submission": problem.detail, "entries": ", ".join(problem.extra["entries"])}
-            return await _page(request, call, errors=errors, status=problem.status)
+            entries = problem.extra.get("entries") or []
+            errors = {"reviews_per_submission": problem.detail} if entries else errors_of(problem)
+            # the entries concerned are listed beside the summary, not as an error without a field
+            return await _page(request, call, errors=errors, status=problem.status, affected=", ".join(entries))
         return await _page(request, call, notice=("assigned", result["created"]))
 
     @post("/conflicts/{conflict_id:uuid}/lift")

@@ -105,6 +105,18 @@ async def test_duplicate_slug_is_refused(staff_client):
     assert again.json()["errors"][0]["field"] == "slug"
 
 
+async def test_categories_are_stored_as_validated_without_surrounding_spaces(staff_client):
+    longest = "K" * 100
+    body = call_body(categories=[" Starkregen ", f"{longest}   "])  # 103 characters before stripping
+    created = await api(staff_client, "POST", "/api/v1/calls", body)
+    assert created.status_code == 201, created.text
+    assert created.json()["categories"] == ["Starkregen", longest]
+    changed = await api(staff_client, "PATCH", f"/api/v1/calls/{body['slug']}", {"categories": ["  Hitze"]})
+    assert changed.status_code == 200 and changed.json()["categories"] == ["Hitze"]
+    stored = await Call.select(Call.categories).output(load_json=True).where(Call.slug == body["slug"]).first()
+    assert stored["categories"] == ["Hitze"]
+
+
 async def test_a_bad_change_leaves_the_call_as_it_was(staff_client):
     body = call_body()
     await api(staff_client, "POST", "/api/v1/calls", body)

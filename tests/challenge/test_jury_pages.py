@@ -28,6 +28,10 @@ async def test_juror_journey_through_the_pages(app, client, settings, deliver_ma
         assert refused.status_code == 422
         await post_form(browser, f"/jury/calls/{call['slug']}/conflicts", {"target": str(first["id"]), "kind": "submission", "reason": "Ehemaliger Kollege"})
         assert await Conflict.exists().where((Conflict.juror == juror["id"]) & (Conflict.submission == first["id"]))
+        # the first row now shows its conflict: the summary's link still finds the next reason field
+        no_reason = await post_form(browser, f"/jury/calls/{call['slug']}/conflicts", {"target": str(second["id"]), "kind": "submission", "reason": ""})
+        assert no_reason.status_code == 422 and 'href="#field-reason"' in no_reason.text
+        assert no_reason.text.count('id="field-reason"') == 1
         not_confirmed = await post_form(browser, f"/jury/calls/{call['slug']}/declaration/complete", {})
         assert not_confirmed.status_code == 422
         await post_form(browser, f"/jury/calls/{call['slug']}/declaration/complete", {"confirm": "1"})

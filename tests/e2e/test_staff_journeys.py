@@ -96,7 +96,8 @@ async def test_juror_accepts_declares_a_conflict_and_scores_two_entries(portal, 
     assert "von der Jurorin oder dem Juror erklärt" in await staff.inner_text("main")
     await staff.fill("#field-reviews_per_submission", "5")  # five jurors, one conflicted: impossible
     await submit(staff, "form[action$='/jury/assign'] button[type=submit]")
-    assert await staff.locator("#error-summary").count() == 1
+    assert await staff.locator("#error-summary a").count() == 1  # one message, linked to its field
+    assert "Betroffene Vorschläge:" in await staff.inner_text("main")  # and the entries it concerns
     await accessible(staff, "jury with an assignment error")
     await staff.fill("#field-reviews_per_submission", "4")
     await submit(staff, "form[action$='/jury/assign'] button[type=submit]")
