@@ -20,8 +20,9 @@ from pathlib import Path
 import httpx
 
 from tests.benchmarks.documents import start_server
+from tests.support.applicant_flow import log_in, submit_proposal
 from tests.support.databases import create_database, drop_database
-from tests.support.files import multipart, pdf
+from tests.support.files import pdf
 
 PASSWORD = "Benchmark-Passwort-2026"
 RUSH = 200
@@ -58,27 +59,13 @@ async def prepare(env: dict) -> str:
 
 
 async def login(base: str, n: int) -> tuple[httpx.AsyncClient, str]:
-    client = httpx.AsyncClient(base_url=base, timeout=120, headers={"X-Forwarded-For": f"10.0.{n // 250}.{n % 250}"})
-    await client.get("/login")
-    response = await client.post("/api/v1/auth/login", json={"email": f"b{n}@example.org", "password": PASSWORD},
-                                 headers={"x-csrftoken": client.cookies["csrftoken"]})
-    response.raise_for_status()
-    team = (await client.get("/api/v1/me/organisations")).json()[0]["id"]
-    return client, team
+    return await log_in(base, f"b{n}@example.org", PASSWORD, f"10.0.{n // 250}.{n % 250}")
 
 
 async def flow(client: httpx.AsyncClient, team: str, content: bytes) -> float:
-    """Create a draft, upload a 1 MB PDF, submit: the applicant's whole flow."""
-    token = {"x-csrftoken": client.cookies["csrftoken"]}
+    """Create a draft, upload a 1 MB PDF, submit: the applicant's whole flow, in ms."""
     started = time.perf_counter()
-    created = await client.post("/api/v1/calls/rush/submissions", headers=token, json={
-        "organisation_id": team, "title": "Vorschlag", "summary": "Kurz", "category": "A"})
-    created.raise_for_status()
-    sub = created.json()["id"]
-    body, content_type = multipart("anlage.pdf", content)
-    (await client.post(f"/api/v1/submissions/{sub}/documents", content=body,
-                       headers={**token, "content-type": content_type})).raise_for_status()
-    (await client.post(f"/api/v1/submissions/{sub}/submit", headers=token, json={})).raise_for_status()
+    await submit_proposal(client, "rush", team, content)
     return (time.perf_counter() - started) * 1000
 
 

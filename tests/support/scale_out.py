@@ -20,8 +20,9 @@ from pathlib import Path
 
 import httpx
 
+from tests.support.applicant_flow import log_in, submit_proposal
 from tests.support.databases import create_database, drop_database
-from tests.support.files import multipart, pdf
+from tests.support.files import pdf
 from tests.support.s3 import MotoS3, free_port
 from tests.support.servers import wait_until_ready
 
@@ -99,25 +100,11 @@ def _in_subprocess(env: dict, *args: str) -> dict:
 
 
 async def _login(base: str, n: int) -> tuple[httpx.AsyncClient, str]:
-    client = httpx.AsyncClient(base_url=base, timeout=120, headers={"X-Forwarded-For": f"10.1.{n // 250}.{n % 250 + 1}"})
-    await client.get("/login")
-    response = await client.post("/api/v1/auth/login", json={"email": f"s{n}@example.org", "password": PASSWORD},
-                                 headers={"x-csrftoken": client.cookies["csrftoken"]})
-    response.raise_for_status()
-    team = (await client.get("/api/v1/me/organisations")).json()[0]["id"]
-    return client, team
+    return await log_in(base, f"s{n}@example.org", PASSWORD, f"10.1.{n // 250}.{n % 250 + 1}")
 
 
 async def _flow(client: httpx.AsyncClient, team: str, content: bytes) -> None:
-    token = {"x-csrftoken": client.cookies["csrftoken"]}
-    created = await client.post("/api/v1/calls/skalierung/submissions", headers=token, json={
-        "organisation_id": team, "title": "Vorschlag", "summary": "Kurz", "category": "A"})
-    created.raise_for_status()
-    sub = created.json()["id"]
-    body, content_type = multipart("anlage.pdf", content)
-    (await client.post(f"/api/v1/submissions/{sub}/documents", content=body,
-                       headers={**token, "content-type": content_type})).raise_for_status()
-    (await client.post(f"/api/v1/submissions/{sub}/submit", headers=token, json={})).raise_for_status()
+    await submit_proposal(client, "skalierung", team, content)
 
 
 async def run_scale_out(*, replicas: int, workers: int, flows: int, file_kb: int = 100, inbox=None,
