@@ -5,10 +5,7 @@ failing journey go to test-results/e2e/."""
 from __future__ import annotations
 
 import asyncio
-import email
-import email.policy
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -21,6 +18,7 @@ from playwright.async_api import async_playwright
 from tests.support.databases import create_database, drop_database
 from tests.support.s3 import free_port
 from tests.support.servers import wait_until_ready
+from tests.support.web import link_in, spooled_mails, text_of
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
 OUTPUT = Path(os.environ.get("CHALLENGE_E2E_OUTPUT", "test-results/e2e"))
@@ -116,15 +114,11 @@ async def log_in(page, base: str, address: str, password: str = DEMO_PASSWORD) -
 
 
 async def mail_to(mail_dir: Path, address: str, link: str) -> str:
-    """The first link starting with `link` in a mail to `address`, once the worker has delivered it."""
-    pattern = re.compile(r"https?://[^\s\"<>]+" + re.escape(link) + r"[^\s\"<>]*")
+    """The first link to `link` in a mail to `address`, once the worker has delivered it."""
     for _ in range(150):
-        for path in sorted(mail_dir.glob("*.eml")):
-            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-            if message["To"] == address:
-                found = pattern.search(message.get_body(preferencelist=("plain",)).get_content())
-                if found:
-                    return found.group(0)
+        for message in spooled_mails(mail_dir, address):
+            if link in text_of(message):
+                return link_in(message, link)
         await asyncio.sleep(0.1)
     raise AssertionError(f"no mail to {address} with a link to {link}")
 
@@ -132,11 +126,7 @@ async def mail_to(mail_dir: Path, address: str, link: str) -> str:
 async def recipients_of(mail_dir: Path, link: str) -> list[str]:
     """Who got a mail holding a link containing `link` (waits for the first)."""
     for _ in range(150):
-        found = []
-        for path in sorted(mail_dir.glob("*.eml")):
-            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-            if link in message.get_body(preferencelist=("plain",)).get_content():
-                found.append(message["To"])
+        found = [message["To"] for message in spooled_mails(mail_dir) if link in text_of(message)]
         if found:
             return found
         await asyncio.sleep(0.1)

@@ -62,12 +62,12 @@ async def login(client: httpx.AsyncClient, user_email: str, password: str = PASS
     return response
 
 
-def spooled_mails(mail_dir: Path, to: str) -> list[EmailMessage]:
-    """Mails delivered into the spool for one recipient, oldest first."""
+def spooled_mails(mail_dir: Path, to: str | None = None) -> list[EmailMessage]:
+    """Mails delivered into the spool (for one recipient, if given), oldest first."""
     mails = []
     for path in sorted(mail_dir.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns):
         message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        if message["To"] == to:
+        if to is None or message["To"] == to:
             mails.append(message)
     return mails
 
