@@ -8,7 +8,7 @@ from uuid import UUID
 
 from challenge import db
 from challenge.jury.access import juror_may_read
-from challenge.jury.services import utcnow
+from challenge.jury.services import existing_round, utcnow
 from challenge.jury.tables import Assignment, Review, Round
 from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_
@@ -42,8 +42,7 @@ async def review_context(user, submission_id: UUID, number: int) -> tuple[dict, 
         raise not_found(N_("Submission not found"))
     # Scoring takes an assignment in this very round (reading elsewhere, one in any round). The
     # round is looked up, never created, so an unauthorised request writes nothing.
-    round_ = await Round.select().output(load_json=True).where(
-        (Round.call == submission["call"]) & (Round.number == number)).first()
+    round_ = await existing_round(submission["call"], number)
     if round_ is None or not await juror_may_read(user, submission, round_["id"]):
         raise not_found(N_("Submission not found"))
     return submission, await call_of(submission["call"]), round_

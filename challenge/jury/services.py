@@ -34,13 +34,18 @@ def public_mail_domains() -> frozenset[str]:
     return frozenset(line.strip() for line in path.read_text().splitlines() if line.strip() and not line.startswith("#"))
 
 
+async def existing_round(call_id, number: int) -> dict | None:
+    """The call's round if it exists (never creates one)."""
+    return await Round.select().output(load_json=True).where((Round.call == call_id) & (Round.number == number)).first()
+
+
 async def round_of(call: dict, number: int = 1) -> dict:
     """The call's round; round 1 is created from the call's rubric when first needed."""
-    row = await Round.select().output(load_json=True).where((Round.call == call["id"]) & (Round.number == number)).first()
+    row = await existing_round(call["id"], number)
     if row is None and number == 1:
         await Round(call=call["id"], number=1, name="Runde 1", criteria=call["criteria"] or [],
                     ends_at=call.get("jury_ends_at"), created_at=utcnow()).save()
-        row = await Round.select().output(load_json=True).where((Round.call == call["id"]) & (Round.number == 1)).first()
+        row = await existing_round(call["id"], 1)
     if row is None:
         raise not_found(N_("Round not found"))
     return row

@@ -108,7 +108,6 @@ class S3Storage:
                         "upload_part", Bucket=self.bucket, Key=full_key, UploadId=upload_id,
                         PartNumber=len(parts) + 1, Body=body,
                     )
-                    del body
                     parts.append({"ETag": part["ETag"], "PartNumber": len(parts) + 1})
             sha256 = digest.hexdigest()
             metadata = {"sha256": sha256}
