@@ -11,7 +11,11 @@ from tests.support.files import multipart
 
 async def log_in(base: str, email: str, password: str, forwarded_for: str) -> tuple[httpx.AsyncClient, str]:
     """A signed-in client and the id of the person's first team."""
-    client = httpx.AsyncClient(base_url=base, timeout=120, headers={"X-Forwarded-For": forwarded_for})
+    # Idle connections are dropped after 2 s, before uvicorn closes them (after 5 s, which is also
+    # httpx's default): otherwise a client that waited for the others to log in can send its
+    # first flow request on a connection the server is closing at that moment (ReadError).
+    client = httpx.AsyncClient(base_url=base, timeout=120, headers={"X-Forwarded-For": forwarded_for},
+                               limits=httpx.Limits(keepalive_expiry=2))
     await client.get("/login")
     response = await client.post("/api/v1/auth/login", json={"email": email, "password": password},
                                  headers={"x-csrftoken": client.cookies["csrftoken"]})
