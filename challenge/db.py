@@ -72,6 +72,20 @@ def write_transaction():
     return engine.transaction()
 
 
+async def lock_row(table, row_id) -> None:
+    """Inside a write transaction: lock one row until commit (PostgreSQL ``SELECT … FOR UPDATE``).
+    SQLite needs nothing more: its IMMEDIATE write transaction already lets one writer in."""
+    if not isinstance(current_engine(), SQLiteEngine):
+        await table.raw(f"SELECT 1 FROM {table._meta.tablename} WHERE id = {{}} FOR UPDATE", row_id)
+
+
+def is_unique_violation(error: BaseException) -> bool:
+    """Whether a database error is a unique-index violation (asyncpg or sqlite3)."""
+    if isinstance(error, sqlite3.IntegrityError):
+        return "UNIQUE constraint failed" in str(error)
+    return type(error).__name__ == "UniqueViolationError" or getattr(error, "sqlstate", None) == "23505"
+
+
 async def start(engine: Engine) -> None:
     """Open the PostgreSQL pool; a database that is down is reported by /readyz, not fatal."""
     if isinstance(engine, PostgresEngine):

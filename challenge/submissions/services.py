@@ -95,8 +95,26 @@ def _invalid(errors: list[FieldError]) -> Problem:
     return Problem(422, "validation_error", N_("Some fields are missing or invalid."), errors=errors)
 
 
+def _already_applied(existing: dict) -> Problem:
+    return Problem(409, "already_applied", N_("Your team already has a proposal for this call."),
+                   extra={"submission_id": str(existing["id"])})
+
+
+async def _open_proposal(call_id: UUID, organisation_id: UUID) -> dict | None:
+    """The team's proposal for the call that is not withdrawn — the key of the unique index
+    submissions_one_open_per_call (a challenge column will extend both)."""
+    return await Submission.select(Submission.id).where(
+        (Submission.call == call_id) & (Submission.organisation == organisation_id)
+        & (Submission.status != "withdrawn")
+    ).first()
+
+
 async def create_draft(actor, call: dict, data: SubmissionIn) -> dict:
-    """Start a team's proposal for an open call."""
+    """Start a team's proposal for an open call.
+
+    One proposal per team and call that is not withdrawn: a second one, also from parallel
+    requests (the database's unique index decides), is refused with 409 ``already_applied``
+    naming the existing proposal in ``submission_id``."""
     if call["status"] == "draft":
         raise not_found(N_("Call not found"))
     if not await is_member(actor, data.organisation_id):
@@ -107,19 +125,23 @@ async def create_draft(actor, call: dict, data: SubmissionIn) -> dict:
     errors = proposal_errors(call, values, complete=False)
     if errors:
         raise _invalid(errors)
-    async with db.write_transaction():
-        existing = await Submission.select(Submission.id).where(
-            (Submission.call == call["id"]) & (Submission.organisation == data.organisation_id)
-            & (Submission.status != "withdrawn")
-        ).first()
-        if existing:
-            raise Problem(409, "already_applied", N_("Your team already has a proposal for this call."),
-                          extra={"submission_id": str(existing["id"])})
-        submission = Submission(call=call["id"], organisation=data.organisation_id, created_by=actor.id,
-                                created_at=utcnow(), **values)
-        await submission.save()
-        await record("submission.created", actor=actor, object_type="submission", object_id=submission.id,
-                     payload={"call": call["slug"]})
+    try:
+        async with db.write_transaction():
+            existing = await _open_proposal(call["id"], data.organisation_id)
+            if existing:
+                raise _already_applied(existing)
+            submission = Submission(call=call["id"], organisation=data.organisation_id, created_by=actor.id,
+                                    created_at=utcnow(), **values)
+            await submission.save()
+            await record("submission.created", actor=actor, object_type="submission", object_id=submission.id,
+                         payload={"call": call["slug"]})
+    except Exception as error:
+        if not db.is_unique_violation(error):
+            raise
+        existing = await _open_proposal(call["id"], data.organisation_id)  # the parallel request's
+        if existing is None:
+            raise
+        raise _already_applied(existing) from None
     return await load(submission.id)
 
 
@@ -202,51 +224,73 @@ def canonical(snapshot: dict) -> str:
     return json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
+def _content(row: dict, documents: list[dict]) -> dict:
+    return {**{k: row[k] for k in FIELDS},
+            "documents": [{"filename": d["filename"], "size": d["size"], "sha256": d["sha256"]} for d in documents]}
+
+
 async def submit(actor, submission_id: UUID, *, consent: bool, base_url: str) -> dict:
-    """Submit (again): complete answers, a reference on first submit, a frozen version, a mail."""
+    """Submit (again): complete answers, a reference on first submit, a frozen version, a mail.
+
+    The submission's row is locked for the whole step, so parallel submits queue. Submitting
+    what was last submitted again, unchanged and with the same consent, changes nothing and
+    answers the proposal as it stands: a double click gives one reference, one version, one mail."""
     row, call, deadline = await _editable(actor, submission_id)
-    errors = proposal_errors(call, {k: row[k] for k in FIELDS}, complete=True)
-    documents = await documents_of(submission_id)
-    needs_file = any(q["type"] == "file" and q.get("required") for q in call["questions"] or [])
-    if needs_file and not documents:
-        errors.append(FieldError("documents", N_("Please attach the required documents.")))
-    if errors:
-        raise _invalid(errors)
     now = utcnow()
-    async with db.write_transaction():
-        current = await Submission.select(Submission.version, Submission.reference, Submission.status).where(
-            Submission.id == submission_id).first()
-        if current["status"] == "withdrawn":
-            raise Problem(409, "withdrawn", N_("This proposal was withdrawn and cannot be changed."))
-        reference = current["reference"] or await _next_reference(now)
-        number = await SubmissionVersion.count().where(SubmissionVersion.submission == submission_id) + 1
-        snapshot = {
-            "reference": reference, "version": number, "submitted_at": now.isoformat(),
-            "call": {"slug": call["slug"], "title": call["title"]},
-            "organisation": row["organisation_name"],
-            **{k: row[k] for k in FIELDS},
-            "documents": [{"filename": d["filename"], "size": d["size"], "sha256": d["sha256"]} for d in documents],
-        }
-        text = canonical(snapshot)
-        sha256 = hashlib.sha256(text.encode()).hexdigest()
-        await Submission.update({
-            Submission.status: "submitted", Submission.reference: reference, Submission.submitted_at: now,
-            Submission.consent_publication: consent, Submission.version: current["version"] + 1,
-        }).where(Submission.id == submission_id)
-        version = SubmissionVersion(submission=submission_id, number=number, snapshot=text, sha256=sha256,
-                                    created_by=actor.id, created_at=now)
-        await version.save()
-        await record("submission.submitted", actor=actor, object_type="submission", object_id=submission_id,
-                     payload={"reference": reference, "version": number, "sha256": sha256})
-        members = await Membership.select(Membership.user.email.as_alias("email"),
-                                          Membership.user.locale.as_alias("locale")).where(
-            Membership.organisation == row["organisation"])
-        for member in members:
-            await enqueue(member["email"], "submission_received", locale=member["locale"], context={
-                "base_url": base_url, "reference": reference, "title": row["title"],
-                "call": call["title"], "submitted_at": now, "sha256": sha256,
-                "deadline": deadline, "link": f"{base_url}/submissions/{submission_id}",
-            })
+    try:
+        async with db.write_transaction():
+            await db.lock_row(Submission, submission_id)
+            current = await load(submission_id)
+            if current["status"] == "withdrawn":
+                raise Problem(409, "withdrawn", N_("This proposal was withdrawn and cannot be changed."))
+            documents = await documents_of(submission_id)
+            errors = proposal_errors(call, {k: current[k] for k in FIELDS}, complete=True)
+            needs_file = any(q["type"] == "file" and q.get("required") for q in call["questions"] or [])
+            if needs_file and not documents:
+                errors.append(FieldError("documents", N_("Please attach the required documents.")))
+            if errors:
+                raise _invalid(errors)
+            content = _content(current, documents)
+            if current["status"] == "submitted" and current["consent_publication"] == consent:
+                last = await SubmissionVersion.select(SubmissionVersion.snapshot).where(
+                    SubmissionVersion.submission == submission_id
+                ).order_by(SubmissionVersion.number, ascending=False).first()
+                frozen = json.loads(last["snapshot"]) if last else None
+                if frozen and _content(frozen, frozen["documents"]) == content:
+                    return current
+            reference = current["reference"] or await _next_reference(now)
+            number = await SubmissionVersion.count().where(SubmissionVersion.submission == submission_id) + 1
+            snapshot = {
+                "reference": reference, "version": number, "submitted_at": now.isoformat(),
+                "call": {"slug": call["slug"], "title": call["title"]},
+                "organisation": current["organisation_name"], **content,
+            }
+            text = canonical(snapshot)
+            sha256 = hashlib.sha256(text.encode()).hexdigest()
+            await Submission.update({
+                Submission.status: "submitted", Submission.reference: reference, Submission.submitted_at: now,
+                Submission.consent_publication: consent, Submission.version: current["version"] + 1,
+            }).where(Submission.id == submission_id)
+            version = SubmissionVersion(submission=submission_id, number=number, snapshot=text, sha256=sha256,
+                                        created_by=actor.id, created_at=now)
+            await version.save()
+            await record("submission.submitted", actor=actor, object_type="submission", object_id=submission_id,
+                         payload={"reference": reference, "version": number, "sha256": sha256})
+            members = await Membership.select(Membership.user.email.as_alias("email"),
+                                              Membership.user.locale.as_alias("locale")).where(
+                Membership.organisation == row["organisation"])
+            for member in members:
+                await enqueue(member["email"], "submission_received", locale=member["locale"], context={
+                    "base_url": base_url, "reference": reference, "title": current["title"],
+                    "call": call["title"], "submitted_at": now, "sha256": sha256,
+                    "deadline": deadline, "link": f"{base_url}/submissions/{submission_id}",
+                })
+    except Exception as error:
+        if not db.is_unique_violation(error):
+            raise
+        raise Problem(409, "submit_in_progress", N_(
+            "This proposal is being submitted in another window. Reload the page to see the result."
+        )) from None
     return await load(submission_id)
 
 

@@ -37,6 +37,8 @@ class Submission(Table, tablename="submissions"):
     created_by = ForeignKey(references=User, on_delete=OnDelete.set_null, null=True)
     created_at = Timestamptz()
     updated_at = Timestamptz(auto_update=Timestamptz.value_type.now)
+    # One proposal per team and call that is not withdrawn: the partial unique index
+    # submissions_one_open_per_call on (call, organisation) WHERE status <> 'withdrawn'.
 
 
 class SubmissionVersion(Table, tablename="submission_versions"):
@@ -50,6 +52,7 @@ class SubmissionVersion(Table, tablename="submission_versions"):
     receipt_document = UUID(null=True, default=None)
     created_by = ForeignKey(references=User, on_delete=OnDelete.set_null, null=True)
     created_at = Timestamptz()
+    # (submission, number) is unique through the index submission_versions_submission_number.
 
 
 class ReferenceCounter(Table, tablename="reference_counters"):
