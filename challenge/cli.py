@@ -75,7 +75,17 @@ def serve(host: str, port: int, demo: bool, worker: bool) -> None:
         click.echo("             h.lange@dresden.example (with reviews)")
         click.echo("  past call  alumni01@demo.leipzig.de … alumni08@demo.leipzig.de (results published;")
         click.echo("             alumni01 has a running partnership)")
-    uvicorn.run(
+    from challenge.platform.shutdown import GRACEFUL_HTTP, exit_within
+
+    class BoundedServer(uvicorn.Server):
+        """SIGTERM: requests in flight get GRACEFUL_HTTP seconds, the whole shutdown at most
+        shutdown.DEADLINE (the database pool is closed with a timeout, then terminated)."""
+
+        def handle_exit(self, sig, frame) -> None:
+            exit_within()
+            super().handle_exit(sig, frame)
+
+    BoundedServer(uvicorn.Config(
         app,
         host=host,
         port=port,
@@ -83,7 +93,8 @@ def serve(host: str, port: int, demo: bool, worker: bool) -> None:
         log_config=None,  # keep the portal's handlers (JSON lines with request ids)
         proxy_headers=False,  # client IPs come from CHALLENGE_TRUSTED_PROXIES, not uvicorn
         server_header=False,
-    )
+        timeout_graceful_shutdown=GRACEFUL_HTTP,
+    )).run()
 
 
 @main.command()
@@ -220,7 +231,8 @@ def privacy_erase(email: str, yes: bool) -> None:
 
     if not yes:
         click.confirm(f"Erase the personal data of {email}? This cannot be undone", abort=True)
-    report = _privacy_run(lambda storage: erase(storage, email))
+    settings = settings_or_exit()
+    report = _privacy_run(lambda storage: erase(storage, email, mail_dir=settings.mail_dir))
     click.echo("Removed: " + ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in report["removed"].items()))
     for line in report["pseudonymised"]:
         click.echo(f"Pseudonymised: {line}")

@@ -94,8 +94,11 @@ async def start(engine: Engine) -> None:
 
 
 async def stop(engine: Engine) -> None:
+    """Close the PostgreSQL pool; bounded: connections still held are terminated after a few seconds."""
     if isinstance(engine, PostgresEngine) and engine.pool is not None:
-        await engine.close_connection_pool()
+        from challenge.platform.dbfaults import close_pool
+
+        await close_pool(engine)
 
 
 async def ping(engine: Engine) -> None:

@@ -156,7 +156,8 @@ def pytest_collection_modifyitems(config, items):
         return
     keep, dropped = [], []
     for item in items:
-        (dropped if item.get_closest_marker("postgres_only") else keep).append(item)
+        postgres = item.get_closest_marker("postgres_only") or item.get_closest_marker("faults")
+        (dropped if postgres else keep).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = keep

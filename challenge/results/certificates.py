@@ -4,9 +4,7 @@ small process pool so the web process stays responsive; award letters on demand.
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -18,6 +16,7 @@ from challenge.platform.documents.tables import Document
 from challenge.platform.i18n import LOCALES, N_, format_money, gettext
 from challenge.platform.pdf.codes import new_verification_code
 from challenge.platform.pdf.issue import issue_pdf, store_issued
+from challenge.platform.pdf.pool import process_pool
 from challenge.platform.problems import Problem, not_found
 from challenge.platform.storage import storage_from_settings
 from challenge.results.decisions import AWARDED, OUTCOME_LABELS
@@ -110,8 +109,8 @@ async def run_certificates_job(settings: Settings, job: dict, progress) -> None:
     storage = storage_from_settings(settings)
     verify_url = f"{settings.base_url}/verify"
     loop = asyncio.get_running_loop()
-    # "spawn": the pool must not inherit the web process's threads and event loop by forking
-    with ProcessPoolExecutor(max_workers=pool_size(), mp_context=multiprocessing.get_context("spawn")) as pool:
+    # spawn-started, and its processes die with this one (challenge/platform/pdf/pool.py)
+    with process_pool(pool_size()) as pool:
         pending = []
         for entry, locale in todo:
             code, issued_at = new_verification_code(), datetime.now(UTC)

@@ -67,15 +67,17 @@ async def row_for(recipient: str) -> dict:
 
 
 class Inbox:
-    """An aiosmtpd handler keeping what arrives; ``refuse`` rejects every recipient."""
+    """An aiosmtpd handler keeping what arrives; ``refuse`` rejects every recipient (for good,
+    or with ``reply`` e.g. a temporary 4xx)."""
 
-    def __init__(self, refuse: bool = False) -> None:
+    def __init__(self, refuse: bool = False, reply: str = "550 5.1.1 No such mailbox here") -> None:
         self.refuse = refuse
+        self.reply = reply
         self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.refuse:
-            return "550 5.1.1 No such mailbox here"
+            return self.reply
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -115,6 +117,14 @@ def refused_smtp_url():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         yield f"smtp://127.0.0.1:{sock.getsockname()[1]}"
+
+
+@pytest.fixture
+def busy_smtp_url():
+    """An SMTP server that answers every recipient with a temporary refusal (451)."""
+    controller = start_smtp(Inbox(refuse=True, reply="451 4.3.0 Try again later"))
+    yield f"smtp://127.0.0.1:{controller.port}"
+    controller.stop()
 
 
 async def drain(settings, directory) -> None:
@@ -232,8 +242,8 @@ async def test_smtp_delivery_reaches_a_real_server(settings, drained, smtp_inbox
     assert list(smtp.mail_dir.iterdir()) == []  # SMTP configured: nothing spooled
 
 
-async def test_smtp_failure_schedules_a_retry_with_backoff(settings, drained, refused_smtp_url, tmp_path):
-    smtp = make_settings(tmp_path / "data", settings.database_url, smtp_url=refused_smtp_url)
+async def test_smtp_failure_schedules_a_retry_with_backoff(settings, drained, busy_smtp_url, tmp_path):
+    smtp = make_settings(tmp_path / "data", settings.database_url, smtp_url=busy_smtp_url)
     recipient = address("retry")
     await enqueue(recipient, "verify_email", locale="de", context=verify_context())
     start = datetime.now(UTC)
@@ -251,8 +261,8 @@ async def test_smtp_failure_schedules_a_retry_with_backoff(settings, drained, re
     assert row["attempts"] == 2 and row["next_attempt_at"] == later + BACKOFF[1]
 
 
-async def test_smtp_failure_after_max_attempts_marks_failed(settings, drained, refused_smtp_url, tmp_path):
-    smtp = make_settings(tmp_path / "data", settings.database_url, smtp_url=refused_smtp_url)
+async def test_smtp_failure_after_max_attempts_marks_failed(settings, drained, busy_smtp_url, tmp_path):
+    smtp = make_settings(tmp_path / "data", settings.database_url, smtp_url=busy_smtp_url)
     recipient = address("failed")
     await enqueue(recipient, "verify_email", locale="en", context=verify_context())
     when = datetime.now(UTC)

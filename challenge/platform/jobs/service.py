@@ -2,14 +2,17 @@
 reports progress that pages poll.
 
 Any number of workers may run. A worker claims one pending job with a lease (PostgreSQL:
-``FOR UPDATE SKIP LOCKED``; SQLite: an IMMEDIATE transaction); every progress report extends
-the lease, so a job whose worker died is claimed again after the lease and, because handlers
-skip work already done, continues where it stopped.
+``FOR UPDATE SKIP LOCKED``; SQLite: an IMMEDIATE transaction). While a job runs, its worker
+extends the lease every few seconds (a heartbeat, besides every progress report), so the lease
+is short: a job whose worker died is claimed again within half a minute and, because handlers
+skip work already done, continues where it stopped. A job interrupted by a database fault
+(a dropped connection) is not failed: its lease is given up, and the next poll resumes it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import logging
 from collections.abc import Awaitable, Callable
@@ -20,13 +23,15 @@ from piccolo.engine.sqlite import SQLiteEngine
 
 from challenge import db
 from challenge.platform.audit.service import record
+from challenge.platform.dbfaults import is_transient
 from challenge.platform.jobs.tables import Job
 from challenge.platform.mail.worker import new_worker_id
 from challenge.settings import Settings
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=5)
+LEASE = timedelta(seconds=30)
+HEARTBEAT = timedelta(seconds=5)
 ERROR_MAX = 500
 # kind -> "module:function"; resolved when first run, so this module imports no domain code
 HANDLERS: dict[str, str] = {
@@ -118,15 +123,41 @@ async def run_one(settings: Settings, worker_id: str | None = None) -> bool:
             values[Job.total] = total
         await Job.update(values).where(mine)
 
+    async def heartbeat() -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT.total_seconds())
+            try:
+                await extend_lease(job_id, worker_id, utcnow() + LEASE)
+            except Exception as exc:  # noqa: BLE001 - the database may be away for a moment
+                log.warning("job %s: lease not extended: %s", job_id, exc)
+
+    beat = asyncio.create_task(heartbeat())
     try:
         await _resolve(job["kind"])(settings, job, progress)
     except Exception as error:  # noqa: BLE001 - a failed job is shown to staff, who may start it again
+        if is_transient(error):
+            # The database, not the job, failed: give the claim up so the next poll (this
+            # worker's or another's) resumes the job where it stopped.
+            log.warning("job %s (%s) interrupted by a database fault: %s", job_id, job["kind"], error)
+            with contextlib.suppress(Exception):  # if the database is still away, the lease runs out
+                await Job.update({Job.claimed_until: utcnow() - timedelta(seconds=1)}).where(mine)
+            return True
         log.exception("job %s (%s) failed", job_id, job["kind"])
         await Job.update({Job.status: "failed", Job.error: f"{type(error).__name__}: {error}"[:ERROR_MAX],
                           Job.finished_at: utcnow(), Job.claimed_until: None}).where(mine)
         return True
+    finally:
+        beat.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await beat
     await Job.update({Job.status: "done", Job.finished_at: utcnow(), Job.claimed_until: None}).where(mine)
     return True
+
+
+async def extend_lease(job_id: UUID, worker_id: str, until: datetime) -> None:
+    """The heartbeat: a running job stays its worker's until ``until``."""
+    await Job.update({Job.claimed_until: until}).where(
+        (Job.id == job_id) & (Job.claimed_by == worker_id) & (Job.status == "running"))
 
 
 async def run_jobs(settings: Settings, *, stop: asyncio.Event, worker_id: str | None = None,

@@ -31,9 +31,16 @@ async def _run(settings: Settings, once: bool, poll_interval: float) -> int:
             return total
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
+
+        def stopping() -> None:
+            from challenge.platform.shutdown import exit_within
+
+            exit_within()  # a job in the middle of its work must not hold the exit up for long
+            stop.set()
+
         for signum in (signal.SIGTERM, signal.SIGINT):
             with contextlib.suppress(NotImplementedError):  # Windows has no signal handlers
-                loop.add_signal_handler(signum, stop.set)
+                loop.add_signal_handler(signum, stopping)
         click.echo(f"Worker {worker_id} running; SIGTERM or Ctrl-C stops it.")
         from challenge.platform.housekeeping import run_housekeeping
         from challenge.platform.jobs.service import run_jobs

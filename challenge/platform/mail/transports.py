@@ -29,6 +29,13 @@ class PermanentDeliveryError(Exception):
     """The receiving side refused the mail for good (e.g. unknown recipient): do not retry."""
 
 
+def relay_unreachable(error: BaseException) -> bool:
+    """The mail server could not be reached or dropped the connection: nothing is wrong with
+    the mail itself, so it is retried soon (and never given up), and the rest of the batch waits."""
+    return isinstance(error, (aiosmtplib.SMTPConnectError, aiosmtplib.SMTPServerDisconnected,
+                              aiosmtplib.SMTPTimeoutError, ConnectionError, TimeoutError, OSError))
+
+
 class Transport(Protocol):
     async def send(self, message: EmailMessage) -> None: ...
 

@@ -2,15 +2,20 @@
 
 Any number of workers may run against one database. A claim marks rows ``sending`` with the
 worker's id and a lease in one short transaction (PostgreSQL: ``FOR UPDATE SKIP LOCKED``;
-SQLite: an IMMEDIATE transaction, so claimers queue); delivery happens outside it. A worker
-that dies mid-batch leaves its rows to be claimed again once the lease has expired.
+SQLite: an IMMEDIATE transaction, so claimers queue); delivery happens outside it. While it
+delivers, the worker extends the lease of the rows it still holds every few seconds (a
+heartbeat), so the lease can be short: a worker that dies mid-batch leaves its rows to be
+claimed by another within half a minute. A mail server that cannot be reached is retried
+after a short, capped, jittered pause, so mail resumes soon after the server returns.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
+import random
 import secrets
 import socket
 import time
@@ -26,6 +31,7 @@ from challenge.platform.mail.transports import (
     PermanentDeliveryError,
     Transport,
     build_message,
+    relay_unreachable,
     sender_address,
     transport_from_settings,
 )
@@ -33,10 +39,14 @@ from challenge.settings import Settings
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=5)
-# Stop starting new deliveries this long before the lease ends, so no other worker can
-# claim a mail this one is still sending.
-LEASE_MARGIN = timedelta(minutes=1)
+LEASE = timedelta(seconds=30)
+HEARTBEAT = timedelta(seconds=5)  # how often a worker extends the lease of the mails it holds
+# Stop starting new deliveries this long before the (last extended) lease ends, so no other
+# worker can claim a mail this one is still sending when the heartbeat cannot reach the database.
+LEASE_MARGIN = timedelta(seconds=10)
+# A mail server that cannot be reached: retry after 2, 4, 8, … seconds, at most 30, jittered.
+RELAY_BACKOFF_FIRST = 2.0
+RELAY_BACKOFF_CAP = 30.0
 BACKOFF = (
     timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30),
     timedelta(hours=2), timedelta(hours=12),
@@ -99,14 +109,31 @@ def _mine(mail_id, worker_id: str):
     )
 
 
+def relay_backoff(attempts: int, rng: random.Random | None = None) -> timedelta:
+    """Pause before trying a mail server that could not be reached again (capped, jittered:
+    many workers do not return at the same moment)."""
+    ceiling = min(RELAY_BACKOFF_FIRST * 2 ** max(attempts - 1, 0), RELAY_BACKOFF_CAP)
+    return timedelta(seconds=ceiling * (rng or random).uniform(0.5, 1.0))
+
+
+async def extend_lease(ids: list, worker_id: str, until: datetime) -> None:
+    """The heartbeat: the mails this worker still holds stay its own until ``until``."""
+    if ids:
+        await OutboxMail.update({OutboxMail.claimed_until: until}).where(
+            OutboxMail.id.is_in(ids) & (OutboxMail.status == "sending")
+            & (OutboxMail.claimed_by == worker_id))
+
+
 async def _record(row: dict, worker_id: str, now: datetime, error: Exception | None) -> None:
     if error is None:
         values = {OutboxMail.status: "sent", OutboxMail.sent_at: now,
                   OutboxMail.claimed_until: None, OutboxMail.last_error: ""}
     else:
         attempts = row["attempts"] + 1
-        permanent = isinstance(error, PermanentDeliveryError) or attempts >= MAX_ATTEMPTS
-        delay = BACKOFF[min(attempts, len(BACKOFF)) - 1]
+        unreachable = relay_unreachable(error)
+        # An unreachable server says nothing about the mail: it is never given up for that.
+        permanent = isinstance(error, PermanentDeliveryError) or (attempts >= MAX_ATTEMPTS and not unreachable)
+        delay = relay_backoff(attempts) if unreachable else BACKOFF[min(attempts, len(BACKOFF)) - 1]
         values = {
             OutboxMail.status: "failed" if permanent else "pending",
             OutboxMail.attempts: attempts,
@@ -117,11 +144,45 @@ async def _record(row: dict, worker_id: str, now: datetime, error: Exception | N
     await OutboxMail.update(values).where(_mine(row["id"], worker_id))
 
 
-async def _release(rows: list[dict], worker_id: str) -> None:
+async def _release(rows: list[dict], worker_id: str, next_attempt_at: datetime | None = None) -> None:
+    values = {OutboxMail.status: "pending", OutboxMail.claimed_until: None}
+    if next_attempt_at is not None:
+        values[OutboxMail.next_attempt_at] = next_attempt_at
     for row in rows:
-        await OutboxMail.update(
-            {OutboxMail.status: "pending", OutboxMail.claimed_until: None}
-        ).where(_mine(row["id"], worker_id))
+        await OutboxMail.update(values).where(_mine(row["id"], worker_id))
+
+
+class _Heartbeat:
+    """Extends the lease of the mails still held every HEARTBEAT while a batch is delivered;
+    ``deadline`` (monotonic) is when the last extension runs out, less the margin."""
+
+    def __init__(self, rows: list[dict], worker_id: str, now: datetime, clock) -> None:
+        self.held = [row["id"] for row in rows]
+        self.worker_id, self.now, self.clock = worker_id, now, clock
+        self.started = clock()
+        self.deadline = self.started + (LEASE - LEASE_MARGIN).total_seconds()
+
+    async def run(self) -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT.total_seconds())
+            beat = self.clock()
+            try:
+                await extend_lease(self.held, self.worker_id,
+                                   self.now + timedelta(seconds=beat - self.started) + LEASE)
+            except Exception as exc:  # noqa: BLE001 - the database may be away; the deadline stands
+                log.warning("mail worker %s: lease not extended: %s", self.worker_id, exc)
+                continue
+            self.deadline = beat + (LEASE - LEASE_MARGIN).total_seconds()
+
+    @contextlib.asynccontextmanager
+    async def beating(self):
+        task = asyncio.create_task(self.run())
+        try:
+            yield self
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
 
 
 async def deliver_batch(
@@ -133,20 +194,27 @@ async def deliver_batch(
     transport = transport or transport_from_settings(settings)
     sender = sender_address(settings)
     rows = await _claim(worker_id, limit, now)
-    deadline = time.monotonic() + (LEASE - LEASE_MARGIN).total_seconds()
-    for index, row in enumerate(rows):
-        if time.monotonic() > deadline:
-            await _release(rows[index:], worker_id)
-            break
-        mail = OutgoingMail(**{k: row[k] for k in OutgoingMail.__dataclass_fields__})
-        error: Exception | None = None
-        try:
-            await transport.send(build_message(mail, sender))
-        except Exception as exc:  # noqa: BLE001 - any failure is recorded and retried
-            error = exc
-            # The id, not the address: logs are kept longer and wider than the outbox.
-            log.warning("mail %s not delivered (attempt %d): %s", row["id"], row["attempts"] + 1, exc)
-        await _record(row, worker_id, now, error)
+    if not rows:
+        return 0
+    async with _Heartbeat(rows, worker_id, now, time.monotonic).beating() as heartbeat:
+        for index, row in enumerate(rows):
+            if time.monotonic() > heartbeat.deadline:
+                await _release(rows[index:], worker_id)
+                break
+            mail = OutgoingMail(**{k: row[k] for k in OutgoingMail.__dataclass_fields__})
+            error: Exception | None = None
+            try:
+                await transport.send(build_message(mail, sender))
+            except Exception as exc:  # noqa: BLE001 - any failure is recorded and retried
+                error = exc
+                # The id, not the address: logs are kept longer and wider than the outbox.
+                log.warning("mail %s not delivered (attempt %d): %s", row["id"], row["attempts"] + 1, exc)
+            await _record(row, worker_id, now, error)
+            heartbeat.held.remove(row["id"])
+            if error is not None and relay_unreachable(error):
+                # The server is away: the others wait as long as this one, without an attempt.
+                await _release(rows[index + 1:], worker_id, now + relay_backoff(row["attempts"] + 1))
+                break
     return len(rows)
 
 
