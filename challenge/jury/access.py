@@ -5,12 +5,32 @@ from __future__ import annotations
 from uuid import UUID
 
 from challenge.jury.tables import Assignment, Conflict, Juror
+from challenge.organisations.tables import Membership
+
+
+async def is_team_member(user_id: UUID, organisation_id: UUID) -> bool:
+    return await Membership.exists().where((Membership.user == user_id) & (Membership.organisation == organisation_id))
+
+
+async def member_pairs(juror_ids: list[UUID], entries: list[dict]) -> set[tuple[UUID, UUID]]:
+    """(juror, entry) pairs where the juror belongs to the entry's team — never assignable,
+    whatever the declaration says. ``entries`` carry ``id`` and ``organisation``."""
+    if not juror_ids or not entries:
+        return set()
+    memberships = await Membership.select(Membership.user, Membership.organisation).where(
+        Membership.user.is_in(list(juror_ids)) & Membership.organisation.is_in(list({e["organisation"] for e in entries})))
+    teams: dict[UUID, set[UUID]] = {}
+    for m in memberships:
+        teams.setdefault(m["organisation"], set()).add(m["user"])
+    return {(user, e["id"]) for e in entries for user in teams.get(e["organisation"], ())}
 
 
 async def juror_may_read(user, submission: dict, round_id: UUID | None = None) -> bool:
     """Assigned (not recused) — in the given round, or in any round of the call — with the
-    declaration complete and no active conflict."""
+    declaration complete, no active conflict and not a member of the entry's team."""
     if user is None:
+        return False
+    if await is_team_member(user.id, submission["organisation"]):
         return False
     juror = await Juror.select(Juror.declaration_completed_at).where(
         (Juror.call == submission["call"]) & (Juror.user == user.id)).first()

@@ -15,16 +15,19 @@ from challenge.jury.schemas import (
     AssignmentIn,
     AssignmentOut,
     AutoAssignIn,
+    BlindDeclaration,
     ConflictIn,
     ConflictOut,
     Declaration,
     DeclaredEntry,
+    DeclaredTeam,
     JurorIn,
     JurorOut,
     LiftIn,
     ReviewIn,
     ReviewOut,
     StaffConflictIn,
+    WithdrawIn,
 )
 from challenge.jury.tables import Assignment, Juror
 from challenge.platform.accounts.guards import login_required, staff_required
@@ -33,7 +36,17 @@ Round = Annotated[int, QueryParameter(ge=1, le=10)]
 
 
 def conflict_out(row: dict) -> ConflictOut:
-    return ConflictOut(id=row["id"], submission_id=row["submission"], reason=row["reason"], source=row["source"])
+    """Per entry; a blind call's per-team conflict names the team's token and no entry."""
+    locked = row.get("locked", row["source"] in services.LOCKED_SOURCES)
+    if "team" in row:
+        return ConflictOut(id=row["id"], team=row["team"], reason=row["reason"], source=row["source"], locked=locked)
+    return ConflictOut(id=row["id"], submission_id=row["submission"], reason=row["reason"], source=row["source"],
+                       locked=locked)
+
+
+def team_key(request: Request) -> str:
+    """The key of the blind calls' team tokens."""
+    return request.app.state.settings.secret_key or ""
 
 
 def review_out(row: dict, number: int) -> ReviewOut:
@@ -156,29 +169,37 @@ class JurorApi(Controller):
         return {"accepted_at": juror["accepted_at"]}
 
     @get("/calls/{slug:str}/declaration")
-    async def declaration(self, request: Request, slug: FromPath[str]) -> Declaration:
-        """Before any content: who applied (names, members, titles) and the pre-marked conflicts."""
+    async def declaration(self, request: Request, slug: FromPath[str]) -> Declaration | BlindDeclaration:
+        """Before any content: who applied (names, members, titles) and the pre-marked conflicts.
+        On a blind call: the teams (with an opaque token each) and conflicts per team, no entries."""
         call = await get_call(slug, include_drafts=True)
-        data = await services.declaration(call, request.scope["user"])
-        blind = data["blind"]
+        data = await services.declaration(call, request.scope["user"], key=team_key(request))
+        conflicts = [conflict_out(c) for c in data["conflicts"]]
+        if data["blind"]:
+            return BlindDeclaration(teams=[DeclaredTeam(
+                team=t["token"], organisation=t["organisation_name"], members=[m["name"] for m in t["members"]],
+            ) for t in data["teams"]], conflicts=conflicts, complete=data["complete"])
         entries = [DeclaredEntry(
-            id=e["id"], title="" if blind else e["title"], organisation=e["organisation_name"],
+            id=e["id"], title=e["title"], organisation=e["organisation_name"],
             organisation_id=e["organisation"], members=[m["name"] for m in e["members"]],
         ) for e in data["entries"]]
-        return Declaration(submissions=entries, conflicts=[conflict_out(c) for c in data["conflicts"]],
-                           complete=data["complete"], blind=blind)
+        return Declaration(submissions=entries, conflicts=conflicts, complete=data["complete"])
 
     @post("/calls/{slug:str}/conflicts", status_code=HTTP_201_CREATED)
     async def declare(self, request: Request, slug: FromPath[str], data: JSONBody[ConflictIn]) -> list[ConflictOut]:
         call = await get_call(slug, include_drafts=True)
         rows = await services.declare_conflict(call, request.scope["user"], data.reason,
-                                               submission_id=data.submission_id, organisation_id=data.organisation_id)
+                                               submission_id=data.submission_id, organisation_id=data.organisation_id,
+                                               team=data.team, key=team_key(request))
         return [conflict_out(r) for r in rows]
 
     @delete("/calls/{slug:str}/conflicts/{conflict_id:uuid}")
-    async def take_back(self, request: Request, slug: FromPath[str], conflict_id: FromPath[UUID]) -> None:
+    async def take_back(self, request: Request, slug: FromPath[str], conflict_id: FromPath[UUID],
+                        data: JSONBody[WithdrawIn | None] = None) -> None:
+        """Take back a mark before completing, with a reason (body ``{reason}``; audited). Membership
+        and staff conflicts: 403 ``conflict_locked``."""
         call = await get_call(slug, include_drafts=True)
-        await services.withdraw_own_conflict(call, request.scope["user"], conflict_id)
+        await services.withdraw_own_conflict(call, request.scope["user"], conflict_id, data.reason if data else "")
 
     @post("/calls/{slug:str}/declaration/complete", status_code=HTTP_200_OK)
     async def complete(self, request: Request, slug: FromPath[str]) -> dict:

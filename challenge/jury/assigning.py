@@ -5,14 +5,16 @@ from __future__ import annotations
 from uuid import UUID
 
 from challenge import db
+from challenge.jury.access import is_team_member, member_pairs
 from challenge.jury.assignment import AssignmentImpossible, Entry, assign
 from challenge.jury.assignment import Juror as JurorSpec
 from challenge.jury.rounds import entries_of_round
-from challenge.jury.services import active_conflicts, round_of, utcnow
+from challenge.jury.services import active_conflicts, recuse, round_of, utcnow
 from challenge.jury.tables import Assignment, Juror, Round
 from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_
 from challenge.platform.problems import FieldError, Problem, not_found
+from challenge.submissions.tables import Submission
 
 
 async def eligible_jurors(call: dict, number: int) -> list[dict]:
@@ -30,9 +32,13 @@ async def auto_assign(actor, call: dict, *, number: int, reviews_per_submission:
     round_ = await round_of(call, number)
     jurors = await eligible_jurors(call, number)
     submissions = await entries_of_round(call, round_)
-    conflicts = {(c["juror"], c["submission"]) for c in await active_conflicts(call["id"])}
-    existing = {(a["juror"], a["submission"]) for a in await Assignment.select(Assignment.juror, Assignment.submission).where(
-        (Assignment.round == round_["id"]) & (Assignment.status != "recused"))}
+    # a juror never gets an entry of their own team, whatever the declaration says
+    members = await member_pairs([j["user"] for j in jurors], submissions)
+    conflicts = {(c["juror"], c["submission"]) for c in await active_conflicts(call["id"])} | members
+    current = await Assignment.select(Assignment.id, Assignment.juror, Assignment.submission).where(
+        (Assignment.round == round_["id"]) & (Assignment.status != "recused"))
+    stale = [a["id"] for a in current if (a["juror"], a["submission"]) in members]  # joined the team later
+    existing = {(a["juror"], a["submission"]) for a in current if (a["juror"], a["submission"]) not in members}
     if not jurors:
         raise Problem(422, "assignment_impossible", N_("No juror has completed the declaration yet."))
     try:
@@ -47,6 +53,8 @@ async def auto_assign(actor, call: dict, *, number: int, reviews_per_submission:
                       extra={"reason": error.reason, "entries": [references.get(e, str(e)) for e in error.entries],
                              "jurors": [str(j) for j in error.jurors]}) from None
     async with db.write_transaction():
+        for a in (a for a in current if a["id"] in stale):
+            await recuse(call["id"], a["juror"], a["submission"])
         for juror_id, submission_id in pairs:
             await Assignment(round=round_["id"], juror=juror_id, submission=submission_id, created_at=utcnow()).save()
         await Round.update({Round.reviews_per_submission: reviews_per_submission}).where(Round.id == round_["id"])
@@ -57,7 +65,12 @@ async def auto_assign(actor, call: dict, *, number: int, reviews_per_submission:
 
 async def add_assignment(actor, call: dict, *, number: int, juror_id: UUID, submission_id: UUID) -> dict:
     round_ = await round_of(call, number)
-    if (juror_id, submission_id) in {(c["juror"], c["submission"]) for c in await active_conflicts(call["id"], juror_id)}:
+    entry = await Submission.select(Submission.id, Submission.organisation).where(
+        (Submission.id == submission_id) & (Submission.call == call["id"]) & (Submission.status == "submitted")).first()
+    if entry is None:
+        raise not_found(N_("Submission not found"))
+    if (juror_id, submission_id) in {(c["juror"], c["submission"]) for c in await active_conflicts(call["id"], juror_id)} \
+            or await is_team_member(juror_id, entry["organisation"]):
         raise Problem(422, "conflict_of_interest", N_("This juror has a conflict of interest with this entry."))
     if not await Juror.exists().where((Juror.call == call["id"]) & (Juror.user == juror_id)):
         raise not_found(N_("Juror not found"))

@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 
 from challenge.calls.services import get_call
 from challenge.jury import assigning, reviews, services
+from challenge.jury.api import team_key
 from challenge.jury.services import utcnow
 from challenge.platform.accounts.forms import FormData, errors_of, form_value
 from challenge.platform.accounts.guards import login_required
@@ -67,22 +68,31 @@ class JuryPages(Controller):
         return await self._declaration(request, call)
 
     async def _declaration(self, request: Request, call: dict, errors: dict | None = None, status: int = 200) -> Template:
-        data = await services.declaration(call, request.scope["user"])
-        by_submission = {c["submission"]: c for c in data["conflicts"]}
+        # a blind call lists teams (each with its conflict), never entries
+        data = await services.declaration(call, request.scope["user"], key=team_key(request))
+        rows = data["teams"] if data["blind"] else [
+            {**e, "token": str(e["id"]), "conflict": None} for e in data["entries"]]
+        by_submission = {c["submission"]: c for c in data["conflicts"]} if not data["blind"] else {}
+        for row in rows:
+            if not data["blind"]:
+                row["conflict"] = by_submission.get(row["id"])
         return Template(template_name="challenge/jury/declaration.html", status_code=status, context={
-            "call": call, "entries": data["entries"], "conflicts": by_submission, "complete": data["complete"],
-            "blind": data["blind"], "errors": errors or {},
+            "call": call, "rows": rows, "complete": data["complete"], "blind": data["blind"], "errors": errors or {},
         })
 
     @post("/calls/{slug:str}/conflicts")
     async def declare(self, request: Request, slug: FromPath[str], data: FormData) -> Template | Redirect:
         call = await get_call(slug, include_drafts=True)
+        target, kind = form_value(data, "target").strip(), form_value(data, "kind")
         try:
-            target = UUID(form_value(data, "target"))
-            kind = form_value(data, "kind")
+            if call["blind_review"]:
+                if not target:
+                    raise ValueError
+                refs = {"team": target}
+            else:
+                refs = {"organisation_id": UUID(target)} if kind == "organisation" else {"submission_id": UUID(target)}
             await services.declare_conflict(call, request.scope["user"], form_value(data, "reason"),
-                                            submission_id=target if kind != "organisation" else None,
-                                            organisation_id=target if kind == "organisation" else None)
+                                            key=team_key(request), **refs)
         except ValueError:
             return await self._declaration(request, call, {"reason": N_("Name the entry or the team.")}, 422)
         except Problem as problem:
@@ -90,9 +100,16 @@ class JuryPages(Controller):
         return Redirect(f"/jury/calls/{slug}/declaration", status_code=303)
 
     @post("/calls/{slug:str}/conflicts/{conflict_id:uuid}/withdraw")
-    async def take_back(self, request: Request, slug: FromPath[str], conflict_id: FromPath[UUID]) -> Redirect:
+    async def take_back(self, request: Request, slug: FromPath[str], conflict_id: FromPath[UUID],
+                        data: FormData) -> Template | Redirect:
         call = await get_call(slug, include_drafts=True)
-        await services.withdraw_own_conflict(call, request.scope["user"], conflict_id)
+        try:
+            await services.withdraw_own_conflict(call, request.scope["user"], conflict_id, form_value(data, "reason"))
+        except Problem as problem:
+            errors = errors_of(problem)
+            if "reason" in errors:
+                errors = {f"withdraw-{conflict_id}": errors["reason"]}  # the reason field of this very row
+            return await self._declaration(request, call, errors, problem.status)
         return Redirect(f"/jury/calls/{slug}/declaration", status_code=303)
 
     @post("/calls/{slug:str}/declaration/complete")

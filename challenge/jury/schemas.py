@@ -33,11 +33,16 @@ class DeclaredEntry(msgspec.Struct):
     members: list[str] = msgspec.field(default_factory=list)
 
 
-class ConflictOut(msgspec.Struct):
+class ConflictOut(msgspec.Struct, omit_defaults=True):
+    """A conflict names its entry (``submission_id``) — on a blind call its team (``team``, the
+    token from the declaration) instead. ``locked``: from team membership or staff, only staff lift it."""
+
     id: UUID
-    submission_id: UUID
     reason: str
     source: str
+    locked: bool
+    submission_id: UUID | None = None
+    team: str | None = None
 
 
 class Declaration(msgspec.Struct):
@@ -47,10 +52,30 @@ class Declaration(msgspec.Struct):
     blind: bool = False
 
 
+class DeclaredTeam(msgspec.Struct):
+    team: str  # opaque per call: not the organisation's id, not an entry's
+    organisation: str
+    members: list[str] = msgspec.field(default_factory=list)
+
+
+class BlindDeclaration(msgspec.Struct):
+    """A blind call's declaration: teams, never entries; conflicts per team."""
+
+    teams: list[DeclaredTeam]
+    conflicts: list[ConflictOut]
+    complete: bool
+    blind: bool = True
+
+
 class ConflictIn(msgspec.Struct, kw_only=True):
     reason: str
     submission_id: UUID | None = None
     organisation_id: UUID | None = None
+    team: str | None = None  # blind calls: the team's token from the declaration
+
+
+class WithdrawIn(msgspec.Struct):
+    reason: str = ""
 
 
 class StaffConflictIn(msgspec.Struct):
