@@ -14,7 +14,7 @@ from uuid import UUID
 from challenge import db
 from challenge.jury.tables import Assignment, Conflict, Juror, Review, Round
 from challenge.organisations.tables import Membership
-from challenge.platform.accounts.services import email_errors, normalise_email
+from challenge.platform.accounts.services import email_errors, limit_invitations, name_errors, normalise_email
 from challenge.platform.accounts.tables import EmailToken, User
 from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_
@@ -62,8 +62,10 @@ async def invite_juror(actor, call: dict, *, email: str, name: str, base_url: st
     """Invite by mail; a new person gets an account and a link to set a password."""
     email = normalise_email(email)
     errors = email_errors(email) + ([FieldError("name", N_("Enter a name."))] if not name.strip() else [])
+    errors += name_errors(name)
     if errors:
         raise Problem(422, "validation_error", N_("Some fields are missing or invalid."), errors=errors)
+    await limit_invitations(actor, email)
     async with db.write_transaction():
         user = await User.select().where(User.email == email).first()
         set_password_link = None

@@ -15,7 +15,7 @@ from challenge import db
 from challenge.organisations.policies import role_in
 from challenge.organisations.schemas import OrganisationIn, OrganisationPatch
 from challenge.organisations.tables import KINDS, Invitation, Membership, Organisation
-from challenge.platform.accounts.services import email_errors, normalise_email
+from challenge.platform.accounts.services import email_errors, limit_invitations, name_errors, normalise_email
 from challenge.platform.accounts.tables import User
 from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_
@@ -29,6 +29,8 @@ def _errors(data: dict[str, Any]) -> list[FieldError]:
     errors = []
     if not 2 <= len(data["name"].strip()) <= 200:
         errors.append(FieldError("name", N_("Enter a name of 2 to 200 characters.")))
+    else:
+        errors.extend(name_errors(data["name"]))
     if data["kind"] not in KINDS:
         errors.append(FieldError("kind", N_("Choose what kind of organisation this is.")))
     website = data.get("website", "").strip()
@@ -117,6 +119,7 @@ async def invite(actor, organisation_id: UUID, email: str, *, base_url: str, loc
     )
     if already:
         raise Problem(409, "already_member", N_("This person is already a member."))
+    await limit_invitations(actor, email)
     token = secrets.token_urlsafe(32)
     now = datetime.now(UTC)
     async with db.write_transaction():

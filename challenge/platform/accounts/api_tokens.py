@@ -9,6 +9,7 @@ from uuid import UUID
 
 from challenge import db
 from challenge.platform.accounts.identity import CurrentUser
+from challenge.platform.accounts.policies import may_use_api_tokens
 from challenge.platform.accounts.sessions import identity_for
 from challenge.platform.accounts.tables import ApiToken, User
 from challenge.platform.audit.service import record
@@ -59,6 +60,10 @@ async def list_tokens(user: CurrentUser) -> list[dict]:
     ).where(ApiToken.user == user.id).order_by(ApiToken.created_at, ascending=False)
 
 
+async def owns_tokens(user: CurrentUser) -> bool:
+    return await ApiToken.exists().where(ApiToken.user == user.id)
+
+
 async def revoke_token(user: CurrentUser, token_id: UUID) -> dict:
     """Revoke one of the user's own tokens (another user's token is not found)."""
     row = await ApiToken.select().where((ApiToken.id == token_id) & (ApiToken.user == user.id)).first()
@@ -86,6 +91,9 @@ async def resolve_token(plaintext: str, now: datetime | None = None) -> CurrentU
     user = await User.select().where((User.id == row["user"]) & (User.is_active == True)).first()  # noqa: E712
     if user is None:
         return None
+    identity = await identity_for(user, token_id=row["id"])
+    if not may_use_api_tokens(identity):
+        return None  # the owner lost every role tokens are for: the token no longer works
     if row["last_used_at"] is None or now - row["last_used_at"] > timedelta(minutes=5):
         await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == row["id"])
-    return await identity_for(user, token_id=row["id"])
+    return identity  # roles as the owner holds them now: a removed role is gone at once

@@ -130,6 +130,11 @@ class AccountPages(Controller):
         return page("password_changed")
 
 
+async def _tokens_shown(user) -> bool:
+    """The account page links to the tokens for those who may create them or still have some."""
+    return may_use_api_tokens(user) or await api_tokens.owns_tokens(user)
+
+
 class AccountSettingsPages(Controller):
     path = "/account"
     include_in_schema = False
@@ -140,7 +145,7 @@ class AccountSettingsPages(Controller):
         user = current_user(request)
         values = {"name": user.name, "locale": user.locale, "affiliation": user.affiliation}
         return page("account", values=values, errors={}, notice=None,
-                    tokens_allowed=may_use_api_tokens(user))
+                    tokens_allowed=await _tokens_shown(user))
 
     @post("/profile")
     async def profile(self, request: Request, data: FormData) -> Template:
@@ -150,10 +155,10 @@ class AccountSettingsPages(Controller):
             await services.update_profile(user, **values)
         except Problem as problem:
             return page("account", status=problem.status, values=values, errors=errors_of(problem),
-                        notice=None, tokens_allowed=may_use_api_tokens(user))
+                        notice=None, tokens_allowed=await _tokens_shown(user))
         request.state.locale = values["locale"]  # show the saved language at once
         return page("account", values=values, errors={}, notice="profile",
-                    tokens_allowed=may_use_api_tokens(user))
+                    tokens_allowed=await _tokens_shown(user))
 
     @post("/password")
     async def password(self, request: Request, data: FormData) -> Template:
@@ -169,16 +174,18 @@ class AccountSettingsPages(Controller):
             )
         except Problem as problem:
             return page("account", status=problem.status, values=values, errors=errors_of(problem),
-                        notice=None, tokens_allowed=may_use_api_tokens(user))
+                        notice=None, tokens_allowed=await _tokens_shown(user))
         response = page("account", values=values, errors={}, notice="password",
-                        tokens_allowed=may_use_api_tokens(user))
+                        tokens_allowed=await _tokens_shown(user))
         set_session_cookie(response, request, token)
         return response
 
-    @get("/tokens", guards=[role_required(*TOKEN_ROLES)], name="account_tokens")
+    @get("/tokens", name="account_tokens")  # the owner lists and revokes without the role
     async def tokens(self, request: Request) -> Template:
-        rows = await api_tokens.list_tokens(current_user(request))
-        return page("tokens", tokens=rows, created=None, values={"days": "90"}, errors={})
+        user = current_user(request)
+        rows = await api_tokens.list_tokens(user)
+        return page("tokens", tokens=rows, created=None, values={"days": "90"}, errors={},
+                    may_create=may_use_api_tokens(user))
 
     @post("/tokens", guards=[role_required(*TOKEN_ROLES)])
     async def create_token(self, request: Request, data: FormData) -> Template:
@@ -194,9 +201,9 @@ class AccountSettingsPages(Controller):
             errors, status = errors_of(problem), problem.status
         rows = await api_tokens.list_tokens(user)
         return page("tokens", status=status, tokens=rows, created=created, values=values,
-                    errors=errors)
+                    errors=errors, may_create=True)
 
-    @post("/tokens/{token_id:uuid}/revoke", guards=[role_required(*TOKEN_ROLES)])
+    @post("/tokens/{token_id:uuid}/revoke")
     async def revoke_token(self, request: Request, token_id: FromPath[UUID]) -> Redirect:
         await api_tokens.revoke_token(current_user(request), token_id)
         return Redirect("/account/tokens", status_code=303)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
@@ -50,10 +51,32 @@ def email_errors(email: str) -> list[FieldError]:
     return []
 
 
+# Bidirectional overrides and isolates: they make a name display as something else.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def is_single_line(text: str) -> bool:
+    """No line breaks, tabs, other control characters or bidi overrides (names, titles)."""
+    return not any(
+        unicodedata.category(ch) in ("Cc", "Zl", "Zp") or ch in _BIDI_CONTROLS for ch in text
+    )
+
+
+def name_errors(name: str, field: str = "name") -> list[FieldError]:
+    """A name is one line of text: line breaks and control characters are refused."""
+    if is_single_line(name):
+        return []
+    return [FieldError(field, N_("Use a single line without line breaks or control characters."))]
+
+
 def _profile_errors(name: str, locale: str, affiliation: str = "") -> list[FieldError]:
     errors = []
     if not name.strip() or len(name) > 200:
         errors.append(FieldError("name", N_("Enter your name (at most 200 characters).")))
+    else:
+        errors.extend(name_errors(name))
+    if not is_single_line(affiliation):
+        errors.extend(name_errors(affiliation, "affiliation"))
     if locale not in LOCALES:
         errors.append(FieldError("locale", N_("Choose German or English.")))
     if len(affiliation) > 200:
@@ -108,6 +131,15 @@ async def register(*, email: str, password: str, name: str, locale: str, ip: str
         raise ratelimit.too_many(verdict)
     password_hash = await hash_password_async(password)  # for known addresses too: same time
     pending = {"password_hash": password_hash, "name": name.strip(), "locale": locale}
+    try:
+        await _register(email, name, locale, pending, base_url)
+    except Exception as error:
+        if not db.is_unique_violation(error):
+            raise
+        await _register(email, name, locale, pending, base_url)  # a parallel registration created the user
+
+
+async def _register(email: str, name: str, locale: str, pending: dict, base_url: str) -> None:
     async with db.write_transaction():
         existing = await User.select().where(User.email == email).first()
         if existing and existing["email_verified_at"] is not None:
@@ -117,6 +149,10 @@ async def register(*, email: str, password: str, name: str, locale: str, ip: str
             return
         if existing:
             user_id = existing["id"]
+            # Only the newest registration's link counts: the older links (and the passwords
+            # waiting in them) stop working, so whoever registered last decides.
+            await db.lock_row(User, user_id)
+            await _retire_email_tokens(user_id, "verify")
         else:
             # No password until the address is confirmed: the hash waits in the token.
             user = User(email=email, name=name.strip(), locale=locale, password_hash=None)
@@ -129,6 +165,18 @@ async def register(*, email: str, password: str, name: str, locale: str, ip: str
                     link=f"{base_url}/account/verify?token={token}")
 
 
+async def limit_invitations(actor: CurrentUser, email: str) -> None:
+    """Invitations by mail (teams, juries): at most so many per inviting user and per address."""
+    for limit, subject in ((ratelimit.INVITES_PER_USER, str(actor.id)),
+                           (ratelimit.INVITES_PER_RECIPIENT, normalise_email(email))):
+        verdict = await ratelimit.hit(limit, subject)
+        if not verdict.allowed:
+            raise Problem(429, "rate_limited", N_(
+                "Too many invitations. Please wait a while before inviting again."
+            ), extra={"retry_after": verdict.retry_after},
+                headers={"Retry-After": str(verdict.retry_after)})
+
+
 async def _limit_links(ip: str) -> None:
     verdict = await ratelimit.hit(ratelimit.MAIL_LINKS_PER_IP, ip)
     if not verdict.allowed:
@@ -139,6 +187,8 @@ async def verify_email(token: str, *, ip: str) -> UUID:
     """Confirm the address from the mailed link; the registration it came from takes effect."""
     await _limit_links(ip)
     async with db.write_transaction():
+        row = await _find_email_token(token, "verify")
+        await db.lock_row(User, row["user"])  # against a newer registration retiring this link meanwhile
         row = await _find_email_token(token, "verify")
         user_id, pending = row["user"], json.loads(row["payload"] or "{}")
         changes = {User.email_verified_at: datetime.now(UTC)}

@@ -24,6 +24,8 @@ REGISTER_PER_IP = Limit("register-ip", 10, 60 * 60)
 RESET_PER_IP = Limit("reset-ip", 10, 60 * 60)
 RESET_PER_EMAIL = Limit("reset-email", 3, 60 * 60)
 MAIL_LINKS_PER_IP = Limit("mail-link-ip", 30, 60 * 60)  # verification and reset links followed
+INVITES_PER_USER = Limit("invite-user", 40, 60 * 60)  # team and jury invitations sent by one person
+INVITES_PER_RECIPIENT = Limit("invite-email", 5, 60 * 60)  # invitations to one address, from anyone
 
 
 @dataclass(frozen=True)
