@@ -1,30 +1,33 @@
 """Large uploads straight to S3: a presigned POST, then a confirm call the portal checks.
 
 moto and some S3 services do not enforce the POST policy, so the confirm step checks the
-object itself: its size, its SHA-256 (streamed) and its type (a ranged GET of the start).
+object itself: its size, its SHA-256 and its type (a ranged GET of the start). The object is
+spooled to a temporary file on the way, PDFs are checked by qpdf (pdfsafety), and the checked
+bytes are stored under a fresh server-made key: the presigned POST stays usable until it
+expires, so the key the browser posted to is deleted and never served.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import tempfile
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 from uuid import UUID
 
 from challenge import db
 from challenge.platform.audit.service import record
+from challenge.platform.documents.pdfsafety import check_pdf
 from challenge.platform.documents.rules import UploadRules
-from challenge.platform.documents.sniff import (
-    SNIFF_BYTES,
-    PdfScriptScanner,
-    check_filename,
-    check_type,
-    sniff,
-)
+from challenge.platform.documents.sniff import SNIFF_BYTES, check_filename, check_type, sniff
 from challenge.platform.documents.tables import Document
 from challenge.platform.documents.uploads import count_documents, storage_unavailable, too_large
 from challenge.platform.i18n import N_
 from challenge.platform.problems import FieldError, Problem, not_found
-from challenge.platform.storage import Storage, StorageUnavailable, new_key
+from challenge.platform.storage import Storage, StorageUnavailable, TooLarge, new_key
+from challenge.platform.storage.base import CHUNK
 
 UPLOAD_SECONDS = 15 * 60
 
@@ -71,35 +74,14 @@ async def confirm_direct_upload(
     ).first()
     if row is None:
         raise not_found(N_("Upload not found"))
-    key = row["storage_key"]
-    try:
-        info = await storage.head(key)
-        if info is None:
-            raise Problem(422, "upload_missing", N_("The file has not arrived in the storage yet."))
-        if info.size == 0 or info.size > rules.max_bytes:
+    with tempfile.TemporaryDirectory(prefix="challenge-confirm-") as folder:
+        spool = Path(folder) / "upload"
+        media_type, size, actual = await _check_object(storage, row, rules, spool)
+        if actual != sha256.lower():
             await _discard(storage, row)
-            raise too_large(rules.max_bytes) if info.size else Problem(422, "empty_file", N_("The file is empty."))
-        head = await storage.read_range(key, 0, SNIFF_BYTES)
-        media_type = check_type(row["filename"], sniff(head), rules.allowed_types)
-        digest, scanner = hashlib.sha256(), PdfScriptScanner()
-        async for chunk in storage.get_stream(key):
-            digest.update(chunk)
-            if media_type == "application/pdf" and rules.refuse_pdf_scripts:
-                scanner.feed(chunk)
-    except StorageUnavailable:
-        raise storage_unavailable() from None
-    except Problem as problem:
-        if problem.code != "upload_missing":
-            await _discard(storage, row)
-        raise
-    if scanner.found:
-        await _discard(storage, row)
-        raise Problem(422, "pdf_javascript", N_("PDF files with scripts are not accepted."))
-    actual = digest.hexdigest()
-    if actual != sha256.lower():
-        await _discard(storage, row)
-        message = N_("The file changed on its way: its checksum does not match.")
-        raise Problem(422, "checksum_mismatch", message, errors=[FieldError("sha256", message)])
+            message = N_("The file changed on its way: its checksum does not match.")
+            raise Problem(422, "checksum_mismatch", message, errors=[FieldError("sha256", message)])
+        key = await _store_checked(storage, row, spool, media_type, size, actual)
     async with db.write_transaction():
         if await Document.exists().where(
             (Document.owner_type == owner_type) & (Document.owner_id == owner_id)
@@ -108,21 +90,89 @@ async def confirm_direct_upload(
             duplicate = True
         else:
             duplicate = False
-            await Document.update({Document.status: "stored", Document.size: info.size,
-                                   Document.sha256: actual, Document.content_type: media_type}).where(
-                Document.id == document_id)
+            confirmed = await Document.update({
+                Document.status: "stored", Document.size: size, Document.storage_key: key,
+                Document.sha256: actual, Document.content_type: media_type,
+            }).where((Document.id == document_id) & (Document.status == "pending")).returning(Document.id)
+            if not confirmed:  # a parallel confirm of the same upload won
+                duplicate = None
+        if duplicate is False:
             await record("document.uploaded", actor=actor, object_type="document", object_id=document_id,
-                         payload={"owner_type": owner_type, "owner_id": owner_id, "size": info.size,
+                         payload={"owner_type": owner_type, "owner_id": owner_id, "size": size,
                                   "sha256": actual, "direct": True})
+    if duplicate is None:
+        await _delete_object(storage, key)
+        raise not_found(N_("Upload not found"))
     if duplicate:
-        await _discard(storage, row)
+        await _discard(storage, {**row, "storage_key": key})
         raise Problem(409, "duplicate_document", N_("This file has already been uploaded."))
     return await Document.select().where(Document.id == document_id).first()
 
 
+async def _check_object(storage: Storage, row: dict, rules: UploadRules, spool: Path) -> tuple[str, int, str]:
+    """Type, size and SHA-256 of what arrived, spooled to a file; the Problem (and the pending
+    upload removed) if it is refused."""
+    key = row["storage_key"]
+    try:
+        info = await storage.head(key)
+        if info is None:
+            raise Problem(422, "upload_missing", N_("The file has not arrived in the storage yet."))
+        if info.size == 0 or info.size > rules.max_bytes:
+            raise too_large(rules.max_bytes) if info.size else Problem(422, "empty_file", N_("The file is empty."))
+        head = await storage.read_range(key, 0, SNIFF_BYTES)
+        media_type = check_type(row["filename"], sniff(head), rules.allowed_types)
+        digest, size = hashlib.sha256(), 0
+        handle = await asyncio.to_thread(open, spool, "wb")
+        try:
+            async for chunk in storage.get_stream(key):
+                size += len(chunk)
+                if size > rules.max_bytes:  # it grew after the HEAD
+                    raise too_large(rules.max_bytes)
+                digest.update(chunk)
+                await asyncio.to_thread(handle.write, chunk)
+        finally:
+            await asyncio.to_thread(handle.close)
+        if media_type == "application/pdf" and rules.refuse_pdf_scripts:
+            await asyncio.to_thread(check_pdf, spool)
+    except StorageUnavailable:
+        raise storage_unavailable() from None
+    except Problem as problem:
+        if problem.code != "upload_missing":
+            await _discard(storage, row)
+        raise
+    return media_type, size, digest.hexdigest()
+
+
+async def _store_checked(storage: Storage, row: dict, spool: Path, media_type: str, size: int, sha256: str) -> str:
+    """The checked bytes under a fresh key; the key the browser posted to is deleted."""
+    key = new_key(row["kind"])
+
+    async def chunks() -> AsyncIterator[bytes]:
+        handle = await asyncio.to_thread(open, spool, "rb")
+        try:
+            while chunk := await asyncio.to_thread(handle.read, CHUNK):
+                yield chunk
+        finally:
+            await asyncio.to_thread(handle.close)
+
+    try:
+        stored = await storage.put_stream(key, chunks(), content_type=media_type, max_bytes=size)
+        if stored.sha256 != sha256:
+            raise StorageUnavailable("the spooled copy changed")
+    except (StorageUnavailable, TooLarge):
+        await _delete_object(storage, key)
+        raise storage_unavailable() from None
+    await _delete_object(storage, row["storage_key"])  # if it stays, the orphan clean-up removes it
+    return key
+
+
 async def _discard(storage: Storage, row: dict) -> None:
     await Document.delete().where(Document.id == row["id"])
+    await _delete_object(storage, row["storage_key"])
+
+
+async def _delete_object(storage: Storage, key: str) -> None:
     try:
-        await storage.delete(row["storage_key"])
+        await storage.delete(key)
     except StorageUnavailable:
         pass  # the orphan clean-up removes it

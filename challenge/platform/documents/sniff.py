@@ -1,4 +1,6 @@
-"""What a file really is: its type from its first bytes, checked against its name."""
+"""What a file really is: its type from its first bytes, checked against its name.
+
+What a PDF contains (scripts, actions, attachments) is checked by qpdf in pdfsafety.py."""
 
 from __future__ import annotations
 
@@ -65,18 +67,3 @@ def check_type(filename: str, media_type: str | None, allowed: tuple[str, ...]) 
         )
     return media_type
 
-
-class PdfScriptScanner:
-    """Finds JavaScript in a PDF stream, also across chunk boundaries."""
-
-    MARKERS = (b"/JavaScript", b"/JS", b"/Launch")
-
-    def __init__(self) -> None:
-        self._tail = b""
-        self.found = False
-
-    def feed(self, chunk: bytes) -> None:
-        window = self._tail + chunk
-        if any(marker in window for marker in self.MARKERS):
-            self.found = True
-        self._tail = window[-16:]

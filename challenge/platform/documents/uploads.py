@@ -1,26 +1,25 @@
 """The upload pipeline: sniff, stream to storage while hashing, verify, then commit the row.
 
 Nothing is kept on any refusal: a bad name or type is refused before storage sees a byte;
-a file too large or with scripts is refused mid-stream and its partial object removed; if
-the database commit fails, the stored object is deleted again.
+a file too large is refused mid-stream and its partial object removed; a PDF is spooled to a
+temporary file on the way and checked by qpdf (pdfsafety) before its row is written, and its
+object removed on a refusal; if the database commit fails, the stored object is deleted again.
 """
 
 from __future__ import annotations
 
+import asyncio
+import tempfile
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 from uuid import UUID
 
 from challenge import db
 from challenge.platform.audit.service import record
+from challenge.platform.documents.pdfsafety import check_pdf
 from challenge.platform.documents.rules import UploadRules
-from challenge.platform.documents.sniff import (
-    SNIFF_BYTES,
-    PdfScriptScanner,
-    check_filename,
-    check_type,
-    sniff,
-)
+from challenge.platform.documents.sniff import SNIFF_BYTES, check_filename, check_type, sniff
 from challenge.platform.documents.tables import Document
 from challenge.platform.i18n import N_
 from challenge.platform.problems import FieldError, Problem
@@ -77,42 +76,45 @@ async def store_upload(
         message = N_("The file is empty.")
         raise Problem(422, "empty_file", message, errors=[FieldError("file", message)])
     media_type = check_type(name, sniff(head), rules.allowed_types)
-    scanner = PdfScriptScanner() if media_type == "application/pdf" and rules.refuse_pdf_scripts else None
+    checked = media_type == "application/pdf" and rules.refuse_pdf_scripts
+    with tempfile.TemporaryDirectory(prefix="challenge-upload-") as folder:
+        spool = Path(folder) / "upload.pdf"
+        handle = await asyncio.to_thread(open, spool, "wb") if checked else None
 
-    async def body() -> AsyncIterator[bytes]:
-        if scanner:
-            scanner.feed(head)
-        yield head
-        async for chunk in iterator:
-            if scanner:
-                scanner.feed(chunk)
-                if scanner.found:
-                    break
-            yield chunk
+        async def body() -> AsyncIterator[bytes]:
+            if handle:
+                await asyncio.to_thread(handle.write, head)
+            yield head
+            async for chunk in iterator:
+                if handle:
+                    await asyncio.to_thread(handle.write, chunk)
+                yield chunk
 
-    key = new_key(kind)
-    try:
-        stored = await storage.put_stream(key, body(), content_type=media_type, max_bytes=rules.max_bytes)
-    except TooLarge:
-        raise too_large(rules.max_bytes) from None
-    except StorageUnavailable:
-        raise storage_unavailable() from None
-
-    try:
-        if scanner and scanner.found:
-            message = N_("PDF files with scripts are not accepted.")
-            raise Problem(422, "pdf_javascript", message, errors=[FieldError("file", message)])
-        info = await storage.head(key)
-        if info is None or info.size != stored.size or (info.sha256 and info.sha256 != stored.sha256):
-            raise storage_unavailable()
-        return await _commit(key, name, media_type, stored.size, stored.sha256, owner_type,
-                             owner_id, actor, kind)
-    except BaseException:
+        key = new_key(kind)
         try:
-            await storage.delete(key)
+            stored = await storage.put_stream(key, body(), content_type=media_type, max_bytes=rules.max_bytes)
+        except TooLarge:
+            raise too_large(rules.max_bytes) from None
         except StorageUnavailable:
-            pass  # the orphan clean-up removes it within a day
-        raise
+            raise storage_unavailable() from None
+        finally:
+            if handle:
+                await asyncio.to_thread(handle.close)
+
+        try:
+            if checked:
+                await asyncio.to_thread(check_pdf, spool)
+            info = await storage.head(key)
+            if info is None or info.size != stored.size or (info.sha256 and info.sha256 != stored.sha256):
+                raise storage_unavailable()
+            return await _commit(key, name, media_type, stored.size, stored.sha256, owner_type,
+                                 owner_id, actor, kind)
+        except BaseException:
+            try:
+                await storage.delete(key)
+            except StorageUnavailable:
+                pass  # the orphan clean-up removes it within a day
+            raise
 
 
 async def _commit(key, name, media_type, size, sha256, owner_type, owner_id, actor, kind) -> dict:
