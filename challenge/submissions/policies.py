@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from challenge.calls.tables import Call
 from challenge.organisations.policies import is_member
-from challenge.platform.documents.policies import register_namer, register_reader
+from challenge.platform.documents.policies import (
+    register_namer,
+    register_reader,
+    register_redaction,
+)
 from challenge.platform.documents.tables import Document
+
+# Documents the portal issues about a submission (its receipts) are not attachments of the
+# proposal: only the team and staff read them, jurors neither list nor download them (they
+# name the team), and the team cannot remove them.
+ISSUED_OWNER_TYPE = "submission_issued"
 
 
 def is_staff(user) -> bool:
@@ -60,5 +69,23 @@ async def _document_namer(user, document: dict) -> str | None:
     return f"Anlage-{ids.index(document['id']) + 1}.{suffix}"
 
 
+async def _redacted_reader(user, document: dict) -> bool:
+    """Jurors read attachments without their metadata (author, creator, XMP): team and staff
+    get the original."""
+    from challenge.submissions.tables import Submission
+
+    row = await Submission.select(Submission.organisation).where(Submission.id == document["owner_id"]).first()
+    return row is not None and not await may_read_as_team(user, row)
+
+
+async def _issued_reader(user, document: dict) -> bool:
+    from challenge.submissions.tables import Submission
+
+    row = await Submission.select(Submission.organisation).where(Submission.id == document["owner_id"]).first()
+    return row is not None and await may_read_as_team(user, row)
+
+
 register_reader("submission", _document_reader)
 register_namer("submission", _document_namer)
+register_redaction("submission", _redacted_reader)
+register_reader(ISSUED_OWNER_TYPE, _issued_reader)

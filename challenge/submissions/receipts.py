@@ -8,6 +8,7 @@ from challenge.platform.documents.tables import Document
 from challenge.platform.i18n import N_
 from challenge.platform.pdf.issue import issue_pdf
 from challenge.platform.problems import Problem
+from challenge.submissions.policies import ISSUED_OWNER_TYPE
 from challenge.submissions.services import snapshot_of
 from challenge.submissions.tables import SubmissionVersion
 
@@ -28,7 +29,7 @@ async def receipt_for(storage, submission_id: UUID, *, base_url: str) -> dict:
         context={"snapshot": snapshot, "sha256": version["sha256"], "verify_url": f"{base_url}/verify"},
         locale="de", title=f"Eingangsbestätigung {snapshot['reference']}",
         filename=f"Eingangsbestaetigung-{snapshot['reference']}-v{version['number']}.pdf",
-        kind="receipt", owner_type="submission", owner_id=str(submission_id),
+        kind="receipt", owner_type=ISSUED_OWNER_TYPE, owner_id=str(submission_id),
     )
     await SubmissionVersion.update({SubmissionVersion.receipt_document: document["id"]}).where(
         SubmissionVersion.id == version["id"])

@@ -11,9 +11,14 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from challenge.platform.accounts.guards import login_required
 from challenge.platform.accounts.web import current_user
 from challenge.platform.documents import direct, uploads
-from challenge.platform.documents.downloads import download
+from challenge.platform.documents.downloads import download, download_redacted
 from challenge.platform.documents.multipart import MultipartUpload
-from challenge.platform.documents.policies import display_filename, may_manage_library, may_read
+from challenge.platform.documents.policies import (
+    display_filename,
+    may_manage_library,
+    may_read,
+    reads_redacted,
+)
 from challenge.platform.documents.rules import library_rules
 from challenge.platform.documents.schemas import (
     ConfirmIn,
@@ -37,9 +42,13 @@ async def readable_document(request: Request, document_id: UUID) -> dict:
 
 @get("/api/v1/documents/{document_id:uuid}", tags=["documents"], summary="Download a document")
 async def download_document(request: Request, document_id: FromPath[UUID]) -> Response:
-    """The file as an attachment, or a redirect to a short-lived presigned URL."""
+    """The file as an attachment, or a redirect to a short-lived presigned URL; readers the
+    owner marks as redacted (jurors) get a PDF without its metadata, streamed."""
+    user = current_user(request)
     document = await readable_document(request, document_id)
-    document = {**document, "filename": await display_filename(current_user(request), document)}
+    document = {**document, "filename": await display_filename(user, document)}
+    if await reads_redacted(user, document):  # jurors: a copy without identifying metadata
+        return await download_redacted(request.app.state.storage, document)
     return await download(request.app.state.storage, request.app.state.settings, document)
 
 

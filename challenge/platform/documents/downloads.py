@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import shutil
+import tempfile
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 from litestar import Response
 from litestar.response import Redirect, Stream
 
+from challenge.platform.documents.pdfsafety import refusal, strip_metadata
 from challenge.platform.documents.uploads import storage_unavailable
 from challenge.platform.storage import Storage, StorageUnavailable
-from challenge.platform.storage.base import content_disposition
+from challenge.platform.storage.base import CHUNK, content_disposition
 from challenge.settings import Settings
 
 
@@ -50,3 +55,48 @@ async def download(storage: Storage, settings: Settings, document: dict) -> Resp
     headers = download_headers(document)
     headers["Content-Length"] = str(document["size"])
     return Stream(body(), media_type=document["content_type"], headers=headers)
+
+
+async def download_redacted(storage: Storage, document: dict) -> Response:
+    """A PDF without its metadata (Info dictionary, XMP, comment authors), made on the fly from
+    the stored original through temporary files, streamed by the portal (never a presigned URL
+    to the original). Other types go out as they are."""
+    if document["content_type"] != "application/pdf":
+        return await download(storage, _STREAM, document)
+    folder = Path(tempfile.mkdtemp(prefix="challenge-redact-"))
+    try:
+        original, redacted = folder / "original.pdf", folder / "redacted.pdf"
+        handle = await asyncio.to_thread(open, original, "wb")
+        try:
+            async for chunk in storage.get_stream(document["storage_key"]):
+                await asyncio.to_thread(handle.write, chunk)
+        finally:
+            await asyncio.to_thread(handle.close)
+        try:
+            await asyncio.to_thread(strip_metadata, original, redacted)
+        except Exception:  # qpdf cannot rewrite it: refuse rather than hand out the original
+            raise refusal("pdf_unparseable") from None
+        size = redacted.stat().st_size
+        output = await asyncio.to_thread(open, redacted, "rb")
+    except StorageUnavailable:
+        raise storage_unavailable() from None
+    finally:
+        await asyncio.to_thread(shutil.rmtree, folder, True)  # the open file lives on until closed
+
+    async def body() -> AsyncIterator[bytes]:
+        try:
+            while chunk := await asyncio.to_thread(output.read, CHUNK):
+                yield chunk
+        finally:
+            await asyncio.to_thread(output.close)
+
+    headers = download_headers(document)
+    headers["Content-Length"] = str(size)
+    return Stream(body(), media_type="application/pdf", headers=headers)
+
+
+class _StreamOnly:
+    download_mode = "stream"
+
+
+_STREAM = _StreamOnly()

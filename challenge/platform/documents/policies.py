@@ -45,3 +45,17 @@ def register_namer(owner_type: str, namer: Namer) -> None:
 async def display_filename(user: CurrentUser | None, document: dict) -> str:
     namer = _NAMERS.get(document["owner_type"])
     return (await namer(user, document) if namer else None) or document["filename"]
+
+
+Redaction = Callable[[CurrentUser | None, dict], Awaitable[bool]]
+_REDACTIONS: dict[str, Redaction] = {}
+
+
+def register_redaction(owner_type: str, redacted: Redaction) -> None:
+    """A domain says which readers get files without identifying metadata (e.g. jurors)."""
+    _REDACTIONS[owner_type] = redacted
+
+
+async def reads_redacted(user: CurrentUser | None, document: dict) -> bool:
+    redacted = _REDACTIONS.get(document["owner_type"])
+    return redacted is not None and await redacted(user, document)
