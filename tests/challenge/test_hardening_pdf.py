@@ -14,10 +14,13 @@ import pytest
 from pikepdf import Array, Dictionary, Name, String
 
 from challenge.platform.accounts.tables import User
+from challenge.platform.documents.rules import UploadRules
 from challenge.platform.documents.tables import Document
+from challenge.platform.documents.uploads import store_upload
 from challenge.platform.pdf.codes import new_verification_code
 from challenge.platform.pdf.issue import store_issued
 from challenge.platform.pdf.render import html_to_pdf
+from challenge.platform.problems import Problem
 from challenge.platform.storage import storage_from_settings
 from tests.challenge.test_uploads import doc_client, stored_keys, upload  # noqa: F401 (fixture)
 from tests.support.files import multipart
@@ -247,3 +250,25 @@ async def test_direct_uploads_get_the_same_check(doc_client, storage_settings, b
     key = plan["fields"]["key"].removeprefix(storage_settings.s3_prefix)
     assert await storage_from_settings(storage_settings).head(key) is None
     assert await stored_keys(storage_settings) == keys_before - {key}
+
+
+async def test_a_context_may_take_embedded_files_but_never_scripts(app):
+    """A signed copy of a contract the portal issued keeps its embedded data file: such a
+    context allows embedded files (UploadRules.allow_embedded_files), never scripts."""
+    rules = UploadRules(allowed_types=("application/pdf",), allow_embedded_files=True)
+    owner = "00000000-0000-4000-8000-00000000e3b0"
+
+    async def chunks(content):
+        yield content
+
+    stored = await store_upload(app.state.storage, chunks=chunks(embedded_file()), filename="vertrag.pdf", rules=rules,
+                                owner_type="user", owner_id=owner, actor=None)
+    assert stored["status"] == "stored"
+    document = _new()
+    document.attachments["daten.json"] = pikepdf.AttachedFileSpec(document, b"{}")
+    document.Root.OpenAction = _javascript()
+    with pytest.raises(Problem) as refused:
+        await store_upload(app.state.storage, chunks=chunks(_bytes(document)), filename="vertrag.pdf", rules=rules,
+                           owner_type="user", owner_id=owner, actor=None)
+    assert refused.value.code == "pdf_javascript"
+    await Document.delete().where(Document.owner_id == owner)

@@ -133,7 +133,7 @@ async def _check_object(storage: Storage, row: dict, rules: UploadRules, spool: 
         finally:
             await asyncio.to_thread(handle.close)
         if media_type == "application/pdf" and rules.refuse_pdf_scripts:
-            await asyncio.to_thread(check_pdf, spool)
+            await asyncio.to_thread(check_pdf, spool, rules.allowed_pdf_content)
     except StorageUnavailable:
         raise storage_unavailable() from None
     except Problem as problem:

@@ -72,22 +72,20 @@ def _name(value) -> str | None:
     return str(value) if isinstance(value, pikepdf.Name) else None
 
 
-def _check_dictionary(dictionary) -> str | None:
-    for key in dictionary.keys():
-        if key in _KEYS:
-            return _KEYS[key]
+def _check_dictionary(dictionary, allowed: frozenset[str]) -> str | None:
+    found = [_KEYS[key] for key in dictionary.keys() if key in _KEYS]
     for key, table in (("/S", _ACTIONS), ("/Type", _TYPES), ("/Subtype", _TYPES)):
         value = _name(dictionary.get(key))
         if value in table:
-            return table[value]
-    return None
+            found.append(table[value])
+    return next((code for code in found if code not in allowed), None)
 
 
 def _direct_container(value) -> bool:
     return isinstance(value, (pikepdf.Dictionary, pikepdf.Array)) and not value.is_indirect
 
 
-def _walk(root) -> str | None:
+def _walk(root, allowed: frozenset[str]) -> str | None:
     """The refusal code for the first active construct under root (direct objects only:
     indirect ones are visited on their own), or None."""
     stack = [root]
@@ -102,19 +100,19 @@ def _walk(root) -> str | None:
             continue
         else:
             continue
-        if (found := _check_dictionary(dictionary)) is not None:
+        if (found := _check_dictionary(dictionary, allowed)) is not None:
             return found
         stack.extend(value for value in dictionary.values() if _direct_container(value))
     return None
 
 
-def _scan(pdf: pikepdf.Pdf) -> str | None:
+def _scan(pdf: pikepdf.Pdf, allowed: frozenset[str]) -> str | None:
     if pdf.is_encrypted:
         return "pdf_encrypted"
-    if (found := _walk(pdf.trailer)) is not None:
+    if (found := _walk(pdf.trailer, allowed)) is not None:
         return found
     for obj in pdf.objects:
-        if (found := _walk(obj)) is not None:
+        if (found := _walk(obj, allowed)) is not None:
             return found
     return None
 
@@ -152,11 +150,13 @@ def _repaired_copy(path: Path, target: Path, objects: int) -> None:
         handle.write(_STAND_IN.format(first, first + 1, first + 2, first + 3).encode())
 
 
-def active_content(path: Path) -> str | None:
-    """The refusal code for a PDF file, or None if it carries no active content."""
+def active_content(path: Path, allowed: frozenset[str] = frozenset()) -> str | None:
+    """The refusal code for a PDF file, or None if it carries no active content. ``allowed``
+    names codes a context accepts (e.g. ``pdf_embedded_file`` for a signed copy of a contract
+    the portal issued with its data file embedded)."""
     try:
         with _open(path) as pdf:
-            found = _scan(pdf)
+            found = _scan(pdf, allowed)
             objects = max(int(pdf.trailer.get("/Size", 0)), len(pdf.objects))
     except pikepdf.PasswordError:
         return "pdf_encrypted"
@@ -169,7 +169,7 @@ def active_content(path: Path) -> str | None:
         _repaired_copy(path, repaired, objects)
         try:
             with _open(repaired) as pdf:
-                return _scan(pdf)
+                return _scan(pdf, allowed)
         except pikepdf.PasswordError:
             return "pdf_encrypted"
         except (pikepdf.PdfError, RecursionError, ValueError, RuntimeError):
@@ -180,9 +180,9 @@ def active_content(path: Path) -> str | None:
         repaired.unlink(missing_ok=True)
 
 
-def check_pdf(path: Path) -> None:
+def check_pdf(path: Path, allowed: frozenset[str] = frozenset()) -> None:
     """Raise the Problem for a PDF with active content, encryption or a broken structure."""
-    if (code := active_content(path)) is not None:
+    if (code := active_content(path, allowed)) is not None:
         raise refusal(code)
 
 

@@ -103,7 +103,7 @@ async def store_upload(
 
         try:
             if checked:
-                await asyncio.to_thread(check_pdf, spool)
+                await asyncio.to_thread(check_pdf, spool, rules.allowed_pdf_content)
             info = await storage.head(key)
             if info is None or info.size != stored.size or (info.sha256 and info.sha256 != stored.sha256):
                 raise storage_unavailable()
