@@ -56,21 +56,24 @@ def metadata_of(content: bytes) -> str:
     return f"{info} {xmp}"
 
 
-async def entry_with(app, call, content: bytes, filename: str) -> dict:
-    """A submitted proposal with one attachment; its member's client stays open."""
+async def entry_with(app, call, content: bytes, filename: str, more: tuple = ()) -> dict:
+    """A submitted proposal with attachments (the first as "document"); its member's client stays open."""
     client = http_client(app)
     await client.__aenter__()
     user = await make_user(name="Moritz Mitglied")
     await login(client, user["email"])
     team = await make_team(user["id"], name="Team Sonnenfeld")
     sub = (await api(client, "POST", f"/api/v1/calls/{call['slug']}/submissions", {"organisation_id": str(team["id"]), **COMPLETE})).json()
-    body, content_type = multipart(filename, content)
-    attached = await client.post(f"/api/v1/submissions/{sub['id']}/documents", content=body,
-                                 headers={"content-type": content_type, "x-csrftoken": await csrf(client)})
-    assert attached.status_code == 201, attached.text
+    documents = []
+    for name, data in ((filename, content), *more):
+        body, content_type = multipart(name, data)
+        attached = await client.post(f"/api/v1/submissions/{sub['id']}/documents", content=body,
+                                     headers={"content-type": content_type, "x-csrftoken": await csrf(client)})
+        assert attached.status_code == 201, attached.text
+        documents.append(attached.json())
     submitted = await api(client, "POST", f"/api/v1/submissions/{sub['id']}/submit", {})
     assert submitted.status_code == 200, submitted.text
-    return {**submitted.json(), "client": client, "document": attached.json()}
+    return {**submitted.json(), "client": client, "document": documents[0], "documents": documents}
 
 
 async def assigned_juror(app, staff, call, entry):  # noqa: F811
@@ -215,3 +218,43 @@ async def test_a_confirmed_direct_upload_cannot_be_swapped(doc_client, storage_s
     assert served.content == content
     row = await Document.select(Document.storage_key).where(Document.id == plan["document_id"]).first()
     assert row["storage_key"] != posted_key  # the checked bytes live under a key the browser never had
+
+
+def image_with_metadata(kind: str) -> bytes:
+    """A JPEG with the author in EXIF, or a PNG with the author in a text chunk."""
+    from PIL import Image, PngImagePlugin
+
+    image, out = Image.new("RGB", (8, 8), "orange"), io.BytesIO()
+    if kind == "jpeg":
+        exif = Image.Exif()
+        exif[0x013B] = AUTHOR  # Artist
+        exif[0x010E] = TITLE  # ImageDescription
+        image.save(out, "JPEG", exif=exif.tobytes())
+    else:
+        info = PngImagePlugin.PngInfo()
+        info.add_text("Author", AUTHOR)
+        info.add_itxt("Title", TITLE)
+        image.save(out, "PNG", pnginfo=info)
+    return out.getvalue()
+
+
+async def test_jurors_get_images_without_exif_or_text_chunks(app, staff):  # noqa: F811
+    from PIL import Image
+
+    call = await open_call(blind_review=True, document_rules={"max_files": 3, "max_bytes": 1024 * 1024,
+                                                              "allowed_types": ["application/pdf", "image/jpeg", "image/png"]})
+    jpeg, png = image_with_metadata("jpeg"), image_with_metadata("png")
+    entry = await entry_with(app, call, jpeg, "Foto Sonnenfeld.jpg", more=(("Plan Sonnenfeld.png", png),))
+    documents = [(d["id"], original, d["content_type"]) for d, original in zip(entry["documents"], (jpeg, png), strict=True)]
+    assert [media_type for _, _, media_type in documents] == ["image/jpeg", "image/png"]
+    juror = await assigned_juror(app, staff, call, entry)
+    for document_id, original, media_type in documents:
+        served = await juror.get(f"/api/v1/documents/{document_id}")
+        assert served.status_code == 200 and served.headers["content-type"] == media_type
+        assert AUTHOR.encode() not in served.content and TITLE.encode() not in served.content
+        with Image.open(io.BytesIO(served.content)) as image:
+            assert image.size == (8, 8) and not image.getexif() and "Author" not in image.info
+        assert "Sonnenfeld" not in served.headers["content-disposition"]
+        assert (await entry["client"].get(f"/api/v1/documents/{document_id}")).content == original
+    for client in (entry["client"], juror):
+        await client.__aexit__(None, None, None)

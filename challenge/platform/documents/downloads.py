@@ -11,8 +11,10 @@ from pathlib import Path
 from litestar import Response
 from litestar.response import Redirect, Stream
 
-from challenge.platform.documents.pdfsafety import refusal, strip_metadata
+from challenge.platform.documents.pdfsafety import strip_metadata
 from challenge.platform.documents.uploads import storage_unavailable
+from challenge.platform.i18n import N_
+from challenge.platform.problems import Problem
 from challenge.platform.storage import Storage, StorageUnavailable
 from challenge.platform.storage.base import CHUNK, content_disposition
 from challenge.settings import Settings
@@ -57,15 +59,36 @@ async def download(storage: Storage, settings: Settings, document: dict) -> Resp
     return Stream(body(), media_type=document["content_type"], headers=headers)
 
 
+def strip_image_metadata(source: Path, target: Path, media_type: str) -> None:
+    """A JPEG or PNG without EXIF (author, camera, GPS), XMP and text chunks; the orientation
+    EXIF gave is applied to the pixels first, the colour profile kept."""
+    from PIL import Image, ImageOps
+
+    with Image.open(source) as image:
+        icc = image.info.get("icc_profile")
+        upright = ImageOps.exif_transpose(image)
+        options = {"icc_profile": icc} if icc else {}
+        if media_type == "image/jpeg":
+            upright.save(target, "JPEG", quality=95, **options)
+        else:
+            upright.save(target, "PNG", **options)
+
+
 async def download_redacted(storage: Storage, document: dict) -> Response:
-    """A PDF without its metadata (Info dictionary, XMP, comment authors), made on the fly from
-    the stored original through temporary files, streamed by the portal (never a presigned URL
-    to the original). Other types go out as they are."""
-    if document["content_type"] != "application/pdf":
+    """A copy without metadata (PDF: Info dictionary, XMP, comment authors; images: EXIF, XMP,
+    text chunks), made on the fly from the stored original through temporary files and
+    streamed by the portal (never a presigned URL to the original)."""
+    media_type = document["content_type"]
+    if media_type == "application/pdf":
+        strip = strip_metadata
+    elif media_type in ("image/jpeg", "image/png"):
+        def strip(source: Path, target: Path) -> None:
+            strip_image_metadata(source, target, media_type)
+    else:
         return await download(storage, _STREAM, document)
     folder = Path(tempfile.mkdtemp(prefix="challenge-redact-"))
     try:
-        original, redacted = folder / "original.pdf", folder / "redacted.pdf"
+        original, redacted = folder / "original", folder / "redacted"
         handle = await asyncio.to_thread(open, original, "wb")
         try:
             async for chunk in storage.get_stream(document["storage_key"]):
@@ -73,9 +96,10 @@ async def download_redacted(storage: Storage, document: dict) -> Response:
         finally:
             await asyncio.to_thread(handle.close)
         try:
-            await asyncio.to_thread(strip_metadata, original, redacted)
-        except Exception:  # qpdf cannot rewrite it: refuse rather than hand out the original
-            raise refusal("pdf_unparseable") from None
+            await asyncio.to_thread(strip, original, redacted)
+        except Exception:  # it cannot be rewritten: refuse rather than hand out the original
+            raise Problem(422, "document_unreadable", N_(
+                "This file cannot be prepared for the jury. Please ask the office.")) from None
         size = redacted.stat().st_size
         output = await asyncio.to_thread(open, redacted, "rb")
     except StorageUnavailable:
@@ -92,7 +116,7 @@ async def download_redacted(storage: Storage, document: dict) -> Response:
 
     headers = download_headers(document)
     headers["Content-Length"] = str(size)
-    return Stream(body(), media_type="application/pdf", headers=headers)
+    return Stream(body(), media_type=media_type, headers=headers)
 
 
 class _StreamOnly:
