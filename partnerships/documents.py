@@ -35,8 +35,9 @@ register_reader("milestone", _evidence_reader)
 
 
 async def release_of(partnership: dict, settings, tag: list[str]) -> dict:
-    organisation = await Organisation.select(Organisation.id, Organisation.name, Organisation.kind).where(
-        Organisation.id == partnership["organisation"]).first()
+    from partnerships.opendata import published_organisation
+
+    organisation = await published_organisation(partnership)  # the name as published, like the open data
     consent = (await Submission.select(Submission.consent_publication).where(
         Submission.id == partnership["submission"]).first())["consent_publication"]
     milestones = await Milestone.select().where(Milestone.partnership == partnership["id"]).order_by(Milestone.position)

@@ -4,9 +4,16 @@ organisations only, and a student team without consent appears anonymously.
 
 Each partnership's releases, oldest first: the award (when the results were published), the
 contract (when signed), one per amendment, one implementation release per milestone met and
-per payment recorded, and a termination. Ids and dates derive from stored
-facts, so a release never changes once published and the package is byte-identical while
-nothing changes — which makes the ETag cheap to answer."""
+per payment recorded, a termination, and an ``awardUpdate`` per change of the partner's name
+after signing. Ids and dates derive from stored facts, so a release never changes once
+published and the package is byte-identical while nothing changes — which makes the ETag cheap
+to answer.
+
+Names as published: the award release names the partner as the results did (the decision's
+snapshot), the contract release as at signing (the partnership's snapshot), and a later rename
+is stored once as a SupplierName row (dated by the organisation's change) that becomes a new
+release — the old ones keep the old name. Only the privacy rule is live: a student team without
+consent to publication is anonymous in every release."""
 
 from __future__ import annotations
 
@@ -21,12 +28,14 @@ from datetime import UTC, date, datetime
 
 import msgspec
 
+from challenge import db
 from challenge.calls.tables import Call
 from challenge.organisations.tables import Organisation
-from challenge.results.decisions import is_anonymous, public_name
+from challenge.results.decisions import ANONYMOUS_TEAM_DE, is_anonymous
+from challenge.results.tables import Decision
 from challenge.submissions.tables import Submission
 from partnerships.ocds import CITY, CONTRACT_STATUS, ocid
-from partnerships.tables import Amendment, Milestone, Partnership, Payment
+from partnerships.tables import Amendment, Milestone, Partnership, Payment, SupplierName
 
 PUBLIC_STATES = ("signed", "active", "completed", "terminated")
 RELEASE_PACKAGE = "/api/v1/opendata/ocds/release-package.json"
@@ -52,9 +61,60 @@ class Facts:
     milestones: dict
     payments: dict
     amendments: dict
-    suppliers: dict
+    suppliers: dict  # the partner as named now (latest published name), for compiled views
     published: dict
     anonymous: set
+    names: dict  # partnership id -> [(since, name, release suffix or None)], oldest first
+
+    def supplier_at(self, partnership_id, moment) -> dict:
+        """The partner as published at a moment: the latest name given by then."""
+        supplier = self.suppliers[partnership_id]
+        timeline = self.names.get(partnership_id) or []
+        name = timeline[0][1] if timeline else supplier["name"]
+        for since, named, _suffix in timeline:
+            if _moment(since) <= _moment(moment):
+                name = named
+        return {"id": supplier["id"], "name": ANONYMOUS_TEAM_DE if partnership_id in self.anonymous else name}
+
+
+def _moment(value) -> datetime:
+    return value if isinstance(value, datetime) else datetime.combine(value, datetime.min.time(), tzinfo=UTC)
+
+
+async def record_renames(partnerships: list[dict], organisations: dict) -> dict:
+    """SupplierName rows by partnership, after storing a change of name not seen before: the
+    partner's name differs from the last one published (at signing, or the last change). Dated
+    by the organisation's last change, so every replica stores the same row (the unique
+    (partnership, number) index keeps one)."""
+    ids = [p["id"] for p in partnerships if p["signed_at"] is not None]
+
+    async def load() -> dict:
+        rows = defaultdict(list)
+        if ids:
+            for row in await SupplierName.select().where(SupplierName.partnership.is_in(ids)).order_by(SupplierName.number):
+                rows[row["partnership"]].append(row)
+        return rows
+
+    rows = await load()
+    added = False
+    for p in partnerships:
+        organisation = organisations[p["organisation"]]
+        if p["signed_at"] is None or not p["signed_name"]:
+            continue
+        known = rows[p["id"]]
+        last = known[-1]["name"] if known else p["signed_name"]
+        if organisation["name"] == last:
+            continue
+        since = max([organisation["updated_at"] or p["signed_at"], p["signed_at"], *(r["changed_at"] for r in known)])
+        try:
+            async with db.write_transaction():
+                await SupplierName(partnership=p["id"], number=(known[-1]["number"] if known else 0) + 1,
+                                   name=organisation["name"], changed_at=since).save()
+        except Exception as error:
+            if not db.is_unique_violation(error):
+                raise
+        added = True
+    return await load() if added else rows
 
 
 async def load_facts(only=None) -> Facts:
@@ -76,18 +136,41 @@ async def load_facts(only=None) -> Facts:
                                         Amendment.plan_before, Amendment.plan_after).output(load_json=True).where(
                 Amendment.partnership.is_in(ids)).order_by(Amendment.number):
             amendments[a["partnership"]].append(a)
-    organisations = {o["id"]: o for o in await Organisation.select(Organisation.id, Organisation.name, Organisation.kind).where(
+    organisations = {o["id"]: o for o in await Organisation.select(
+        Organisation.id, Organisation.name, Organisation.kind, Organisation.updated_at).where(
         Organisation.id.is_in(list({p["organisation"] for p in partnerships}) or [None]))} if partnerships else {}
     consent = {s["id"]: s["consent_publication"] for s in await Submission.select(
         Submission.id, Submission.consent_publication).where(
         Submission.id.is_in([p["submission"] for p in partnerships]))} if partnerships else {}
-    suppliers = {p["id"]: {"id": f"ORG-{p['organisation']}",
-                           "name": public_name(organisations[p["organisation"]], consent.get(p["submission"], False))}
-                 for p in partnerships}
     anonymous = {p["id"] for p in partnerships if is_anonymous(organisations[p["organisation"]], consent.get(p["submission"], False))}
     published = {c["id"]: c["results_published_at"] for c in await Call.select(Call.id, Call.results_published_at).where(
         Call.id.is_in(list({p["call"] for p in partnerships})))} if partnerships else {}
-    return Facts(partnerships, milestones, payments, amendments, suppliers, published, anonymous)
+    awarded_as = {d["submission"]: d["published_name"] for d in await Decision.select(
+        Decision.submission, Decision.published_name).where(
+        Decision.submission.is_in([p["submission"] for p in partnerships]))} if partnerships else {}
+    renames = await record_renames(partnerships, organisations)
+    names, suppliers = {}, {}
+    for p in partnerships:
+        signed_as = p["signed_name"] or organisations[p["organisation"]]["name"]  # not signed through signed_copy
+        names[p["id"]] = [(published.get(p["call"]) or p["created_at"], awarded_as.get(p["submission"]) or signed_as, None),
+                          (p["signed_at"], signed_as, None),
+                          *((r["changed_at"], r["name"], f"supplier-name-{r['number']}") for r in renames[p["id"]])]
+        suppliers[p["id"]] = {"id": f"ORG-{p['organisation']}",
+                              "name": ANONYMOUS_TEAM_DE if p["id"] in anonymous else names[p["id"]][-1][1]}
+    return Facts(partnerships, milestones, payments, amendments, suppliers, published, anonymous, names)
+
+
+async def published_organisation(partnership: dict) -> dict:
+    """The partner for a release built now (the contract PDF's): before signing its name today;
+    once signed the latest name the open data published — after storing a rename not seen yet,
+    so the PDF and the package agree."""
+    organisation = await Organisation.select(Organisation.id, Organisation.name, Organisation.kind).where(
+        Organisation.id == partnership["organisation"]).first()
+    if partnership.get("signed_at") is not None:
+        facts = await load_facts(only=partnership["id"])
+        if facts.partnerships:
+            organisation["name"] = facts.names[partnership["id"]][-1][1]
+    return organisation
 
 
 def _plan_at(partnership: dict, amendments: list[dict], moment) -> dict:
@@ -106,8 +189,9 @@ def _period(plan: dict) -> dict:
     return {"startDate": _iso(date.fromisoformat(plan["start_date"])), "endDate": _iso(date.fromisoformat(plan["end_date"]))}
 
 
-def _implementation(plan: dict, milestones: list[dict], payments: list[dict], supplier: dict, moment) -> dict:
-    """Milestones as planned at that moment (met once approved by then) and payments until then."""
+def _implementation(plan: dict, milestones: list[dict], payments: list[dict], payee, moment) -> dict:
+    """Milestones as planned at that moment (met once approved by then) and payments until then,
+    each to the partner as named when it was recorded (``payee(moment)``)."""
     approved = {str(m["id"]): m["approved_at"] for m in milestones}
     planned = plan.get("milestones") or [{"id": str(m["id"]), "title": m["title"], "due_date": m["due_date"].isoformat()}
                                          for m in milestones]
@@ -121,18 +205,22 @@ def _implementation(plan: dict, milestones: list[dict], payments: list[dict], su
     return {
         "milestones": items,
         "transactions": [{"id": str(p["id"]), "date": _iso(p["paid_on"]), "value": _value(p["amount_cents"]),
-                          "payer": CITY, "payee": supplier} for p in payments if p["created_at"] <= moment],
+                          "payer": CITY, "payee": payee(p["created_at"])} for p in payments if p["created_at"] <= moment],
     }
 
 
 def releases_of(prefix: str, partnership: dict, facts: Facts) -> list[dict]:
     identifier = ocid(prefix, partnership)
-    supplier = facts.suppliers[partnership["id"]]
     milestones = facts.milestones[partnership["id"]]
     payments = facts.payments[partnership["id"]]
     amendments = facts.amendments[partnership["id"]]
     contract_id, award_id = f"{identifier}-contract", f"{identifier}-award"
-    parties = [{**CITY, "roles": ["buyer", "payer", "procuringEntity"]}, {**supplier, "roles": ["supplier", "payee"]}]
+
+    def parties(supplier: dict) -> list[dict]:
+        return [{**CITY, "roles": ["buyer", "payer", "procuringEntity"]}, {**supplier, "roles": ["supplier", "payee"]}]
+
+    def payee(moment) -> dict:
+        return facts.supplier_at(partnership["id"], moment)
 
     order = {}
 
@@ -144,11 +232,14 @@ def releases_of(prefix: str, partnership: dict, facts: Facts) -> list[dict]:
 
     awarded_at = facts.published.get(partnership["call"]) or partnership["created_at"]
     signed = _plan_at(partnership, amendments, partnership["signed_at"])
+    awarded_to = {**payee(awarded_at), **({} if partnership["id"] in facts.anonymous else {
+        "name": facts.names[partnership["id"]][0][1]})}  # as the results named the team, even if signed earlier
+    signed_by = payee(partnership["signed_at"])
     releases = [
-        {**base("award", "award", awarded_at), "parties": parties, "buyer": CITY,
+        {**base("award", "award", awarded_at), "parties": parties(awarded_to), "buyer": CITY,
          "awards": [{"id": award_id, "title": partnership["title"], "status": "active", "date": _iso(awarded_at),
-                     "value": _value(signed["total_cents"]), "suppliers": [supplier]}]},
-        {**base("contract", "contract", partnership["signed_at"]), "parties": parties, "buyer": CITY,
+                     "value": _value(signed["total_cents"]), "suppliers": [awarded_to]}]},
+        {**base("contract", "contract", partnership["signed_at"]), "parties": parties(signed_by), "buyer": CITY,
          "contracts": [{"id": contract_id, "awardID": award_id, "title": partnership["title"],
                         **({"description": partnership["scope"]} if partnership["scope"] else {}),
                         "status": "active", "period": _period(signed), "value": _value(signed["total_cents"]),
@@ -167,7 +258,12 @@ def releases_of(prefix: str, partnership: dict, facts: Facts) -> list[dict]:
     for moment, suffix in sorted(events):  # one release per change; its content is fixed by its moment
         releases.append({**base(suffix, "implementation", moment),
                          "contracts": [{"id": contract_id, "awardID": award_id, "implementation": _implementation(
-                             _plan_at(partnership, amendments, moment), milestones, payments, supplier, moment)}]})
+                             _plan_at(partnership, amendments, moment), milestones, payments, payee, moment)}]})
+    if partnership["id"] not in facts.anonymous:  # an anonymous team's new name is not public either
+        for since, _name, suffix in facts.names[partnership["id"]]:
+            if suffix is not None:  # a change of name after signing: a new release, the old ones stay
+                releases.append({**base(suffix, "awardUpdate", since), "parties": parties(payee(since)),
+                                 "awards": [{"id": award_id, "suppliers": [payee(since)]}]})
     if partnership["status"] == "terminated" and partnership["terminated_at"]:
         releases.append({**base("termination", "contractTermination", partnership["terminated_at"]),
                          "contracts": [{"id": contract_id, "awardID": award_id, "status": "terminated"}]})
@@ -186,7 +282,8 @@ def compiled_release(prefix: str, partnership: dict, facts: Facts, releases: lis
         "period": {"startDate": _iso(partnership["start_date"]), "endDate": _iso(partnership["end_date"])},
         "value": _value(partnership["total_cents"]), "dateSigned": _iso(partnership["signed_at"]),
         "implementation": _implementation({}, facts.milestones[partnership["id"]], facts.payments[partnership["id"]],
-                                          supplier, datetime.max.replace(tzinfo=UTC)),
+                                          lambda when: facts.supplier_at(partnership["id"], when),
+                                          datetime.max.replace(tzinfo=UTC)),
     }
     if amendments:
         contract["amendments"] = [{"id": str(a["number"]), "date": _iso(a["created_at"]), "rationale": a["rationale"]}
@@ -194,7 +291,8 @@ def compiled_release(prefix: str, partnership: dict, facts: Facts, releases: lis
     return {"ocid": identifier, "id": f"{identifier}-compiled-{latest}", "date": latest, "tag": ["compiled"],
             "initiationType": "tender", "language": "de",
             "parties": [{**CITY, "roles": ["buyer", "payer", "procuringEntity"]}, {**supplier, "roles": ["supplier", "payee"]}],
-            "buyer": CITY, "awards": next(r for r in releases if r["tag"] == ["award"])["awards"], "contracts": [contract]}
+            "buyer": CITY, "awards": [{**next(r for r in releases if r["tag"] == ["award"])["awards"][0],
+                                       "suppliers": [supplier]}], "contracts": [contract]}
 
 
 def _package_head(settings, path: str, published: str) -> dict:
@@ -223,7 +321,7 @@ _FINGERPRINT = """SELECT
  (SELECT COUNT(*) FROM milestones) AS m, (SELECT MAX(approved_at) FROM milestones) AS ma,
  (SELECT COUNT(*) FROM milestones WHERE approved_at IS NOT NULL) AS mc,
  (SELECT COUNT(*) FROM payments) AS y, (SELECT MAX(created_at) FROM payments) AS yc,
- (SELECT COUNT(*) FROM amendments) AS a,
+ (SELECT COUNT(*) FROM amendments) AS a, (SELECT COUNT(*) FROM partnership_supplier_names) AS n,
  (SELECT MAX(o.updated_at) FROM organisations o JOIN partnerships p ON p.organisation = o.id) AS o,
  (SELECT MAX(s.updated_at) FROM submissions s JOIN partnerships p ON p.submission = s.id) AS s,
  (SELECT MAX(c.results_published_at) FROM calls c JOIN partnerships p ON p.call = c.id) AS c"""
@@ -279,6 +377,8 @@ async def projects(facts: Facts | None = None) -> list[dict]:
             "met_cents": met, "paid_cents": sum(y["amount_cents"] for y in facts.payments[p["id"]]),
             "progress": round(100 * met / p["total_cents"]) if p["total_cents"] else 0,
             "milestones": milestones, "payments": facts.payments[p["id"]],
+            # each payment to the partner as named when it was made (a later rename starts new rows)
+            "payees": {y["id"]: facts.supplier_at(p["id"], y["created_at"])["name"] for y in facts.payments[p["id"]]},
         })
     return rows
 
@@ -305,7 +405,7 @@ async def payments_csv() -> bytes:
     rows = await projects()
     titles = {m["id"]: m["title"] for r in rows for m in r["milestones"]}
     return _csv(["reference", "project", "partner", "milestone", "paid_on", "amount_eur"],
-                [[r["reference"], r["title"], r["partner"], titles.get(y["milestone"], ""), y["paid_on"].isoformat(),
+                [[r["reference"], r["title"], r["payees"][y["id"]], titles.get(y["milestone"], ""), y["paid_on"].isoformat(),
                   f"{y['amount_cents'] / 100:.2f}"] for r in rows for y in r["payments"]])
 
 

@@ -12,6 +12,7 @@ from partnerships.tables import (
     Partnership,
     Payment,
     Reminder,
+    SupplierName,
 )
 
 CURRENT_DIRECTORY = os.path.dirname(os.path.abspath(__file__))
@@ -19,7 +20,8 @@ CURRENT_DIRECTORY = os.path.dirname(os.path.abspath(__file__))
 APP_CONFIG = AppConfig(
     app_name="partnerships",
     migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "piccolo_migrations"),
-    table_classes=[Partnership, Milestone, Evidence, MilestoneReview, Payment, Amendment, Reminder],
+    table_classes=[Partnership, Milestone, Evidence, MilestoneReview, Payment, Amendment, Reminder,
+                   SupplierName],
     migration_dependencies=["challenge.piccolo_app"],
     commands=[],
 )

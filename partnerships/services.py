@@ -341,9 +341,13 @@ async def signed_copy(actor, partnership_id: UUID, document: dict) -> dict:
             raise Problem(409, "invalid_transition", N_("This step is not possible in the partnership's current state."),
                           extra={"status": current["status"], "target": "signed"})
         now = utcnow()
+        # the partner's name as signed: what the contract release publishes, whatever it is renamed to
+        signed_name = (await Organisation.select(Organisation.name).where(
+            Organisation.id == current["organisation"]).first())["name"]
         await _transition(actor, partnership_id, "signed", {
             Partnership.signed_at: now, Partnership.signed_document: document["id"],
-            Partnership.signed_sha256: document["sha256"]}, payload={"sha256": document["sha256"]})
+            Partnership.signed_sha256: document["sha256"], Partnership.signed_name: signed_name},
+            payload={"sha256": document["sha256"], "signed_name": signed_name})
         return await _transition(actor, partnership_id, "active")
 
 

@@ -42,6 +42,7 @@ class Partnership(Table, tablename="partnerships"):
     contract_document = UUID(null=True, default=None)
     signed_document = UUID(null=True, default=None)
     signed_sha256 = Varchar(length=64, default="")
+    signed_name = Varchar(length=200, default="")  # the partner's name at signing, as published
     sent_at = Timestamptz(null=True, default=None)
     signed_at = Timestamptz(null=True, default=None)
     completed_at = Timestamptz(null=True, default=None)
@@ -119,3 +120,14 @@ class Reminder(Table, tablename="milestone_reminders"):
     milestone = ForeignKey(references=Milestone, on_delete=OnDelete.cascade, index=True)
     kind = Varchar(length=20)  # due_in_14 | due_today | overdue_7
     sent_at = Timestamptz()
+
+
+class SupplierName(Table, tablename="partnership_supplier_names"):
+    """The partner's name after a change once the contract was signed: each row is a new OCDS
+    release, so the releases already published never change. Unique (partnership, number)."""
+
+    id = UUID(primary_key=True)
+    partnership = ForeignKey(references=Partnership, on_delete=OnDelete.cascade, index=True)
+    number = Integer()
+    name = Varchar(length=200)
+    changed_at = Timestamptz()

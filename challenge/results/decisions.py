@@ -178,8 +178,13 @@ async def publish_results(actor, call: dict, *, base_url: str) -> dict:
             raise Problem(409, "results_published", N_("The results are published already."))
         now = utcnow()
         await Call.update({Call.results_published_at: now, Call.status: "results_published"}).where(Call.id == call["id"])
+        names = {o["id"]: o["name"] for o in await Organisation.select(Organisation.id, Organisation.name).where(
+            Organisation.id.is_in(list({e["organisation"] for e in entries})))}
         for entry in entries:
             decision = decisions[entry["id"]]
+            # the name as published: a later rename of the team leaves the published results alone
+            await Decision.update({Decision.published_name: names[entry["organisation"]]}).where(
+                Decision.submission == entry["id"])
             for member in (m for m in members if m["organisation"] == entry["organisation"]):
                 await enqueue(member["email"], "results_outcome", locale=member["locale"], context={
                     "base_url": base_url, "call": call["title"], "title": entry["title"],
@@ -213,7 +218,7 @@ async def public_results(call: dict) -> dict:
     if call.get("results_published_at") is None:
         raise not_found(N_("No results published for this call yet"))
     rows = await Decision.select(
-        Decision.outcome, Decision.award_cents, Decision.submission.id.as_alias("id"),
+        Decision.outcome, Decision.award_cents, Decision.published_name, Decision.submission.id.as_alias("id"),
         Decision.submission.title.as_alias("title"), Decision.submission.summary.as_alias("summary"),
         Decision.submission.consent_publication.as_alias("consent"),
         Decision.submission.organisation.as_alias("organisation"),
@@ -224,7 +229,9 @@ async def public_results(call: dict) -> dict:
     for row in sorted(rows, key=lambda r: (AWARDED.index(r["outcome"]), -r["award_cents"], r["title"])):
         awarded.append({
             "submission_id": row["id"], "outcome": row["outcome"], "title": row["title"],
-            "organisation": public_name(organisations[row["organisation"]], row["consent"]),
+            # as published (snapshot at publication); the consent rule stays live
+            "organisation": public_name({**organisations[row["organisation"]], **(
+                {"name": row["published_name"]} if row["published_name"] else {})}, row["consent"]),
             "anonymous": is_anonymous(organisations[row["organisation"]], row["consent"]),
             "award_cents": row["award_cents"], "summary": row["summary"] if row["consent"] else "",
         })
