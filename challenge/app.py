@@ -10,7 +10,7 @@ from litestar import Litestar
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
 from litestar.plugins.jinja import JinjaTemplateEngine
-from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.plugins.prometheus import PrometheusConfig
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from litestar.types import ControllerRouterHandler
@@ -34,7 +34,7 @@ from challenge.platform.documents.api import LibraryApi, download_document
 from challenge.platform.documents.pages import LibraryPages, VerifyPages
 from challenge.platform.errors import handle_exception
 from challenge.platform.headers import make_security_headers_hook
-from challenge.platform.health import healthz, readyz
+from challenge.platform.health import MetricsController, healthz, readyz
 from challenge.platform.observability import RequestIdMiddleware
 from challenge.platform.openapi import openapi_config
 from challenge.platform.page_cache import response_cache_config
@@ -160,7 +160,7 @@ def create_app(
             *(router for extension in extensions() for router in extension.routers),
             healthz,
             readyz,
-            PrometheusController,
+            MetricsController,
             static_router,
             *extra_route_handlers,
         ],

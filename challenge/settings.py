@@ -49,6 +49,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["json", "text"] = "json"
     draft_retention_months: Annotated[int, msgspec.Meta(ge=1, le=120)] = 6
+    metrics_token: Annotated[str, msgspec.Meta(min_length=32, max_length=200, pattern=r"^[\x21-\x7e]+$")] | None = None
+    calendar_feed_secret: Annotated[str, msgspec.Meta(min_length=32, max_length=200, pattern=r"^[\x21-\x7e]+$")] | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -99,6 +101,8 @@ _ALLOWED = {
     "LOG_LEVEL": "one of: debug, info, warning, error",
     "LOG_FORMAT": "json (one object per line) or text",
     "DRAFT_RETENTION_MONTHS": "whole months, 1 to 120, after a call closes until its unsent drafts are deleted",
+    "METRICS_TOKEN": "a random string of 32 to 200 printable characters without spaces (Bearer token for /metrics and /readyz details)",
+    "CALENDAR_FEED_SECRET": "a random string of 32 to 200 printable characters without spaces (key of the staff calendar feed address)",
 }
 
 
@@ -184,12 +188,18 @@ def load_settings(env: Mapping[str, str] | None = None, cwd: Path | None = None)
         "S3_KMS_KEY_ID", "S3_CHECKSUMS", "DOWNLOAD_MODE", "PRESIGN_SECONDS", "UPLOAD_MAX_MB",
         "PAGE_CACHE", "SMTP_URL",
         "OCDS_PREFIX", "OPENDATA_LICENSE", "OPENDATA_PUBLISHER", "SESSION_IDLE_HOURS", "SESSION_MAX_DAYS", "LOG_LEVEL", "LOG_FORMAT", "DRAFT_RETENTION_MONTHS",
+        "METRICS_TOKEN", "CALENDAR_FEED_SECRET",
     ):
         value = get(suffix)
         if value is not None:
             lowered = suffix in ("STORAGE", "LOG_LEVEL", "LOG_FORMAT", "DRAFT_RETENTION_MONTHS", "S3_CHECKSUMS", "DOWNLOAD_MODE")
             raw[suffix.lower()] = value.lower() if lowered else value
 
+    for secret in ("METRICS_TOKEN", "CALENDAR_FEED_SECRET"):
+        value = raw.get(secret.lower())
+        if value is not None and not re.fullmatch(r"[\x21-\x7e]{32,200}", str(value)):
+            # like the secret key, the value itself is never echoed
+            raise SettingsError(f"{PREFIX}{secret} is not allowed: expected {_ALLOWED[secret]}")
     try:
         settings = msgspec.convert(raw, Settings, strict=False, dec_hook=_dec_hook)
     except msgspec.ValidationError as exc:

@@ -1,10 +1,16 @@
 """Due dates as iCalendar: one partnership's (staff and partner), or every active partnership's
-for staff behind a secret URL (an HMAC of the secret key, so it needs no login and no table)."""
+for staff behind a secret URL (an HMAC, so it needs no login and no table).
+
+The feed's key is CHALLENGE_CALENDAR_FEED_SECRET when set, else the portal's secret key: setting
+or changing it rotates the feed address on its own (old addresses answer 404) without touching
+sessions or anything else signed with the secret key. Any token that is not exactly 40 lowercase
+hex digits — empty, too long, non-hex, non-ASCII — is 404 before any comparison."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar, Event
@@ -12,13 +18,20 @@ from icalendar import Calendar, Event
 from challenge.settings import Settings
 from partnerships.tables import Milestone, Partnership
 
+_TOKEN = re.compile(r"[0-9a-f]{40}")
+
 
 def feed_token(settings: Settings) -> str:
-    return hmac.new(settings.secret_key.encode(), b"partnerships-calendar-feed", hashlib.sha256).hexdigest()[:40]
+    key = settings.calendar_feed_secret or settings.secret_key
+    return hmac.new(key.encode(), b"partnerships-calendar-feed", hashlib.sha256).hexdigest()[:40]
 
 
-def feed_token_valid(settings: Settings, token: str) -> bool:
-    return hmac.compare_digest(token, feed_token(settings))
+def feed_token_valid(settings: Settings, token: object) -> bool:
+    """Constant-time for well-formed tokens; anything else is simply not valid (never an error:
+    compare_digest raises on non-ASCII text)."""
+    if not isinstance(token, str) or _TOKEN.fullmatch(token) is None:
+        return False
+    return hmac.compare_digest(token.encode("ascii"), feed_token(settings).encode("ascii"))
 
 
 async def partnership_calendar(partnerships: list[dict] | None, settings: Settings) -> bytes:

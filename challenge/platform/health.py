@@ -1,15 +1,68 @@
-"""Liveness and readiness probes (DESIGN §5, operations)."""
+"""Liveness and readiness probes and the metrics endpoint (DESIGN §5, operations).
+
+What the portal's insides look like is for operators only: `/metrics` and the details of
+`/readyz` (which check failed, and why) need `Authorization: Bearer <CHALLENGE_METRICS_TOKEN>`.
+Without that setting they are served only to a request made on this machine — a loopback peer
+that carries no forwarding header, so a reverse proxy on the same host does not pass the public
+through. Everyone else gets 404 for `/metrics` and only the status word from `/readyz`."""
 
 from __future__ import annotations
 
 import asyncio
+import hmac
+import ipaddress
 
 from litestar import Request, Response, get
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotFoundException
+from litestar.handlers import BaseRouteHandler
+from litestar.plugins.prometheus import PrometheusController
 
 from challenge import db
 from challenge.platform.storage import StorageUnavailable
 
 CHECK_TIMEOUT = 5.0
+_FORWARDING = (b"forwarded", b"x-forwarded-for", b"x-real-ip", b"x-forwarded-host")
+
+
+def _bearer(connection: ASGIConnection) -> bytes | None:
+    header = connection.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return None
+    return value.strip().encode("utf-8", "surrogateescape")
+
+
+def _local(connection: ASGIConnection) -> bool:
+    peer = (connection.scope.get("client") or ("", 0))[0] or ""
+    try:
+        loopback = ipaddress.ip_address(peer).is_loopback
+    except ValueError:
+        return False
+    return loopback and not any(name in _FORWARDING for name, _ in connection.scope.get("headers", []))
+
+
+def operator_access(connection: ASGIConnection) -> bool:
+    """The right metrics token (compared in constant time), or — with no token configured — a
+    request from this machine that no proxy forwarded."""
+    token = connection.app.state.settings.metrics_token
+    if token:
+        sent = _bearer(connection)
+        return sent is not None and hmac.compare_digest(sent, token.encode())
+    return _local(connection)
+
+
+def operators_only(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    if not operator_access(connection):
+        raise NotFoundException()  # not 401: the public need not learn that the endpoint exists
+
+
+class MetricsController(PrometheusController):
+    """Litestar's Prometheus endpoint behind the operator check."""
+
+    guards = [operators_only]
+    include_in_schema = False
+    opt = {"exclude_from_auth": True}  # its Bearer token is the metrics token, not an API token
 
 
 @get("/healthz", opt={"exclude_from_auth": True}, include_in_schema=False, sync_to_thread=False)
@@ -36,11 +89,11 @@ async def _check_storage(request: Request) -> str:
 
 @get("/readyz", opt={"exclude_from_auth": True}, include_in_schema=False)
 async def readyz(request: Request) -> Response:
-    """The database and the document storage answer: this replica may take traffic."""
+    """The database and the document storage answer: this replica may take traffic. The public
+    (and the load balancer) get the status word; operators also which check failed."""
     database, storage = await asyncio.gather(_check_database(request), _check_storage(request))
     ready = database == "ok" and storage == "ok"
-    return Response(
-        {"status": "ok" if ready else "unavailable", "database": database, "storage": storage},
-        status_code=200 if ready else 503,
-        headers={"Cache-Control": "no-store"},
-    )
+    body = {"status": "ready" if ready else "not ready"}
+    if operator_access(request):
+        body |= {"database": database, "storage": storage}
+    return Response(body, status_code=200 if ready else 503, headers={"Cache-Control": "no-store"})

@@ -3,7 +3,7 @@
 import re
 import shutil
 
-from tests.conftest import make_settings, other_app
+from tests.conftest import http_client, make_settings, other_app
 
 
 async def test_healthz_answers_ok(client):
@@ -12,10 +12,10 @@ async def test_healthz_answers_ok(client):
     assert response.json() == {"status": "ok"}
 
 
-async def test_readyz_checks_database_and_storage(client):
-    response = await client.get("/readyz")
+async def test_readyz_checks_database_and_storage(app):
+    response = await http_client(app, ip="127.0.0.1").get("/readyz")  # an operator on the machine
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "storage": "ok"}
+    assert response.json() == {"status": "ready", "database": "ok", "storage": "ok", "disk": "ok"}
     assert response.headers["cache-control"] == "no-store"
 
 
@@ -26,11 +26,11 @@ async def test_readyz_fails_when_database_is_unreachable(app, tmp_path, database
         (tmp_path / "blocked.sqlite3").mkdir()  # a directory where the file should be
         unreachable = f"sqlite:///{tmp_path / 'blocked.sqlite3'}"
     settings = make_settings(tmp_path / "data", unreachable)
-    async with other_app(app, settings) as broken:
+    async with other_app(app, settings, ip="127.0.0.1") as broken:
         response = await broken.get("/readyz")
         assert response.status_code == 503
         body = response.json()
-        assert body["status"] == "unavailable"
+        assert body["status"] == "not ready"
         assert body["database"].startswith("unavailable")
         assert body["storage"] == "ok"
         assert (await broken.get("/healthz")).status_code == 200
@@ -39,16 +39,16 @@ async def test_readyz_fails_when_database_is_unreachable(app, tmp_path, database
 async def test_readyz_fails_when_document_storage_is_missing(app, tmp_path, database_url):
     settings = make_settings(tmp_path / "data", database_url)
     shutil.rmtree(settings.documents_dir)
-    async with other_app(app, settings) as broken:
+    async with other_app(app, settings, ip="127.0.0.1") as broken:
         response = await broken.get("/readyz")
         assert response.status_code == 503
         assert response.json()["database"] == "ok"
         assert response.json()["storage"].startswith("unavailable")
 
 
-async def test_metrics_are_prometheus_text_with_request_counts(client):
+async def test_metrics_are_prometheus_text_with_request_counts(client, app):
     await client.get("/")
-    response = await client.get("/metrics")
+    response = await http_client(app, ip="127.0.0.1").get("/metrics")  # an operator on the machine
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
     assert "challenge_requests_total" in response.text

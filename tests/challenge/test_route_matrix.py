@@ -58,7 +58,8 @@ EXPECTATIONS = {
     # operations and docs
     ("GET", "/healthz"): everyone(),
     ("GET", "/readyz"): everyone(),
-    ("GET", "/metrics"): everyone(),
+    # operators only (CHALLENGE_METRICS_TOKEN, or a request on the machine itself): 404 for people
+    ("GET", "/metrics"): everyone(HIDDEN),
     ("GET", "/schema"): everyone(),
     ("GET", "/schema/openapi.json"): everyone(),
     # Litestar's catch-all for schema documents the portal does not render: 404 for every path
