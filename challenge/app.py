@@ -31,7 +31,7 @@ from challenge.platform.accounts.pages import AccountPages, AccountSettingsPages
 from challenge.platform.admin.pages import AdminPages
 from challenge.platform.audit.api import verify_audit_log
 from challenge.platform.documents.api import LibraryApi, download_document
-from challenge.platform.documents.pages import LibraryPages, VerifyPages
+from challenge.platform.documents.pages import VERIFY_MAX_BYTES, LibraryPages, VerifyPages
 from challenge.platform.errors import handle_exception
 from challenge.platform.headers import make_security_headers_hook
 from challenge.platform.health import MetricsController, healthz, readyz
@@ -40,6 +40,7 @@ from challenge.platform.openapi import openapi_config
 from challenge.platform.page_cache import response_cache_config
 from challenge.platform.pages import SitePages
 from challenge.platform.security.csrf import CSRFMiddleware
+from challenge.platform.security.limits import MB, RequestLimitsMiddleware
 from challenge.platform.storage import storage_from_settings
 from challenge.platform.templating import environment
 from challenge.results.api import StaffResultsApi, award_letter, job_status, public_results
@@ -177,6 +178,7 @@ def create_app(
         middleware=[
             RequestIdMiddleware,
             prometheus.middleware,
+            RequestLimitsMiddleware(max_upload_bytes=max(settings.upload_max_mb * MB, VERIFY_MAX_BYTES)),
             AuthMiddleware(settings),
             CSRFMiddleware(secret=settings.secret_key or "", secure=settings.https),
         ],

@@ -17,6 +17,7 @@ from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_
 from challenge.platform.mail.outbox import enqueue
 from challenge.platform.problems import FieldError, Problem, not_found
+from challenge.platform.security.limits import Comment, Name
 from challenge.results.tables import Decision
 from challenge.submissions.tables import Submission
 from partnerships.tables import (
@@ -40,7 +41,7 @@ TITLE_MAX, TEXT_MAX = 200, 10_000
 
 class MilestoneIn(msgspec.Struct, kw_only=True):
     title: str
-    deliverables: str = ""
+    deliverables: Comment = ""
     due_date: date
     amount_cents: int
 
@@ -48,7 +49,7 @@ class MilestoneIn(msgspec.Struct, kw_only=True):
 class PlanIn(msgspec.Struct, kw_only=True):
     title: str
     scope: str = ""
-    city_unit: str = ""
+    city_unit: Name = ""  # Partnership.city_unit is Varchar(200)
     start_date: date
     end_date: date
     total_cents: int

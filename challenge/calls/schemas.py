@@ -8,24 +8,26 @@ from uuid import UUID
 
 import msgspec
 
+from challenge.platform.security.limits import Comment, LongText, Name, Reason
+
 
 class Question(msgspec.Struct, omit_defaults=True):
     key: str
-    label: str
+    label: Reason
     type: Literal["text", "long_text", "choice", "number", "url", "file"]
     required: bool = False
-    choices: list[str] | None = None
+    choices: list[Name] | None = None
     max_length: int | None = None
-    help: str | None = None
+    help: Reason | None = None
 
 
 class Criterion(msgspec.Struct, omit_defaults=True):
     key: str
-    name: str
+    name: Name
     weight: float
     scale_min: int
     scale_max: int
-    description: str | None = None
+    description: Reason | None = None
 
 
 class DocumentRules(msgspec.Struct):
@@ -35,8 +37,8 @@ class DocumentRules(msgspec.Struct):
 
 
 class FaqItem(msgspec.Struct):
-    question: str
-    answer: str
+    question: Reason
+    answer: Comment
 
 
 class CallIn(msgspec.Struct, kw_only=True):
@@ -45,8 +47,8 @@ class CallIn(msgspec.Struct, kw_only=True):
     slug: str
     title: str
     summary: str = ""
-    description: str = ""
-    eligibility: str = ""
+    description: LongText = ""
+    eligibility: LongText = ""
     categories: list[str] = msgspec.field(default_factory=list)
     questions: list[Question] = msgspec.field(default_factory=list)
     criteria: list[Criterion] = msgspec.field(default_factory=list)
@@ -69,8 +71,8 @@ class CallPatch(msgspec.Struct, kw_only=True):
     slug: str | msgspec.UnsetType = msgspec.UNSET
     title: str | msgspec.UnsetType = msgspec.UNSET
     summary: str | msgspec.UnsetType = msgspec.UNSET
-    description: str | msgspec.UnsetType = msgspec.UNSET
-    eligibility: str | msgspec.UnsetType = msgspec.UNSET
+    description: LongText | msgspec.UnsetType = msgspec.UNSET
+    eligibility: LongText | msgspec.UnsetType = msgspec.UNSET
     categories: list[str] | msgspec.UnsetType = msgspec.UNSET
     questions: list[Question] | msgspec.UnsetType = msgspec.UNSET
     criteria: list[Criterion] | msgspec.UnsetType = msgspec.UNSET

@@ -16,17 +16,18 @@ from challenge.jury.tables import Juror, Round, RoundEntry
 from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_
 from challenge.platform.problems import FieldError, Problem, not_found
+from challenge.platform.security.limits import Name, Place
 from challenge.submissions.tables import Submission
 
 
 class RoundIn(msgspec.Struct, kw_only=True):
     number: int
-    name: str
+    name: Name
     criteria: list[Criterion]
     reviews_per_submission: int = 3
     ends_at: datetime | None = None
     event_at: datetime | None = None
-    event_place: str = ""
+    event_place: Place = ""
     share_scores: bool = False
 
 

@@ -8,10 +8,12 @@ from uuid import UUID
 
 import msgspec
 
+from challenge.platform.security.limits import Comment, Email, Name, Reason
+
 
 class JurorIn(msgspec.Struct):
-    email: str
-    name: str
+    email: Email
+    name: Name
 
 
 class JurorOut(msgspec.Struct):
@@ -68,24 +70,24 @@ class BlindDeclaration(msgspec.Struct):
 
 
 class ConflictIn(msgspec.Struct, kw_only=True):
-    reason: str
+    reason: Reason
     submission_id: UUID | None = None
     organisation_id: UUID | None = None
     team: str | None = None  # blind calls: the team's token from the declaration
 
 
 class WithdrawIn(msgspec.Struct):
-    reason: str = ""
+    reason: Reason = ""
 
 
 class StaffConflictIn(msgspec.Struct):
     juror_id: UUID
     submission_id: UUID
-    reason: str
+    reason: Reason
 
 
 class LiftIn(msgspec.Struct):
-    reason: str
+    reason: Reason
 
 
 class AutoAssignIn(msgspec.Struct):
@@ -111,8 +113,8 @@ class AssignmentOut(msgspec.Struct):
 class ReviewIn(msgspec.Struct, kw_only=True):
     round: int = 1
     scores: dict[str, Any] = msgspec.field(default_factory=dict)
-    comment: str = ""
-    comments: dict[str, str] = msgspec.field(default_factory=dict)
+    comment: Comment = ""
+    comments: dict[str, Comment] = msgspec.field(default_factory=dict)
     shareable: bool = False
     final: bool = False
 

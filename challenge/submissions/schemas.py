@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
 
 from challenge.platform.documents.schemas import DocumentOut
+from challenge.platform.security.limits import Reason
+
+Category = Annotated[str, msgspec.Meta(max_length=100)]  # Submission.category is Varchar(100)
 
 
 class SubmissionIn(msgspec.Struct, kw_only=True):
     organisation_id: UUID
     title: str = ""
     summary: str = ""
-    category: str = ""
+    category: Category = ""
     answers: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
@@ -23,7 +26,7 @@ class SubmissionPatch(msgspec.Struct, kw_only=True):
     version: int
     title: str | msgspec.UnsetType = msgspec.UNSET
     summary: str | msgspec.UnsetType = msgspec.UNSET
-    category: str | msgspec.UnsetType = msgspec.UNSET
+    category: Category | msgspec.UnsetType = msgspec.UNSET
     answers: dict[str, Any] | msgspec.UnsetType = msgspec.UNSET
 
 
@@ -34,7 +37,7 @@ class SubmitIn(msgspec.Struct, kw_only=True):
 class ExtensionIn(msgspec.Struct, kw_only=True):
     organisation_id: UUID
     closes_at: datetime
-    reason: str
+    reason: Reason
 
 
 class SubmissionOut(msgspec.Struct):

@@ -14,8 +14,11 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 
 from challenge.platform.i18n import N_
 from challenge.platform.problems import Problem
+from challenge.platform.security.limits import check_text
 
 MAX_FIELD_BYTES = 64 * 1024
+MAX_PARTS = 20  # an upload form has a file and a few fields (title, note, CSRF token)
+MAX_FIELDS_BYTES = 256 * 1024  # all non-file fields together
 
 
 @dataclass
@@ -57,6 +60,8 @@ class MultipartUpload:
         self._file_started = False
         self._pending_file_bytes: list[bytes] = []
         self._done = False
+        self._parts = 0
+        self._field_bytes = 0
 
     def _part_begin(self) -> None:
         self._headers = {}
@@ -89,10 +94,14 @@ class MultipartUpload:
 
     def _handle(self, kind: str, value) -> None:
         if kind == "headers":
+            self._parts += 1
+            if self._parts > MAX_PARTS:
+                raise Problem(413, "too_many_fields", N_("The form has too many fields."))
             _, params = parse_options_header(value.get(b"content-disposition", b""))
             name = params.get(b"name", b"").decode("utf-8", "replace")
             filename = params.get(b"filename")
             self._current = _Part(name=name, filename=filename.decode("utf-8", "replace") if filename is not None else None)
+            check_text(name, "field")  # a file's name has its own rules (documents/sniff.py)
             if name == self.file_field and filename is not None and not self._file_started:
                 self._file_started = True
                 self.filename = self._current.filename
@@ -101,12 +110,18 @@ class MultipartUpload:
                 self._pending_file_bytes.append(value)
             else:
                 self._current.data += value
+                self._field_bytes += len(value)
                 if len(self._current.data) > MAX_FIELD_BYTES:
                     raise _bad(N_("A form field is too long."))
+                if self._field_bytes > MAX_FIELDS_BYTES:
+                    raise Problem(413, "payload_too_large", N_("The form fields are too large."))
         elif kind == "end" and self._current is not None:
             part, self._current = self._current, None
             if part.filename is None:
-                self.fields[part.name] = part.data.decode("utf-8", "replace")
+                text = part.data.decode("utf-8", "replace")
+                check_text(part.name, "field")
+                check_text(text, part.name)
+                self.fields[part.name] = text
             elif part.name == self.file_field:
                 self._done = True
 
