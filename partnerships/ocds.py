@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from challenge.platform.money import number_amount
 from challenge.results.decisions import public_name
 
 CITY = {"id": "DE-LEIPZIG", "name": "Stadt Leipzig"}
@@ -20,7 +21,7 @@ def ocid(prefix: str, partnership: dict) -> str:
 
 
 def _value(cents: int) -> dict:
-    return {"amount": round(cents / 100, 2), "currency": "EUR"}
+    return {"amount": number_amount(cents), "currency": "EUR"}
 
 
 def _iso(moment) -> str:

@@ -31,6 +31,7 @@ import msgspec
 from challenge import db
 from challenge.calls.tables import Call
 from challenge.organisations.tables import Organisation
+from challenge.platform.money import number_amount, plain_amount
 from challenge.results.decisions import ANONYMOUS_TEAM_DE, is_anonymous
 from challenge.results.tables import Decision
 from challenge.submissions.tables import Submission
@@ -50,7 +51,7 @@ def _iso(moment) -> str:
 
 
 def _value(cents: int) -> dict:
-    return {"amount": round(cents / 100, 2), "currency": "EUR"}
+    return {"amount": number_amount(cents), "currency": "EUR"}
 
 
 @dataclass
@@ -397,8 +398,8 @@ async def projects_csv() -> bytes:
     return _csv(["reference", "title", "partner", "call", "status", "start_date", "end_date", "total_eur", "met_eur",
                  "paid_eur", "progress_percent"],
                 [[r["reference"], r["title"], r["partner"], r["call"], r["status"], r["start_date"].isoformat(),
-                  r["end_date"].isoformat(), f"{r['total_cents'] / 100:.2f}", f"{r['met_cents'] / 100:.2f}",
-                  f"{r['paid_cents'] / 100:.2f}", r["progress"]] for r in rows])
+                  r["end_date"].isoformat(), plain_amount(r["total_cents"]), plain_amount(r["met_cents"]),
+                  plain_amount(r["paid_cents"]), r["progress"]] for r in rows])
 
 
 async def payments_csv() -> bytes:
@@ -406,7 +407,7 @@ async def payments_csv() -> bytes:
     titles = {m["id"]: m["title"] for r in rows for m in r["milestones"]}
     return _csv(["reference", "project", "partner", "milestone", "paid_on", "amount_eur"],
                 [[r["reference"], r["title"], r["payees"][y["id"]], titles.get(y["milestone"], ""), y["paid_on"].isoformat(),
-                  f"{y['amount_cents'] / 100:.2f}"] for r in rows for y in r["payments"]])
+                  plain_amount(y["amount_cents"])] for r in rows for y in r["payments"]])
 
 
 

@@ -19,9 +19,10 @@ from challenge.platform.accounts.web import current_user
 from challenge.platform.documents.multipart import MultipartUpload
 from challenge.platform.documents.tables import Document
 from challenge.platform.documents.uploads import store_upload
-from challenge.platform.i18n import N_
+from challenge.platform.i18n import N_, request_locale
+from challenge.platform.money import format_amount, money_field
 from challenge.platform.problems import FieldError, Problem, not_found
-from challenge.results.pages import parse_euros
+from challenge.platform.security.limits import validated
 from partnerships import calendar, charts, delivery, overview, services
 from partnerships.api import EVIDENCE_RULES, SIGNED_RULES
 from partnerships.tables import Amendment, Evidence, MilestoneReview, Partnership, Payment
@@ -39,15 +40,11 @@ def _date(value: str, field: str) -> date:
                       errors=[FieldError(field, N_("Enter a date as YYYY-MM-DD."))]) from None
 
 
-def _cents(value: str, field: str) -> int:
-    try:
-        return parse_euros(value)
-    except ValueError:
-        raise Problem(422, "validation_error", N_("Some fields are missing or invalid."),
-                      errors=[FieldError(field, N_("Enter an amount in euros, e.g. 12.500,00."))]) from None
+def _cents(value: str, field: str, locale: str) -> int:
+    return money_field(value, field, locale)
 
 
-def plan_from_form(data: dict) -> services.PlanIn:
+def plan_from_form(data: dict, locale: str = "de") -> services.PlanIn:
     """The editor's fields: the contract, then milestone rows (an empty title removes a row; the
     position numbers order them)."""
     rows = []
@@ -59,18 +56,14 @@ def plan_from_form(data: dict) -> services.PlanIn:
             rows.append((int(position) if position.isdigit() else 1000 + index, index, services.MilestoneIn(
                 title=title, deliverables=form_value(data, f"m{index}_deliverables"),
                 due_date=_date(form_value(data, f"m{index}_due"), f"m{index}_due"),
-                amount_cents=_cents(form_value(data, f"m{index}_amount"), f"m{index}_amount"))))
+                amount_cents=_cents(form_value(data, f"m{index}_amount"), f"m{index}_amount", locale))))
         index += 1
-    return services.PlanIn(
+    return validated(services.PlanIn(
         title=form_value(data, "title"), scope=form_value(data, "scope"), city_unit=form_value(data, "city_unit"),
         start_date=_date(form_value(data, "start_date"), "start_date"),
         end_date=_date(form_value(data, "end_date"), "end_date"),
-        total_cents=_cents(form_value(data, "total"), "total"),
-        milestones=[row[2] for row in sorted(rows, key=lambda r: (r[0], r[1]))])
-
-
-def euros(cents: int) -> str:
-    return f"{cents / 100:.2f}".replace(".", ",")
+        total_cents=_cents(form_value(data, "total"), "total", locale),
+        milestones=[row[2] for row in sorted(rows, key=lambda r: (r[0], r[1]))]))
 
 
 async def _detail_context(request: Request, partnership: dict) -> dict:
@@ -125,12 +118,12 @@ class StaffPartnershipPages(Controller):
                         context={"data": data, "chart": charts.funding_bars(data["groups"])})
 
     @get("/partnerships/new", guards=[staff_required])
-    async def new(self, submission: FromQuery[UUID]) -> Template | Redirect:
+    async def new(self, request: Request, submission: FromQuery[UUID]) -> Template | Redirect:
         existing = await Partnership.select(Partnership.id).where(Partnership.submission == submission).first()
         if existing:
             return Redirect(f"/staff/partnerships/{existing['id']}", status_code=303)
         values = await services.prefill(submission)
-        return _editor(None, {**values, "total": euros(values["total_cents"]), "milestones": []})
+        return _editor(None, {**values, "total": format_amount(values["total_cents"], request_locale(request)), "milestones": []})
 
     @post("/partnerships/new", guards=[staff_required])
     async def create(self, request: Request, data: FormData) -> Template | Redirect:
@@ -139,7 +132,7 @@ class StaffPartnershipPages(Controller):
         except ValueError:
             raise not_found(N_("Proposal not found")) from None
         try:
-            plan = plan_from_form(data)
+            plan = plan_from_form(data, request_locale(request))
             row = await services.create(request.scope["user"], services.PartnershipIn(
                 submission_id=submission_id, **msgspec.structs.asdict(plan)))
         except Problem as problem:
@@ -156,15 +149,16 @@ class StaffPartnershipPages(Controller):
     async def edit(self, request: Request, partnership_id: FromPath[UUID]) -> Template:
         partnership = await services.visible(current_user(request), partnership_id)
         milestones = await services.milestones_of(partnership_id)
-        values = {**partnership, "total": euros(partnership["total_cents"]), "milestones": [
-            {**m, "amount": euros(m["amount_cents"])} for m in milestones]}
+        locale = request_locale(request)
+        values = {**partnership, "total": format_amount(partnership["total_cents"], locale), "milestones": [
+            {**m, "amount": format_amount(m["amount_cents"], locale)} for m in milestones]}
         return _editor(partnership, values)
 
     @post("/partnerships/{partnership_id:uuid}/edit", guards=[staff_required])
     async def save(self, request: Request, partnership_id: FromPath[UUID], data: FormData) -> Template | Redirect:
         partnership = await services.visible(current_user(request), partnership_id)
         try:
-            await services.update_plan(request.scope["user"], partnership_id, plan_from_form(data))
+            await services.update_plan(request.scope["user"], partnership_id, plan_from_form(data, request_locale(request)))
         except Problem as problem:
             return _editor(partnership, _form_values(data), errors=errors_of(problem), status=problem.status)
         return Redirect(f"/staff/partnerships/{partnership_id}", status_code=303)
@@ -181,16 +175,18 @@ class StaffPartnershipPages(Controller):
 
     @post("/partnerships/{partnership_id:uuid}/amend", guards=[staff_required])
     async def amend(self, request: Request, partnership_id: FromPath[UUID], data: FormData) -> Template | Redirect:
+        locale = request_locale(request)
+
         async def run(user):
             changes = []
             for m in await services.milestones_of(partnership_id):
                 due, amount, deliverables = (form_value(data, f"{m['id']}_due"), form_value(data, f"{m['id']}_amount"),
                                              form_value(data, f"{m['id']}_deliverables"))
                 change = services.MilestoneChange(id=m["id"])
-                if due and date.fromisoformat(due) != m["due_date"]:
+                if due and _date(due, f"{m['id']}_due") != m["due_date"]:
                     change.due_date = _date(due, f"{m['id']}_due")
-                if amount and _cents(amount, f"{m['id']}_amount") != m["amount_cents"]:
-                    change.amount_cents = _cents(amount, f"{m['id']}_amount")
+                if amount and _cents(amount, f"{m['id']}_amount", locale) != m["amount_cents"]:
+                    change.amount_cents = _cents(amount, f"{m['id']}_amount", locale)
                 if deliverables != m["deliverables"] and f"{m['id']}_deliverables" in data:
                     change.deliverables = deliverables
                 if change.due_date or change.amount_cents is not None or change.deliverables is not None:
@@ -199,7 +195,7 @@ class StaffPartnershipPages(Controller):
             return await services.amend(user, partnership_id, services.AmendmentIn(
                 rationale=form_value(data, "rationale"), milestones=changes,
                 end_date=_date(end, "end_date") if end else None,
-                total_cents=_cents(form_value(data, "total"), "total") if form_value(data, "total") else None),
+                total_cents=_cents(form_value(data, "total"), "total", locale) if form_value(data, "total") else None),
                 storage=request.app.state.storage, settings=request.app.state.settings)
         return await self._act(request, partnership_id, run)
 
@@ -217,7 +213,7 @@ class StaffPartnershipPages(Controller):
     async def payment(self, request: Request, milestone_id: FromPath[UUID], data: FormData) -> Template | Redirect:
         _milestone, partnership = await delivery.milestone_context(milestone_id)
         return await self._act(request, partnership["id"], lambda user: delivery.record_payment(
-            user, milestone_id, amount_cents=_cents(form_value(data, "amount"), "amount"),
+            user, milestone_id, amount_cents=_cents(form_value(data, "amount"), "amount", request_locale(request)),
             paid_on=_date(form_value(data, "paid_on"), "paid_on"), reference=form_value(data, "reference")),
             anchor=f"m-{milestone_id}")
 

@@ -11,7 +11,9 @@ import msgspec
 from challenge.calls.schemas import CallIn, Criterion, DocumentRules, FaqItem, Question
 from challenge.platform.documents.rules import MB
 from challenge.platform.i18n import BERLIN, N_
+from challenge.platform.money import MoneyError, format_amount, parse_money
 from challenge.platform.problems import FieldError, Problem
+from challenge.platform.security.limits import validated
 
 QUESTION_TYPES = ("text", "long_text", "choice", "number", "url", "file")
 YES = ("ja", "yes", "j", "y", "1", "x", "pflicht", "required")
@@ -30,13 +32,6 @@ def _local(value: str) -> datetime | None:
     if not value.strip():
         return None
     return datetime.fromisoformat(value.strip()).replace(tzinfo=BERLIN)
-
-
-def _euros(value: str) -> int | None:
-    text = value.strip().replace(".", "").replace(" ", "").replace("€", "").replace(",", ".")
-    if not text:
-        return None
-    return round(float(text) * 100)
 
 
 def criteria_from_text(text: str, errors: list[FieldError]) -> list[Criterion]:
@@ -85,8 +80,9 @@ def faq_from_text(text: str) -> list[FaqItem]:
     return items
 
 
-def call_from_form(form: dict[str, Any]) -> CallIn:
-    """The form's fields as a CallIn — or a Problem naming every field that cannot be read."""
+def call_from_form(form: dict[str, Any], locale: str = "de") -> CallIn:
+    """The form's fields as a CallIn — or a Problem naming every field that cannot be read.
+    Amounts are read in the form's language (``locale``)."""
     def value(name: str) -> str:
         raw = form.get(name, "")
         if isinstance(raw, list):
@@ -106,9 +102,9 @@ def call_from_form(form: dict[str, Any]) -> CallIn:
     money = {}
     for name in ("budget_cents", "max_award_cents"):
         try:
-            money[name] = _euros(value(name))
-        except ValueError:
-            errors.append(FieldError(name, N_("Enter an amount in euros.")))
+            money[name] = parse_money(value(name), locale)
+        except MoneyError as error:
+            errors.append(FieldError(name, error.message))
     try:
         awards = int(value("awards_planned")) if value("awards_planned") else None
         max_files = int(value("max_files") or "0")
@@ -122,7 +118,7 @@ def call_from_form(form: dict[str, Any]) -> CallIn:
     questions = questions_from_text(value("questions"), errors)
     if errors:
         raise Problem(422, "validation_error", N_("Some fields are missing or invalid."), errors=errors)
-    return CallIn(
+    return validated(CallIn(
         slug=value("slug"), title=value("title"), summary=value("summary"),
         description=value("description"), eligibility=value("eligibility"),
         categories=_lines(value("categories")), questions=questions, criteria=criteria,
@@ -130,20 +126,18 @@ def call_from_form(form: dict[str, Any]) -> CallIn:
         faq=faq_from_text(value("faq")), budget_cents=money.get("budget_cents") or 0,
         max_award_cents=money.get("max_award_cents"), awards_planned=awards,
         blind_review=bool(value("blind_review")), **dates,
-    )
+    ))
 
 
-def form_from_call(call: dict | None) -> dict[str, Any]:
-    """Form values for an existing call (or sensible defaults for a new one)."""
+def form_from_call(call: dict | None, locale: str = "de") -> dict[str, Any]:
+    """Form values for an existing call (or sensible defaults for a new one), amounts written
+    the way ``call_from_form`` reads them back in ``locale``."""
     if call is None:
         return {"max_files": "5", "max_mb": "20", "allowed_types": ["application/pdf"], "questions": "",
                 "criteria": "impact | Nutzen für Leipzig | 3 | 0 | 10\ninnovation | Innovationsgrad | 2 | 0 | 10\nfeasibility | Umsetzbarkeit | 2 | 0 | 10"}
 
     def local(value):
         return value.astimezone(BERLIN).strftime("%Y-%m-%dT%H:%M") if value else ""
-
-    def euros(cents):
-        return "" if cents is None else f"{cents / 100:.2f}".replace(".", ",")
 
     rules = msgspec.convert(call["document_rules"] or {}, DocumentRules)
     return {
@@ -155,8 +149,8 @@ def form_from_call(call: dict | None) -> dict[str, Any]:
         "faq": "\n".join(f'{item["question"]} | {item["answer"]}' for item in call.get("faq") or []),
         "opens_at": local(call["opens_at"]), "closes_at": local(call["closes_at"]),
         "jury_starts_at": local(call["jury_starts_at"]), "jury_ends_at": local(call["jury_ends_at"]),
-        "results_at": local(call["results_at"]), "budget_cents": euros(call["budget_cents"]),
-        "max_award_cents": euros(call["max_award_cents"]), "awards_planned": str(call["awards_planned"] or ""),
+        "results_at": local(call["results_at"]), "budget_cents": format_amount(call["budget_cents"], locale),
+        "max_award_cents": format_amount(call["max_award_cents"], locale), "awards_planned": str(call["awards_planned"] or ""),
         "max_files": str(rules.max_files), "max_mb": f"{rules.max_bytes / MB:g}",
         "allowed_types": rules.allowed_types, "blind_review": call["blind_review"],
     }

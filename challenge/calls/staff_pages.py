@@ -14,6 +14,7 @@ from challenge.platform.accounts.forms import FormData, errors_of
 from challenge.platform.accounts.guards import staff_required
 from challenge.platform.documents.rules import MB
 from challenge.platform.documents.sniff import LABELS
+from challenge.platform.i18n import request_locale
 from challenge.platform.problems import Problem
 
 
@@ -49,20 +50,20 @@ class StaffCallPages(Controller):
     @post("/new")
     async def create(self, request: Request, data: FormData) -> Template | Redirect:
         try:
-            call = await editing.create_call(request.scope["user"], call_from_form(data), max_upload_bytes=_limit(request))
+            call = await editing.create_call(request.scope["user"], call_from_form(data, request_locale(request)), max_upload_bytes=_limit(request))
         except Problem as problem:
             return _form(dict(data), errors_of(problem), slug=None, status=problem.status)
         return Redirect(f"/calls/{call['slug']}", status_code=303)
 
     @get("/{slug:str}/edit", name="staff_call_edit")
-    async def edit(self, slug: FromPath[str]) -> Template:
+    async def edit(self, request: Request, slug: FromPath[str]) -> Template:
         call = await services.get_call(slug, include_drafts=True)
-        return _form(form_from_call(call), {}, slug=slug)
+        return _form(form_from_call(call, request_locale(request)), {}, slug=slug)
 
     @post("/{slug:str}/edit")
     async def update(self, request: Request, slug: FromPath[str], data: FormData) -> Template | Redirect:
         try:
-            full = call_from_form(data)
+            full = call_from_form(data, request_locale(request))
             patch = CallPatch(**{field: getattr(full, field) for field in full.__struct_fields__})
             call = await editing.update_call(request.scope["user"], slug, patch, max_upload_bytes=_limit(request))
         except Problem as problem:

@@ -12,7 +12,6 @@ from babel.dates import format_datetime as _format_datetime
 from babel.dates import format_timedelta
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency
 from babel.support import NullTranslations, Translations
 from jinja2 import pass_context
 
@@ -122,9 +121,9 @@ def format_date(value, locale: str) -> str:
 
 def format_money(cents: int | None, locale: str) -> str:
     """Integer euro cents as money: 1.234,50 € (de) or €1,234.50 (en)."""
-    if cents is None:
-        return ""
-    return format_currency(cents / 100, "EUR", locale="de_DE" if locale == "de" else "en_GB")
+    from challenge.platform.money import format_money as money  # money imports N_ from here
+
+    return money(cents, locale)
 
 
 # Jinja callables: the locale comes from the request in the template context.
@@ -175,6 +174,14 @@ def jinja_money(context, cents) -> str:
     return format_money(cents, _ctx_locale(context))
 
 
+@pass_context
+def jinja_amount(context, cents) -> str:
+    """Cents as a form field's value in the reader's language ("1.234,50" / "1,234.50")."""
+    from challenge.platform.money import format_amount
+
+    return format_amount(cents, _ctx_locale(context))
+
+
 def install(environment) -> None:
     """Add gettext and formatting helpers to a Jinja environment."""
     environment.add_extension("jinja2.ext.i18n")
@@ -184,3 +191,4 @@ def install(environment) -> None:
     environment.filters["datetime"] = jinja_datetime
     environment.filters["date"] = jinja_date
     environment.filters["money"] = jinja_money
+    environment.filters["amount"] = jinja_amount

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from math import ceil
 from typing import Annotated
 from uuid import UUID
@@ -16,8 +15,9 @@ from challenge.jury import rounds as jury_rounds
 from challenge.jury.tables import Round
 from challenge.platform.accounts.forms import FormData, errors_of, form_value
 from challenge.platform.accounts.guards import staff_required
-from challenge.platform.i18n import N_
+from challenge.platform.i18n import N_, request_locale
 from challenge.platform.jobs import service as jobs
+from challenge.platform.money import format_amount, money_field
 from challenge.platform.problems import FieldError, Problem
 from challenge.results import certificates, charts, decisions
 from challenge.results.scores import METHODS
@@ -28,32 +28,6 @@ PER_PAGE = 50
 Number = Annotated[int, QueryParameter(ge=1, le=10)]
 Page = Annotated[int, QueryParameter(ge=1, le=100_000)]
 Method = Annotated[str, QueryParameter(max_length=20)]
-_AMOUNT = re.compile(r"^\d{1,3}(?:[.\s]\d{3})*(?:,\d{1,2})?$|^\d+(?:[.,]\d{1,2})?$|^\d{1,3}(?:,\d{3})*(?:\.\d{1,2})?$")
-
-
-def parse_euros(text: str) -> int:
-    """Euros as typed in German or English ("40.000", "40 000,50", "40,000.50", "40000") → cents."""
-    value = text.replace("€", "").replace("\u00a0", " ").strip()
-    if not value:
-        return 0
-    if not _AMOUNT.match(value):
-        raise ValueError(text)
-    value = value.replace(" ", "")
-    if "," in value and "." in value:
-        decimal = "," if value.rfind(",") > value.rfind(".") else "."
-    elif "," in value:
-        decimal = "," if len(value) - value.rfind(",") - 1 <= 2 else None
-    elif "." in value:
-        decimal = "." if len(value) - value.rfind(".") - 1 <= 2 else None
-    else:
-        decimal = None
-    if decimal:
-        whole, _, cents = value.rpartition(decimal)
-        whole = whole.replace(",", "").replace(".", "")
-        return int(whole or "0") * 100 + int(cents.ljust(2, "0"))
-    return int(value.replace(",", "").replace(".", "")) * 100
-
-
 async def _certificate_state(call: dict) -> dict:
     job = await jobs.latest("certificates", f"call:{call['id']}")
     issued = await certificates.certificates_of(call["id"])
@@ -121,7 +95,7 @@ class StaffResultsPages(Controller):
     @get("/decide/{submission_id:uuid}", name="staff_decide")
     async def decide_form(self, request: Request, slug: FromPath[str], submission_id: FromPath[UUID]) -> Template:
         call = await get_call(slug, include_drafts=True)
-        return await _decide_page(call, submission_id)
+        return await _decide_page(call, submission_id, locale=request_locale(request))
 
     @post("/decide/{submission_id:uuid}")
     async def decide(self, request: Request, slug: FromPath[str], submission_id: FromPath[UUID],
@@ -130,11 +104,8 @@ class StaffResultsPages(Controller):
         values = {"outcome": form_value(data, "outcome"), "award": form_value(data, "award"),
                   "rationale": form_value(data, "rationale")}
         try:
-            try:
-                cents = parse_euros(values["award"])
-            except ValueError:
-                raise Problem(422, "validation_error", N_("Some fields are missing or invalid."), errors=[
-                    FieldError("award", N_("Enter the award in euros, e.g. 40000 or 40.000,00."))]) from None
+            cents = money_field(values["award"], "award", request_locale(request), required=False,
+                                unreadable=N_("Enter the award in euros, e.g. 40000 or 40.000,00.")) or 0
             await decisions.set_decision(request.scope["user"], call, submission_id=submission_id,
                                          outcome=values["outcome"], award_cents=cents, rationale=values["rationale"])
         except Problem as problem:
@@ -210,7 +181,7 @@ class StaffResultsPages(Controller):
                         context={"call": call, "certs": await _certificate_state(call)})
 
 
-async def _decide_page(call: dict, submission_id: UUID, *, values: dict | None = None, errors: dict | None = None,
+async def _decide_page(call: dict, submission_id: UUID, *, locale: str = "de", values: dict | None = None, errors: dict | None = None,
                        status: int = 200, extra: dict | None = None) -> Template:
     from challenge.platform.problems import not_found
     from challenge.submissions.tables import Submission
@@ -222,7 +193,7 @@ async def _decide_page(call: dict, submission_id: UUID, *, values: dict | None =
     current = next((d for d in await decisions.decisions_of(call["id"]) if d["submission"] == submission_id), None)
     if values is None:
         values = {"outcome": current["outcome"] if current else "",
-                  "award": f"{current['award_cents'] / 100:.2f}".replace(".", ",") if current and current["award_cents"] else "",
+                  "award": format_amount(current["award_cents"], locale) if current and current["award_cents"] else "",
                   "rationale": current["rationale"] if current else ""}
     return Template(template_name="challenge/results/decide.html", status_code=status, context={
         "call": call, "entry": entry, "values": values, "errors": errors or {}, "outcomes": OUTCOMES,
