@@ -3,13 +3,13 @@ eyes, and finance's payments with their guards. Every step is audited; a refusal
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from uuid import UUID
 
 from challenge import db
 from challenge.organisations.policies import is_member
 from challenge.platform.audit.service import record
-from challenge.platform.i18n import N_
+from challenge.platform.i18n import BERLIN, N_
 from challenge.platform.problems import FieldError, Problem, not_found
 from partnerships.services import (
     APPROVALS_NEEDED,
@@ -90,6 +90,23 @@ async def review(actor, milestone_id: UUID, decision: str, comment: str) -> dict
     return await Milestone.select().where(Milestone.id == milestone_id).first()
 
 
+def payment_today() -> date:
+    """Today in Leipzig, the latest day a payment may carry (plus one day for time zones and
+    late bookings); a module function so tests set the calendar without touching the clock."""
+    return utcnow().astimezone(BERLIN).date()
+
+
+def _check_paid_on(paid_on: date, partnership: dict) -> None:
+    """A payment is dated neither before the contract started or existed, nor in the future."""
+    created = partnership["created_at"].astimezone(BERLIN).date() if partnership.get("created_at") else partnership["start_date"]
+    earliest = min(partnership["start_date"], created)
+    latest = payment_today() + timedelta(days=1)
+    if paid_on < earliest:
+        raise invalid([FieldError("paid_on", N_("A payment cannot be dated before the contract started."))])
+    if paid_on > latest:
+        raise invalid([FieldError("paid_on", N_("A payment cannot be dated in the future."))])
+
+
 async def record_payment(actor, milestone_id: UUID, *, amount_cents: int, paid_on: date, reference: str) -> dict:
     """Finance records a payment for an approved milestone; never by someone who approved it,
     never above the tranche or the contract total. A fully paid milestone becomes paid; the
@@ -104,6 +121,7 @@ async def record_payment(actor, milestone_id: UUID, *, amount_cents: int, paid_o
         await _lock(Milestone, milestone_id)
         milestone, partnership = await milestone_context(milestone_id)
         await _lock(Partnership, partnership["id"])
+        _check_paid_on(paid_on, partnership)
         if milestone["status"] != "approved":
             raise Problem(422, "not_approved", N_("Only an approved milestone can be paid."),
                           extra={"status": milestone["status"]})
