@@ -51,6 +51,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     draft_retention_months: Annotated[int, msgspec.Meta(ge=1, le=120)] = 6
     metrics_token: Annotated[str, msgspec.Meta(min_length=32, max_length=200, pattern=r"^[\x21-\x7e]+$")] | None = None
     calendar_feed_secret: Annotated[str, msgspec.Meta(min_length=32, max_length=200, pattern=r"^[\x21-\x7e]+$")] | None = None
+    liveness_seconds: Annotated[int, msgspec.Meta(ge=5, le=3600)] = 30
+    disk_min_free_mb: Annotated[int, msgspec.Meta(ge=0, le=10**7)] = 200
 
     @property
     def is_sqlite(self) -> bool:
@@ -103,6 +105,8 @@ _ALLOWED = {
     "DRAFT_RETENTION_MONTHS": "whole months, 1 to 120, after a call closes until its unsent drafts are deleted",
     "METRICS_TOKEN": "a random string of 32 to 200 printable characters without spaces (Bearer token for /metrics and /readyz details)",
     "CALENDAR_FEED_SECRET": "a random string of 32 to 200 printable characters without spaces (key of the staff calendar feed address)",
+    "LIVENESS_SECONDS": "seconds, 5 to 3600, without a database connection after which /healthz fails (the orchestrator restarts the process)",
+    "DISK_MIN_FREE_MB": "megabytes, 0 or more, of free space in the data folder below which /readyz reports not ready",
 }
 
 
@@ -188,7 +192,7 @@ def load_settings(env: Mapping[str, str] | None = None, cwd: Path | None = None)
         "S3_KMS_KEY_ID", "S3_CHECKSUMS", "DOWNLOAD_MODE", "PRESIGN_SECONDS", "UPLOAD_MAX_MB",
         "PAGE_CACHE", "SMTP_URL",
         "OCDS_PREFIX", "OPENDATA_LICENSE", "OPENDATA_PUBLISHER", "SESSION_IDLE_HOURS", "SESSION_MAX_DAYS", "LOG_LEVEL", "LOG_FORMAT", "DRAFT_RETENTION_MONTHS",
-        "METRICS_TOKEN", "CALENDAR_FEED_SECRET",
+        "METRICS_TOKEN", "LIVENESS_SECONDS", "DISK_MIN_FREE_MB", "CALENDAR_FEED_SECRET",
     ):
         value = get(suffix)
         if value is not None:

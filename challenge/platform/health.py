@@ -65,10 +65,16 @@ class MetricsController(PrometheusController):
     opt = {"exclude_from_auth": True}  # its Bearer token is the metrics token, not an API token
 
 
-@get("/healthz", opt={"exclude_from_auth": True}, include_in_schema=False, sync_to_thread=False)
-def healthz() -> dict[str, str]:
-    """The process is alive."""
-    return {"status": "ok"}
+@get("/healthz", opt={"exclude_from_auth": True}, include_in_schema=False)
+async def healthz(request: Request) -> Response:
+    """The process is alive: 503 once it has not obtained a database connection for
+    CHALLENGE_LIVENESS_SECONDS (e.g. a pool it can no longer use), so the orchestrator restarts it."""
+    from challenge.platform.dbfaults import alive
+
+    settings = request.app.state.settings
+    ok = await alive(request.app.state.engine, settings.liveness_seconds)
+    return Response({"status": "ok" if ok else "unavailable"}, status_code=200 if ok else 503,
+                    headers={"Cache-Control": "no-store"})
 
 
 async def _check_database(request: Request) -> str:
@@ -87,13 +93,32 @@ async def _check_storage(request: Request) -> str:
     return "ok"
 
 
+def _check_disk(request: Request) -> str:
+    """Free space of the data folder (local documents, the SQLite file, the mail spool)."""
+    import logging
+    import shutil
+
+    settings = request.app.state.settings
+    try:
+        free = shutil.disk_usage(settings.data_dir).free
+    except OSError as exc:
+        return f"unavailable: {exc.strerror}"
+    if free < settings.disk_min_free_mb * 1024 * 1024:
+        logging.getLogger(__name__).warning(
+            "not ready: %d MB free in %s, below CHALLENGE_DISK_MIN_FREE_MB=%d",
+            free // (1024 * 1024), settings.data_dir, settings.disk_min_free_mb)
+        return f"low: {free // (1024 * 1024)} MB free"
+    return "ok"
+
+
 @get("/readyz", opt={"exclude_from_auth": True}, include_in_schema=False)
 async def readyz(request: Request) -> Response:
     """The database and the document storage answer: this replica may take traffic. The public
     (and the load balancer) get the status word; operators also which check failed."""
     database, storage = await asyncio.gather(_check_database(request), _check_storage(request))
-    ready = database == "ok" and storage == "ok"
+    disk = _check_disk(request)
+    ready = database == "ok" and storage == "ok" and disk == "ok"
     body = {"status": "ready" if ready else "not ready"}
     if operator_access(request):
-        body |= {"database": database, "storage": storage}
+        body |= {"database": database, "storage": storage, "disk": disk}
     return Response(body, status_code=200 if ready else 503, headers={"Cache-Control": "no-store"})

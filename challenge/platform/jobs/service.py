@@ -85,7 +85,28 @@ async def latest(kind: str, subject: str) -> dict | None:
         (Job.kind == kind) & (Job.subject == subject)).order_by(Job.created_at, ascending=False).first()
 
 
+# worker id -> the job a database fault interrupted; that worker takes it up again first,
+# even while its lease still runs (the fault may also have kept the lease from being given up).
+_interrupted: dict[str, UUID] = {}
+
+
+async def _resume(worker_id: str, now: datetime) -> UUID | None:
+    job_id = _interrupted.get(worker_id)
+    if job_id is None:
+        return None
+    mine = (Job.id == job_id) & (Job.claimed_by == worker_id) & (Job.status == "running")
+    if await Job.exists().where(mine):
+        await Job.update({Job.claimed_until: now + LEASE}).where(mine)
+        _interrupted.pop(worker_id, None)
+        return job_id
+    _interrupted.pop(worker_id, None)
+    return None
+
+
 async def _claim(worker_id: str, now: datetime) -> UUID | None:
+    resumed = await _resume(worker_id, now)
+    if resumed is not None:
+        return resumed
     until = now + LEASE
     if not isinstance(db.current_engine(), SQLiteEngine):
         rows = await Job.raw(_PG_CLAIM, worker_id, until, now, now)
@@ -139,6 +160,7 @@ async def run_one(settings: Settings, worker_id: str | None = None) -> bool:
             # The database, not the job, failed: give the claim up so the next poll (this
             # worker's or another's) resumes the job where it stopped.
             log.warning("job %s (%s) interrupted by a database fault: %s", job_id, job["kind"], error)
+            _interrupted[worker_id] = job_id
             with contextlib.suppress(Exception):  # if the database is still away, the lease runs out
                 await Job.update({Job.claimed_until: utcnow() - timedelta(seconds=1)}).where(mine)
             return True
