@@ -239,8 +239,9 @@ async def run_worker(
             log.exception("mail worker %s: batch failed", worker_id)
         if handled >= limit:
             continue  # more may be due right now
-        # Back off while the database keeps failing, up to a minute between tries.
-        wait = min(poll_interval * 2 ** min(failures, 6), 60.0) if failures else poll_interval
+        # Back off while the database keeps failing, up to 10 s between tries (mail resumes
+        # soon after the database returns).
+        wait = min(poll_interval * 2 ** min(failures, 6), 10.0) if failures else poll_interval
         try:
             await asyncio.wait_for(stop.wait(), timeout=wait)
         except TimeoutError:
