@@ -8,7 +8,7 @@ from challenge.calls.tables import Call
 from challenge.jury.tables import Assignment, Conflict, Juror, Review, Round, RoundEntry
 from challenge.organisations.tables import Invitation, Membership, Organisation
 from challenge.platform.accounts.tables import ApiToken, EmailToken, RoleGrant, Session, User
-from challenge.platform.audit.tables import AuditEntry
+from challenge.platform.audit.tables import AuditEntry, AuditPerson
 from challenge.platform.documents.tables import Document
 from challenge.platform.jobs.tables import Job
 from challenge.platform.mail.tables import OutboxMail
@@ -28,7 +28,7 @@ APP_CONFIG = AppConfig(
     migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "piccolo_migrations"),
     table_classes=[
         User, RoleGrant, Session, EmailToken, ApiToken,
-        RateLimitCounter, OutboxMail, AuditEntry, Document,
+        RateLimitCounter, OutboxMail, AuditEntry, AuditPerson, Document,
         Call,
         Organisation, Membership, Invitation,
         Submission, SubmissionVersion, ReferenceCounter, DeadlineExtension,

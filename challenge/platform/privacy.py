@@ -3,7 +3,9 @@ removes or pseudonymises what is personal and keeps — and names — what must 
 
 Retained on purpose, with the reason printed in the erasure report:
 - the audit log: an unbroken, hash-chained record of who did what is a legal duty of the
-  administration (its entries keep the address used at the time; the chain must still verify);
+  administration. Its entries name people only by account id and by a reference to
+  `audit_persons`, whose address erasure blanks; the hashes cover the references, so the
+  chain still verifies and the entries then show "Gelöschte Person";
 - submitted proposals, reviews and decisions of calls: the record of how public money was
   awarded (they stay linked to the now pseudonymous account);
 - partnerships, their documents and payments: contracts and payment records are kept for 10
@@ -12,6 +14,8 @@ Retained on purpose, with the reason printed in the erasure report:
 
 from __future__ import annotations
 
+import email
+import email.policy
 import io
 import json
 import re
@@ -19,12 +23,14 @@ import secrets
 import uuid
 import zipfile
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from piccolo.columns import Column
+from piccolo.engine.sqlite import SQLiteEngine
 
 from challenge import db
 from challenge.platform.accounts.tables import ApiToken, EmailToken, RoleGrant, Session, User
-from challenge.platform.audit.service import record
+from challenge.platform.audit.service import erase_person, record
 from challenge.platform.audit.tables import AuditEntry
 from challenge.platform.documents.tables import Document
 from challenge.platform.mail.tables import OutboxMail
@@ -32,7 +38,8 @@ from challenge.platform.security.tables import RateLimitCounter
 
 ERASED_NAME = "Gelöschte Person"
 RETAINED = {
-    "audit_log": "legal duty to document administrative actions; the hash chain must stay verifiable",
+    "audit_log": "legal duty to document administrative actions; the entries stay, naming the person only as "
+                 "an erased reference, so the hash chain still verifies",
     "submitted proposals, reviews and decisions": "record of how public money was awarded",
     "partnerships, contract documents and payments": "contracts and payment records are kept for 10 years (§ 147 AO)",
 }
@@ -123,8 +130,11 @@ async def export(storage, email: str) -> bytes:
     return out.getvalue()
 
 
-async def erase(storage, email: str) -> dict:
-    """Remove or pseudonymise a person's data; returns what was done and what was kept (and why)."""
+async def erase(storage, email: str, mail_dir: Path | None = None) -> dict:
+    """Remove or pseudonymise a person's data; returns what was done and what was kept (and why).
+
+    mail_dir: the mail spool folder (embedded default); its messages to or about the person go too.
+    """
     from challenge.organisations.tables import Invitation, Membership
     from challenge.submissions.tables import Submission
 
@@ -164,13 +174,47 @@ async def erase(storage, email: str) -> dict:
         pseudonym = f"geloescht-{secrets.token_hex(8)}@invalid.example"
         await User.update({User.email: pseudonym, User.name: ERASED_NAME, User.affiliation: "", User.password_hash: None,
                            User.is_active: False, User.email_verified_at: None}).where(User.id == uid)
+        audit_people = await erase_person(uid, address)
         report["pseudonymised"] = ["account: name, address and affiliation replaced; login disabled; the account id "
-                                   "stays so retained records keep their meaning"]
+                                   "stays so retained records keep their meaning",
+                                   f"audit log: the address of {audit_people} person reference(s) blanked; the "
+                                   "entries stay and still verify"]
         await record("privacy.erased", actor_label="privacy erase", object_type="user", object_id=uid,
                      payload={"removed": removed})
     for document in library:
         await storage.delete(document["storage_key"])
+    if mail_dir is not None:
+        removed["spooled_mails"] = _erase_spooled_mails(mail_dir, address, name)
+    await _compact()
     return report
+
+
+def _erase_spooled_mails(mail_dir: Path, address: str, name: str) -> int:
+    """Delete the spool's .eml files addressed to or mentioning the person."""
+    if not mail_dir.is_dir():
+        return 0
+    removed = 0
+    for path in mail_dir.glob("*.eml"):
+        raw = path.read_bytes()
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        texts = [raw.decode("utf-8", "replace"), str(message.get("To", "")), str(message.get("Subject", ""))]
+        texts += [part.get_content() for part in message.walk() if part.get_content_maintype() == "text"]
+        text = "\n".join(texts)
+        if address.lower() in text.lower() or (name and name in text):
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+async def _compact() -> None:
+    """A SQLite built without SECURE_DELETE (Debian's has it) keeps deleted and overwritten values
+    in free pages, and `challenge backup` copies pages: rebuild the file there, so the erased
+    values are gone from the disk and from every backup taken afterwards."""
+    engine = db.current_engine()
+    if isinstance(engine, SQLiteEngine):
+        secure = await engine.run_ddl("PRAGMA secure_delete")
+        if not secure or not list(secure[0].values())[0]:
+            await engine.run_ddl("VACUUM")
 
 
 async def delete_stale_drafts(settings, now: datetime | None = None) -> int:

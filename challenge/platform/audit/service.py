@@ -1,8 +1,16 @@
-"""Appending to, verifying and listing the hash-chained audit log (DESIGN.md §5)."""
+"""Appending to, verifying and listing the hash-chained audit log (DESIGN.md §5).
+
+Personal data stays out of the hashed content so that erasure (GDPR Art. 17) leaves a chain
+that still verifies: every e-mail address an entry names — the actor's, or any payload value
+that is an address — is replaced by a reference "person:<id>" to a row of `audit_persons`,
+which holds the address and which erasure blanks. The hash covers the reference, never the
+address. Names are never stored: they come from the account (`actor_id`) when entries are shown.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -13,13 +21,16 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import TransactionType
 
 from challenge import db
-from challenge.platform.audit.tables import AuditEntry
+from challenge.platform.audit.tables import AuditEntry, AuditPerson
 
 GENESIS_HASH = "0" * 64
 # Any fixed bigint works; it only has to be the same in every process appending to the log.
 ADVISORY_LOCK_KEY = 7_301_202_603
 VERIFY_PAGE_SIZE = 1000
 MAX_PER_PAGE = 200
+PERSON_PREFIX = "person:"
+ERASED_PERSON = "Gelöschte Person"
+_ADDRESS = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 class VerifyResult(msgspec.Struct, frozen=True):
@@ -47,13 +58,18 @@ def entry_hash(
     object_id: str,
     payload: str,
     prev_hash: str,
+    actor_person: UUID | str | None = None,
 ) -> str:
-    """SHA-256 hex over the entry's content and the previous entry's hash."""
+    """SHA-256 hex over the entry's content and the previous entry's hash.
+
+    With `actor_person` set, the hash covers the reference to the person, not `actor_label`
+    (their address, which erasure blanks). Entries naming no person hash exactly as before.
+    """
     fields = [
         id,
         created_at.astimezone(UTC).isoformat(timespec="microseconds"),
         str(actor_id) if actor_id is not None else "",
-        actor_label,
+        f"{PERSON_PREFIX}{actor_person}" if actor_person is not None else actor_label,
         action,
         object_type,
         object_id,
@@ -84,7 +100,7 @@ async def record(
         "action": action,
         "object_type": object_type,
         "object_id": str(object_id),
-        "payload": canonical_json(payload or {}),
+        "payload": msgspec.to_builtins(payload or {}),  # references replace addresses in _append
     }
     engine = db.current_engine()
     transaction = engine.current_transaction.get()
@@ -102,6 +118,8 @@ async def _append(engine, entry: dict) -> int:
     if isinstance(engine, PostgresEngine):
         # Held until commit/rollback, so the next appender reads this entry as the last.
         await engine.run_ddl(f"SELECT pg_advisory_xact_lock({ADVISORY_LOCK_KEY})")
+    # Under the lock, so two appenders never create the same person twice.
+    entry = await _pseudonymise(entry)
     last = await AuditEntry.select(AuditEntry.hash).order_by(AuditEntry.id, ascending=False).first()
     prev_hash = last["hash"] if last else GENESIS_HASH
     created_at = datetime.now(UTC)  # taken under the lock, so times rise with ids
@@ -116,6 +134,50 @@ async def _append(engine, entry: dict) -> int:
     digest = entry_hash(id=entry_id, created_at=created_at, prev_hash=prev_hash, **entry)
     await AuditEntry.update({AuditEntry.hash: digest}).where(AuditEntry.id == entry_id)
     return entry_id
+
+
+def is_address(value: Any) -> bool:
+    return isinstance(value, str) and _ADDRESS.fullmatch(value.strip()) is not None
+
+
+async def person_ref(email: str, user_id: UUID | str | None = None) -> UUID:
+    """The id of the person with this address, created on first mention (call under the lock)."""
+    email = email.strip().lower()
+    row = await AuditPerson.select(AuditPerson.id, AuditPerson.user_id).where(AuditPerson.email == email).first()
+    if user_id is None:
+        from challenge.platform.accounts.tables import User
+
+        account = await User.select(User.id).where(User.email == email).first()
+        user_id = account["id"] if account else None
+    if row is not None:
+        if row["user_id"] is None and user_id is not None:
+            await AuditPerson.update({AuditPerson.user_id: UUID(str(user_id))}).where(AuditPerson.id == row["id"])
+        return row["id"]
+    person_id = uuid.uuid4()
+    await AuditPerson.insert(AuditPerson(
+        id=person_id, email=email, user_id=UUID(str(user_id)) if user_id is not None else None))
+    return person_id
+
+
+async def _without_addresses(value: Any) -> Any:
+    if is_address(value):
+        return f"{PERSON_PREFIX}{await person_ref(value)}"
+    if isinstance(value, dict):
+        return {key: await _without_addresses(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [await _without_addresses(item) for item in value]
+    return value
+
+
+async def _pseudonymise(entry: dict) -> dict:
+    """The actor's address and every address in the payload become person references."""
+    entry = dict(entry)
+    entry["actor_person"] = None
+    if is_address(entry["actor_label"]):
+        entry["actor_label"] = entry["actor_label"].strip().lower()
+        entry["actor_person"] = await person_ref(entry["actor_label"], entry["actor_id"])
+    entry["payload"] = canonical_json(await _without_addresses(entry["payload"]))
+    return entry
 
 
 async def verify() -> VerifyResult:
@@ -170,4 +232,73 @@ async def list_entries(
     rows = await query.limit(per_page).offset((page - 1) * per_page)
     for row in rows:
         row["payload"] = msgspec.json.decode(row["payload"])
+    await _resolve_people(rows)
     return rows, await count
+
+
+def _references(value: Any, found: set[str]) -> None:
+    if isinstance(value, str) and value.startswith(PERSON_PREFIX):
+        found.add(value.removeprefix(PERSON_PREFIX))
+    elif isinstance(value, dict):
+        for item in value.values():
+            _references(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _references(item, found)
+
+
+def _shown(value: Any, names: dict[str, str]) -> Any:
+    if isinstance(value, str) and value.startswith(PERSON_PREFIX):
+        return names.get(value.removeprefix(PERSON_PREFIX), value)
+    if isinstance(value, dict):
+        return {key: _shown(item, names) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_shown(item, names) for item in value]
+    return value
+
+
+async def _resolve_people(rows: list[dict]) -> None:
+    """For display: each person as "Name (address)" from the account, or as erased."""
+    from challenge.platform.accounts.tables import User
+
+    found: set[str] = set()
+    for row in rows:
+        if row["actor_person"] is not None:
+            found.add(str(row["actor_person"]))
+        _references(row["payload"], found)
+    ids = []
+    for ref in found:
+        try:
+            ids.append(UUID(ref))
+        except ValueError:
+            continue
+    if not ids:
+        return
+    people = await AuditPerson.select().where(AuditPerson.id.is_in(ids))
+    accounts = {a["id"]: a["name"] for a in await User.select(User.id, User.name).where(
+        User.id.is_in([p["user_id"] for p in people if p["user_id"] is not None] or [uuid.UUID(int=0)]))}
+    names = {}
+    for person in people:
+        if person["erased_at"] is not None or not person["email"]:
+            names[str(person["id"])] = ERASED_PERSON
+        elif accounts.get(person["user_id"]):
+            names[str(person["id"])] = f"{accounts[person['user_id']]} ({person['email']})"
+        else:
+            names[str(person["id"])] = person["email"]
+    for row in rows:
+        if row["actor_person"] is not None:
+            row["actor_label"] = names.get(str(row["actor_person"]), row["actor_label"])
+        row["payload"] = _shown(row["payload"], names)
+
+
+async def erase_person(user_id: UUID, email: str) -> int:
+    """Blank the address of every audit person of this account or address (and the entries'
+    display copies); the chain still verifies because the hashes cover only references."""
+    people = [p["id"] for p in await AuditPerson.select(AuditPerson.id).where(
+        (AuditPerson.user_id == user_id) | (AuditPerson.email == email.strip().lower()))]
+    if not people:
+        return 0
+    await AuditPerson.update({AuditPerson.email: None, AuditPerson.erased_at: datetime.now(UTC)}).where(
+        AuditPerson.id.is_in(people))
+    await AuditEntry.update({AuditEntry.actor_label: ""}).where(AuditEntry.actor_person.is_in(people))
+    return len(people)
