@@ -12,9 +12,12 @@ DEPLOY = Path(__file__).parents[2] / "deploy"
 
 
 def test_the_image_runs_as_a_user_with_the_pdf_libraries_and_a_healthcheck():
+    """tests/deploy/test_container.py builds and runs it; this checks the defaults stay as documented."""
     dockerfile = (DEPLOY / "Dockerfile").read_text()
-    assert dockerfile.count("FROM python:3.11-slim") == 2  # multi-stage
-    assert "libharfbuzz-subset0" in dockerfile and "USER challenge" in dockerfile
+    assert "ARG BASE_IMAGE=python:3.11-slim-bookworm" in dockerfile  # the official image by default
+    assert dockerfile.count("FROM ${BASE_IMAGE}") == 2  # multi-stage
+    assert "libharfbuzz-subset0" in dockerfile and "USER 10001:0" in dockerfile
+    assert "--require-hashes" in dockerfile and "requirements.lock" in dockerfile
     assert "HEALTHCHECK" in dockerfile and "/healthz" in dockerfile
 
 
