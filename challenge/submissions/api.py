@@ -11,6 +11,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from challenge.calls.services import get_call
+from challenge.platform import idempotency
 from challenge.platform.accounts.guards import login_required, staff_required
 from challenge.platform.documents.downloads import download
 from challenge.platform.documents.multipart import MultipartUpload
@@ -29,17 +30,45 @@ async def out(row: dict, viewer=None) -> SubmissionOut:
     """The proposal as JSON; for a juror on a blind call without anything that names the team."""
     call = await services.call_of(row["call"])
     blind = viewer is not None and await policies.reads_blind(viewer, row, call)
+    # A juror reads the call's deadline: a team's own extension would single the team out.
+    as_juror = viewer is not None and not await policies.may_read_as_team(viewer, row)
     documents = [document_out(d) for d in await services.documents_of(row["id"])]
     if blind:
-        documents = [msgspec.structs.replace(d, filename=anonymous_filename(i, d.filename)) for i, d in enumerate(documents, 1)]
+        # Jurors download a copy without metadata, so the original's hash only links files to teams.
+        documents = [msgspec.structs.replace(d, filename=anonymous_filename(i, d.filename), sha256="")
+                     for i, d in enumerate(documents, 1)]
     return SubmissionOut(
         id=row["id"], call=row["call_slug"], organisation_id=UUID(int=0) if blind else row["organisation"],
         organisation="" if blind else row["organisation_name"], title=row["title"], summary=row["summary"],
         category=row["category"], answers=row["answers"] or {}, status=row["status"], version=row["version"],
         reference=row["reference"], submitted_at=row["submitted_at"],
-        closes_at=await services.deadline_for(call, row["organisation"]),
+        closes_at=call["closes_at"] if as_juror else await services.deadline_for(call, row["organisation"]),
         documents=documents, versions=len(await services.versions(row["id"])),
     )
+
+
+JSON = "application/json"
+
+
+def claim_of(request: Request, route: str, submission_id: UUID, data) -> idempotency.Claim | None:
+    """The request's Idempotency-Key header as a claim (None without the header)."""
+    return idempotency.claim_for(request.scope["user"].id, request.headers.get(idempotency.HEADER), route,
+                                 str(submission_id), msgspec.to_builtins(data))
+
+
+async def answered(claim: idempotency.Claim | None, row: dict) -> Response[SubmissionOut]:
+    """The proposal as the answer, kept for retries with the same key."""
+    body = msgspec.json.encode(await out(row))
+    await idempotency.store_answer(claim, HTTP_200_OK, body, JSON)
+    return Response(body, status_code=HTTP_200_OK, media_type=JSON)
+
+
+async def replayed(claim: idempotency.Claim, stored: dict, user, submission_id: UUID) -> Response[SubmissionOut]:
+    """The stored answer of a retried request; if it was lost before being stored, the proposal now."""
+    if stored["status"]:
+        return Response(stored["body"].encode(), status_code=stored["status"],
+                        media_type=stored["content_type"] or JSON)
+    return await answered(claim, await services.visible(user, submission_id))
 
 
 def anonymous_filename(index: int, filename: str) -> str:
@@ -93,9 +122,16 @@ class SubmissionsApi(Controller):
         return await out(await services.visible(user, submission_id), viewer=user)
 
     @patch("/")
-    async def update(self, request: Request, submission_id: FromPath[UUID], data: JSONBody[SubmissionPatch]) -> SubmissionOut:
-        """Save a draft; 409 version_conflict when another save came first."""
-        return await out(await services.update(request.scope["user"], submission_id, data))
+    async def update(self, request: Request, submission_id: FromPath[UUID],
+                     data: JSONBody[SubmissionPatch]) -> Response[SubmissionOut]:
+        """Save a draft; 409 version_conflict when another save came first. With an
+        Idempotency-Key header a retry answers the stored result (422 idempotency_key_reused
+        for the same key with another body)."""
+        user = request.scope["user"]
+        claim = claim_of(request, "PATCH /api/v1/submissions/{id}", submission_id, data)
+        if stored := await idempotency.lookup(claim):
+            return await replayed(claim, stored, user, submission_id)
+        return await answered(claim, await services.update(user, submission_id, data, claim=claim))
 
     @post("/documents", status_code=HTTP_201_CREATED, request_max_body_size=None)
     async def attach(self, request: Request, submission_id: FromPath[UUID]) -> DocumentOut:
@@ -110,12 +146,18 @@ class SubmissionsApi(Controller):
         await services.detach(request.scope["user"], submission_id, document_id, request.app.state.storage)
 
     @post("/submit", status_code=HTTP_200_OK)
-    async def submit(self, request: Request, submission_id: FromPath[UUID], data: JSONBody[SubmitIn]) -> SubmissionOut:
+    async def submit(self, request: Request, submission_id: FromPath[UUID],
+                     data: JSONBody[SubmitIn]) -> Response[SubmissionOut]:
         """Submit: a reference on first submit, a frozen version and a mail (the receipt PDF is
-        rendered when first downloaded, so the deadline rush is not spent rendering PDFs)."""
-        row = await services.submit(request.scope["user"], submission_id, consent=data.consent_publication,
-                                    base_url=request.app.state.settings.base_url)
-        return await out(row)
+        rendered when first downloaded, so the deadline rush is not spent rendering PDFs).
+        With an Idempotency-Key header a retry answers the stored result."""
+        user = request.scope["user"]
+        claim = claim_of(request, "POST /api/v1/submissions/{id}/submit", submission_id, data)
+        if stored := await idempotency.lookup(claim):
+            return await replayed(claim, stored, user, submission_id)
+        row = await services.submit(user, submission_id, consent=data.consent_publication,
+                                    base_url=request.app.state.settings.base_url, claim=claim)
+        return await answered(claim, row)
 
     @post("/withdraw", status_code=HTTP_200_OK)
     async def withdraw(self, request: Request, submission_id: FromPath[UUID]) -> SubmissionOut:
