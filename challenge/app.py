@@ -36,6 +36,7 @@ from challenge.platform.errors import handle_exception
 from challenge.platform.headers import make_security_headers_hook
 from challenge.platform.health import MetricsController, healthz, readyz
 from challenge.platform.observability import RequestIdMiddleware
+from challenge.platform.tracing import tracing_plugins
 from challenge.platform.openapi import openapi_config
 from challenge.platform.page_cache import response_cache_config
 from challenge.platform.pages import SitePages
@@ -185,5 +186,6 @@ def create_app(
         before_send=[make_security_headers_hook(settings)],
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
         logging_config=None,  # logging is set up by the commands (challenge.platform.observability)
+        plugins=tracing_plugins(engine),  # OpenTelemetry, when OTEL_EXPORTER_OTLP_ENDPOINT is set
         debug=False,
     )
