@@ -10,6 +10,7 @@ from challenge.organisations.tables import Invitation, Membership, Organisation
 from challenge.platform.accounts.tables import ApiToken, EmailToken, RoleGrant, Session, User
 from challenge.platform.audit.tables import AuditEntry, AuditPerson
 from challenge.platform.documents.tables import Document
+from challenge.platform.idempotency import IdempotencyKey
 from challenge.platform.jobs.tables import Job
 from challenge.platform.mail.tables import OutboxMail
 from challenge.platform.security.tables import RateLimitCounter
@@ -33,7 +34,7 @@ APP_CONFIG = AppConfig(
         Organisation, Membership, Invitation,
         Submission, SubmissionVersion, ReferenceCounter, DeadlineExtension,
         Round, Juror, Conflict, Assignment, Review, RoundEntry,
-        Decision, Job,
+        Decision, Job, IdempotencyKey,
     ],
     migration_dependencies=[],
     commands=[],

@@ -27,6 +27,9 @@ async def housekeeping(settings: Settings, now: datetime | None = None) -> None:
     await sessions.purge_expired(settings.session_idle_hours, now)
     await ratelimit.purge_expired(now)
     await EmailToken.delete().where(EmailToken.expires_at < now - timedelta(days=7))
+    from challenge.platform.idempotency import purge_expired as purge_idempotency_keys
+
+    await purge_idempotency_keys(now)  # kept for 24 hours
     from challenge.platform.extensions import run_periodic
     from challenge.platform.privacy import delete_stale_drafts
 

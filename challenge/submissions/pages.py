@@ -3,6 +3,7 @@ submit, withdraw, the dashboard. Conflicts from a second tab never lose typed te
 
 from __future__ import annotations
 
+import secrets
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
@@ -11,6 +12,7 @@ from litestar.response import Redirect, Template
 
 from challenge.calls.services import get_call, utcnow
 from challenge.organisations.services import my_organisations
+from challenge.platform import idempotency
 from challenge.platform.accounts.forms import FormData, errors_of, form_value
 from challenge.platform.accounts.guards import login_required
 from challenge.platform.documents.multipart import MultipartUpload
@@ -59,7 +61,37 @@ async def _context(request: Request, submission_id: UUID) -> dict:
         "documents": await services.documents_of(submission_id),
         "versions": await services.versions(submission_id), "steps": STEPS, "errors": {},
         "values": {k: row[k] for k in services.FIELDS}, "conflict": None, "notice": None,
+        "idempotency_key": secrets.token_urlsafe(16),
     }
+
+
+SAVE_CHAIN = 20  # how many of its own earlier saves a form may have missed the answer of
+
+
+async def _save_step(request: Request, submission_id: UUID, step: str, data: dict, fields: dict) -> dict | None:
+    """Save one step of the form (autosave or button) once, also when the request is retried.
+
+    The form carries a key per page view (hidden field idempotency_key); each save is keyed by
+    it and the version it starts from. A retried save (same key, version and fields) answers
+    the version it produced (None: nothing to save). A save from a version whose own earlier
+    save committed although its answer was lost (same key and version, other fields: the
+    person typed on) continues from the version that save produced instead of conflicting.
+    Without the field the save works as before (optimistic, by version alone)."""
+    user = request.scope["user"]
+    version = int(form_value(data, "version") or "0")
+    key = form_value(data, idempotency.FIELD) or None
+    if key is not None:
+        idempotency.valid_key(key)
+    for _ in range(SAVE_CHAIN):
+        claim = idempotency.claim_for(user.id, None if key is None else f"{key}:{version}",
+                                      f"POST /submissions/{{id}}/{step}", str(submission_id), fields)
+        stored = await idempotency.lookup(claim, strict=False)
+        if stored is None:
+            break
+        if stored["same_request"]:
+            return {"version": stored["result"]["version"]}
+        version = stored["result"]["version"]  # its own earlier save: go on from there
+    return await services.update(user, submission_id, SubmissionPatch(version=version, **fields), claim=claim)
 
 
 def _next_step(submission_id: UUID, step: str) -> str:
@@ -126,8 +158,7 @@ class SubmissionPages(Controller):
         context = await _context(request, submission_id)
         fields = fields_from_form(step, context["call"], data)
         try:
-            version = int(form_value(data, "version") or "0")
-            await services.update(request.scope["user"], submission_id, SubmissionPatch(version=version, **fields))
+            await _save_step(request, submission_id, step, data, fields)
         except Problem as problem:
             current = problem.extra.get("current") or {}
             if problem.code == "version_conflict" and all(current.get(k) == v for k, v in fields.items()):
@@ -151,8 +182,7 @@ class SubmissionPages(Controller):
         fields = fields_from_form(step, await services.call_of(row["call"]), data)
         state, version = "saved", row["version"]
         try:
-            version = int(form_value(data, "version") or "0")
-            saved = await services.update(request.scope["user"], submission_id, SubmissionPatch(version=version, **fields))
+            saved = await _save_step(request, submission_id, step, data, fields)
             version = saved["version"]
         except (Problem, ValueError) as problem:
             state = getattr(problem, "code", "validation_error")
@@ -185,9 +215,14 @@ class SubmissionPages(Controller):
             context["errors"] = {"confirm": N_("Please confirm that the proposal is complete and correct.")}
             return _page("review", context, status=422)
         settings = request.app.state.settings
+        consent = bool(form_value(data, "consent"))
+        key = form_value(data, idempotency.FIELD) or None
         try:
-            await services.submit(request.scope["user"], submission_id, consent=bool(form_value(data, "consent")),
-                                  base_url=settings.base_url)
+            claim = idempotency.claim_for(request.scope["user"].id, None if key is None else f"submit:{key}",
+                                          "POST /submissions/{id}/submit", str(submission_id), {"consent": consent})
+            if not await idempotency.lookup(claim):  # a retry of a submit that went through: done
+                await services.submit(request.scope["user"], submission_id, consent=consent,
+                                      base_url=settings.base_url, claim=claim)
         except Problem as problem:
             context["errors"] = errors_of(problem)
             return _page("review", context, status=problem.status)

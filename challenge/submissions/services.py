@@ -17,6 +17,7 @@ from challenge.organisations.policies import is_member
 from challenge.organisations.tables import Membership, Organisation
 from challenge.platform.audit.service import record
 from challenge.platform.documents.tables import Document
+from challenge.platform import idempotency
 from challenge.platform.i18n import BERLIN, N_
 from challenge.platform.mail.outbox import enqueue
 from challenge.platform.problems import FieldError, Problem, not_found
@@ -145,8 +146,12 @@ async def create_draft(actor, call: dict, data: SubmissionIn) -> dict:
     return await load(submission.id)
 
 
-async def update(actor, submission_id: UUID, patch: SubmissionPatch) -> dict:
-    """Save changes — only on top of the version the editor read (else 409 with the newer one)."""
+async def update(actor, submission_id: UUID, patch: SubmissionPatch, *,
+                 claim: idempotency.Claim | None = None) -> dict:
+    """Save changes — only on top of the version the editor read (else 409 with the newer one).
+
+    With an idempotency claim the key is recorded with the new version in the same transaction,
+    so a retry of a save whose answer was lost finds it (see challenge.platform.idempotency)."""
     row, call, _deadline = await _editable(actor, submission_id)
     changes = {k: v for k, v in msgspec.structs.asdict(patch).items() if k in FIELDS and v is not msgspec.UNSET}
     for key in ("title", "summary"):
@@ -158,13 +163,25 @@ async def update(actor, submission_id: UUID, patch: SubmissionPatch) -> dict:
     errors = proposal_errors(call, merged, complete=False)
     if errors:
         raise _invalid(errors)
-    async with db.write_transaction():
-        saved = await Submission.update(
-            {**{getattr(Submission, k): v for k, v in changes.items()}, Submission.version: row["version"] + 1}
-        ).where((Submission.id == submission_id) & (Submission.version == patch.version)).returning(Submission.id)
-        if not saved:  # another tab saved between our read and this write
-            raise _conflict(await load(submission_id))
+    try:
+        async with db.write_transaction():
+            saved = await Submission.update(
+                {**{getattr(Submission, k): v for k, v in changes.items()}, Submission.version: row["version"] + 1}
+            ).where((Submission.id == submission_id) & (Submission.version == patch.version)).returning(Submission.id)
+            if not saved:  # another tab saved between our read and this write
+                raise _conflict(await load(submission_id))
+            await idempotency.record_effect(claim, {"submission": str(submission_id),
+                                                    "version": row["version"] + 1})
+    except Exception as error:
+        if claim is None or not db.is_unique_violation(error):
+            raise
+        raise _in_progress() from None  # the same key, sent twice at once: the other one saved
     return await load(submission_id)
+
+
+def _in_progress() -> Problem:
+    return Problem(409, "request_in_progress", N_(
+        "This request is already being handled. Reload the page to see the result."))
 
 
 def _conflict(current: dict) -> Problem:
@@ -229,12 +246,14 @@ def _content(row: dict, documents: list[dict]) -> dict:
             "documents": [{"filename": d["filename"], "size": d["size"], "sha256": d["sha256"]} for d in documents]}
 
 
-async def submit(actor, submission_id: UUID, *, consent: bool, base_url: str) -> dict:
+async def submit(actor, submission_id: UUID, *, consent: bool, base_url: str,
+                 claim: idempotency.Claim | None = None) -> dict:
     """Submit (again): complete answers, a reference on first submit, a frozen version, a mail.
 
     The submission's row is locked for the whole step, so parallel submits queue. Submitting
     what was last submitted again, unchanged and with the same consent, changes nothing and
-    answers the proposal as it stands: a double click gives one reference, one version, one mail."""
+    answers the proposal as it stands: a double click gives one reference, one version, one mail.
+    An idempotency claim is recorded in the same transaction (also for the unchanged case)."""
     row, call, deadline = await _editable(actor, submission_id)
     now = utcnow()
     try:
@@ -257,6 +276,8 @@ async def submit(actor, submission_id: UUID, *, consent: bool, base_url: str) ->
                 ).order_by(SubmissionVersion.number, ascending=False).first()
                 frozen = json.loads(last["snapshot"]) if last else None
                 if frozen and _content(frozen, frozen["documents"]) == content:
+                    await idempotency.record_effect(claim, {"reference": current["reference"],
+                                                            "version": current["version"]})
                     return current
             reference = current["reference"] or await _next_reference(now)
             number = await SubmissionVersion.count().where(SubmissionVersion.submission == submission_id) + 1
@@ -276,6 +297,7 @@ async def submit(actor, submission_id: UUID, *, consent: bool, base_url: str) ->
             await version.save()
             await record("submission.submitted", actor=actor, object_type="submission", object_id=submission_id,
                          payload={"reference": reference, "version": number, "sha256": sha256})
+            await idempotency.record_effect(claim, {"reference": reference, "version": current["version"] + 1})
             members = await Membership.select(Membership.user.email.as_alias("email"),
                                               Membership.user.locale.as_alias("locale")).where(
                 Membership.organisation == row["organisation"])

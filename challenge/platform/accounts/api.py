@@ -29,6 +29,7 @@ from challenge.platform.accounts.schemas import (
     TokenIn,
     UserOut,
     UserPage,
+    VerifiedOut,
 )
 from challenge.platform.accounts.web import (
     clear_session_cookie,
@@ -60,9 +61,10 @@ class AuthApi(Controller):
         return StatusOut(status="check_your_mail")
 
     @post("/verify", status_code=HTTP_200_OK)
-    async def verify(self, request: Request, data: JSONBody[TokenIn]) -> StatusOut:
-        await services.verify_email(data.token, ip=ip_of(request))
-        return StatusOut(status="verified")
+    async def verify(self, request: Request, data: JSONBody[TokenIn]) -> VerifiedOut:
+        """Confirm an address; a link followed again answers already_verified: true."""
+        _user_id, already = await services.verify_email(data.token, ip=ip_of(request))
+        return VerifiedOut(status="verified", already_verified=already)
 
     @post("/login", status_code=HTTP_200_OK)
     async def login(self, request: Request, data: JSONBody[LoginIn]) -> Response[MeOut]:

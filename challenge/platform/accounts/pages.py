@@ -62,10 +62,10 @@ class AccountPages(Controller):
     @post("/account/verify")
     async def verify(self, request: Request, data: FormData) -> Template:
         try:
-            await services.verify_email(form_value(data, "token"), ip=ip_of(request))
+            _user_id, already = await services.verify_email(form_value(data, "token"), ip=ip_of(request))
         except Problem as problem:
             return page("verify", status=problem.status, token="", errors=errors_of(problem))
-        return page("verified")
+        return page("verified", already_verified=already, signed_in=current_user(request) is not None)
 
     @get("/login", name="login")
     async def login_form(self, request: Request, next_: NextParam = None) -> Template | Redirect:

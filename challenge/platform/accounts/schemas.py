@@ -57,6 +57,13 @@ class StatusOut(msgspec.Struct):
     status: str
 
 
+class VerifiedOut(msgspec.Struct):
+    """The answer to a followed verification link; already_verified for a link followed again."""
+
+    status: str
+    already_verified: bool = False
+
+
 class ApiTokenIn(msgspec.Struct):
     name: str
     days: int = 90

@@ -23,9 +23,18 @@ from challenge.platform.i18n import LOCALES, N_
 from challenge.platform.mail.outbox import enqueue
 from challenge.platform.problems import FieldError, Problem
 from challenge.platform.security import ratelimit
+from challenge.platform.security.tables import RateLimitCounter
 
 VERIFY_VALID = timedelta(hours=48)
 RESET_VALID = timedelta(minutes=60)
+# A registration repeated within this time (same address, name, language, password and client)
+# is a retry, e.g. after an answer lost to a dropped connection: it sends no second mail.
+REGISTER_RETRY = timedelta(seconds=60)
+
+
+def utcnow() -> datetime:
+    """The clock of the account rules (tests freeze and advance it)."""
+    return datetime.now(UTC)
 
 
 async def _mail(to: str, template: str, *, locale: str, base_url: str, **context) -> None:
@@ -90,7 +99,7 @@ def _invalid(errors: list[FieldError]) -> Problem:
 
 async def _new_email_token(user_id: UUID, purpose: str, valid: timedelta, payload: dict | None = None) -> str:
     token = secrets.token_urlsafe(32)
-    now = datetime.now(UTC)
+    now = utcnow()
     await EmailToken(
         user=user_id,
         purpose=purpose,
@@ -108,20 +117,30 @@ async def _find_email_token(token: str, purpose: str) -> dict:
         (EmailToken.token_hash == hashlib.sha256(token.encode()).hexdigest())
         & (EmailToken.purpose == purpose)
     ).first()
-    if row is None or row["used_at"] is not None or datetime.now(UTC) >= row["expires_at"]:
-        raise Problem(422, "invalid_token", N_("This link is invalid or has expired."))
+    if row is None or row["used_at"] is not None or utcnow() >= row["expires_at"]:
+        raise _invalid_token()
     return row
+
+
+def _invalid_token() -> Problem:
+    return Problem(422, "invalid_token", N_("This link is invalid or has expired."))
 
 
 async def _retire_email_tokens(user_id: UUID, purpose: str) -> None:
     """Use up every open token of a purpose: only the newest action counts."""
-    await EmailToken.update({EmailToken.used_at: datetime.now(UTC)}).where(
+    await EmailToken.update({EmailToken.used_at: utcnow()}).where(
         (EmailToken.user == user_id) & (EmailToken.purpose == purpose) & EmailToken.used_at.is_null()
     )
 
 
 async def register(*, email: str, password: str, name: str, locale: str, ip: str, base_url: str) -> None:
-    """Create an unverified account and mail a link — answering the same for known addresses."""
+    """Create an unverified account and mail a link — answering the same for known addresses.
+
+    A retry sends no second mail: the same registration repeated within ``REGISTER_RETRY``
+    (same address, name, language and client, and the same password — checked against the
+    waiting link's hash) keeps the first link and mail; for an address that already has an
+    account, its owner gets the "you already have an account" mail at most once per
+    ``REGISTER_RETRY``. The answer is the same in every case."""
     email = normalise_email(email)
     errors = email_errors(email) + _profile_errors(name, locale) + password_errors(password, email=email)
     if errors:
@@ -130,28 +149,62 @@ async def register(*, email: str, password: str, name: str, locale: str, ip: str
     if not verdict.allowed:
         raise ratelimit.too_many(verdict)
     password_hash = await hash_password_async(password)  # for known addresses too: same time
-    pending = {"password_hash": password_hash, "name": name.strip(), "locale": locale}
+    fingerprint = _registration_fingerprint(email, name, locale, ip)
+    pending = {"password_hash": password_hash, "name": name.strip(), "locale": locale,
+               "retry": fingerprint}
+    retry_of = await _repeated_registration(email, fingerprint, password)
     try:
-        await _register(email, name, locale, pending, base_url)
+        await _register(email, name, locale, pending, base_url, retry_of)
     except Exception as error:
         if not db.is_unique_violation(error):
             raise
-        await _register(email, name, locale, pending, base_url)  # a parallel registration created the user
+        # a parallel registration created the user
+        await _register(email, name, locale, pending, base_url, retry_of)
 
 
-async def _register(email: str, name: str, locale: str, pending: dict, base_url: str) -> None:
+def _registration_fingerprint(email: str, name: str, locale: str, ip: str) -> str:
+    return hashlib.sha256("\0".join((email, name.strip(), locale, ip)).encode()).hexdigest()
+
+
+async def _repeated_registration(email: str, fingerprint: str, password: str) -> UUID | None:
+    """The open verification link a registration identical to this one created within
+    REGISTER_RETRY — or None. The password is checked with argon2 against the link's waiting
+    hash, so a corrected password is a new registration (whose link then counts)."""
+    since = utcnow() - REGISTER_RETRY
+    row = await EmailToken.select(EmailToken.id, EmailToken.payload).where(
+        (EmailToken.user.email == email) & (EmailToken.purpose == "verify")
+        & EmailToken.used_at.is_null() & (EmailToken.created_at > since)
+    ).order_by(EmailToken.created_at, ascending=False).first()
+    if row is None:
+        return None
+    pending = json.loads(row["payload"] or "{}")
+    if pending.get("retry") != fingerprint or not pending.get("password_hash"):
+        return None
+    if not await verify_password_async(pending["password_hash"], password):
+        return None
+    return row["id"]
+
+
+async def _register(email: str, name: str, locale: str, pending: dict, base_url: str,
+                    retry_of: UUID | None = None) -> None:
     async with db.write_transaction():
         existing = await User.select().where(User.email == email).first()
         if existing and existing["email_verified_at"] is not None:
+            if not await _first_within(f"register-existing:{email}", REGISTER_RETRY):
+                return  # its owner was told a moment ago
             await _mail(email, "register_existing", locale=existing["locale"], base_url=base_url,
                         name=existing["name"], login_link=f"{base_url}/login",
                         reset_link=f"{base_url}/password/forgot")
             return
         if existing:
             user_id = existing["id"]
+            await db.lock_row(User, user_id)
+            if retry_of is not None and await EmailToken.exists().where(
+                (EmailToken.id == retry_of) & EmailToken.used_at.is_null()
+            ):
+                return  # a retry: the link mailed a moment ago still counts
             # Only the newest registration's link counts: the older links (and the passwords
             # waiting in them) stop working, so whoever registered last decides.
-            await db.lock_row(User, user_id)
             await _retire_email_tokens(user_id, "verify")
         else:
             # No password until the address is confirmed: the hash waits in the token.
@@ -163,6 +216,19 @@ async def _register(email: str, name: str, locale: str, pending: dict, base_url:
         token = await _new_email_token(user_id, "verify", VERIFY_VALID, pending)
         await _mail(email, "verify_email", locale=locale, base_url=base_url, name=name.strip(),
                     link=f"{base_url}/account/verify?token={token}")
+
+
+async def _first_within(marker: str, window: timedelta) -> bool:
+    """True once per window for a marker (kept in the rate-limit table, shared by replicas)."""
+    now = utcnow()
+    key = "once:" + hashlib.sha256(marker.encode()).hexdigest()
+    rows = await RateLimitCounter.raw(
+        "INSERT INTO rate_limits (key, count, expires_at) VALUES ({}, 1, {}) "
+        "ON CONFLICT (key) DO UPDATE SET count = 1, expires_at = excluded.expires_at "
+        "WHERE rate_limits.expires_at <= {} RETURNING count",
+        key, now + window, now,
+    )
+    return bool(rows)
 
 
 async def limit_invitations(actor: CurrentUser, email: str) -> None:
@@ -183,22 +249,74 @@ async def _limit_links(ip: str) -> None:
         raise ratelimit.too_many(verdict)
 
 
-async def verify_email(token: str, *, ip: str) -> UUID:
-    """Confirm the address from the mailed link; the registration it came from takes effect."""
+async def verify_email(token: str, *, ip: str) -> tuple[UUID, bool]:
+    """Confirm the address from the mailed link; the registration it came from takes effect.
+
+    Answers (user id, already_verified). Following a link again — a retry after an answer
+    lost to a dropped connection, a second click — answers "already verified" instead of
+    "invalid", changing nothing, under this rule (anything else is the usual invalid_token):
+
+    - the link is the one whose use confirmed the address (marked so when used); links retired
+      by a newer registration or by confirming another link never count, so the newest
+      registration still decides;
+    - only for the account the link was mailed for: the answer names no one, changes nothing
+      and, like a first confirmation, starts no session (signing in still takes the password);
+    - the account is still active and confirmed, and its password is still the one this link
+      set (a fingerprint of the hash is kept on the link): after a password change or reset
+      the old link is invalid again;
+    - within the link's validity (VERIFY_VALID), and counted by the per-IP link limit."""
     await _limit_links(ip)
     async with db.write_transaction():
-        row = await _find_email_token(token, "verify")
+        row = await _find_email_token_or_used(token, "verify")
         await db.lock_row(User, row["user"])  # against a newer registration retiring this link meanwhile
-        row = await _find_email_token(token, "verify")
+        row = await _find_email_token_or_used(token, "verify")
+        if row["used_at"] is not None:
+            if await _took_effect(row):
+                return row["user"], True
+            raise _invalid_token()
         user_id, pending = row["user"], json.loads(row["payload"] or "{}")
-        changes = {User.email_verified_at: datetime.now(UTC)}
+        now = utcnow()
+        changes = {User.email_verified_at: now}
         if pending.get("password_hash"):
             changes.update({User.password_hash: pending["password_hash"], User.name: pending["name"],
                             User.locale: pending["locale"]})
         await User.update(changes).where((User.id == user_id) & User.email_verified_at.is_null())
         await _retire_email_tokens(user_id, "verify")
+        user = await User.select(User.password_hash).where(User.id == user_id).first()
+        # The link now only remembers that it took effect (the waiting hash is dropped).
+        await EmailToken.update({EmailToken.payload: json.dumps(
+            {"took_effect": True, "password": _password_fingerprint(user["password_hash"])}
+        )}).where(EmailToken.id == row["id"])
         await record("account.verified", object_type="user", object_id=user_id)
-    return user_id
+    return user_id, False
+
+
+async def _find_email_token_or_used(token: str, purpose: str) -> dict:
+    """A token of this purpose within its validity, used or not; else invalid_token."""
+    row = await EmailToken.select().where(
+        (EmailToken.token_hash == hashlib.sha256(token.encode()).hexdigest())
+        & (EmailToken.purpose == purpose)
+    ).first()
+    if row is None or utcnow() >= row["expires_at"]:
+        raise _invalid_token()
+    return row
+
+
+def _password_fingerprint(password_hash: str | None) -> str:
+    return hashlib.sha256((password_hash or "").encode()).hexdigest()
+
+
+async def _took_effect(row: dict) -> bool:
+    """Whether a used verification link is the one that confirmed its (unchanged) account."""
+    marker = json.loads(row["payload"] or "{}")
+    if not marker.get("took_effect"):
+        return False
+    user = await User.select(User.email_verified_at, User.is_active, User.password_hash).where(
+        User.id == row["user"]).first()
+    return bool(
+        user and user["is_active"] and user["email_verified_at"] is not None
+        and user["password_hash"] and marker.get("password") == _password_fingerprint(user["password_hash"])
+    )
 
 
 async def request_password_reset(*, email: str, ip: str, locale: str, base_url: str) -> None:
