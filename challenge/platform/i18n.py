@@ -176,7 +176,7 @@ def jinja_money(context, cents) -> str:
 
 @pass_context
 def jinja_amount(context, cents) -> str:
-    """Cents as a form field's value in the reader's language ("1.234,50" / "1,234.50")."""
+    """Cents as a form field's value in the reader's language ("1234,50" / "1234.50")."""
     from challenge.platform.money import format_amount
 
     return format_amount(cents, _ctx_locale(context))

@@ -108,10 +108,11 @@ def format_money(cents: int | None, locale: str | None) -> str:
 
 
 def format_amount(cents: int | None, locale: str | None) -> str:
-    """Cents as a form field's value that ``parse_money`` reads back: "1.234,50" or "1,234.50"."""
+    """Cents as a form field's value that ``parse_money`` reads back: "1234,50" or "1234.50"
+    (no grouping: what people type into a field)."""
     if cents is None:
         return ""
-    return format_decimal(_euros(cents), format="#,##0.00", locale=_babel_locale(locale))
+    return format_decimal(_euros(cents), format="0.00", locale=_babel_locale(locale))
 
 
 def plain_amount(cents: int) -> str:
