@@ -15,9 +15,9 @@ from challenge import db
 from challenge.calls.tables import Call
 from challenge.organisations.policies import is_member
 from challenge.organisations.tables import Membership, Organisation
+from challenge.platform import idempotency
 from challenge.platform.audit.service import record
 from challenge.platform.documents.tables import Document
-from challenge.platform import idempotency
 from challenge.platform.i18n import BERLIN, N_
 from challenge.platform.mail.outbox import enqueue
 from challenge.platform.problems import FieldError, Problem, not_found
