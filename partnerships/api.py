@@ -23,7 +23,9 @@ from partnerships import calendar, delivery, overview, services
 from partnerships.tables import Amendment, Evidence, MilestoneReview, Payment
 
 MB = 1024 * 1024
-SIGNED_RULES = UploadRules(allowed_types=("application/pdf",), max_bytes=30 * MB, max_files=20)
+# A signed copy is the portal's own PDF/A-3 contract (its OCDS release embedded) signed and sent back.
+SIGNED_RULES = UploadRules(allowed_types=("application/pdf",), max_bytes=30 * MB, max_files=20,
+                           allow_embedded_files=True)
 EVIDENCE_RULES = UploadRules(max_bytes=50 * MB, max_files=200)
 staff_or_finance = role_required("staff", "admin", "finance")
 finance_required = role_required("finance")
