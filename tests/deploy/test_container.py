@@ -115,6 +115,11 @@ def test_the_image_has_a_numeric_non_root_user_and_a_venv_from_the_lock(image, f
     inspected = json.loads(podman("image", "inspect", image).stdout)[0]
     assert inspected["Config"]["User"] == "10001:0"  # numeric: Kubernetes can check runAsNonRoot against it
     assert "/healthz" in inspected["Healthcheck"]["Test"][-1]
+    # OpenShift's restricted-v2 runs an arbitrary UID in group 0: the data folder (an anonymous
+    # volume from the image) is writable for it, the root file system is not
+    arbitrary = ["--rm", "--user", "1000770000:0", "--read-only", "--tmpfs", "/tmp", image, "sh", "-c"]
+    assert podman(*RUN, *arbitrary, "touch /var/lib/challenge/probe && id -u").stdout.strip() == "1000770000"
+    assert podman(*RUN, *arbitrary, "touch /opt/venv/probe", check=False).returncode != 0
     frozen = podman(*RUN, "--rm", image, "pip", "freeze", "--exclude-editable").stdout
     locked = set()
     for line in (ROOT / "requirements.lock").read_text().splitlines():
