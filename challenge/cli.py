@@ -53,6 +53,9 @@ def serve(host: str, port: int, demo: bool, worker: bool) -> None:
     from challenge.platform.observability import configure_logging
 
     configure_logging(settings)
+    from challenge.platform.datalock import hold_for_process
+
+    hold_for_process(settings, "challenge serve")  # a restore refuses while it runs; waits for one that runs
     pending = asyncio.run(_migrate(settings))
     if pending:
         click.echo(f"Applied {pending} database migration(s).")
@@ -172,13 +175,16 @@ def backup_command(target: Path) -> None:
 
 @main.command("restore")
 @click.option("--from", "source", required=True, type=click.Path(file_okay=False, exists=True, path_type=Path))
-def restore_command(source: Path) -> None:
-    """Restore a backup: every checksum is verified before anything is replaced. Stop the portal first."""
+@click.option("--force", is_flag=True,
+              help="Restore even while the portal or a worker runs (what they saved since the backup is lost).")
+def restore_command(source: Path, force: bool) -> None:
+    """Restore a backup: every checksum is verified before anything is replaced; refused while the
+    portal or a worker runs, unless --force."""
     from challenge.platform.backup import BackupError, restore
 
     settings = settings_or_exit()
     try:
-        manifest = restore(settings, source)
+        manifest = restore(settings, source, force=force, warn=lambda message: click.echo(f"challenge: {message}", err=True))
     except BackupError as error:
         click.echo(f"challenge: {error}; nothing was replaced", err=True)
         sys.exit(1)

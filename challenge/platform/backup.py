@@ -1,6 +1,7 @@
 """Backups of the embedded default: the SQLite database (online backup API, consistent while the
 portal runs), the local documents and a manifest with the SHA-256 of every file. Restoring checks
-every checksum first and replaces nothing unless all match. PostgreSQL and S3 are backed up with
+every checksum first and replaces nothing unless all match, and refuses while a portal or worker
+uses the data (challenge.platform.datalock). PostgreSQL and S3 are backed up with
 their own tools (deploy/README.md: pg_dump, bucket versioning)."""
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ import json
 import os
 import shutil
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 from challenge import __version__
+from challenge.platform import datalock
 from challenge.settings import Settings
 
 MANIFEST = "manifest.json"
@@ -98,11 +101,21 @@ def verify(source: Path) -> dict:
     return manifest
 
 
-def restore(settings: Settings, source: Path) -> dict:
+def restore(settings: Settings, source: Path, *, force: bool = False,
+            warn: Callable[[str], None] = lambda message: None) -> dict:
     """Replace the database and the documents with the backup's — only after every file checked
-    out. Stop the portal and its workers first."""
+    out, and only while no portal or worker uses them (unless force)."""
     _supported(settings)
-    manifest = verify(source)
+    try:
+        with datalock.exclusive(settings, force=force, warn=warn):
+            manifest = verify(source)
+            _replace(settings, source, manifest)
+    except datalock.PortalRunning as error:
+        raise BackupError(str(error)) from None
+    return manifest
+
+
+def _replace(settings: Settings, source: Path, manifest: dict) -> None:
     documents = settings.documents_dir
     staging = documents.with_name(documents.name + ".restoring")
     shutil.rmtree(staging, ignore_errors=True)
@@ -111,7 +124,12 @@ def restore(settings: Settings, source: Path) -> dict:
         copy = staging / Path(entry["path"]).relative_to(DOCUMENTS)
         copy.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source / entry["path"], copy)
-    # the database through the backup API, so the WAL and open readers stay consistent
+    _restore_database(settings, source)
+    _swap_documents(documents, staging)
+
+
+def _restore_database(settings: Settings, source: Path) -> None:
+    # through the backup API, so the WAL and open readers stay consistent
     backup_db = sqlite3.connect(source / DATABASE)
     live = sqlite3.connect(settings.sqlite_path)
     try:
@@ -120,10 +138,12 @@ def restore(settings: Settings, source: Path) -> dict:
     finally:
         live.close()
         backup_db.close()
+
+
+def _swap_documents(documents: Path, staging: Path) -> None:
     old = documents.with_name(documents.name + ".replaced")
     shutil.rmtree(old, ignore_errors=True)
     if documents.exists():
         os.replace(documents, old)
     os.replace(staging, documents)
     shutil.rmtree(old, ignore_errors=True)
-    return manifest

@@ -65,6 +65,9 @@ def worker(once: bool, poll_interval: float) -> None:
     from challenge.platform.observability import configure_logging
 
     configure_logging(settings)
+    from challenge.platform.datalock import hold_for_process
+
+    hold_for_process(settings, "challenge worker")  # a restore refuses while it runs; waits for one that runs
     handled = asyncio.run(_run(settings, once, poll_interval))
     if once:
         click.echo(f"Processed {handled} mail(s).")
