@@ -43,7 +43,7 @@ TOOLS = CACHE / "tools" / "bin"  # cyclonedx-py (installed by .ci/run, outside t
 OUTPUT = ROOT / "test-output"
 PG = os.environ.get("CHALLENGE_TEST_DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
 HOST_CA = Path("/etc/ssl/certs/ca-certificates.crt")
-RUN = ["run", "--runtime", "/usr/sbin/runc", "--network", "host"]
+RUN = ["run", "--runtime", "/usr/sbin/runc", "--network", "host", "--no-healthcheck"]  # no systemd timers here
 
 
 def podman(*args: str, check: bool = True, timeout: float = 600) -> subprocess.CompletedProcess:
