@@ -127,7 +127,7 @@ def running(settings: Settings) -> list[Holder]:
     """The processes that hold their mark now; the files of ended processes are removed."""
     holders = []
     folder = _locks(settings) / PROCESSES
-    for path in sorted(folder.glob("*.json")):
+    for path in sorted(folder.glob("[!.]*.json")):  # not a note still being made (".name")
         try:
             fd = os.open(path, os.O_RDWR)
         except FileNotFoundError:
