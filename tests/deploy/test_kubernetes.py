@@ -13,7 +13,9 @@ import pytest
 import yaml
 
 KUBERNETES = Path(__file__).parents[2] / "deploy" / "kubernetes"
-MANIFESTS = sorted(p for p in KUBERNETES.glob("*.yaml") if p.name != "kustomization.yaml")
+BASE = KUBERNETES / "base"
+OVERLAY = KUBERNETES / "overlays" / "production"
+MANIFESTS = sorted(p for p in BASE.glob("*.yaml") if p.name != "kustomization.yaml") + [KUBERNETES / "secret.example.yaml"]
 CACHE = Path(os.environ.get("CHALLENGE_CI_CACHE", "/var/cache/challenge-ci"))
 
 # checkov findings accepted, each for a reason; any other finding fails the test, and none of
@@ -72,7 +74,7 @@ def test_the_migration_job_is_named_per_release_and_the_overlay_renames_it():
     version = job["metadata"]["labels"]["app.kubernetes.io/version"]
     assert job["metadata"]["name"] == f"challenge-migrate-{version.replace('.', '-')}"
     assert job["spec"]["template"]["spec"]["containers"][0]["command"] == ["challenge", "migrate"]
-    overlay = yaml.safe_load((KUBERNETES / "overlays" / "production" / "kustomization.yaml").read_text())
+    overlay = yaml.safe_load((OVERLAY / "kustomization.yaml").read_text())
     rename = next(p for p in overlay["patches"] if p["target"]["kind"] == "Job")
     assert rename["target"]["name"] == job["metadata"]["name"]
     operations = {op["path"]: op["value"] for op in yaml.safe_load(rename["patch"])}
@@ -82,10 +84,10 @@ def test_the_migration_job_is_named_per_release_and_the_overlay_renames_it():
 
 
 def test_the_base_lists_every_manifest_but_the_secret_example():
-    base = yaml.safe_load((KUBERNETES / "kustomization.yaml").read_text())
+    base = yaml.safe_load((BASE / "kustomization.yaml").read_text())
     assert sorted(base["resources"]) == sorted(p.name for p in MANIFESTS if p.name != "secret.example.yaml")
-    overlay = yaml.safe_load((KUBERNETES / "overlays" / "production" / "kustomization.yaml").read_text())
-    assert overlay["resources"] == ["../.."] and overlay["namespace"]
+    overlay = yaml.safe_load((OVERLAY / "kustomization.yaml").read_text())
+    assert overlay["resources"] == ["../../base"] and overlay["namespace"]
     names = {(d["kind"], d["metadata"]["name"]) for d in documents()}
     for patch in overlay["patches"]:
         assert (patch["target"]["kind"], patch["target"]["name"]) in names, patch["target"]
@@ -120,17 +122,41 @@ def test_kubernetes_validate_strict_accepts_every_manifest():
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+def checkov(folder: Path) -> tuple[set[tuple[str, str]], dict]:
+    done = subprocess.run([str(CACHE / "checkov" / "bin" / "checkov"), "-d", str(folder), "--framework",
+                           "kubernetes", "--quiet", "--compact", "-o", "json"],
+                          capture_output=True, text=True, timeout=600)
+    report = json.loads(done.stdout)
+    report = report[0] if isinstance(report, list) else report
+    return {(f["check_id"], f["resource"]) for f in report["results"]["failed_checks"]}, report["summary"]
+
+
 @pytest.mark.deploy_tools
 def test_checkov_finds_nothing_beyond_the_accepted_and_nothing_restricted(tmp_path):
     assert not ACCEPTED.keys() & RESTRICTED
     for path in MANIFESTS:  # checkov scans a folder; kustomization.yaml is no manifest
         (tmp_path / path.name).write_text(path.read_text())
-    done = subprocess.run([str(CACHE / "checkov" / "bin" / "checkov"), "-d", str(tmp_path), "--framework",
-                           "kubernetes", "--quiet", "--compact", "-o", "json"],
-                          capture_output=True, text=True, timeout=600)
-    report = json.loads(done.stdout)
-    report = report[0] if isinstance(report, list) else report
-    failed = {(f["check_id"], f["resource"]) for f in report["results"]["failed_checks"]}
+    failed, summary = checkov(tmp_path)
     assert {check for check, _resource in failed} & RESTRICTED == set()
     assert sorted(f for f in failed if f[0] not in ACCEPTED) == []
-    assert report["summary"]["passed"] > 200 and report["summary"]["parsing_errors"] == 0
+    assert summary["passed"] > 200 and summary["parsing_errors"] == 0
+
+
+@pytest.mark.deploy_tools
+def test_the_production_overlay_renders_and_passes_the_same_checks(tmp_path):
+    done = subprocess.run(["kubectl", "kustomize", str(OVERLAY)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    rendered = [d for d in yaml.safe_load_all(done.stdout) if d]
+    overlay = yaml.safe_load((OVERLAY / "kustomization.yaml").read_text())
+    assert all(d["metadata"]["namespace"] == overlay["namespace"] for d in rendered)
+    jobs = [d["metadata"]["name"] for d in rendered if d["kind"] == "Job"]
+    assert jobs == [f"challenge-migrate-{overlay['images'][0]['newTag'].replace('.', '-')}"]
+    images = {c["image"] for d in rendered if d["kind"] in {"Deployment", "Job"}
+              for c in d["spec"]["template"]["spec"]["containers"]}
+    assert images == {f"{overlay['images'][0]['newName']}:{overlay['images'][0]['newTag']}"}
+    (tmp_path / "rendered.yaml").write_text(done.stdout)
+    validated = subprocess.run([str(CACHE / "tools" / "bin" / "kubernetes-validate"), "--strict", "--quiet",
+                                str(tmp_path / "rendered.yaml")], capture_output=True, text=True, timeout=300)
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    failed, _summary = checkov(tmp_path)
+    assert sorted(f for f in failed if f[0] not in ACCEPTED.keys() - {"CKV_K8S_21"}) == []  # namespaced now

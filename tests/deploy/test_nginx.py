@@ -53,10 +53,10 @@ def test_the_body_limit_fits_the_portal_upload_limit(tmp_path):
     limit = megabytes(proxy_environment()["NGINX_CLIENT_MAX_BODY_SIZE"])
     assert upload_mb < limit <= upload_mb + 20  # room for the multipart envelope, not much more
     # the Kubernetes ingress with the default upload limit
-    ingress = next(d for d in yaml.safe_load_all((DEPLOY / "kubernetes" / "app.yaml").read_text())
+    ingress = next(d for d in yaml.safe_load_all((DEPLOY / "kubernetes" / "base" / "app.yaml").read_text())
                    if d["kind"] == "Ingress")
     ingress_mb = megabytes(ingress["metadata"]["annotations"]["nginx.ingress.kubernetes.io/proxy-body-size"])
-    configmap = yaml.safe_load((DEPLOY / "kubernetes" / "configmap.yaml").read_text())["data"]
+    configmap = yaml.safe_load((DEPLOY / "kubernetes" / "base" / "configmap.yaml").read_text())["data"]
     portal_mb = load_settings({**configmap, "CHALLENGE_SECRET_KEY": "k" * 32}, cwd=tmp_path).upload_max_mb
     assert portal_mb < ingress_mb <= portal_mb + 20
 
