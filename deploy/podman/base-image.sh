@@ -14,8 +14,8 @@ if podman image exists "$image"; then echo "$image"; exit 0; fi
 mkdir -p "$cache"
 tarball=$cache/rootfs-bookworm-$key.tar
 if [ ! -s "$tarball" ]; then
-  mmdebstrap --quiet --variant=minbase --include="$packages" \
-    --aptopt='APT::Install-Recommends "false"' \
+  mmdebstrap --quiet --format=tar --variant=minbase --include="$packages" \
+    --aptopt='APT::Install-Recommends "false"' --dpkgopt='force-unsafe-io' \
     --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
     --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/locale/*' \
     bookworm "$tarball.part" >&2
