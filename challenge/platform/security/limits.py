@@ -11,8 +11,13 @@
   ``max_text`` characters, and free of NUL and other control characters (tab, LF and CR
   pass; multi-line fields need them) and of lone surrogates, which PostgreSQL refuses
   → 422 ``validation_error`` naming the field.
-- Money: a JSON ``*_cents`` field is a JSON integer (not "100", 1e3 or 100.0 — Litestar
-  converts bodies leniently) within ``MAX_CENTS`` → 422 ``validation_error``.
+- Money: a JSON ``*_cents`` field is a JSON integer (not "100", 1e3 or 100.0) within
+  ``MAX_CENTS`` → 422 ``validation_error``.
+- Types: a JSON body is decoded strictly against the type the route declares for it (Litestar
+  converts bodies leniently: "100" would pass as 100 and "true" as a boolean) → 422
+  ``validation_error`` naming the field.
+- Requests without a body (GET, HEAD, OPTIONS without a length) pass untouched: a stray
+  content type on them (httpx keeps it when following a redirect) is no upload.
 """
 
 from __future__ import annotations
@@ -93,9 +98,35 @@ def validated(value: T) -> T:
         return msgspec.convert(msgspec.to_builtins(value, builtin_types=(datetime, date, UUID)), type(value))
     except msgspec.ValidationError as error:
         text = str(error)
-        where = text.rpartition("at `$")[2].rstrip("`").lstrip(".")
-        field = re.sub(r"\[(\d+)\]", r".\1", where).replace("[...]", "").strip(".") or "body"
-        raise _invalid(field, MSG_TOO_LONG if "length" in text else N_("Some fields are missing or invalid.")) from None
+        raise _invalid(_field_of(error), MSG_TOO_LONG if "length" in text else N_("Some fields are missing or invalid.")) from None
+
+
+def _field_of(error: msgspec.ValidationError) -> str:
+    """The field a msgspec error names (``$.milestones[0].title`` → ``milestones.0.title``)."""
+    where = str(error).rpartition("at `$")[2].rstrip("`").lstrip(".")
+    return re.sub(r"\[(\d+)\]", r".\1", where).replace("[...]", "").strip(".") or "body"
+
+
+_STRICT_DECODERS: dict[Any, msgspec.json.Decoder | None] = {}
+
+
+def strict_decoder(body_type: Any) -> msgspec.json.Decoder | None:
+    """A strict JSON decoder for a route's body type (None where msgspec cannot build one)."""
+    if body_type not in _STRICT_DECODERS:
+        try:
+            _STRICT_DECODERS[body_type] = msgspec.json.Decoder(body_type, strict=True)
+        except (TypeError, ValueError):
+            _STRICT_DECODERS[body_type] = None
+    return _STRICT_DECODERS[body_type]
+
+
+def _body_type(scope: Scope) -> Any:
+    """The type the route handler declares for its ``data`` parameter, if any."""
+    try:
+        field = scope["route_handler"].parsed_fn_signature.parameters.get("data")
+    except (KeyError, AttributeError):
+        return None
+    return None if field is None else field.annotation
 
 
 def json_depth(body: bytes) -> int:
@@ -168,10 +199,13 @@ class RequestLimitsMiddleware(ASGIMiddleware):
         self.total_seconds = total_seconds
         self.clock = clock
 
-    def timed(self, receive: Receive, limit: int) -> Receive:
+    def timed(self, receive: Receive, limit: int, expected: int | None = None) -> Receive:
         """``receive`` with the size cap and the body clock; after the body it passes through.
         Only time spent waiting for the client counts: a slow handler (a PDF, a slow storage
-        backend) between two reads never makes the client look slow."""
+        backend) between two reads never makes the client look slow. The rate rule applies to
+        bodies large enough to trickle (or of unknown length); a small body that stalls still
+        meets the idle and total limits, and a busy event loop never makes it look slow."""
+        rated = expected is None or expected > self.min_rate * self.grace_seconds
         waited = 0.0
         received = 0
         done = False
@@ -198,7 +232,8 @@ class RequestLimitsMiddleware(ASGIMiddleware):
             if not message.get("more_body", False):
                 done = True
                 return message
-            if waited > self.total_seconds or (waited > self.grace_seconds and received < self.min_rate * waited):
+            if waited > self.total_seconds or (
+                    rated and waited > self.grace_seconds and received < self.min_rate * waited):
                 raise too_slow()
             return message
 
@@ -212,15 +247,19 @@ class RequestLimitsMiddleware(ASGIMiddleware):
         query = scope.get("query_string", b"")
         if query:
             check_pairs(parse_qsl(query.decode("utf-8", "replace"), keep_blank_values=True), self.max_text)
+        length = _header(scope, b"content-length")
+        if scope["method"] in ("GET", "HEAD", "OPTIONS") and length in ("", "0") \
+                and not _header(scope, b"transfer-encoding"):
+            await next_app(scope, receive, send)
+            return
         content_type = _header(scope, b"content-type").split(";")[0].strip().lower()
         streaming = _streams_uploads(scope)
         if content_type == "multipart/form-data" and not streaming:
             raise Problem(415, "unsupported_media_type", N_("This address takes no file uploads."))
         limit = self.max_upload_body if streaming else self.max_body
-        length = _header(scope, b"content-length")
         if length.isdigit() and int(length) > limit:
             raise too_large()
-        receive = self.timed(receive, limit)
+        receive = self.timed(receive, limit, int(length) if length.isdigit() else None)
         if scope["method"] in ("GET", "HEAD", "OPTIONS") or not (
                 content_type == "application/x-www-form-urlencoded" or content_type.endswith("json")):
             await next_app(scope, receive, send)
@@ -235,7 +274,7 @@ class RequestLimitsMiddleware(ASGIMiddleware):
             body += message.get("body", b"")
             if not message.get("more_body", False):
                 break
-        self.check_body(content_type, body)
+        self.check_body(content_type, body, _body_type(scope))
         pending = list(messages)
 
         async def replay() -> Message:
@@ -243,7 +282,7 @@ class RequestLimitsMiddleware(ASGIMiddleware):
 
         await next_app(scope, replay, send)
 
-    def check_body(self, content_type: str, body: bytes) -> None:
+    def check_body(self, content_type: str, body: bytes, body_type: Any = None) -> None:
         if not body.strip():
             return
         if content_type == "application/x-www-form-urlencoded":
@@ -262,3 +301,9 @@ class RequestLimitsMiddleware(ASGIMiddleware):
         except msgspec.DecodeError:
             return  # Litestar answers malformed JSON with its own 400
         check_json(value, max_text=self.max_text)
+        decoder = strict_decoder(body_type) if body_type is not None else None
+        if decoder is not None:
+            try:
+                decoder.decode(body)
+            except msgspec.ValidationError as error:
+                raise _invalid(_field_of(error), N_("This value has the wrong type or is out of range.")) from None
