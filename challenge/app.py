@@ -36,7 +36,6 @@ from challenge.platform.errors import handle_exception
 from challenge.platform.headers import make_security_headers_hook
 from challenge.platform.health import MetricsController, healthz, readyz
 from challenge.platform.observability import RequestIdMiddleware
-from challenge.platform.tracing import tracing_plugins
 from challenge.platform.openapi import openapi_config
 from challenge.platform.page_cache import response_cache_config
 from challenge.platform.pages import SitePages
@@ -44,6 +43,7 @@ from challenge.platform.security.csrf import CSRFMiddleware
 from challenge.platform.security.limits import MB, RequestLimitsMiddleware
 from challenge.platform.storage import storage_from_settings
 from challenge.platform.templating import environment
+from challenge.platform.tracing import tracing_plugins
 from challenge.results.api import StaffResultsApi, award_letter, job_status, public_results
 from challenge.results.pages import PublicResultsPages, StaffResultsPages
 from challenge.settings import Settings
