@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from challenge.calls.tables import Call
-from challenge.jury import assigning, reviews, services
+from challenge.jury import assigning, conflicts, reviews, services
 from challenge.jury.tables import Juror
 from challenge.platform.accounts.identity import CurrentUser
 from challenge.platform.accounts.passwords import hash_password
@@ -41,8 +41,8 @@ async def load_demo_jury(password: str, base_url: str) -> int:
         await Juror.update({Juror.expertise: expertise}).where((Juror.call == call["id"]) & (Juror.user == user["id"]))
         actor = CurrentUser(id=user["id"], email=email, name=name, locale="de", affiliation=affiliation)
         await services.accept(call, actor)
-        await services.declaration(call, actor)  # pre-marks suggested conflicts
-        await services.complete_declaration(call, actor)
+        await conflicts.declaration(call, actor)  # pre-marks suggested conflicts
+        await conflicts.complete_declaration(call, actor)
         actors.append((actor, rng.uniform(-1.5, 1.5)))  # each juror a little more or less lenient
     await assigning.auto_assign(staff_actor, call, number=1, reviews_per_submission=2)
     criteria = call["criteria"]

@@ -10,7 +10,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from challenge.calls.services import get_call
-from challenge.jury import assigning, reviews, rounds, services
+from challenge.jury import assigning, conflicts, reviews, rounds, services
 from challenge.jury.schemas import (
     AssignmentIn,
     AssignmentOut,
@@ -37,7 +37,7 @@ Round = Annotated[int, QueryParameter(ge=1, le=10)]
 
 def conflict_out(row: dict) -> ConflictOut:
     """Per entry; a blind call's per-team conflict names the team's token and no entry."""
-    locked = row.get("locked", row["source"] in services.LOCKED_SOURCES)
+    locked = row.get("locked", row["source"] in conflicts.LOCKED_SOURCES)
     if "team" in row:
         return ConflictOut(id=row["id"], team=row["team"], reason=row["reason"], source=row["source"], locked=locked)
     return ConflictOut(id=row["id"], submission_id=row["submission"], reason=row["reason"], source=row["source"],
@@ -143,18 +143,18 @@ class StaffJuryApi(Controller):
     async def conflicts(self, slug: FromPath[str]) -> list[dict]:
         """Every active conflict and suggestion of the call, with who and why."""
         call = await get_call(slug, include_drafts=True)
-        return await services.active_conflicts(call["id"])
+        return await conflicts.active_conflicts(call["id"])
 
     @post("/conflicts", status_code=HTTP_201_CREATED)
     async def add_conflict(self, request: Request, slug: FromPath[str], data: JSONBody[StaffConflictIn]) -> ConflictOut:
         call = await get_call(slug, include_drafts=True)
-        return conflict_out(await services.staff_conflict(request.scope["user"], call, juror_id=data.juror_id,
+        return conflict_out(await conflicts.staff_conflict(request.scope["user"], call, juror_id=data.juror_id,
                                                           submission_id=data.submission_id, reason=data.reason))
 
     @post("/conflicts/{conflict_id:uuid}/lift", status_code=HTTP_200_OK)
     async def lift(self, request: Request, slug: FromPath[str], conflict_id: FromPath[UUID], data: JSONBody[LiftIn]) -> None:
         call = await get_call(slug, include_drafts=True)
-        await services.lift_conflict(request.scope["user"], call, conflict_id, data.reason)
+        await conflicts.lift_conflict(request.scope["user"], call, conflict_id, data.reason)
 
 
 class JurorApi(Controller):
@@ -173,22 +173,22 @@ class JurorApi(Controller):
         """Before any content: who applied (names, members, titles) and the pre-marked conflicts.
         On a blind call: the teams (with an opaque token each) and conflicts per team, no entries."""
         call = await get_call(slug, include_drafts=True)
-        data = await services.declaration(call, request.scope["user"], key=team_key(request))
-        conflicts = [conflict_out(c) for c in data["conflicts"]]
+        data = await conflicts.declaration(call, request.scope["user"], key=team_key(request))
+        marked = [conflict_out(c) for c in data["conflicts"]]
         if data["blind"]:
             return BlindDeclaration(teams=[DeclaredTeam(
                 team=t["token"], organisation=t["organisation_name"], members=[m["name"] for m in t["members"]],
-            ) for t in data["teams"]], conflicts=conflicts, complete=data["complete"])
+            ) for t in data["teams"]], conflicts=marked, complete=data["complete"])
         entries = [DeclaredEntry(
             id=e["id"], title=e["title"], organisation=e["organisation_name"],
             organisation_id=e["organisation"], members=[m["name"] for m in e["members"]],
         ) for e in data["entries"]]
-        return Declaration(submissions=entries, conflicts=conflicts, complete=data["complete"])
+        return Declaration(submissions=entries, conflicts=marked, complete=data["complete"])
 
     @post("/calls/{slug:str}/conflicts", status_code=HTTP_201_CREATED)
     async def declare(self, request: Request, slug: FromPath[str], data: JSONBody[ConflictIn]) -> list[ConflictOut]:
         call = await get_call(slug, include_drafts=True)
-        rows = await services.declare_conflict(call, request.scope["user"], data.reason,
+        rows = await conflicts.declare_conflict(call, request.scope["user"], data.reason,
                                                submission_id=data.submission_id, organisation_id=data.organisation_id,
                                                team=data.team, key=team_key(request))
         return [conflict_out(r) for r in rows]
@@ -199,12 +199,12 @@ class JurorApi(Controller):
         """Take back a mark before completing, with a reason (body ``{reason}``; audited). Membership
         and staff conflicts: 403 ``conflict_locked``."""
         call = await get_call(slug, include_drafts=True)
-        await services.withdraw_own_conflict(call, request.scope["user"], conflict_id, data.reason if data else "")
+        await conflicts.withdraw_own_conflict(call, request.scope["user"], conflict_id, data.reason if data else "")
 
     @post("/calls/{slug:str}/declaration/complete", status_code=HTTP_200_OK)
     async def complete(self, request: Request, slug: FromPath[str]) -> dict:
         call = await get_call(slug, include_drafts=True)
-        juror = await services.complete_declaration(call, request.scope["user"])
+        juror = await conflicts.complete_declaration(call, request.scope["user"])
         return {"complete": True, "completed_at": juror["declaration_completed_at"]}
 
     @get("/assignments")

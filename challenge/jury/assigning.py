@@ -8,8 +8,9 @@ from challenge import db
 from challenge.jury.access import is_team_member, member_pairs
 from challenge.jury.assignment import AssignmentImpossible, Entry, assign
 from challenge.jury.assignment import Juror as JurorSpec
+from challenge.jury.conflicts import active_conflicts, recuse
 from challenge.jury.rounds import entries_of_round
-from challenge.jury.services import active_conflicts, recuse, round_of, utcnow
+from challenge.jury.services import round_of, utcnow
 from challenge.jury.tables import Assignment, Juror, Round
 from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_

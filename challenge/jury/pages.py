@@ -10,7 +10,7 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from challenge.calls.services import get_call
-from challenge.jury import assigning, reviews, services
+from challenge.jury import assigning, conflicts, reviews, services
 from challenge.jury.api import team_key
 from challenge.jury.services import utcnow
 from challenge.platform.accounts.forms import FormData, errors_of, form_value
@@ -69,7 +69,7 @@ class JuryPages(Controller):
 
     async def _declaration(self, request: Request, call: dict, errors: dict | None = None, status: int = 200) -> Template:
         # a blind call lists teams (each with its conflict), never entries
-        data = await services.declaration(call, request.scope["user"], key=team_key(request))
+        data = await conflicts.declaration(call, request.scope["user"], key=team_key(request))
         rows = data["teams"] if data["blind"] else [
             {**e, "token": str(e["id"]), "conflict": None} for e in data["entries"]]
         by_submission = {c["submission"]: c for c in data["conflicts"]} if not data["blind"] else {}
@@ -91,7 +91,7 @@ class JuryPages(Controller):
                 refs = {"team": target}
             else:
                 refs = {"organisation_id": UUID(target)} if kind == "organisation" else {"submission_id": UUID(target)}
-            await services.declare_conflict(call, request.scope["user"], form_value(data, "reason"),
+            await conflicts.declare_conflict(call, request.scope["user"], form_value(data, "reason"),
                                             key=team_key(request), **refs)
         except ValueError:
             return await self._declaration(request, call, {"reason": N_("Name the entry or the team.")}, 422)
@@ -104,7 +104,7 @@ class JuryPages(Controller):
                         data: FormData) -> Template | Redirect:
         call = await get_call(slug, include_drafts=True)
         try:
-            await services.withdraw_own_conflict(call, request.scope["user"], conflict_id, form_value(data, "reason"))
+            await conflicts.withdraw_own_conflict(call, request.scope["user"], conflict_id, form_value(data, "reason"))
         except Problem as problem:
             errors = errors_of(problem)
             if "reason" in errors:
@@ -117,7 +117,7 @@ class JuryPages(Controller):
         call = await get_call(slug, include_drafts=True)
         if not form_value(data, "confirm"):
             return await self._declaration(request, call, {"confirm": N_("Please confirm that you have declared every conflict.")}, 422)
-        await services.complete_declaration(call, request.scope["user"])
+        await conflicts.complete_declaration(call, request.scope["user"])
         return Redirect(f"/jury/calls/{slug}", status_code=303)
 
     @get("/reviews/{submission_id:uuid}", name="jury_review")

@@ -9,7 +9,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from challenge.calls.services import get_call
-from challenge.jury import assigning, services
+from challenge.jury import assigning, conflicts, services
 from challenge.jury.tables import Assignment, Juror
 from challenge.platform.accounts.forms import FormData, errors_of, form_value
 from challenge.platform.accounts.guards import staff_required
@@ -32,14 +32,14 @@ async def _page(request: Request, call: dict, *, errors: dict | None = None, sta
     for entry in entries:
         mine = [a for a in assignments if a["submission"] == entry["id"]]
         entry["assigned"], entry["done"] = len(mine), sum(1 for a in mine if a["status"] == "done")
-    conflicts = await services.active_conflicts(call["id"])
+    active = await conflicts.active_conflicts(call["id"])
     names = {j["user"]: j["name"] for j in jurors}
     titles = {e["id"]: e["reference"] for e in entries}
-    for conflict in conflicts:
+    for conflict in active:
         conflict["juror_name"], conflict["entry"] = names.get(conflict["juror"], ""), titles.get(conflict["submission"], "")
     total = len(assignments)
     return Template(template_name="challenge/jury/staff.html", status_code=status, context={
-        "call": call, "jurors": jurors, "entries": entries, "conflicts": conflicts, "errors": errors or {},
+        "call": call, "jurors": jurors, "entries": entries, "conflicts": active, "errors": errors or {},
         "notice": notice, "done": sum(1 for a in assignments if a["status"] == "done"), "total": total,
         "affected": affected,
     })
@@ -83,7 +83,7 @@ class StaffJuryPages(Controller):
     async def lift(self, request: Request, slug: FromPath[str], conflict_id: FromPath[UUID], data: FormData) -> Template | Redirect:
         call = await get_call(slug, include_drafts=True)
         try:
-            await services.lift_conflict(request.scope["user"], call, conflict_id, form_value(data, "reason"))
+            await conflicts.lift_conflict(request.scope["user"], call, conflict_id, form_value(data, "reason"))
         except Problem as problem:
             return await _page(request, call, errors=errors_of(problem), status=problem.status)
         return Redirect(f"/staff/calls/{slug}/jury", status_code=303)

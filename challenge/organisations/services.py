@@ -15,8 +15,9 @@ from challenge import db
 from challenge.organisations.policies import role_in
 from challenge.organisations.schemas import OrganisationIn, OrganisationPatch
 from challenge.organisations.tables import KINDS, Invitation, Membership, Organisation
-from challenge.platform.accounts.services import email_errors, limit_invitations, name_errors, normalise_email
+from challenge.platform.accounts.services import limit_invitations
 from challenge.platform.accounts.tables import User
+from challenge.platform.accounts.validation import email_errors, name_errors, normalise_email
 from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_
 from challenge.platform.mail.outbox import enqueue

@@ -24,7 +24,7 @@ class Extension:
     name: str
     routers: list = field(default_factory=list)
     periodic: list[Callable[..., Awaitable[object]]] = field(default_factory=list)
-    conflict_suggesters: list[Callable] = field(default_factory=list)  # see jury.services.register_suggester
+    conflict_suggesters: list[Callable] = field(default_factory=list)  # see jury.conflicts.register_suggester
     privacy_export: Callable[..., Awaitable[dict]] | None = None  # privacy_export(user_id) -> its section
     demo: Callable[..., Awaitable[int]] | None = None  # demo(settings) -> rows added
     public_links: list[tuple[str, str]] = field(default_factory=list)  # main navigation: (path, label msgid)

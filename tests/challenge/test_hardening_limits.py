@@ -12,8 +12,8 @@ import pytest
 from challenge.calls.tables import Call
 from challenge.organisations.tables import Organisation
 from challenge.platform.accounts.tables import User
-from challenge.platform.security.limits import MAX_DEPTH, RequestLimitsMiddleware, json_depth
 from challenge.platform.problems import Problem
+from challenge.platform.security.limits import MAX_DEPTH, RequestLimitsMiddleware, json_depth
 from challenge.results.tables import Decision
 from tests.challenge.test_calls_staff_pages import FORM
 from tests.challenge.test_results import judged_call

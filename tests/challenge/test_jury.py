@@ -224,18 +224,18 @@ async def test_an_assigned_juror_does_not_open_the_teams_own_pages(app, staff):
 
 
 async def test_other_sources_of_conflict_suggestions_can_register(app, staff):
-    from challenge.jury import services
+    from challenge.jury import conflicts as conflict_rules
 
     call = await open_call()
     entry = await proposal(app, call, team_name="Frühere Partner GmbH")
-    services.register_suggester(lambda user_row, rows: {r["id"]: "Frühere Partnerschaft" for r in rows if r["organisation_name"] == "Frühere Partner GmbH"})
+    conflict_rules.register_suggester(lambda user_row, rows: {r["id"]: "Frühere Partnerschaft" for r in rows if r["organisation_name"] == "Frühere Partner GmbH"})
     try:
         juror = await juror_client(app, staff, call)
         conflicts = (await juror.get(f"/api/v1/jury/calls/{call['slug']}/declaration")).json()["conflicts"]
         assert [c["reason"] for c in conflicts if c["submission_id"] == entry["id"]] == ["Frühere Partnerschaft"]
         await juror.__aexit__(None, None, None)
     finally:
-        services.SUGGESTERS.pop()
+        conflict_rules.SUGGESTERS.pop()
 
 
 async def test_staff_lift_a_conflict_with_a_reason(app, staff):

@@ -11,9 +11,9 @@ from challenge.platform.accounts.passwords import (
     needs_rehash,
     verify_password_async,
 )
-from challenge.platform.accounts.services import normalise_email
 from challenge.platform.accounts.sessions import create_session, end_session, identity_for
 from challenge.platform.accounts.tables import EmailToken, User
+from challenge.platform.accounts.validation import normalise_email
 from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_
 from challenge.platform.problems import Problem

@@ -13,6 +13,7 @@ from challenge.platform.accounts import api_tokens, authentication, services
 from challenge.platform.accounts.forms import FormData, errors_of, form_value
 from challenge.platform.accounts.guards import login_required, role_required
 from challenge.platform.accounts.policies import TOKEN_ROLES, may_use_api_tokens
+from challenge.platform.accounts.validation import normalise_email
 from challenge.platform.accounts.web import (
     clear_session_cookie,
     current_user,
@@ -52,7 +53,7 @@ class AccountPages(Controller):
             )
         except Problem as problem:
             return page("register", status=problem.status, values=values, errors=errors_of(problem))
-        return page("check_mail", email=services.normalise_email(values["email"]), kind="register")
+        return page("check_mail", email=normalise_email(values["email"]), kind="register")
 
     @get("/account/verify")
     async def verify_form(self, token: Annotated[str, QueryParameter()] = "") -> Template:
@@ -112,7 +113,7 @@ class AccountPages(Controller):
         except Problem as problem:
             return page("forgot", status=problem.status, values={"email": email},
                         errors=errors_of(problem))
-        return page("check_mail", email=services.normalise_email(email), kind="reset")
+        return page("check_mail", email=normalise_email(email), kind="reset")
 
     @get("/password/reset")
     async def reset_form(self, token: Annotated[str, QueryParameter()] = "") -> Template:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-import unicodedata
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
@@ -18,8 +17,9 @@ from challenge.platform.accounts.passwords import (
 )
 from challenge.platform.accounts.sessions import create_session, end_all_sessions
 from challenge.platform.accounts.tables import GLOBAL_ROLES, ApiToken, EmailToken, RoleGrant, User
+from challenge.platform.accounts.validation import email_errors, normalise_email, profile_errors
 from challenge.platform.audit.service import record
-from challenge.platform.i18n import LOCALES, N_
+from challenge.platform.i18n import N_
 from challenge.platform.mail.outbox import enqueue
 from challenge.platform.problems import FieldError, Problem
 from challenge.platform.security import ratelimit
@@ -39,58 +39,6 @@ def utcnow() -> datetime:
 
 async def _mail(to: str, template: str, *, locale: str, base_url: str, **context) -> None:
     await enqueue(to, template, locale=locale, context={"base_url": base_url, **context})
-
-
-def normalise_email(email: str) -> str:
-    """E-mail addresses compare case-insensitively and without surrounding whitespace."""
-    return email.strip().lower()
-
-
-_EMAIL_FORBIDDEN = set(' <>,;:"()[]\\')
-
-
-def email_errors(email: str) -> list[FieldError]:
-    """One plain address: no display names, lists, brackets, spaces or control characters."""
-    local, at, domain = email.partition("@")
-    if (
-        not at or not local or "." not in domain.strip(".") or "@" in domain or len(email) > 320
-        or any(ch in _EMAIL_FORBIDDEN or ord(ch) < 33 or ord(ch) == 127 for ch in email)
-    ):
-        return [FieldError("email", N_("Enter a valid e-mail address."))]
-    return []
-
-
-# Bidirectional overrides and isolates: they make a name display as something else.
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
-def is_single_line(text: str) -> bool:
-    """No line breaks, tabs, other control characters or bidi overrides (names, titles)."""
-    return not any(
-        unicodedata.category(ch) in ("Cc", "Zl", "Zp") or ch in _BIDI_CONTROLS for ch in text
-    )
-
-
-def name_errors(name: str, field: str = "name") -> list[FieldError]:
-    """A name is one line of text: line breaks and control characters are refused."""
-    if is_single_line(name):
-        return []
-    return [FieldError(field, N_("Use a single line without line breaks or control characters."))]
-
-
-def _profile_errors(name: str, locale: str, affiliation: str = "") -> list[FieldError]:
-    errors = []
-    if not name.strip() or len(name) > 200:
-        errors.append(FieldError("name", N_("Enter your name (at most 200 characters).")))
-    else:
-        errors.extend(name_errors(name))
-    if not is_single_line(affiliation):
-        errors.extend(name_errors(affiliation, "affiliation"))
-    if locale not in LOCALES:
-        errors.append(FieldError("locale", N_("Choose German or English.")))
-    if len(affiliation) > 200:
-        errors.append(FieldError("affiliation", N_("Use at most 200 characters.")))
-    return errors
 
 
 def _invalid(errors: list[FieldError]) -> Problem:
@@ -142,7 +90,7 @@ async def register(*, email: str, password: str, name: str, locale: str, ip: str
     account, its owner gets the "you already have an account" mail at most once per
     ``REGISTER_RETRY``. The answer is the same in every case."""
     email = normalise_email(email)
-    errors = email_errors(email) + _profile_errors(name, locale) + password_errors(password, email=email)
+    errors = email_errors(email) + profile_errors(name, locale) + password_errors(password, email=email)
     if errors:
         raise _invalid(errors)
     verdict = await ratelimit.hit(ratelimit.REGISTER_PER_IP, ip)
@@ -395,7 +343,7 @@ async def change_password(
 
 
 async def update_profile(actor: CurrentUser, *, name: str, locale: str, affiliation: str) -> dict:
-    errors = _profile_errors(name, locale, affiliation)
+    errors = profile_errors(name, locale, affiliation)
     if errors:
         raise _invalid(errors)
     changes = {User.name: name.strip(), User.locale: locale, User.affiliation: affiliation.strip()}
@@ -409,7 +357,7 @@ async def update_profile(actor: CurrentUser, *, name: str, locale: str, affiliat
 async def create_verified_user(email: str, name: str, password: str, role: str) -> UUID:
     """Create an active, verified account with one role (the `users create` command)."""
     email = normalise_email(email)
-    errors = email_errors(email) + _profile_errors(name, "de") + password_errors(password, email=email)
+    errors = email_errors(email) + profile_errors(name, "de") + password_errors(password, email=email)
     if role != "applicant" and role not in GLOBAL_ROLES:
         errors.append(FieldError("role", N_("Unknown role.")))
     if errors:

@@ -28,8 +28,8 @@ import time
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
-from uuid import UUID
 from urllib.parse import parse_qsl
+from uuid import UUID
 
 import msgspec
 from litestar.middleware import ASGIMiddleware
