@@ -1,5 +1,6 @@
-"""Periodic work the workers run: expired sessions, rate-limit windows and mail tokens, and the
-extensions' periodic tasks (e.g. milestone reminders).
+"""Periodic work the workers run: expired sessions, rate-limit windows and mail tokens, the
+extensions' periodic tasks (e.g. milestone reminders) and, hourly, the storage sweep (orphaned
+objects and incomplete multipart uploads older than a day).
 
 Every statement is an idempotent delete, so several workers may run it side by side.
 """
@@ -37,11 +38,32 @@ async def housekeeping(settings: Settings, now: datetime | None = None) -> None:
     await run_periodic(settings, now)  # e.g. milestone reminders
     # Listing a whole bucket is not free: sweep for orphaned objects once an hour.
     if _last_sweep is None or now - _last_sweep >= ORPHAN_SWEEP_EVERY:
-        from challenge.platform.documents.orphans import remove_orphans
         from challenge.platform.storage import storage_from_settings
 
-        await remove_orphans(storage_from_settings(settings), now)
+        await sweep_storage(storage_from_settings(settings), now)
         _last_sweep = now
+
+
+async def sweep_storage(storage, now: datetime | None = None) -> tuple[int, int]:
+    """What failed uploads left in the storage: objects without a row and incomplete (multipart)
+    uploads, both older than a day. Returns (objects removed, uploads aborted); a storage that
+    cannot be reached is logged and swept again next hour."""
+    from challenge.platform.documents.orphans import GRACE, remove_orphans
+    from challenge.platform.storage import StorageUnavailable
+
+    now = now or datetime.now(UTC)
+    removed = aborted = 0
+    try:
+        aborted = await storage.abort_incomplete_uploads(now - GRACE)
+    except StorageUnavailable as exc:
+        log.warning("could not list incomplete uploads: %s", exc)
+    try:
+        removed = await remove_orphans(storage, now)
+    except StorageUnavailable as exc:
+        log.warning("could not sweep for orphaned objects: %s", exc)
+    if removed or aborted:
+        log.info("storage sweep: %d orphaned objects removed, %d incomplete uploads aborted", removed, aborted)
+    return removed, aborted
 
 
 async def run_housekeeping(settings: Settings, *, stop: asyncio.Event, interval: float = INTERVAL_SECONDS) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import tempfile
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -23,13 +24,19 @@ from challenge.platform.documents.pdfsafety import check_pdf
 from challenge.platform.documents.rules import UploadRules
 from challenge.platform.documents.sniff import SNIFF_BYTES, check_filename, check_type, sniff
 from challenge.platform.documents.tables import Document
-from challenge.platform.documents.uploads import count_documents, storage_unavailable, too_large
+from challenge.platform.documents.uploads import (
+    count_documents,
+    remove_object,
+    storage_unavailable,
+    too_large,
+)
 from challenge.platform.i18n import N_
 from challenge.platform.problems import FieldError, Problem, not_found
 from challenge.platform.storage import Storage, StorageUnavailable, TooLarge, new_key
 from challenge.platform.storage.base import CHUNK
 
 UPLOAD_SECONDS = 15 * 60
+log = logging.getLogger("challenge.documents")
 
 
 async def start_direct_upload(
@@ -82,24 +89,28 @@ async def confirm_direct_upload(
             message = N_("The file changed on its way: its checksum does not match.")
             raise Problem(422, "checksum_mismatch", message, errors=[FieldError("sha256", message)])
         key = await _store_checked(storage, row, spool, media_type, size, actual)
-    async with db.write_transaction():
-        if await Document.exists().where(
-            (Document.owner_type == owner_type) & (Document.owner_id == owner_id)
-            & (Document.sha256 == actual) & (Document.status == "stored")
-        ):
-            duplicate = True
-        else:
-            duplicate = False
-            confirmed = await Document.update({
-                Document.status: "stored", Document.size: size, Document.storage_key: key,
-                Document.sha256: actual, Document.content_type: media_type,
-            }).where((Document.id == document_id) & (Document.status == "pending")).returning(Document.id)
-            if not confirmed:  # a parallel confirm of the same upload won
-                duplicate = None
-        if duplicate is False:
-            await record("document.uploaded", actor=actor, object_type="document", object_id=document_id,
-                         payload={"owner_type": owner_type, "owner_id": owner_id, "size": size,
-                                  "sha256": actual, "direct": True})
+    try:
+        async with db.write_transaction():
+            if await Document.exists().where(
+                (Document.owner_type == owner_type) & (Document.owner_id == owner_id)
+                & (Document.sha256 == actual) & (Document.status == "stored")
+            ):
+                duplicate = True
+            else:
+                duplicate = False
+                confirmed = await Document.update({
+                    Document.status: "stored", Document.size: size, Document.storage_key: key,
+                    Document.sha256: actual, Document.content_type: media_type,
+                }).where((Document.id == document_id) & (Document.status == "pending")).returning(Document.id)
+                if not confirmed:  # a parallel confirm of the same upload won
+                    duplicate = None
+            if duplicate is False:
+                await record("document.uploaded", actor=actor, object_type="document", object_id=document_id,
+                             payload={"owner_type": owner_type, "owner_id": owner_id, "size": size,
+                                      "sha256": actual, "direct": True})
+    except BaseException:
+        await _delete_object(storage, key)  # no row points at the checked copy
+        raise
     if duplicate is None:
         await _delete_object(storage, key)
         raise not_found(N_("Upload not found"))
@@ -159,10 +170,13 @@ async def _store_checked(storage: Storage, row: dict, spool: Path, media_type: s
         stored = await storage.put_stream(key, chunks(), content_type=media_type, max_bytes=size)
         if stored.sha256 != sha256:
             raise StorageUnavailable("the spooled copy changed")
-    except (StorageUnavailable, TooLarge):
+        # The posted key goes before the copy counts; if the storage fails here, the copy goes
+        # too and the upload stays pending, so confirming again works once the storage is back.
+        await storage.delete(row["storage_key"])
+    except (StorageUnavailable, TooLarge) as exc:
+        log.warning("storing the checked upload %s failed: %s", row["id"], exc)
         await _delete_object(storage, key)
         raise storage_unavailable() from None
-    await _delete_object(storage, row["storage_key"])  # if it stays, the orphan clean-up removes it
     return key
 
 
@@ -172,7 +186,4 @@ async def _discard(storage: Storage, row: dict) -> None:
 
 
 async def _delete_object(storage: Storage, key: str) -> None:
-    try:
-        await storage.delete(key)
-    except StorageUnavailable:
-        pass  # the orphan clean-up removes it
+    await remove_object(storage, key)  # logged and left to the orphan clean-up if it fails

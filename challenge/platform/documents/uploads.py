@@ -9,6 +9,7 @@ object removed on a refusal; if the database commit fails, the stored object is 
 from __future__ import annotations
 
 import asyncio
+import logging
 import tempfile
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -24,6 +25,8 @@ from challenge.platform.documents.tables import Document
 from challenge.platform.i18n import N_
 from challenge.platform.problems import FieldError, Problem
 from challenge.platform.storage import Storage, StorageUnavailable, TooLarge, new_key
+
+log = logging.getLogger("challenge.documents")
 
 
 def storage_unavailable() -> Problem:
@@ -95,7 +98,10 @@ async def store_upload(
             stored = await storage.put_stream(key, body(), content_type=media_type, max_bytes=rules.max_bytes)
         except TooLarge:
             raise too_large(rules.max_bytes) from None
-        except StorageUnavailable:
+        except StorageUnavailable as exc:
+            # The PUT may have arrived although its answer did not: remove it where we can.
+            log.warning("upload to %s failed: %s", key, exc)
+            await remove_object(storage, key)
             raise storage_unavailable() from None
         finally:
             if handle:
@@ -104,17 +110,29 @@ async def store_upload(
         try:
             if checked:
                 await asyncio.to_thread(check_pdf, spool, rules.allowed_pdf_content)
-            info = await storage.head(key)
+            try:
+                info = await storage.head(key)
+            except StorageUnavailable as exc:
+                log.warning("checking the stored upload %s failed: %s", key, exc)
+                raise storage_unavailable() from None
             if info is None or info.size != stored.size or (info.sha256 and info.sha256 != stored.sha256):
                 raise storage_unavailable()
             return await _commit(key, name, media_type, stored.size, stored.sha256, owner_type,
                                  owner_id, actor, kind)
         except BaseException:
-            try:
-                await storage.delete(key)
-            except StorageUnavailable:
-                pass  # the orphan clean-up removes it within a day
+            await remove_object(storage, key)
             raise
+
+
+async def remove_object(storage: Storage, key: str) -> bool:
+    """Delete an object an upload wrote; if the storage refuses, log it and leave it to the
+    orphan clean-up (it removes objects without a row after a day). Never raises."""
+    try:
+        await storage.delete(key)
+    except (StorageUnavailable, OSError) as exc:
+        log.warning("could not remove %s, the orphan clean-up will: %s", key, exc)
+        return False
+    return True
 
 
 async def _commit(key, name, media_type, size, sha256, owner_type, owner_id, actor, kind) -> dict:
@@ -144,10 +162,7 @@ async def delete_document(storage: Storage, document: dict, actor) -> None:
         await Document.delete().where(Document.id == document["id"])
         await record("document.deleted", actor=actor, object_type="document",
                      object_id=document["id"], payload={"sha256": document["sha256"]})
-    try:
-        await storage.delete(document["storage_key"])
-    except StorageUnavailable:
-        pass  # the orphan clean-up removes it
+    await remove_object(storage, document["storage_key"])
 
 
 async def get_document(document_id: UUID) -> dict | None:

@@ -78,6 +78,10 @@ class Storage(Protocol):
     async def list_objects(self, prefix: str = "") -> AsyncIterator[ObjectInfo]:
         """Every object under prefix (for the orphan clean-up)."""
 
+    async def abort_incomplete_uploads(self, older_than: datetime) -> int:
+        """Abort unfinished uploads started before older_than (S3 multipart uploads, local
+        partial files); returns how many were removed."""
+
     async def presigned_get(
         self, key: str, *, filename: str, content_type: str, expires: int
     ) -> str | None:

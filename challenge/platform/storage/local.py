@@ -102,6 +102,8 @@ class LocalStorage:
                 info = path.stat()
             except FileNotFoundError:
                 return None
+            except OSError as exc:
+                raise StorageUnavailable(f"cannot read {key}: {exc.strerror}") from None
             try:
                 meta = json.loads(self._meta(path).read_text())
             except (OSError, ValueError):
@@ -114,8 +116,26 @@ class LocalStorage:
 
     async def delete(self, key: str) -> None:
         path = self._path(key)
-        await asyncio.to_thread(path.unlink, True)
-        await asyncio.to_thread(self._meta(path).unlink, True)
+        try:
+            await asyncio.to_thread(path.unlink, True)
+            await asyncio.to_thread(self._meta(path).unlink, True)
+        except OSError as exc:
+            raise StorageUnavailable(f"cannot delete {key}: {exc.strerror}") from None
+
+    async def abort_incomplete_uploads(self, older_than: datetime) -> int:
+        """Remove the partial files (``.<name>.part``) of uploads a killed process left behind."""
+        def sweep() -> int:
+            removed = 0
+            for path in self.root.rglob(".*.part"):
+                try:
+                    if datetime.fromtimestamp(path.stat().st_mtime, UTC) < older_than:
+                        path.unlink(missing_ok=True)
+                        removed += 1
+                except OSError:
+                    continue
+            return removed
+
+        return await asyncio.to_thread(sweep)
 
     async def list_objects(self, prefix: str = "") -> AsyncIterator[ObjectInfo]:
         def walk() -> list[str]:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 from collections.abc import AsyncIterator
+from datetime import datetime
 
 import boto3
 from botocore.config import Config
@@ -24,6 +26,7 @@ from challenge.platform.storage.base import (
 )
 
 PART_SIZE = 5 * 1024 * 1024  # the smallest part S3 accepts
+log = logging.getLogger("challenge.storage")
 
 
 class S3Storage:
@@ -140,8 +143,10 @@ class S3Storage:
                 try:
                     await self._call("abort_multipart_upload", Bucket=self.bucket, Key=full_key,
                                      UploadId=upload_id)
-                except StorageUnavailable:
-                    pass  # incomplete uploads expire by the bucket's lifecycle rule
+                except StorageUnavailable as exc:
+                    # The periodic clean-up (abort_incomplete_uploads) and the bucket's
+                    # lifecycle rule remove it after a day.
+                    log.warning("could not abort the multipart upload of %s: %s", full_key, exc)
             raise
         return PutResult(size=size, sha256=sha256)
 
@@ -161,7 +166,10 @@ class S3Storage:
             "get_object", Bucket=self.bucket, Key=self._key(key),
             Range=f"bytes={start}-{start + length - 1}",
         )
-        return await asyncio.to_thread(response["Body"].read)
+        try:
+            return await asyncio.to_thread(response["Body"].read)
+        except (BotoCoreError, ClientError) as exc:
+            raise StorageUnavailable(f"get_object: {exc}") from None
 
     async def head(self, key: str) -> ObjectInfo | None:
         try:
@@ -194,6 +202,26 @@ class S3Storage:
             if not page.get("IsTruncated"):
                 return
             token = page["NextContinuationToken"]
+
+    async def abort_incomplete_uploads(self, older_than: datetime) -> int:
+        """Abort the multipart uploads under the prefix initiated before older_than (what a
+        killed process or a failed abort left behind); returns how many were aborted."""
+        aborted = 0
+        markers: dict = {}
+        while True:
+            page = await self._call("list_multipart_uploads", Bucket=self.bucket, Prefix=self.prefix, **markers)
+            for item in page.get("Uploads", []):
+                if item["Initiated"] >= older_than:
+                    continue
+                try:
+                    await self._call("abort_multipart_upload", Bucket=self.bucket, Key=item["Key"],
+                                     UploadId=item["UploadId"])
+                    aborted += 1
+                except StorageUnavailable as exc:
+                    log.warning("could not abort the multipart upload of %s: %s", item["Key"], exc)
+            if not page.get("IsTruncated"):
+                return aborted
+            markers = {"KeyMarker": page["NextKeyMarker"], "UploadIdMarker": page["NextUploadIdMarker"]}
 
     async def presigned_get(self, key: str, *, filename: str, content_type: str, expires: int) -> str:
         return await self._call(
