@@ -330,6 +330,6 @@ async def test_call_form_texts_have_finite_limits(staff):
 
 async def test_control_characters_in_the_path_are_refused(client):
     response = await client.get("/calls/aufruf%00x")
-    assert response.status_code == 422
+    assert response.status_code == 404
     response = await client.get("/api/v1/calls/aufruf%00x")
-    assert response.status_code == 422 and response.json()["code"] == "validation_error"
+    assert response.status_code == 404 and response.json()["code"] == "not_found"

@@ -103,10 +103,11 @@ async def test_drafts_of_long_closed_calls_are_deleted_and_audited(app, settings
     recent = await Call.select().where(Call.slug == (await make_call(
         opens_at=now - timedelta(days=60), closes_at=now - timedelta(days=30)))["slug"]).first()
     owner = await make_user()
-    team = await make_team(owner["id"])
+    # one open proposal per team and call: the draft and the submitted entry come from two teams
+    teams = {status: await make_team(owner["id"], name=f"Team {status}") for status in ("draft", "submitted")}
     ids = {}
     for name, call in (("old", old), ("recent", recent)):
-        for status in ("draft", "submitted"):
+        for status, team in teams.items():
             row = Submission(call=call["id"], organisation=team["id"], title=f"{name} {status}", status=status,
                              reference=f"X-{uuid.uuid4().hex[:8]}" if status == "submitted" else None, created_at=now)
             await row.save()

@@ -7,10 +7,11 @@
   second after ``grace_seconds``, or takes longer than ``total_seconds`` → 408 ``request_timeout``.
 - JSON nested deeper than ``max_depth`` → 400 ``json_too_deep`` (msgspec would recurse
   until Python's stack gives out).
-- Text: every decoded JSON string (keys too), form field, query value and the path at most
+- Text: every decoded JSON string (keys too), form field and query value at most
   ``max_text`` characters, and free of NUL and other control characters (tab, LF and CR
   pass; multi-line fields need them) and of lone surrogates, which PostgreSQL refuses
-  → 422 ``validation_error`` naming the field.
+  → 422 ``validation_error`` naming the field. A path with such characters names nothing
+  → 404 ``not_found`` (a malformed token in a feed address is just an unknown address).
 - Money: a JSON ``*_cents`` field is a JSON integer (not "100", 1e3 or 100.0) within
   ``MAX_CENTS`` → 422 ``validation_error``.
 - Types: a JSON body is decoded strictly against the type the route declares for it (Litestar
@@ -37,7 +38,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from challenge.platform.i18n import N_
 from challenge.platform.money import MAX_CENTS
-from challenge.platform.problems import FieldError, Problem
+from challenge.platform.problems import FieldError, Problem, not_found
 
 MB = 1024 * 1024
 MAX_BODY = 2 * MB
@@ -243,7 +244,9 @@ class RequestLimitsMiddleware(ASGIMiddleware):
         if scope["type"] != "http":
             await next_app(scope, receive, send)
             return
-        check_text(scope.get("path", ""), "path", self.max_text)
+        path = scope.get("path", "")
+        if len(path) > self.max_text or FORBIDDEN.search(path):
+            raise not_found()  # no address holds control characters: nothing is there
         query = scope.get("query_string", b"")
         if query:
             check_pairs(parse_qsl(query.decode("utf-8", "replace"), keep_blank_values=True), self.max_text)
