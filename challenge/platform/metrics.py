@@ -36,7 +36,8 @@ async def refresh() -> None:
         for status in JOB_STATES:
             JOBS.labels(kind=kind, status=status).set(counts.get((kind, status), 0))
         latest = await Job.select(Job.started_at, Job.finished_at).where(
-            (Job.kind == kind) & (Job.status == "done") & Job.started_at.is_not_null()).order_by(
+            (Job.kind == kind) & (Job.status == "done") & Job.started_at.is_not_null()
+            & Job.finished_at.is_not_null()).order_by(
             Job.finished_at, ascending=False).first()
         if latest:
             JOB_SECONDS.labels(kind=kind).set((latest["finished_at"] - latest["started_at"]).total_seconds())
