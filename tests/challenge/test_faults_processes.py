@@ -38,9 +38,9 @@ pytestmark = [pytest.mark.faults, pytest.mark.postgres_only]
 CUTS = 30
 WRITERS = 10
 SIGTERM_LIMIT = 15.0
-# The mail server's outage: 60 s in the issue; shorter by default to keep the run short (the
-# backoff is capped at 30 s, so any outage longer than that shows the same resumption).
-SMTP_OUTAGE = float(os.environ.get("CHALLENGE_FAULTS_SMTP_OUTAGE", "20"))
+# The mail server's outage: 60 s, as the issue asks (CHALLENGE_FAULTS_SMTP_OUTAGE shortens it
+# for a quick local run; the backoff is capped at 30 s, so any outage past that behaves alike).
+SMTP_OUTAGE = float(os.environ.get("CHALLENGE_FAULTS_SMTP_OUTAGE", "60"))
 
 
 def figure(name: str, value) -> None:
