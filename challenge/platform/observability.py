@@ -88,7 +88,10 @@ def configure_logging(settings) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level.upper())
-    logging.getLogger("piccolo").setLevel(logging.WARNING)
+    # Libraries that narrate their work at INFO (every PDF step, qpdf's logger bridge) would
+    # bury the portal's own lines, the demo logins among them.
+    for chatty in ("piccolo", "weasyprint", "fontTools", "pikepdf"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True

@@ -44,3 +44,17 @@ async def test_metrics_show_outbox_depth_and_jobs(app, settings, monkeypatch):
     assert 'challenge_outbox_mails{status="pending"}' in text
     assert 'challenge_jobs{kind="test_count",status="done"}' in text
     assert 'challenge_job_last_run_seconds{kind="test_count"}' in text
+
+
+def test_libraries_that_narrate_at_info_stay_quiet(settings, monkeypatch):
+    """WeasyPrint logs every rendering step and pikepdf its logger bridge at INFO: with the
+    portal at INFO they buried its own lines (the demo logins among them)."""
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", list(root.handlers))
+    monkeypatch.setattr(root, "level", root.level)
+    from challenge.platform.observability import configure_logging
+
+    configure_logging(settings)
+    for name in ("weasyprint.progress", "pikepdf._core", "fontTools.subset"):
+        assert not logging.getLogger(name).isEnabledFor(logging.INFO), name
+    assert logging.getLogger("challenge.platform.mail.worker").isEnabledFor(logging.INFO)
