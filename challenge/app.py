@@ -40,7 +40,7 @@ from challenge.platform.openapi import openapi_config
 from challenge.platform.page_cache import response_cache_config
 from challenge.platform.pages import SitePages
 from challenge.platform.security.csrf import CSRFMiddleware
-from challenge.platform.security.limits import MB, RequestLimitsMiddleware
+from challenge.platform.security.limits import MB, RequestLimitsMiddleware, strict_json_body
 from challenge.platform.storage import storage_from_settings
 from challenge.platform.templating import environment
 from challenge.platform.tracing import tracing_plugins
@@ -183,6 +183,7 @@ def create_app(
             AuthMiddleware(settings),
             CSRFMiddleware(secret=settings.secret_key or "", secure=settings.https),
         ],
+        before_request=strict_json_body,  # after the guards: strict JSON types
         before_send=[make_security_headers_hook(settings)],
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
         logging_config=None,  # logging is set up by the commands (challenge.platform.observability)

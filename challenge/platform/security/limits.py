@@ -14,9 +14,10 @@
   → 404 ``not_found`` (a malformed token in a feed address is just an unknown address).
 - Money: a JSON ``*_cents`` field is a JSON integer (not "100", 1e3 or 100.0) within
   ``MAX_CENTS`` → 422 ``validation_error``.
-- Types: a JSON body is decoded strictly against the type the route declares for it (Litestar
-  converts bodies leniently: "100" would pass as 100 and "true" as a boolean) → 422
-  ``validation_error`` naming the field.
+- Types (``strict_json_body``, a before-request hook, so it runs after the guards: who may not
+  use a route learns nothing about its body): a JSON body is decoded strictly against the type
+  the route declares for it (Litestar converts bodies leniently: "100" would pass as 100 and
+  "true" as a boolean) → 422 ``validation_error`` naming the field.
 - Requests without a body (GET, HEAD, OPTIONS without a length) pass untouched: a stray
   content type on them (httpx keeps it when following a redirect) is no upload.
 """
@@ -277,7 +278,7 @@ class RequestLimitsMiddleware(ASGIMiddleware):
             body += message.get("body", b"")
             if not message.get("more_body", False):
                 break
-        self.check_body(content_type, body, _body_type(scope))
+        self.check_body(content_type, body)
         pending = list(messages)
 
         async def replay() -> Message:
@@ -285,7 +286,7 @@ class RequestLimitsMiddleware(ASGIMiddleware):
 
         await next_app(scope, replay, send)
 
-    def check_body(self, content_type: str, body: bytes, body_type: Any = None) -> None:
+    def check_body(self, content_type: str, body: bytes) -> None:
         if not body.strip():
             return
         if content_type == "application/x-www-form-urlencoded":
@@ -304,9 +305,25 @@ class RequestLimitsMiddleware(ASGIMiddleware):
         except msgspec.DecodeError:
             return  # Litestar answers malformed JSON with its own 400
         check_json(value, max_text=self.max_text)
-        decoder = strict_decoder(body_type) if body_type is not None else None
-        if decoder is not None:
-            try:
-                decoder.decode(body)
-            except msgspec.ValidationError as error:
-                raise _invalid(_field_of(error), N_("This value has the wrong type or is out of range.")) from None
+
+
+async def strict_json_body(request) -> None:
+    """Before-request hook: the JSON body decoded strictly against the route's ``data`` type."""
+    body_type = _body_type(request.scope)
+    if body_type is None:
+        return None
+    if not request.headers.get("content-type", "").split(";")[0].strip().lower().endswith("json"):
+        return None
+    decoder = strict_decoder(body_type)
+    if decoder is None:
+        return None
+    body = await request.body()
+    if not body.strip():
+        return None
+    try:
+        decoder.decode(body)
+    except msgspec.ValidationError as error:
+        raise _invalid(_field_of(error), N_("This value has the wrong type or is out of range.")) from None
+    except msgspec.DecodeError:
+        return None  # Litestar answers malformed JSON with its own 400
+    return None
