@@ -20,6 +20,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from challenge.platform.i18n import N_
 from challenge.platform.problems import Problem
+from challenge.platform.security.bodies import read_body, replay
 
 COOKIE = "csrftoken"
 HEADER = b"x-csrftoken"
@@ -66,32 +67,6 @@ def _cookie(scope: Scope) -> str | None:
     return None
 
 
-async def _read_body(receive: Receive) -> tuple[bytes, list[Message]] | None:
-    """Read a small body fully; None when it exceeds MAX_FORM_BYTES."""
-    messages: list[Message] = []
-    body = b""
-    while True:
-        message = await receive()
-        messages.append(message)
-        if message["type"] != "http.request":
-            break
-        body += message.get("body", b"")
-        if len(body) > MAX_FORM_BYTES:
-            return None
-        if not message.get("more_body", False):
-            break
-    return body, messages
-
-
-def _replay(messages: list[Message], receive: Receive) -> Receive:
-    pending = list(messages)
-
-    async def replay() -> Message:
-        return pending.pop(0) if pending else await receive()
-
-    return replay
-
-
 class CSRFMiddleware(ASGIMiddleware):
     exclude_opt_key = "exclude_from_auth"
 
@@ -110,11 +85,11 @@ class CSRFMiddleware(ASGIMiddleware):
             submitted = _header(scope, HEADER)
             content_type = (_header(scope, b"content-type") or "").split(";")[0].strip().lower()
             if submitted is None and content_type == "application/x-www-form-urlencoded":
-                read = await _read_body(receive)
+                read = await read_body(receive, MAX_FORM_BYTES)
                 if read is None:
                     raise Problem(413, "payload_too_large", N_("The form is too large."))
                 body, messages = read
-                receive = _replay(messages, receive)
+                receive = replay(messages, receive)
                 submitted = (parse_qs(body.decode("utf-8", "replace")).get(FIELD) or [None])[0]
             if submitted is None:
                 query = parse_qs(scope.get("query_string", b"").decode("latin-1"))

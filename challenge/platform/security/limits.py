@@ -40,6 +40,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from challenge.platform.i18n import N_
 from challenge.platform.money import MAX_CENTS
 from challenge.platform.problems import FieldError, Problem, not_found
+from challenge.platform.security.bodies import read_body, replay
 
 MB = 1024 * 1024
 MAX_BODY = 2 * MB
@@ -268,23 +269,9 @@ class RequestLimitsMiddleware(ASGIMiddleware):
                 content_type == "application/x-www-form-urlencoded" or content_type.endswith("json")):
             await next_app(scope, receive, send)
             return
-        messages: list[Message] = []
-        body = b""
-        while True:
-            message = await receive()
-            messages.append(message)
-            if message["type"] != "http.request":
-                break
-            body += message.get("body", b"")
-            if not message.get("more_body", False):
-                break
+        body, messages = await read_body(receive)  # ``timed`` already caps its size
         self.check_body(content_type, body)
-        pending = list(messages)
-
-        async def replay() -> Message:
-            return pending.pop(0) if pending else await receive()
-
-        await next_app(scope, replay, send)
+        await next_app(scope, replay(messages, receive), send)
 
     def check_body(self, content_type: str, body: bytes) -> None:
         if not body.strip():
