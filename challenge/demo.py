@@ -6,6 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from challenge import db
 from challenge.calls.tables import Call
+from challenge.platform import clock
 from challenge.platform.accounts.services import create_verified_user
 from challenge.platform.accounts.tables import User
 from challenge.platform.i18n import BERLIN
@@ -133,7 +134,7 @@ async def load_demo(now: datetime | None = None, base_url: str = "http://127.0.0
     from challenge.demo_results import load_demo_results
     from challenge.demo_submissions import load_demo_submissions
 
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     added = {"users": 0, "calls": 0, "proposals": 0, "jurors": 0, "past entries": 0}
     for email, name, role in DEMO_USERS:
         if not await User.exists().where(User.email == email):

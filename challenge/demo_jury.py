@@ -7,6 +7,7 @@ import random
 from challenge.calls.tables import Call
 from challenge.jury import assigning, conflicts, reviews, services
 from challenge.jury.tables import Juror
+from challenge.platform import clock
 from challenge.platform.accounts.identity import CurrentUser
 from challenge.platform.accounts.passwords import hash_password
 from challenge.platform.accounts.tables import User
@@ -35,7 +36,7 @@ async def load_demo_jury(password: str, base_url: str) -> int:
     for email, name, affiliation, expertise in JURORS:
         if not await User.exists().where(User.email == email):
             await User(email=email, name=name, affiliation=affiliation, password_hash=password_hash,
-                       email_verified_at=services.utcnow()).save()
+                       email_verified_at=clock.now()).save()
         await services.invite_juror(staff_actor, call, email=email, name=name, base_url=base_url)
         user = await User.select().where(User.email == email).first()
         await Juror.update({Juror.expertise: expertise}).where((Juror.call == call["id"]) & (Juror.user == user["id"]))

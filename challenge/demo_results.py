@@ -4,7 +4,7 @@ and published results (mails go to the spool like any other)."""
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from challenge import db
 from challenge.calls.tables import Call
@@ -12,6 +12,7 @@ from challenge.demo_jury import JURORS
 from challenge.jury import services as jury
 from challenge.jury.tables import Assignment, Juror, Review
 from challenge.organisations.tables import Membership, Organisation
+from challenge.platform import clock
 from challenge.platform.accounts.identity import CurrentUser
 from challenge.platform.accounts.passwords import hash_password
 from challenge.platform.accounts.tables import User
@@ -67,7 +68,7 @@ async def load_demo_results(password: str, base_url: str) -> int:
         if user is None:
             user = {"id": (await User.insert(User(email=email, name=name, affiliation=affiliation,
                                                   password_hash=password_hash,
-                                                  email_verified_at=datetime.now(UTC))).returning(User.id))[0]["id"]}
+                                                  email_verified_at=clock.now())).returning(User.id))[0]["id"]}
         await Juror(call=call["id"], user=user["id"], invited_by=staff["id"], invited_at=submitted_at,
                     accepted_at=submitted_at, declaration_completed_at=submitted_at).save()
         jurors.append((user["id"], rng.uniform(-1.2, 1.2)))

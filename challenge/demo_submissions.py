@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from challenge.calls.tables import Call
 from challenge.organisations.tables import Membership, Organisation
+from challenge.platform import clock
 from challenge.platform.accounts.identity import CurrentUser
 from challenge.platform.accounts.passwords import hash_password
 from challenge.platform.accounts.tables import User
@@ -48,7 +47,7 @@ async def load_demo_submissions(password: str, base_url: str) -> int:
     password_hash = hash_password(password)  # one hash for all demo teams: fast to load
     added = 0
     for number, (team, kind, person, title, category, summary, submit) in enumerate(TEAMS, 1):
-        now = datetime.now(UTC)
+        now = clock.now()
         user = User(email=f"team{number:02d}@demo.leipzig.de", name=person, password_hash=password_hash,
                     email_verified_at=now)
         await user.save()

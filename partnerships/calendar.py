@@ -11,10 +11,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from icalendar import Calendar, Event
 
+from challenge.platform import clock
 from challenge.settings import Settings
 from partnerships.tables import Milestone, Partnership
 
@@ -45,7 +46,7 @@ async def partnership_calendar(partnerships: list[dict] | None, settings: Settin
     ids = [p["id"] for p in partnerships]
     milestones = await Milestone.select().where(Milestone.partnership.is_in(ids)) if ids else []
     titles = {p["id"]: p["title"] for p in partnerships}
-    stamp = datetime.now(UTC)
+    stamp = clock.now()
     for milestone in milestones:
         event = Event()
         event.add("uid", f"milestone-{milestone['id']}@smart-city-challenge")

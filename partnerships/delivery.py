@@ -8,6 +8,7 @@ from uuid import UUID
 
 from challenge import db
 from challenge.organisations.policies import is_member
+from challenge.platform import clock
 from challenge.platform.audit.service import record
 from challenge.platform.i18n import BERLIN, N_
 from challenge.platform.problems import FieldError, Problem, not_found
@@ -19,7 +20,6 @@ from partnerships.services import (
     invalid,
     is_finance,
     require_staff,
-    utcnow,
 )
 from partnerships.tables import Evidence, Milestone, MilestoneReview, Partnership, Payment
 
@@ -48,9 +48,9 @@ async def submit_evidence(actor, milestone_id: UUID, document: dict | None, note
                           extra={"status": milestone["status"]})
         round_ = milestone["evidence_round"] + 1
         await Evidence(milestone=milestone_id, round=round_, document=document["id"] if document else None,
-                       note=note.strip(), submitted_by=actor.id, created_at=utcnow()).save()
+                       note=note.strip(), submitted_by=actor.id, created_at=clock.now()).save()
         await Milestone.update({Milestone.status: "submitted", Milestone.evidence_round: round_,
-                                Milestone.submitted_at: utcnow()}).where(Milestone.id == milestone_id)
+                                Milestone.submitted_at: clock.now()}).where(Milestone.id == milestone_id)
         await record("milestone.evidence", actor=actor, object_type="milestone", object_id=milestone_id,
                      payload={"round": round_, "document": str(document["id"]) if document else None})
     return await Milestone.select().where(Milestone.id == milestone_id).first()
@@ -76,12 +76,12 @@ async def review(actor, milestone_id: UUID, decision: str, comment: str) -> dict
             raise Problem(422, "four_eyes_required",
                           N_("You approved this already; a second, different staff member must approve."))
         await MilestoneReview(milestone=milestone_id, round=milestone["evidence_round"], reviewer=actor.id,
-                              decision=decision, comment=comment.strip(), created_at=utcnow()).save()
+                              decision=decision, comment=comment.strip(), created_at=clock.now()).save()
         values = {}
         if decision == "request_changes":
             values = {Milestone.status: "changes_requested"}
         elif len(approvers) + 1 >= APPROVALS_NEEDED:
-            values = {Milestone.status: "approved", Milestone.approved_at: utcnow()}
+            values = {Milestone.status: "approved", Milestone.approved_at: clock.now()}
         if values:
             await Milestone.update(values).where(Milestone.id == milestone_id)
         await record(f"milestone.{decision}", actor=actor, object_type="milestone", object_id=milestone_id,
@@ -93,7 +93,7 @@ async def review(actor, milestone_id: UUID, decision: str, comment: str) -> dict
 def payment_today() -> date:
     """Today in Leipzig, the latest day a payment may carry (plus one day for time zones and
     late bookings); a module function so tests set the calendar without touching the clock."""
-    return utcnow().astimezone(BERLIN).date()
+    return clock.now().astimezone(BERLIN).date()
 
 
 def _check_paid_on(paid_on: date, partnership: dict) -> None:
@@ -136,7 +136,7 @@ async def record_payment(actor, milestone_id: UUID, *, amount_cents: int, paid_o
         if paid + amount_cents > partnership["total_cents"]:
             raise Problem(422, "exceeds_total", N_("The payment is more than what is left of the contract."),
                           extra={"left_cents": partnership["total_cents"] - paid})
-        now = utcnow()
+        now = clock.now()
         payment = Payment(milestone=milestone_id, partnership=partnership["id"], amount_cents=amount_cents,
                           paid_on=paid_on, reference=reference.strip(), recorded_by=actor.id, created_at=now)
         await payment.save()

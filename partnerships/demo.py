@@ -3,9 +3,10 @@ waiting for review, one overdue, one still ahead (idempotent)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from challenge.calls.tables import Call
+from challenge.platform import clock
 from challenge.platform.accounts.identity import CurrentUser
 from challenge.platform.accounts.tables import User
 from challenge.platform.storage import storage_from_settings
@@ -30,7 +31,7 @@ async def load_demo_partnership(settings, now: datetime | None = None) -> int:
         (Decision.call == call["id"]) & (Decision.outcome == "winner")).order_by(Decision.award_cents, ascending=False).first()
     if winner is None or await Partnership.exists().where(Partnership.submission == winner["submission"]):
         return 0
-    today = (now or datetime.now(UTC)).date()
+    today = (now or clock.now()).date()
     staff, admin, finance = (await _actor("staff@demo.leipzig.de", "staff"), await _actor("admin@demo.leipzig.de", "admin"),
                              await _actor("finance@demo.leipzig.de", "finance"))
     total = winner["award_cents"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from challenge.platform import clock
 from challenge.platform.money import number_amount
 from challenge.results.decisions import public_name
 
@@ -35,7 +36,7 @@ def release(prefix: str, partnership: dict, *, organisation: dict, consent: bool
     """One release with the partnership's state as it is now."""
     identifier = ocid(prefix, partnership)
     supplier = {"id": f"ORG-{organisation['id']}", "name": public_name(organisation, consent)}
-    moment = date or datetime.now(UTC)
+    moment = date or clock.now()
     contract = {
         "id": f"{identifier}-contract", "awardID": f"{identifier}-award", "title": partnership["title"],
         "description": partnership["scope"] or None, "status": CONTRACT_STATUS[partnership["status"]],
@@ -72,5 +73,5 @@ def release(prefix: str, partnership: dict, *, organisation: dict, consent: bool
 
 
 def package(prefix: str, releases: list[dict], *, uri: str, publisher: str, license_url: str) -> dict:
-    return {"uri": uri, "version": "1.1", "publishedDate": _iso(datetime.now(UTC)),
+    return {"uri": uri, "version": "1.1", "publishedDate": _iso(clock.now()),
             "publisher": {"name": publisher}, "license": license_url, "releases": releases}

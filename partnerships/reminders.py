@@ -5,10 +5,11 @@ overdue — each once per milestone and kind, even with several workers (a uniqu
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from challenge import db
 from challenge.organisations.tables import Membership
+from challenge.platform import clock
 from challenge.platform.audit.service import record
 from challenge.platform.mail.outbox import enqueue
 from challenge.settings import Settings
@@ -32,7 +33,7 @@ def due_kinds(due: date, on: date) -> list[str]:
 
 async def send_reminders(settings: Settings, now: datetime | None = None) -> int:
     """Send the reminders that are due; returns how many this worker sent."""
-    on = (now or datetime.now(UTC)).date()
+    on = (now or clock.now()).date()
     waiting = await Milestone.select(
         Milestone.id, Milestone.title, Milestone.due_date, Milestone.partnership,
         Milestone.partnership.title.as_alias("partnership_title"),
@@ -52,7 +53,7 @@ async def send_reminders(settings: Settings, now: datetime | None = None) -> int
                 async with db.write_transaction():
                     if await Reminder.exists().where((Reminder.milestone == milestone["id"]) & (Reminder.kind == kind)):
                         continue
-                    await Reminder(milestone=milestone["id"], kind=kind, sent_at=datetime.now(UTC)).save()
+                    await Reminder(milestone=milestone["id"], kind=kind, sent_at=clock.now()).save()
                     members = await Membership.select(Membership.user.email.as_alias("email"),
                                                       Membership.user.locale.as_alias("locale")).where(
                         Membership.organisation == milestone["organisation"])

@@ -4,7 +4,7 @@ leaves stored data unchanged."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from uuid import UUID
 
 import msgspec
@@ -13,6 +13,7 @@ from piccolo.engine.sqlite import SQLiteEngine
 from challenge import db
 from challenge.organisations.policies import is_member
 from challenge.organisations.tables import Membership, Organisation
+from challenge.platform import clock
 from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_
 from challenge.platform.mail.outbox import enqueue
@@ -76,12 +77,9 @@ class AmendmentIn(msgspec.Struct, kw_only=True):
     milestones: list[MilestoneChange] = msgspec.field(default_factory=list)
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
 
 def today() -> date:
-    return datetime.now(UTC).date()
+    return clock.now().date()
 
 
 def invalid(errors: list[FieldError]) -> Problem:
@@ -230,7 +228,7 @@ async def create(actor, data: PartnershipIn) -> dict:
         if await Partnership.exists().where(Partnership.submission == data.submission_id):
             raise Problem(409, "partnership_exists", N_("This entry has a partnership already."))
         last = await Partnership.select(Partnership.number).order_by(Partnership.number, ascending=False).first()
-        now = utcnow()
+        now = clock.now()
         partnership = Partnership(
             number=(last["number"] if last else 0) + 1, year=now.year, call=entry["call"],
             submission=data.submission_id, organisation=entry["organisation"], title=data.title.strip(),
@@ -324,7 +322,7 @@ async def send(actor, partnership_id: UUID, *, storage, settings) -> dict:
     async with db.write_transaction():
         await _lock(Partnership, partnership_id)
         result = await _transition(actor, partnership_id, "sent", {
-            Partnership.sent_at: utcnow(), Partnership.contract_document: document["id"]},
+            Partnership.sent_at: clock.now(), Partnership.contract_document: document["id"]},
             payload={"document": str(document["id"])})
         await _notify(result, "partnership_sent", settings.base_url)
     return result
@@ -341,7 +339,7 @@ async def signed_copy(actor, partnership_id: UUID, document: dict) -> dict:
         if current["status"] != "sent":
             raise Problem(409, "invalid_transition", N_("This step is not possible in the partnership's current state."),
                           extra={"status": current["status"], "target": "signed"})
-        now = utcnow()
+        now = clock.now()
         # the partner's name as signed: what the contract release publishes, whatever it is renamed to
         signed_name = (await Organisation.select(Organisation.name).where(
             Organisation.id == current["organisation"]).first())["name"]
@@ -359,7 +357,7 @@ async def terminate(actor, partnership_id: UUID, reason: str) -> dict:
     async with db.write_transaction():
         await _lock(Partnership, partnership_id)
         return await _transition(actor, partnership_id, "terminated", {
-            Partnership.terminated_at: utcnow(), Partnership.termination_reason: reason.strip()},
+            Partnership.terminated_at: clock.now(), Partnership.termination_reason: reason.strip()},
             payload={"reason": reason.strip()})
 
 
@@ -436,7 +434,7 @@ async def amend(actor, partnership_id: UUID, data: AmendmentIn, *, storage, sett
         after = await plan_of(await get(partnership_id))
         amendment = Amendment(partnership=partnership_id, number=number, rationale=data.rationale.strip(),
                               changes=msgspec.to_builtins(data), plan_before=before, plan_after=after,
-                              created_by=getattr(actor, "id", None), created_at=utcnow())
+                              created_by=getattr(actor, "id", None), created_at=clock.now())
         await amendment.save()
         await record("partnership.amended", actor=actor, object_type="partnership", object_id=partnership_id,
                      payload={"number": number, "rationale": data.rationale.strip()})

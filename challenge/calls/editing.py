@@ -11,6 +11,7 @@ import msgspec
 from challenge import db
 from challenge.calls.schemas import CallIn, CallPatch, Criterion, DocumentRules, FaqItem, Question
 from challenge.calls.tables import Call
+from challenge.platform import clock
 from challenge.platform.audit.service import record
 from challenge.platform.documents.sniff import EXTENSIONS
 from challenge.platform.i18n import N_
@@ -191,7 +192,7 @@ async def publish_call(actor, slug: str) -> dict:
     if current["status"] != "draft":
         raise Problem(409, "already_published", N_("This call is already published."))
     async with db.write_transaction():
-        await Call.update({Call.status: "published", Call.published_at: datetime.now().astimezone()}).where(
+        await Call.update({Call.status: "published", Call.published_at: clock.now()}).where(
             (Call.id == current["id"]) & (Call.status == "draft")
         )
         await record("call.published", actor=actor, object_type="call", object_id=current["id"])

@@ -9,6 +9,7 @@ from litestar.response import Template
 from challenge.calls import services
 from challenge.calls.policies import may_see_draft_calls
 from challenge.jury.rounds import public_events
+from challenge.platform import clock
 from challenge.platform.i18n import format_duration, request_locale
 from challenge.platform.markdown import render_markdown
 from challenge.platform.page_cache import PUBLIC_PAGE_SECONDS
@@ -28,7 +29,7 @@ class CallPages(Controller):
         call = await services.get_call(
             slug, include_drafts=may_see_draft_calls(request.scope.get("user"))
         )
-        now = services.utcnow()
+        now = clock.now()
         return Template(
             template_name="challenge/calls/detail.html",
             context={

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import msgspec
 
 from challenge.calls.schemas import CallOut, Criterion, DocumentRules, FaqItem, Question
 from challenge.calls.tables import Call
+from challenge.platform import clock
 from challenge.platform.i18n import N_
 from challenge.platform.problems import not_found
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def phase_of(call: dict[str, Any], now: datetime) -> str:
@@ -78,7 +75,7 @@ class Overview:
 
 async def public_overview(now: datetime | None = None) -> Overview:
     """Published calls for the home page, grouped into open, upcoming and past."""
-    now = now or utcnow()
+    now = now or clock.now()
     rows = await (
         Call.select(
             Call.id, Call.slug, Call.title, Call.summary, Call.status,
@@ -121,7 +118,7 @@ async def call_document(storage, call: dict, *, base_url: str) -> dict:
         storage,
         template="call.html",
         context={
-            "call": to_out(call, utcnow()),
+            "call": to_out(call, clock.now()),
             "description_html": render_markdown(call["description"]),
             "eligibility_html": render_markdown(call["eligibility"]),
             "verify_url": f"{base_url}/verify",

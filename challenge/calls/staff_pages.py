@@ -10,6 +10,7 @@ from challenge.calls import editing, services
 from challenge.calls.forms import QUESTION_TYPES, call_from_form, form_from_call
 from challenge.calls.schemas import CallPatch
 from challenge.calls.tables import Call
+from challenge.platform import clock
 from challenge.platform.accounts.forms import FormData, errors_of
 from challenge.platform.accounts.guards import staff_required
 from challenge.platform.documents.rules import MB
@@ -38,7 +39,7 @@ class StaffCallPages(Controller):
     async def calls(self) -> Template:
         rows = await Call.select(Call.slug, Call.title, Call.status, Call.opens_at, Call.closes_at,
                                  Call.budget_cents).order_by(Call.opens_at, ascending=False)
-        now = services.utcnow()
+        now = clock.now()
         for row in rows:
             row["phase"] = services.phase_of(row, now)
         return Template(template_name="challenge/staff/calls.html", context={"calls": rows})

@@ -10,8 +10,9 @@ from challenge.jury.assignment import AssignmentImpossible, Entry, assign
 from challenge.jury.assignment import Juror as JurorSpec
 from challenge.jury.conflicts import active_conflicts, recuse
 from challenge.jury.rounds import entries_of_round
-from challenge.jury.services import round_of, utcnow
+from challenge.jury.services import round_of
 from challenge.jury.tables import Assignment, Juror, Round
+from challenge.platform import clock
 from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_
 from challenge.platform.problems import FieldError, Problem, not_found
@@ -57,7 +58,7 @@ async def auto_assign(actor, call: dict, *, number: int, reviews_per_submission:
         for a in (a for a in current if a["id"] in stale):
             await recuse(call["id"], a["juror"], a["submission"])
         for juror_id, submission_id in pairs:
-            await Assignment(round=round_["id"], juror=juror_id, submission=submission_id, created_at=utcnow()).save()
+            await Assignment(round=round_["id"], juror=juror_id, submission=submission_id, created_at=clock.now()).save()
         await Round.update({Round.reviews_per_submission: reviews_per_submission}).where(Round.id == round_["id"])
         await record("jury.assigned", actor=actor, object_type="call", object_id=call["id"],
                      payload={"round": number, "k": reviews_per_submission, "new": len(pairs)})
@@ -79,7 +80,7 @@ async def add_assignment(actor, call: dict, *, number: int, juror_id: UUID, subm
         if await Assignment.exists().where((Assignment.round == round_["id"]) & (Assignment.juror == juror_id)
                                            & (Assignment.submission == submission_id)):
             raise Problem(409, "already_assigned", N_("This juror already has this entry."))
-        assignment = Assignment(round=round_["id"], juror=juror_id, submission=submission_id, created_at=utcnow())
+        assignment = Assignment(round=round_["id"], juror=juror_id, submission=submission_id, created_at=clock.now())
         await assignment.save()
         await record("jury.assignment_added", actor=actor, object_type="submission", object_id=submission_id,
                      payload={"juror": str(juror_id), "round": number})

@@ -10,9 +10,10 @@ import inspect
 from uuid import UUID
 
 from challenge import db
-from challenge.jury.services import entries, public_mail_domains, require_juror, utcnow
+from challenge.jury.services import entries, public_mail_domains, require_juror
 from challenge.jury.tables import Assignment, Conflict, Juror, Review, Round
 from challenge.organisations.tables import Membership
+from challenge.platform import clock
 from challenge.platform.accounts.tables import User
 from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_
@@ -109,7 +110,7 @@ async def declaration(call: dict, user, *, key: str = "") -> dict:
                 for submission_id, why in new:
                     source = "member" if team_of.get(submission_id) in own_teams else "suggested"
                     await Conflict(call=call["id"], juror=user.id, submission=submission_id, reason=why,
-                                   source=source, created_at=utcnow()).save()
+                                   source=source, created_at=clock.now()).save()
     conflicts = await active_conflicts(call["id"], user.id)
     team_of = {r["id"]: r["organisation"] for r in rows}
     for conflict in conflicts:
@@ -182,7 +183,7 @@ async def _add_conflict(call: dict, juror_id: UUID, submission_id: UUID, reason:
             & Conflict.lifted_at.is_null()).first()
         if current is None:
             conflict = Conflict(call=call["id"], juror=juror_id, submission=submission_id, reason=reason,
-                                source=source, created_by=actor.id, created_at=utcnow())
+                                source=source, created_by=actor.id, created_at=clock.now())
             await conflict.save()
             current = conflict.to_dict()
         elif source in LOCKED_SOURCES and current["source"] not in LOCKED_SOURCES:
@@ -232,7 +233,7 @@ async def withdraw_own_conflict(call: dict, user, conflict_id: UUID, reason: str
                       errors=[FieldError("reason", N_("Give a reason for taking the conflict back."))])
     async with db.write_transaction():
         for row in group:
-            updated = await Conflict.update({Conflict.lifted_at: utcnow(), Conflict.lift_reason: reason.strip()}).where(
+            updated = await Conflict.update({Conflict.lifted_at: clock.now(), Conflict.lift_reason: reason.strip()}).where(
                 (Conflict.id == row["id"]) & Conflict.lifted_at.is_null()).returning(Conflict.id)
             if updated:
                 await record("jury.conflict_withdrawn", actor=user, object_type="submission", object_id=row["submission"],
@@ -244,7 +245,7 @@ async def complete_declaration(call: dict, user) -> dict:
     juror = await require_juror(call, user)
     if juror["declaration_completed_at"] is None:
         async with db.write_transaction():
-            await Juror.update({Juror.declaration_completed_at: utcnow(), Juror.accepted_at: juror["accepted_at"] or utcnow()}).where(
+            await Juror.update({Juror.declaration_completed_at: clock.now(), Juror.accepted_at: juror["accepted_at"] or clock.now()}).where(
                 Juror.id == juror["id"])
             conflicts = await active_conflicts(call["id"], user.id)
             await record("jury.declaration_completed", actor=user, object_type="call", object_id=call["id"],
@@ -264,7 +265,7 @@ async def lift_conflict(actor, call: dict, conflict_id: UUID, reason: str) -> No
         raise Problem(422, "validation_error", N_("Some fields are missing or invalid."),
                       errors=[FieldError("reason", N_("Give a reason."))])
     async with db.write_transaction():
-        updated = await Conflict.update({Conflict.lifted_at: utcnow(), Conflict.lift_reason: reason.strip()}).where(
+        updated = await Conflict.update({Conflict.lifted_at: clock.now(), Conflict.lift_reason: reason.strip()}).where(
             (Conflict.id == conflict_id) & (Conflict.call == call["id"]) & Conflict.lifted_at.is_null()).returning(Conflict.id)
         if not updated:
             raise not_found(N_("Conflict not found"))

@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 from challenge.calls.services import get_call
 from challenge.jury import assigning, conflicts, reviews, services
 from challenge.jury.api import team_key
-from challenge.jury.services import utcnow
+from challenge.platform import clock
 from challenge.platform.accounts.forms import FormData, errors_of, form_value
 from challenge.platform.accounts.guards import login_required
 from challenge.platform.i18n import N_
@@ -147,7 +147,7 @@ class JuryPages(Controller):
                                       shareable=bool(form_value(data, "shareable")), final=False)
         except Problem as problem:
             state = problem.code
-        return Template(template_name="challenge/jury/_autosave.html", context={"state": state, "now": utcnow()})
+        return Template(template_name="challenge/jury/_autosave.html", context={"state": state, "now": clock.now()})
 
     @post("/reviews/{submission_id:uuid}")
     async def save(self, request: Request, submission_id: FromPath[UUID], data: FormData, round: RoundNumber = 1) -> Template:

@@ -8,8 +8,9 @@ from uuid import UUID
 
 from challenge import db
 from challenge.jury.access import juror_may_read
-from challenge.jury.services import existing_round, utcnow
+from challenge.jury.services import existing_round
 from challenge.jury.tables import Assignment, Review, Round
+from challenge.platform import clock
 from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_
 from challenge.platform.problems import FieldError, Problem, not_found
@@ -58,14 +59,14 @@ async def save_review(user, submission_id: UUID, *, number: int, scores: dict, c
     """Save a draft or finalise; a final review never changes, finalising twice is harmless."""
     submission, call, round_ = await review_context(user, submission_id, number)
     closes = round_["ends_at"] or call.get("jury_ends_at")
-    if closes is not None and utcnow() >= closes:
+    if closes is not None and clock.now() >= closes:
         raise Problem(422, "jury_closed", N_("The jury window has closed; reviews are locked."),
                       extra={"closed_at": closes.isoformat()})
     criteria = round_["criteria"] or []
     values = {Review.scores: scores, Review.comment: comment.strip(), Review.comments: comments or {},
               Review.shareable: shareable, Review.rubric_version: rubric_version(criteria)}
     if final:
-        values.update({Review.status: "final", Review.finalized_at: utcnow()})
+        values.update({Review.status: "final", Review.finalized_at: clock.now()})
     async with db.write_transaction():  # read, check and write on one connection, one writer at a time
         current = await own_review(round_["id"], user.id, submission_id)
         if current and current["status"] == "final":
@@ -81,7 +82,7 @@ async def save_review(user, submission_id: UUID, *, number: int, scores: dict, c
         else:
             await Review.update({**values, Review.version: current["version"] + 1}).where(Review.id == current["id"])
         if round_["rubric_frozen_at"] is None:
-            await Round.update({Round.rubric_frozen_at: utcnow()}).where(Round.id == round_["id"])
+            await Round.update({Round.rubric_frozen_at: clock.now()}).where(Round.id == round_["id"])
         if final:
             await Assignment.update({Assignment.status: "done"}).where(
                 (Assignment.round == round_["id"]) & (Assignment.juror == user.id)

@@ -11,8 +11,9 @@ import msgspec
 from challenge import db
 from challenge.calls.editing import _validate_criteria
 from challenge.calls.schemas import Criterion
-from challenge.jury.services import round_of, utcnow
+from challenge.jury.services import round_of
 from challenge.jury.tables import Juror, Round, RoundEntry
+from challenge.platform import clock
 from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_
 from challenge.platform.problems import FieldError, Problem, not_found
@@ -60,7 +61,7 @@ async def create_round(actor, call: dict, data: RoundIn) -> dict:
         await Round(call=call["id"], number=data.number, name=data.name.strip(),
                     criteria=msgspec.to_builtins(data.criteria), reviews_per_submission=data.reviews_per_submission,
                     ends_at=data.ends_at, event_at=data.event_at, event_place=data.event_place.strip(),
-                    share_scores=data.share_scores, created_at=utcnow()).save()
+                    share_scores=data.share_scores, created_at=clock.now()).save()
         await record("jury.round_created", actor=actor, object_type="call", object_id=call["id"],
                      payload={"round": data.number, "name": data.name.strip()})
     return await round_of(call, data.number)
@@ -92,7 +93,7 @@ async def set_shortlist(actor, call: dict, number: int, submission_ids: list[UUI
     async with db.write_transaction():
         await RoundEntry.delete().where(RoundEntry.round == round_["id"])
         for submission_id in dict.fromkeys(submission_ids):
-            await RoundEntry(round=round_["id"], submission=submission_id, created_at=utcnow()).save()
+            await RoundEntry(round=round_["id"], submission=submission_id, created_at=clock.now()).save()
         await record("jury.shortlist", actor=actor, object_type="call", object_id=call["id"],
                      payload={"round": number, "entries": [str(s) for s in submission_ids]})
     return list(dict.fromkeys(submission_ids))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from functools import cache
 from pathlib import Path
 from uuid import UUID
@@ -12,6 +12,7 @@ from uuid import UUID
 from challenge import db
 from challenge.jury.tables import Assignment, Juror, Round
 from challenge.organisations.tables import Membership
+from challenge.platform import clock
 from challenge.platform.accounts.services import limit_invitations
 from challenge.platform.accounts.tables import EmailToken, User
 from challenge.platform.accounts.validation import email_errors, name_errors, normalise_email
@@ -23,9 +24,6 @@ from challenge.submissions.tables import Submission
 
 SET_PASSWORD_VALID = timedelta(days=7)
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @cache
@@ -44,7 +42,7 @@ async def round_of(call: dict, number: int = 1) -> dict:
     row = await existing_round(call["id"], number)
     if row is None and number == 1:
         await Round(call=call["id"], number=1, name="Runde 1", criteria=call["criteria"] or [],
-                    ends_at=call.get("jury_ends_at"), created_at=utcnow()).save()
+                    ends_at=call.get("jury_ends_at"), created_at=clock.now()).save()
         row = await existing_round(call["id"], 1)
     if row is None:
         raise not_found(N_("Round not found"))
@@ -75,11 +73,11 @@ async def invite_juror(actor, call: dict, *, email: str, name: str, base_url: st
         if user["password_hash"] is None:
             token = secrets.token_urlsafe(32)
             await EmailToken(user=user["id"], purpose="reset", token_hash=hashlib.sha256(token.encode()).hexdigest(),
-                             created_at=utcnow(), expires_at=utcnow() + SET_PASSWORD_VALID).save()
+                             created_at=clock.now(), expires_at=clock.now() + SET_PASSWORD_VALID).save()
             set_password_link = f"{base_url}/password/reset?token={token}"
         if await Juror.exists().where((Juror.call == call["id"]) & (Juror.user == user["id"])):
             raise Problem(409, "already_juror", N_("This person is already on the jury."))
-        juror = Juror(call=call["id"], user=user["id"], invited_by=actor.id, invited_at=utcnow())
+        juror = Juror(call=call["id"], user=user["id"], invited_by=actor.id, invited_at=clock.now())
         await juror.save()
         await enqueue(email, "juror_invitation", locale=user["locale"], context={
             "base_url": base_url, "name": user["name"], "call": call["title"],
@@ -100,7 +98,7 @@ async def accept(call: dict, user) -> dict:
     juror = await require_juror(call, user)
     if juror["accepted_at"] is None:
         async with db.write_transaction():
-            await Juror.update({Juror.accepted_at: utcnow()}).where(Juror.id == juror["id"])
+            await Juror.update({Juror.accepted_at: clock.now()}).where(Juror.id == juror["id"])
             await record("jury.accepted", actor=user, object_type="call", object_id=call["id"])
     return await require_juror(call, user)
 
@@ -125,7 +123,7 @@ REMIND_EVERY = timedelta(days=1)
 
 async def remind(actor, call: dict, *, base_url: str) -> int:
     """Mail jurors with open reviews — at most once per juror per day."""
-    now = utcnow()
+    now = clock.now()
     jurors = await Juror.select(Juror.id, Juror.user, Juror.last_reminded_at, Juror.user.email.as_alias("email"),
                                 Juror.user.name.as_alias("name"), Juror.user.locale.as_alias("locale")).where(
         Juror.call == call["id"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 from uuid import UUID
@@ -15,6 +15,7 @@ from challenge import db
 from challenge.organisations.policies import role_in
 from challenge.organisations.schemas import OrganisationIn, OrganisationPatch
 from challenge.organisations.tables import KINDS, Invitation, Membership, Organisation
+from challenge.platform import clock
 from challenge.platform.accounts.services import limit_invitations
 from challenge.platform.accounts.tables import User
 from challenge.platform.accounts.validation import email_errors, name_errors, normalise_email
@@ -76,7 +77,7 @@ async def create_organisation(actor, data: OrganisationIn) -> dict:
     errors = _errors(values)
     if errors:
         raise _invalid(errors)
-    now = datetime.now(UTC)
+    now = clock.now()
     async with db.write_transaction():
         organisation = Organisation(**values, created_at=now)
         await organisation.save()
@@ -122,7 +123,7 @@ async def invite(actor, organisation_id: UUID, email: str, *, base_url: str, loc
         raise Problem(409, "already_member", N_("This person is already a member."))
     await limit_invitations(actor, email)
     token = secrets.token_urlsafe(32)
-    now = datetime.now(UTC)
+    now = clock.now()
     async with db.write_transaction():
         invitation = Invitation(
             organisation=organisation_id, email=email, invited_by=actor.id, created_at=now,
@@ -144,7 +145,7 @@ async def find_invitation(token: str) -> dict:
         Invitation.id, Invitation.email, Invitation.expires_at, Invitation.accepted_at,
         Invitation.organisation, Invitation.organisation.name.as_alias("team"),
     ).where(Invitation.token_hash == hashlib.sha256(token.encode()).hexdigest()).first()
-    if row is None or row["accepted_at"] is not None or datetime.now(UTC) >= row["expires_at"]:
+    if row is None or row["accepted_at"] is not None or clock.now() >= row["expires_at"]:
         raise Problem(422, "invalid_token", N_("This invitation is invalid, used or expired."))
     return row
 
@@ -161,8 +162,8 @@ async def accept_invitation(actor, token: str) -> dict:
             (Membership.organisation == invitation["organisation"]) & (Membership.user == actor.id)
         ):
             await Membership(organisation=invitation["organisation"], user=actor.id, role="member",
-                             created_at=datetime.now(UTC)).save()
-        await Invitation.update({Invitation.accepted_at: datetime.now(UTC)}).where(Invitation.id == invitation["id"])
+                             created_at=clock.now()).save()
+        await Invitation.update({Invitation.accepted_at: clock.now()}).where(Invitation.id == invitation["id"])
         await record("organisation.joined", actor=actor, object_type="organisation",
                      object_id=invitation["organisation"])
     return await visible_organisation(actor, invitation["organisation"])

@@ -12,11 +12,10 @@ import os
 import shutil
 import sqlite3
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
 from challenge import __version__
-from challenge.platform import datalock
+from challenge.platform import clock, datalock
 from challenge.settings import Settings
 
 MANIFEST = "manifest.json"
@@ -72,7 +71,7 @@ def backup(settings: Settings, target: Path) -> dict:
             files.append({"path": f"{DOCUMENTS}/{relative.as_posix()}", "size": copy.stat().st_size,
                           "sha256": sha256_of(copy)})
     manifest = {
-        "format": 1, "portal_version": __version__, "created_at": datetime.now(UTC).isoformat(),
+        "format": 1, "portal_version": __version__, "created_at": clock.now().isoformat(),
         "database": {"path": DATABASE, "size": (target / DATABASE).stat().st_size, "sha256": sha256_of(target / DATABASE)},
         "files": files,
     }

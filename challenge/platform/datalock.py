@@ -21,9 +21,9 @@ import socket
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
+from challenge.platform import clock
 from challenge.settings import Settings
 
 LOCKS = "locks"
@@ -68,7 +68,7 @@ def _try(fd: int, mode: int) -> bool:
 
 def _me(command: str) -> dict:
     return {"command": command, "pid": os.getpid(), "host": socket.gethostname(),
-            "started_at": datetime.now(UTC).isoformat()}
+            "started_at": clock.now().isoformat()}
 
 
 def _read_holder(fd: int) -> Holder | None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from challenge.platform import clock
 from challenge.platform.accounts import sessions
 from challenge.platform.accounts.tables import EmailToken
 from challenge.platform.security import ratelimit
@@ -24,7 +25,7 @@ _last_sweep: datetime | None = None
 
 async def housekeeping(settings: Settings, now: datetime | None = None) -> None:
     global _last_sweep
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     await sessions.purge_expired(settings.session_idle_hours, now)
     await ratelimit.purge_expired(now)
     await EmailToken.delete().where(EmailToken.expires_at < now - timedelta(days=7))
@@ -51,7 +52,7 @@ async def sweep_storage(storage, now: datetime | None = None) -> tuple[int, int]
     from challenge.platform.documents.orphans import GRACE, remove_orphans
     from challenge.platform.storage import StorageUnavailable
 
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     removed = aborted = 0
     try:
         aborted = await storage.abort_incomplete_uploads(now - GRACE)

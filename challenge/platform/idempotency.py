@@ -18,13 +18,14 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from piccolo.columns import UUID as UUIDColumn
 from piccolo.columns import ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
+from challenge.platform import clock
 from challenge.platform.accounts.tables import User
 from challenge.platform.i18n import N_
 from challenge.platform.problems import FieldError, Problem
@@ -51,9 +52,6 @@ class IdempotencyKey(Table, tablename="idempotency_keys"):
     content_type = Varchar(length=100, default="")
     created_at = Timestamptz(index=True)
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -92,7 +90,7 @@ async def lookup(claim: Claim | None, *, strict: bool = True) -> dict | None:
         return None
     row = await IdempotencyKey.select().where(
         (IdempotencyKey.user == claim.user_id) & (IdempotencyKey.key == claim.key)
-        & (IdempotencyKey.created_at > utcnow() - KEEP)
+        & (IdempotencyKey.created_at > clock.now() - KEEP)
     ).first()
     if row is None:
         return None
@@ -114,11 +112,11 @@ async def record_effect(claim: Claim | None, result: dict) -> None:
         return
     await IdempotencyKey.delete().where(  # an expired use of the same key
         (IdempotencyKey.user == claim.user_id) & (IdempotencyKey.key == claim.key)
-        & (IdempotencyKey.created_at <= utcnow() - KEEP)
+        & (IdempotencyKey.created_at <= clock.now() - KEEP)
     )
     await IdempotencyKey(user=claim.user_id, key=claim.key, route=claim.route,
                          request_hash=claim.request_hash, result=json.dumps(result, default=str),
-                         created_at=utcnow()).save()
+                         created_at=clock.now()).save()
 
 
 async def store_answer(claim: Claim | None, status: int, body: bytes | str, content_type: str) -> None:
@@ -146,5 +144,5 @@ async def is_recorded(claim: Claim | None) -> bool:
 
 async def purge_expired(now: datetime | None = None) -> None:
     """Drop keys older than KEEP (run by the worker's housekeeping)."""
-    await IdempotencyKey.delete().where(IdempotencyKey.created_at < (now or utcnow()) - KEEP)
+    await IdempotencyKey.delete().where(IdempotencyKey.created_at < (now or clock.now()) - KEEP)
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime
 
 from piccolo.query.functions.aggregate import Count
 from prometheus_client import Gauge
 
+from challenge.platform import clock
 from challenge.platform.jobs.tables import JOB_STATES, Job
 from challenge.platform.mail.worker import outbox_stats
 
@@ -48,7 +48,7 @@ async def run_refresh(stop: asyncio.Event, interval: float = REFRESH_SECONDS) ->
         try:
             await refresh()
         except Exception:  # noqa: BLE001 - metrics must never take the portal down
-            log.exception("metrics refresh failed at %s", datetime.now(UTC))
+            log.exception("metrics refresh failed at %s", clock.now())
         try:
             await asyncio.wait_for(stop.wait(), timeout=interval)
         except TimeoutError:

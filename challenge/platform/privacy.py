@@ -22,13 +22,14 @@ import re
 import secrets
 import uuid
 import zipfile
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from piccolo.columns import Column
 from piccolo.engine.sqlite import SQLiteEngine
 
 from challenge import db
+from challenge.platform import clock
 from challenge.platform.accounts.tables import ApiToken, EmailToken, RoleGrant, Session, User
 from challenge.platform.audit.service import erase_person, record
 from challenge.platform.audit.tables import AuditEntry
@@ -89,7 +90,7 @@ async def export(storage, email: str) -> bytes:
         (Submission.created_by == uid) | Submission.organisation.is_in(organisation_ids or [uuid.UUID(int=0)]))
     documents = await Document.select().where(Document.uploaded_by == uid)
     data = {
-        "exported_at": datetime.now(UTC).isoformat(),
+        "exported_at": clock.now().isoformat(),
         "account": user,
         "roles": await RoleGrant.select(RoleGrant.role, RoleGrant.created_at).where(RoleGrant.user == uid),
         "sessions": await Session.select(Session.created_at, Session.last_seen_at, Session.ip, Session.user_agent).where(
@@ -222,7 +223,7 @@ async def delete_stale_drafts(settings, now: datetime | None = None) -> int:
     from challenge.calls.tables import Call
     from challenge.submissions.tables import Submission
 
-    cutoff = (now or datetime.now(UTC)) - timedelta(days=30 * settings.draft_retention_months)
+    cutoff = (now or clock.now()) - timedelta(days=30 * settings.draft_retention_months)
     calls = [c["id"] for c in await Call.select(Call.id).where(Call.closes_at < cutoff)]
     if not calls:
         return 0

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import os
-from datetime import UTC, datetime
 from uuid import UUID
 
 from challenge.calls.tables import Call
 from challenge.organisations.policies import is_member
 from challenge.organisations.tables import Membership, Organisation
+from challenge.platform import clock
 from challenge.platform.documents.policies import register_reader
 from challenge.platform.documents.tables import Document
 from challenge.platform.i18n import LOCALES, N_, format_money, gettext
@@ -88,7 +88,7 @@ def _context(call: dict, entry: dict, locale: str) -> dict:
         "outcome": entry["outcome"], "outcome_label": gettext(OUTCOME_LABELS[entry["outcome"]], locale),
         "award": format_money(entry["award_cents"], locale) if entry["award_cents"] else "",
         "rationale": entry["rationale"], "call_title": call["title"],
-        "published_at": call["results_published_at"] or datetime.now(UTC),
+        "published_at": call["results_published_at"] or clock.now(),
     }
 
 
@@ -113,7 +113,7 @@ async def run_certificates_job(settings: Settings, job: dict, progress) -> None:
     with process_pool(pool_size()) as pool:
         pending = []
         for entry, locale in todo:
-            code, issued_at = new_verification_code(), datetime.now(UTC)
+            code, issued_at = new_verification_code(), clock.now()
             title = f"{gettext(N_('Certificate'), locale)} {entry['reference']}"
             context = {**_context(call, entry, locale), "verification_code": code, "issued_at": issued_at,
                        "title": title, "verify_url": verify_url, "description": title}

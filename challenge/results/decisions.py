@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from uuid import UUID
 
 from piccolo.engine.sqlite import SQLiteEngine
@@ -12,6 +11,7 @@ from challenge import db
 from challenge.calls.tables import Call
 from challenge.jury.tables import Review
 from challenge.organisations.tables import Membership, Organisation
+from challenge.platform import clock
 from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_
 from challenge.platform.mail.outbox import enqueue
@@ -24,9 +24,6 @@ OUTCOME_LABELS = {"winner": N_("Winner"), "runner_up": N_("Runner-up"), "shortli
                   "not_selected": N_("Not selected")}
 RATIONALE_MAX = 5000
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def _invalid(errors: list[FieldError]) -> Problem:
@@ -105,7 +102,7 @@ async def set_decision(actor, call: dict, *, submission_id: UUID, outcome: str, 
                                  "available_cents": locked["budget_cents"] - committed})
         before = await Decision.select(Decision.outcome, Decision.award_cents, Decision.rationale).where(
             Decision.submission == submission_id).first()
-        now = utcnow()
+        now = clock.now()
         values = {Decision.outcome: outcome, Decision.award_cents: award_cents, Decision.rationale: rationale,
                   Decision.decided_by: getattr(actor, "id", None)}
         if before is None:
@@ -131,7 +128,7 @@ async def decide_rest_not_selected(actor, call: dict) -> int:
         if decided:
             query = query.where(Submission.id.not_in(decided))
         rest = [r["id"] for r in await query]
-        now = utcnow()
+        now = clock.now()
         for submission_id in rest:
             await Decision(call=call["id"], submission=submission_id, outcome="not_selected", award_cents=0,
                            decided_by=getattr(actor, "id", None), created_at=now).save()
@@ -176,7 +173,7 @@ async def publish_results(actor, call: dict, *, base_url: str) -> dict:
         locked = await _lock_call(call["id"])
         if locked["results_published_at"] is not None:
             raise Problem(409, "results_published", N_("The results are published already."))
-        now = utcnow()
+        now = clock.now()
         await Call.update({Call.results_published_at: now, Call.status: "results_published"}).where(Call.id == call["id"])
         names = {o["id"]: o["name"] for o in await Organisation.select(Organisation.id, Organisation.name).where(
             Organisation.id.is_in(list({e["organisation"] for e in entries})))}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
 
 from challenge.jury.tables import Review
+from challenge.platform import clock
 from challenge.platform.documents.policies import register_reader
 from challenge.platform.documents.tables import Document
 from challenge.platform.pdf.issue import issue_pdf
@@ -130,6 +130,6 @@ async def jury_report(storage, call: dict, *, number: int, locale: str, base_url
                    for index, (juror, value) in enumerate(jurors, start=1)],
         "criteria": round_["criteria"] or [], "decided": sorted(
             (e for e in entries if e["decision"]), key=lambda e: (e["result"].rank, e["reference"] or "")),
-        "generated_at": datetime.now(UTC), "outcome_labels": OUTCOME_LABELS, "verify_url": f"{base_url}/verify",
+        "generated_at": clock.now(), "outcome_labels": OUTCOME_LABELS, "verify_url": f"{base_url}/verify",
     }, locale=locale, title=title, filename=filename, kind="jury_report", owner_type="jury_report",
         owner_id=str(call["id"]), actor=actor)

@@ -7,10 +7,10 @@ import csv
 import io
 import zipfile
 from collections.abc import AsyncIterator
-from datetime import datetime
 
 import xlsxwriter
 
+from challenge.platform import clock
 from challenge.platform.documents.tables import Document
 from challenge.platform.i18n import BERLIN
 from challenge.submissions.tables import Submission
@@ -103,7 +103,7 @@ async def attachments_zip(call: dict, storage) -> AsyncIterator[bytes]:
             while name in used:
                 name = name.replace("/", "/_", 1)
             used.add(name)
-            info = zipfile.ZipInfo(name, date_time=datetime.now(BERLIN).timetuple()[:6])
+            info = zipfile.ZipInfo(name, date_time=clock.now().astimezone(BERLIN).timetuple()[:6])
             with archive.open(info, "w", force_zip64=True) as entry:
                 async for chunk in storage.get_stream(document["storage_key"]):
                     entry.write(chunk)

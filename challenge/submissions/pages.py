@@ -10,9 +10,9 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from challenge.calls.services import get_call, utcnow
+from challenge.calls.services import get_call
 from challenge.organisations.services import my_organisations
-from challenge.platform import idempotency
+from challenge.platform import clock, idempotency
 from challenge.platform.accounts.forms import FormData, errors_of, form_value
 from challenge.platform.accounts.guards import login_required
 from challenge.platform.documents.multipart import MultipartUpload
@@ -57,7 +57,7 @@ async def _context(request: Request, submission_id: UUID) -> dict:
     from challenge.results.decisions import outcome_for
 
     return {
-        "outcome": await outcome_for(call, submission_id), "submission": row, "call": call, "deadline": deadline, "now": utcnow(),
+        "outcome": await outcome_for(call, submission_id), "submission": row, "call": call, "deadline": deadline, "now": clock.now(),
         "documents": await services.documents_of(submission_id),
         "versions": await services.versions(submission_id), "steps": STEPS, "errors": {},
         "values": {k: row[k] for k in services.FIELDS}, "conflict": None, "notice": None,
@@ -187,7 +187,7 @@ class SubmissionPages(Controller):
         except (Problem, ValueError) as problem:
             state = getattr(problem, "code", "validation_error")
         return Template(template_name="challenge/submissions/_autosave.html",
-                        context={"state": state, "version": version, "now": utcnow()})
+                        context={"state": state, "version": version, "now": clock.now()})
 
     @post("/attachments/upload", request_max_body_size=None)
     async def upload(self, request: Request, submission_id: FromPath[UUID]) -> Template | Redirect:
@@ -242,4 +242,4 @@ class SubmissionPages(Controller):
 async def dashboard(request: Request) -> Template:
     """Every proposal of the user's teams and where each one stands."""
     return Template(template_name="challenge/submissions/dashboard.html",
-                    context={"submissions": await services.mine(request.scope["user"]), "now": utcnow()})
+                    context={"submissions": await services.mine(request.scope["user"]), "now": clock.now()})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -15,7 +15,7 @@ from challenge import db
 from challenge.calls.tables import Call
 from challenge.organisations.policies import is_member
 from challenge.organisations.tables import Membership, Organisation
-from challenge.platform import idempotency
+from challenge.platform import clock, idempotency
 from challenge.platform.audit.service import record
 from challenge.platform.documents.tables import Document
 from challenge.platform.i18n import BERLIN, N_
@@ -33,9 +33,6 @@ from challenge.submissions.tables import (
 
 FIELDS = ("title", "summary", "category", "answers")
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 async def load(submission_id: UUID) -> dict | None:
@@ -88,7 +85,7 @@ async def _editable(actor, submission_id: UUID) -> tuple[dict, dict, datetime]:
     row = await _changeable(actor, submission_id)
     call = await call_of(row["call"])
     deadline = await deadline_for(call, row["organisation"])
-    check_deadline(deadline, call["opens_at"], utcnow())
+    check_deadline(deadline, call["opens_at"], clock.now())
     return row, call, deadline
 
 
@@ -120,7 +117,7 @@ async def create_draft(actor, call: dict, data: SubmissionIn) -> dict:
         raise not_found(N_("Call not found"))
     if not await is_member(actor, data.organisation_id):
         raise not_found(N_("Organisation not found"))
-    check_deadline(await deadline_for(call, data.organisation_id), call["opens_at"], utcnow())
+    check_deadline(await deadline_for(call, data.organisation_id), call["opens_at"], clock.now())
     values = {k: getattr(data, k) for k in FIELDS}
     values["title"], values["summary"] = values["title"].strip(), values["summary"].strip()
     errors = proposal_errors(call, values, complete=False)
@@ -132,7 +129,7 @@ async def create_draft(actor, call: dict, data: SubmissionIn) -> dict:
             if existing:
                 raise _already_applied(existing)
             submission = Submission(call=call["id"], organisation=data.organisation_id, created_by=actor.id,
-                                    created_at=utcnow(), **values)
+                                    created_at=clock.now(), **values)
             await submission.save()
             await record("submission.created", actor=actor, object_type="submission", object_id=submission.id,
                          payload={"call": call["slug"]})
@@ -255,7 +252,7 @@ async def submit(actor, submission_id: UUID, *, consent: bool, base_url: str,
     answers the proposal as it stands: a double click gives one reference, one version, one mail.
     An idempotency claim is recorded in the same transaction (also for the unchanged case)."""
     row, call, deadline = await _editable(actor, submission_id)
-    now = utcnow()
+    now = clock.now()
     try:
         async with db.write_transaction():
             await db.lock_row(Submission, submission_id)
@@ -320,7 +317,7 @@ async def withdraw(actor, submission_id: UUID) -> dict:
     """Withdraw for good: a withdrawn proposal cannot be submitted again."""
     row = await _changeable(actor, submission_id)
     async with db.write_transaction():
-        await Submission.update({Submission.status: "withdrawn", Submission.withdrawn_at: utcnow(),
+        await Submission.update({Submission.status: "withdrawn", Submission.withdrawn_at: clock.now(),
                                  Submission.version: row["version"] + 1}).where(Submission.id == submission_id)
         await record("submission.withdrawn", actor=actor, object_type="submission", object_id=submission_id)
     return await load(submission_id)
@@ -359,7 +356,7 @@ async def grant_extension(actor, call: dict, organisation_id: UUID, closes_at: d
         raise _invalid(errors)
     async with db.write_transaction():
         extension = DeadlineExtension(call=call["id"], organisation=organisation_id, closes_at=closes_at,
-                                      reason=reason.strip(), granted_by=actor.id, created_at=utcnow())
+                                      reason=reason.strip(), granted_by=actor.id, created_at=clock.now())
         await extension.save()
         await record("submission.deadline_extended", actor=actor, object_type="call", object_id=call["id"],
                      payload={"organisation": str(organisation_id), "closes_at": closes_at.isoformat(),

@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 import pytest
 
+from challenge.platform import clock as platform_clock
 from challenge.platform import idempotency
-from challenge.platform.accounts import services as accounts
 from challenge.platform.accounts.tables import User
 from challenge.platform.mail.tables import OutboxMail
 from challenge.submissions import api as submissions_api
@@ -33,24 +33,11 @@ from tests.support.web import (
 )
 
 
-class FrozenClock:
-    """The account rules' clock, standing still until advanced."""
-
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
-
-
 @pytest.fixture
-def clock(monkeypatch) -> FrozenClock:
-    frozen = FrozenClock()
-    monkeypatch.setattr(accounts, "utcnow", frozen)
-    return frozen
+def clock():
+    """The portal's clock, standing still until a test advances it."""
+    with platform_clock.frozen() as frozen:
+        yield frozen
 
 
 def lost_once(monkeypatch, module, name: str) -> None:
@@ -308,7 +295,7 @@ async def test_a_page_autosave_retried_after_its_commit_is_no_conflict_and_typin
     key = re.search(r'name="idempotency_key" value="([^"]+)"', page.text).group(1)
     form = {"version": "1", "idempotency_key": key, "title": "Autosave", "summary": "", "category": ""}
     url = f"/submissions/{sub_id}/proposal/autosave"
-    lost_once(monkeypatch, submission_pages, "utcnow")  # the answer is rendered after the commit
+    lost_once(monkeypatch, submission_pages, "Template")  # the answer is rendered after the commit
     cut = await post_form(client, url, form)
     assert cut.status_code == 503
     retried = await post_form(client, url, form)

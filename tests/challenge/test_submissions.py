@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from challenge.platform import clock
 from challenge.platform.audit.tables import AuditEntry
 from challenge.submissions.tables import Submission, SubmissionVersion
 from tests.conftest import http_client
@@ -136,16 +137,19 @@ async def test_invalid_answers_are_refused(team_client, patch, field):
 
 
 async def test_deadline_is_enforced_to_the_second(team_client):
-    now = datetime.now(UTC)
-    call = await open_call(closes_at=now + timedelta(seconds=2))
-    sub = await draft(team_client, call, title="Knapp")
-    await asyncio.sleep(2.1)
-    late = await api(team_client, "PATCH", f"/api/v1/submissions/{sub['id']}", {"version": 1, "title": "Zu spät"})
-    assert late.status_code == 422
-    assert late.json()["code"] == "deadline_passed"
-    assert late.json()["closed_at"]
-    assert (await Submission.select(Submission.title).where(Submission.id == sub["id"]).first())["title"] == "Knapp"
-    assert (await api(team_client, "POST", f"/api/v1/submissions/{sub['id']}/submit", {})).json()["code"] == "deadline_passed"
+    with clock.frozen() as frozen:
+        call = await open_call(closes_at=frozen.current + timedelta(seconds=2))
+        sub = await draft(team_client, call, title="Knapp")
+        frozen.advance(seconds=1.999)
+        on_time = await api(team_client, "PATCH", f"/api/v1/submissions/{sub['id']}", {"version": 1, "title": "Knapp!"})
+        assert on_time.status_code == 200, on_time.text
+        frozen.advance(seconds=0.001)  # the deadline itself: closed
+        late = await api(team_client, "PATCH", f"/api/v1/submissions/{sub['id']}", {"version": 2, "title": "Zu spät"})
+        assert late.status_code == 422
+        assert late.json()["code"] == "deadline_passed"
+        assert late.json()["closed_at"]
+        assert (await api(team_client, "POST", f"/api/v1/submissions/{sub['id']}/submit", {})).json()["code"] == "deadline_passed"
+    assert (await Submission.select(Submission.title).where(Submission.id == sub["id"]).first())["title"] == "Knapp!"
 
 
 async def test_before_opening_and_closed_calls_take_no_drafts(team_client):
@@ -161,13 +165,15 @@ async def test_staff_extension_lets_one_team_continue(app, team_client):
     now = datetime.now(UTC)
     call = await open_call(closes_at=now + timedelta(seconds=2))
     sub = await draft(team_client, call, **COMPLETE)
-    await asyncio.sleep(2.1)
-    async with http_client(app) as staff_browser:
-        staff = await make_user(roles=("staff",))
-        await login(staff_browser, staff["email"])
-        granted = await api(staff_browser, "POST", f"/api/v1/calls/{call['slug']}/extensions", {"organisation_id": str(team_client.team["id"]), "closes_at": (now + timedelta(days=1)).isoformat(), "reason": "Serverausfall beim Team"})
-        assert granted.status_code == 201
-    assert (await api(team_client, "POST", f"/api/v1/submissions/{sub['id']}/submit", {})).status_code == 200
+    with clock.frozen(now + timedelta(seconds=3)):
+        refused = await api(team_client, "POST", f"/api/v1/submissions/{sub['id']}/submit", {})
+        assert refused.json()["code"] == "deadline_passed"
+        async with http_client(app) as staff_browser:
+            staff = await make_user(roles=("staff",))
+            await login(staff_browser, staff["email"])
+            granted = await api(staff_browser, "POST", f"/api/v1/calls/{call['slug']}/extensions", {"organisation_id": str(team_client.team["id"]), "closes_at": (now + timedelta(days=1)).isoformat(), "reason": "Serverausfall beim Team"})
+            assert granted.status_code == 201
+        assert (await api(team_client, "POST", f"/api/v1/submissions/{sub['id']}/submit", {})).status_code == 200
 
 
 async def test_non_members_get_404_and_staff_read_only(app, team_client):

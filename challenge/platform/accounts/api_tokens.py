@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from challenge import db
+from challenge.platform import clock
 from challenge.platform.accounts.identity import CurrentUser
 from challenge.platform.accounts.policies import may_use_api_tokens
 from challenge.platform.accounts.sessions import identity_for
@@ -37,7 +38,7 @@ async def create_token(user: CurrentUser, name: str, days: int) -> tuple[dict, s
     if errors:
         raise Problem(422, "validation_error", N_("The token could not be created."), errors=errors)
     plaintext = PREFIX + secrets.token_urlsafe(32)
-    now = datetime.now(UTC)
+    now = clock.now()
     token = ApiToken(
         user=user.id,
         name=name.strip(),
@@ -71,7 +72,7 @@ async def revoke_token(user: CurrentUser, token_id: UUID) -> dict:
         raise not_found(N_("Token not found"))
     if row["revoked_at"] is None:
         async with db.write_transaction():
-            await ApiToken.update({ApiToken.revoked_at: datetime.now(UTC)}).where(ApiToken.id == token_id)
+            await ApiToken.update({ApiToken.revoked_at: clock.now()}).where(ApiToken.id == token_id)
             await record("token.revoked", actor=user, object_type="api_token", object_id=token_id,
                          payload={"name": row["name"]})
     return row
@@ -81,7 +82,7 @@ async def resolve_token(plaintext: str, now: datetime | None = None) -> CurrentU
     """The user of a valid, unexpired, unrevoked token."""
     if not plaintext.startswith(PREFIX):
         return None
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     row = await ApiToken.select(
         ApiToken.id, ApiToken.expires_at, ApiToken.revoked_at, ApiToken.last_used_at,
         ApiToken.user,

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from uuid import UUID
 
 from challenge import db
+from challenge.platform import clock
 from challenge.platform.accounts.identity import CurrentUser
 from challenge.platform.accounts.passwords import (
     hash_password_async,
@@ -32,10 +33,6 @@ RESET_VALID = timedelta(minutes=60)
 REGISTER_RETRY = timedelta(seconds=60)
 
 
-def utcnow() -> datetime:
-    """The clock of the account rules (tests freeze and advance it)."""
-    return datetime.now(UTC)
-
 
 async def _mail(to: str, template: str, *, locale: str, base_url: str, **context) -> None:
     await enqueue(to, template, locale=locale, context={"base_url": base_url, **context})
@@ -47,7 +44,7 @@ def _invalid(errors: list[FieldError]) -> Problem:
 
 async def _new_email_token(user_id: UUID, purpose: str, valid: timedelta, payload: dict | None = None) -> str:
     token = secrets.token_urlsafe(32)
-    now = utcnow()
+    now = clock.now()
     await EmailToken(
         user=user_id,
         purpose=purpose,
@@ -65,7 +62,7 @@ async def _find_email_token(token: str, purpose: str) -> dict:
         (EmailToken.token_hash == hashlib.sha256(token.encode()).hexdigest())
         & (EmailToken.purpose == purpose)
     ).first()
-    if row is None or row["used_at"] is not None or utcnow() >= row["expires_at"]:
+    if row is None or row["used_at"] is not None or clock.now() >= row["expires_at"]:
         raise _invalid_token()
     return row
 
@@ -76,7 +73,7 @@ def _invalid_token() -> Problem:
 
 async def _retire_email_tokens(user_id: UUID, purpose: str) -> None:
     """Use up every open token of a purpose: only the newest action counts."""
-    await EmailToken.update({EmailToken.used_at: utcnow()}).where(
+    await EmailToken.update({EmailToken.used_at: clock.now()}).where(
         (EmailToken.user == user_id) & (EmailToken.purpose == purpose) & EmailToken.used_at.is_null()
     )
 
@@ -118,7 +115,7 @@ async def _repeated_registration(email: str, fingerprint: str, password: str) ->
     """The open verification link a registration identical to this one created within
     REGISTER_RETRY — or None. The password is checked with argon2 against the link's waiting
     hash, so a corrected password is a new registration (whose link then counts)."""
-    since = utcnow() - REGISTER_RETRY
+    since = clock.now() - REGISTER_RETRY
     row = await EmailToken.select(EmailToken.id, EmailToken.payload).where(
         (EmailToken.user.email == email) & (EmailToken.purpose == "verify")
         & EmailToken.used_at.is_null() & (EmailToken.created_at > since)
@@ -168,7 +165,7 @@ async def _register(email: str, name: str, locale: str, pending: dict, base_url:
 
 async def _first_within(marker: str, window: timedelta) -> bool:
     """True once per window for a marker (kept in the rate-limit table, shared by replicas)."""
-    now = utcnow()
+    now = clock.now()
     key = "once:" + hashlib.sha256(marker.encode()).hexdigest()
     rows = await RateLimitCounter.raw(
         "INSERT INTO rate_limits (key, count, expires_at) VALUES ({}, 1, {}) "
@@ -223,7 +220,7 @@ async def verify_email(token: str, *, ip: str) -> tuple[UUID, bool]:
                 return row["user"], True
             raise _invalid_token()
         user_id, pending = row["user"], json.loads(row["payload"] or "{}")
-        now = utcnow()
+        now = clock.now()
         changes = {User.email_verified_at: now}
         if pending.get("password_hash"):
             changes.update({User.password_hash: pending["password_hash"], User.name: pending["name"],
@@ -245,7 +242,7 @@ async def _find_email_token_or_used(token: str, purpose: str) -> dict:
         (EmailToken.token_hash == hashlib.sha256(token.encode()).hexdigest())
         & (EmailToken.purpose == purpose)
     ).first()
-    if row is None or utcnow() >= row["expires_at"]:
+    if row is None or clock.now() >= row["expires_at"]:
         raise _invalid_token()
     return row
 
@@ -295,7 +292,7 @@ async def _set_password(user: dict, password_hash: str, base_url: str, action: s
     await User.update({User.password_hash: password_hash}).where(User.id == user["id"])
     await end_all_sessions(user["id"])
     await _retire_email_tokens(user["id"], "reset")
-    await ApiToken.update({ApiToken.revoked_at: datetime.now(UTC)}).where(
+    await ApiToken.update({ApiToken.revoked_at: clock.now()}).where(
         (ApiToken.user == user["id"]) & ApiToken.revoked_at.is_null()
     )
     await _mail(user["email"], "password_changed", locale=user["locale"], base_url=base_url,
@@ -317,7 +314,7 @@ async def confirm_password_reset(*, token: str, password: str, base_url: str, ip
         await _find_email_token(token, "reset")  # still unused (no second tab got there first)
         user_id = user["id"]
         # Following the mailed link proves the address, too.
-        await User.update({User.email_verified_at: datetime.now(UTC)}).where(
+        await User.update({User.email_verified_at: clock.now()}).where(
             (User.id == user_id) & User.email_verified_at.is_null()
         )
         await _set_password(user, password_hash, base_url, "account.password_reset")
@@ -369,7 +366,7 @@ async def create_verified_user(email: str, name: str, password: str, role: str) 
             email=email,
             name=name.strip(),
             password_hash=await hash_password_async(password),
-            email_verified_at=datetime.now(UTC),
+            email_verified_at=clock.now(),
         )
         await user.save()
         if role != "applicant":

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from uuid import UUID
 
+from challenge.platform import clock
 from challenge.platform.accounts.identity import CurrentUser
 from challenge.platform.accounts.tables import RoleGrant, Session, User
 
@@ -26,7 +27,7 @@ def _digest(token: str) -> str:
 async def create_session(user_id: UUID, *, max_days: int, ip: str = "", user_agent: str = "") -> str:
     """Start a session; returns the token for the cookie (only its hash is stored)."""
     token = secrets.token_urlsafe(32)
-    now = datetime.now(UTC)
+    now = clock.now()
     await Session(
         id=_digest(token),
         user=user_id,
@@ -58,7 +59,7 @@ async def identity_for(user: dict, **extra) -> CurrentUser:
 
 async def resolve_session(token: str, *, idle_hours: int, now: datetime | None = None) -> CurrentUser | None:
     """The user of a live session, or None if unknown, idle too long or past its lifetime."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     session_id = _digest(token)
     row = await Session.select(
         Session.last_seen_at, Session.expires_at, *Session.user.all_columns()
@@ -88,7 +89,7 @@ async def end_all_sessions(user_id: UUID) -> int:
 
 
 async def purge_expired(idle_hours: int, now: datetime | None = None) -> None:
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     await Session.delete().where(
         (Session.expires_at < now) | (Session.last_seen_at < now - timedelta(hours=idle_hours))
     )

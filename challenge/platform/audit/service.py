@@ -21,6 +21,7 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import TransactionType
 
 from challenge import db
+from challenge.platform import clock
 from challenge.platform.audit.tables import AuditEntry, AuditPerson
 
 GENESIS_HASH = "0" * 64
@@ -122,7 +123,7 @@ async def _append(engine, entry: dict) -> int:
     entry = await _pseudonymise(entry)
     last = await AuditEntry.select(AuditEntry.hash).order_by(AuditEntry.id, ascending=False).first()
     prev_hash = last["hash"] if last else GENESIS_HASH
-    created_at = datetime.now(UTC)  # taken under the lock, so times rise with ids
+    created_at = clock.now()  # taken under the lock, so times rise with ids
     # The id is part of the hash and comes from the database, so insert first with a
     # unique placeholder (hash is UNIQUE), then set the real hash in the same transaction.
     rows = await AuditEntry.insert(
@@ -298,7 +299,7 @@ async def erase_person(user_id: UUID, email: str) -> int:
         (AuditPerson.user_id == user_id) | (AuditPerson.email == email.strip().lower()))]
     if not people:
         return 0
-    await AuditPerson.update({AuditPerson.email: None, AuditPerson.erased_at: datetime.now(UTC)}).where(
+    await AuditPerson.update({AuditPerson.email: None, AuditPerson.erased_at: clock.now()}).where(
         AuditPerson.id.is_in(people))
     await AuditEntry.update({AuditEntry.actor_label: ""}).where(AuditEntry.actor_person.is_in(people))
     return len(people)

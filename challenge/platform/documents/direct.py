@@ -14,11 +14,11 @@ import hashlib
 import logging
 import tempfile
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from pathlib import Path
 from uuid import UUID
 
 from challenge import db
+from challenge.platform import clock
 from challenge.platform.audit.service import record
 from challenge.platform.documents.pdfsafety import check_pdf
 from challenge.platform.documents.rules import UploadRules
@@ -63,7 +63,7 @@ async def start_direct_upload(
     document = Document(
         storage_key=key, kind=kind, status="pending", owner_type=owner_type, owner_id=owner_id,
         filename=name, content_type=content_type, size=size, uploaded_by=getattr(actor, "id", None),
-        created_at=datetime.now(UTC),
+        created_at=clock.now(),
     )
     await document.save()
     return {"mode": "direct", "document_id": document.id, "url": post["url"],

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from challenge.platform import clock
 from challenge.platform.documents.tables import Document
 from challenge.platform.storage import Storage, StorageUnavailable
 
@@ -14,7 +15,7 @@ GRACE = timedelta(days=1)
 
 async def remove_orphans(storage: Storage, now: datetime | None = None) -> int:
     """Delete objects older than a day that no document row knows, and day-old pending uploads."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     removed = 0
     stale = await Document.select(Document.id, Document.storage_key).where(
         (Document.status == "pending") & (Document.created_at < now - GRACE)

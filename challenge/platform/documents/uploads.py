@@ -12,11 +12,11 @@ import asyncio
 import logging
 import tempfile
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from pathlib import Path
 from uuid import UUID
 
 from challenge import db
+from challenge.platform import clock
 from challenge.platform.audit.service import record
 from challenge.platform.documents.pdfsafety import check_pdf
 from challenge.platform.documents.rules import UploadRules
@@ -147,7 +147,7 @@ async def _commit(key, name, media_type, size, sha256, owner_type, owner_id, act
         document = Document(
             storage_key=key, kind=kind, status="stored", owner_type=owner_type,
             owner_id=owner_id, filename=name, content_type=media_type, size=size, sha256=sha256,
-            uploaded_by=getattr(actor, "id", None), created_at=datetime.now(UTC),
+            uploaded_by=getattr(actor, "id", None), created_at=clock.now(),
         )
         await document.save()
         await record("document.uploaded", actor=actor, object_type="document", object_id=document.id,

@@ -16,12 +16,13 @@ import contextlib
 import importlib
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from piccolo.engine.sqlite import SQLiteEngine
 
 from challenge import db
+from challenge.platform import clock
 from challenge.platform.audit.service import record
 from challenge.platform.dbfaults import is_transient
 from challenge.platform.jobs.tables import Job
@@ -52,9 +53,6 @@ RETURNING id
 """
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
 
 ACTIVE = ("pending", "running")
 
@@ -69,7 +67,7 @@ async def submit(kind: str, subject: str, *, actor=None, payload: dict | None = 
         if active:
             return active
         job = Job(kind=kind, subject=subject, payload=payload or {}, created_by=getattr(actor, "id", None),
-                  created_at=utcnow())
+                  created_at=clock.now())
         await job.save()
         await record("job.submitted", actor=actor, object_type="job", object_id=job.id,
                      payload={"kind": kind, "subject": subject})
@@ -132,14 +130,14 @@ def _resolve(kind: str):
 async def run_one(settings: Settings, worker_id: str | None = None) -> bool:
     """Claim and run one due job; False when there was none."""
     worker_id = worker_id or new_worker_id()
-    job_id = await _claim(worker_id, utcnow())
+    job_id = await _claim(worker_id, clock.now())
     if job_id is None:
         return False
     job = await get(job_id)
     mine = (Job.id == job_id) & (Job.claimed_by == worker_id)
 
     async def progress(done: int, total: int | None = None) -> None:
-        values = {Job.done: done, Job.claimed_until: utcnow() + LEASE}
+        values = {Job.done: done, Job.claimed_until: clock.now() + LEASE}
         if total is not None:
             values[Job.total] = total
         await Job.update(values).where(mine)
@@ -148,7 +146,7 @@ async def run_one(settings: Settings, worker_id: str | None = None) -> bool:
         while True:
             await asyncio.sleep(HEARTBEAT.total_seconds())
             try:
-                await extend_lease(job_id, worker_id, utcnow() + LEASE)
+                await extend_lease(job_id, worker_id, clock.now() + LEASE)
             except Exception as exc:  # noqa: BLE001 - the database may be away for a moment
                 log.warning("job %s: lease not extended: %s", job_id, exc)
 
@@ -162,17 +160,17 @@ async def run_one(settings: Settings, worker_id: str | None = None) -> bool:
             log.warning("job %s (%s) interrupted by a database fault: %s", job_id, job["kind"], error)
             _interrupted[worker_id] = job_id
             with contextlib.suppress(Exception):  # if the database is still away, the lease runs out
-                await Job.update({Job.claimed_until: utcnow() - timedelta(seconds=1)}).where(mine)
+                await Job.update({Job.claimed_until: clock.now() - timedelta(seconds=1)}).where(mine)
             return True
         log.exception("job %s (%s) failed", job_id, job["kind"])
         await Job.update({Job.status: "failed", Job.error: f"{type(error).__name__}: {error}"[:ERROR_MAX],
-                          Job.finished_at: utcnow(), Job.claimed_until: None}).where(mine)
+                          Job.finished_at: clock.now(), Job.claimed_until: None}).where(mine)
         return True
     finally:
         beat.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await beat
-    await Job.update({Job.status: "done", Job.finished_at: utcnow(), Job.claimed_until: None}).where(mine)
+    await Job.update({Job.status: "done", Job.finished_at: clock.now(), Job.claimed_until: None}).where(mine)
     return True
 
 

@@ -11,9 +11,9 @@ the context (``base_url`` too, for the footer) — never from a request's Host h
 from __future__ import annotations
 
 import textwrap
-from datetime import UTC, datetime
 from uuid import UUID
 
+from challenge.platform import clock
 from challenge.platform.i18n import DEFAULT_LOCALE, LOCALES
 from challenge.platform.mail.tables import OutboxMail
 from challenge.platform.templating import render
@@ -57,7 +57,7 @@ async def enqueue(to: str, template: str, *, locale: str, context: dict) -> UUID
         raise ValueError(f"not a single e-mail address: {to!r}")
     locale = locale if locale in LOCALES else DEFAULT_LOCALE
     subject, text, html = render_mail(template, locale=locale, context=context)
-    now = datetime.now(UTC)
+    now = clock.now()
     mail = OutboxMail(
         to_address=to,
         subject=subject,

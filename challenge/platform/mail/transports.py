@@ -19,6 +19,7 @@ from uuid import UUID
 
 import aiosmtplib
 
+from challenge.platform import clock
 from challenge.settings import Settings
 
 SENDER_NAME = "Smart City Challenge"
@@ -96,7 +97,7 @@ class SpoolTransport:
         local = str(message.get("Message-ID", "")).strip("<>").partition("@")[0]
         local = re.sub(r"[^A-Za-z0-9-]", "", local) or secrets.token_hex(16)
         date = message.get("Date")
-        stamp = parsedate_to_datetime(str(date)) if date else datetime.now(UTC)
+        stamp = parsedate_to_datetime(str(date)) if date else clock.now()
         target = self.mail_dir / f"{stamp.astimezone(UTC):%Y%m%dT%H%M%SZ}-{local}.eml"
         # Write a complete file, then rename: a reader listing the folder never sees half a mail.
         tmp = self.mail_dir / f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"

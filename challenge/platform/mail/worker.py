@@ -19,12 +19,13 @@ import random
 import secrets
 import socket
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from piccolo.engine.sqlite import SQLiteEngine
 from piccolo.query.functions.aggregate import Count
 
 from challenge.db import current_engine, write_transaction
+from challenge.platform import clock
 from challenge.platform.mail.tables import OUTBOX_STATES, OutboxMail
 from challenge.platform.mail.transports import (
     OutgoingMail,
@@ -190,7 +191,7 @@ async def deliver_batch(
     transport: Transport | None = None,
 ) -> int:
     """Claim up to ``limit`` due mails, deliver them, record the outcome; return how many."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     transport = transport or transport_from_settings(settings)
     sender = sender_address(settings)
     rows = await _claim(worker_id, limit, now)
@@ -251,7 +252,7 @@ async def run_worker(
 
 async def outbox_stats(now: datetime | None = None) -> dict:
     """Mails per status and the age in seconds of the oldest pending one (for metrics)."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     stats: dict = dict.fromkeys(OUTBOX_STATES, 0)
     rows = await OutboxMail.select(OutboxMail.status, Count(alias="n")).group_by(OutboxMail.status)
     for row in rows:

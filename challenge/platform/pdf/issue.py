@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import datetime
 
 from challenge import db
+from challenge.platform import clock
 from challenge.platform.audit.service import record
 from challenge.platform.documents.tables import Document
 from challenge.platform.documents.uploads import storage_unavailable
@@ -32,7 +33,7 @@ async def issue_pdf(
     from challenge.platform.pdf.render import render_pdf  # WeasyPrint loads only when needed
 
     code = new_verification_code()
-    issued_at = datetime.now(UTC)
+    issued_at = clock.now()
     pdf = await asyncio.to_thread(
         render_pdf, template, locale=locale, attachments=attachments,
         verification_code=code, issued_at=issued_at, title=title, **context,

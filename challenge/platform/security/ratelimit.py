@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from challenge.platform import clock
 from challenge.platform.i18n import N_
 from challenge.platform.problems import Problem
 from challenge.platform.security.tables import RateLimitCounter
@@ -43,7 +44,7 @@ def _window(limit: Limit, subject: str, now: datetime) -> tuple[str, datetime]:
 
 async def hit(limit: Limit, subject: str, now: datetime | None = None) -> Verdict:
     """Count one event for subject in the current window; allowed while within the limit."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     key, ends = _window(limit, subject, now)
     rows = await RateLimitCounter.raw(
         "INSERT INTO rate_limits (key, count, expires_at) VALUES ({}, 1, {}) "
@@ -57,7 +58,7 @@ async def hit(limit: Limit, subject: str, now: datetime | None = None) -> Verdic
 
 async def peek(limit: Limit, subject: str, now: datetime | None = None) -> Verdict:
     """The current window's count without counting (e.g. a locked account)."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     key, ends = _window(limit, subject, now)
     row = await RateLimitCounter.select(RateLimitCounter.count).where(
         RateLimitCounter.key == key
@@ -67,13 +68,13 @@ async def peek(limit: Limit, subject: str, now: datetime | None = None) -> Verdi
 
 
 async def reset(limit: Limit, subject: str, now: datetime | None = None) -> None:
-    key, _ = _window(limit, subject, now or datetime.now(UTC))
+    key, _ = _window(limit, subject, now or clock.now())
     await RateLimitCounter.delete().where(RateLimitCounter.key == key)
 
 
 async def purge_expired(now: datetime | None = None) -> None:
     """Drop finished windows (run by the worker)."""
-    cutoff = (now or datetime.now(UTC)) - timedelta(seconds=1)
+    cutoff = (now or clock.now()) - timedelta(seconds=1)
     await RateLimitCounter.delete().where(RateLimitCounter.expires_at < cutoff)
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Protocol
 from urllib.parse import quote
+
+from challenge.platform import clock
 
 CHUNK = 64 * 1024
 
@@ -49,7 +51,7 @@ def new_key(kind: str, now: datetime | None = None) -> str:
     """Server-made object key ``<kind>/<yyyy>/<uuid>`` — never derived from a user's filename."""
     if not kind.isascii() or not kind.replace("_", "").isalnum():
         raise ValueError(f"bad document kind {kind!r}")
-    return f"{kind}/{(now or datetime.now(UTC)).year:04d}/{uuid.uuid4()}"
+    return f"{kind}/{(now or clock.now()).year:04d}/{uuid.uuid4()}"
 
 
 class Storage(Protocol):
