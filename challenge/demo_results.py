@@ -16,6 +16,7 @@ from challenge.platform import clock
 from challenge.platform.accounts.identity import CurrentUser
 from challenge.platform.accounts.passwords import hash_password
 from challenge.platform.accounts.tables import User
+from challenge.platform.references import proposal_reference
 from challenge.results import decisions
 from challenge.results.ranking import ReviewScores, rank
 from challenge.submissions.tables import Submission
@@ -84,7 +85,7 @@ async def load_demo_results(password: str, base_url: str) -> int:
             submission = Submission(call=call["id"], organisation=organisation.id, title=title, summary=summary,
                                     category=call["categories"][number % len(call["categories"])],
                                     answers={"problem": summary}, status="submitted",
-                                    reference=f"SCC-2025-{number:04d}", consent_publication=consent,
+                                    reference=proposal_reference(2025, number), consent_publication=consent,
                                     submitted_at=submitted_at, created_by=user.id, created_at=submitted_at)
             await submission.save()
             entries.append(submission.id)

@@ -14,6 +14,7 @@ from challenge import db
 from challenge.organisations.policies import is_member
 from challenge.organisations.tables import Membership, Organisation
 from challenge.platform import clock
+from challenge.platform.accounts.policies import is_finance, is_staff
 from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_
 from challenge.platform.mail.outbox import enqueue
@@ -85,13 +86,6 @@ def today() -> date:
 def invalid(errors: list[FieldError]) -> Problem:
     return Problem(422, "validation_error", N_("Some fields are missing or invalid."), errors=errors)
 
-
-def is_staff(user) -> bool:
-    return user is not None and user.has_role("staff", "admin")
-
-
-def is_finance(user) -> bool:
-    return user is not None and user.has_role("finance")
 
 
 def require_staff(actor) -> None:

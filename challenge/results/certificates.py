@@ -11,6 +11,7 @@ from challenge.calls.tables import Call
 from challenge.organisations.policies import is_member
 from challenge.organisations.tables import Membership, Organisation
 from challenge.platform import clock
+from challenge.platform.accounts.policies import is_staff
 from challenge.platform.documents.policies import register_reader
 from challenge.platform.documents.tables import Document
 from challenge.platform.i18n import LOCALES, N_, format_money, gettext
@@ -22,7 +23,6 @@ from challenge.platform.storage import storage_from_settings
 from challenge.results.decisions import AWARDED, OUTCOME_LABELS
 from challenge.results.tables import Decision
 from challenge.settings import Settings
-from challenge.submissions.policies import is_staff
 
 OWNER_TYPE = "award"  # documents about an entry's award: its team and staff read them, jurors do not
 FILE_STEM = {"de": "Urkunde", "en": "Certificate"}

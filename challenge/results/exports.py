@@ -7,13 +7,13 @@ import io
 
 from challenge.jury.tables import Review
 from challenge.platform import clock
+from challenge.platform.accounts.policies import is_staff
 from challenge.platform.documents.policies import register_reader
 from challenge.platform.documents.tables import Document
 from challenge.platform.pdf.issue import issue_pdf
 from challenge.results.decisions import OUTCOME_LABELS, decisions_of
 from challenge.results.services import juror_names, rankings_for
 from challenge.results.tables import Decision
-from challenge.submissions.policies import is_staff
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from challenge.calls.tables import Call
 from challenge.organisations.policies import is_member
+from challenge.platform.accounts.policies import is_staff
 from challenge.platform.documents.policies import (
     register_namer,
     register_reader,
@@ -15,10 +16,6 @@ from challenge.platform.documents.tables import Document
 # proposal: only the team and staff read them, jurors neither list nor download them (they
 # name the team), and the team cannot remove them.
 ISSUED_OWNER_TYPE = "submission_issued"
-
-
-def is_staff(user) -> bool:
-    return user is not None and user.has_role("staff", "admin")
 
 
 async def may_read(user, submission: dict) -> bool:

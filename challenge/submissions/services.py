@@ -21,6 +21,7 @@ from challenge.platform.documents.tables import Document
 from challenge.platform.i18n import BERLIN, N_
 from challenge.platform.mail.outbox import enqueue
 from challenge.platform.problems import FieldError, Problem, not_found
+from challenge.platform.references import proposal_reference
 from challenge.submissions import policies
 from challenge.submissions.rules import check_deadline, proposal_errors
 from challenge.submissions.schemas import SubmissionIn, SubmissionPatch
@@ -231,7 +232,7 @@ async def _next_reference(now: datetime) -> str:
         "ON CONFLICT (year) DO UPDATE SET last = reference_counters.last + 1 RETURNING last",
         year,
     )
-    return f"SCC-{year}-{rows[0]['last']:04d}"
+    return proposal_reference(year, rows[0]["last"])
 
 
 def canonical(snapshot: dict) -> str:

@@ -7,6 +7,16 @@ from challenge.platform.accounts.identity import CurrentUser
 TOKEN_ROLES = ("staff", "finance", "admin")
 
 
+def is_staff(user: CurrentUser | None) -> bool:
+    """City staff (admins included): they run calls and see every proposal."""
+    return user is not None and user.has_role("staff", "admin")
+
+
+def is_finance(user: CurrentUser | None) -> bool:
+    """Finance approves and records payments."""
+    return user is not None and user.has_role("finance")
+
+
 def may_use_api_tokens(user: CurrentUser | None) -> bool:
     """API tokens are for staff integrations, not for applicants."""
     return user is not None and user.has_role(*TOKEN_ROLES)

@@ -1,0 +1,65 @@
+"""How a domain joins the portal: one :class:`Domain` record per package.
+
+Each domain package (``challenge.calls``, ``challenge.jury``, …, and extensions such as
+``partnerships`` through the ``challenge.extensions`` entry point) has a ``domain()``
+function that returns its record. The application is assembled from these records alone
+(``challenge.domains``); platform services that need a domain's help — running its jobs,
+reading its documents, exporting a person's data — ask the installed records through this
+module instead of importing the domain. Later stages register into earlier ones, never the
+reverse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+# job kind -> async handler(settings, job, progress) (see platform.jobs.service)
+JobHandler = Callable[..., Awaitable[Any]]
+# periodic(settings, now): run by the worker about once a minute
+Periodic = Callable[..., Awaitable[object]]
+
+
+@dataclass(frozen=True)
+class Domain:
+    """Everything the portal needs to know about one domain package."""
+
+    name: str
+    routers: Sequence[Any] = ()  # API controllers, page controllers and route handlers
+    job_handlers: Mapping[str, JobHandler] = field(default_factory=dict)
+    periodic: Sequence[Periodic] = ()
+    document_readers: Mapping[str, Callable] = field(default_factory=dict)  # owner_type -> may_read(user, document)
+    document_namers: Mapping[str, Callable] = field(default_factory=dict)  # owner_type -> display name
+    document_redactions: Mapping[str, Callable] = field(default_factory=dict)
+    privacy_export: Callable[..., Awaitable[dict]] | None = None  # privacy_export(user_id) -> its section
+    privacy_erase: Callable[..., Awaitable[dict]] | None = None  # privacy_erase(user_id) -> what it did
+    conflict_suggesters: Sequence[Callable] = ()  # see jury.conflicts
+    demo: Callable[..., Awaitable[int]] | None = None  # demo(settings) -> rows added
+    public_links: Sequence[tuple[str, str]] = ()  # main navigation: (path, label msgid)
+    nav_links: Sequence[tuple[str, str, tuple[str, ...]]] = ()  # (path, label msgid, roles)
+
+
+_installed: tuple[Domain, ...] = ()
+
+
+def install(domains: Sequence[Domain]) -> None:
+    """Make these records the portal's domains (called once by app assembly and the CLI)."""
+    global _installed
+    names = [d.name for d in domains]
+    if len(names) != len(set(names)):
+        raise ValueError(f"two domains share a name: {names}")
+    _installed = tuple(domains)
+
+
+def installed() -> tuple[Domain, ...]:
+    """The installed domains, in stage order (platform first, extensions last)."""
+    return _installed
+
+
+def each(attribute: str) -> Iterator[tuple[Domain, Any]]:
+    """(domain, value) for every installed domain that sets ``attribute``."""
+    for domain in _installed:
+        value = getattr(domain, attribute)
+        if value:
+            yield domain, value
