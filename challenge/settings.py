@@ -128,10 +128,8 @@ def _dec_hook(type_: type, value: object) -> object:
     raise NotImplementedError(type_)
 
 
-def load_settings(env: Mapping[str, str] | None = None, cwd: Path | None = None) -> Settings:
-    """Read and validate settings from the environment; raise SettingsError naming the variable."""
-    env = os.environ if env is None else env
-    cwd = cwd or Path.cwd()
+def _reader(env: Mapping[str, str]):
+    """A function reading one ``CHALLENGE_*`` variable: stripped, and None when empty."""
 
     def get(suffix: str) -> str | None:
         value = env.get(PREFIX + suffix)
@@ -140,13 +138,20 @@ def load_settings(env: Mapping[str, str] | None = None, cwd: Path | None = None)
         value = value.strip()
         return value or None
 
-    data_dir = Path(get("DATA_DIR") or "./var")
+    return get
+
+
+def _data_dir(value: str | None, cwd: Path) -> Path:
+    data_dir = Path(value or "./var")
     if not data_dir.is_absolute():
         data_dir = (cwd / data_dir).resolve()
     if data_dir.exists() and not data_dir.is_dir():
         raise _fail("DATA_DIR", str(data_dir))
+    return data_dir
 
-    database_url = get("DATABASE_URL") or f"sqlite:///{data_dir / 'challenge.sqlite3'}"
+
+def _database_url(value: str | None, data_dir: Path) -> str:
+    database_url = value or f"sqlite:///{data_dir / 'challenge.sqlite3'}"
     if database_url.startswith("postgres://"):
         database_url = "postgresql://" + database_url.removeprefix("postgres://")
     if database_url.startswith("sqlite:"):
@@ -154,17 +159,20 @@ def load_settings(env: Mapping[str, str] | None = None, cwd: Path | None = None)
             raise _fail("DATABASE_URL", database_url)
     else:
         _check_url("DATABASE_URL", database_url, ("postgresql",))
+    return database_url
 
-    base_url = (get("BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
+
+def _base_url(value: str | None) -> str:
+    base_url = (value or "http://127.0.0.1:8000").rstrip("/")
     _check_url("BASE_URL", base_url, ("http", "https"))
     if urlsplit(base_url).path not in ("", "/") or urlsplit(base_url).query:
         raise _fail("BASE_URL", base_url)
+    return base_url
 
-    _check_url("SMTP_URL", get("SMTP_URL"), ("smtp", "smtps"))
-    _check_url("S3_ENDPOINT_URL", get("S3_ENDPOINT_URL"), ("http", "https"))
 
+def _trusted_proxies(value: str | None) -> list[str]:
     proxies: list[str] = []
-    for item in (get("TRUSTED_PROXIES") or "").split(","):
+    for item in (value or "").split(","):
         item = item.strip()
         if not item:
             continue
@@ -172,40 +180,51 @@ def load_settings(env: Mapping[str, str] | None = None, cwd: Path | None = None)
             proxies.append(str(ipaddress.ip_network(item, strict=False)))
         except ValueError:
             raise _fail("TRUSTED_PROXIES", item) from None
+    return proxies
 
-    secret_key = get("SECRET_KEY")
-    if secret_key is not None and len(secret_key) < 32:
+
+def _secret_key(value: str | None) -> str | None:
+    if value is not None and len(value) < 32:
         raise SettingsError(
-            f"{PREFIX}SECRET_KEY is too short ({len(secret_key)} characters): "
+            f"{PREFIX}SECRET_KEY is too short ({len(value)} characters): "
             f"expected {_ALLOWED['SECRET_KEY']}"
         )
+    return value
 
-    raw: dict[str, object] = {
-        "data_dir": str(data_dir),
-        "database_url": database_url,
-        "base_url": base_url,
-        "trusted_proxies": proxies,
-        "secret_key": secret_key,
-    }
-    for suffix in (
-        "STORAGE", "S3_BUCKET", "S3_PREFIX", "S3_ENDPOINT_URL", "S3_REGION", "S3_SSE",
-        "S3_KMS_KEY_ID", "S3_CHECKSUMS", "DOWNLOAD_MODE", "PRESIGN_SECONDS", "UPLOAD_MAX_MB",
-        "PAGE_CACHE", "SMTP_URL",
-        "OCDS_PREFIX", "OPENDATA_LICENSE", "OPENDATA_PUBLISHER", "SESSION_IDLE_HOURS", "SESSION_MAX_DAYS", "LOG_LEVEL", "LOG_FORMAT", "DRAFT_RETENTION_MONTHS",
-        "METRICS_TOKEN", "LIVENESS_SECONDS", "DISK_MIN_FREE_MB", "CALENDAR_FEED_SECRET",
-    ):
+
+# Variables passed to msgspec as they are (validated by the Settings field types) ...
+_PLAIN = (
+    "STORAGE", "S3_BUCKET", "S3_PREFIX", "S3_ENDPOINT_URL", "S3_REGION", "S3_SSE",
+    "S3_KMS_KEY_ID", "S3_CHECKSUMS", "DOWNLOAD_MODE", "PRESIGN_SECONDS", "UPLOAD_MAX_MB",
+    "PAGE_CACHE", "SMTP_URL",
+    "OCDS_PREFIX", "OPENDATA_LICENSE", "OPENDATA_PUBLISHER", "SESSION_IDLE_HOURS",
+    "SESSION_MAX_DAYS", "LOG_LEVEL", "LOG_FORMAT", "DRAFT_RETENTION_MONTHS",
+    "METRICS_TOKEN", "LIVENESS_SECONDS", "DISK_MIN_FREE_MB", "CALENDAR_FEED_SECRET",
+)
+# ... of which these are case-insensitive
+_LOWERED = ("STORAGE", "LOG_LEVEL", "LOG_FORMAT", "DRAFT_RETENTION_MONTHS", "S3_CHECKSUMS", "DOWNLOAD_MODE")
+
+
+def _plain_values(get) -> dict[str, object]:
+    raw: dict[str, object] = {}
+    for suffix in _PLAIN:
         value = get(suffix)
         if value is not None:
-            lowered = suffix in ("STORAGE", "LOG_LEVEL", "LOG_FORMAT", "DRAFT_RETENTION_MONTHS", "S3_CHECKSUMS", "DOWNLOAD_MODE")
-            raw[suffix.lower()] = value.lower() if lowered else value
+            raw[suffix.lower()] = value.lower() if suffix in _LOWERED else value
+    return raw
 
+
+def _check_secrets(raw: Mapping[str, object]) -> None:
     for secret in ("METRICS_TOKEN", "CALENDAR_FEED_SECRET"):
         value = raw.get(secret.lower())
         if value is not None and not re.fullmatch(r"[\x21-\x7e]{32,200}", str(value)):
             # like the secret key, the value itself is never echoed
             raise SettingsError(f"{PREFIX}{secret} is not allowed: expected {_ALLOWED[secret]}")
+
+
+def _convert(raw: dict[str, object]) -> Settings:
     try:
-        settings = msgspec.convert(raw, Settings, strict=False, dec_hook=_dec_hook)
+        return msgspec.convert(raw, Settings, strict=False, dec_hook=_dec_hook)
     except msgspec.ValidationError as exc:
         match = re.search(r"at `\$\.(\w+)", str(exc))
         suffix = match.group(1).upper() if match else ""
@@ -213,6 +232,25 @@ def load_settings(env: Mapping[str, str] | None = None, cwd: Path | None = None)
             raise _fail(suffix, raw.get(suffix.lower())) from None
         raise SettingsError(f"configuration error: {exc}") from None
 
+
+def load_settings(env: Mapping[str, str] | None = None, cwd: Path | None = None) -> Settings:
+    """Read and validate settings from the environment; raise SettingsError naming the variable."""
+    get = _reader(os.environ if env is None else env)
+    data_dir = _data_dir(get("DATA_DIR"), cwd or Path.cwd())
+    database_url = _database_url(get("DATABASE_URL"), data_dir)
+    base_url = _base_url(get("BASE_URL"))
+    _check_url("SMTP_URL", get("SMTP_URL"), ("smtp", "smtps"))
+    _check_url("S3_ENDPOINT_URL", get("S3_ENDPOINT_URL"), ("http", "https"))
+    raw: dict[str, object] = {
+        "data_dir": str(data_dir),
+        "database_url": database_url,
+        "base_url": base_url,
+        "trusted_proxies": _trusted_proxies(get("TRUSTED_PROXIES")),
+        "secret_key": _secret_key(get("SECRET_KEY")),
+    }
+    raw.update(_plain_values(get))
+    _check_secrets(raw)
+    settings = _convert(raw)
     if settings.storage == "s3" and not settings.s3_bucket:
         raise SettingsError(f"{PREFIX}S3_BUCKET is required when {PREFIX}STORAGE=s3")
     return settings
