@@ -63,7 +63,8 @@ def table_names(tree: ast.Module) -> set[str]:
 
 def main(argv: list[str]) -> int:
     show = "--list" in argv
-    long_modules, long_functions, complex_functions, sql_calls, local_imports = [], [], [], [], []
+    long_modules, long_functions, complex_functions, sql_calls = [], [], [], []
+    local_imports: set[str] = set()
     worst = (0, "")
     for path in modules():
         rel = path.relative_to(ROOT)
@@ -85,7 +86,7 @@ def main(argv: list[str]) -> int:
                 worst = max(worst, (score, where))
                 for inner in ast.walk(node):
                     if inner is not node and isinstance(inner, ast.Import | ast.ImportFrom):
-                        local_imports.append(f"{rel}:{inner.lineno}")
+                        local_imports.add(f"{rel}:{inner.lineno}")
             if (
                 path.name in CONTROLLER_NAMES
                 and isinstance(node, ast.Call)
@@ -106,7 +107,7 @@ def main(argv: list[str]) -> int:
             ("long functions", long_functions),
             ("complex functions", complex_functions),
             ("controller SQL", sql_calls),
-            ("local imports", local_imports),
+            ("local imports", sorted(local_imports)),
         ):
             print(f"\n## {title}")
             for row in sorted(rows, reverse=True) if rows and isinstance(rows[0], tuple) else rows:

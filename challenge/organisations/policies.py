@@ -18,8 +18,10 @@ async def role_in(user, organisation_id: UUID) -> str | None:
 
 
 async def is_member(user, organisation_id: UUID) -> bool:
+    """Whether the person belongs to the organisation, in any role."""
     return await role_in(user, organisation_id) is not None
 
 
 async def is_owner(user, organisation_id: UUID) -> bool:
+    """Whether the person owns the organisation (may invite and remove members)."""
     return await role_in(user, organisation_id) == "owner"

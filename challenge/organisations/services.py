@@ -58,6 +58,7 @@ async def visible_organisation(actor, organisation_id: UUID) -> dict:
 
 
 async def members(organisation_id: UUID) -> list[dict]:
+    """The organisation's members with name, address and role, oldest first."""
     return await Membership.select(
         Membership.user.id.as_alias("user_id"), Membership.user.name.as_alias("name"),
         Membership.user.email.as_alias("email"), Membership.role,
@@ -65,6 +66,7 @@ async def members(organisation_id: UUID) -> list[dict]:
 
 
 async def my_organisations(actor) -> list[dict]:
+    """The organisations the person belongs to, with their role, by name."""
     rows = await Membership.select(
         *Membership.organisation.all_columns(exclude=[Membership.organisation.updated_at]), Membership.role,
     ).where(Membership.user == actor.id).order_by(Membership.organisation.name)
@@ -141,6 +143,7 @@ async def invite(actor, organisation_id: UUID, email: str, *, base_url: str, loc
 
 
 async def find_invitation(token: str) -> dict:
+    """The open invitation behind a token; invalid, used or expired tokens are refused."""
     row = await Invitation.select(
         Invitation.id, Invitation.email, Invitation.expires_at, Invitation.accepted_at,
         Invitation.organisation, Invitation.organisation.name.as_alias("team"),
