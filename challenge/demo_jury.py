@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from challenge.calls.tables import Call
-from challenge.jury import assigning, conflicts, reviews, services
+from challenge.jury import assignment_service, conflicts, reviews, services
 from challenge.jury.tables import Juror
 from challenge.platform import clock
 from challenge.platform.accounts.identity import CurrentUser
@@ -45,10 +45,10 @@ async def load_demo_jury(password: str, base_url: str) -> int:
         await conflicts.declaration(call, actor)  # pre-marks suggested conflicts
         await conflicts.complete_declaration(call, actor)
         actors.append((actor, rng.uniform(-1.5, 1.5)))  # each juror a little more or less lenient
-    await assigning.auto_assign(staff_actor, call, number=1, reviews_per_submission=2)
+    await assignment_service.auto_assign(staff_actor, call, number=1, reviews_per_submission=2)
     criteria = call["criteria"]
     for actor, leniency in actors:
-        for n, assignment in enumerate(await assigning.assignments_of(actor, call["id"])):
+        for n, assignment in enumerate(await assignment_service.assignments_of(actor, call["id"])):
             quality = rng.uniform(3, 9)
             scores = {c["key"]: max(c["scale_min"], min(c["scale_max"], round(quality + leniency + rng.gauss(0, 1))))
                       for c in criteria}

@@ -10,7 +10,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from challenge.calls.services import get_call
-from challenge.jury import assigning, conflicts, reviews, rounds, services
+from challenge.jury import assignment_service, conflicts, progress, reviews, rounds, services
 from challenge.jury.schemas import (
     AssignmentIn,
     AssignmentOut,
@@ -29,7 +29,6 @@ from challenge.jury.schemas import (
     StaffConflictIn,
     WithdrawIn,
 )
-from challenge.jury.tables import Assignment, Juror
 from challenge.platform.accounts.guards import login_required, staff_required
 
 Round = Annotated[int, QueryParameter(ge=1, le=10)]
@@ -50,6 +49,7 @@ def team_key(request: Request) -> str:
 
 
 def review_out(row: dict, number: int) -> ReviewOut:
+    """A review as the API returns it."""
     return ReviewOut(submission_id=row["submission"], round=number, scores=row["scores"] or {},
                      comment=row["comment"], comments=row["comments"] or {}, shareable=row["shareable"],
                      status=row["status"], rubric_version=row["rubric_version"])
@@ -71,33 +71,29 @@ class StaffJuryApi(Controller):
     async def jurors(self, slug: FromPath[str]) -> list[JurorOut]:
         """Who accepted, who declared, and each juror's progress."""
         call = await get_call(slug, include_drafts=True)
-        rows = await Juror.select(Juror.id, Juror.user, Juror.user.email.as_alias("email"), Juror.user.name.as_alias("name"),
-                                  Juror.accepted_at, Juror.declaration_completed_at).where(Juror.call == call["id"])
-        counts = await Assignment.select(Assignment.juror, Assignment.status).where(
-            (Assignment.round.call == call["id"]) & (Assignment.status != "recused"))
+        rows = await progress.jurors_with_progress(call)
         return [JurorOut(id=r["id"], user_id=r["user"], email=r["email"], name=r["name"], accepted_at=r["accepted_at"],
-                         declaration_completed_at=r["declaration_completed_at"],
-                         assigned=sum(1 for c in counts if c["juror"] == r["user"]),
-                         done=sum(1 for c in counts if c["juror"] == r["user"] and c["status"] == "done"))
+                         declaration_completed_at=r["declaration_completed_at"], assigned=r["assigned"],
+                         done=r["done"])
                 for r in rows]
 
     @post("/assignments/auto", status_code=HTTP_200_OK)
     async def auto(self, request: Request, slug: FromPath[str], data: JSONBody[AutoAssignIn]) -> dict:
         """Balanced, conflict-free assignment; a re-run only fills gaps."""
         call = await get_call(slug, include_drafts=True)
-        return await assigning.auto_assign(request.scope["user"], call, number=data.round,
+        return await assignment_service.auto_assign(request.scope["user"], call, number=data.round,
                                            reviews_per_submission=data.reviews_per_submission)
 
     @post("/assignments", status_code=HTTP_201_CREATED)
     async def add(self, request: Request, slug: FromPath[str], data: JSONBody[AssignmentIn]) -> dict:
         call = await get_call(slug, include_drafts=True)
-        return await assigning.add_assignment(request.scope["user"], call, number=data.round,
+        return await assignment_service.add_assignment(request.scope["user"], call, number=data.round,
                                               juror_id=data.juror_id, submission_id=data.submission_id)
 
     @delete("/assignments/{assignment_id:uuid}")
     async def remove(self, request: Request, slug: FromPath[str], assignment_id: FromPath[UUID]) -> None:
         call = await get_call(slug, include_drafts=True)
-        await assigning.remove_assignment(request.scope["user"], call, assignment_id)
+        await assignment_service.remove_assignment(request.scope["user"], call, assignment_id)
 
     @post("/rounds", status_code=HTTP_201_CREATED)
     async def create_round(self, request: Request, slug: FromPath[str], data: JSONBody[rounds.RoundIn]) -> dict:
@@ -116,28 +112,6 @@ class StaffJuryApi(Controller):
         """Which rounds a juror serves in, and their expertise (preferred categories)."""
         call = await get_call(slug, include_drafts=True)
         return await rounds.set_juror_rounds(request.scope["user"], call, user_id, data)
-
-    @get("/ranking")
-    async def ranking(self, slug: FromPath[str], round: Round = 1,
-                      method: Annotated[str, QueryParameter(max_length=20)] = "mean") -> dict:
-        """Scores with 90 % bootstrap intervals for score and rank, disagreement, alpha, leniency."""
-        from challenge.results.services import ranking_for
-
-        call = await get_call(slug, include_drafts=True)
-        result, titles = await ranking_for(call, number=round, method=method)
-        return {
-            "method": result.method,
-            "entries": [{
-                "submission_id": e.entry, "reference": titles.get(e.entry, {}).get("reference"),
-                "title": titles.get(e.entry, {}).get("title"), "rank": e.rank, "score": e.score,
-                "score_low": e.score_low, "score_high": e.score_high, "rank_low": e.rank_low,
-                "rank_high": e.rank_high, "reviews": e.reviews, "spread": e.spread, "sd": e.sd,
-                "cutoff_unstable": e.cutoff_unstable,
-            } for e in result.entries],
-            "reliability": {"alpha": result.alpha, "per_criterion": result.per_criterion},
-            "jurors": [{"id": juror, "leniency": value, "raw_scores_only": juror in result.raw_only_jurors}
-                       for juror, value in result.leniency.items()],
-        }
 
     @get("/conflicts")
     async def conflicts(self, slug: FromPath[str]) -> list[dict]:
@@ -209,7 +183,7 @@ class JurorApi(Controller):
 
     @get("/assignments")
     async def assignments(self, request: Request) -> list[AssignmentOut]:
-        rows = await assigning.assignments_of(request.scope["user"])
+        rows = await assignment_service.assignments_of(request.scope["user"])
         return [AssignmentOut(id=r["id"], call=r["call"], round=r["round"], submission_id=r["submission"],
                               title=r["title"], status=r["status"]) for r in rows]
 

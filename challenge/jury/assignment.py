@@ -1,4 +1,5 @@
-"""Assigning reviews: every entry gets k jurors, never a conflicted pair, loads balanced.
+"""The assignment algorithm (pure: no database): every entry gets k jurors, never a conflicted
+pair, loads balanced. ``assignment_service`` runs it for a round.
 
 Balanced means: among the round's eligible jurors, assigned counts (including assignments
 that already exist) differ by at most one. The result is deterministic for the same input,
@@ -48,53 +49,86 @@ def assign(
     existing: Iterable[tuple[Id, Id]] = (),
 ) -> list[tuple[Id, Id]]:
     """New (juror, entry) pairs so that every entry has k jurors in total, balanced."""
-    entries = sorted(entries, key=lambda e: str(e.id))
-    jurors = sorted(jurors, key=lambda j: str(j.id))
-    blocked = set(conflicts)
-    have = {(j, e) for j, e in existing}
-    juror_ids = [j.id for j in jurors]
-    if k < 1 or not entries:
+    problem = _Problem(
+        entries=sorted(entries, key=lambda e: str(e.id)),
+        jurors=sorted(jurors, key=lambda j: str(j.id)),
+        k=k,
+        blocked=set(conflicts),
+        have={(j, e) for j, e in existing},
+    )
+    if k < 1 or not problem.entries:
         return []
-    if k > len(jurors):
-        raise AssignmentImpossible("too_few_jurors", entries=[e.id for e in entries])
+    _check_reachable(problem)
+    load, count = _current(problem)
+    low, high = _bounds(problem, count)
+    result = _greedy(problem, dict(load), dict(count), high)
+    if result is not None and _balanced(load, result):
+        return result
+    return _exact(problem, load, count, low, high)
 
-    # Entries that cannot reach k at all: too few unconflicted jurors.
-    short = [e.id for e in entries
-             if sum(1 for j in juror_ids if (j, e.id) not in blocked or (j, e.id) in have) < k]
+
+@dataclass
+class _Problem:
+    """One assignment run: sorted entries and jurors, k, conflicted and existing pairs."""
+
+    entries: list[Entry]
+    jurors: list[Juror]
+    k: int
+    blocked: set[tuple[Id, Id]]
+    have: set[tuple[Id, Id]]
+
+    def open(self, juror_id: Id, entry_id: Id) -> bool:
+        """The pair may be added: not conflicted and not assigned already."""
+        return (juror_id, entry_id) not in self.blocked and (juror_id, entry_id) not in self.have
+
+    def reachable(self, entry_id: Id) -> int:
+        """Jurors who can count for the entry: unconflicted, or assigned to it already."""
+        return sum(1 for j in self.jurors if (j.id, entry_id) not in self.blocked or (j.id, entry_id) in self.have)
+
+
+def _check_reachable(problem: _Problem) -> None:
+    """Fail early, naming the entries, when some entry cannot reach k jurors at all."""
+    if problem.k > len(problem.jurors):
+        raise AssignmentImpossible("too_few_jurors", entries=[e.id for e in problem.entries])
+    short = [e.id for e in problem.entries if problem.reachable(e.id) < problem.k]
     if short:
         raise AssignmentImpossible("too_few_unconflicted_jurors", entries=short)
 
-    load = {j: 0 for j in juror_ids}
-    count = {e.id: 0 for e in entries}
-    for j, e in have:
+
+def _current(problem: _Problem) -> tuple[dict[Id, int], dict[Id, int]]:
+    """Each juror's load and each entry's juror count from the existing pairs of this round."""
+    load = {j.id: 0 for j in problem.jurors}
+    count = {e.id: 0 for e in problem.entries}
+    for j, e in problem.have:
         if j in load and e in count:
             load[j] += 1
             count[e] += 1
-    total = sum(max(k, count[e.id]) for e in entries)
-    low, high = divmod(total, len(jurors))
-    high = low + (1 if high else 0)
-
-    result = _greedy(entries, jurors, k, blocked, have, dict(load), dict(count), high)
-    if result is not None:
-        loads = dict(load)
-        for j, _e in result:
-            loads[j] += 1
-        if max(loads.values()) - min(loads.values()) <= 1:
-            return result
-    return _exact(entries, jurors, k, blocked, have, load, count, low, high)
+    return load, count
 
 
-def _greedy(entries, jurors, k, blocked, have, load, count, high):
+def _bounds(problem: _Problem, count: dict[Id, int]) -> tuple[int, int]:
+    """The lowest and highest load a balanced result gives each juror."""
+    total = sum(max(problem.k, count[e.id]) for e in problem.entries)
+    low, rest = divmod(total, len(problem.jurors))
+    return low, low + (1 if rest else 0)
+
+
+def _balanced(load: dict[Id, int], pairs: list[tuple[Id, Id]]) -> bool:
+    """Loads after adding ``pairs`` differ by at most one."""
+    loads = dict(load)
+    for j, _e in pairs:
+        loads[j] += 1
+    return max(loads.values()) - min(loads.values()) <= 1
+
+
+def _greedy(problem: _Problem, load: dict[Id, int], count: dict[Id, int], high: int):
     """Fill each entry with the least-loaded allowed jurors (expertise first on ties)."""
     result = []
-    for entry in entries:
-        need = k - count[entry.id]
+    for entry in problem.entries:
+        need = problem.k - count[entry.id]
         if need <= 0:
             continue
-        candidates = [
-            j for j in jurors
-            if (j.id, entry.id) not in blocked and (j.id, entry.id) not in have and load[j.id] < high
-        ]
+        candidates = [j for j in problem.jurors if problem.open(j.id, entry.id) and load[j.id] < high]
         candidates.sort(key=lambda j: (load[j.id], entry.category not in j.expertise, str(j.id)))
         if len(candidates) < need:
             return None
@@ -104,38 +138,49 @@ def _greedy(entries, jurors, k, blocked, have, load, count, high):
     return result
 
 
-def _exact(entries, jurors, k, blocked, have, load, count, low, high):
+def _exact(problem: _Problem, load: dict[Id, int], count: dict[Id, int], low: int, high: int):
     """Max-flow with bounds: first every juror up to ``low``, then up to ``high``."""
-    entry_index = {e.id: i for i, e in enumerate(entries)}
-    juror_index = {j.id: i for i, j in enumerate(jurors)}
-    n_entries, n_jurors = len(entries), len(jurors)
-    source, sink = n_entries + n_jurors, n_entries + n_jurors + 1
-    graph = _Graph(n_entries + n_jurors + 2)
-    for entry in entries:
-        graph.add(source, entry_index[entry.id], max(0, k - count[entry.id]))
-    pair_edges = {}
-    for entry in entries:
-        # expertise first: augmenting paths try these edges before the others
-        for juror in sorted(jurors, key=lambda j: (entry.category not in j.expertise, str(j.id))):
-            if (juror.id, entry.id) in blocked or (juror.id, entry.id) in have:
-                continue
-            pair_edges[(juror.id, entry.id)] = graph.add(entry_index[entry.id], n_entries + juror_index[juror.id], 1)
-    sink_edges = {j.id: graph.add(n_entries + juror_index[j.id], sink, max(0, low - load[j.id])) for j in jurors}
-    graph.max_flow(source, sink)
-    under = [j.id for j in jurors if graph.flow(sink_edges[j.id]) + load[j.id] < low]
-    for juror in jurors:  # phase two: allow up to high; loads never go down
-        graph.raise_capacity(sink_edges[juror.id], max(0, high - load[juror.id]))
-    graph.max_flow(source, sink)
+    flow = _Flow(problem, load, count, low)
+    flow.graph.max_flow(flow.source, flow.sink)
+    under = [j.id for j in problem.jurors if flow.into_sink(j.id) + load[j.id] < low]
+    for juror in problem.jurors:  # phase two: allow up to high; loads never go down
+        flow.graph.raise_capacity(flow.sink_edges[juror.id], max(0, high - load[juror.id]))
+    flow.graph.max_flow(flow.source, flow.sink)
     got = dict(count)
-    for (_juror, entry_id), edge in pair_edges.items():
-        got[entry_id] += graph.flow(edge)
-    missing = [e.id for e in entries if got[e.id] < k]
+    for (_juror, entry_id), edge in flow.pair_edges.items():
+        got[entry_id] += flow.graph.flow(edge)
+    missing = [e.id for e in problem.entries if got[e.id] < problem.k]
     if missing:
         # every entry has k unconflicted jurors (checked first): the balance is what fails
         raise AssignmentImpossible("cannot_balance", entries=missing)
     if under:
         raise AssignmentImpossible("cannot_balance", jurors=under)
-    return [pair for pair, edge in pair_edges.items() if graph.flow(edge)]
+    return [pair for pair, edge in flow.pair_edges.items() if flow.graph.flow(edge)]
+
+
+class _Flow:
+    """The network: source → entry (what it still needs) → juror (open pairs) → sink (up to ``low``)."""
+
+    def __init__(self, problem: _Problem, load: dict[Id, int], count: dict[Id, int], low: int) -> None:
+        entry_index = {e.id: i for i, e in enumerate(problem.entries)}
+        n_entries = len(problem.entries)
+        juror_node = {j.id: n_entries + i for i, j in enumerate(problem.jurors)}
+        self.source, self.sink = n_entries + len(problem.jurors), n_entries + len(problem.jurors) + 1
+        self.graph = _Graph(self.sink + 1)
+        for entry in problem.entries:
+            self.graph.add(self.source, entry_index[entry.id], max(0, problem.k - count[entry.id]))
+        self.pair_edges: dict[tuple[Id, Id], int] = {}
+        for entry in problem.entries:
+            # expertise first: augmenting paths try these edges before the others
+            for juror in sorted(problem.jurors, key=lambda j: (entry.category not in j.expertise, str(j.id))):
+                if problem.open(juror.id, entry.id):
+                    edge = self.graph.add(entry_index[entry.id], juror_node[juror.id], 1)
+                    self.pair_edges[(juror.id, entry.id)] = edge
+        self.sink_edges = {j.id: self.graph.add(juror_node[j.id], self.sink, max(0, low - load[j.id]))
+                           for j in problem.jurors}
+
+    def into_sink(self, juror_id: Id) -> int:
+        return self.graph.flow(self.sink_edges[juror_id])
 
 
 class _Graph:

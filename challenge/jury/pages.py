@@ -10,7 +10,7 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from challenge.calls.services import get_call
-from challenge.jury import assigning, conflicts, reviews, services
+from challenge.jury import assignment_service, conflicts, reviews, services
 from challenge.jury.api import team_key
 from challenge.platform import clock
 from challenge.platform.accounts.forms import FormData, errors_of, form_value
@@ -24,6 +24,7 @@ RoundNumber = Annotated[int, QueryParameter(ge=1, le=10)]
 
 
 def scores_from_form(criteria: list[dict], data: dict) -> tuple[dict, dict]:
+    """Scores and per-criterion comments from the review form; unreadable scores stay text for the rules to refuse."""
     scores, comments = {}, {}
     for criterion in criteria:
         raw = form_value(data, f"score_{criterion['key']}").strip()
@@ -52,7 +53,7 @@ class JuryPages(Controller):
     async def call(self, request: Request, slug: FromPath[str]) -> Template:
         call = await get_call(slug, include_drafts=True)
         juror = await services.require_juror(call, request.scope["user"])
-        assignments = await assigning.assignments_of(request.scope["user"], call["id"]) if juror["declaration_completed_at"] else []
+        assignments = await assignment_service.assignments_of(request.scope["user"], call["id"]) if juror["declaration_completed_at"] else []
         return Template(template_name="challenge/jury/call.html",
                         context={"call": call, "juror": juror, "assignments": assignments})
 

@@ -18,10 +18,12 @@ from challenge.submissions.services import call_of, load
 
 
 def rubric_version(criteria: list[dict]) -> str:
+    """A fingerprint of the rubric a review was scored against."""
     return hashlib.sha256(json.dumps(criteria, sort_keys=True).encode()).hexdigest()
 
 
 def score_errors(criteria: list[dict], scores: dict, *, final: bool) -> list[FieldError]:
+    """What is wrong with the scores: unknown criteria, values off the scale, missing ones when final."""
     errors, keys = [], {c["key"]: c for c in criteria}
     for key, value in scores.items():
         criterion = keys.get(key)
@@ -50,6 +52,7 @@ async def review_context(user, submission_id: UUID, number: int) -> tuple[dict, 
 
 
 async def own_review(round_id: UUID, user_id: UUID, submission_id: UUID) -> dict | None:
+    """The juror's own review of the entry in the round, if any."""
     return await Review.select().output(load_json=True).where(
         (Review.round == round_id) & (Review.juror == user_id) & (Review.submission == submission_id)).first()
 

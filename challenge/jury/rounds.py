@@ -68,6 +68,7 @@ async def create_round(actor, call: dict, data: RoundIn) -> dict:
 
 
 async def set_juror_rounds(actor, call: dict, user_id: UUID, data: JurorRoundsIn) -> dict:
+    """Which rounds a juror serves in, and their expertise (preferred categories)."""
     if not data.rounds or any(not 1 <= n <= 10 for n in data.rounds):
         raise _invalid([FieldError("rounds", N_("Name the rounds, 1 to 10."))])
     async with db.write_transaction():
@@ -114,3 +115,8 @@ async def public_events(call_id: UUID) -> list[dict]:
     """Later rounds with an event date (a pitch) for the call page."""
     return await Round.select(Round.name, Round.event_at, Round.event_place).where(
         (Round.call == call_id) & Round.event_at.is_not_null()).order_by(Round.number)
+
+
+async def rounds_of(call_id: UUID) -> list[dict]:
+    """The call's rounds (number and name) in order."""
+    return await Round.select(Round.number, Round.name).where(Round.call == call_id).order_by(Round.number)

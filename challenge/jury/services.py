@@ -28,6 +28,7 @@ SET_PASSWORD_VALID = timedelta(days=7)
 
 @cache
 def public_mail_domains() -> frozenset[str]:
+    """Mail domains of public providers, which say nothing about where someone works."""
     path = Path(__file__).parent / "data" / "public_mail_providers.txt"
     return frozenset(line.strip() for line in path.read_text().splitlines() if line.strip() and not line.startswith("#"))
 
@@ -50,6 +51,7 @@ async def round_of(call: dict, number: int = 1) -> dict:
 
 
 async def juror_of(call: dict, user) -> dict | None:
+    """The user's juror record on the call's jury, or None."""
     if user is None:
         return None
     return await Juror.select().output(load_json=True).where((Juror.call == call["id"]) & (Juror.user == user.id)).first()
@@ -88,6 +90,7 @@ async def invite_juror(actor, call: dict, *, email: str, name: str, base_url: st
 
 
 async def require_juror(call: dict, user) -> dict:
+    """The user's juror record on the call's jury; 404 for anyone else."""
     juror = await juror_of(call, user)
     if juror is None:
         raise not_found(N_("Call not found"))
@@ -95,6 +98,7 @@ async def require_juror(call: dict, user) -> dict:
 
 
 async def accept(call: dict, user) -> dict:
+    """The juror accepts the invitation (once; accepting again changes nothing)."""
     juror = await require_juror(call, user)
     if juror["accepted_at"] is None:
         async with db.write_transaction():
@@ -148,5 +152,6 @@ async def remind(actor, call: dict, *, base_url: str) -> int:
 
 
 async def my_juries(user) -> list[dict]:
+    """The juries the user serves on, with acceptance and declaration state."""
     return await Juror.select(Juror.accepted_at, Juror.declaration_completed_at, Juror.call.slug.as_alias("slug"),
                               Juror.call.title.as_alias("title")).where(Juror.user == user.id)

@@ -9,39 +9,18 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from challenge.calls.services import get_call
-from challenge.jury import assigning, conflicts, services
-from challenge.jury.tables import Assignment, Juror
+from challenge.jury import assignment_service, conflicts, progress, services
 from challenge.platform.accounts.forms import FormData, errors_of, form_value
 from challenge.platform.accounts.guards import staff_required
 from challenge.platform.i18n import N_
 from challenge.platform.problems import Problem
-from challenge.submissions.tables import Submission
 
 
 async def _page(request: Request, call: dict, *, errors: dict | None = None, status: int = 200, notice=None,
                 affected: str = "") -> Template:
-    jurors = await Juror.select(Juror.user, Juror.user.name.as_alias("name"), Juror.user.email.as_alias("email"),
-                                Juror.accepted_at, Juror.declaration_completed_at).where(Juror.call == call["id"])
-    assignments = await Assignment.select(Assignment.juror, Assignment.submission, Assignment.status).where(
-        (Assignment.round.call == call["id"]) & (Assignment.status != "recused"))
-    for juror in jurors:
-        mine = [a for a in assignments if a["juror"] == juror["user"]]
-        juror["assigned"], juror["done"] = len(mine), sum(1 for a in mine if a["status"] == "done")
-    entries = await Submission.select(Submission.id, Submission.reference, Submission.title).where(
-        (Submission.call == call["id"]) & (Submission.status == "submitted")).order_by(Submission.reference)
-    for entry in entries:
-        mine = [a for a in assignments if a["submission"] == entry["id"]]
-        entry["assigned"], entry["done"] = len(mine), sum(1 for a in mine if a["status"] == "done")
-    active = await conflicts.active_conflicts(call["id"])
-    names = {j["user"]: j["name"] for j in jurors}
-    titles = {e["id"]: e["reference"] for e in entries}
-    for conflict in active:
-        conflict["juror_name"], conflict["entry"] = names.get(conflict["juror"], ""), titles.get(conflict["submission"], "")
-    total = len(assignments)
+    overview = await progress.jury_overview(call)
     return Template(template_name="challenge/jury/staff.html", status_code=status, context={
-        "call": call, "jurors": jurors, "entries": entries, "conflicts": active, "errors": errors or {},
-        "notice": notice, "done": sum(1 for a in assignments if a["status"] == "done"), "total": total,
-        "affected": affected,
+        "call": call, **overview, "errors": errors or {}, "notice": notice, "affected": affected,
     })
 
 
@@ -69,7 +48,7 @@ class StaffJuryPages(Controller):
         call = await get_call(slug, include_drafts=True)
         try:
             k = int(form_value(data, "reviews_per_submission") or "0")
-            result = await assigning.auto_assign(request.scope["user"], call, number=1, reviews_per_submission=k)
+            result = await assignment_service.auto_assign(request.scope["user"], call, number=1, reviews_per_submission=k)
         except ValueError:
             return await _page(request, call, errors={"reviews_per_submission": N_("Choose between 1 and 20.")}, status=422)
         except Problem as problem:

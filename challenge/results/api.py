@@ -19,8 +19,8 @@ from challenge.platform.documents.downloads import download
 from challenge.platform.i18n import N_, request_locale
 from challenge.platform.jobs import service as jobs
 from challenge.platform.problems import not_found
-from challenge.results import certificates, decisions, exports
-from challenge.submissions.tables import Submission
+from challenge.results import certificates, decisions, exports, letters
+from challenge.results.services import ranking_for
 
 Round = Annotated[int, QueryParameter(ge=1, le=10)]
 Lang = Annotated[str | None, QueryParameter(pattern="^(de|en)$")]
@@ -53,13 +53,32 @@ class JobOut(msgspec.Struct):
 
 
 def job_out(row: dict) -> JobOut:
+    """A background job as the API returns it."""
     return JobOut(id=row["id"], kind=row["kind"], status=row["status"], total=row["total"], done=row["done"],
                   error=row["error"], created_at=row["created_at"], finished_at=row["finished_at"])
 
 
 def decision_out(row: dict) -> DecisionOut:
+    """A decision as the API returns it."""
     return DecisionOut(submission_id=row["submission"], outcome=row["outcome"], award_cents=row["award_cents"],
                        rationale=row["rationale"], updated_at=row["updated_at"])
+
+
+def ranking_out(result, titles: dict) -> dict:
+    """A ranking (``results.ranking.Ranking``) with the entries' references and titles, as JSON."""
+    return {
+        "method": result.method,
+        "entries": [{
+            "submission_id": e.entry, "reference": titles.get(e.entry, {}).get("reference"),
+            "title": titles.get(e.entry, {}).get("title"), "rank": e.rank, "score": e.score,
+            "score_low": e.score_low, "score_high": e.score_high, "rank_low": e.rank_low,
+            "rank_high": e.rank_high, "reviews": e.reviews, "spread": e.spread, "sd": e.sd,
+            "cutoff_unstable": e.cutoff_unstable,
+        } for e in result.entries],
+        "reliability": {"alpha": result.alpha, "per_criterion": result.per_criterion},
+        "jurors": [{"id": juror, "leniency": value, "raw_scores_only": juror in result.raw_only_jurors}
+                   for juror, value in result.leniency.items()],
+    }
 
 
 class StaffResultsApi(Controller):
@@ -81,6 +100,14 @@ class StaffResultsApi(Controller):
         call = await get_call(slug, include_drafts=True)
         rows = await decisions.decisions_of(call["id"])
         return {"decisions": [decision_out(r) for r in rows], "budget": await decisions.budget_of(call)}
+
+    @get("/ranking")
+    async def ranking(self, slug: FromPath[str], round: Round = 1,
+                      method: Annotated[str, QueryParameter(max_length=20)] = "mean") -> dict:
+        """Scores with 90 % bootstrap intervals for score and rank, disagreement, alpha, leniency."""
+        call = await get_call(slug, include_drafts=True)
+        result, titles = await ranking_for(call, number=round, method=method)
+        return ranking_out(result, titles)
 
     @post("/results/publish", status_code=HTTP_200_OK)
     async def publish(self, request: Request, slug: FromPath[str]) -> dict:
@@ -132,6 +159,7 @@ class StaffResultsApi(Controller):
 
 @get("/api/v1/jobs/{job_id:uuid}", tags=["results"], guards=[staff_required], summary="A background job's progress")
 async def job_status(job_id: FromPath[UUID]) -> JobOut:
+    """A background job's progress."""
     job = await jobs.get(job_id)
     if job is None:
         raise not_found(N_("Job not found"))
@@ -148,17 +176,7 @@ async def public_results(slug: FromPath[str]) -> dict:
 @get("/api/v1/submissions/{submission_id:uuid}/award-letter.pdf", tags=["results"], summary="Award letter")
 async def award_letter(request: Request, submission_id: FromPath[UUID], lang: Lang = None) -> Response:
     """The award letter of an awarded entry, for its team and staff."""
-    user = current_user(request)
-    row = await Submission.select(Submission.id, Submission.organisation, Submission.call).where(
-        Submission.id == submission_id).first()
-    if row is None or user is None or not (user.has_role("staff", "admin") or await certificates.is_member(user, row["organisation"])):
-        raise not_found(N_("Proposal not found"))
-    from challenge.calls.tables import Call
-
-    call = await Call.select().where(Call.id == row["call"]).first()
-    locale = lang or request_locale(request)
-    document = await certificates.award_letter(request.app.state.storage, call, submission_id, locale=locale,
-                                               base_url=request.app.state.settings.base_url, actor=user)
+    document = await letters.award_letter_for(
+        current_user(request), submission_id, request.app.state.storage, locale=lang or request_locale(request),
+        base_url=request.app.state.settings.base_url)
     return await download(request.app.state.storage, request.app.state.settings, document)
-
-

@@ -13,6 +13,7 @@ from challenge.jury.tables import Review
 from challenge.organisations.tables import Membership, Organisation
 from challenge.platform import clock
 from challenge.platform.audit.service import record
+from challenge.platform.documents.tables import Document
 from challenge.platform.i18n import N_
 from challenge.platform.mail.outbox import enqueue
 from challenge.platform.problems import FieldError, Problem, not_found
@@ -44,6 +45,7 @@ async def _lock_call(call_id: UUID) -> dict:
 
 
 async def decisions_of(call_id: UUID) -> list[dict]:
+    """Every decision of the call, with who decided."""
     return await Decision.select(
         Decision.id, Decision.submission, Decision.outcome, Decision.award_cents, Decision.rationale,
         Decision.updated_at, Decision.decided_by.name.as_alias("decided_by_name"),
@@ -51,6 +53,7 @@ async def decisions_of(call_id: UUID) -> list[dict]:
 
 
 async def budget_of(call: dict) -> dict:
+    """The call's budget, what the decisions award and what remains."""
     total = await Decision.select(Sum(Decision.award_cents).as_alias("sum")).where(Decision.call == call["id"]).first()
     awarded = int((total or {}).get("sum") or 0)
     return {"budget_cents": call["budget_cents"], "awarded_cents": awarded,
@@ -152,22 +155,52 @@ async def shareable_comments(submission_ids: list[UUID]) -> dict[UUID, list[str]
     return comments
 
 
+def _check_publishable(entries: list[dict], decided: dict) -> None:
+    """Publishing needs submitted entries, every one of them decided."""
+    if not entries:
+        raise Problem(422, "no_entries", N_("This call has no submitted entries."))
+    missing = [e["reference"] for e in entries if e["id"] not in decided]
+    if missing:
+        raise Problem(422, "decisions_missing", N_("Some entries have no decision yet."),
+                      extra={"entries": sorted(r or "" for r in missing)})
+
+
+async def _team_members(entries: list[dict]) -> list[dict]:
+    """Each entry team's members with their address and language."""
+    return await Membership.select(Membership.organisation, Membership.user.email.as_alias("email"),
+                                   Membership.user.locale.as_alias("locale")).where(
+        Membership.organisation.is_in(list({e["organisation"] for e in entries})))
+
+
+async def _team_names(entries: list[dict]) -> dict[UUID, str]:
+    return {o["id"]: o["name"] for o in await Organisation.select(Organisation.id, Organisation.name).where(
+        Organisation.id.is_in(list({e["organisation"] for e in entries})))}
+
+
+async def _mail_outcome(call: dict, entry: dict, decision: dict, members: list[dict], comments: list[str],
+                        base_url: str) -> int:
+    """Queue the outcome mail to every member of the entry's team; returns how many."""
+    sent = 0
+    for member in (m for m in members if m["organisation"] == entry["organisation"]):
+        await enqueue(member["email"], "results_outcome", locale=member["locale"], context={
+            "base_url": base_url, "call": call["title"], "title": entry["title"],
+            "reference": entry["reference"], "outcome": decision["outcome"],
+            "award_cents": decision["award_cents"], "comments": comments,
+            "link": f"{base_url}/calls/{call['slug']}/results",
+        })
+        sent += 1
+    return sent
+
+
 async def publish_results(actor, call: dict, *, base_url: str) -> dict:
     """Mail every applicant their outcome in their language, then show the winners publicly."""
     entries = await Submission.select(Submission.id, Submission.title, Submission.reference,
                                       Submission.organisation).where(
         (Submission.call == call["id"]) & (Submission.status == "submitted"))
-    decisions = {d["submission"]: d for d in await decisions_of(call["id"])}
-    missing = [e["reference"] for e in entries if e["id"] not in decisions]
-    if not entries:
-        raise Problem(422, "no_entries", N_("This call has no submitted entries."))
-    if missing:
-        raise Problem(422, "decisions_missing", N_("Some entries have no decision yet."),
-                      extra={"entries": sorted(r or "" for r in missing)})
+    decided = {d["submission"]: d for d in await decisions_of(call["id"])}
+    _check_publishable(entries, decided)
     comments = await shareable_comments([e["id"] for e in entries])
-    members = await Membership.select(Membership.organisation, Membership.user.email.as_alias("email"),
-                                      Membership.user.locale.as_alias("locale")).where(
-        Membership.organisation.is_in(list({e["organisation"] for e in entries})))
+    members = await _team_members(entries)
     sent = 0
     async with db.write_transaction():
         locked = await _lock_call(call["id"])
@@ -175,22 +208,13 @@ async def publish_results(actor, call: dict, *, base_url: str) -> dict:
             raise Problem(409, "results_published", N_("The results are published already."))
         now = clock.now()
         await Call.update({Call.results_published_at: now, Call.status: "results_published"}).where(Call.id == call["id"])
-        names = {o["id"]: o["name"] for o in await Organisation.select(Organisation.id, Organisation.name).where(
-            Organisation.id.is_in(list({e["organisation"] for e in entries})))}
+        names = await _team_names(entries)
         for entry in entries:
-            decision = decisions[entry["id"]]
             # the name as published: a later rename of the team leaves the published results alone
             await Decision.update({Decision.published_name: names[entry["organisation"]]}).where(
                 Decision.submission == entry["id"])
-            for member in (m for m in members if m["organisation"] == entry["organisation"]):
-                await enqueue(member["email"], "results_outcome", locale=member["locale"], context={
-                    "base_url": base_url, "call": call["title"], "title": entry["title"],
-                    "reference": entry["reference"], "outcome": decision["outcome"],
-                    "award_cents": decision["award_cents"],
-                    "comments": comments.get(entry["id"], []),
-                    "link": f"{base_url}/calls/{call['slug']}/results",
-                })
-                sent += 1
+            sent += await _mail_outcome(call, entry, decided[entry["id"]], members, comments.get(entry["id"], []),
+                                        base_url)
         await record("results.published", actor=actor, object_type="call", object_id=call["id"],
                      payload={"entries": len(entries), "mails": sent})
     return {"published_at": now, "entries": len(entries), "mails": sent}
@@ -206,6 +230,7 @@ def is_anonymous(organisation: dict, consent: bool) -> bool:
 
 
 def public_name(organisation: dict, consent: bool) -> str:
+    """The team's name as open data shows it (German, anonymous without consent)."""
     return ANONYMOUS_TEAM_DE if is_anonymous(organisation, consent) else organisation["name"]
 
 
@@ -246,8 +271,6 @@ async def outcome_for(call: dict, submission_id: UUID) -> dict | None:
         Decision.submission == submission_id).first()
     if decision is None:
         return None
-    from challenge.platform.documents.tables import Document
-
     certificates = await Document.select(Document.id, Document.filename).where(
         (Document.owner_type == "award") & (Document.owner_id == str(submission_id))
         & (Document.kind == "certificate") & (Document.status == "stored")).order_by(Document.created_at)

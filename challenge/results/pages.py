@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from math import ceil
 from typing import Annotated
 from uuid import UUID
 
@@ -12,68 +11,25 @@ from litestar.response import Redirect, Template
 
 from challenge.calls.services import get_call
 from challenge.jury import rounds as jury_rounds
-from challenge.jury.tables import Round
 from challenge.platform.accounts.forms import FormData, errors_of, form_value
 from challenge.platform.accounts.guards import staff_required
 from challenge.platform.i18n import N_, request_locale
 from challenge.platform.jobs import service as jobs
-from challenge.platform.money import format_amount, money_field
+from challenge.platform.money import money_field
 from challenge.platform.problems import FieldError, Problem
-from challenge.results import certificates, charts, decisions
-from challenge.results.scores import METHODS
-from challenge.results.services import juror_names, rankings_for
-from challenge.results.tables import OUTCOMES
+from challenge.results import decisions, overview
+from challenge.results.services import top_of_ranking
 
-PER_PAGE = 50
 Number = Annotated[int, QueryParameter(ge=1, le=10)]
 Page = Annotated[int, QueryParameter(ge=1, le=100_000)]
 Method = Annotated[str, QueryParameter(max_length=20)]
-async def _certificate_state(call: dict) -> dict:
-    job = await jobs.latest("certificates", f"call:{call['id']}")
-    issued = await certificates.certificates_of(call["id"])
-    awarded = await certificates.awarded_entries(call["id"])
-    return {"job": job, "issued": issued, "awarded": awarded,
-            "percent": round(100 * job["done"] / job["total"]) if job and job["total"] else 0}
 
 
 async def _page(request: Request, call: dict, *, number: int = 1, method: str = "mean", page: int = 1,
                 errors: dict | None = None, notice=None, status: int = 200) -> Template:
-    if method not in METHODS:
-        method = "mean"
-    results, titles, rows, round_ = await rankings_for(call, number=number, methods=tuple(dict.fromkeys(
-        (method, "mean", "normalized"))))
-    chosen, mean, normalized = results[method], results["mean"], results["normalized"]
-    by_mean = {e.entry: e for e in mean.entries}
-    by_norm = {e.entry: e for e in normalized.entries}
-    total = len(chosen.entries)
-    pages = max(1, ceil(total / PER_PAGE))
-    page = min(page, pages)
-    shown = chosen.entries[(page - 1) * PER_PAGE: page * PER_PAGE]
-    names = await juror_names({r["juror"] for r in rows})
-    decided = {d["submission"]: d for d in await decisions.decisions_of(call["id"])}
-    later = await Round.select(Round.number, Round.name).where((Round.call == call["id"]) & (Round.number > 1)).order_by(Round.number)
-    all_rounds = await Round.select(Round.number, Round.name).where(Round.call == call["id"]).order_by(Round.number)
-    jurors = []
-    for juror, leniency in chosen.leniency.items():
-        mine = [r["total"] for r in rows if r["juror"] == juror]
-        jurors.append({"name": names.get(juror, "?"), "reviews": len(mine), "leniency": leniency,
-                       "mean": round(sum(mine) / len(mine), 1) if mine else None,
-                       "raw_only": juror in normalized.raw_only_jurors})
-    jurors.sort(key=lambda j: j["name"])
+    shown = await overview.ranking_page(call, number=number, method=method, page=page)
     return Template(template_name="challenge/results/staff.html", status_code=status, context={
-        "call": call, "round": round_, "number": number, "method": method, "methods": METHODS,
-        "entries": [{"result": e, "mean": by_mean[e.entry], "normalized": by_norm[e.entry],
-                     "reference": titles[e.entry]["reference"], "title": titles[e.entry]["title"],
-                     "decision": decided.get(e.entry)} for e in shown],
-        "total": total, "page": page, "pages": pages, "alpha": chosen.alpha,
-        "per_criterion": chosen.per_criterion, "criteria": round_["criteria"] or [], "jurors": jurors,
-        "raw_only": [names.get(j, "?") for j in normalized.raw_only_jurors],
-        "unstable": sum(1 for e in chosen.entries if e.cutoff_unstable),
-        "distribution": charts.juror_distributions(rows, names),
-        "intervals": charts.rank_intervals(shown, titles, call["awards_planned"], total),
-        "budget": await decisions.budget_of(call), "decided_count": len(decided), "later_rounds": later,
-        "all_rounds": all_rounds, "certs": await _certificate_state(call), "outcomes": OUTCOMES,
-        "outcome_labels": decisions.OUTCOME_LABELS, "errors": errors or {}, "notice": notice,
+        "call": call, **shown, "errors": errors or {}, "notice": notice,
     })
 
 
@@ -137,9 +93,8 @@ class StaffResultsPages(Controller):
                 count = int(top)
                 if count < 1:
                     raise ValueError
-                results, *_ = await rankings_for(call, number=int(form_value(data, "round") or "1"),
-                                                 methods=(method if method in METHODS else "mean",))
-                ticked = [e.entry for e in next(iter(results.values())).entries if e.rank <= count]
+                ticked = await top_of_ranking(call, number=int(form_value(data, "round") or "1"), method=method,
+                                              count=count)
             if not ticked:
                 raise Problem(422, "validation_error", N_("Some fields are missing or invalid."), errors=[
                     FieldError("top", N_("Name how many entries go on, or tick them in the table."))])
@@ -178,40 +133,21 @@ class StaffResultsPages(Controller):
         """The progress fragment the page polls while the job runs."""
         call = await get_call(slug, include_drafts=True)
         return Template(template_name="challenge/results/_certificates.html",
-                        context={"call": call, "certs": await _certificate_state(call)})
+                        context={"call": call, "certs": await overview.certificate_state(call)})
 
 
-async def _decide_page(call: dict, submission_id: UUID, *, locale: str = "de", values: dict | None = None, errors: dict | None = None,
-                       status: int = 200, extra: dict | None = None) -> Template:
-    from challenge.platform.problems import not_found
-    from challenge.submissions.tables import Submission
-
-    entry = await Submission.select(Submission.id, Submission.reference, Submission.title, Submission.status).where(
-        (Submission.id == submission_id) & (Submission.call == call["id"])).first()
-    if entry is None:
-        raise not_found(N_("Proposal not found"))
-    current = next((d for d in await decisions.decisions_of(call["id"]) if d["submission"] == submission_id), None)
-    if values is None:
-        values = {"outcome": current["outcome"] if current else "",
-                  "award": format_amount(current["award_cents"], locale) if current and current["award_cents"] else "",
-                  "rationale": current["rationale"] if current else ""}
+async def _decide_page(call: dict, submission_id: UUID, *, locale: str = "de", values: dict | None = None,
+                       errors: dict | None = None, status: int = 200, extra: dict | None = None) -> Template:
+    form = await overview.decision_form(call, submission_id, locale=locale, values=values)
     return Template(template_name="challenge/results/decide.html", status_code=status, context={
-        "call": call, "entry": entry, "values": values, "errors": errors or {}, "outcomes": OUTCOMES,
-        "outcome_labels": decisions.OUTCOME_LABELS, "budget": await decisions.budget_of(call),
-        "current": current, "extra": extra or {},
+        "call": call, **form, "errors": errors or {}, "extra": extra or {},
     })
 
 
 async def _publish_page(call: dict, *, problem: Problem | None = None) -> Template:
-    from challenge.submissions.tables import Submission
-
-    entries = await Submission.count().where((Submission.call == call["id"]) & (Submission.status == "submitted"))
-    decided = await decisions.decisions_of(call["id"])
+    summary = await overview.publish_summary(call)
     return Template(template_name="challenge/results/publish.html", status_code=problem.status if problem else 200,
-                    context={"call": call, "entries": entries, "decided": len(decided),
-                             "awarded": [d for d in decided if d["outcome"] in decisions.AWARDED],
-                             "budget": await decisions.budget_of(call),
-                             "errors": errors_of(problem) if problem else {},
+                    context={"call": call, **summary, "errors": errors_of(problem) if problem else {},
                              "missing": (problem.extra.get("entries") if problem else None) or []})
 
 

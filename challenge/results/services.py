@@ -17,6 +17,7 @@ from challenge.submissions.tables import Submission
 
 
 def check_method(method: str) -> None:
+    """422 unless the ranking method is one of METHODS."""
     if method not in METHODS:
         raise Problem(422, "validation_error", N_("Some fields are missing or invalid."),
                       errors=[FieldError("method", N_("Choose mean, median, trimmed or normalized."))])
@@ -37,6 +38,7 @@ async def final_reviews(round_: dict) -> list[ReviewScores]:
 
 
 async def entry_titles(call_id: UUID, ids) -> dict:
+    """Reference and title of the given entries of the call, by id."""
     wanted = set(ids)
     if not wanted:
         return {}
@@ -82,8 +84,15 @@ async def rankings_for(call: dict, *, number: int = 1, methods=("mean", "normali
 
 
 async def juror_names(ids) -> dict[UUID, str]:
+    """Each user's name (or address when no name is set), by id."""
     ids = list(ids)
     if not ids:
         return {}
     return {u["id"]: u["name"] or u["email"] for u in await User.select(User.id, User.name, User.email).where(
         User.id.is_in(ids))}
+
+
+async def top_of_ranking(call: dict, *, number: int, method: str, count: int) -> list[UUID]:
+    """The entries ranked ``count`` or better in a round by the method (unknown methods: mean)."""
+    results, *_ = await rankings_for(call, number=number, methods=(method if method in METHODS else "mean",))
+    return [e.entry for e in next(iter(results.values())).entries if e.rank <= count]
