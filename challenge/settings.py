@@ -6,6 +6,7 @@ import ipaddress
 import os
 import re
 import secrets
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal
@@ -286,8 +287,6 @@ def prepare(settings: Settings) -> Settings:
 
 def settings_or_exit() -> Settings:
     """For commands: prepared settings, or one line naming the bad variable and exit 2."""
-    import sys
-
     try:
         return prepare(load_settings())
     except SettingsError as exc:

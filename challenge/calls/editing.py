@@ -26,53 +26,81 @@ def _aware(value: datetime | None) -> bool:
     return value is None or (value.tzinfo is not None and value.utcoffset() is not None)
 
 
+_DATES = ("opens_at", "closes_at", "jury_starts_at", "jury_ends_at", "results_at")
+
+
 def validate(data: dict[str, Any], *, max_upload_bytes: int) -> list[FieldError]:
     """Every problem with a call's fields (empty when the call is consistent)."""
-    errors: list[FieldError] = []
-
-    def error(field: str, message: str) -> None:
-        errors.append(FieldError(field, message))
-
-    if not SLUG.match(data["slug"]):
-        error("slug", N_("Use 3 to 80 lowercase letters, digits and hyphens."))
-    if not 3 <= len(data["title"].strip()) <= 200:
-        error("title", N_("Enter a title of 3 to 200 characters."))
-    if len(data["summary"]) > 500:
-        error("summary", N_("Use at most 500 characters."))
-    dates = ("opens_at", "closes_at", "jury_starts_at", "jury_ends_at", "results_at")
-    naive = [name for name in dates if not _aware(data.get(name))]
-    for name in naive:
-        error(name, N_("Give the time with its time zone."))
+    errors = _validate_texts(data)
+    naive = [FieldError(name, N_("Give the time with its time zone."))
+             for name in _DATES if not _aware(data.get(name))]
     if naive:
-        return errors  # the order of the dates cannot be checked without time zones
-    if data["closes_at"] <= data["opens_at"]:
-        error("closes_at", N_("The deadline must be after the opening."))
-    previous = data["closes_at"]
-    for name in dates[2:]:
-        if data.get(name) is not None:
-            if data[name] < previous:
-                error(name, N_("This date must not be before the one above it."))
-            previous = data[name]
-    if data["budget_cents"] < 0:
-        error("budget_cents", N_("The budget cannot be negative."))
-    if data.get("max_award_cents") is not None and not 0 < data["max_award_cents"] <= data["budget_cents"]:
-        error("max_award_cents", N_("The maximum award must be positive and within the budget."))
-    if data.get("awards_planned") is not None and data["awards_planned"] < 1:
-        error("awards_planned", N_("Plan at least one award."))
-    categories = [c.strip() for c in data["categories"]]
-    if any(not c for c in categories) or len(set(categories)) != len(categories) or len(categories) > 20:
-        error("categories", N_("Categories must be unique and not empty (at most 20)."))
-    if any(len(c) > 100 for c in categories):  # a proposal stores its category in 100 characters
-        error("categories", N_("A category may have at most 100 characters."))
+        return errors + naive  # the order of the dates cannot be checked without time zones
+    errors.extend(_validate_dates(data))
+    errors.extend(_validate_money(data))
+    errors.extend(_validate_categories(data["categories"]))
     errors.extend(_validate_questions(data["questions"]))
     errors.extend(_validate_criteria(data["criteria"]))
-    rules: DocumentRules = data["document_rules"]
+    errors.extend(_validate_document_rules(data["document_rules"], max_upload_bytes))
+    return errors
+
+
+def _validate_texts(data: dict[str, Any]) -> list[FieldError]:
+    errors = []
+    if not SLUG.match(data["slug"]):
+        errors.append(FieldError("slug", N_("Use 3 to 80 lowercase letters, digits and hyphens.")))
+    if not 3 <= len(data["title"].strip()) <= 200:
+        errors.append(FieldError("title", N_("Enter a title of 3 to 200 characters.")))
+    if len(data["summary"]) > 500:
+        errors.append(FieldError("summary", N_("Use at most 500 characters.")))
+    return errors
+
+
+def _validate_dates(data: dict[str, Any]) -> list[FieldError]:
+    """The deadline follows the opening; each later date (when given) follows the one above."""
+    errors = []
+    if data["closes_at"] <= data["opens_at"]:
+        errors.append(FieldError("closes_at", N_("The deadline must be after the opening.")))
+    previous = data["closes_at"]
+    for name in _DATES[2:]:
+        if data.get(name) is None:
+            continue
+        if data[name] < previous:
+            errors.append(FieldError(name, N_("This date must not be before the one above it.")))
+        previous = data[name]
+    return errors
+
+
+def _validate_money(data: dict[str, Any]) -> list[FieldError]:
+    errors = []
+    if data["budget_cents"] < 0:
+        errors.append(FieldError("budget_cents", N_("The budget cannot be negative.")))
+    max_award = data.get("max_award_cents")
+    if max_award is not None and not 0 < max_award <= data["budget_cents"]:
+        errors.append(FieldError("max_award_cents", N_("The maximum award must be positive and within the budget.")))
+    if data.get("awards_planned") is not None and data["awards_planned"] < 1:
+        errors.append(FieldError("awards_planned", N_("Plan at least one award.")))
+    return errors
+
+
+def _validate_categories(raw: list[str]) -> list[FieldError]:
+    errors = []
+    categories = [c.strip() for c in raw]
+    if any(not c for c in categories) or len(set(categories)) != len(categories) or len(categories) > 20:
+        errors.append(FieldError("categories", N_("Categories must be unique and not empty (at most 20).")))
+    if any(len(c) > 100 for c in categories):  # a proposal stores its category in 100 characters
+        errors.append(FieldError("categories", N_("A category may have at most 100 characters.")))
+    return errors
+
+
+def _validate_document_rules(rules: DocumentRules, max_upload_bytes: int) -> list[FieldError]:
+    errors = []
     if not 0 <= rules.max_files <= MAX_FILES:
-        error("document_rules.max_files", N_("Allow between 0 and 20 files."))
+        errors.append(FieldError("document_rules.max_files", N_("Allow between 0 and 20 files.")))
     if not 0 < rules.max_bytes <= max_upload_bytes:
-        error("document_rules.max_bytes", N_("The file size limit is outside what the portal accepts."))
+        errors.append(FieldError("document_rules.max_bytes", N_("The file size limit is outside what the portal accepts.")))
     if not rules.allowed_types or any(t not in EXTENSIONS for t in rules.allowed_types):
-        error("document_rules.allowed_types", N_("Choose file types from PDF, PNG and JPEG."))
+        errors.append(FieldError("document_rules.allowed_types", N_("Choose file types from PDF, PNG and JPEG.")))
     return errors
 
 

@@ -10,6 +10,7 @@ import msgspec
 
 from challenge.calls.schemas import CallIn, Criterion, DocumentRules, FaqItem, Question
 from challenge.platform.documents.rules import MB
+from challenge.platform.forms import form_value
 from challenge.platform.i18n import BERLIN, N_
 from challenge.platform.money import MoneyError, format_amount, parse_money
 from challenge.platform.problems import FieldError, Problem
@@ -80,18 +81,20 @@ def faq_from_text(text: str) -> list[FaqItem]:
     return items
 
 
-def call_from_form(form: dict[str, Any], locale: str = "de") -> CallIn:
-    """The form's fields as a CallIn — or a Problem naming every field that cannot be read.
-    Amounts are read in the form's language (``locale``)."""
-    def value(name: str) -> str:
-        raw = form.get(name, "")
-        if isinstance(raw, list):
-            raw = raw[0] if raw else ""
-        return str(raw).strip()
+_DATES = ("opens_at", "closes_at", "jury_starts_at", "jury_ends_at", "results_at")
 
-    errors: list[FieldError] = []
+
+def _reader(form: dict[str, Any]):
+    """A function giving one form field as stripped text (the first value of a list)."""
+    def value(name: str) -> str:
+        return form_value(form, name).strip()
+
+    return value
+
+
+def _dates_from_form(value, errors: list[FieldError]) -> dict[str, datetime | None]:
     dates = {}
-    for name in ("opens_at", "closes_at", "jury_starts_at", "jury_ends_at", "results_at"):
+    for name in _DATES:
         try:
             dates[name] = _local(value(name))
         except ValueError:
@@ -99,19 +102,39 @@ def call_from_form(form: dict[str, Any], locale: str = "de") -> CallIn:
     for name in ("opens_at", "closes_at"):
         if dates.get(name) is None and not any(e.field == name for e in errors):
             errors.append(FieldError(name, N_("Enter a date and time.")))
+    return dates
+
+
+def _amounts_from_form(value, locale: str, errors: list[FieldError]) -> dict[str, int | None]:
     money = {}
     for name in ("budget_cents", "max_award_cents"):
         try:
             money[name] = parse_money(value(name), locale)
         except MoneyError as error:
             errors.append(FieldError(name, error.message))
+    return money
+
+
+def _counts_from_form(value, errors: list[FieldError]) -> tuple[int | None, int, float]:
+    """(awards planned, most files, largest file in MB)."""
     try:
         awards = int(value("awards_planned")) if value("awards_planned") else None
         max_files = int(value("max_files") or "0")
         max_mb = float(value("max_mb").replace(",", ".") or "0")
     except ValueError:
         errors.append(FieldError("document_rules.max_files", N_("Enter whole numbers.")))
-        awards, max_files, max_mb = None, 0, 0
+        return None, 0, 0
+    return awards, max_files, max_mb
+
+
+def call_from_form(form: dict[str, Any], locale: str = "de") -> CallIn:
+    """The form's fields as a CallIn — or a Problem naming every field that cannot be read.
+    Amounts are read in the form's language (``locale``)."""
+    value = _reader(form)
+    errors: list[FieldError] = []
+    dates = _dates_from_form(value, errors)
+    money = _amounts_from_form(value, locale, errors)
+    awards, max_files, max_mb = _counts_from_form(value, errors)
     allowed = form.get("allowed_types", [])
     allowed = [allowed] if isinstance(allowed, str) else list(allowed)
     criteria = criteria_from_text(value("criteria"), errors)
@@ -129,28 +152,53 @@ def call_from_form(form: dict[str, Any], locale: str = "de") -> CallIn:
     ))
 
 
+def _new_call() -> dict[str, Any]:
+    """Defaults for a new call: five PDFs of 20 MB, the usual three criteria."""
+    return {
+        "max_files": "5", "max_mb": "20", "allowed_types": ["application/pdf"], "questions": "",
+        "criteria": "impact | Nutzen für Leipzig | 3 | 0 | 10\ninnovation | Innovationsgrad | 2 | 0 | 10\nfeasibility | Umsetzbarkeit | 2 | 0 | 10",
+    }
+
+
+def _local_text(value: datetime | None) -> str:
+    return value.astimezone(BERLIN).strftime("%Y-%m-%dT%H:%M") if value else ""
+
+
+def _criterion_line(c: dict) -> str:
+    cells = (c["key"], c["name"], f'{c["weight"]:g}', c["scale_min"], c["scale_max"], c.get("description") or "")
+    return " | ".join(str(x) for x in cells).rstrip(" |")
+
+
+def _question_line(q: dict) -> str:
+    cells = [q["key"], q["type"], "ja" if q.get("required") else "nein", q["label"],
+             "; ".join(q.get("choices") or []), str(q.get("max_length") or ""), q.get("help") or ""]
+    return " | ".join(cells).rstrip(" |")
+
+
+def _texts_of(call: dict) -> dict[str, Any]:
+    """The call's lists written one line per item, as the form takes them."""
+    return {
+        "categories": "\n".join(call["categories"] or []),
+        "criteria": "\n".join(_criterion_line(c) for c in call["criteria"] or []),
+        "questions": "\n".join(_question_line(q) for q in call["questions"] or []),
+        "faq": "\n".join(f'{item["question"]} | {item["answer"]}' for item in call.get("faq") or []),
+    }
+
+
 def form_from_call(call: dict | None, locale: str = "de") -> dict[str, Any]:
     """Form values for an existing call (or sensible defaults for a new one), amounts written
     the way ``call_from_form`` reads them back in ``locale``."""
     if call is None:
-        return {"max_files": "5", "max_mb": "20", "allowed_types": ["application/pdf"], "questions": "",
-                "criteria": "impact | Nutzen für Leipzig | 3 | 0 | 10\ninnovation | Innovationsgrad | 2 | 0 | 10\nfeasibility | Umsetzbarkeit | 2 | 0 | 10"}
-
-    def local(value):
-        return value.astimezone(BERLIN).strftime("%Y-%m-%dT%H:%M") if value else ""
-
+        return _new_call()
     rules = msgspec.convert(call["document_rules"] or {}, DocumentRules)
     return {
         "slug": call["slug"], "title": call["title"], "summary": call["summary"],
         "description": call["description"], "eligibility": call["eligibility"],
-        "categories": "\n".join(call["categories"] or []),
-        "criteria": "\n".join(" | ".join(str(x) for x in (c["key"], c["name"], f'{c["weight"]:g}', c["scale_min"], c["scale_max"], c.get("description") or "")).rstrip(" |") for c in call["criteria"] or []),
-        "questions": "\n".join(" | ".join([q["key"], q["type"], "ja" if q.get("required") else "nein", q["label"], "; ".join(q.get("choices") or []), str(q.get("max_length") or ""), q.get("help") or ""]).rstrip(" |") for q in call["questions"] or []),
-        "faq": "\n".join(f'{item["question"]} | {item["answer"]}' for item in call.get("faq") or []),
-        "opens_at": local(call["opens_at"]), "closes_at": local(call["closes_at"]),
-        "jury_starts_at": local(call["jury_starts_at"]), "jury_ends_at": local(call["jury_ends_at"]),
-        "results_at": local(call["results_at"]), "budget_cents": format_amount(call["budget_cents"], locale),
-        "max_award_cents": format_amount(call["max_award_cents"], locale), "awards_planned": str(call["awards_planned"] or ""),
+        **_texts_of(call),
+        **{name: _local_text(call[name]) for name in _DATES},
+        "budget_cents": format_amount(call["budget_cents"], locale),
+        "max_award_cents": format_amount(call["max_award_cents"], locale),
+        "awards_planned": str(call["awards_planned"] or ""),
         "max_files": str(rules.max_files), "max_mb": f"{rules.max_bytes / MB:g}",
         "allowed_types": rules.allowed_types, "blind_review": call["blind_review"],
     }

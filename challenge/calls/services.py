@@ -7,11 +7,15 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
+from icalendar import Calendar, Event
 
 from challenge.calls.schemas import CallOut, Criterion, DocumentRules, FaqItem, Question
 from challenge.calls.tables import Call
 from challenge.platform import clock
+from challenge.platform.documents.tables import Document
 from challenge.platform.i18n import N_
+from challenge.platform.markdown import render_markdown
+from challenge.platform.pdf.issue import issue_pdf
 from challenge.platform.problems import not_found
 
 
@@ -27,6 +31,7 @@ def phase_of(call: dict[str, Any], now: datetime) -> str:
 
 
 def to_out(call: dict[str, Any], now: datetime) -> CallOut:
+    """The call as the API shows it, with its phase at ``now``."""
     return CallOut(
         id=call["id"],
         slug=call["slug"],
@@ -66,6 +71,16 @@ async def list_calls(
     return rows, await count
 
 
+async def staff_list(now: datetime | None = None) -> list[dict[str, Any]]:
+    """Every call, drafts too, latest opening first, each with its phase (the staff list)."""
+    now = now or clock.now()
+    rows = await Call.select(Call.slug, Call.title, Call.status, Call.opens_at, Call.closes_at,
+                             Call.budget_cents).order_by(Call.opens_at, ascending=False)
+    for row in rows:
+        row["phase"] = phase_of(row, now)
+    return rows
+
+
 @dataclass
 class Overview:
     open: list[dict[str, Any]] = field(default_factory=list)
@@ -103,10 +118,6 @@ async def get_call(slug: str, *, include_drafts: bool) -> dict[str, Any]:
 
 async def call_document(storage, call: dict, *, base_url: str) -> dict:
     """The call's official PDF, issued once per version of the call (public, verifiable)."""
-    from challenge.platform.documents.tables import Document
-    from challenge.platform.markdown import render_markdown
-    from challenge.platform.pdf.issue import issue_pdf
-
     existing = await Document.select().where(
         (Document.owner_type == "call") & (Document.owner_id == str(call["id"]))
         & (Document.kind == "call") & (Document.status == "stored")
@@ -135,8 +146,6 @@ async def call_document(storage, call: dict, *, base_url: str) -> dict:
 
 def call_calendar(call: dict, base_url: str) -> bytes:
     """An iCalendar file with the call's dates; UIDs are stable so updates replace events."""
-    from icalendar import Calendar, Event
-
     calendar = Calendar()
     calendar.add("prodid", "-//Stadt Leipzig//Smart City Challenge//DE")
     calendar.add("version", "2.0")

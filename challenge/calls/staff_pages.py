@@ -9,12 +9,10 @@ from litestar.response import Redirect, Template
 from challenge.calls import editing, services
 from challenge.calls.forms import QUESTION_TYPES, call_from_form, form_from_call
 from challenge.calls.schemas import CallPatch
-from challenge.calls.tables import Call
-from challenge.platform import clock
-from challenge.platform.accounts.forms import FormData, errors_of
 from challenge.platform.accounts.guards import staff_required
 from challenge.platform.documents.rules import MB
 from challenge.platform.documents.sniff import LABELS
+from challenge.platform.forms import FormData, errors_of
 from challenge.platform.i18n import request_locale
 from challenge.platform.problems import Problem
 
@@ -37,11 +35,7 @@ class StaffCallPages(Controller):
 
     @get("/", name="staff_calls")
     async def calls(self) -> Template:
-        rows = await Call.select(Call.slug, Call.title, Call.status, Call.opens_at, Call.closes_at,
-                                 Call.budget_cents).order_by(Call.opens_at, ascending=False)
-        now = clock.now()
-        for row in rows:
-            row["phase"] = services.phase_of(row, now)
+        rows = await services.staff_list()
         return Template(template_name="challenge/staff/calls.html", context={"calls": rows})
 
     @get("/new", name="staff_call_new")

@@ -9,6 +9,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
+from challenge.platform.accounts.services import remember_locale
 from challenge.platform.i18n import LANGUAGE_COOKIE, LOCALES
 from challenge.platform.urls import safe_next
 
@@ -31,10 +32,8 @@ class SitePages(Controller):
         if code not in LOCALES:
             raise NotFoundException()
         user = request.scope.get("user")
-        if user is not None and user.locale != code:
-            from challenge.platform.accounts.tables import User
-
-            await User.update({User.locale: code}).where(User.id == user.id)
+        if user is not None:
+            await remember_locale(user, code)
         response = Redirect(path=safe_next(next_), status_code=303)
         response.set_cookie(
             LANGUAGE_COOKIE,

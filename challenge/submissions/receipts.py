@@ -9,7 +9,7 @@ from challenge.platform.i18n import N_
 from challenge.platform.pdf.issue import issue_pdf
 from challenge.platform.problems import Problem
 from challenge.submissions.policies import ISSUED_OWNER_TYPE
-from challenge.submissions.services import snapshot_of
+from challenge.submissions.snapshots import snapshot_of
 from challenge.submissions.tables import SubmissionVersion
 
 

@@ -13,39 +13,66 @@ TITLE_MAX = 200
 SUMMARY_MAX = 2000
 
 
+_TEXT_KINDS = ("text", "long_text", "url", "choice")
+
+
 def answer_errors(questions: list[dict], answers: dict[str, Any], *, complete: bool) -> list[FieldError]:
     """What is wrong with the answers; ``complete`` also demands every required answer."""
-    errors = []
     keys = {q["key"] for q in questions}
-    for key in answers:
-        if key not in keys:
-            errors.append(FieldError(f"answers.{key}", N_("There is no such question.")))
+    errors = [FieldError(f"answers.{key}", N_("There is no such question."))
+              for key in answers if key not in keys]
     for question in questions:
-        key, value = question["key"], answers.get(question["key"])
-        field = f"answers.{key}"
-        empty = value is None or (isinstance(value, str) and not value.strip())
-        if empty:
-            if complete and question.get("required") and question["type"] != "file":
-                errors.append(FieldError(field, N_("Please answer this question.")))
-            continue
-        kind = question["type"]
-        if kind in ("text", "long_text", "url", "choice") and not isinstance(value, str):
-            errors.append(FieldError(field, N_("The answer must be text.")))
-            continue
-        if kind in ("text", "long_text") and question.get("max_length") and len(value) > question["max_length"]:
-            errors.append(FieldError(field, N_("The answer is too long.")))
-        elif kind == "text" and "\n" in value:
-            errors.append(FieldError(field, N_("Use a single line.")))
-        elif kind == "choice" and value not in (question.get("choices") or []):
-            errors.append(FieldError(field, N_("Choose one of the given answers.")))
-        elif kind == "number" and (isinstance(value, bool) or not isinstance(value, (int, float))):
-            errors.append(FieldError(field, N_("Enter a number.")))
-        elif kind == "url" and (urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).hostname):
-            errors.append(FieldError(field, N_("Enter a web address starting with https://.")))
+        message = answer_error(question, answers.get(question["key"]), complete=complete)
+        if message is not None:
+            errors.append(FieldError(f"answers.{question['key']}", message))
     return errors
 
 
+def answer_error(question: dict, value: Any, *, complete: bool) -> str | None:
+    """What is wrong with one answer to one question (a message id), or None."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        required = complete and question.get("required") and question["type"] != "file"
+        return N_("Please answer this question.") if required else None
+    kind = question["type"]
+    if kind in _TEXT_KINDS and not isinstance(value, str):
+        return N_("The answer must be text.")
+    check = _CHECKS.get(kind)
+    return check(question, value) if check else None
+
+
+def _text_error(question: dict, value: str) -> str | None:
+    if question.get("max_length") and len(value) > question["max_length"]:
+        return N_("The answer is too long.")
+    if question["type"] == "text" and "\n" in value:
+        return N_("Use a single line.")
+    return None
+
+
+def _choice_error(question: dict, value: str) -> str | None:
+    if value not in (question.get("choices") or []):
+        return N_("Choose one of the given answers.")
+    return None
+
+
+def _number_error(question: dict, value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return N_("Enter a number.")
+    return None
+
+
+def _url_error(question: dict, value: str) -> str | None:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return N_("Enter a web address starting with https://.")
+    return None
+
+
+_CHECKS = {"text": _text_error, "long_text": _text_error, "choice": _choice_error,
+           "number": _number_error, "url": _url_error}
+
+
 def proposal_errors(call: dict, data: dict[str, Any], *, complete: bool) -> list[FieldError]:
+    """What is wrong with a proposal's title, summary, category and answers."""
     errors = []
     if len(data["title"]) > TITLE_MAX:
         errors.append(FieldError("title", N_("Use at most 200 characters.")))

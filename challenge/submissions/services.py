@@ -3,10 +3,7 @@ a frozen version, withdrawing, and deadline extensions."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 import msgspec
@@ -17,26 +14,30 @@ from challenge.organisations.policies import is_member
 from challenge.organisations.tables import Membership, Organisation
 from challenge.platform import clock, idempotency
 from challenge.platform.audit.service import record
+from challenge.platform.documents.rules import UploadRules
 from challenge.platform.documents.tables import Document
-from challenge.platform.i18n import BERLIN, N_
+from challenge.platform.documents.uploads import delete_document, store_upload
+from challenge.platform.i18n import N_
 from challenge.platform.mail.outbox import enqueue
 from challenge.platform.problems import FieldError, Problem, not_found
-from challenge.platform.references import proposal_reference
 from challenge.submissions import policies
 from challenge.submissions.rules import check_deadline, proposal_errors
 from challenge.submissions.schemas import SubmissionIn, SubmissionPatch
+from challenge.submissions.snapshots import (
+    FIELDS,
+    content_of,
+    freeze_version,
+    last_submitted_content,
+)
 from challenge.submissions.tables import (
     DeadlineExtension,
-    ReferenceCounter,
     Submission,
     SubmissionVersion,
 )
 
-FIELDS = ("title", "summary", "category", "answers")
-
-
 
 async def load(submission_id: UUID) -> dict | None:
+    """The submission with its team's name and its call's slug, or None."""
     return await Submission.select(
         *Submission.all_columns(), Submission.organisation.name.as_alias("organisation_name"),
         Submission.call.slug.as_alias("call_slug"),
@@ -44,6 +45,7 @@ async def load(submission_id: UUID) -> dict | None:
 
 
 async def call_of(call_id: UUID) -> dict:
+    """The call a submission belongs to."""
     return await Call.select().output(load_json=True).where(Call.id == call_id).first()
 
 
@@ -189,6 +191,7 @@ def _conflict(current: dict) -> Problem:
 
 
 async def documents_of(submission_id: UUID) -> list[dict]:
+    """The submission's stored attachments, oldest first."""
     return await Document.select().where(
         (Document.owner_type == "submission") & (Document.owner_id == str(submission_id))
         & (Document.status == "stored")
@@ -197,9 +200,6 @@ async def documents_of(submission_id: UUID) -> list[dict]:
 
 async def attach(actor, submission_id: UUID, storage, *, chunks, filename: str) -> dict:
     """Upload an attachment under the call's document rules (and before the deadline)."""
-    from challenge.platform.documents.rules import UploadRules
-    from challenge.platform.documents.uploads import store_upload
-
     _row, call, _deadline = await _editable(actor, submission_id)
     rules_data = call["document_rules"] or {}
     rules = UploadRules(allowed_types=tuple(rules_data.get("allowed_types") or ("application/pdf",)),
@@ -213,8 +213,7 @@ async def attach(actor, submission_id: UUID, storage, *, chunks, filename: str) 
 
 
 async def detach(actor, submission_id: UUID, document_id: UUID, storage) -> None:
-    from challenge.platform.documents.uploads import delete_document
-
+    """Remove an attachment (before the deadline, by the team)."""
     await _editable(actor, submission_id)
     document = await Document.select().where(
         (Document.id == document_id) & (Document.owner_type == "submission")
@@ -223,25 +222,6 @@ async def detach(actor, submission_id: UUID, document_id: UUID, storage) -> None
     if document is None:
         raise not_found(N_("Document not found"))
     await delete_document(storage, document, actor)
-
-
-async def _next_reference(now: datetime) -> str:
-    year = now.astimezone(BERLIN).year
-    rows = await ReferenceCounter.raw(
-        "INSERT INTO reference_counters (year, last) VALUES ({}, 1) "
-        "ON CONFLICT (year) DO UPDATE SET last = reference_counters.last + 1 RETURNING last",
-        year,
-    )
-    return proposal_reference(year, rows[0]["last"])
-
-
-def canonical(snapshot: dict) -> str:
-    return json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def _content(row: dict, documents: list[dict]) -> dict:
-    return {**{k: row[k] for k in FIELDS},
-            "documents": [{"filename": d["filename"], "size": d["size"], "sha256": d["sha256"]} for d in documents]}
 
 
 async def submit(actor, submission_id: UUID, *, consent: bool, base_url: str,
@@ -257,54 +237,20 @@ async def submit(actor, submission_id: UUID, *, consent: bool, base_url: str,
     try:
         async with db.write_transaction():
             await db.lock_row(Submission, submission_id)
-            current = await load(submission_id)
-            if current["status"] == "withdrawn":
-                raise Problem(409, "withdrawn", N_("This proposal was withdrawn and cannot be changed."))
-            documents = await documents_of(submission_id)
-            errors = proposal_errors(call, {k: current[k] for k in FIELDS}, complete=True)
-            needs_file = any(q["type"] == "file" and q.get("required") for q in call["questions"] or [])
-            if needs_file and not documents:
-                errors.append(FieldError("documents", N_("Please attach the required documents.")))
-            if errors:
-                raise _invalid(errors)
-            content = _content(current, documents)
-            if current["status"] == "submitted" and current["consent_publication"] == consent:
-                last = await SubmissionVersion.select(SubmissionVersion.snapshot).where(
-                    SubmissionVersion.submission == submission_id
-                ).order_by(SubmissionVersion.number, ascending=False).first()
-                frozen = json.loads(last["snapshot"]) if last else None
-                if frozen and _content(frozen, frozen["documents"]) == content:
-                    await idempotency.record_effect(claim, {"reference": current["reference"],
-                                                            "version": current["version"]})
-                    return current
-            reference = current["reference"] or await _next_reference(now)
-            number = await SubmissionVersion.count().where(SubmissionVersion.submission == submission_id) + 1
-            snapshot = {
-                "reference": reference, "version": number, "submitted_at": now.isoformat(),
-                "call": {"slug": call["slug"], "title": call["title"]},
-                "organisation": current["organisation_name"], **content,
-            }
-            text = canonical(snapshot)
-            sha256 = hashlib.sha256(text.encode()).hexdigest()
-            await Submission.update({
-                Submission.status: "submitted", Submission.reference: reference, Submission.submitted_at: now,
-                Submission.consent_publication: consent, Submission.version: current["version"] + 1,
-            }).where(Submission.id == submission_id)
-            version = SubmissionVersion(submission=submission_id, number=number, snapshot=text, sha256=sha256,
-                                        created_by=actor.id, created_at=now)
-            await version.save()
-            await record("submission.submitted", actor=actor, object_type="submission", object_id=submission_id,
-                         payload={"reference": reference, "version": number, "sha256": sha256})
+            current, content = await _complete_content(call, submission_id)
+            if current["status"] == "submitted" and current["consent_publication"] == consent \
+                    and await last_submitted_content(submission_id) == content:
+                await idempotency.record_effect(claim, {"reference": current["reference"],
+                                                        "version": current["version"]})
+                return current
+            reference, sha256 = await freeze_version(actor, call, current, content,
+                                                      consent=consent, now=now)
             await idempotency.record_effect(claim, {"reference": reference, "version": current["version"] + 1})
-            members = await Membership.select(Membership.user.email.as_alias("email"),
-                                              Membership.user.locale.as_alias("locale")).where(
-                Membership.organisation == row["organisation"])
-            for member in members:
-                await enqueue(member["email"], "submission_received", locale=member["locale"], context={
-                    "base_url": base_url, "reference": reference, "title": current["title"],
-                    "call": call["title"], "submitted_at": now, "sha256": sha256,
-                    "deadline": deadline, "link": f"{base_url}/submissions/{submission_id}",
-                })
+            await _mail_team(row["organisation"], {
+                "base_url": base_url, "reference": reference, "title": current["title"],
+                "call": call["title"], "submitted_at": now, "sha256": sha256,
+                "deadline": deadline, "link": f"{base_url}/submissions/{submission_id}",
+            })
     except Exception as error:
         if not db.is_unique_violation(error):
             raise
@@ -312,6 +258,30 @@ async def submit(actor, submission_id: UUID, *, consent: bool, base_url: str,
             "This proposal is being submitted in another window. Reload the page to see the result."
         )) from None
     return await load(submission_id)
+
+
+async def _complete_content(call: dict, submission_id: UUID) -> tuple[dict, dict]:
+    """The locked submission and its content, if it is complete enough to submit (else 409/422)."""
+    current = await load(submission_id)
+    if current["status"] == "withdrawn":
+        raise Problem(409, "withdrawn", N_("This proposal was withdrawn and cannot be changed."))
+    documents = await documents_of(submission_id)
+    errors = proposal_errors(call, {k: current[k] for k in FIELDS}, complete=True)
+    needs_file = any(q["type"] == "file" and q.get("required") for q in call["questions"] or [])
+    if needs_file and not documents:
+        errors.append(FieldError("documents", N_("Please attach the required documents.")))
+    if errors:
+        raise _invalid(errors)
+    return current, content_of(current, documents)
+
+
+async def _mail_team(organisation_id: UUID, context: dict) -> None:
+    """Queue the receipt mail to every member of the team, each in their language."""
+    members = await Membership.select(Membership.user.email.as_alias("email"),
+                                      Membership.user.locale.as_alias("locale")).where(
+        Membership.organisation == organisation_id)
+    for member in members:
+        await enqueue(member["email"], "submission_received", locale=member["locale"], context=context)
 
 
 async def withdraw(actor, submission_id: UUID) -> dict:
@@ -325,6 +295,7 @@ async def withdraw(actor, submission_id: UUID) -> dict:
 
 
 async def versions(submission_id: UUID) -> list[dict]:
+    """Every submitted version of the submission, oldest first."""
     return await SubmissionVersion.select().where(SubmissionVersion.submission == submission_id).order_by(
         SubmissionVersion.number)
 
@@ -363,7 +334,3 @@ async def grant_extension(actor, call: dict, organisation_id: UUID, closes_at: d
                      payload={"organisation": str(organisation_id), "closes_at": closes_at.isoformat(),
                               "reason": reason.strip()})
     return extension.to_dict()
-
-
-def snapshot_of(version: dict) -> dict[str, Any]:
-    return json.loads(version["snapshot"])

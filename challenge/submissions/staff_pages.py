@@ -13,12 +13,12 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Stream, Template
 
 from challenge.calls.services import get_call
-from challenge.organisations.tables import KINDS
-from challenge.platform.accounts.forms import FormData, errors_of, form_value
+from challenge.organisations.services import KINDS
 from challenge.platform.accounts.guards import staff_required
+from challenge.platform.forms import FormData, errors_of, form_value
 from challenge.platform.i18n import BERLIN, N_
 from challenge.platform.problems import Problem
-from challenge.submissions import diffs, exports, services, staff
+from challenge.submissions import diffs, exports, services, snapshots, staff
 
 PER_PAGE = 50
 Text = Annotated[str, QueryParameter(max_length=200)]
@@ -28,7 +28,7 @@ async def _detail(request: Request, submission_id: UUID, errors: dict | None = N
     """One proposal for staff: its fields, files, extension form and every version's changes."""
     row = await services.visible(request.scope["user"], submission_id)
     versions = await services.versions(submission_id)
-    snapshots = [services.snapshot_of(v) for v in versions]
+    snapshots = [snapshots.snapshot_of(v) for v in versions]
     history = [
         {"version": versions[i], "changes": diffs.changes(snapshots[i - 1], snapshots[i]) if i else []}
         for i in range(len(versions))

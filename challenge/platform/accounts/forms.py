@@ -1,25 +1,8 @@
-"""Helpers for HTML forms: parsed bodies and Problem → per-field messages."""
+"""The form helpers moved to ``challenge.platform.forms``; this name stays for old importers."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+# compatibility: moved to platform/forms.py
+from challenge.platform.forms import FormData, errors_of, form_value
 
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
-
-from challenge.platform.problems import Problem
-
-FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
-
-
-def form_value(data: dict[str, Any], name: str) -> str:
-    value = data.get(name, "")
-    if isinstance(value, list):
-        value = value[0] if value else ""
-    return str(value)
-
-
-def errors_of(problem: Problem) -> dict[str, str]:
-    """Field name → message (untranslated msgid); a form-level message under "_form"."""
-    errors = {error.field: error.message for error in problem.errors}
-    return errors or {"_form": problem.detail}
+__all__ = ["FormData", "errors_of", "form_value"]

@@ -10,7 +10,6 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from challenge.platform.accounts import api_tokens, authentication, services
-from challenge.platform.accounts.forms import FormData, errors_of, form_value
 from challenge.platform.accounts.guards import login_required, role_required
 from challenge.platform.accounts.policies import TOKEN_ROLES, may_use_api_tokens
 from challenge.platform.accounts.validation import normalise_email
@@ -23,6 +22,7 @@ from challenge.platform.accounts.web import (
     settings_of,
     user_agent_of,
 )
+from challenge.platform.forms import FormData, errors_of, form_value
 from challenge.platform.i18n import request_locale
 from challenge.platform.problems import Problem
 from challenge.platform.urls import safe_next

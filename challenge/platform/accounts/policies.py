@@ -23,6 +23,7 @@ def may_use_api_tokens(user: CurrentUser | None) -> bool:
 
 
 def may_manage_users(user: CurrentUser | None) -> bool:
+    """Only admins manage accounts and their roles."""
     return user is not None and user.has_role("admin")
 
 

@@ -340,6 +340,7 @@ async def change_password(
 
 
 async def update_profile(actor: CurrentUser, *, name: str, locale: str, affiliation: str) -> dict:
+    """Change one's own name, language and affiliation (audited)."""
     errors = profile_errors(name, locale, affiliation)
     if errors:
         raise _invalid(errors)
@@ -349,6 +350,12 @@ async def update_profile(actor: CurrentUser, *, name: str, locale: str, affiliat
         await record("account.profile_updated", actor=actor, object_type="user", object_id=actor.id,
                      payload={"locale": locale})
     return await User.select().where(User.id == actor.id).first()
+
+
+async def remember_locale(user: CurrentUser, code: str) -> None:
+    """Store the chosen language as the account's setting (it comes before the cookie)."""
+    if user.locale != code:
+        await User.update({User.locale: code}).where(User.id == user.id)
 
 
 async def create_verified_user(email: str, name: str, password: str, role: str) -> UUID:

@@ -22,6 +22,7 @@ from piccolo.engine.sqlite import TransactionType
 
 from challenge import db
 from challenge.platform import clock
+from challenge.platform.accounts.tables import User
 from challenge.platform.audit.tables import AuditEntry, AuditPerson
 
 GENESIS_HASH = "0" * 64
@@ -138,6 +139,7 @@ async def _append(engine, entry: dict) -> int:
 
 
 def is_address(value: Any) -> bool:
+    """Whether the value is an e-mail address (which the log keeps only as a person reference)."""
     return isinstance(value, str) and _ADDRESS.fullmatch(value.strip()) is not None
 
 
@@ -146,8 +148,6 @@ async def person_ref(email: str, user_id: UUID | str | None = None) -> UUID:
     email = email.strip().lower()
     row = await AuditPerson.select(AuditPerson.id, AuditPerson.user_id).where(AuditPerson.email == email).first()
     if user_id is None:
-        from challenge.platform.accounts.tables import User
-
         account = await User.select(User.id).where(User.email == email).first()
         user_id = account["id"] if account else None
     if row is not None:
@@ -260,8 +260,18 @@ def _shown(value: Any, names: dict[str, str]) -> Any:
 
 async def _resolve_people(rows: list[dict]) -> None:
     """For display: each person as "Name (address)" from the account, or as erased."""
-    from challenge.platform.accounts.tables import User
+    ids = _person_ids(rows)
+    if not ids:
+        return
+    names = await _display_names(ids)
+    for row in rows:
+        if row["actor_person"] is not None:
+            row["actor_label"] = names.get(str(row["actor_person"]), row["actor_label"])
+        row["payload"] = _shown(row["payload"], names)
 
+
+def _person_ids(rows: list[dict]) -> list[UUID]:
+    """Every person the entries mention, as actor or in the payload (malformed ones skipped)."""
     found: set[str] = set()
     for row in rows:
         if row["actor_person"] is not None:
@@ -273,23 +283,23 @@ async def _resolve_people(rows: list[dict]) -> None:
             ids.append(UUID(ref))
         except ValueError:
             continue
-    if not ids:
-        return
+    return ids
+
+
+async def _display_names(ids: list[UUID]) -> dict[str, str]:
+    """Person id -> how the audit log shows them."""
     people = await AuditPerson.select().where(AuditPerson.id.is_in(ids))
     accounts = {a["id"]: a["name"] for a in await User.select(User.id, User.name).where(
         User.id.is_in([p["user_id"] for p in people if p["user_id"] is not None] or [uuid.UUID(int=0)]))}
-    names = {}
-    for person in people:
-        if person["erased_at"] is not None or not person["email"]:
-            names[str(person["id"])] = ERASED_PERSON
-        elif accounts.get(person["user_id"]):
-            names[str(person["id"])] = f"{accounts[person['user_id']]} ({person['email']})"
-        else:
-            names[str(person["id"])] = person["email"]
-    for row in rows:
-        if row["actor_person"] is not None:
-            row["actor_label"] = names.get(str(row["actor_person"]), row["actor_label"])
-        row["payload"] = _shown(row["payload"], names)
+    return {str(person["id"]): _display_name(person, accounts.get(person["user_id"])) for person in people}
+
+
+def _display_name(person: dict, account_name: str | None) -> str:
+    if person["erased_at"] is not None or not person["email"]:
+        return ERASED_PERSON
+    if account_name:
+        return f"{account_name} ({person['email']})"
+    return person["email"]
 
 
 async def erase_person(user_id: UUID, email: str) -> int:

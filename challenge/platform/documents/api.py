@@ -10,15 +10,10 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from challenge.platform.accounts.guards import login_required
 from challenge.platform.accounts.web import current_user
-from challenge.platform.documents import direct, uploads
+from challenge.platform.documents import direct, services, uploads
 from challenge.platform.documents.downloads import download, download_redacted
 from challenge.platform.documents.multipart import MultipartUpload
-from challenge.platform.documents.policies import (
-    display_filename,
-    may_manage_library,
-    may_read,
-    reads_redacted,
-)
+from challenge.platform.documents.policies import display_filename, reads_redacted
 from challenge.platform.documents.rules import library_rules
 from challenge.platform.documents.schemas import (
     ConfirmIn,
@@ -27,17 +22,6 @@ from challenge.platform.documents.schemas import (
     DocumentOut,
     document_out,
 )
-from challenge.platform.documents.tables import Document
-from challenge.platform.i18n import N_
-from challenge.platform.problems import not_found
-
-
-async def readable_document(request: Request, document_id: UUID) -> dict:
-    """The document if the caller may read it — otherwise 404, never 403 (no probing)."""
-    document = await uploads.get_document(document_id)
-    if document is None or not await may_read(current_user(request), document):
-        raise not_found(N_("Document not found"))
-    return document
 
 
 @get("/api/v1/documents/{document_id:uuid}", tags=["documents"], summary="Download a document")
@@ -45,7 +29,7 @@ async def download_document(request: Request, document_id: FromPath[UUID]) -> Re
     """The file as an attachment, or a redirect to a short-lived presigned URL; readers the
     owner marks as redacted (jurors) get a PDF without its metadata, streamed."""
     user = current_user(request)
-    document = await readable_document(request, document_id)
+    document = await services.readable_document(user, document_id)
     document = {**document, "filename": await display_filename(user, document)}
     if await reads_redacted(user, document):  # jurors: a copy without identifying metadata
         return await download_redacted(request.app.state.storage, document)
@@ -59,11 +43,7 @@ class LibraryApi(Controller):
 
     @get("/")
     async def list_documents(self, request: Request) -> list[DocumentOut]:
-        rows = await Document.select().where(
-            (Document.owner_type == "user") & (Document.owner_id == str(current_user(request).id))
-            & (Document.status == "stored")
-        ).order_by(Document.created_at, ascending=False)
-        return [document_out(row) for row in rows]
+        return [document_out(row) for row in await services.library_of(current_user(request))]
 
     @post("/", status_code=HTTP_201_CREATED, request_max_body_size=None)
     async def upload(self, request: Request) -> DocumentOut:
@@ -99,7 +79,5 @@ class LibraryApi(Controller):
     @delete("/{document_id:uuid}")
     async def delete_document(self, request: Request, document_id: FromPath[UUID]) -> None:
         user = current_user(request)
-        document = await uploads.get_document(document_id)
-        if document is None or not may_manage_library(user, document):
-            raise not_found(N_("Document not found"))
+        document = await services.library_document(user, document_id)
         await uploads.delete_document(request.app.state.storage, document, user)

@@ -94,36 +94,47 @@ class MultipartUpload:
 
     def _handle(self, kind: str, value) -> None:
         if kind == "headers":
-            self._parts += 1
-            if self._parts > MAX_PARTS:
-                raise Problem(413, "too_many_fields", N_("The form has too many fields."))
-            _, params = parse_options_header(value.get(b"content-disposition", b""))
-            name = params.get(b"name", b"").decode("utf-8", "replace")
-            filename = params.get(b"filename")
-            self._current = _Part(name=name, filename=filename.decode("utf-8", "replace") if filename is not None else None)
-            check_text(name, "field")  # a file's name has its own rules (documents/sniff.py)
-            if name == self.file_field and filename is not None and not self._file_started:
-                self._file_started = True
-                self.filename = self._current.filename
+            self._part_headers(value)
         elif kind == "data" and self._current is not None:
-            if self._current.name == self.file_field and self._current.filename is not None:
-                self._pending_file_bytes.append(value)
-            else:
-                self._current.data += value
-                self._field_bytes += len(value)
-                if len(self._current.data) > MAX_FIELD_BYTES:
-                    raise _bad(N_("A form field is too long."))
-                if self._field_bytes > MAX_FIELDS_BYTES:
-                    raise Problem(413, "payload_too_large", N_("The form fields are too large."))
+            self._part_bytes(self._current, value)
         elif kind == "end" and self._current is not None:
             part, self._current = self._current, None
-            if part.filename is None:
-                text = part.data.decode("utf-8", "replace")
-                check_text(part.name, "field")
-                check_text(text, part.name)
-                self.fields[part.name] = text
-            elif part.name == self.file_field:
-                self._done = True
+            self._part_end(part)
+
+    def _part_headers(self, headers: dict[bytes, bytes]) -> None:
+        """A new part begins: count it, check its field name, note the file's name."""
+        self._parts += 1
+        if self._parts > MAX_PARTS:
+            raise Problem(413, "too_many_fields", N_("The form has too many fields."))
+        _, params = parse_options_header(headers.get(b"content-disposition", b""))
+        name = params.get(b"name", b"").decode("utf-8", "replace")
+        filename = params.get(b"filename")
+        self._current = _Part(name=name, filename=filename.decode("utf-8", "replace") if filename is not None else None)
+        check_text(name, "field")  # a file's name has its own rules (documents/sniff.py)
+        if name == self.file_field and filename is not None and not self._file_started:
+            self._file_started = True
+            self.filename = self._current.filename
+
+    def _part_bytes(self, part: _Part, value: bytes) -> None:
+        """The file's bytes wait to be streamed; a field's bytes are collected within limits."""
+        if part.name == self.file_field and part.filename is not None:
+            self._pending_file_bytes.append(value)
+            return
+        part.data += value
+        self._field_bytes += len(value)
+        if len(part.data) > MAX_FIELD_BYTES:
+            raise _bad(N_("A form field is too long."))
+        if self._field_bytes > MAX_FIELDS_BYTES:
+            raise Problem(413, "payload_too_large", N_("The form fields are too large."))
+
+    def _part_end(self, part: _Part) -> None:
+        if part.filename is None:
+            text = part.data.decode("utf-8", "replace")
+            check_text(part.name, "field")
+            check_text(text, part.name)
+            self.fields[part.name] = text
+        elif part.name == self.file_field:
+            self._done = True
 
     async def start(self) -> None:
         """Read up to the beginning of the file part (collecting the fields before it)."""

@@ -10,27 +10,18 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
-from challenge.platform.accounts.forms import errors_of
 from challenge.platform.accounts.guards import login_required
 from challenge.platform.accounts.web import current_user
-from challenge.platform.documents import uploads
+from challenge.platform.documents import services, uploads
 from challenge.platform.documents.multipart import MultipartUpload
-from challenge.platform.documents.policies import may_manage_library
 from challenge.platform.documents.rules import library_rules
-from challenge.platform.documents.tables import Document
+from challenge.platform.forms import errors_of
 from challenge.platform.i18n import N_
 from challenge.platform.pdf.codes import normalise_code
 from challenge.platform.pdf.verification import find_issued
-from challenge.platform.problems import Problem, not_found
+from challenge.platform.problems import Problem
 
 VERIFY_MAX_BYTES = 50 * 1024 * 1024
-
-
-async def _library(user) -> list[dict]:
-    return await Document.select().where(
-        (Document.owner_type == "user") & (Document.owner_id == str(user.id))
-        & (Document.status == "stored")
-    ).order_by(Document.created_at, ascending=False)
 
 
 class LibraryPages(Controller):
@@ -41,7 +32,7 @@ class LibraryPages(Controller):
     @get("/", name="library")
     async def library(self, request: Request) -> Template:
         return Template(template_name="base/documents/library.html", context={
-            "documents": await _library(current_user(request)), "errors": {}, "rules": library_rules(request.app.state.settings),
+            "documents": await services.library_of(current_user(request)), "errors": {}, "rules": library_rules(request.app.state.settings),
         })
 
     @post("/", request_max_body_size=None)
@@ -56,27 +47,21 @@ class LibraryPages(Controller):
             )
         except Problem as problem:
             return Template(template_name="base/documents/library.html", status_code=problem.status,
-                            context={"documents": await _library(user), "errors": errors_of(problem),
+                            context={"documents": await services.library_of(user), "errors": errors_of(problem),
                                      "rules": library_rules(request.app.state.settings)})
         return Redirect("/account/documents", status_code=303)
 
     @get("/{document_id:uuid}/delete")
     async def confirm_delete(self, request: Request, document_id: FromPath[UUID]) -> Template:
-        document = await self._own(request, document_id)
+        document = await services.library_document(current_user(request), document_id)
         return Template(template_name="base/documents/delete.html", context={"document": document})
 
     @post("/{document_id:uuid}/delete")
     async def delete(self, request: Request, document_id: FromPath[UUID]) -> Redirect:
-        document = await self._own(request, document_id)
+        document = await services.library_document(current_user(request), document_id)
         await uploads.delete_document(request.app.state.storage, document, current_user(request))
         return Redirect("/account/documents", status_code=303)
 
-    @staticmethod
-    async def _own(request: Request, document_id: UUID) -> dict:
-        document = await uploads.get_document(document_id)
-        if document is None or not may_manage_library(current_user(request), document):
-            raise not_found(N_("Document not found"))
-        return document
 
 
 class VerifyPages(Controller):

@@ -51,6 +51,7 @@ async def _read_head(chunks: AsyncIterator[bytes]) -> bytes:
 
 
 async def count_documents(owner_type: str, owner_id: str) -> int:
+    """How many stored documents the owner has."""
     return await Document.count().where(
         (Document.owner_type == owner_type) & (Document.owner_id == owner_id)
         & (Document.status == "stored")
@@ -81,47 +82,58 @@ async def store_upload(
     media_type = check_type(name, sniff(head), rules.allowed_types)
     checked = media_type == "application/pdf" and rules.refuse_pdf_scripts
     with tempfile.TemporaryDirectory(prefix="challenge-upload-") as folder:
-        spool = Path(folder) / "upload.pdf"
-        handle = await asyncio.to_thread(open, spool, "wb") if checked else None
-
-        async def body() -> AsyncIterator[bytes]:
-            if handle:
-                await asyncio.to_thread(handle.write, head)
-            yield head
-            async for chunk in iterator:
-                if handle:
-                    await asyncio.to_thread(handle.write, chunk)
-                yield chunk
-
+        spool = Path(folder) / "upload.pdf" if checked else None
         key = new_key(kind)
+        stored = await _put(storage, key, head, iterator, spool, media_type=media_type,
+                            max_bytes=rules.max_bytes)
         try:
-            stored = await storage.put_stream(key, body(), content_type=media_type, max_bytes=rules.max_bytes)
-        except TooLarge:
-            raise too_large(rules.max_bytes) from None
-        except StorageUnavailable as exc:
-            # The PUT may have arrived although its answer did not: remove it where we can.
-            log.warning("upload to %s failed: %s", key, exc)
-            await remove_object(storage, key)
-            raise storage_unavailable() from None
-        finally:
-            if handle:
-                await asyncio.to_thread(handle.close)
-
-        try:
-            if checked:
+            if spool is not None:
                 await asyncio.to_thread(check_pdf, spool, rules.allowed_pdf_content)
-            try:
-                info = await storage.head(key)
-            except StorageUnavailable as exc:
-                log.warning("checking the stored upload %s failed: %s", key, exc)
-                raise storage_unavailable() from None
-            if info is None or info.size != stored.size or (info.sha256 and info.sha256 != stored.sha256):
-                raise storage_unavailable()
+            await _verify_stored(storage, key, stored)
             return await _commit(key, name, media_type, stored.size, stored.sha256, owner_type,
                                  owner_id, actor, kind)
         except BaseException:
             await remove_object(storage, key)
             raise
+
+
+async def _put(storage: Storage, key: str, head: bytes, rest: AsyncIterator[bytes],
+               spool: Path | None, *, media_type: str, max_bytes: int):
+    """Stream the upload to storage (and, for a PDF to check, to the spool file on the way)."""
+    handle = await asyncio.to_thread(open, spool, "wb") if spool is not None else None
+
+    async def body() -> AsyncIterator[bytes]:
+        if handle:
+            await asyncio.to_thread(handle.write, head)
+        yield head
+        async for chunk in rest:
+            if handle:
+                await asyncio.to_thread(handle.write, chunk)
+            yield chunk
+
+    try:
+        return await storage.put_stream(key, body(), content_type=media_type, max_bytes=max_bytes)
+    except TooLarge:
+        raise too_large(max_bytes) from None
+    except StorageUnavailable as exc:
+        # The PUT may have arrived although its answer did not: remove it where we can.
+        log.warning("upload to %s failed: %s", key, exc)
+        await remove_object(storage, key)
+        raise storage_unavailable() from None
+    finally:
+        if handle:
+            await asyncio.to_thread(handle.close)
+
+
+async def _verify_stored(storage: Storage, key: str, stored) -> None:
+    """The storage holds the object as it was sent (size, and checksum where it tells one)."""
+    try:
+        info = await storage.head(key)
+    except StorageUnavailable as exc:
+        log.warning("checking the stored upload %s failed: %s", key, exc)
+        raise storage_unavailable() from None
+    if info is None or info.size != stored.size or (info.sha256 and info.sha256 != stored.sha256):
+        raise storage_unavailable()
 
 
 async def remove_object(storage: Storage, key: str) -> bool:
@@ -166,6 +178,7 @@ async def delete_document(storage: Storage, document: dict, actor) -> None:
 
 
 async def get_document(document_id: UUID) -> dict | None:
+    """A stored document's row, or None."""
     return await Document.select().where(
         (Document.id == document_id) & (Document.status == "stored")
     ).first()

@@ -81,19 +81,8 @@ class CSRFMiddleware(ASGIMiddleware):
         token = token or new_token(self.secret)
         scope.setdefault("state", {})["csrf_token"] = token
 
-        if scope["method"] not in SAFE_METHODS and (scope.get("auth") or {}).get("kind") != "token":
-            submitted = _header(scope, HEADER)
-            content_type = (_header(scope, b"content-type") or "").split(";")[0].strip().lower()
-            if submitted is None and content_type == "application/x-www-form-urlencoded":
-                read = await read_body(receive, MAX_FORM_BYTES)
-                if read is None:
-                    raise Problem(413, "payload_too_large", N_("The form is too large."))
-                body, messages = read
-                receive = replay(messages, receive)
-                submitted = (parse_qs(body.decode("utf-8", "replace")).get(FIELD) or [None])[0]
-            if submitted is None:
-                query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-                submitted = (query.get(FIELD) or [None])[0]
+        if _needs_token(scope):
+            submitted, receive = await _submitted_token(scope, receive)
             if issue or not submitted or not _same(submitted, cookie or ""):
                 raise Problem(
                     403,
@@ -105,7 +94,10 @@ class CSRFMiddleware(ASGIMiddleware):
         if not issue:
             await next_app(scope, receive, send)
             return
+        await next_app(scope, receive, self._setting_cookie(send, token))
 
+    def _setting_cookie(self, send: Send, token: str) -> Send:
+        """``send`` that adds the new token's cookie to the response."""
         cookie_value = f"{COOKIE}={token}; Path=/; SameSite=Lax" + ("; Secure" if self.secure else "")
 
         async def send_with_cookie(message: Message) -> None:
@@ -113,4 +105,27 @@ class CSRFMiddleware(ASGIMiddleware):
                 MutableScopeHeaders.from_message(message).add("set-cookie", cookie_value)
             await send(message)
 
-        await next_app(scope, receive, send_with_cookie)
+        return send_with_cookie
+
+
+def _needs_token(scope: Scope) -> bool:
+    """Unsafe requests need the token, unless an API token (no ambient credentials) signs them."""
+    return scope["method"] not in SAFE_METHODS and (scope.get("auth") or {}).get("kind") != "token"
+
+
+async def _submitted_token(scope: Scope, receive: Receive) -> tuple[str | None, Receive]:
+    """The token the request repeats (header, form field or query), and ``receive`` to read
+    the body again when the form was read for it."""
+    submitted = _header(scope, HEADER)
+    content_type = (_header(scope, b"content-type") or "").split(";")[0].strip().lower()
+    if submitted is None and content_type == "application/x-www-form-urlencoded":
+        read = await read_body(receive, MAX_FORM_BYTES)
+        if read is None:
+            raise Problem(413, "payload_too_large", N_("The form is too large."))
+        body, messages = read
+        receive = replay(messages, receive)
+        submitted = (parse_qs(body.decode("utf-8", "replace")).get(FIELD) or [None])[0]
+    if submitted is None:
+        query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        submitted = (query.get(FIELD) or [None])[0]
+    return submitted, receive

@@ -179,6 +179,18 @@ def _header(scope: Scope, name: bytes) -> str:
     return ""
 
 
+def _has_no_body(scope: Scope, length: str) -> bool:
+    """A read-only request that announces no body."""
+    return scope["method"] in ("GET", "HEAD", "OPTIONS") and length in ("", "0") \
+        and not _header(scope, b"transfer-encoding")
+
+
+def _body_checked(scope: Scope, content_type: str) -> bool:
+    """Form and JSON bodies of unsafe requests are read here and checked before the handler."""
+    return scope["method"] not in ("GET", "HEAD", "OPTIONS") and (
+        content_type == "application/x-www-form-urlencoded" or content_type.endswith("json"))
+
+
 def _streams_uploads(scope: Scope) -> bool:
     handler = scope.get("route_handler")
     resolve = getattr(handler, "resolve_request_max_body_size", None)
@@ -246,32 +258,38 @@ class RequestLimitsMiddleware(ASGIMiddleware):
         if scope["type"] != "http":
             await next_app(scope, receive, send)
             return
+        self.check_address(scope)
+        length = _header(scope, b"content-length")
+        if _has_no_body(scope, length):
+            await next_app(scope, receive, send)
+            return
+        content_type = _header(scope, b"content-type").split(";")[0].strip().lower()
+        limit = self.body_limit(scope, content_type)
+        if length.isdigit() and int(length) > limit:
+            raise too_large()
+        receive = self.timed(receive, limit, int(length) if length.isdigit() else None)
+        if not _body_checked(scope, content_type):
+            await next_app(scope, receive, send)
+            return
+        body, messages = await read_body(receive)  # ``timed`` already caps its size
+        self.check_body(content_type, body)
+        await next_app(scope, replay(messages, receive), send)
+
+    def check_address(self, scope: Scope) -> None:
+        """The path and query hold no control characters and no overlong texts."""
         path = scope.get("path", "")
         if len(path) > self.max_text or FORBIDDEN.search(path):
             raise not_found()  # no address holds control characters: nothing is there
         query = scope.get("query_string", b"")
         if query:
             check_pairs(parse_qsl(query.decode("utf-8", "replace"), keep_blank_values=True), self.max_text)
-        length = _header(scope, b"content-length")
-        if scope["method"] in ("GET", "HEAD", "OPTIONS") and length in ("", "0") \
-                and not _header(scope, b"transfer-encoding"):
-            await next_app(scope, receive, send)
-            return
-        content_type = _header(scope, b"content-type").split(";")[0].strip().lower()
+
+    def body_limit(self, scope: Scope, content_type: str) -> int:
+        """The largest body the route takes: uploads only where the route streams them."""
         streaming = _streams_uploads(scope)
         if content_type == "multipart/form-data" and not streaming:
             raise Problem(415, "unsupported_media_type", N_("This address takes no file uploads."))
-        limit = self.max_upload_body if streaming else self.max_body
-        if length.isdigit() and int(length) > limit:
-            raise too_large()
-        receive = self.timed(receive, limit, int(length) if length.isdigit() else None)
-        if scope["method"] in ("GET", "HEAD", "OPTIONS") or not (
-                content_type == "application/x-www-form-urlencoded" or content_type.endswith("json")):
-            await next_app(scope, receive, send)
-            return
-        body, messages = await read_body(receive)  # ``timed`` already caps its size
-        self.check_body(content_type, body)
-        await next_app(scope, replay(messages, receive), send)
+        return self.max_upload_body if streaming else self.max_body
 
     def check_body(self, content_type: str, body: bytes) -> None:
         if not body.strip():

@@ -87,9 +87,7 @@ class S3Storage:
     ) -> PutResult:
         digest, size = hashlib.sha256(), 0
         buffer = bytearray()
-        upload_id: str | None = None
-        parts: list[dict] = []
-        full_key = self._key(key)
+        upload = _Multipart(self, self._key(key), content_type)
         try:
             async for chunk in chunks:
                 size += len(chunk)
@@ -98,55 +96,22 @@ class S3Storage:
                 digest.update(chunk)
                 buffer += chunk
                 if len(buffer) >= PART_SIZE:
-                    if upload_id is None:
-                        created = await self._call(
-                            "create_multipart_upload", Bucket=self.bucket, Key=full_key,
-                            ContentType=content_type, **self._encryption(),
-                        )
-                        upload_id = created["UploadId"]
                     # The part goes out as the bytearray itself (no 5 MB copy); a new one
                     # collects the next part, so a retry inside botocore re-reads intact bytes.
                     body, buffer = buffer, bytearray()
-                    part = await self._call(
-                        "upload_part", Bucket=self.bucket, Key=full_key, UploadId=upload_id,
-                        PartNumber=len(parts) + 1, Body=body,
-                    )
-                    parts.append({"ETag": part["ETag"], "PartNumber": len(parts) + 1})
+                    await upload.send(body)
             sha256 = digest.hexdigest()
-            metadata = {"sha256": sha256}
-            if upload_id is None:
+            if upload.upload_id is None:
                 await self._call(
-                    "put_object", Bucket=self.bucket, Key=full_key, Body=bytes(buffer),
-                    ContentType=content_type, Metadata=metadata, **self._encryption(),
+                    "put_object", Bucket=self.bucket, Key=upload.key, Body=bytes(buffer),
+                    ContentType=content_type, Metadata={"sha256": sha256}, **self._encryption(),
                 )
             else:
                 if buffer:
-                    part = await self._call(
-                        "upload_part", Bucket=self.bucket, Key=full_key, UploadId=upload_id,
-                        PartNumber=len(parts) + 1, Body=buffer,
-                    )
-                    parts.append({"ETag": part["ETag"], "PartNumber": len(parts) + 1})
-                await self._call(
-                    "complete_multipart_upload", Bucket=self.bucket, Key=full_key,
-                    UploadId=upload_id, MultipartUpload={"Parts": parts},
-                )
-                upload_id = None
-                # The hash is known only now: record it with a server-side copy onto itself.
-                await self._call(
-                    "copy_object", Bucket=self.bucket, Key=full_key,
-                    CopySource={"Bucket": self.bucket, "Key": full_key},
-                    MetadataDirective="REPLACE", Metadata=metadata, ContentType=content_type,
-                    **self._encryption(),
-                )
+                    await upload.send(buffer)
+                await upload.complete(sha256)
         except BaseException:
-            if upload_id is not None:
-                try:
-                    await self._call("abort_multipart_upload", Bucket=self.bucket, Key=full_key,
-                                     UploadId=upload_id)
-                except StorageUnavailable as exc:
-                    # The periodic clean-up (abort_incomplete_uploads) and the bucket's
-                    # lifecycle rule remove it after a day.
-                    log.warning("could not abort the multipart upload of %s: %s", full_key, exc)
+            await upload.abort()
             raise
         return PutResult(size=size, sha256=sha256)
 
@@ -243,3 +208,56 @@ class S3Storage:
                 *([{"x-amz-server-side-encryption": self.sse}] if self.sse else []),
             ],
         )
+
+
+class _Multipart:
+    """A multipart upload of one object, begun when its first full part is ready."""
+
+    def __init__(self, storage: S3Storage, key: str, content_type: str) -> None:
+        self.storage = storage
+        self.key = key
+        self.content_type = content_type
+        self.upload_id: str | None = None
+        self.parts: list[dict] = []
+
+    async def send(self, body: bytearray) -> None:
+        """Upload the next part (beginning the upload with the first)."""
+        storage = self.storage
+        if self.upload_id is None:
+            created = await storage._call(
+                "create_multipart_upload", Bucket=storage.bucket, Key=self.key,
+                ContentType=self.content_type, **storage._encryption(),
+            )
+            self.upload_id = created["UploadId"]
+        part = await storage._call(
+            "upload_part", Bucket=storage.bucket, Key=self.key, UploadId=self.upload_id,
+            PartNumber=len(self.parts) + 1, Body=body,
+        )
+        self.parts.append({"ETag": part["ETag"], "PartNumber": len(self.parts) + 1})
+
+    async def complete(self, sha256: str) -> None:
+        """Join the parts, then record the hash (known only now) by copying the object onto itself."""
+        storage = self.storage
+        await storage._call(
+            "complete_multipart_upload", Bucket=storage.bucket, Key=self.key,
+            UploadId=self.upload_id, MultipartUpload={"Parts": self.parts},
+        )
+        self.upload_id = None  # complete: nothing left to abort
+        await storage._call(
+            "copy_object", Bucket=storage.bucket, Key=self.key,
+            CopySource={"Bucket": storage.bucket, "Key": self.key},
+            MetadataDirective="REPLACE", Metadata={"sha256": sha256}, ContentType=self.content_type,
+            **storage._encryption(),
+        )
+
+    async def abort(self) -> None:
+        """Drop the parts of an unfinished upload; never raises."""
+        if self.upload_id is None:
+            return
+        try:
+            await self.storage._call("abort_multipart_upload", Bucket=self.storage.bucket,
+                                     Key=self.key, UploadId=self.upload_id)
+        except StorageUnavailable as exc:
+            # The periodic clean-up (abort_incomplete_uploads) and the bucket's
+            # lifecycle rule remove it after a day.
+            log.warning("could not abort the multipart upload of %s: %s", self.key, exc)
