@@ -1,5 +1,5 @@
-"""The one money module: amounts typed in German or English read into integer cents, or refused
-with a field message; cents shown the German or English way. Pure unit tests."""
+"""challenge/platform/money.py: amounts typed in German or English read into integer cents, or
+refused with a field message; cents shown the German or English way. Pure unit tests."""
 
 import pytest
 
@@ -69,29 +69,29 @@ REFUSED = [
 
 
 @pytest.mark.parametrize(("locale", "typed", "cents"), ACCEPTED)
-def test_amounts_typed_in_the_forms_language_are_read_exactly(locale, typed, cents):
+def test_parse_money_reads_the_forms_language_exactly(locale, typed, cents):
     assert parse_money(typed, locale) == cents
     assert isinstance(parse_money(typed, locale), int)
 
 
 @pytest.mark.parametrize(("locale", "typed", "message"), REFUSED)
-def test_ambiguous_or_bad_amounts_are_refused_with_a_field_message(locale, typed, message):
+def test_parse_money_refuses_ambiguous_or_bad_amounts(locale, typed, message):
     with pytest.raises(MoneyError) as refused:
         parse_money(typed, locale)
     assert refused.value.message == message
 
 
-def test_an_empty_field_is_no_amount():
+def test_parse_money_empty_field_is_none():
     assert parse_money("", "de") is None and parse_money("  € ", "en") is None and parse_money(None, "de") is None
 
 
 @pytest.mark.parametrize("cents", [0, 5, 1_234_50, 120_000_00, MAX_CENTS, 99])
 @pytest.mark.parametrize("locale", ["de", "en"])
-def test_a_prefilled_amount_reads_back_to_the_same_cents(cents, locale):
+def test_format_amount_reads_back_to_the_same_cents(cents, locale):
     assert parse_money(format_amount(cents, locale), locale) == cents
 
 
-def test_money_is_shown_with_babel_the_german_or_english_way():
+def test_format_money_german_and_english():
     assert format_money(1_234_50, "de") == "1.234,50\u00a0€"
     assert format_money(1_234_50, "en") == "€1,234.50"
     assert format_money(None, "de") == ""
@@ -101,7 +101,7 @@ def test_money_is_shown_with_babel_the_german_or_english_way():
     assert plain_amount(MAX_CENTS - 1) == "999999999.99" and plain_amount(5) == "0.05"
 
 
-def test_the_jinja_filter_and_the_i18n_helper_use_the_money_module():
+def test_money_filters_use_the_money_module():
     from challenge.platform.i18n import format_money as i18n_money
     from challenge.platform.templating import environment
 
@@ -111,7 +111,7 @@ def test_the_jinja_filter_and_the_i18n_helper_use_the_money_module():
     assert env.from_string("{{ 123450 | amount }}").render(locale="de") == "1234,50"
 
 
-def test_money_field_names_the_field_in_a_422_problem():
+def test_money_field_names_the_field_in_a_422():
     from challenge.platform.money import money_field
 
     with pytest.raises(Problem) as refused:
@@ -121,7 +121,53 @@ def test_money_field_names_the_field_in_a_422_problem():
     assert money_field("", "award", "de", required=False) is None
 
 
-def test_open_data_gets_euros_as_a_json_number():
+def test_number_amount_is_euros_as_a_json_number():
     from challenge.platform.money import number_amount
 
     assert number_amount(20_000_00) == 20000.0 and number_amount(1_234_50) == 1234.5 and number_amount(5) == 0.05
+
+
+@pytest.mark.parametrize(("locale", "typed", "cents"), [
+    ("de", "1.234.567,89", 1_234_567_89),
+    ("de", "1 234 567,89", 1_234_567_89),
+    ("de", "1\u202f234,50", 1_234_50),
+    ("en", "1,234,567.89", 1_234_567_89),
+    ("en", "EUR 12.50", 12_50),
+])
+def test_parse_money_thousands_separators(locale, typed, cents):
+    assert parse_money(typed, locale) == cents
+
+
+@pytest.mark.parametrize(("locale", "typed", "cents"), [
+    ("de", "0,01", 1), ("de", "0,1", 10), ("de", "12,05", 12_05),
+    ("en", "0.01", 1), ("en", "0.10", 10), ("en", "12.05", 12_05),
+])
+def test_parse_money_cents_are_exact(locale, typed, cents):
+    assert parse_money(typed, locale) == cents
+
+
+@pytest.mark.parametrize(("locale", "typed"), [
+    ("de", "1,234"), ("de", "12,345"), ("de", "0,999"), ("en", "12.345"), ("en", "0.001"),
+])
+def test_parse_money_too_many_decimals(locale, typed):
+    with pytest.raises(MoneyError) as refused:
+        parse_money(typed, locale)
+    assert refused.value.message == MSG_DECIMALS
+
+
+@pytest.mark.parametrize(("locale", "typed"), [("de", "-1"), ("de", "-0,50"), ("en", "-1,000.00"), ("en", "- 5")])
+def test_parse_money_negative_is_refused(locale, typed):
+    with pytest.raises(MoneyError) as refused:
+        parse_money(typed, locale)
+    assert refused.value.message == MSG_NEGATIVE
+
+
+def test_parse_money_unknown_locale_reads_german():
+    assert parse_money("1.234,50", "fr") == 1_234_50
+    assert parse_money("1.234,50", None) == 1_234_50
+
+
+def test_format_money_small_amounts():
+    assert format_money(5, "de") == "0,05\u00a0€"
+    assert format_money(5, "en") == "€0.05"
+    assert format_amount(None, "en") == ""
