@@ -134,3 +134,10 @@ async def assignments_of(user, call_id: UUID | None = None) -> list[dict]:
     if call_id is not None:
         query = query.where(Assignment.round.call == call_id)
     return await query
+
+
+async def visible_assignments(user, call: dict, juror: dict) -> list[dict]:
+    """A juror's assignments of the call — none before their declaration is complete."""
+    if juror["declaration_completed_at"] is None:
+        return []
+    return await assignments_of(user, call["id"])

@@ -53,7 +53,7 @@ class JuryPages(Controller):
     async def call(self, request: Request, slug: FromPath[str]) -> Template:
         call = await get_call(slug, include_drafts=True)
         juror = await services.require_juror(call, request.scope["user"])
-        assignments = await assignment_service.assignments_of(request.scope["user"], call["id"]) if juror["declaration_completed_at"] else []
+        assignments = await assignment_service.visible_assignments(request.scope["user"], call, juror)
         return Template(template_name="challenge/jury/call.html",
                         context={"call": call, "juror": juror, "assignments": assignments})
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from piccolo.engine.sqlite import SQLiteEngine
 from piccolo.query.functions.aggregate import Sum
 
 from challenge import db
@@ -32,13 +31,9 @@ def _invalid(errors: list[FieldError]) -> Problem:
 
 
 async def _lock_call(call_id: UUID) -> dict:
-    """Serialise budget checks of one call: PostgreSQL locks the call row; SQLite's IMMEDIATE
-    write transaction already lets only one writer in."""
-    if isinstance(db.current_engine(), SQLiteEngine):
-        rows = await Call.select(Call.status, Call.budget_cents, Call.results_published_at).where(Call.id == call_id)
-    else:
-        rows = await Call.raw("SELECT status, budget_cents, results_published_at FROM calls WHERE id = {} FOR UPDATE",
-                              call_id)
+    """Serialise budget checks and publishing of one call: its row stays locked until commit."""
+    await db.lock_row(Call, call_id)
+    rows = await Call.select(Call.status, Call.budget_cents, Call.results_published_at).where(Call.id == call_id)
     if not rows:
         raise not_found(N_("Call not found"))
     return rows[0]
