@@ -57,14 +57,39 @@ async def own_review(round_id: UUID, user_id: UUID, submission_id: UUID) -> dict
         (Review.round == round_id) & (Review.juror == user_id) & (Review.submission == submission_id)).first()
 
 
-async def save_review(user, submission_id: UUID, *, number: int, scores: dict, comment: str = "",
-                      comments: dict | None = None, shareable: bool = False, final: bool = False) -> dict:
-    """Save a draft or finalise; a final review never changes, finalising twice is harmless."""
-    submission, call, round_ = await review_context(user, submission_id, number)
+def _check_window(call: dict, round_: dict) -> None:
+    """Reviews lock when the round's (or else the call's) jury window closes."""
     closes = round_["ends_at"] or call.get("jury_ends_at")
     if closes is not None and clock.now() >= closes:
         raise Problem(422, "jury_closed", N_("The jury window has closed; reviews are locked."),
                       extra={"closed_at": closes.isoformat()})
+
+
+async def _write(user, round_: dict, submission_id: UUID, current: dict | None, values: dict) -> None:
+    """Create or update the review; the round's rubric freezes with its first saved review."""
+    if current is None:
+        await Review(round=round_["id"], juror=user.id, submission=submission_id,
+                     **{column._meta.name: value for column, value in values.items()}).save()
+    else:
+        await Review.update({**values, Review.version: current["version"] + 1}).where(Review.id == current["id"])
+    if round_["rubric_frozen_at"] is None:
+        await Round.update({Round.rubric_frozen_at: clock.now()}).where(Round.id == round_["id"])
+
+
+async def _finish_assignment(user, round_: dict, submission_id: UUID, number: int, scores: dict) -> None:
+    """A final review marks the juror's assignment done, audited with the scores."""
+    await Assignment.update({Assignment.status: "done"}).where(
+        (Assignment.round == round_["id"]) & (Assignment.juror == user.id)
+        & (Assignment.submission == submission_id) & (Assignment.status == "assigned"))
+    await record("jury.review_finalised", actor=user, object_type="submission", object_id=submission_id,
+                 payload={"round": number, "scores": scores})
+
+
+async def save_review(user, submission_id: UUID, *, number: int, scores: dict, comment: str = "",
+                      comments: dict | None = None, shareable: bool = False, final: bool = False) -> dict:
+    """Save a draft or finalise; a final review never changes, finalising twice is harmless."""
+    _submission, call, round_ = await review_context(user, submission_id, number)
+    _check_window(call, round_)
     criteria = round_["criteria"] or []
     values = {Review.scores: scores, Review.comment: comment.strip(), Review.comments: comments or {},
               Review.shareable: shareable, Review.rubric_version: rubric_version(criteria)}
@@ -79,19 +104,9 @@ async def save_review(user, submission_id: UUID, *, number: int, scores: dict, c
         errors = score_errors(criteria, scores, final=final)
         if errors:
             raise Problem(422, "validation_error", N_("Some fields are missing or invalid."), errors=errors)
-        if current is None:
-            await Review(round=round_["id"], juror=user.id, submission=submission_id,
-                         **{column._meta.name: value for column, value in values.items()}).save()
-        else:
-            await Review.update({**values, Review.version: current["version"] + 1}).where(Review.id == current["id"])
-        if round_["rubric_frozen_at"] is None:
-            await Round.update({Round.rubric_frozen_at: clock.now()}).where(Round.id == round_["id"])
+        await _write(user, round_, submission_id, current, values)
         if final:
-            await Assignment.update({Assignment.status: "done"}).where(
-                (Assignment.round == round_["id"]) & (Assignment.juror == user.id)
-                & (Assignment.submission == submission_id) & (Assignment.status == "assigned"))
-            await record("jury.review_finalised", actor=user, object_type="submission", object_id=submission_id,
-                         payload={"round": number, "scores": scores})
+            await _finish_assignment(user, round_, submission_id, number, scores)
     return await own_review(round_["id"], user.id, submission_id)
 
 
