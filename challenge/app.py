@@ -1,4 +1,10 @@
-"""create_app(settings): assembly only — routers, plugins, templates, static files."""
+"""create_app(settings): assembly only — the domains' routers, platform infrastructure (health,
+metrics, static files), plugins and templates.
+
+Every domain joins through its :class:`~challenge.platform.domains.Domain` record
+(``challenge.domains``: the core packages, then the ``challenge.extensions`` entry points) —
+warehouse's ``includeme`` in Litestar terms.
+"""
 
 from __future__ import annotations
 
@@ -16,81 +22,94 @@ from litestar.template.config import TemplateConfig
 from litestar.types import ControllerRouterHandler
 
 from challenge import db
-from challenge.calls.api import CallsApi
-from challenge.calls.pages import CallPages
-from challenge.calls.staff_pages import StaffCallPages
-from challenge.jury.api import JurorApi, StaffJuryApi
-from challenge.jury.pages import JuryPages
-from challenge.jury.staff_pages import StaffJuryPages
-from challenge.organisations.api import OrganisationsApi, my_organisations
-from challenge.organisations.pages import TeamPages
+from challenge.domains import install_all
 from challenge.paths import STATIC_DIR
-from challenge.platform.accounts.api import AdminUsersApi, AuthApi, MeApi
 from challenge.platform.accounts.middleware import AuthMiddleware
-from challenge.platform.accounts.pages import AccountPages, AccountSettingsPages
-from challenge.platform.admin.pages import AdminPages
-from challenge.platform.audit.api import verify_audit_log
-from challenge.platform.documents.api import LibraryApi, download_document
-from challenge.platform.documents.pages import VERIFY_MAX_BYTES, LibraryPages, VerifyPages
+from challenge.platform.documents.pages import VERIFY_MAX_BYTES
+from challenge.platform.domains import Domain
 from challenge.platform.errors import handle_exception
 from challenge.platform.headers import make_security_headers_hook
 from challenge.platform.health import MetricsController, healthz, readyz
 from challenge.platform.observability import RequestIdMiddleware
 from challenge.platform.openapi import openapi_config
 from challenge.platform.page_cache import response_cache_config
-from challenge.platform.pages import SitePages
 from challenge.platform.security.csrf import CSRFMiddleware
 from challenge.platform.security.limits import MB, RequestLimitsMiddleware, strict_json_body
 from challenge.platform.storage import storage_from_settings
 from challenge.platform.templating import environment
 from challenge.platform.tracing import tracing_plugins
-from challenge.results.api import StaffResultsApi, award_letter, job_status, public_results
-from challenge.results.pages import PublicResultsPages, StaffResultsPages
 from challenge.settings import Settings
-from challenge.submissions.api import CallSubmissionsApi, SubmissionsApi, my_submissions
-from challenge.submissions.pages import ApplyPages, SubmissionPages, dashboard
-from challenge.submissions.staff_pages import StaffExports, StaffSubmissionPages
 
-# One entry per domain of `challenge`; extensions (e.g. partnerships) add theirs through the
-# `challenge.extensions` entry points (challenge/platform/extensions.py).
-DOMAIN_ROUTERS: list[ControllerRouterHandler] = [
-    SitePages,
-    AccountPages,
-    AccountSettingsPages,
-    AuthApi,
-    MeApi,
-    AdminPages,
-    AdminUsersApi,
-    verify_audit_log,
-    LibraryPages,
-    LibraryApi,
-    download_document,
-    VerifyPages,
-    CallPages,
-    StaffCallPages,
-    CallsApi,
-    TeamPages,
-    OrganisationsApi,
-    my_organisations,
-    CallSubmissionsApi,
-    SubmissionsApi,
-    my_submissions,
-    ApplyPages,
-    SubmissionPages,
-    dashboard,
-    StaffSubmissionPages,
-    StaffExports,
-    StaffJuryApi,
-    JurorApi,
-    JuryPages,
-    StaffJuryPages,
-    StaffResultsApi,
-    job_status,
-    public_results,
-    award_letter,
-    StaffResultsPages,
-    PublicResultsPages,
-]
+
+def infrastructure() -> list[ControllerRouterHandler]:
+    """What every portal serves besides its domains: health, metrics and static files."""
+    static_router = create_static_files_router(
+        path="/static",
+        directories=[STATIC_DIR],
+        name="static",
+        opt={"exclude_from_auth": True},
+        include_in_schema=False,
+        send_as_attachment=False,
+    )
+    return [healthz, readyz, MetricsController, static_router]
+
+
+def route_handlers(domains: Sequence[Domain]) -> list[ControllerRouterHandler]:
+    """Every installed domain's routers, in stage order, then the infrastructure."""
+    return [*(router for domain in domains for router in domain.routers), *infrastructure()]
+
+
+def lifespans(settings: Settings, engine, run_worker: bool) -> list:
+    """The database pool, the metrics refresher and, embedded, the worker."""
+
+    @asynccontextmanager
+    async def database_pool(app: Litestar):
+        await db.start(engine)
+        try:
+            yield
+        finally:
+            await db.stop(engine)
+
+    @asynccontextmanager
+    async def background(app: Litestar, run):
+        stop = asyncio.Event()
+        task = asyncio.create_task(run(stop))
+        try:
+            yield
+        finally:
+            stop.set()
+            await task
+
+    def metrics_refresher(app: Litestar):
+        from challenge.platform.metrics import run_refresh
+
+        return background(app, run_refresh)
+
+    def in_process_worker(app: Litestar):
+        from challenge.platform.housekeeping import run_background
+
+        return background(app, lambda stop: run_background(settings, stop=stop))
+
+    return [database_pool, metrics_refresher, *([in_process_worker] if run_worker else [])]
+
+
+def middleware(settings: Settings) -> list:
+    """Outermost first: request id and access log, metrics, then who is asking, then CSRF (which
+    exempts API tokens)."""
+    prometheus = PrometheusConfig(
+        app_name="challenge",
+        prefix="challenge",
+        group_path=True,
+        exclude=["^/static/", "^/metrics$"],
+        exclude_unhandled_paths=True,
+    )
+    return [
+        RequestIdMiddleware,
+        prometheus.middleware,
+        RequestLimitsMiddleware(max_upload_bytes=max(settings.upload_max_mb * MB, VERIFY_MAX_BYTES)),
+        AuthMiddleware(settings),
+        CSRFMiddleware(secret=settings.secret_key or "", secure=settings.https),
+    ]
 
 
 def create_app(
@@ -103,86 +122,17 @@ def create_app(
     ``run_worker`` runs the outbox worker and scheduled jobs inside this process — the
     embedded single-machine mode of `challenge serve`; production runs `challenge worker`.
     """
+    domains = install_all()
     engine = db.bind(settings)
-    storage = storage_from_settings(settings)
-
-    @asynccontextmanager
-    async def database_pool(app: Litestar):
-        await db.start(engine)
-        try:
-            yield
-        finally:
-            await db.stop(engine)
-
-    @asynccontextmanager
-    async def metrics_refresher(app: Litestar):
-        from challenge.platform.metrics import run_refresh
-
-        stop = asyncio.Event()
-        task = asyncio.create_task(run_refresh(stop))
-        try:
-            yield
-        finally:
-            stop.set()
-            await task
-
-    @asynccontextmanager
-    async def in_process_worker(app: Litestar):
-        from challenge.platform.housekeeping import run_background
-
-        stop = asyncio.Event()
-        task = asyncio.create_task(run_background(settings, stop=stop))
-        try:
-            yield
-        finally:
-            stop.set()
-            await task
-
-    prometheus = PrometheusConfig(
-        app_name="challenge",
-        prefix="challenge",
-        group_path=True,
-        exclude=["^/static/", "^/metrics$"],
-        exclude_unhandled_paths=True,
-    )
-    static_router = create_static_files_router(
-        path="/static",
-        directories=[STATIC_DIR],
-        name="static",
-        opt={"exclude_from_auth": True},
-        include_in_schema=False,
-        send_as_attachment=False,
-    )
-
-    from challenge.platform.extensions import extensions
-
     return Litestar(
-        route_handlers=[
-            *DOMAIN_ROUTERS,
-            *(router for extension in extensions() for router in extension.routers),
-            healthz,
-            readyz,
-            MetricsController,
-            static_router,
-            *extra_route_handlers,
-        ],
-        state=State({"settings": settings, "engine": engine, "storage": storage}),
-        lifespan=[database_pool, metrics_refresher, *([in_process_worker] if run_worker else [])],
-        template_config=TemplateConfig(
-            engine=JinjaTemplateEngine.from_environment(environment())
-        ),
+        route_handlers=[*route_handlers(domains), *extra_route_handlers],
+        state=State({"settings": settings, "engine": engine, "storage": storage_from_settings(settings)}),
+        lifespan=lifespans(settings, engine, run_worker),
+        template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment())),
         openapi_config=openapi_config(),
         response_cache_config=response_cache_config(),
         exception_handlers={Exception: handle_exception},
-        # Outermost first: request id and access log, metrics, then who is asking, then CSRF
-        # (which exempts API tokens).
-        middleware=[
-            RequestIdMiddleware,
-            prometheus.middleware,
-            RequestLimitsMiddleware(max_upload_bytes=max(settings.upload_max_mb * MB, VERIFY_MAX_BYTES)),
-            AuthMiddleware(settings),
-            CSRFMiddleware(secret=settings.secret_key or "", secure=settings.https),
-        ],
+        middleware=middleware(settings),
         before_request=strict_json_body,  # after the guards: strict JSON types
         before_send=[make_security_headers_hook(settings)],
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024),

@@ -26,15 +26,27 @@ async def _migrate(settings: Settings) -> int:
 async def _demo(settings: Settings) -> dict[str, int]:
     from challenge import db
     from challenge.demo import load_demo
+    from challenge.domains import install_all
 
+    install_all()  # `serve --demo` loads the demo before it assembles the app
     async with db.connected(settings):
         return await load_demo(base_url=settings.base_url, settings=settings)
 
 
+# Commands that run domain code (jobs, periodic tasks, demo data, privacy hooks) outside the app:
+# they install the domains first, as `challenge.app` does.
+DOMAIN_COMMANDS = frozenset({"worker", "demo", "privacy"})
+
+
 @click.group()
 @click.version_option(package_name="smart-city-challenge")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Smart City Challenge portal."""
+    if ctx.invoked_subcommand in DOMAIN_COMMANDS:
+        from challenge.domains import install_all
+
+        install_all()
 
 
 @main.command()

@@ -9,6 +9,7 @@ from challenge.calls.tables import Call
 from challenge.platform import clock
 from challenge.platform.accounts.services import create_verified_user
 from challenge.platform.accounts.tables import User
+from challenge.platform.domains import each
 from challenge.platform.i18n import BERLIN
 
 DEMO_PASSWORD = "Leipzig-Demo-2026"
@@ -149,10 +150,7 @@ async def load_demo(now: datetime | None = None, base_url: str = "http://127.0.0
     added["proposals"] = await load_demo_submissions(DEMO_PASSWORD, base_url)
     added["jurors"] = await load_demo_jury(DEMO_PASSWORD, base_url)
     added["past entries"] = await load_demo_results(DEMO_PASSWORD, base_url)
-    if settings is not None:  # extensions' demo data may issue documents: they need the storage
-        from challenge.platform.extensions import extensions
-
-        for extension in extensions():
-            if extension.demo is not None:
-                added[extension.name] = await extension.demo(settings)
+    if settings is not None:  # the domains' own demo data may issue documents: they need the storage
+        for domain, demo in each("demo"):
+            added[domain.name] = await demo(settings)
     return added

@@ -7,8 +7,8 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from challenge.calls import services
+from challenge.calls.events import public_events
 from challenge.calls.policies import may_see_draft_calls
-from challenge.jury.rounds import public_events
 from challenge.platform import clock
 from challenge.platform.i18n import format_duration, request_locale
 from challenge.platform.markdown import render_markdown

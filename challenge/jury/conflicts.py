@@ -16,42 +16,49 @@ from challenge.organisations.tables import Membership
 from challenge.platform import clock
 from challenge.platform.accounts.tables import User
 from challenge.platform.audit.service import record
+from challenge.platform.domains import each
 from challenge.platform.i18n import N_
 from challenge.platform.problems import FieldError, Problem, not_found
 from challenge.submissions.tables import Submission
 
-# Further sources of suggestions register here — the partnerships package adds "an earlier
-# partnership between the juror's organisation and the applicant" (challenge never imports it).
+# Further sources of suggestions come from the installed domains' ``conflict_suggesters`` — the
+# partnerships package adds "an earlier partnership between the juror's organisation and the
+# applicant" (challenge never imports it). SUGGESTERS is the older registry, still asked first.
 SUGGESTERS: list = []
 
 
 def register_suggester(suggester) -> None:
-    """suggester(user_row, rows) -> {submission_id: reason} (or an awaitable of it) is asked on
-    every declaration; extensions add theirs as ``Extension.conflict_suggesters``."""
+    """Compatibility: prefer ``Domain.conflict_suggesters``. A suggester(user_row, rows) ->
+    {submission_id: reason} (or an awaitable of it) is asked on every declaration."""
     SUGGESTERS.append(suggester)
 
 
 async def suggestions_for(user_row: dict, rows: list[dict]) -> dict[UUID, str]:
     """Submission id → why the system suggests a conflict (membership, mail domain, affiliation,
     and what registered sources add, e.g. an earlier partnership)."""
-    from challenge.platform.extensions import extensions
-
     suggested = {}
-    for suggester in [*SUGGESTERS, *(s for extension in extensions() for s in extension.conflict_suggesters)]:
+    for suggester in [*SUGGESTERS, *(s for _domain, found in each("conflict_suggesters") for s in found)]:
         found = suggester(user_row, rows)
         suggested.update(await found if inspect.isawaitable(found) else found)
+    for row in rows:
+        reason = _own_reason(user_row, row)
+        if reason:
+            suggested[row["id"]] = reason
+    return suggested
+
+
+def _own_reason(user_row: dict, row: dict) -> str | None:
+    """The portal's own reasons: membership, a mail address at the same domain, the affiliation."""
     domain = user_row["email"].rsplit("@", 1)[-1]
     affiliation = (user_row.get("affiliation") or "").strip().lower()
-    for row in rows:
-        if any(m["user_id"] == user_row["id"] for m in row["members"]):
-            suggested[row["id"]] = N_("You are a member of this team.")
-        elif domain not in public_mail_domains() and any(m["email"].rsplit("@", 1)[-1] == domain for m in row["members"]):
-            suggested[row["id"]] = N_("A team member has an e-mail address at your organisation's domain.")
-        elif affiliation and len(affiliation) >= 3 and (
-            affiliation in row["organisation_name"].lower() or row["organisation_name"].lower() in affiliation
-        ):
-            suggested[row["id"]] = N_("Your stated affiliation matches this organisation.")
-    return suggested
+    organisation = row["organisation_name"].lower()
+    if any(m["user_id"] == user_row["id"] for m in row["members"]):
+        return N_("You are a member of this team.")
+    if domain not in public_mail_domains() and any(m["email"].rsplit("@", 1)[-1] == domain for m in row["members"]):
+        return N_("A team member has an e-mail address at your organisation's domain.")
+    if affiliation and len(affiliation) >= 3 and (affiliation in organisation or organisation in affiliation):
+        return N_("Your stated affiliation matches this organisation.")
+    return None
 
 
 # Conflicts the juror cannot take back: found from the juror's own team membership, or set by staff.

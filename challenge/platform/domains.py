@@ -29,15 +29,26 @@ class Domain:
     routers: Sequence[Any] = ()  # API controllers, page controllers and route handlers
     job_handlers: Mapping[str, JobHandler] = field(default_factory=dict)
     periodic: Sequence[Periodic] = ()
+    retention: Sequence[Callable[..., Awaitable[int]]] = ()  # retention(settings, now) -> rows deleted (privacy)
     document_readers: Mapping[str, Callable] = field(default_factory=dict)  # owner_type -> may_read(user, document)
     document_namers: Mapping[str, Callable] = field(default_factory=dict)  # owner_type -> display name
     document_redactions: Mapping[str, Callable] = field(default_factory=dict)
-    privacy_export: Callable[..., Awaitable[dict]] | None = None  # privacy_export(user_id) -> its section
-    privacy_erase: Callable[..., Awaitable[dict]] | None = None  # privacy_erase(user_id) -> what it did
+    # privacy_export(user_id) -> its section of person.json, stored under the domain's name; with
+    # privacy_inline its entries sit beside the account's instead (the core domains: the file's
+    # layout predates the records)
+    privacy_export: Callable[..., Awaitable[dict]] | None = None
+    privacy_inline: bool = False
+    # privacy_erase(user_id, address) -> {kind: rows removed}; runs inside the erasure's write
+    # transaction, later stages first (they may still ask earlier ones, e.g. for the person's teams)
+    privacy_erase: Callable[..., Awaitable[dict]] | None = None
     conflict_suggesters: Sequence[Callable] = ()  # see jury.conflicts
     demo: Callable[..., Awaitable[int]] | None = None  # demo(settings) -> rows added
     public_links: Sequence[tuple[str, str]] = ()  # main navigation: (path, label msgid)
     nav_links: Sequence[tuple[str, str, tuple[str, ...]]] = ()  # (path, label msgid, roles)
+    # Hooks of later stages into earlier ones:
+    call_events: Callable[..., Awaitable[list[dict]]] | None = None  # call_events(call_id): dates on the call page
+    submission_readers: Sequence[Callable[..., Awaitable[bool]]] = ()  # reader(user, submission): who else may read
+    submission_outcome: Callable[..., Awaitable[dict | None]] | None = None  # outcome(call, submission_id) for the team
 
 
 _installed: tuple[Domain, ...] = ()

@@ -1,5 +1,5 @@
 """Periodic work the workers run: expired sessions, rate-limit windows and mail tokens, the
-extensions' periodic tasks (e.g. milestone reminders) and, hourly, the storage sweep (orphaned
+domains' retention rules and periodic tasks (e.g. milestone reminders) and, hourly, the storage sweep (orphaned
 objects and incomplete multipart uploads older than a day).
 
 Every statement is an idempotent delete, so several workers may run it side by side.
@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from challenge.platform import clock
 from challenge.platform.accounts import sessions
 from challenge.platform.accounts.tables import EmailToken
+from challenge.platform.domains import each
 from challenge.platform.security import ratelimit
 from challenge.settings import Settings
 
@@ -32,10 +33,9 @@ async def housekeeping(settings: Settings, now: datetime | None = None) -> None:
     from challenge.platform.idempotency import purge_expired as purge_idempotency_keys
 
     await purge_idempotency_keys(now)  # kept for 24 hours
-    from challenge.platform.extensions import run_periodic
-    from challenge.platform.privacy import delete_stale_drafts
+    from challenge.platform.privacy import apply_retention
 
-    await delete_stale_drafts(settings, now)
+    await apply_retention(settings, now)  # e.g. drafts of long-closed calls
     await run_periodic(settings, now)  # e.g. milestone reminders
     # Listing a whole bucket is not free: sweep for orphaned objects once an hour.
     if _last_sweep is None or now - _last_sweep >= ORPHAN_SWEEP_EVERY:
@@ -43,6 +43,16 @@ async def housekeeping(settings: Settings, now: datetime | None = None) -> None:
 
         await sweep_storage(storage_from_settings(settings), now)
         _last_sweep = now
+
+
+async def run_periodic(settings: Settings, now: datetime) -> None:
+    """Every installed domain's periodic tasks, in stage order; one failing stops no other."""
+    for domain, tasks in each("periodic"):
+        for task in tasks:
+            try:
+                await task(settings, now)
+            except Exception:  # noqa: BLE001 - one domain's failure must not stop the others
+                log.exception("periodic task of %s failed", domain.name)
 
 
 async def sweep_storage(storage, now: datetime | None = None) -> tuple[int, int]:

@@ -22,10 +22,9 @@ import re
 import secrets
 import uuid
 import zipfile
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
-from piccolo.columns import Column
 from piccolo.engine.sqlite import SQLiteEngine
 
 from challenge import db
@@ -34,6 +33,7 @@ from challenge.platform.accounts.tables import ApiToken, EmailToken, RoleGrant, 
 from challenge.platform.audit.service import erase_person, record
 from challenge.platform.audit.tables import AuditEntry
 from challenge.platform.documents.tables import Document
+from challenge.platform.domains import each, installed
 from challenge.platform.mail.tables import OutboxMail
 from challenge.platform.security.tables import RateLimitCounter
 
@@ -69,53 +69,53 @@ async def _user(email: str) -> dict:
     return row
 
 
-async def _rows(table, column: Column, value) -> list[dict]:
-    return await table.select().where(column == value)
-
-
-async def export(storage, email: str) -> bytes:
-    """Everything stored about a person, and the files they uploaded, as a ZIP."""
-    from challenge.jury.tables import Conflict, Juror, Review
-    from challenge.organisations.tables import Membership, Organisation
-    from challenge.platform.extensions import extensions
-    from challenge.submissions.tables import Submission, SubmissionVersion
-
-    user = await _user(email)
+async def _platform_part(user: dict) -> dict:
+    """The account and what the platform keeps of its use."""
     uid = user["id"]
-    memberships = await Membership.select(Membership.role, Membership.created_at, Membership.organisation,
-                                          Membership.organisation.name.as_alias("organisation_name")).where(
-        Membership.user == uid)
-    organisation_ids = [m["organisation"] for m in memberships]
-    submissions = await Submission.select().output(load_json=True).where(
-        (Submission.created_by == uid) | Submission.organisation.is_in(organisation_ids or [uuid.UUID(int=0)]))
-    documents = await Document.select().where(Document.uploaded_by == uid)
-    data = {
-        "exported_at": clock.now().isoformat(),
+    return {
         "account": user,
         "roles": await RoleGrant.select(RoleGrant.role, RoleGrant.created_at).where(RoleGrant.user == uid),
         "sessions": await Session.select(Session.created_at, Session.last_seen_at, Session.ip, Session.user_agent).where(
             Session.user == uid),
         "api_tokens": await ApiToken.select(ApiToken.name, ApiToken.prefix, ApiToken.created_at, ApiToken.expires_at,
                                             ApiToken.revoked_at).where(ApiToken.user == uid),
-        "teams": memberships,
-        "organisations": await Organisation.select().where(Organisation.id.is_in(organisation_ids)) if organisation_ids else [],
-        "submissions": submissions,
-        "submission_versions": await SubmissionVersion.select(SubmissionVersion.submission, SubmissionVersion.number,
-                                                              SubmissionVersion.sha256, SubmissionVersion.created_at).where(
-            SubmissionVersion.submission.is_in([s["id"] for s in submissions] or [uuid.UUID(int=0)])),
-        "jury": {"calls": await _rows(Juror, Juror.user, uid), "conflicts": await _rows(Conflict, Conflict.juror, uid),
-                 "reviews": await Review.select().output(load_json=True).where(Review.juror == uid)},
+    }
+
+
+async def _traces(user: dict, documents: list[dict]) -> dict:
+    """Mails to the person, the files they uploaded and what they did."""
+    return {
         "mails": await OutboxMail.select(OutboxMail.subject, OutboxMail.status, OutboxMail.created_at,
                                          OutboxMail.body_text).where(OutboxMail.to_address == user["email"]),
         "documents": [{k: d[k] for k in ("id", "filename", "content_type", "size", "sha256", "kind", "owner_type",
                                          "created_at")} for d in documents],
         "actions": await AuditEntry.select(AuditEntry.created_at, AuditEntry.action, AuditEntry.object_type,
-                                           AuditEntry.object_id).where(AuditEntry.actor_id == uid).order_by(AuditEntry.id),
+                                           AuditEntry.object_id).where(AuditEntry.actor_id == user["id"]).order_by(
+            AuditEntry.id),
     }
-    for extension in extensions():
-        if extension.privacy_export is not None:
-            data[extension.name] = await extension.privacy_export(uid)
-    await record("privacy.exported", actor_label="privacy export", object_type="user", object_id=uid,
+
+
+async def person_data(user: dict, documents: list[dict]) -> dict:
+    """person.json: the platform's part, the domains' entries (through their export hooks), the
+    traces, then the sections of the domains that keep theirs apart (extensions)."""
+    data = {"exported_at": clock.now().isoformat(), **await _platform_part(user)}
+    hooks = list(each("privacy_export"))
+    for domain, hook in hooks:
+        if domain.privacy_inline:
+            data.update(await hook(user["id"]))
+    data.update(await _traces(user, documents))
+    for domain, hook in hooks:
+        if not domain.privacy_inline:
+            data[domain.name] = await hook(user["id"])
+    return data
+
+
+async def export(storage, email: str) -> bytes:
+    """Everything stored about a person, and the files they uploaded, as a ZIP."""
+    user = await _user(email)
+    documents = await Document.select().where(Document.uploaded_by == user["id"])
+    data = await person_data(user, documents)
+    await record("privacy.exported", actor_label="privacy export", object_type="user", object_id=user["id"],
                  payload={"documents": len(documents)})
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -131,61 +131,69 @@ async def export(storage, email: str) -> bytes:
     return out.getvalue()
 
 
+async def _erase_account(uid) -> dict:
+    return {
+        "sessions": len(await Session.delete().where(Session.user == uid).returning(Session.id)),
+        "api_tokens": len(await ApiToken.delete().where(ApiToken.user == uid).returning(ApiToken.id)),
+        "mail_tokens": len(await EmailToken.delete().where(EmailToken.user == uid).returning(EmailToken.id)),
+        "role_grants": len(await RoleGrant.delete().where(RoleGrant.user == uid).returning(RoleGrant.id)),
+    }
+
+
+async def _erase_domains(uid, address: str) -> dict:
+    """Each domain's erase hook, later stages first (they may still ask earlier ones, e.g. for the
+    person's teams); the report lists them in stage order."""
+    done = {domain.name: await hook(uid, address) for domain, hook in reversed(list(each("privacy_erase")))}
+    return {kind: n for domain in installed() for kind, n in done.get(domain.name, {}).items()}
+
+
+async def _erase_traces(user: dict, library: list[dict]) -> dict:
+    uid, address, name = user["id"], user["email"], user["name"]
+    removed = {"rate_limit_counters": len(await RateLimitCounter.delete().where(
+        RateLimitCounter.key.like(f"%{address}%")).returning(RateLimitCounter.key))}
+    mails = await OutboxMail.select(OutboxMail.id).where(
+        (OutboxMail.to_address == address) | OutboxMail.body_text.like(f"%{address}%")
+        | OutboxMail.body_text.like(f"%{name}%") | OutboxMail.subject.like(f"%{name}%"))
+    await OutboxMail.delete().where(OutboxMail.id.is_in([m["id"] for m in mails] or [uuid.UUID(int=0)]))
+    removed["mails"] = len(mails)
+    removed["library_files"] = len(library)
+    if library:
+        await Document.delete().where(Document.id.is_in([d["id"] for d in library]))
+    await Document.update({Document.uploaded_by: None}).where(Document.uploaded_by == uid)
+    return removed
+
+
+async def _pseudonymise(user: dict) -> list[str]:
+    pseudonym = f"geloescht-{secrets.token_hex(8)}@invalid.example"
+    await User.update({User.email: pseudonym, User.name: ERASED_NAME, User.affiliation: "", User.password_hash: None,
+                       User.is_active: False, User.email_verified_at: None}).where(User.id == user["id"])
+    audit_people = await erase_person(user["id"], user["email"])
+    return ["account: name, address and affiliation replaced; login disabled; the account id "
+            "stays so retained records keep their meaning",
+            f"audit log: the address of {audit_people} person reference(s) blanked; the "
+            "entries stay and still verify"]
+
+
 async def erase(storage, email: str, mail_dir: Path | None = None) -> dict:
     """Remove or pseudonymise a person's data; returns what was done and what was kept (and why).
 
     mail_dir: the mail spool folder (embedded default); its messages to or about the person go too.
     """
-    from challenge.organisations.tables import Invitation, Membership
-    from challenge.submissions.tables import Submission
-
     user = await _user(email)
-    uid, address, name = user["id"], user["email"], user["name"]
-    report = {"removed": {}, "pseudonymised": [], "retained": RETAINED}
+    uid = user["id"]
     library = await Document.select(Document.id, Document.storage_key).where(
         (Document.owner_type == "user") & (Document.owner_id == str(uid)))
     async with db.write_transaction():
-        teams = [m["organisation"] for m in await Membership.select(Membership.organisation).where(Membership.user == uid)]
-        # drafts of teams the person is alone in go; a shared team's drafts are the others' work too
-        sole = [t for t in teams if await Membership.count().where(Membership.organisation == t) == 1]
-        draft_ids = [d["id"] for d in await Submission.select(Submission.id).where(
-            (Submission.status == "draft") & Submission.organisation.is_in(sole or [uuid.UUID(int=0)]))]
-        removed = report["removed"]
-        removed["sessions"] = len(await Session.delete().where(Session.user == uid).returning(Session.id))
-        removed["api_tokens"] = len(await ApiToken.delete().where(ApiToken.user == uid).returning(ApiToken.id))
-        removed["mail_tokens"] = len(await EmailToken.delete().where(EmailToken.user == uid).returning(EmailToken.id))
-        removed["role_grants"] = len(await RoleGrant.delete().where(RoleGrant.user == uid).returning(RoleGrant.id))
-        removed["team_memberships"] = len(await Membership.delete().where(Membership.user == uid).returning(Membership.id))
-        removed["invitations"] = len(await Invitation.delete().where(Invitation.email == address).returning(Invitation.id))
-        removed["rate_limit_counters"] = len(await RateLimitCounter.delete().where(
-            RateLimitCounter.key.like(f"%{address}%")).returning(RateLimitCounter.key))
-        if draft_ids:
-            await Submission.delete().where(Submission.id.is_in(draft_ids))
-        removed["draft_proposals"] = len(draft_ids)
-        mails = await OutboxMail.select(OutboxMail.id, OutboxMail.to_address, OutboxMail.body_text, OutboxMail.subject).where(
-            (OutboxMail.to_address == address) | OutboxMail.body_text.like(f"%{address}%")
-            | OutboxMail.body_text.like(f"%{name}%") | OutboxMail.subject.like(f"%{name}%"))
-        await OutboxMail.delete().where(OutboxMail.id.is_in([m["id"] for m in mails] or [uuid.UUID(int=0)]))
-        removed["mails"] = len(mails)
-        removed["library_files"] = len(library)
-        if library:
-            await Document.delete().where(Document.id.is_in([d["id"] for d in library]))
-        await Document.update({Document.uploaded_by: None}).where(Document.uploaded_by == uid)
-        await Submission.update({Submission.created_by: None}).where(Submission.created_by == uid)
-        pseudonym = f"geloescht-{secrets.token_hex(8)}@invalid.example"
-        await User.update({User.email: pseudonym, User.name: ERASED_NAME, User.affiliation: "", User.password_hash: None,
-                           User.is_active: False, User.email_verified_at: None}).where(User.id == uid)
-        audit_people = await erase_person(uid, address)
-        report["pseudonymised"] = ["account: name, address and affiliation replaced; login disabled; the account id "
-                                   "stays so retained records keep their meaning",
-                                   f"audit log: the address of {audit_people} person reference(s) blanked; the "
-                                   "entries stay and still verify"]
+        removed = await _erase_account(uid)
+        removed.update(await _erase_domains(uid, user["email"]))
+        removed.update(await _erase_traces(user, library))
+        report = {"removed": removed, "pseudonymised": await _pseudonymise(user), "retained": RETAINED}
         await record("privacy.erased", actor_label="privacy erase", object_type="user", object_id=uid,
                      payload={"removed": removed})
     for document in library:
         await storage.delete(document["storage_key"])
     if mail_dir is not None:
-        removed["spooled_mails"] = _erase_spooled_mails(mail_dir, address, name)
+        removed["spooled_mails"] = _erase_spooled_mails(mail_dir, user["email"], user["name"])
     await _compact()
     return report
 
@@ -218,19 +226,10 @@ async def _compact() -> None:
             await engine.run_ddl("VACUUM")
 
 
-async def delete_stale_drafts(settings, now: datetime | None = None) -> int:
-    """Drafts of calls that closed more than CHALLENGE_DRAFT_RETENTION_MONTHS ago are deleted."""
-    from challenge.calls.tables import Call
-    from challenge.submissions.tables import Submission
+async def apply_retention(settings, now: datetime | None = None) -> int:
+    """The domains' retention rules (e.g. drafts of long-closed calls); returns rows deleted."""
+    now = now or clock.now()
+    return sum([await rule(settings, now) for _domain, rules in each("retention") for rule in rules])
 
-    cutoff = (now or clock.now()) - timedelta(days=30 * settings.draft_retention_months)
-    calls = [c["id"] for c in await Call.select(Call.id).where(Call.closes_at < cutoff)]
-    if not calls:
-        return 0
-    async with db.write_transaction():
-        deleted = await Submission.delete().where(
-            (Submission.status == "draft") & Submission.call.is_in(calls)).returning(Submission.id)
-        if deleted:
-            await record("privacy.drafts_deleted", actor_label="housekeeping", object_type="submission",
-                         payload={"count": len(deleted), "closed_before": cutoff.isoformat()})
-    return len(deleted)
+
+delete_stale_drafts = apply_retention  # the rule's former name: drafts are the only data with a retention rule

@@ -10,6 +10,7 @@ from markupsafe import Markup, escape
 from challenge import __version__
 from challenge.paths import TEMPLATES_DIR
 from challenge.platform import i18n
+from challenge.platform.domains import each, installed
 
 
 @cache
@@ -34,22 +35,18 @@ def environment() -> Environment:
 
 
 def extension_public_links() -> list[tuple[str, str]]:
-    from challenge.platform.extensions import extensions
-
-    return [link for extension in extensions() for link in extension.public_links]
+    """Main navigation entries the installed domains add: (path, label msgid)."""
+    return [link for _domain, links in each("public_links") for link in links]
 
 
 def has_extension(name: str) -> bool:
-    from challenge.platform.extensions import extensions
-
-    return any(extension.name == name for extension in extensions())
+    """Whether a domain of this name is installed (e.g. "partnerships")."""
+    return any(domain.name == name for domain in installed())
 
 
 def extension_links() -> list[tuple[str, str, tuple[str, ...]]]:
-    """Navigation entries of installed extensions: (path, label msgid, roles; () = anyone signed in)."""
-    from challenge.platform.extensions import extensions
-
-    return [link for extension in extensions() for link in extension.nav_links]
+    """Navigation entries of installed domains: (path, label msgid, roles; () = anyone signed in)."""
+    return [link for _domain, links in each("nav_links") for link in links]
 
 
 @pass_context

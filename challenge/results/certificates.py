@@ -12,7 +12,6 @@ from challenge.organisations.policies import is_member
 from challenge.organisations.tables import Membership, Organisation
 from challenge.platform import clock
 from challenge.platform.accounts.policies import is_staff
-from challenge.platform.documents.policies import register_reader
 from challenge.platform.documents.tables import Document
 from challenge.platform.i18n import LOCALES, N_, format_money, gettext
 from challenge.platform.pdf.codes import new_verification_code
@@ -28,16 +27,14 @@ OWNER_TYPE = "award"  # documents about an entry's award: its team and staff rea
 FILE_STEM = {"de": "Urkunde", "en": "Certificate"}
 
 
-async def _award_reader(user, document: dict) -> bool:
+async def award_reader(user, document: dict) -> bool:
+    """Award documents (certificates, letters): staff and the entry's team (see ``results.domain``)."""
     if is_staff(user):
         return True
     from challenge.submissions.tables import Submission
 
     row = await Submission.select(Submission.organisation).where(Submission.id == document["owner_id"]).first()
     return row is not None and await is_member(user, row["organisation"])
-
-
-register_reader(OWNER_TYPE, _award_reader)
 
 
 def _render(template: str, locale: str, context: dict) -> bytes:

@@ -8,7 +8,6 @@ import io
 from challenge.jury.tables import Review
 from challenge.platform import clock
 from challenge.platform.accounts.policies import is_staff
-from challenge.platform.documents.policies import register_reader
 from challenge.platform.documents.tables import Document
 from challenge.platform.pdf.issue import issue_pdf
 from challenge.results.decisions import OUTCOME_LABELS, decisions_of
@@ -90,11 +89,12 @@ def scores_xlsx(tables: dict, call_title: str) -> bytes:
     return out.getvalue()
 
 
-async def _report_reader(user, document: dict) -> bool:
+REPORT_OWNER_TYPE = "jury_report"
+
+
+async def report_reader(user, document: dict) -> bool:
+    """Jury reports: staff only (see ``results.domain``)."""
     return is_staff(user)
-
-
-register_reader("jury_report", _report_reader)
 
 
 async def jury_report(storage, call: dict, *, number: int, locale: str, base_url: str, actor=None) -> dict:
@@ -109,7 +109,7 @@ async def jury_report(storage, call: dict, *, number: int, locale: str, base_url
             Review.updated_at, ascending=False).first(),
     ) if row]
     latest = await Document.select().where(
-        (Document.owner_type == "jury_report") & (Document.owner_id == str(call["id"]))
+        (Document.owner_type == REPORT_OWNER_TYPE) & (Document.owner_id == str(call["id"]))
         & (Document.filename == filename) & (Document.status == "stored")).order_by(
         Document.created_at, ascending=False).first()
     if latest and all(latest["created_at"] >= at for at in changed):
@@ -131,5 +131,5 @@ async def jury_report(storage, call: dict, *, number: int, locale: str, base_url
         "criteria": round_["criteria"] or [], "decided": sorted(
             (e for e in entries if e["decision"]), key=lambda e: (e["result"].rank, e["reference"] or "")),
         "generated_at": clock.now(), "outcome_labels": OUTCOME_LABELS, "verify_url": f"{base_url}/verify",
-    }, locale=locale, title=title, filename=filename, kind="jury_report", owner_type="jury_report",
+    }, locale=locale, title=title, filename=filename, kind="jury_report", owner_type=REPORT_OWNER_TYPE,
         owner_id=str(call["id"]), actor=actor)

@@ -19,6 +19,7 @@ from challenge.platform.documents.multipart import MultipartUpload
 from challenge.platform.i18n import N_
 from challenge.platform.problems import Problem
 from challenge.submissions import services
+from challenge.submissions.outcomes import outcome_for
 from challenge.submissions.schemas import SubmissionIn, SubmissionPatch
 
 STEPS = ("proposal", "questions", "documents", "review")
@@ -54,8 +55,6 @@ async def _context(request: Request, submission_id: UUID) -> dict:
     row = await services.team_view(request.scope["user"], submission_id)
     call = await services.call_of(row["call"])
     deadline = await services.deadline_for(call, row["organisation"])
-    from challenge.results.decisions import outcome_for
-
     return {
         "outcome": await outcome_for(call, submission_id), "submission": row, "call": call, "deadline": deadline, "now": clock.now(),
         "documents": await services.documents_of(submission_id),

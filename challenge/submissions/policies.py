@@ -1,16 +1,14 @@
-"""Who may see and change a submission: its team's members change it; staff read it."""
+"""Who may see and change a submission: its team's members change it; staff read it; later
+stages add readers through ``Domain.submission_readers`` (the jury: assigned jurors)."""
 
 from __future__ import annotations
 
 from challenge.calls.tables import Call
 from challenge.organisations.policies import is_member
 from challenge.platform.accounts.policies import is_staff
-from challenge.platform.documents.policies import (
-    register_namer,
-    register_reader,
-    register_redaction,
-)
 from challenge.platform.documents.tables import Document
+from challenge.platform.domains import each
+from challenge.submissions.tables import Submission
 
 # Documents the portal issues about a submission (its receipts) are not attachments of the
 # proposal: only the team and staff read them, jurors neither list nor download them (they
@@ -19,12 +17,15 @@ ISSUED_OWNER_TYPE = "submission_issued"
 
 
 async def may_read(user, submission: dict) -> bool:
-    """Members and staff; jurors only assigned, unconflicted entries after their declaration."""
+    """Members and staff, and whom a later stage admits (the jury: assigned, unconflicted
+    jurors after their declaration)."""
     if is_staff(user) or await is_member(user, submission["organisation"]):
         return True
-    from challenge.jury.access import juror_may_read
-
-    return await juror_may_read(user, submission)
+    for _domain, readers in each("submission_readers"):
+        for reader in readers:
+            if await reader(user, submission):
+                return True
+    return False
 
 
 async def reads_blind(user, submission: dict, call: dict) -> bool:
@@ -33,6 +34,7 @@ async def reads_blind(user, submission: dict, call: dict) -> bool:
 
 
 async def may_edit(user, submission: dict) -> bool:
+    """Only the team's members change a proposal."""
     return await is_member(user, submission["organisation"])
 
 
@@ -42,18 +44,15 @@ async def may_read_as_team(user, submission: dict) -> bool:
     return is_staff(user) or await is_member(user, submission["organisation"])
 
 
-async def _document_reader(user, document: dict) -> bool:
-    from challenge.submissions.tables import Submission
-
+async def document_reader(user, document: dict) -> bool:
+    """A proposal's attachments: whoever may read the proposal."""
     row = await Submission.select(Submission.id, Submission.organisation, Submission.call).where(
         Submission.id == document["owner_id"]).first()
     return row is not None and await may_read(user, row)
 
 
-async def _document_namer(user, document: dict) -> str | None:
+async def document_namer(user, document: dict) -> str | None:
     """Attachments reach blind jurors as Anlage-1.pdf, Anlage-2.pdf, …"""
-    from challenge.submissions.tables import Submission
-
     row = await Submission.select(Submission.id, Submission.organisation, Submission.call).where(
         Submission.id == document["owner_id"]).first()
     call = await Call.select(Call.blind_review).where(Call.id == row["call"]).first()
@@ -66,23 +65,15 @@ async def _document_namer(user, document: dict) -> str | None:
     return f"Anlage-{ids.index(document['id']) + 1}.{suffix}"
 
 
-async def _redacted_reader(user, document: dict) -> bool:
+async def redacted_reader(user, document: dict) -> bool:
     """Jurors read attachments without their metadata (author, creator, XMP): team and staff
     get the original."""
-    from challenge.submissions.tables import Submission
-
     row = await Submission.select(Submission.organisation).where(Submission.id == document["owner_id"]).first()
     return row is not None and not await may_read_as_team(user, row)
 
 
-async def _issued_reader(user, document: dict) -> bool:
-    from challenge.submissions.tables import Submission
-
+async def issued_reader(user, document: dict) -> bool:
+    """Documents issued about a proposal (receipts): the team and staff."""
     row = await Submission.select(Submission.organisation).where(Submission.id == document["owner_id"]).first()
     return row is not None and await may_read_as_team(user, row)
 
-
-register_reader("submission", _document_reader)
-register_namer("submission", _document_namer)
-register_redaction("submission", _redacted_reader)
-register_reader(ISSUED_OWNER_TYPE, _issued_reader)

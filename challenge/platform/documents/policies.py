@@ -1,61 +1,73 @@
-"""Who may read a document: decided by the domain that owns it (a registry of readers)."""
+"""Who may read a document: decided by the domain that owns it.
+
+Each domain names its readers, namers and redactions per owner type in its Domain record
+(``document_readers``, ``document_namers``, ``document_redactions``). ``register_reader`` and its
+siblings are the older way, kept for compatibility: what they register is asked after the
+installed domains.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
 from challenge.platform.accounts.identity import CurrentUser
+from challenge.platform.domains import each
 
 Reader = Callable[[CurrentUser | None, dict], Awaitable[bool]]
+Namer = Callable[[CurrentUser | None, dict], Awaitable[str | None]]
+Redaction = Callable[[CurrentUser | None, dict], Awaitable[bool]]
 _READERS: dict[str, Reader] = {}
+_NAMERS: dict[str, Namer] = {}
+_REDACTIONS: dict[str, Redaction] = {}
+
+
+def _find(attribute: str, registered: dict[str, Callable], owner_type: str) -> Callable | None:
+    for _domain, hooks in each(attribute):
+        if owner_type in hooks:
+            return hooks[owner_type]
+    return registered.get(owner_type)
 
 
 def register_reader(owner_type: str, reader: Reader) -> None:
-    """A domain says who may read the documents it owns (e.g. "submission")."""
+    """Compatibility: prefer ``Domain.document_readers``."""
     _READERS[owner_type] = reader
 
 
+def register_namer(owner_type: str, namer: Namer) -> None:
+    """Compatibility: prefer ``Domain.document_namers``."""
+    _NAMERS[owner_type] = namer
+
+
+def register_redaction(owner_type: str, redacted: Redaction) -> None:
+    """Compatibility: prefer ``Domain.document_redactions``."""
+    _REDACTIONS[owner_type] = redacted
+
+
 async def may_read(user: CurrentUser | None, document: dict) -> bool:
+    """Public documents, or whom the owning domain's reader admits."""
     if document.get("public"):
         return True
-    reader = _READERS.get(document["owner_type"])
+    reader = _find("document_readers", _READERS, document["owner_type"])
     return reader is not None and await reader(user, document)
 
 
-async def _library_reader(user: CurrentUser | None, document: dict) -> bool:
+async def library_reader(user: CurrentUser | None, document: dict) -> bool:
+    """A person's own library: only they read it."""
     return user is not None and str(user.id) == document["owner_id"]
 
 
 def may_manage_library(user: CurrentUser | None, document: dict) -> bool:
+    """Only the owner changes their library."""
     return user is not None and document["owner_type"] == "user" and str(user.id) == document["owner_id"]
 
 
-register_reader("user", _library_reader)
-
-
-Namer = Callable[[CurrentUser | None, dict], Awaitable[str | None]]
-_NAMERS: dict[str, Namer] = {}
-
-
-def register_namer(owner_type: str, namer: Namer) -> None:
-    """A domain may hide a file's real name from some readers (e.g. blind review)."""
-    _NAMERS[owner_type] = namer
-
-
 async def display_filename(user: CurrentUser | None, document: dict) -> str:
-    namer = _NAMERS.get(document["owner_type"])
+    """The file name this reader sees (a domain may hide the real one, e.g. blind review)."""
+    namer = _find("document_namers", _NAMERS, document["owner_type"])
     return (await namer(user, document) if namer else None) or document["filename"]
 
 
-Redaction = Callable[[CurrentUser | None, dict], Awaitable[bool]]
-_REDACTIONS: dict[str, Redaction] = {}
-
-
-def register_redaction(owner_type: str, redacted: Redaction) -> None:
-    """A domain says which readers get files without identifying metadata (e.g. jurors)."""
-    _REDACTIONS[owner_type] = redacted
-
-
 async def reads_redacted(user: CurrentUser | None, document: dict) -> bool:
-    redacted = _REDACTIONS.get(document["owner_type"])
+    """Whether this reader gets the file without identifying metadata (e.g. jurors)."""
+    redacted = _find("document_redactions", _REDACTIONS, document["owner_type"])
     return redacted is not None and await redacted(user, document)

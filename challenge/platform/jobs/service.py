@@ -25,6 +25,7 @@ from challenge import db
 from challenge.platform import clock
 from challenge.platform.audit.service import record
 from challenge.platform.dbfaults import is_transient
+from challenge.platform.domains import JobHandler, each
 from challenge.platform.jobs.tables import Job
 from challenge.platform.mail.worker import new_worker_id
 from challenge.settings import Settings
@@ -34,10 +35,9 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=30)
 HEARTBEAT = timedelta(seconds=5)
 ERROR_MAX = 500
-# kind -> "module:function"; resolved when first run, so this module imports no domain code
-HANDLERS: dict[str, str] = {
-    "certificates": "challenge.results.certificates:run_certificates_job",
-}
+# Domains name their job kinds in ``Domain.job_handlers`` (e.g. results: "certificates"). This
+# older registry (kind -> handler, or "module:function") is asked after them; tests add kinds here.
+HANDLERS: dict[str, JobHandler | str] = {}
 
 Progress = Callable[[int, int | None], Awaitable[None]]
 
@@ -59,7 +59,7 @@ ACTIVE = ("pending", "running")
 
 async def submit(kind: str, subject: str, *, actor=None, payload: dict | None = None) -> dict:
     """Start a job, or return the one of the same kind and subject that is still active."""
-    if kind not in HANDLERS:
+    if handler_for(kind) is None:
         raise ValueError(f"unknown job kind {kind!r}")
     async with db.write_transaction():
         active = await Job.select().where(
@@ -122,9 +122,23 @@ async def _claim(worker_id: str, now: datetime) -> UUID | None:
         return row["id"]
 
 
-def _resolve(kind: str):
-    module, _, name = HANDLERS[kind].partition(":")
-    return getattr(importlib.import_module(module), name)
+def handler_for(kind: str) -> JobHandler | None:
+    """The installed domain's handler of this kind of job (or a compatibility entry), or None."""
+    for _domain, handlers in each("job_handlers"):
+        if kind in handlers:
+            return handlers[kind]
+    handler = HANDLERS.get(kind)
+    if isinstance(handler, str):
+        module, _, name = handler.partition(":")
+        return getattr(importlib.import_module(module), name)
+    return handler
+
+
+def _resolve(kind: str) -> JobHandler:
+    handler = handler_for(kind)
+    if handler is None:
+        raise ValueError(f"unknown job kind {kind!r}")
+    return handler
 
 
 async def run_one(settings: Settings, worker_id: str | None = None) -> bool:

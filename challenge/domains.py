@@ -1,0 +1,51 @@
+"""The portal's domains, in stage order: the core packages of `challenge`, then the extensions
+found through the ``challenge.extensions`` entry point (e.g. `partnerships`).
+
+`challenge.app` and the command line install ``all_domains()`` before anything asks the
+registries in ``challenge.platform.domains``.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import cache
+from importlib.metadata import entry_points
+
+from challenge.platform.domains import Domain, install
+from challenge.platform.extensions import GROUP
+
+log = logging.getLogger(__name__)
+
+
+def core_domains() -> list[Domain]:
+    """platform < organisations < calls < submissions < jury < results."""
+    from challenge.calls.domain import domain as calls
+    from challenge.jury.domain import domain as jury
+    from challenge.organisations.domain import domain as organisations
+    from challenge.platform.domain import domain as platform
+    from challenge.results.domain import domain as results
+    from challenge.submissions.domain import domain as submissions
+
+    return [platform(), organisations(), calls(), submissions(), jury(), results()]
+
+
+@cache
+def extension_domains() -> tuple[Domain, ...]:
+    """The records of the installed extensions, by entry point name."""
+    found = []
+    for entry in sorted(entry_points(group=GROUP), key=lambda e: e.name):
+        found.append(entry.load()())
+        log.debug("extension %s loaded", entry.name)
+    return tuple(found)
+
+
+def all_domains() -> list[Domain]:
+    """Core domains first, extensions last."""
+    return [*core_domains(), *extension_domains()]
+
+
+def install_all() -> list[Domain]:
+    """Install every domain (app assembly and the commands that run domain code)."""
+    domains = all_domains()
+    install(domains)
+    return domains

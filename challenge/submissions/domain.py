@@ -1,0 +1,26 @@
+"""How submissions join the portal: their pages, who reads their documents, the person's
+proposals in the privacy export and erasure, and the retention rule for drafts."""
+
+from __future__ import annotations
+
+from challenge.platform.domains import Domain
+
+
+def domain() -> Domain:
+    from challenge.submissions import policies, privacy
+    from challenge.submissions.api import CallSubmissionsApi, SubmissionsApi, my_submissions
+    from challenge.submissions.pages import ApplyPages, SubmissionPages, dashboard
+    from challenge.submissions.staff_pages import StaffExports, StaffSubmissionPages
+
+    return Domain(
+        name="submissions",
+        routers=[CallSubmissionsApi, SubmissionsApi, my_submissions, ApplyPages, SubmissionPages, dashboard,
+                 StaffSubmissionPages, StaffExports],
+        document_readers={"submission": policies.document_reader, policies.ISSUED_OWNER_TYPE: policies.issued_reader},
+        document_namers={"submission": policies.document_namer},
+        document_redactions={"submission": policies.redacted_reader},
+        privacy_export=privacy.export,
+        privacy_inline=True,
+        privacy_erase=privacy.erase,
+        retention=[privacy.delete_stale_drafts],
+    )

@@ -1,0 +1,73 @@
+"""The Domain record: installing domains, asking them (``each``), and assembling the app from them."""
+
+from __future__ import annotations
+
+import pytest
+from litestar import Controller
+from litestar.handlers import BaseRouteHandler
+
+from challenge.app import create_app
+from challenge.domains import all_domains, core_domains
+from challenge.platform import domains
+from challenge.platform.domains import Domain
+
+
+@pytest.fixture
+def restore_domains():
+    """Unit tests install their own records; the session's app needs the real ones back."""
+    before = domains.installed()
+    yield
+    domains.install(before)
+
+
+async def _reader(user, document) -> bool:
+    return True
+
+
+def test_install_keeps_the_stage_order(restore_domains):
+    first, second = Domain(name="first"), Domain(name="second")
+    domains.install([first, second])
+    assert domains.installed() == (first, second)
+
+
+def test_install_refuses_two_domains_of_one_name(restore_domains):
+    with pytest.raises(ValueError, match="share a name"):
+        domains.install([Domain(name="jury"), Domain(name="jury")])
+
+
+def test_each_yields_only_the_domains_that_set_the_attribute(restore_domains):
+    readers = {"thing": _reader}
+    domains.install([Domain(name="a"), Domain(name="b", document_readers=readers), Domain(name="c")])
+    assert [(d.name, value) for d, value in domains.each("document_readers")] == [("b", readers)]
+    assert list(domains.each("periodic")) == []
+
+
+def test_core_domains_come_in_stage_order_and_extensions_after_them():
+    names = [d.name for d in all_domains()]
+    assert names[:6] == ["platform", "organisations", "calls", "submissions", "jury", "results"]
+    assert "partnerships" in names[6:]
+
+
+def test_later_stages_register_into_earlier_ones():
+    by_name = {d.name: d for d in core_domains()}
+    assert "certificates" in by_name["results"].job_handlers
+    assert callable(by_name["results"].job_handlers["certificates"])
+    assert by_name["results"].submission_outcome is not None
+    assert by_name["jury"].submission_readers and by_name["jury"].call_events is not None
+    assert {"submission", "submission_issued"} <= set(by_name["submissions"].document_readers)
+
+
+def _handler_functions(router) -> set:
+    if isinstance(router, type) and issubclass(router, Controller):
+        return {value.fn for value in vars(router).values() if isinstance(value, BaseRouteHandler)}
+    return {router.fn}
+
+
+def test_the_app_serves_every_installed_domains_routers(settings):
+    app = create_app(settings)
+    served = {getattr(h.fn, "__func__", h.fn) for route in app.routes for h in route.route_handlers}  # controllers bind
+    for domain in domains.installed():
+        for router in domain.routers:
+            missing = _handler_functions(router) - served
+            assert not missing, f"{domain.name}: {router} is not in the app"
+    assert {"/healthz", "/readyz", "/metrics"} <= {route.path for route in app.routes}
