@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from datetime import datetime
 from pathlib import Path
 
 import click
@@ -232,10 +231,11 @@ def _privacy_run(work):
               help="The ZIP file to write (default: privacy-export-<date>.zip here).")
 def privacy_export(email: str, target: Path | None) -> None:
     """All personal data of a person and the files they uploaded, as a ZIP with JSON."""
+    from challenge.platform import clock
     from challenge.platform.privacy import export
 
     data = _privacy_run(lambda storage: export(storage, email))
-    target = target or Path(f"privacy-export-{datetime.now().date().isoformat()}.zip")
+    target = target or Path(f"privacy-export-{clock.now().astimezone().date().isoformat()}.zip")
     target.write_bytes(data)
     click.echo(f"Wrote {target} ({len(data)} bytes).")
 
