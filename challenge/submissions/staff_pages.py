@@ -28,9 +28,9 @@ async def _detail(request: Request, submission_id: UUID, errors: dict | None = N
     """One proposal for staff: its fields, files, extension form and every version's changes."""
     row = await services.visible(request.scope["user"], submission_id)
     versions = await services.versions(submission_id)
-    snapshots = [snapshots.snapshot_of(v) for v in versions]
+    frozen = [snapshots.snapshot_of(v) for v in versions]
     history = [
-        {"version": versions[i], "changes": diffs.changes(snapshots[i - 1], snapshots[i]) if i else []}
+        {"version": versions[i], "changes": diffs.changes(frozen[i - 1], frozen[i]) if i else []}
         for i in range(len(versions))
     ]
     return Template(template_name="challenge/staff/submission.html", status_code=status, context={
