@@ -1,34 +1,36 @@
-"""How `partnerships` joins the portal: the `challenge.extensions` entry point (pyproject.toml)."""
+"""How `partnerships` joins the portal: its :class:`~challenge.platform.domains.Domain` record,
+returned by the `challenge.extensions` entry point (pyproject.toml names ``extension``)."""
 
 from __future__ import annotations
 
-from challenge.platform.extensions import Extension
+from challenge.platform.documents.policies import register_reader
+from challenge.platform.domains import Domain
 from challenge.platform.i18n import N_
+from partnerships.contracts.api import PartnershipsApi
+from partnerships.contracts.conflicts import earlier_partnership
+from partnerships.contracts.documents import READERS
+from partnerships.contracts.pages import PartnerPages, StaffPartnershipPages
+from partnerships.demo import load_demo_partnership
+from partnerships.milestones.api import MilestonesApi, staff_feed
+from partnerships.milestones.pages import PartnerMilestonePages, StaffMilestonePages
+from partnerships.milestones.reminders import send_reminders
+from partnerships.opendata.api import funding
+from partnerships.opendata.pages import StaffFundingPages
+from partnerships.opendata.public import OpenDataApi, PublicProjectPages
+from partnerships.privacy import privacy_export
 
 
-async def privacy_export(user_id) -> dict:
-    """What partnerships hold about a person: the evidence they submitted (contracts and payments
-    belong to organisations)."""
-    from partnerships.tables import Evidence
-
-    return {"evidence": await Evidence.select(Evidence.milestone, Evidence.round, Evidence.note, Evidence.document,
-                                              Evidence.created_at).where(Evidence.submitted_by == user_id)}
-
-
-def extension() -> Extension:
-    from partnerships import documents  # noqa: F401 - registers who may read contract and evidence files
-    from partnerships.api import MilestonesApi, PartnershipsApi, funding, staff_feed
-    from partnerships.conflicts import earlier_partnership
-    from partnerships.demo import load_demo_partnership
-    from partnerships.pages import PartnerPages, StaffPartnershipPages
-    from partnerships.public import OpenDataApi, PublicProjectPages
-    from partnerships.reminders import send_reminders
-
-    return Extension(
+def extension() -> Domain:
+    """The partnerships domain. Until the app installs Domain records everywhere, the document
+    readers are also registered here (when the record is built, never at import)."""
+    for owner_type, reader in READERS.items():
+        register_reader(owner_type, reader)
+    return Domain(
         name="partnerships",
-        routers=[PartnershipsApi, MilestonesApi, funding, staff_feed, StaffPartnershipPages, PartnerPages,
-                 OpenDataApi, PublicProjectPages],
+        routers=[PartnershipsApi, MilestonesApi, funding, staff_feed, StaffPartnershipPages, StaffMilestonePages,
+                 StaffFundingPages, PartnerPages, PartnerMilestonePages, OpenDataApi, PublicProjectPages],
         periodic=[send_reminders],
+        document_readers=dict(READERS),
         conflict_suggesters=[earlier_partnership],
         demo=load_demo_partnership,
         privacy_export=privacy_export,
@@ -36,3 +38,6 @@ def extension() -> Extension:
         nav_links=[("/staff/partnerships", N_("Partnerships"), ("staff", "finance", "admin")),
                    ("/partner", N_("My partnerships"), ())],
     )
+
+
+domain = extension

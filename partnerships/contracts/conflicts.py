@@ -11,6 +11,7 @@ REASON = N_("Your organisation had a development partnership with this team.")
 
 
 async def earlier_partnership(user_row: dict, rows: list[dict]) -> dict:
+    """Entry id -> reason for the entries whose team had a partnership with the juror's unit."""
     affiliation = (user_row.get("affiliation") or "").strip().lower()
     organisations = {row["organisation"] for row in rows}
     if len(affiliation) < 3 or not organisations:

@@ -1,56 +1,54 @@
-"""The contract and amendment PDFs: German templates, PDF/A-3u with the partnership's OCDS
-release embedded as a JSON attachment and the verification code printed."""
+"""The contract and amendment PDFs: German templates, PDF/A-3u with the OCDS release the
+document stands for embedded as a JSON release package (built by the open data's one release
+builder, so its release id is the published one) and the verification code printed. Also who may read
+contract and evidence files (the domain record installs these readers)."""
 
 from __future__ import annotations
 
 import json
 
 from challenge.organisations.tables import Organisation
-from challenge.platform.documents.policies import register_reader
 from challenge.platform.pdf.issue import issue_pdf
-from challenge.submissions.tables import Submission
-from partnerships import ocds
-from partnerships.tables import Amendment, Milestone, Partnership, Payment
+from partnerships.contracts.policies import may_view
+from partnerships.contracts.rules import partnership_ocid
+from partnerships.opendata.facts import load_facts
+from partnerships.opendata.ocds import release_package, releases_of
+from partnerships.tables import Milestone, Partnership
 
-PACKAGE_URI = "/api/v1/opendata/ocds/release-package.json"
 
-
-async def _reader(user, document: dict) -> bool:
-    from partnerships.services import may_view
-
+async def partnership_reader(user, document: dict) -> bool:
+    """Contract files: whoever may see the partnership."""
     row = await Partnership.select().where(Partnership.id == document["owner_id"]).first()
     return row is not None and user is not None and await may_view(user, row)
 
 
-async def _evidence_reader(user, document: dict) -> bool:
-    from partnerships.services import may_view
-
+async def evidence_reader(user, document: dict) -> bool:
+    """Evidence files: whoever may see the milestone's partnership."""
     milestone = await Milestone.select(Milestone.partnership).where(Milestone.id == document["owner_id"]).first()
     row = await Partnership.select().where(Partnership.id == milestone["partnership"]).first() if milestone else None
     return row is not None and user is not None and await may_view(user, row)
 
 
-register_reader("partnership", _reader)
-register_reader("milestone", _evidence_reader)
+READERS = {"partnership": partnership_reader, "milestone": evidence_reader}
 
 
-async def release_of(partnership: dict, settings, tag: list[str]) -> dict:
-    from partnerships.opendata import published_organisation
+async def releases_for_document(partnership: dict, settings) -> list[dict]:
+    """The partnership's releases as the open data has them now (a contract being issued before
+    signing included), oldest first."""
+    facts = await load_facts(only=partnership["id"], include_unsigned=True)
+    if not facts.partnerships:
+        return []
+    return releases_of(settings.ocds_prefix, facts.partnerships[0], facts)
 
-    organisation = await published_organisation(partnership)  # the name as published, like the open data
-    consent = (await Submission.select(Submission.consent_publication).where(
-        Submission.id == partnership["submission"]).first())["consent_publication"]
-    milestones = await Milestone.select().where(Milestone.partnership == partnership["id"]).order_by(Milestone.position)
-    payments = await Payment.select().where(Payment.partnership == partnership["id"]).order_by(Payment.paid_on)
-    amendments = await Amendment.select().where(Amendment.partnership == partnership["id"]).order_by(Amendment.number)
-    return ocds.release(settings.ocds_prefix, partnership, organisation=organisation, consent=consent,
-                        milestones=milestones, payments=payments, amendments=amendments, tag=tag)
+
+def document_release(releases: list[dict], tag: str) -> dict:
+    """The release a PDF stands for: the latest with its tag (contract or contractAmendment)."""
+    return [r for r in releases if r["tag"] == [tag]][-1]
 
 
 def _package_bytes(release: dict, settings) -> bytes:
-    package = ocds.package(settings.ocds_prefix, [release], uri=f"{settings.base_url}{PACKAGE_URI}",
-                           publisher="Stadt Leipzig", license_url="https://www.govdata.de/dl-de/by-2-0")
-    return json.dumps(package, ensure_ascii=False, indent=2).encode()
+    """The PDF's attachment: a release package of the one release the document stands for."""
+    return json.dumps(release_package(settings, [release]), ensure_ascii=False, indent=2).encode()
 
 
 async def _context(partnership: dict) -> dict:
@@ -60,8 +58,9 @@ async def _context(partnership: dict) -> dict:
 
 
 async def issue_contract(storage, partnership: dict, *, settings, actor=None) -> dict:
-    release = await release_of(partnership, settings, ["contract"])
-    identifier = ocds.ocid(settings.ocds_prefix, partnership)
+    """Issue the contract PDF of a partnership being sent; returns its document row."""
+    release = document_release(await releases_for_document(partnership, settings), "contract")
+    identifier = partnership_ocid(settings.ocds_prefix, partnership)
     return await issue_pdf(
         storage, template="contract.html",
         context={**await _context(partnership), "ocid": identifier, "verify_url": f"{settings.base_url}/verify"},
@@ -73,8 +72,9 @@ async def issue_contract(storage, partnership: dict, *, settings, actor=None) ->
 
 
 async def issue_amendment(storage, partnership: dict, amendment: dict, *, settings, actor=None) -> dict:
-    release = await release_of(partnership, settings, ["contractAmendment"])
-    identifier = ocds.ocid(settings.ocds_prefix, partnership)
+    """Issue an amendment's PDF (after the amendment is stored); returns its document row."""
+    release = document_release(await releases_for_document(partnership, settings), "contractAmendment")
+    identifier = partnership_ocid(settings.ocds_prefix, partnership)
     return await issue_pdf(
         storage, template="amendment.html",
         context={**await _context(partnership), "ocid": identifier, "amendment": amendment,

@@ -23,6 +23,7 @@ _TOKEN = re.compile(r"[0-9a-f]{40}")
 
 
 def feed_token(settings: Settings) -> str:
+    """The staff feed's secret address part (40 hex digits)."""
     key = settings.calendar_feed_secret or settings.secret_key
     return hmac.new(key.encode(), b"partnerships-calendar-feed", hashlib.sha256).hexdigest()[:40]
 

@@ -1,49 +1,59 @@
-"""Delivering a running partnership's milestones: the partner's evidence, staff reviews with four
-eyes, and finance's payments with their guards. Every step is audited; a refusal changes nothing."""
+"""Delivering a running partnership's milestones: the partner's evidence and staff reviews with
+four eyes. Every step is audited; a refusal changes nothing. (Payments are in ``payments``.)"""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Callable
 from uuid import UUID
 
 from challenge import db
-from challenge.organisations.policies import is_member
+from challenge.organisations.tables import Organisation
 from challenge.platform import clock
 from challenge.platform.audit.service import record
-from challenge.platform.i18n import BERLIN, N_
+from challenge.platform.documents.tables import Document
+from challenge.platform.documents.uploads import store_upload
+from challenge.platform.i18n import N_
 from challenge.platform.problems import FieldError, Problem, not_found
-from partnerships.services import (
-    APPROVALS_NEEDED,
-    _lock,
-    _transition,
-    get,
-    invalid,
-    is_finance,
-    require_staff,
-)
-from partnerships.tables import Evidence, Milestone, MilestoneReview, Partnership, Payment
+from partnerships.contracts import policies as contract_policies
+from partnerships.contracts.rules import APPROVALS_NEEDED, invalid, partnership_reference, today
+from partnerships.contracts.services import FORBIDDEN, get, milestones_of, visible
+from partnerships.milestones import policies
+from partnerships.tables import Amendment, Evidence, Milestone, MilestoneReview, Payment
+from partnerships.uploads import EVIDENCE_RULES, discard
+
+MILESTONE_NOT_FOUND = N_("Milestone not found")
 
 
 async def milestone_context(milestone_id: UUID) -> tuple[dict, dict]:
+    """(milestone, partnership) — 404 when there is no such milestone."""
     milestone = await Milestone.select().where(Milestone.id == milestone_id).first()
     if milestone is None:
-        raise not_found(N_("Milestone not found"))
+        raise not_found(MILESTONE_NOT_FOUND)
     return milestone, await get(milestone["partnership"])
 
 
-async def submit_evidence(actor, milestone_id: UUID, document: dict | None, note: str) -> dict:
-    """The partner reports a milestone done: evidence (a file and/or a note) → submitted."""
+async def reportable_milestone(actor, milestone_id: UUID, partnership_id: UUID | None) -> dict:
+    """The milestone if the actor may report it (and it belongs to ``partnership_id`` when
+    given) — else 404."""
     milestone, partnership = await milestone_context(milestone_id)
-    if not await is_member(actor, partnership["organisation"]):
-        raise not_found(N_("Milestone not found"))
+    if partnership_id is not None and partnership["id"] != partnership_id:
+        raise not_found(MILESTONE_NOT_FOUND)
+    if not await policies.may_submit_evidence(actor, partnership):
+        raise not_found(MILESTONE_NOT_FOUND)
+    return milestone
+
+
+async def submit_evidence(actor, milestone_id: UUID, document: dict | None, note: str) -> dict:
+    """The partner reports a milestone done: evidence (a stored file and/or a note) → submitted."""
+    await reportable_milestone(actor, milestone_id, None)
     if document is None and not note.strip():
         raise invalid([FieldError("file", N_("Add a report file or a note."))])
     async with db.write_transaction():
-        await _lock(Milestone, milestone_id)
+        await db.lock_row(Milestone, milestone_id)
         milestone, partnership = await milestone_context(milestone_id)
         if partnership["status"] != "active":
             raise Problem(409, "not_active", N_("Evidence is accepted once the contract is signed."))
-        if milestone["status"] not in ("planned", "changes_requested"):
+        if not policies.awaits_evidence(partnership, milestone):
             raise Problem(409, "invalid_transition", N_("This milestone does not wait for evidence."),
                           extra={"status": milestone["status"]})
         round_ = milestone["evidence_round"] + 1
@@ -56,17 +66,56 @@ async def submit_evidence(actor, milestone_id: UUID, document: dict | None, note
     return await Milestone.select().where(Milestone.id == milestone_id).first()
 
 
+async def _store_evidence(actor, milestone_id: UUID, storage, multipart, file_optional: bool) -> dict | None:
+    """The uploaded file as a stored document; with ``file_optional`` (the browser form) no file
+    part, or an empty one, is no file."""
+    try:
+        await multipart.start()
+    except Problem as problem:  # no file part at all: a note alone is evidence too
+        if not file_optional or problem.code != "validation_error":
+            raise
+        return None
+    if file_optional and not multipart.filename:  # the browser sends an empty file part when none was chosen
+        async for _chunk in multipart.chunks():
+            pass
+        await multipart.rest()
+        return None
+    document = await store_upload(storage, chunks=multipart.chunks(), filename=multipart.filename or "",
+                                  rules=EVIDENCE_RULES, owner_type="milestone", owner_id=str(milestone_id),
+                                  actor=actor, kind="evidence")
+    await multipart.rest()
+    return document
+
+
+async def submit_evidence_upload(actor, milestone_id: UUID, storage, upload: Callable, *,
+                                 partnership_id: UUID | None = None, file_optional: bool = False) -> dict:
+    """Evidence from an upload (``upload()`` opens the request's multipart upload, optional field
+    ``note``): who may report is checked before the body is read; the file is stored under the
+    evidence rules and removed again when the step is refused."""
+    await reportable_milestone(actor, milestone_id, partnership_id)
+    multipart = upload()
+    document = None
+    try:
+        document = await _store_evidence(actor, milestone_id, storage, multipart, file_optional)
+        return await submit_evidence(actor, milestone_id, document, multipart.fields.get("note", ""))
+    except Problem:
+        if document:
+            await discard(storage, document)
+        raise
+
+
 async def review(actor, milestone_id: UUID, decision: str, comment: str) -> dict:
     """Staff: request changes (with a comment) or approve; approval needs two different people."""
-    require_staff(actor)
+    if not policies.may_review(actor):
+        raise Problem(403, "forbidden", FORBIDDEN)
     if decision not in ("approve", "request_changes"):
         raise invalid([FieldError("decision", N_("Choose approve or request changes."))])
     if decision == "request_changes" and not comment.strip():
         raise invalid([FieldError("comment", N_("Say what needs to change."))])
     async with db.write_transaction():
-        await _lock(Milestone, milestone_id)
+        await db.lock_row(Milestone, milestone_id)
         milestone, _partnership = await milestone_context(milestone_id)
-        if milestone["status"] != "submitted":
+        if not policies.may_review_milestone(actor, milestone):
             raise Problem(409, "invalid_transition", N_("This milestone has no evidence waiting for review."),
                           extra={"status": milestone["status"]})
         approvers = {r["reviewer"] for r in await MilestoneReview.select(MilestoneReview.reviewer).where(
@@ -90,63 +139,68 @@ async def review(actor, milestone_id: UUID, decision: str, comment: str) -> dict
     return await Milestone.select().where(Milestone.id == milestone_id).first()
 
 
-def payment_today() -> date:
-    """Today in Leipzig, the latest day a payment may carry (plus one day for time zones and
-    late bookings); a module function so tests set the calendar without touching the clock."""
-    return clock.now().astimezone(BERLIN).date()
+# --- reading ---------------------------------------------------------------------------
 
 
-def _check_paid_on(paid_on: date, partnership: dict) -> None:
-    """A payment is dated neither before the contract started or existed, nor in the future."""
-    created = partnership["created_at"].astimezone(BERLIN).date() if partnership.get("created_at") else partnership["start_date"]
-    earliest = min(partnership["start_date"], created)
-    latest = payment_today() + timedelta(days=1)
-    if paid_on < earliest:
-        raise invalid([FieldError("paid_on", N_("A payment cannot be dated before the contract started."))])
-    if paid_on > latest:
-        raise invalid([FieldError("paid_on", N_("A payment cannot be dated in the future."))])
+async def milestone_detail(user, milestone_id: UUID) -> dict:
+    """A milestone with its evidence, reviews and payments, for someone who may see it."""
+    milestone, partnership = await milestone_context(milestone_id)
+    await visible(user, partnership["id"])
+    evidence = await Evidence.select(Evidence.round, Evidence.document, Evidence.note, Evidence.created_at).where(
+        Evidence.milestone == milestone_id).order_by(Evidence.created_at)
+    reviews = await MilestoneReview.select(MilestoneReview.round, MilestoneReview.decision, MilestoneReview.comment,
+                                           MilestoneReview.created_at).where(
+        MilestoneReview.milestone == milestone_id).order_by(MilestoneReview.created_at)
+    payments = await Payment.select(Payment.amount_cents, Payment.paid_on, Payment.reference).where(
+        Payment.milestone == milestone_id).order_by(Payment.paid_on)
+    return {"milestone": milestone, "evidence": evidence, "reviews": reviews, "payments": payments}
 
 
-async def record_payment(actor, milestone_id: UUID, *, amount_cents: int, paid_on: date, reference: str) -> dict:
-    """Finance records a payment for an approved milestone; never by someone who approved it,
-    never above the tranche or the contract total. A fully paid milestone becomes paid; the
-    partnership completes when every milestone is paid."""
-    if not is_finance(actor):
-        raise Problem(403, "forbidden", N_("Payments are recorded by finance."))
-    if amount_cents <= 0:
-        raise invalid([FieldError("amount_cents", N_("A payment must be more than zero."))])
-    if len(reference) > 100:
-        raise invalid([FieldError("reference", N_("The reference is too long (at most 100 characters)."))])
-    async with db.write_transaction():
-        await _lock(Milestone, milestone_id)
-        milestone, partnership = await milestone_context(milestone_id)
-        await _lock(Partnership, partnership["id"])
-        _check_paid_on(paid_on, partnership)
-        if milestone["status"] != "approved":
-            raise Problem(422, "not_approved", N_("Only an approved milestone can be paid."),
-                          extra={"status": milestone["status"]})
-        if await MilestoneReview.exists().where((MilestoneReview.milestone == milestone_id)
-                                                & (MilestoneReview.reviewer == actor.id)):
-            raise Problem(422, "four_eyes_required", N_("Who reviewed a milestone does not record its payment."))
-        if milestone["paid_cents"] + amount_cents > milestone["amount_cents"]:
-            raise Problem(422, "exceeds_tranche", N_("The payment is more than what is left of the tranche."),
-                          extra={"left_cents": milestone["amount_cents"] - milestone["paid_cents"]})
-        paid = sum(p["amount_cents"] for p in await Payment.select(Payment.amount_cents).where(
-            Payment.partnership == partnership["id"]))
-        if paid + amount_cents > partnership["total_cents"]:
-            raise Problem(422, "exceeds_total", N_("The payment is more than what is left of the contract."),
-                          extra={"left_cents": partnership["total_cents"] - paid})
-        now = clock.now()
-        payment = Payment(milestone=milestone_id, partnership=partnership["id"], amount_cents=amount_cents,
-                          paid_on=paid_on, reference=reference.strip(), recorded_by=actor.id, created_at=now)
-        await payment.save()
-        fully = milestone["paid_cents"] + amount_cents == milestone["amount_cents"]
-        await Milestone.update({Milestone.paid_cents: milestone["paid_cents"] + amount_cents,
-                                **({Milestone.status: "paid", Milestone.paid_at: now} if fully else {})}).where(
-            Milestone.id == milestone_id)
-        await record("milestone.payment", actor=actor, object_type="milestone", object_id=milestone_id,
-                     payload={"amount_cents": amount_cents, "paid_on": paid_on.isoformat(), "reference": reference.strip()})
-        if fully and not await Milestone.exists().where((Milestone.partnership == partnership["id"])
-                                                        & (Milestone.status != "paid")):
-            await _transition(actor, partnership["id"], "completed", {Partnership.completed_at: now})
-    return await Payment.select().where(Payment.id == payment.id).first()
+async def _history(milestones: list[dict], partnership_id: UUID) -> list[dict]:
+    ids = [m["id"] for m in milestones] or [UUID(int=0)]
+    evidence = await Evidence.select().where(Evidence.milestone.is_in(ids)).order_by(Evidence.created_at)
+    reviews = await MilestoneReview.select(MilestoneReview.milestone, MilestoneReview.round, MilestoneReview.decision,
+                                           MilestoneReview.comment, MilestoneReview.created_at,
+                                           MilestoneReview.reviewer.name.as_alias("reviewer_name"),
+                                           MilestoneReview.reviewer).where(
+        MilestoneReview.milestone.is_in(ids)).order_by(MilestoneReview.created_at)
+    payments = await Payment.select().where(Payment.partnership == partnership_id).order_by(Payment.paid_on)
+    for m in milestones:
+        m["evidence"] = [e for e in evidence if e["milestone"] == m["id"]]
+        m["reviews"] = [r for r in reviews if r["milestone"] == m["id"]]
+        m["payments"] = [p for p in payments if p["milestone"] == m["id"]]
+        m["approvals"] = [r for r in m["reviews"] if r["round"] == m["evidence_round"] and r["decision"] == "approve"]
+    return payments
+
+
+async def _permissions(user, partnership: dict, milestones: list[dict]) -> dict:
+    """What the templates offer, decided by the policy functions."""
+    may_report = await policies.may_submit_evidence(user, partnership)
+    for m in milestones:
+        m["may_review"] = policies.may_review_milestone(user, m)
+        m["may_pay"] = policies.may_pay(user, m)
+        m["may_submit_evidence"] = may_report and policies.awaits_evidence(partnership, m)
+    return {
+        "may_manage": contract_policies.may_manage(user),
+        "may_edit_plan": contract_policies.may_edit_plan(user, partnership),
+        "may_attach_signed_copy": await contract_policies.may_attach_signed_copy(user, partnership),
+        "may_amend": contract_policies.may_amend(user, partnership),
+        "may_terminate": contract_policies.may_terminate(user, partnership),
+    }
+
+
+async def detail_context(user, partnership: dict) -> dict:
+    """Everything the staff and partner pages show of a partnership, with what the user may do."""
+    milestones = await milestones_of(partnership["id"])
+    payments = await _history(milestones, partnership["id"])
+    amendments = await Amendment.select().output(load_json=True).where(
+        Amendment.partnership == partnership["id"]).order_by(Amendment.number)
+    documents = await Document.select(Document.id, Document.filename, Document.kind, Document.created_at).where(
+        (Document.owner_type == "partnership") & (Document.owner_id == str(partnership["id"]))
+        & (Document.status == "stored")).order_by(Document.created_at)
+    organisation = await Organisation.select(Organisation.name).where(Organisation.id == partnership["organisation"]).first()
+    return {"partnership": partnership, "milestones": milestones, "amendments": amendments, "documents": documents,
+            "payments": payments, "organisation": organisation["name"], "errors": {}, "values": {},
+            "paid_cents": sum(p["amount_cents"] for p in payments), "user": user,
+            "reference": partnership_reference(partnership), "today": today(),
+            **await _permissions(user, partnership, milestones)}

@@ -7,6 +7,7 @@ SERIES = (("committed_cents", "#0b3d6b"), ("approved_cents", "#4f7fb0"), ("disbu
 
 
 def funding_bars(groups: list[dict]) -> dict:
+    """Rows of bars (committed, approved, disbursed) scaled to the largest amount."""
     largest = max((g[key] for g in groups for key, _ in SERIES), default=0) or 1
     rows = []
     for index, group in enumerate(groups):

@@ -12,7 +12,7 @@ from litestar.response import Template
 from challenge.platform.i18n import N_
 from challenge.platform.page_cache import PUBLIC_PAGE_SECONDS
 from challenge.platform.problems import not_found
-from partnerships import opendata
+from partnerships.opendata import cache, projects
 
 POLL_SECONDS = 60
 
@@ -33,22 +33,22 @@ class OpenDataApi(Controller):
     @get("/ocds/release-package.json", summary="OCDS 1.1.5 release package of all signed partnerships")
     async def release_package(self, request: Request) -> Response:
         """Conditional GET: send the ETag back as If-None-Match and get 304 while nothing changed."""
-        packages = await opendata.packages(request.app.state.settings)
+        packages = await cache.packages(request.app.state.settings)
         return _conditional(request, packages.release, packages.etags[0], "application/json", "release-package.json")
 
     @get("/ocds/record-package.json", summary="OCDS 1.1.5 record package (compiled releases)")
     async def record_package(self, request: Request) -> Response:
-        packages = await opendata.packages(request.app.state.settings)
+        packages = await cache.packages(request.app.state.settings)
         return _conditional(request, packages.record, packages.etags[1], "application/json", "record-package.json")
 
     @get("/projects.csv", summary="Funded projects as CSV", media_type="text/csv")
     async def projects_csv(self) -> Response:
-        return Response(await opendata.projects_csv(), media_type="text/csv; charset=utf-8",
+        return Response(await projects.projects_csv(), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": 'attachment; filename="projekte.csv"'})
 
     @get("/payments.csv", summary="Payments to funded projects as CSV", media_type="text/csv")
     async def payments_csv(self) -> Response:
-        return Response(await opendata.payments_csv(), media_type="text/csv; charset=utf-8",
+        return Response(await projects.payments_csv(), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": 'attachment; filename="zahlungen.csv"'})
 
 
@@ -58,11 +58,11 @@ class PublicProjectPages(Controller):
 
     @get("/projects", name="projects", cache=PUBLIC_PAGE_SECONDS)
     async def projects(self) -> Template:
-        return Template(template_name="partnerships/public/projects.html", context={"projects": await opendata.projects()})
+        return Template(template_name="partnerships/public/projects.html", context={"projects": await projects.projects()})
 
     @get("/projects/{project_id:uuid}", name="project", cache=PUBLIC_PAGE_SECONDS)
     async def project(self, project_id: FromPath[UUID]) -> Template:
-        row = await opendata.project(project_id)
+        row = await projects.project(project_id)
         if row is None:
             raise not_found(N_("Project not found"))
         return Template(template_name="partnerships/public/project.html", context={"project": row})
@@ -72,4 +72,4 @@ class PublicProjectPages(Controller):
         settings = request.app.state.settings
         return Template(template_name="partnerships/public/opendata.html", context={
             "base": settings.base_url, "license": settings.opendata_license, "publisher": settings.opendata_publisher,
-            "licence_name": opendata.LICENCE_NAME if "dl-de/by-2-0" in settings.opendata_license else settings.opendata_license})
+            "licence_name": projects.LICENCE_NAME if "dl-de/by-2-0" in settings.opendata_license else settings.opendata_license})

@@ -84,6 +84,6 @@ async def running(app, clients, **plan_overrides):
 @pytest.fixture(autouse=True)
 def payment_calendar(monkeypatch):
     """The contracts here run in 2027 (START): payments dated then are not in the future."""
-    from partnerships import delivery
+    from partnerships.milestones import payments
 
-    monkeypatch.setattr(delivery, "payment_today", lambda: date(2028, 6, 30))
+    monkeypatch.setattr(payments, "payment_today", lambda: date(2028, 6, 30))

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from challenge.calls.tables import Call
 from challenge.submissions.tables import Submission
-from partnerships.conflicts import REASON
+from partnerships.contracts.conflicts import REASON
 from tests.challenge.test_jury import juror_client
 from tests.challenge.test_submissions import open_call
 from tests.partnerships.conftest import running

@@ -1,7 +1,7 @@
 """The demo's running partnership: one milestone paid, one submitted, one overdue."""
 
 from challenge.demo import load_demo
-from partnerships import services
+from partnerships.contracts import services
 from partnerships.tables import Partnership
 
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from partnerships import delivery
+from partnerships.milestones import payments
 from partnerships.tables import Milestone, Partnership, Payment
 from tests.partnerships.conftest import START, awarded_entry, plan, role_client, running, upload
 from tests.support.files import pdf
@@ -55,7 +55,7 @@ async def test_payment_dates_stay_within_the_contracts_life(app, clients, paid_o
 
 async def test_a_payment_dated_tomorrow_is_refused_by_the_real_calendar(app, clients, monkeypatch):
     first, partner = await approved_first(app, clients)
-    monkeypatch.setattr(delivery, "payment_today", lambda: date(2027, 3, 1))
+    monkeypatch.setattr(payments, "payment_today", lambda: date(2027, 3, 1))
     later = await api(clients["finance"], "POST", f"/api/v1/milestones/{first}/payments",
                       {"amount_cents": 100, "paid_on": "2027-03-05"})
     assert later.status_code == 422 and later.json()["errors"][0]["field"] == "paid_on", later.text

@@ -13,9 +13,9 @@ import pytest
 from challenge.calls.tables import Call
 from challenge.results.tables import Decision
 from challenge.submissions.tables import Submission
-from partnerships import opendata
-from partnerships.documents import release_of
-from partnerships.services import get
+from partnerships.contracts.documents import releases_for_document
+from partnerships.contracts.services import get
+from partnerships.opendata import cache
 from tests.conftest import http_client
 from tests.partnerships.conftest import role_client
 from tests.partnerships.test_opendata import busy_partnership, codelist, validator
@@ -27,7 +27,7 @@ RELEASES, RECORDS = "/api/v1/opendata/ocds/release-package.json", "/api/v1/opend
 
 @pytest.fixture(autouse=True)
 def look_every_time(monkeypatch):
-    monkeypatch.setattr(opendata, "RECHECK_SECONDS", 0)
+    monkeypatch.setattr(cache, "RECHECK_SECONDS", 0)
 
 
 async def rename(app, entry, name):
@@ -96,9 +96,10 @@ async def test_renaming_back_and_again_adds_a_release_each_time_and_the_contract
     assert [u["parties"][1]["name"] for u in updates] == ["Zweiter Name GmbH", entry["team"]["name"]]
     old = {r["id"]: r for r in first["releases"]}
     assert all(r == old[r["id"]] for r in second["releases"] if r["id"] in old)
-    # the release embedded in a contract PDF built now names the partner as the open data does
-    embedded = await release_of(await get(partnership["id"]), settings, ["contractAmendment"])
-    assert embedded["parties"][1]["name"] == entry["team"]["name"]
+    # the releases embedded in a contract PDF built now name the partner as the open data does
+    embedded = await releases_for_document(await get(partnership["id"]), settings)
+    assert [u["parties"][1]["name"] for u in embedded if u["tag"] == ["awardUpdate"]][-1] == entry["team"]["name"]
+    assert embedded == [r for r in second["releases"] if r["ocid"] == partnership["ocid"]]
 
 
 async def test_published_results_keep_the_name_they_were_published_with(app):

@@ -16,7 +16,7 @@ from referencing import Registry, Resource
 
 from challenge.platform.audit.tables import AuditEntry
 from challenge.platform.documents.tables import Document
-from partnerships.reminders import send_reminders
+from partnerships.milestones.reminders import send_reminders
 from partnerships.tables import Milestone, MilestoneReview, Partnership, Payment, Reminder
 from tests.conftest import http_client
 from tests.partnerships.conftest import START, awarded_entry, plan, role_client, running, upload
@@ -382,14 +382,16 @@ async def test_services_check_roles_themselves(app, clients):
     """Not only the routes: a partner calling the services directly is refused too."""
     from challenge.platform.accounts.identity import CurrentUser
     from challenge.platform.problems import Problem
-    from partnerships import delivery, services
+    from partnerships.contracts import services
+    from partnerships.milestones import payments
+    from partnerships.milestones import services as delivery
 
     entry, partnership, partner = await running(app, clients)
     owner = CurrentUser(id=entry["owner"]["id"], email=entry["owner"]["email"], name="", locale="de", affiliation="")
     first = partnership["milestones"][0]["id"]
     for call in (lambda: delivery.review(owner, first, "approve", ""),
                  lambda: services.terminate(owner, partnership["id"], "weil"),
-                 lambda: delivery.record_payment(owner, first, amount_cents=1, paid_on=START, reference="")):
+                 lambda: payments.record_payment(owner, first, amount_cents=1, paid_on=START, reference="")):
         with pytest.raises(Problem) as refused:
             await call()
         assert refused.value.status == 403

@@ -1,0 +1,142 @@
+"""Pages: staff manage contracts; the partner area shows the contract, what is due, evidence
+and payments received. (Milestone actions are in ``milestones.pages``, the funding overview in
+``opendata.pages``.)"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.response import Redirect, Template
+
+from challenge.platform.accounts.forms import FormData, errors_of, form_value
+from challenge.platform.accounts.guards import login_required, role_required, staff_required
+from challenge.platform.accounts.web import current_user
+from challenge.platform.documents.multipart import MultipartUpload
+from challenge.platform.i18n import N_, request_locale
+from challenge.platform.money import format_amount
+from challenge.platform.problems import Problem, not_found
+from partnerships.contracts import amendments, services, signing
+from partnerships.contracts.forms import amendment_from_form, form_values, plan_from_form
+from partnerships.contracts.schemas import PartnershipIn
+from partnerships.contracts.views import act, editor, partner_page, staff_detail
+from partnerships.milestones import calendar
+from partnerships.opendata import overview
+
+staff_or_finance = role_required("staff", "admin", "finance")
+PER_PAGE = 50
+
+
+class StaffPartnershipPages(Controller):
+    path = "/staff"
+    include_in_schema = False
+    guards = [staff_or_finance]
+
+    @get("/partnerships", name="staff_partnerships")
+    async def index(self, request: Request, page: Annotated[int, QueryParameter(ge=1, le=100_000)] = 1) -> Template:
+        settings = request.app.state.settings
+        rows = await overview.partnership_list()
+        pages = max(1, -(-len(rows) // PER_PAGE))
+        page = min(page, pages)
+        return Template(template_name="partnerships/staff/list.html", context={
+            "rows": rows[(page - 1) * PER_PAGE: page * PER_PAGE], "page": page, "pages": pages, "total": len(rows),
+            "feed_url": f"{settings.base_url}/api/v1/calendar/{calendar.feed_token(settings)}/partnerships.ics",
+        })
+
+    @get("/partnerships/new", guards=[staff_required])
+    async def new(self, request: Request, submission: FromQuery[UUID]) -> Template | Redirect:
+        existing = await services.for_submission(submission)
+        if existing:
+            return Redirect(f"/staff/partnerships/{existing}", status_code=303)
+        values = await services.prefill(submission)
+        return editor(None, {**values, "total": format_amount(values["total_cents"], request_locale(request)),
+                             "milestones": []})
+
+    @post("/partnerships/new", guards=[staff_required])
+    async def create(self, request: Request, data: FormData) -> Template | Redirect:
+        try:
+            submission_id = UUID(form_value(data, "submission_id"))
+        except ValueError:
+            raise not_found(N_("Proposal not found")) from None
+        try:
+            plan = plan_from_form(data, request_locale(request))
+            row = await services.create(request.scope["user"], PartnershipIn(
+                submission_id=submission_id, **msgspec.structs.asdict(plan)))
+        except Problem as problem:
+            values = {**await services.prefill(submission_id), **form_values(data)}
+            return editor(None, values, errors=errors_of(problem), status=problem.status)
+        return Redirect(f"/staff/partnerships/{row['id']}", status_code=303)
+
+    @get("/partnerships/{partnership_id:uuid}", name="staff_partnership")
+    async def detail(self, request: Request, partnership_id: FromPath[UUID]) -> Template:
+        return await staff_detail(request, await services.visible(current_user(request), partnership_id))
+
+    @get("/partnerships/{partnership_id:uuid}/edit", guards=[staff_required])
+    async def edit(self, request: Request, partnership_id: FromPath[UUID]) -> Template:
+        partnership = await services.visible(current_user(request), partnership_id)
+        milestones = await services.milestones_of(partnership_id)
+        locale = request_locale(request)
+        values = {**partnership, "total": format_amount(partnership["total_cents"], locale), "milestones": [
+            {**m, "amount": format_amount(m["amount_cents"], locale)} for m in milestones]}
+        return editor(partnership, values)
+
+    @post("/partnerships/{partnership_id:uuid}/edit", guards=[staff_required])
+    async def save(self, request: Request, partnership_id: FromPath[UUID], data: FormData) -> Template | Redirect:
+        partnership = await services.visible(current_user(request), partnership_id)
+        try:
+            await services.update_plan(request.scope["user"], partnership_id, plan_from_form(data, request_locale(request)))
+        except Problem as problem:
+            return editor(partnership, form_values(data), errors=errors_of(problem), status=problem.status)
+        return Redirect(f"/staff/partnerships/{partnership_id}", status_code=303)
+
+    @post("/partnerships/{partnership_id:uuid}/send", guards=[staff_required])
+    async def send(self, request: Request, partnership_id: FromPath[UUID]) -> Template | Redirect:
+        return await act(request, partnership_id, lambda user: services.send(
+            user, partnership_id, storage=request.app.state.storage, settings=request.app.state.settings))
+
+    @post("/partnerships/{partnership_id:uuid}/terminate", guards=[staff_required])
+    async def terminate(self, request: Request, partnership_id: FromPath[UUID], data: FormData) -> Template | Redirect:
+        return await act(request, partnership_id,
+                         lambda user: services.terminate(user, partnership_id, form_value(data, "reason")))
+
+    @post("/partnerships/{partnership_id:uuid}/amend", guards=[staff_required])
+    async def amend(self, request: Request, partnership_id: FromPath[UUID], data: FormData) -> Template | Redirect:
+        async def run(user):
+            change = amendment_from_form(data, await services.milestones_of(partnership_id), request_locale(request))
+            return await amendments.amend(user, partnership_id, change, storage=request.app.state.storage,
+                                          settings=request.app.state.settings)
+        return await act(request, partnership_id, run)
+
+    @post("/partnerships/{partnership_id:uuid}/signed", guards=[staff_required], request_max_body_size=None)
+    async def signed(self, request: Request, partnership_id: FromPath[UUID]) -> Template | Redirect:
+        return await act(request, partnership_id, lambda user: signing.attach_signed_copy(
+            user, partnership_id, request.app.state.storage, lambda: MultipartUpload(request)))
+
+
+class PartnerPages(Controller):
+    path = "/partner"
+    include_in_schema = False
+    guards = [login_required]
+
+    @get("/", name="partner_area")
+    async def index(self, request: Request) -> Template:
+        rows = await overview.partnership_list(member=current_user(request).id)
+        return Template(template_name="partnerships/partner/list.html", context={"rows": rows})
+
+    @get("/partnerships/{partnership_id:uuid}", name="partner_partnership")
+    async def detail(self, request: Request, partnership_id: FromPath[UUID]) -> Template:
+        return await partner_page(request, partnership_id)
+
+    @post("/partnerships/{partnership_id:uuid}/signed", request_max_body_size=None)
+    async def signed(self, request: Request, partnership_id: FromPath[UUID]) -> Template | Redirect:
+        user = current_user(request)
+        await services.partner_view(user, partnership_id)
+        try:
+            await signing.attach_signed_copy(user, partnership_id, request.app.state.storage,
+                                             lambda: MultipartUpload(request))
+        except Problem as problem:
+            return await partner_page(request, partnership_id, errors=errors_of(problem), status=problem.status)
+        return Redirect(f"/partner/partnerships/{partnership_id}", status_code=303)
