@@ -45,6 +45,7 @@ def _safe_cell(value):
 
 
 async def as_csv(call: dict) -> bytes:
+    """The call's proposals as CSV for Excel (semicolons, UTF-8 with BOM, no formulas)."""
     header, table = await rows_for(call)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
@@ -54,6 +55,7 @@ async def as_csv(call: dict) -> bytes:
 
 
 async def as_xlsx(call: dict) -> bytes:
+    """The call's proposals as an Excel workbook (texts never read as formulas or links)."""
     header, table = await rows_for(call)
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,

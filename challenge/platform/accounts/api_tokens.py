@@ -55,6 +55,7 @@ async def create_token(user: CurrentUser, name: str, days: int) -> tuple[dict, s
 
 
 async def list_tokens(user: CurrentUser) -> list[dict]:
+    """The user's API tokens, newest first (never the secret)."""
     return await ApiToken.select(
         ApiToken.id, ApiToken.name, ApiToken.prefix, ApiToken.created_at,
         ApiToken.expires_at, ApiToken.revoked_at, ApiToken.last_used_at,
@@ -62,6 +63,7 @@ async def list_tokens(user: CurrentUser) -> list[dict]:
 
 
 async def owns_tokens(user: CurrentUser) -> bool:
+    """Whether the user has ever created an API token."""
     return await ApiToken.exists().where(ApiToken.user == user.id)
 
 

@@ -62,6 +62,7 @@ async def login(
 
 
 async def logout(user: CurrentUser | None, token: str | None) -> None:
+    """End the session of this token (audited when a user was signed in)."""
     if not token:
         return
     async with db.write_transaction():

@@ -29,11 +29,13 @@ def _dummy_hash() -> str:
 
 @cache
 def common_passwords() -> frozenset[str]:
+    """The list of common passwords that are refused, lower-cased."""
     with gzip.open(_COMMON, "rt", encoding="utf-8") as handle:
         return frozenset(line.strip().lower() for line in handle if line.strip())
 
 
 def hash_password(password: str) -> str:
+    """The password's Argon2 hash."""
     return HASHER.hash(password)
 
 
@@ -51,10 +53,12 @@ async def hash_password_async(password: str) -> str:
 
 
 async def verify_password_async(password_hash: str | None, password: str) -> bool:
+    """``verify_password`` in a worker thread, so hashing never blocks the event loop."""
     return await asyncio.to_thread(verify_password, password_hash, password)
 
 
 def needs_rehash(password_hash: str) -> bool:
+    """Whether the hash was made with older parameters and should be renewed at login."""
     return HASHER.check_needs_rehash(password_hash)
 
 

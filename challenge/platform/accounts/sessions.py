@@ -41,11 +41,13 @@ async def create_session(user_id: UUID, *, max_days: int, ip: str = "", user_age
 
 
 async def roles_of(user_id: UUID) -> frozenset[str]:
+    """The global roles granted to the user."""
     rows = await RoleGrant.select(RoleGrant.role).where(RoleGrant.user == user_id)
     return frozenset(row["role"] for row in rows)
 
 
 async def identity_for(user: dict, **extra) -> CurrentUser:
+    """The signed-in identity of a user row, with its roles."""
     return CurrentUser(
         id=user["id"],
         email=user["email"],
@@ -78,6 +80,7 @@ async def resolve_session(token: str, *, idle_hours: int, now: datetime | None =
 
 
 async def end_session(token: str) -> None:
+    """Forget one session (log out on this device)."""
     await Session.delete().where(Session.id == _digest(token))
 
 
@@ -89,6 +92,7 @@ async def end_all_sessions(user_id: UUID) -> int:
 
 
 async def purge_expired(idle_hours: int, now: datetime | None = None) -> None:
+    """Delete sessions past their end or idle longer than ``idle_hours``."""
     now = now or clock.now()
     await Session.delete().where(
         (Session.expires_at < now) | (Session.last_seen_at < now - timedelta(hours=idle_hours))
@@ -96,4 +100,5 @@ async def purge_expired(idle_hours: int, now: datetime | None = None) -> None:
 
 
 async def user_row(user_id: UUID) -> dict | None:
+    """The user's row, or None."""
     return await User.select().where(User.id == user_id).first()

@@ -31,6 +31,7 @@ def download_headers(document: dict) -> dict[str, str]:
 
 
 async def download(storage: Storage, settings: Settings, document: dict) -> Response:
+    """The document as an attachment: streamed, or a redirect to a presigned URL (redirect mode)."""
     if settings.download_mode == "redirect":
         try:
             url = await storage.presigned_get(

@@ -30,12 +30,14 @@ log = logging.getLogger("challenge.documents")
 
 
 def storage_unavailable() -> Problem:
+    """503 with Retry-After: the storage cannot be reached, nothing was saved."""
     return Problem(503, "storage_unavailable", N_(
         "The document storage cannot be reached right now. Nothing was saved; please try again in a few minutes."
     ), headers={"Retry-After": "30"})
 
 
 def too_large(limit: int) -> Problem:
+    """413 naming the file field and the limit in bytes."""
     message = N_("The file is larger than allowed.")
     return Problem(413, "file_too_large", message, errors=[FieldError("file", message)],
                    extra={"max_bytes": limit})
