@@ -47,6 +47,7 @@ class Domain:
     nav_links: Sequence[tuple[str, str, tuple[str, ...]]] = ()  # (path, label msgid, roles)
     # Hooks of later stages into earlier ones:
     call_events: Callable[..., Awaitable[list[dict]]] | None = None  # call_events(call_id): dates on the call page
+    call_has_entries: Callable[..., Awaitable[bool]] | None = None  # (call_id): proposals exist, the rubric stays
     submission_readers: Sequence[Callable[..., Awaitable[bool]]] = ()  # reader(user, submission): who else may read
     submission_outcome: Callable[..., Awaitable[dict | None]] | None = None  # outcome(call, submission_id) for the team
 

@@ -71,3 +71,39 @@ def test_the_app_serves_every_installed_domains_routers(settings):
             missing = _handler_functions(router) - served
             assert not missing, f"{domain.name}: {router} is not in the app"
     assert {"/healthz", "/readyz", "/metrics"} <= {route.path for route in app.routes}
+
+
+async def test_earlier_stages_ask_the_hooks_later_ones_register(restore_domains):
+    from challenge.calls.entries import has_entries
+    from challenge.calls.events import public_events
+    from challenge.submissions.outcomes import outcome_for
+
+    async def entries(call_id) -> bool:
+        return call_id == "with entries"
+
+    async def events(call_id) -> list[dict]:
+        return [{"name": "Pitch"}]
+
+    async def outcome(call, submission_id) -> dict:
+        return {"outcome": "awarded"}
+
+    domains.install([Domain(name="none"), Domain(name="later", call_has_entries=entries, call_events=events,
+                                                 submission_outcome=outcome)])
+    assert await has_entries("with entries") and not await has_entries("empty")
+    assert await public_events("call") == [{"name": "Pitch"}]
+    assert await outcome_for({}, "entry") == {"outcome": "awarded"}
+    domains.install([Domain(name="alone")])
+    assert not await has_entries("with entries") and await public_events("call") == []
+    assert await outcome_for({}, "entry") is None
+
+
+async def test_a_job_kind_no_domain_names_is_refused(restore_domains):
+    from challenge.platform.jobs import service as jobs
+
+    async def handler(settings, job, progress) -> None:
+        return None
+
+    domains.install([Domain(name="worker", job_handlers={"count": handler})])
+    assert jobs.handler_for("count") is handler
+    with pytest.raises(ValueError, match="unknown job kind"):
+        await jobs.submit("nothing-handles-this", "subject")
