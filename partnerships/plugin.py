@@ -3,7 +3,6 @@ returned by the `challenge.extensions` entry point (pyproject.toml names ``exten
 
 from __future__ import annotations
 
-from challenge.platform.documents.policies import register_reader
 from challenge.platform.domains import Domain
 from challenge.platform.i18n import N_
 from partnerships.contracts.api import PartnershipsApi
@@ -21,10 +20,8 @@ from partnerships.privacy import privacy_export
 
 
 def extension() -> Domain:
-    """The partnerships domain. Until the app installs Domain records everywhere, the document
-    readers are also registered here (when the record is built, never at import)."""
-    for owner_type, reader in READERS.items():
-        register_reader(owner_type, reader)
+    """The partnerships domain: its routers, reminders, document readers, conflict suggestion,
+    demo data, privacy export and navigation."""
     return Domain(
         name="partnerships",
         routers=[PartnershipsApi, MilestonesApi, funding, staff_feed, StaffPartnershipPages, StaffMilestonePages,
