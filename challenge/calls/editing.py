@@ -9,6 +9,7 @@ from typing import Any
 import msgspec
 
 from challenge import db
+from challenge.calls.entries import has_entries
 from challenge.calls.schemas import CallIn, CallPatch, Criterion, DocumentRules, FaqItem, Question
 from challenge.calls.tables import Call
 from challenge.platform import clock
@@ -200,9 +201,7 @@ async def update_call(actor, slug: str, patch: CallPatch, *, max_upload_bytes: i
 
 async def _check_locked(current: dict, merged: dict) -> None:
     """Once proposals exist, the rubric stays and questions may only grow by optional ones."""
-    from challenge.submissions.tables import Submission
-
-    if not await Submission.exists().where(Submission.call == current["id"]):
+    if not await has_entries(current["id"]):
         return
     if msgspec.to_builtins(merged["criteria"]) != (current["criteria"] or []):
         raise Problem(422, "rubric_locked", N_("Proposals exist already: the criteria can no longer change."),
