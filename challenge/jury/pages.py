@@ -13,8 +13,8 @@ from challenge.calls.services import get_call
 from challenge.jury import assignment_service, conflicts, reviews, services
 from challenge.jury.api import team_key
 from challenge.platform import clock
-from challenge.platform.accounts.forms import FormData, errors_of, form_value
 from challenge.platform.accounts.guards import login_required
+from challenge.platform.forms import FormData, errors_of, form_value
 from challenge.platform.i18n import N_
 from challenge.platform.problems import Problem
 from challenge.submissions import policies as submission_policies

@@ -11,9 +11,9 @@ from litestar.response import Redirect, Template
 
 from challenge.organisations import services
 from challenge.organisations.schemas import OrganisationIn, OrganisationPatch
-from challenge.organisations.tables import KINDS
-from challenge.platform.accounts.forms import FormData, errors_of, form_value
+from challenge.organisations.services import KINDS
 from challenge.platform.accounts.guards import login_required
+from challenge.platform.forms import FormData, errors_of, form_value
 from challenge.platform.i18n import N_, request_locale
 from challenge.platform.problems import FieldError, Problem
 

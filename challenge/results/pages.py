@@ -11,8 +11,8 @@ from litestar.response import Redirect, Template
 
 from challenge.calls.services import get_call
 from challenge.jury import rounds as jury_rounds
-from challenge.platform.accounts.forms import FormData, errors_of, form_value
 from challenge.platform.accounts.guards import staff_required
+from challenge.platform.forms import FormData, errors_of, form_value
 from challenge.platform.i18n import N_, request_locale
 from challenge.platform.jobs import service as jobs
 from challenge.platform.money import money_field

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from challenge.platform.accounts.forms import form_value
+from challenge.platform.forms import form_value
 from challenge.platform.i18n import N_
 from challenge.platform.money import money_field
 from challenge.platform.problems import FieldError, Problem

@@ -12,10 +12,10 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
-from challenge.platform.accounts.forms import FormData, errors_of, form_value
 from challenge.platform.accounts.guards import login_required, role_required, staff_required
 from challenge.platform.accounts.web import current_user
 from challenge.platform.documents.multipart import MultipartUpload
+from challenge.platform.forms import FormData, errors_of, form_value
 from challenge.platform.i18n import N_, request_locale
 from challenge.platform.money import format_amount
 from challenge.platform.problems import Problem, not_found

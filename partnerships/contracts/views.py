@@ -8,8 +8,8 @@ from uuid import UUID
 from litestar import Request
 from litestar.response import Redirect, Template
 
-from challenge.platform.accounts.forms import errors_of
 from challenge.platform.accounts.web import current_user
+from challenge.platform.forms import errors_of
 from challenge.platform.problems import Problem
 from partnerships.contracts import services
 from partnerships.contracts.forms import editor_rows

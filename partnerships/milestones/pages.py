@@ -8,10 +8,10 @@ from litestar import Controller, Request, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from challenge.platform.accounts.forms import FormData, errors_of, form_value
 from challenge.platform.accounts.guards import login_required, role_required, staff_required
 from challenge.platform.accounts.web import current_user
 from challenge.platform.documents.multipart import MultipartUpload
+from challenge.platform.forms import FormData, errors_of, form_value
 from challenge.platform.i18n import request_locale
 from challenge.platform.problems import Problem
 from partnerships.contracts import services as contracts

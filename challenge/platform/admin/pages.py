@@ -11,13 +11,12 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from challenge.platform.accounts import roles
-from challenge.platform.accounts.forms import FormData, errors_of, form_value
 from challenge.platform.accounts.guards import admin_required
-from challenge.platform.accounts.tables import GLOBAL_ROLES
+from challenge.platform.accounts.roles import GLOBAL_ROLES
 from challenge.platform.accounts.web import current_user
 from challenge.platform.audit import service as audit
-from challenge.platform.mail.admin import list_outbox
-from challenge.platform.mail.tables import OUTBOX_STATES
+from challenge.platform.forms import FormData, errors_of, form_value
+from challenge.platform.mail.admin import OUTBOX_STATES, list_outbox
 from challenge.platform.problems import Problem
 
 PER_PAGE = 50
