@@ -12,9 +12,11 @@ from functools import cache
 from importlib.metadata import entry_points
 
 from challenge.platform.domains import Domain, install
-from challenge.platform.extensions import GROUP
 
 log = logging.getLogger(__name__)
+# Packages that build on the portal (e.g. partnerships) name a function returning their Domain
+# record in this entry point group (pyproject.toml), so challenge never imports them by name.
+GROUP = "challenge.extensions"
 
 
 def core_domains() -> list[Domain]:

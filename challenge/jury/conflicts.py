@@ -21,23 +21,17 @@ from challenge.platform.i18n import N_
 from challenge.platform.problems import FieldError, Problem, not_found
 from challenge.submissions.tables import Submission
 
-# Further sources of suggestions come from the installed domains' ``conflict_suggesters`` — the
-# partnerships package adds "an earlier partnership between the juror's organisation and the
-# applicant" (challenge never imports it). SUGGESTERS is the older registry, still asked first.
-SUGGESTERS: list = []
-
-
-def register_suggester(suggester) -> None:
-    """Compatibility: prefer ``Domain.conflict_suggesters``. A suggester(user_row, rows) ->
-    {submission_id: reason} (or an awaitable of it) is asked on every declaration."""
-    SUGGESTERS.append(suggester)
+# Further sources of suggestions come from the installed domains' ``conflict_suggesters``: a
+# suggester(user_row, rows) -> {submission_id: reason} (or an awaitable of it) is asked on every
+# declaration. The partnerships package adds "an earlier partnership between the juror's
+# organisation and the applicant" (challenge never imports it).
 
 
 async def suggestions_for(user_row: dict, rows: list[dict]) -> dict[UUID, str]:
     """Submission id → why the system suggests a conflict (membership, mail domain, affiliation,
     and what registered sources add, e.g. an earlier partnership)."""
     suggested = {}
-    for suggester in [*SUGGESTERS, *(s for _domain, found in each("conflict_suggesters") for s in found)]:
+    for suggester in [s for _domain, found in each("conflict_suggesters") for s in found]:
         found = suggester(user_row, rows)
         suggested.update(await found if inspect.isawaitable(found) else found)
     for row in rows:

@@ -231,5 +231,3 @@ async def apply_retention(settings, now: datetime | None = None) -> int:
     now = now or clock.now()
     return sum([await rule(settings, now) for _domain, rules in each("retention") for rule in rules])
 
-
-delete_stale_drafts = apply_retention  # the rule's former name: drafts are the only data with a retention rule

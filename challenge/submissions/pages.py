@@ -13,9 +13,9 @@ from litestar.response import Redirect, Template
 from challenge.calls.services import get_call
 from challenge.organisations.services import my_organisations
 from challenge.platform import clock, idempotency
-from challenge.platform.accounts.forms import FormData, errors_of, form_value
 from challenge.platform.accounts.guards import login_required
 from challenge.platform.documents.multipart import MultipartUpload
+from challenge.platform.forms import FormData, errors_of, form_value
 from challenge.platform.i18n import N_
 from challenge.platform.problems import Problem
 from challenge.submissions import services

@@ -22,6 +22,7 @@ from challenge.platform.mail.tables import OutboxMail
 from challenge.platform.piccolo_postgres import HealingPostgresEngine
 from tests.challenge.test_mail import TEMPLATES
 from tests.conftest import make_settings, other_app
+from tests.support.domains import add_domain
 
 DOWN_URL = "postgresql://postgres@127.0.0.1:1/nowhere"  # nothing listens on port 1
 
@@ -125,8 +126,7 @@ async def test_a_job_cut_off_by_a_database_fault_resumes_on_the_next_poll(app, s
         if len(calls) == 1:
             raise asyncpg.exceptions.ConnectionDoesNotExistError("connection was closed in the middle of operation")
 
-    monkeypatch.setitem(jobs.HANDLERS, "flaky", "tests.challenge.test_faults_recovery:FLAKY")
-    monkeypatch.setattr("tests.challenge.test_faults_recovery.FLAKY", flaky, raising=False)
+    add_domain(monkeypatch, job_handlers={"flaky": flaky})
     await Job.update({Job.kind: "flaky"}).where(Job.id == job.id)
     assert await jobs.run_one(settings, "worker-a")
     row = await jobs.get(job.id)

@@ -8,7 +8,7 @@ from urllib.parse import quote
 import pytest
 
 from challenge.settings import SettingsError, load_settings
-from partnerships.calendar import feed_token
+from partnerships.milestones.calendar import feed_token
 from tests.conftest import http_client, make_settings, other_app
 
 TOKEN = "m3tr1cs-" + "a" * 40

@@ -9,6 +9,7 @@ import pytest
 
 from challenge.platform.jobs import service as jobs
 from challenge.platform.jobs.tables import Job
+from tests.support.domains import add_domain
 
 RUNS: list[str] = []
 
@@ -27,8 +28,7 @@ async def failing_handler(settings, job, progress):
 
 @pytest.fixture(autouse=True)
 def test_handlers(monkeypatch):
-    monkeypatch.setitem(jobs.HANDLERS, "test_count", "tests.challenge.test_jobs:counting_handler")
-    monkeypatch.setitem(jobs.HANDLERS, "test_fail", "tests.challenge.test_jobs:failing_handler")
+    add_domain(monkeypatch, job_handlers={"test_count": counting_handler, "test_fail": failing_handler})
 
 
 async def drain(settings, worker_id=None):

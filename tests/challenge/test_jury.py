@@ -10,6 +10,7 @@ from challenge.jury.tables import Assignment, Conflict, Juror
 from challenge.platform.accounts.tables import User
 from tests.challenge.test_submissions import COMPLETE, open_call
 from tests.conftest import http_client
+from tests.support.domains import add_domain
 from tests.support.factories import make_team
 from tests.support.files import multipart, pdf
 from tests.support.web import (
@@ -223,19 +224,15 @@ async def test_an_assigned_juror_does_not_open_the_teams_own_pages(app, staff):
     await juror.__aexit__(None, None, None)
 
 
-async def test_other_sources_of_conflict_suggestions_can_register(app, staff):
-    from challenge.jury import conflicts as conflict_rules
-
+async def test_other_domains_add_sources_of_conflict_suggestions(app, staff, monkeypatch):
     call = await open_call()
     entry = await proposal(app, call, team_name="Frühere Partner GmbH")
-    conflict_rules.register_suggester(lambda user_row, rows: {r["id"]: "Frühere Partnerschaft" for r in rows if r["organisation_name"] == "Frühere Partner GmbH"})
-    try:
-        juror = await juror_client(app, staff, call)
-        conflicts = (await juror.get(f"/api/v1/jury/calls/{call['slug']}/declaration")).json()["conflicts"]
-        assert [c["reason"] for c in conflicts if c["submission_id"] == entry["id"]] == ["Frühere Partnerschaft"]
-        await juror.__aexit__(None, None, None)
-    finally:
-        conflict_rules.SUGGESTERS.pop()
+    add_domain(monkeypatch, conflict_suggesters=[
+        lambda user_row, rows: {r["id"]: "Frühere Partnerschaft" for r in rows if r["organisation_name"] == "Frühere Partner GmbH"}])
+    juror = await juror_client(app, staff, call)
+    conflicts = (await juror.get(f"/api/v1/jury/calls/{call['slug']}/declaration")).json()["conflicts"]
+    assert [c["reason"] for c in conflicts if c["submission_id"] == entry["id"]] == ["Frühere Partnerschaft"]
+    await juror.__aexit__(None, None, None)
 
 
 async def test_staff_lift_a_conflict_with_a_reason(app, staff):

@@ -6,7 +6,9 @@ import logging
 from challenge.platform import metrics
 from challenge.platform.jobs import service as jobs
 from challenge.platform.observability import JsonFormatter, request_id
+from tests.challenge.test_jobs import counting_handler
 from tests.conftest import http_client
+from tests.support.domains import add_domain
 
 
 async def test_every_response_carries_a_request_id_and_a_sane_incoming_one_is_kept(app):
@@ -35,7 +37,7 @@ def test_log_lines_are_json_with_the_request_id():
 
 
 async def test_metrics_show_outbox_depth_and_jobs(app, settings, monkeypatch):
-    monkeypatch.setitem(jobs.HANDLERS, "test_count", "tests.challenge.test_jobs:counting_handler")
+    add_domain(monkeypatch, job_handlers={"test_count": counting_handler})
     await jobs.submit("test_count", "metrics-test")
     while await jobs.run_one(settings):
         pass

@@ -112,7 +112,7 @@ async def test_drafts_of_long_closed_calls_are_deleted_and_audited(app, settings
                              reference=f"X-{uuid.uuid4().hex[:8]}" if status == "submitted" else None, created_at=now)
             await row.save()
             ids[(name, status)] = row.id
-    deleted = await privacy.delete_stale_drafts(settings, now)
+    deleted = await privacy.apply_retention(settings, now)  # drafts are the data with a retention rule
     assert deleted >= 1
     assert not await Submission.exists().where(Submission.id == ids[("old", "draft")])
     for key in (("old", "submitted"), ("recent", "draft"), ("recent", "submitted")):

@@ -336,7 +336,7 @@ async def test_calendars_and_funding_overview(app, clients, settings):
     entry, partnership, partner = await running(app, clients)
     ics = await partner.get(f"/api/v1/partnerships/{partnership['id']}/calendar.ics")
     assert ics.status_code == 200 and ics.text.count("BEGIN:VEVENT") == 3
-    from partnerships.calendar import feed_token
+    from partnerships.milestones.calendar import feed_token
 
     feed = await http_client(app).get(f"/api/v1/calendar/{feed_token(settings)}/partnerships.ics")
     assert feed.status_code == 200 and partnership["milestones"][0]["title"] in feed.text

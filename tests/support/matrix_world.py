@@ -23,7 +23,7 @@ from challenge.platform.accounts.sessions import cookie_name, create_session
 from challenge.platform.documents.tables import Document
 from challenge.results.tables import Decision
 from challenge.submissions.tables import Submission
-from partnerships.calendar import feed_token
+from partnerships.milestones.calendar import feed_token
 from tests.conftest import http_client
 from tests.partnerships.conftest import plan
 from tests.support.factories import QUESTIONS, make_call, make_team

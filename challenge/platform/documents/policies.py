@@ -1,9 +1,7 @@
 """Who may read a document: decided by the domain that owns it.
 
 Each domain names its readers, namers and redactions per owner type in its Domain record
-(``document_readers``, ``document_namers``, ``document_redactions``). ``register_reader`` and its
-siblings are the older way, kept for compatibility: what they register is asked after the
-installed domains.
+(``document_readers``, ``document_namers``, ``document_redactions``).
 """
 
 from __future__ import annotations
@@ -16,38 +14,21 @@ from challenge.platform.domains import each
 Reader = Callable[[CurrentUser | None, dict], Awaitable[bool]]
 Namer = Callable[[CurrentUser | None, dict], Awaitable[str | None]]
 Redaction = Callable[[CurrentUser | None, dict], Awaitable[bool]]
-_READERS: dict[str, Reader] = {}
-_NAMERS: dict[str, Namer] = {}
-_REDACTIONS: dict[str, Redaction] = {}
 
 
-def _find(attribute: str, registered: dict[str, Callable], owner_type: str) -> Callable | None:
+def _find(attribute: str, owner_type: str) -> Callable | None:
     for _domain, hooks in each(attribute):
         if owner_type in hooks:
             return hooks[owner_type]
-    return registered.get(owner_type)
+    return None
 
-
-def register_reader(owner_type: str, reader: Reader) -> None:
-    """Compatibility: prefer ``Domain.document_readers``."""
-    _READERS[owner_type] = reader
-
-
-def register_namer(owner_type: str, namer: Namer) -> None:
-    """Compatibility: prefer ``Domain.document_namers``."""
-    _NAMERS[owner_type] = namer
-
-
-def register_redaction(owner_type: str, redacted: Redaction) -> None:
-    """Compatibility: prefer ``Domain.document_redactions``."""
-    _REDACTIONS[owner_type] = redacted
 
 
 async def may_read(user: CurrentUser | None, document: dict) -> bool:
     """Public documents, or whom the owning domain's reader admits."""
     if document.get("public"):
         return True
-    reader = _find("document_readers", _READERS, document["owner_type"])
+    reader = _find("document_readers", document["owner_type"])
     return reader is not None and await reader(user, document)
 
 
@@ -63,11 +44,11 @@ def may_manage_library(user: CurrentUser | None, document: dict) -> bool:
 
 async def display_filename(user: CurrentUser | None, document: dict) -> str:
     """The file name this reader sees (a domain may hide the real one, e.g. blind review)."""
-    namer = _find("document_namers", _NAMERS, document["owner_type"])
+    namer = _find("document_namers", document["owner_type"])
     return (await namer(user, document) if namer else None) or document["filename"]
 
 
 async def reads_redacted(user: CurrentUser | None, document: dict) -> bool:
     """Whether this reader gets the file without identifying metadata (e.g. jurors)."""
-    redacted = _find("document_redactions", _REDACTIONS, document["owner_type"])
+    redacted = _find("document_redactions", document["owner_type"])
     return redacted is not None and await redacted(user, document)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -35,9 +34,6 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=30)
 HEARTBEAT = timedelta(seconds=5)
 ERROR_MAX = 500
-# Domains name their job kinds in ``Domain.job_handlers`` (e.g. results: "certificates"). This
-# older registry (kind -> handler, or "module:function") is asked after them; tests add kinds here.
-HANDLERS: dict[str, JobHandler | str] = {}
 
 Progress = Callable[[int, int | None], Awaitable[None]]
 
@@ -123,15 +119,11 @@ async def _claim(worker_id: str, now: datetime) -> UUID | None:
 
 
 def handler_for(kind: str) -> JobHandler | None:
-    """The installed domain's handler of this kind of job (or a compatibility entry), or None."""
+    """The handler an installed domain names for this kind of job (``Domain.job_handlers``)."""
     for _domain, handlers in each("job_handlers"):
         if kind in handlers:
             return handlers[kind]
-    handler = HANDLERS.get(kind)
-    if isinstance(handler, str):
-        module, _, name = handler.partition(":")
-        return getattr(importlib.import_module(module), name)
-    return handler
+    return None
 
 
 def _resolve(kind: str) -> JobHandler:
