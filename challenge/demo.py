@@ -50,83 +50,94 @@ def _berlin(day: datetime, hour: int = 12) -> datetime:
     return local.astimezone(UTC)
 
 
+def _open_call(now: datetime) -> dict:
+    """The open call: it stays open relative to today."""
+    return {
+        "slug": "klimaanpassung-im-quartier",
+        "title": "Smart City Challenge 2026: Klimaanpassung im Quartier",
+        "summary": "Digitale Lösungen, die Leipzigs Quartiere auf Hitze, Starkregen und "
+        "Trockenheit vorbereiten – von Sensorik für Stadtbäume bis zur Hitzewarnung.",
+        "description": (
+            "## Worum es geht\n\n"
+            "Leipzig wird wärmer. In dicht bebauten Quartieren wie Volkmarsdorf oder dem "
+            "Leipziger Osten leiden Menschen und Bäume besonders unter Hitze.\n\n"
+            "Wir suchen **digitale Lösungen**, die\n\n"
+            "- Hitzeinseln und Trockenstress sichtbar machen,\n"
+            "- Bürgerinnen und Bürger rechtzeitig warnen,\n"
+            "- der Verwaltung helfen, Grün- und Wasserflächen gezielt zu planen.\n\n"
+            "## Was wir bieten\n\n"
+            "Die besten Teams erhalten eine **Entwicklungspartnerschaft** mit der Stadt: "
+            "bis zu 60.000 € je Projekt, ausgezahlt in Tranchen nach Meilensteinen, "
+            "und einen Pilotstandort in Leipzig."
+        ),
+        "eligibility": (
+            "Teilnehmen können Startups, studentische Teams und Forschungsgruppen mit "
+            "Sitz oder Projektbezug in Sachsen. Der entwickelte Code wird unter einer "
+            "offenen Lizenz veröffentlicht."
+        ),
+        "status": "published",
+        "categories": ["Hitze und Gesundheit", "Wasser und Starkregen", "Stadtgrün"],
+        "questions": QUESTIONS,
+        "criteria": RUBRIC,
+        "document_rules": DOCUMENT_RULES,
+        "opens_at": _berlin(now - timedelta(days=30), 9),
+        "closes_at": _berlin(now + timedelta(days=45), 12),
+        "jury_starts_at": _berlin(now + timedelta(days=47), 9),
+        "jury_ends_at": _berlin(now + timedelta(days=75), 18),
+        "results_at": _berlin(now + timedelta(days=90), 10),
+        "budget_cents": 180_000_00,
+        "max_award_cents": 60_000_00,
+        "awards_planned": 3,
+    }
+
+
+def _past_call(now: datetime) -> dict:
+    """Last year's call, with its results published."""
+    return {
+        "slug": "mobilitaet-2025",
+        "title": "Smart City Challenge 2025: Mobilität für alle",
+        "summary": "Barrierefreie und nachhaltige Mobilität in Leipzig – "
+        "vom Fahrradparken bis zur Echtzeit-Information für Menschen mit Behinderung.",
+        "description": "## Rückblick\n\nDie Challenge 2025 ist abgeschlossen.",
+        "eligibility": "Startups, studentische Teams und Forschungsgruppen.",
+        "status": "results_published",
+        "categories": ["Radverkehr", "Barrierefreiheit", "ÖPNV"],
+        "questions": QUESTIONS[:1],
+        "criteria": RUBRIC,
+        "document_rules": DOCUMENT_RULES,
+        "opens_at": _berlin(now - timedelta(days=400), 9),
+        "closes_at": _berlin(now - timedelta(days=330), 12),
+        "budget_cents": 150_000_00,
+        "max_award_cents": 50_000_00,
+        "awards_planned": 3,
+    }
+
+
+def _upcoming_call(now: datetime) -> dict:
+    """Next year's call, not open yet."""
+    return {
+        "slug": "verwaltung-digital-2027",
+        "title": "Smart City Challenge 2027: Verwaltung einfach digital",
+        "summary": "Ideen, die Leipzigs Bürgerservices schneller, einfacher und "
+        "barrierefreier machen.",
+        "description": "## Vorschau\n\nDer Aufruf öffnet im kommenden Jahr.",
+        "eligibility": "Startups, studentische Teams und Forschungsgruppen.",
+        "status": "published",
+        "categories": ["Bürgerservice", "Open Data"],
+        "questions": QUESTIONS[:1],
+        "criteria": RUBRIC,
+        "document_rules": DOCUMENT_RULES,
+        "opens_at": _berlin(now + timedelta(days=120), 9),
+        "closes_at": _berlin(now + timedelta(days=200), 12),
+        "budget_cents": 200_000_00,
+        "max_award_cents": 70_000_00,
+        "awards_planned": 3,
+    }
+
+
 def demo_calls(now: datetime) -> list[dict]:
     """The open call stays open relative to today, so the demo works whenever it is loaded."""
-    return [
-        {
-            "slug": "klimaanpassung-im-quartier",
-            "title": "Smart City Challenge 2026: Klimaanpassung im Quartier",
-            "summary": "Digitale Lösungen, die Leipzigs Quartiere auf Hitze, Starkregen und "
-            "Trockenheit vorbereiten – von Sensorik für Stadtbäume bis zur Hitzewarnung.",
-            "description": (
-                "## Worum es geht\n\n"
-                "Leipzig wird wärmer. In dicht bebauten Quartieren wie Volkmarsdorf oder dem "
-                "Leipziger Osten leiden Menschen und Bäume besonders unter Hitze.\n\n"
-                "Wir suchen **digitale Lösungen**, die\n\n"
-                "- Hitzeinseln und Trockenstress sichtbar machen,\n"
-                "- Bürgerinnen und Bürger rechtzeitig warnen,\n"
-                "- der Verwaltung helfen, Grün- und Wasserflächen gezielt zu planen.\n\n"
-                "## Was wir bieten\n\n"
-                "Die besten Teams erhalten eine **Entwicklungspartnerschaft** mit der Stadt: "
-                "bis zu 60.000 € je Projekt, ausgezahlt in Tranchen nach Meilensteinen, "
-                "und einen Pilotstandort in Leipzig."
-            ),
-            "eligibility": (
-                "Teilnehmen können Startups, studentische Teams und Forschungsgruppen mit "
-                "Sitz oder Projektbezug in Sachsen. Der entwickelte Code wird unter einer "
-                "offenen Lizenz veröffentlicht."
-            ),
-            "status": "published",
-            "categories": ["Hitze und Gesundheit", "Wasser und Starkregen", "Stadtgrün"],
-            "questions": QUESTIONS,
-            "criteria": RUBRIC,
-            "document_rules": DOCUMENT_RULES,
-            "opens_at": _berlin(now - timedelta(days=30), 9),
-            "closes_at": _berlin(now + timedelta(days=45), 12),
-            "jury_starts_at": _berlin(now + timedelta(days=47), 9),
-            "jury_ends_at": _berlin(now + timedelta(days=75), 18),
-            "results_at": _berlin(now + timedelta(days=90), 10),
-            "budget_cents": 180_000_00,
-            "max_award_cents": 60_000_00,
-            "awards_planned": 3,
-        },
-        {
-            "slug": "mobilitaet-2025",
-            "title": "Smart City Challenge 2025: Mobilität für alle",
-            "summary": "Barrierefreie und nachhaltige Mobilität in Leipzig – "
-            "vom Fahrradparken bis zur Echtzeit-Information für Menschen mit Behinderung.",
-            "description": "## Rückblick\n\nDie Challenge 2025 ist abgeschlossen.",
-            "eligibility": "Startups, studentische Teams und Forschungsgruppen.",
-            "status": "results_published",
-            "categories": ["Radverkehr", "Barrierefreiheit", "ÖPNV"],
-            "questions": QUESTIONS[:1],
-            "criteria": RUBRIC,
-            "document_rules": DOCUMENT_RULES,
-            "opens_at": _berlin(now - timedelta(days=400), 9),
-            "closes_at": _berlin(now - timedelta(days=330), 12),
-            "budget_cents": 150_000_00,
-            "max_award_cents": 50_000_00,
-            "awards_planned": 3,
-        },
-        {
-            "slug": "verwaltung-digital-2027",
-            "title": "Smart City Challenge 2027: Verwaltung einfach digital",
-            "summary": "Ideen, die Leipzigs Bürgerservices schneller, einfacher und "
-            "barrierefreier machen.",
-            "description": "## Vorschau\n\nDer Aufruf öffnet im kommenden Jahr.",
-            "eligibility": "Startups, studentische Teams und Forschungsgruppen.",
-            "status": "published",
-            "categories": ["Bürgerservice", "Open Data"],
-            "questions": QUESTIONS[:1],
-            "criteria": RUBRIC,
-            "document_rules": DOCUMENT_RULES,
-            "opens_at": _berlin(now + timedelta(days=120), 9),
-            "closes_at": _berlin(now + timedelta(days=200), 12),
-            "budget_cents": 200_000_00,
-            "max_award_cents": 70_000_00,
-            "awards_planned": 3,
-        },
-    ]
+    return [_open_call(now), _past_call(now), _upcoming_call(now)]
 
 
 async def load_demo(now: datetime | None = None, base_url: str = "http://127.0.0.1:8000", settings=None) -> dict[str, int]:
