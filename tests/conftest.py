@@ -1,21 +1,30 @@
 """Test fixtures: one fresh database per test session (SQLite file, or PostgreSQL when
-CHALLENGE_TEST_DATABASE_URL is set), migrated with the real migrations; an async client."""
+CHALLENGE_TEST_DATABASE_URL is set), migrated with the real migrations; an async client.
+
+Each pytest-xdist worker is a session of its own: its own SQLite file or PostgreSQL database,
+its own data folder and moto server. Passwords are hashed with cheap argon2 parameters here
+(see `cheap_password_hashing`); the `browser` and `slow` markers are put on at collection
+(tests/support/selection.py)."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import random
+import warnings
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from argon2 import PasswordHasher
 from litestar import Litestar
 
 from challenge import db
 from challenge.app import create_app
+from challenge.platform.accounts import passwords
 from challenge.settings import Settings, load_settings, prepare
+from tests.support import selection
 from tests.support.databases import PG_URL, create_database, drop_database
 
 ENGINE = "postgresql" if PG_URL else "sqlite"
@@ -34,6 +43,38 @@ def make_settings(data_dir: Path, database_url: str, **extra: str) -> Settings:
         **{f"CHALLENGE_{key.upper()}": value for key, value in extra.items()},
     }
     return prepare(load_settings(env))
+
+
+# argon2 at the production parameters costs 0.1–0.2 s of CPU a hash, and the tests create and log
+# in thousands of people: that was half the suite's CPU time. The tests hash with the cheapest
+# parameters instead (production's stay untouched in passwords.py); subprocesses the tests start
+# (`challenge serve`, `challenge demo`) hash as in production.
+TEST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+PRODUCTION_HASHER = passwords.HASHER
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[None]:
+    passwords.HASHER = TEST_HASHER
+    passwords._dummy_hash.cache_clear()  # the timing equaliser is hashed with HASHER
+    yield
+    passwords.HASHER = PRODUCTION_HASHER
+    passwords._dummy_hash.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def production_password_hashing(request, cheap_password_hashing) -> Iterator[None]:
+    """The tests about hashing itself (selection.PRODUCTION_HASHING) get the real parameters."""
+    if getattr(request.node, "originalname", request.node.name) not in selection.PRODUCTION_HASHING:
+        yield
+        return
+    passwords.HASHER = PRODUCTION_HASHER
+    passwords._dummy_hash.cache_clear()
+    try:
+        yield
+    finally:
+        passwords.HASHER = TEST_HASHER
+        passwords._dummy_hash.cache_clear()
 
 
 @pytest.fixture(scope="session")
@@ -149,9 +190,21 @@ def cli_env(tmp_path, fresh_database_url) -> dict[str, str]:
     return env
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Tests marked postgres_only (several server processes on one database) run in the PostgreSQL
-    run only; on SQLite they are deselected, not skipped."""
+    """Put the `browser` and `slow` markers on (before `-m` selects); postgres_only below."""
+    collected = set()
+    for item in items:
+        name = getattr(item, "originalname", item.name)
+        collected.add((item.path.name, name))
+        for marker in selection.markers_for(item.path.name, name, getattr(item, "fixturenames", [])):
+            item.add_marker(marker)
+    if config.args_source == pytest.Config.ArgsSource.TESTPATHS and not config.option.keyword:
+        for entry in selection.unmatched(collected):
+            warnings.warn(pytest.PytestWarning(
+                f"tests/support/selection.py: {entry!r} names no test (renamed or moved?)"), stacklevel=1)
+    # Tests marked postgres_only or faults (several server processes on one database) run in the
+    # PostgreSQL run only; on SQLite they are deselected, not skipped.
     if PG_URL:
         return
     keep, dropped = [], []
