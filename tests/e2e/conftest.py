@@ -1,6 +1,8 @@
 """Real-browser journeys: a `challenge serve --demo` on its own database, Debian's chromium
 driven by Playwright (headless, --no-sandbox), axe-core on every page visited. Screenshots of a
-failing journey go to test-results/e2e/."""
+failing journey go to test-results/e2e/. Every test using `browser` is marked `browser` and the
+API fuzzing `slow` (tests/support/selection.py): the default run leaves them out, so run them
+with `.venv/bin/pytest -m "browser or slow" tests/e2e`."""
 
 from __future__ import annotations
 
