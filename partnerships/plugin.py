@@ -1,5 +1,5 @@
 """How `partnerships` joins the portal: its :class:`~challenge.platform.domains.Domain` record,
-returned by the `challenge.extensions` entry point (pyproject.toml names ``extension``)."""
+returned by the `challenge.extensions` entry point (pyproject.toml names ``domain``)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from partnerships.opendata.public import OpenDataApi, PublicProjectPages
 from partnerships.privacy import privacy_export
 
 
-def extension() -> Domain:
+def domain() -> Domain:
     """The partnerships domain: its routers, reminders, document readers, conflict suggestion,
     demo data, privacy export and navigation."""
     return Domain(
@@ -36,5 +36,3 @@ def extension() -> Domain:
                    ("/partner", N_("My partnerships"), ())],
     )
 
-
-domain = extension

@@ -3,13 +3,16 @@
 - no module over 400 lines, no function over cyclomatic complexity 15 (radon's measure:
   boolean operators and comprehensions count), outside generated migrations;
 - every public function of a service or policy module has a docstring;
-- shared rules live once: the clock, reference numbers, row locks and the staff check.
+- shared rules live once: the clock, reference numbers, row locks and the staff check;
+- ruff's lint rules pass and ruff's formatter has nothing to change.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -99,3 +102,18 @@ def test_shared_rules_are_written_once(pattern, home, what):
         if re.search(pattern, line) and not line.lstrip().startswith("#")
     ]
     assert places == [], f"{what} belongs in {home} only"
+
+
+def ruff(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "ruff", *args], cwd=ROOT, capture_output=True, text=True)
+
+
+def test_ruff_finds_nothing():
+    """Lint rules of pyproject.toml, C901 (complexity 15) among them."""
+    result = ruff("check", "--no-cache", ".")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_code_is_formatted_by_ruff():
+    result = ruff("format", "--check", "--no-cache", ".")
+    assert result.returncode == 0, result.stdout + result.stderr
