@@ -106,7 +106,9 @@ def middleware(settings: Settings) -> list:
     return [
         RequestIdMiddleware,
         prometheus.middleware,
-        RequestLimitsMiddleware(max_upload_bytes=max(settings.upload_max_mb * MB, VERIFY_MAX_BYTES)),
+        RequestLimitsMiddleware(
+            max_upload_bytes=max(settings.upload_max_mb * MB, VERIFY_MAX_BYTES)
+        ),
         AuthMiddleware(settings),
         CSRFMiddleware(secret=settings.secret_key or "", secure=settings.https),
     ]
@@ -126,7 +128,9 @@ def create_app(
     engine = db.bind(settings)
     return Litestar(
         route_handlers=[*route_handlers(domains), *extra_route_handlers],
-        state=State({"settings": settings, "engine": engine, "storage": storage_from_settings(settings)}),
+        state=State(
+            {"settings": settings, "engine": engine, "storage": storage_from_settings(settings)}
+        ),
         lifespan=lifespans(settings, engine, run_worker),
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment())),
         openapi_config=openapi_config(),

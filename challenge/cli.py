@@ -66,7 +66,9 @@ def serve(host: str, port: int, demo: bool, worker: bool) -> None:
     configure_logging(settings)
     from challenge.platform.datalock import hold_for_process
 
-    hold_for_process(settings, "challenge serve")  # a restore refuses while it runs; waits for one that runs
+    hold_for_process(
+        settings, "challenge serve"
+    )  # a restore refuses while it runs; waits for one that runs
     pending = asyncio.run(_migrate(settings))
     if pending:
         click.echo(f"Applied {pending} database migration(s).")
@@ -85,9 +87,13 @@ def serve(host: str, port: int, demo: bool, worker: bool) -> None:
         for email, _name, role in DEMO_USERS:
             click.echo(f"  {role:<10} {email}")
         click.echo("  teams      team01@demo.leipzig.de … team12@demo.leipzig.de (with proposals)")
-        click.echo("  jurors     m.vogt@htwk.example, d.sommer@wasserwerke.example, a.demir@smart-hub.example,")
+        click.echo(
+            "  jurors     m.vogt@htwk.example, d.sommer@wasserwerke.example, a.demir@smart-hub.example,"
+        )
         click.echo("             h.lange@dresden.example (with reviews)")
-        click.echo("  past call  alumni01@demo.leipzig.de … alumni08@demo.leipzig.de (results published;")
+        click.echo(
+            "  past call  alumni01@demo.leipzig.de … alumni08@demo.leipzig.de (results published;"
+        )
         click.echo("             alumni01 has a running partnership)")
     from challenge.platform.shutdown import GRACEFUL_HTTP, exit_within
 
@@ -99,16 +105,18 @@ def serve(host: str, port: int, demo: bool, worker: bool) -> None:
             exit_within()
             super().handle_exit(sig, frame)
 
-    BoundedServer(uvicorn.Config(
-        app,
-        host=host,
-        port=port,
-        log_level=settings.log_level,
-        log_config=None,  # keep the portal's handlers (JSON lines with request ids)
-        proxy_headers=False,  # client IPs come from CHALLENGE_TRUSTED_PROXIES, not uvicorn
-        server_header=False,
-        timeout_graceful_shutdown=GRACEFUL_HTTP,
-    )).run()
+    BoundedServer(
+        uvicorn.Config(
+            app,
+            host=host,
+            port=port,
+            log_level=settings.log_level,
+            log_config=None,  # keep the portal's handlers (JSON lines with request ids)
+            proxy_headers=False,  # client IPs come from CHALLENGE_TRUSTED_PROXIES, not uvicorn
+            server_header=False,
+            timeout_graceful_shutdown=GRACEFUL_HTTP,
+        )
+    ).run()
 
 
 @main.command()
@@ -169,8 +177,13 @@ def users_create(email: str, name: str, role: str) -> None:
 
 
 @main.command("backup")
-@click.option("--to", "target", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="A new or empty folder.")
+@click.option(
+    "--to",
+    "target",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="A new or empty folder.",
+)
 def backup_command(target: Path) -> None:
     """Back up the embedded database and documents with a SHA-256 manifest."""
     from challenge.platform.backup import BackupError, backup
@@ -181,13 +194,20 @@ def backup_command(target: Path) -> None:
     except BackupError as error:
         click.echo(f"challenge: {error}", err=True)
         sys.exit(1)
-    click.echo(f"Backup written to {target}: database and {len(manifest['files'])} document(s), manifest.json with SHA-256.")
+    click.echo(
+        f"Backup written to {target}: database and {len(manifest['files'])} document(s), manifest.json with SHA-256."
+    )
 
 
 @main.command("restore")
-@click.option("--from", "source", required=True, type=click.Path(file_okay=False, exists=True, path_type=Path))
-@click.option("--force", is_flag=True,
-              help="Restore even while the portal or a worker runs (what they saved since the backup is lost).")
+@click.option(
+    "--from", "source", required=True, type=click.Path(file_okay=False, exists=True, path_type=Path)
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Restore even while the portal or a worker runs (what they saved since the backup is lost).",
+)
 def restore_command(source: Path, force: bool) -> None:
     """Restore a backup: every checksum is verified before anything is replaced; refused while the
     portal or a worker runs, unless --force."""
@@ -195,11 +215,18 @@ def restore_command(source: Path, force: bool) -> None:
 
     settings = settings_or_exit()
     try:
-        manifest = restore(settings, source, force=force, warn=lambda message: click.echo(f"challenge: {message}", err=True))
+        manifest = restore(
+            settings,
+            source,
+            force=force,
+            warn=lambda message: click.echo(f"challenge: {message}", err=True),
+        )
     except BackupError as error:
         click.echo(f"challenge: {error}; nothing was replaced", err=True)
         sys.exit(1)
-    click.echo(f"Restored the backup of {manifest['created_at']}: database and {len(manifest['files'])} document(s).")
+    click.echo(
+        f"Restored the backup of {manifest['created_at']}: database and {len(manifest['files'])} document(s)."
+    )
 
 
 @main.group()
@@ -227,8 +254,13 @@ def _privacy_run(work):
 
 @privacy.command("export")
 @click.option("--email", required=True)
-@click.option("--to", "target", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="The ZIP file to write (default: privacy-export-<date>.zip here).")
+@click.option(
+    "--to",
+    "target",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The ZIP file to write (default: privacy-export-<date>.zip here).",
+)
 def privacy_export(email: str, target: Path | None) -> None:
     """All personal data of a person and the files they uploaded, as a ZIP with JSON."""
     from challenge.platform import clock
@@ -251,7 +283,10 @@ def privacy_erase(email: str, yes: bool) -> None:
         click.confirm(f"Erase the personal data of {email}? This cannot be undone", abort=True)
     settings = settings_or_exit()
     report = _privacy_run(lambda storage: erase(storage, email, mail_dir=settings.mail_dir))
-    click.echo("Removed: " + ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in report["removed"].items()))
+    click.echo(
+        "Removed: "
+        + ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in report["removed"].items())
+    )
     for line in report["pseudonymised"]:
         click.echo(f"Pseudonymised: {line}")
     for kind, why in report["retained"].items():

@@ -61,7 +61,11 @@ def _enable_wal(path: str) -> None:
 def contains_text(column, text: str):
     """Case-insensitive "contains" on both engines (SQLite's LIKE already ignores ASCII case)."""
     pattern = f"%{text}%"
-    return column.like(pattern) if isinstance(current_engine(), SQLiteEngine) else column.ilike(pattern)
+    return (
+        column.like(pattern)
+        if isinstance(current_engine(), SQLiteEngine)
+        else column.ilike(pattern)
+    )
 
 
 def write_transaction():
@@ -83,7 +87,10 @@ def is_unique_violation(error: BaseException) -> bool:
     """Whether a database error is a unique-index violation (asyncpg or sqlite3)."""
     if isinstance(error, sqlite3.IntegrityError):
         return "UNIQUE constraint failed" in str(error)
-    return type(error).__name__ == "UniqueViolationError" or getattr(error, "sqlstate", None) == "23505"
+    return (
+        type(error).__name__ == "UniqueViolationError"
+        or getattr(error, "sqlstate", None) == "23505"
+    )
 
 
 async def start(engine: Engine) -> None:

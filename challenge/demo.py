@@ -22,26 +22,55 @@ DEMO_USERS = [
 ]
 
 RUBRIC = [
-    {"key": "impact", "name": "Nutzen für Leipzig", "weight": 3, "scale_min": 0, "scale_max": 10,
-     "description": "Wie stark verbessert die Lösung das Leben in der Stadt?"},
+    {
+        "key": "impact",
+        "name": "Nutzen für Leipzig",
+        "weight": 3,
+        "scale_min": 0,
+        "scale_max": 10,
+        "description": "Wie stark verbessert die Lösung das Leben in der Stadt?",
+    },
     {"key": "innovation", "name": "Innovationsgrad", "weight": 2, "scale_min": 0, "scale_max": 10},
     {"key": "feasibility", "name": "Umsetzbarkeit", "weight": 2, "scale_min": 0, "scale_max": 10},
     {"key": "team", "name": "Team und Kompetenz", "weight": 1, "scale_min": 0, "scale_max": 10},
-    {"key": "openness", "name": "Offenheit (Open Source, offene Daten)", "weight": 1,
-     "scale_min": 0, "scale_max": 10},
+    {
+        "key": "openness",
+        "name": "Offenheit (Open Source, offene Daten)",
+        "weight": 1,
+        "scale_min": 0,
+        "scale_max": 10,
+    },
 ]
 
 QUESTIONS = [
-    {"key": "problem", "label": "Welches Problem der Stadt lösen Sie?", "type": "long_text",
-     "required": True, "max_length": 3000},
-    {"key": "pilot", "label": "Wo in Leipzig möchten Sie pilotieren?", "type": "text",
-     "required": False, "max_length": 300},
-    {"key": "licence", "label": "Unter welcher Lizenz veröffentlichen Sie den Code?",
-     "type": "choice", "required": True, "choices": ["EUPL-1.2", "MIT", "Apache-2.0", "andere"]},
+    {
+        "key": "problem",
+        "label": "Welches Problem der Stadt lösen Sie?",
+        "type": "long_text",
+        "required": True,
+        "max_length": 3000,
+    },
+    {
+        "key": "pilot",
+        "label": "Wo in Leipzig möchten Sie pilotieren?",
+        "type": "text",
+        "required": False,
+        "max_length": 300,
+    },
+    {
+        "key": "licence",
+        "label": "Unter welcher Lizenz veröffentlichen Sie den Code?",
+        "type": "choice",
+        "required": True,
+        "choices": ["EUPL-1.2", "MIT", "Apache-2.0", "andere"],
+    },
 ]
 
-DOCUMENT_RULES = {"max_files": 5, "max_bytes": 20 * 1024 * 1024,
-                  "allowed_types": ["application/pdf", "image/png", "image/jpeg"]}
+DOCUMENT_RULES = {
+    "max_files": 5,
+    "max_bytes": 20 * 1024 * 1024,
+    "allowed_types": ["application/pdf", "image/png", "image/jpeg"],
+}
 
 
 def _berlin(day: datetime, hour: int = 12) -> datetime:
@@ -140,7 +169,9 @@ def demo_calls(now: datetime) -> list[dict]:
     return [_open_call(now), _past_call(now), _upcoming_call(now)]
 
 
-async def load_demo(now: datetime | None = None, base_url: str = "http://127.0.0.1:8000", settings=None) -> dict[str, int]:
+async def load_demo(
+    now: datetime | None = None, base_url: str = "http://127.0.0.1:8000", settings=None
+) -> dict[str, int]:
     """Insert what is missing of the demo data; return how many rows were added per kind."""
     from challenge.demo_jury import load_demo_jury
     from challenge.demo_results import load_demo_results
@@ -161,7 +192,9 @@ async def load_demo(now: datetime | None = None, base_url: str = "http://127.0.0
     added["proposals"] = await load_demo_submissions(DEMO_PASSWORD, base_url)
     added["jurors"] = await load_demo_jury(DEMO_PASSWORD, base_url)
     added["past entries"] = await load_demo_results(DEMO_PASSWORD, base_url)
-    if settings is not None:  # the domains' own demo data may issue documents: they need the storage
+    if (
+        settings is not None
+    ):  # the domains' own demo data may issue documents: they need the storage
         for domain, demo in each("demo"):
             added[domain.name] = await demo(settings)
     return added

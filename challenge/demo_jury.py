@@ -15,32 +15,72 @@ from challenge.platform.accounts.tables import User
 # Jurors write from their own organisations' domains (reserved .example names), so the
 # conflict suggestions do not flag every demo team.
 JURORS = [
-    ("m.vogt@htwk.example", "Prof. Dr. Maren Vogt", "HTWK Leipzig", ["Hitze und Gesundheit", "Stadtgrün"]),
-    ("d.sommer@wasserwerke.example", "Dirk Sommer", "Leipziger Wasserwerke", ["Wasser und Starkregen"]),
-    ("a.demir@smart-hub.example", "Aylin Demir", "Smart Infrastructure Hub", ["Hitze und Gesundheit"]),
-    ("h.lange@dresden.example", "Henrik Lange", "Stadtverwaltung Dresden", ["Stadtgrün", "Wasser und Starkregen"]),
+    (
+        "m.vogt@htwk.example",
+        "Prof. Dr. Maren Vogt",
+        "HTWK Leipzig",
+        ["Hitze und Gesundheit", "Stadtgrün"],
+    ),
+    (
+        "d.sommer@wasserwerke.example",
+        "Dirk Sommer",
+        "Leipziger Wasserwerke",
+        ["Wasser und Starkregen"],
+    ),
+    (
+        "a.demir@smart-hub.example",
+        "Aylin Demir",
+        "Smart Infrastructure Hub",
+        ["Hitze und Gesundheit"],
+    ),
+    (
+        "h.lange@dresden.example",
+        "Henrik Lange",
+        "Stadtverwaltung Dresden",
+        ["Stadtgrün", "Wasser und Starkregen"],
+    ),
 ]
 
 
 async def load_demo_jury(password: str, base_url: str) -> int:
     """Jurors, conflicts, assignments and a realistic spread of scores (idempotent)."""
-    call = await Call.select().output(load_json=True).where(Call.slug == "klimaanpassung-im-quartier").first()
+    call = (
+        await Call.select()
+        .output(load_json=True)
+        .where(Call.slug == "klimaanpassung-im-quartier")
+        .first()
+    )
     if call is None or await Juror.exists().where(Juror.call == call["id"]):
         return 0
     staff = await User.select().where(User.email == "staff@demo.leipzig.de").first()
-    staff_actor = CurrentUser(id=staff["id"], email=staff["email"], name=staff["name"], locale="de", affiliation="",
-                              roles=frozenset({"staff"}))
+    staff_actor = CurrentUser(
+        id=staff["id"],
+        email=staff["email"],
+        name=staff["name"],
+        locale="de",
+        affiliation="",
+        roles=frozenset({"staff"}),
+    )
     password_hash = hash_password(password)
     rng = random.Random(2026)
     actors = []
     for email, name, affiliation, expertise in JURORS:
         if not await User.exists().where(User.email == email):
-            await User(email=email, name=name, affiliation=affiliation, password_hash=password_hash,
-                       email_verified_at=clock.now()).save()
+            await User(
+                email=email,
+                name=name,
+                affiliation=affiliation,
+                password_hash=password_hash,
+                email_verified_at=clock.now(),
+            ).save()
         await services.invite_juror(staff_actor, call, email=email, name=name, base_url=base_url)
         user = await User.select().where(User.email == email).first()
-        await Juror.update({Juror.expertise: expertise}).where((Juror.call == call["id"]) & (Juror.user == user["id"]))
-        actor = CurrentUser(id=user["id"], email=email, name=name, locale="de", affiliation=affiliation)
+        await Juror.update({Juror.expertise: expertise}).where(
+            (Juror.call == call["id"]) & (Juror.user == user["id"])
+        )
+        actor = CurrentUser(
+            id=user["id"], email=email, name=name, locale="de", affiliation=affiliation
+        )
         await services.accept(call, actor)
         await conflicts.declaration(call, actor)  # pre-marks suggested conflicts
         await conflicts.complete_declaration(call, actor)
@@ -50,10 +90,21 @@ async def load_demo_jury(password: str, base_url: str) -> int:
     for actor, leniency in actors:
         for n, assignment in enumerate(await assignment_service.assignments_of(actor, call["id"])):
             quality = rng.uniform(3, 9)
-            scores = {c["key"]: max(c["scale_min"], min(c["scale_max"], round(quality + leniency + rng.gauss(0, 1))))
-                      for c in criteria}
-            await reviews.save_review(actor, assignment["submission"], number=1, scores=scores,
-                                      comment="Überzeugendes Konzept, Pilot in Leipzig gut vorstellbar." if quality > 6
-                                      else "Idee interessant, Umsetzung noch unklar.",
-                                      shareable=n % 2 == 0, final=n % 3 != 2)
+            scores = {
+                c["key"]: max(
+                    c["scale_min"], min(c["scale_max"], round(quality + leniency + rng.gauss(0, 1)))
+                )
+                for c in criteria
+            }
+            await reviews.save_review(
+                actor,
+                assignment["submission"],
+                number=1,
+                scores=scores,
+                comment="Überzeugendes Konzept, Pilot in Leipzig gut vorstellbar."
+                if quality > 6
+                else "Idee interessant, Umsetzung noch unklar.",
+                shareable=n % 2 == 0,
+                final=n % 3 != 2,
+            )
     return len(actors)

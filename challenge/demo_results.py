@@ -24,25 +24,94 @@ from challenge.submissions.tables import Submission
 SLUG = "mobilitaet-2025"
 # team, kind, person, locale, title, summary, consent to publish, true quality (0–10)
 TEAMS = [
-    ("RadParken Leipzig GmbH", "startup", "Jonas Keller", "de", "Sichere Fahrradbügel mit Belegungsanzeige",
-     "Fahrradbügel an Haltestellen melden freie Plätze in Echtzeit an die LVB-App.", True, 8.4),
-    ("Team BarriereFrei (Uni Leipzig)", "student_team", "Amira Haddad", "en", "Echtzeit-Aufzugsstatus für Haltestellen",
-     "Ausgefallene Aufzüge erscheinen sofort in der Fahrplanauskunft, mit barrierefreier Umleitung.", True, 8.1),
-    ("MoveData eG", "company", "Kerstin Baum", "de", "Offene Pendlerdaten für Quartiere",
-     "Anonymisierte Pendelströme als offene Daten, damit Quartiere ihre Mobilität planen können.", True, 7.2),
-    ("Lastenrad-Kollektiv Connewitz", "other", "Paul Richter", "de", "Lastenräder für alle",
-     "Ein Verleihnetz für Lastenräder mit Buchung per App und Stationen in jedem Stadtteil.", True, 6.8),
-    ("HTWK Verkehrslabor", "research_group", "Dr. Ines Hartmann", "de", "Ampeln, die Zeit geben",
-     "Ampelphasen verlängern sich für Menschen mit Gehbehinderung per Smartphone-Signal.", False, 6.1),
-    ("ÖPNV+ UG", "startup", "Samuel Otto", "en", "Rufbus für Randlagen",
-     "Ein Rufbus-Dienst für Ortsteile ohne dichten Takt, gebucht per Telefon oder App.", False, 5.4),
-    ("Team Schulweg (HTWK)", "student_team", "Mia Fuchs", "de", "Sichere Schulwege-Karte",
-     "Kinder und Eltern melden gefährliche Stellen; die Stadt sieht sie auf einer Karte.", False, 4.9),
-    ("Sharing Süd GmbH", "company", "Oliver Brandt", "de", "E-Scooter-Parkzonen-Planer",
-     "Ein Werkzeug, das Parkzonen für Leihroller aus Nutzungsdaten vorschlägt.", False, 4.2),
+    (
+        "RadParken Leipzig GmbH",
+        "startup",
+        "Jonas Keller",
+        "de",
+        "Sichere Fahrradbügel mit Belegungsanzeige",
+        "Fahrradbügel an Haltestellen melden freie Plätze in Echtzeit an die LVB-App.",
+        True,
+        8.4,
+    ),
+    (
+        "Team BarriereFrei (Uni Leipzig)",
+        "student_team",
+        "Amira Haddad",
+        "en",
+        "Echtzeit-Aufzugsstatus für Haltestellen",
+        "Ausgefallene Aufzüge erscheinen sofort in der Fahrplanauskunft, mit barrierefreier Umleitung.",
+        True,
+        8.1,
+    ),
+    (
+        "MoveData eG",
+        "company",
+        "Kerstin Baum",
+        "de",
+        "Offene Pendlerdaten für Quartiere",
+        "Anonymisierte Pendelströme als offene Daten, damit Quartiere ihre Mobilität planen können.",
+        True,
+        7.2,
+    ),
+    (
+        "Lastenrad-Kollektiv Connewitz",
+        "other",
+        "Paul Richter",
+        "de",
+        "Lastenräder für alle",
+        "Ein Verleihnetz für Lastenräder mit Buchung per App und Stationen in jedem Stadtteil.",
+        True,
+        6.8,
+    ),
+    (
+        "HTWK Verkehrslabor",
+        "research_group",
+        "Dr. Ines Hartmann",
+        "de",
+        "Ampeln, die Zeit geben",
+        "Ampelphasen verlängern sich für Menschen mit Gehbehinderung per Smartphone-Signal.",
+        False,
+        6.1,
+    ),
+    (
+        "ÖPNV+ UG",
+        "startup",
+        "Samuel Otto",
+        "en",
+        "Rufbus für Randlagen",
+        "Ein Rufbus-Dienst für Ortsteile ohne dichten Takt, gebucht per Telefon oder App.",
+        False,
+        5.4,
+    ),
+    (
+        "Team Schulweg (HTWK)",
+        "student_team",
+        "Mia Fuchs",
+        "de",
+        "Sichere Schulwege-Karte",
+        "Kinder und Eltern melden gefährliche Stellen; die Stadt sieht sie auf einer Karte.",
+        False,
+        4.9,
+    ),
+    (
+        "Sharing Süd GmbH",
+        "company",
+        "Oliver Brandt",
+        "de",
+        "E-Scooter-Parkzonen-Planer",
+        "Ein Werkzeug, das Parkzonen für Leihroller aus Nutzungsdaten vorschlägt.",
+        False,
+        4.2,
+    ),
 ]
-AWARDS = [("winner", 50_000_00), ("winner", 45_000_00), ("runner_up", 25_000_00), ("shortlisted", 0),
-          ("shortlisted", 0)]
+AWARDS = [
+    ("winner", 50_000_00),
+    ("winner", 45_000_00),
+    ("runner_up", 25_000_00),
+    ("shortlisted", 0),
+    ("shortlisted", 0),
+]
 RATIONALES = {
     "winner": "Hoher Nutzen für Leipzig, überzeugendes Team und ein realistischer Pilot im nächsten Jahr.",
     "runner_up": "Starker Ansatz mit offenen Daten; die Jury empfiehlt eine Partnerschaft mit kleinerem Umfang.",
@@ -57,8 +126,14 @@ async def load_demo_results(password: str, base_url: str) -> int:
     if call is None or await Submission.exists().where(Submission.call == call["id"]):
         return 0
     staff = await User.select().where(User.email == "staff@demo.leipzig.de").first()
-    staff_actor = CurrentUser(id=staff["id"], email=staff["email"], name=staff["name"], locale="de", affiliation="",
-                              roles=frozenset({"staff"}))
+    staff_actor = CurrentUser(
+        id=staff["id"],
+        email=staff["email"],
+        name=staff["name"],
+        locale="de",
+        affiliation="",
+        roles=frozenset({"staff"}),
+    )
     password_hash = hash_password(password)
     rng = random.Random(2025)
     submitted_at = call["closes_at"] - timedelta(days=2)
@@ -67,46 +142,111 @@ async def load_demo_results(password: str, base_url: str) -> int:
     for email, name, affiliation, _expertise in JURORS:
         user = await User.select(User.id).where(User.email == email).first()
         if user is None:
-            user = {"id": (await User.insert(User(email=email, name=name, affiliation=affiliation,
-                                                  password_hash=password_hash,
-                                                  email_verified_at=clock.now())).returning(User.id))[0]["id"]}
-        await Juror(call=call["id"], user=user["id"], invited_by=staff["id"], invited_at=submitted_at,
-                    accepted_at=submitted_at, declaration_completed_at=submitted_at).save()
+            user = {
+                "id": (
+                    await User.insert(
+                        User(
+                            email=email,
+                            name=name,
+                            affiliation=affiliation,
+                            password_hash=password_hash,
+                            email_verified_at=clock.now(),
+                        )
+                    ).returning(User.id)
+                )[0]["id"]
+            }
+        await Juror(
+            call=call["id"],
+            user=user["id"],
+            invited_by=staff["id"],
+            invited_at=submitted_at,
+            accepted_at=submitted_at,
+            declaration_completed_at=submitted_at,
+        ).save()
         jurors.append((user["id"], rng.uniform(-1.2, 1.2)))
     entries = []
     async with db.write_transaction():
-        for number, (team, kind, person, locale, title, summary, consent, quality) in enumerate(TEAMS, 1):
-            user = User(email=f"alumni{number:02d}@demo.leipzig.de", name=person, locale=locale,
-                        password_hash=password_hash, email_verified_at=submitted_at)
+        for number, (team, kind, person, locale, title, summary, consent, quality) in enumerate(
+            TEAMS, 1
+        ):
+            user = User(
+                email=f"alumni{number:02d}@demo.leipzig.de",
+                name=person,
+                locale=locale,
+                password_hash=password_hash,
+                email_verified_at=submitted_at,
+            )
             await user.save()
-            organisation = Organisation(name=team, kind=kind, city="Leipzig", created_at=submitted_at)
+            organisation = Organisation(
+                name=team, kind=kind, city="Leipzig", created_at=submitted_at
+            )
             await organisation.save()
-            await Membership(organisation=organisation.id, user=user.id, role="owner", created_at=submitted_at).save()
-            submission = Submission(call=call["id"], organisation=organisation.id, title=title, summary=summary,
-                                    category=call["categories"][number % len(call["categories"])],
-                                    answers={"problem": summary}, status="submitted",
-                                    reference=proposal_reference(2025, number), consent_publication=consent,
-                                    submitted_at=submitted_at, created_by=user.id, created_at=submitted_at)
+            await Membership(
+                organisation=organisation.id, user=user.id, role="owner", created_at=submitted_at
+            ).save()
+            submission = Submission(
+                call=call["id"],
+                organisation=organisation.id,
+                title=title,
+                summary=summary,
+                category=call["categories"][number % len(call["categories"])],
+                answers={"problem": summary},
+                status="submitted",
+                reference=proposal_reference(2025, number),
+                consent_publication=consent,
+                submitted_at=submitted_at,
+                created_by=user.id,
+                created_at=submitted_at,
+            )
             await submission.save()
             entries.append(submission.id)
             for offset in range(3):  # three of the four jurors per entry, rotating
                 juror, leniency = jurors[(number + offset) % len(jurors)]
-                scores = {c["key"]: max(c["scale_min"], min(c["scale_max"], round(quality + leniency + rng.gauss(0, 0.8))))
-                          for c in call["criteria"]}
+                scores = {
+                    c["key"]: max(
+                        c["scale_min"],
+                        min(c["scale_max"], round(quality + leniency + rng.gauss(0, 0.8))),
+                    )
+                    for c in call["criteria"]
+                }
                 finalized = submitted_at + timedelta(days=10 + offset)
-                await Assignment(round=round_["id"], juror=juror, submission=submission.id, status="done",
-                                 created_at=submitted_at).save()
-                await Review(round=round_["id"], juror=juror, submission=submission.id, scores=scores, status="final",
-                             comment="Überzeugender Nutzen für Leipzig, Pilot gut vorstellbar." if quality > 6
-                             else "Interessante Idee; Betrieb und Finanzierung nach dem Pilot sind noch offen.",
-                             shareable=offset == 0, finalized_at=finalized).save()
-    reviews = await Review.select(Review.juror, Review.submission, Review.scores).output(load_json=True).where(
-        Review.round == round_["id"])
-    ranking = rank([ReviewScores(r["juror"], r["submission"], r["scores"]) for r in reviews], call["criteria"])
+                await Assignment(
+                    round=round_["id"],
+                    juror=juror,
+                    submission=submission.id,
+                    status="done",
+                    created_at=submitted_at,
+                ).save()
+                await Review(
+                    round=round_["id"],
+                    juror=juror,
+                    submission=submission.id,
+                    scores=scores,
+                    status="final",
+                    comment="Überzeugender Nutzen für Leipzig, Pilot gut vorstellbar."
+                    if quality > 6
+                    else "Interessante Idee; Betrieb und Finanzierung nach dem Pilot sind noch offen.",
+                    shareable=offset == 0,
+                    finalized_at=finalized,
+                ).save()
+    reviews = (
+        await Review.select(Review.juror, Review.submission, Review.scores)
+        .output(load_json=True)
+        .where(Review.round == round_["id"])
+    )
+    ranking = rank(
+        [ReviewScores(r["juror"], r["submission"], r["scores"]) for r in reviews], call["criteria"]
+    )
     for position, entry in enumerate(ranking.entries):
         outcome, award = AWARDS[position] if position < len(AWARDS) else ("not_selected", 0)
-        await decisions.set_decision(staff_actor, call, submission_id=entry.entry, outcome=outcome,
-                                     award_cents=award, rationale=RATIONALES[outcome])
+        await decisions.set_decision(
+            staff_actor,
+            call,
+            submission_id=entry.entry,
+            outcome=outcome,
+            award_cents=award,
+            rationale=RATIONALES[outcome],
+        )
     await Call.update({Call.status: "decided"}).where(Call.id == call["id"])
     call = await Call.select().output(load_json=True).where(Call.id == call["id"]).first()
     await decisions.publish_results(staff_actor, call, base_url=base_url)

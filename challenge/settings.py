@@ -43,15 +43,23 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     base_url: str = "http://127.0.0.1:8000"
     trusted_proxies: tuple[str, ...] = ()
     ocds_prefix: Annotated[str, msgspec.Meta(pattern=r"^ocds-[a-z0-9]{6}$")] = "ocds-000000"
-    opendata_license: Annotated[str, msgspec.Meta(pattern=r"^https?://\S+$")] = "https://www.govdata.de/dl-de/by-2-0"
+    opendata_license: Annotated[str, msgspec.Meta(pattern=r"^https?://\S+$")] = (
+        "https://www.govdata.de/dl-de/by-2-0"
+    )
     opendata_publisher: Annotated[str, msgspec.Meta(min_length=1, max_length=200)] = "Stadt Leipzig"
     session_idle_hours: Annotated[int, msgspec.Meta(ge=1, le=24 * 30)] = 8
     session_max_days: Annotated[int, msgspec.Meta(ge=1, le=365)] = 14
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["json", "text"] = "json"
     draft_retention_months: Annotated[int, msgspec.Meta(ge=1, le=120)] = 6
-    metrics_token: Annotated[str, msgspec.Meta(min_length=32, max_length=200, pattern=r"^[\x21-\x7e]+$")] | None = None
-    calendar_feed_secret: Annotated[str, msgspec.Meta(min_length=32, max_length=200, pattern=r"^[\x21-\x7e]+$")] | None = None
+    metrics_token: (
+        Annotated[str, msgspec.Meta(min_length=32, max_length=200, pattern=r"^[\x21-\x7e]+$")]
+        | None
+    ) = None
+    calendar_feed_secret: (
+        Annotated[str, msgspec.Meta(min_length=32, max_length=200, pattern=r"^[\x21-\x7e]+$")]
+        | None
+    ) = None
     liveness_seconds: Annotated[int, msgspec.Meta(ge=5, le=3600)] = 30
     disk_min_free_mb: Annotated[int, msgspec.Meta(ge=0, le=10**7)] = 200
 
@@ -195,15 +203,41 @@ def _secret_key(value: str | None) -> str | None:
 
 # Variables passed to msgspec as they are (validated by the Settings field types) ...
 _PLAIN = (
-    "STORAGE", "S3_BUCKET", "S3_PREFIX", "S3_ENDPOINT_URL", "S3_REGION", "S3_SSE",
-    "S3_KMS_KEY_ID", "S3_CHECKSUMS", "DOWNLOAD_MODE", "PRESIGN_SECONDS", "UPLOAD_MAX_MB",
-    "PAGE_CACHE", "SMTP_URL",
-    "OCDS_PREFIX", "OPENDATA_LICENSE", "OPENDATA_PUBLISHER", "SESSION_IDLE_HOURS",
-    "SESSION_MAX_DAYS", "LOG_LEVEL", "LOG_FORMAT", "DRAFT_RETENTION_MONTHS",
-    "METRICS_TOKEN", "LIVENESS_SECONDS", "DISK_MIN_FREE_MB", "CALENDAR_FEED_SECRET",
+    "STORAGE",
+    "S3_BUCKET",
+    "S3_PREFIX",
+    "S3_ENDPOINT_URL",
+    "S3_REGION",
+    "S3_SSE",
+    "S3_KMS_KEY_ID",
+    "S3_CHECKSUMS",
+    "DOWNLOAD_MODE",
+    "PRESIGN_SECONDS",
+    "UPLOAD_MAX_MB",
+    "PAGE_CACHE",
+    "SMTP_URL",
+    "OCDS_PREFIX",
+    "OPENDATA_LICENSE",
+    "OPENDATA_PUBLISHER",
+    "SESSION_IDLE_HOURS",
+    "SESSION_MAX_DAYS",
+    "LOG_LEVEL",
+    "LOG_FORMAT",
+    "DRAFT_RETENTION_MONTHS",
+    "METRICS_TOKEN",
+    "LIVENESS_SECONDS",
+    "DISK_MIN_FREE_MB",
+    "CALENDAR_FEED_SECRET",
 )
 # ... of which these are case-insensitive
-_LOWERED = ("STORAGE", "LOG_LEVEL", "LOG_FORMAT", "DRAFT_RETENTION_MONTHS", "S3_CHECKSUMS", "DOWNLOAD_MODE")
+_LOWERED = (
+    "STORAGE",
+    "LOG_LEVEL",
+    "LOG_FORMAT",
+    "DRAFT_RETENTION_MONTHS",
+    "S3_CHECKSUMS",
+    "DOWNLOAD_MODE",
+)
 
 
 def _plain_values(get) -> dict[str, object]:

@@ -20,8 +20,16 @@ CURRENT_DIRECTORY = os.path.dirname(os.path.abspath(__file__))
 APP_CONFIG = AppConfig(
     app_name="partnerships",
     migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "piccolo_migrations"),
-    table_classes=[Partnership, Milestone, Evidence, MilestoneReview, Payment, Amendment, Reminder,
-                   SupplierName],
+    table_classes=[
+        Partnership,
+        Milestone,
+        Evidence,
+        MilestoneReview,
+        Payment,
+        Amendment,
+        Reminder,
+        SupplierName,
+    ],
     migration_dependencies=["challenge.piccolo_app"],
     commands=[],
 )

@@ -24,15 +24,27 @@ def domain() -> Domain:
     demo data, privacy export and navigation."""
     return Domain(
         name="partnerships",
-        routers=[PartnershipsApi, MilestonesApi, funding, staff_feed, StaffPartnershipPages, StaffMilestonePages,
-                 StaffFundingPages, PartnerPages, PartnerMilestonePages, OpenDataApi, PublicProjectPages],
+        routers=[
+            PartnershipsApi,
+            MilestonesApi,
+            funding,
+            staff_feed,
+            StaffPartnershipPages,
+            StaffMilestonePages,
+            StaffFundingPages,
+            PartnerPages,
+            PartnerMilestonePages,
+            OpenDataApi,
+            PublicProjectPages,
+        ],
         periodic=[send_reminders],
         document_readers=dict(READERS),
         conflict_suggesters=[earlier_partnership],
         demo=load_demo_partnership,
         privacy_export=privacy_export,
         public_links=[("/projects", N_("Funded projects")), ("/opendata", N_("Open data"))],
-        nav_links=[("/staff/partnerships", N_("Partnerships"), ("staff", "finance", "admin")),
-                   ("/partner", N_("My partnerships"), ())],
+        nav_links=[
+            ("/staff/partnerships", N_("Partnerships"), ("staff", "finance", "admin")),
+            ("/partner", N_("My partnerships"), ()),
+        ],
     )
-

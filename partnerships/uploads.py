@@ -7,8 +7,9 @@ from challenge.platform.documents.tables import Document
 
 MB = 1024 * 1024
 # A signed copy is the portal's own PDF/A-3 contract (its OCDS release embedded) signed and sent back.
-SIGNED_RULES = UploadRules(allowed_types=("application/pdf",), max_bytes=30 * MB, max_files=20,
-                           allow_embedded_files=True)
+SIGNED_RULES = UploadRules(
+    allowed_types=("application/pdf",), max_bytes=30 * MB, max_files=20, allow_embedded_files=True
+)
 EVIDENCE_RULES = UploadRules(max_bytes=50 * MB, max_files=200)
 
 

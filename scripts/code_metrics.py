@@ -98,7 +98,9 @@ def main(argv: list[str]) -> int:
                 sql_calls.append(f"{rel}:{node.lineno} {node.func.value.id}.{node.func.attr}")
     print(f"modules over 400 lines: {len(long_modules)}")
     print(f"functions over 60 lines: {len(long_functions)}")
-    print(f"functions over complexity 15: {len(complex_functions)}; highest {worst[0]} ({worst[1]})")
+    print(
+        f"functions over complexity 15: {len(complex_functions)}; highest {worst[0]} ({worst[1]})"
+    )
     print(f"controller SQL calls: {len(sql_calls)}")
     print(f"imports inside functions: {len(local_imports)}")
     if show:

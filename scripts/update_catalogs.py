@@ -26,9 +26,24 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         pot_path = Path(tmp) / "messages.pot"
         subprocess.run(
-            [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-             "-k", "N_", "--no-location", "--omit-header", "-o", str(pot_path), "."],
-            cwd=ROOT, check=True, capture_output=True,
+            [
+                sys.executable,
+                "-m",
+                "babel.messages.frontend",
+                "extract",
+                "-F",
+                "babel.cfg",
+                "-k",
+                "N_",
+                "--no-location",
+                "--omit-header",
+                "-o",
+                str(pot_path),
+                ".",
+            ],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
         )
         with pot_path.open("rb") as handle:
             template = read_po(handle)
@@ -37,13 +52,23 @@ def main() -> int:
         path = LOCALES / locale / "LC_MESSAGES" / "messages.po"
         with path.open("rb") as handle:
             old = read_po(handle, locale=locale)
-        new = Catalog(locale=locale, project=old.project, version=old.version, charset="utf-8",
-                      fuzzy=False, copyright_holder="Smart City Challenge portal contributors")
+        new = Catalog(
+            locale=locale,
+            project=old.project,
+            version=old.version,
+            charset="utf-8",
+            fuzzy=False,
+            copyright_holder="Smart City Challenge portal contributors",
+        )
         for message in template:
             if not message.id:
                 continue
             previous = old.get(message.id)
-            string = previous.string if previous is not None else ("" if isinstance(message.id, str) else ("", ""))
+            string = (
+                previous.string
+                if previous is not None
+                else ("" if isinstance(message.id, str) else ("", ""))
+            )
             new.add(message.id, string, flags=message.flags)
             if locale == "de" and not (string if isinstance(string, str) else all(string)):
                 untranslated.append(message.id)

@@ -153,8 +153,12 @@ def storage_settings(request, tmp_path, database_url):
     if request.param == "local":
         return make_settings(tmp_path / "data", database_url, upload_max_mb="2")
     moto = request.getfixturevalue("moto_s3")
-    return make_settings(tmp_path / "data", database_url, upload_max_mb="2",
-                         **moto.settings_env(prefix=f"t{random.randint(0, 10**9)}/"))
+    return make_settings(
+        tmp_path / "data",
+        database_url,
+        upload_max_mb="2",
+        **moto.settings_env(prefix=f"t{random.randint(0, 10**9)}/"),
+    )
 
 
 @pytest.fixture
@@ -164,7 +168,7 @@ async def deliver_mail(app, settings):
 
     async def deliver() -> int:
         total = 0
-        while (sent := await deliver_batch(settings, worker_id="test", limit=100)):
+        while sent := await deliver_batch(settings, worker_id="test", limit=100):
             total += sent
         return total
 
@@ -197,12 +201,18 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         name = getattr(item, "originalname", item.name)
         collected.add((item.path.name, name))
-        for marker in selection.markers_for(item.path.name, name, getattr(item, "fixturenames", [])):
+        for marker in selection.markers_for(
+            item.path.name, name, getattr(item, "fixturenames", [])
+        ):
             item.add_marker(marker)
     if config.args_source == pytest.Config.ArgsSource.TESTPATHS and not config.option.keyword:
         for entry in selection.unmatched(collected):
-            warnings.warn(pytest.PytestWarning(
-                f"tests/support/selection.py: {entry!r} names no test (renamed or moved?)"), stacklevel=1)
+            warnings.warn(
+                pytest.PytestWarning(
+                    f"tests/support/selection.py: {entry!r} names no test (renamed or moved?)"
+                ),
+                stacklevel=1,
+            )
     # Tests marked postgres_only or faults (several server processes on one database) run in the
     # PostgreSQL run only; on SQLite they are deselected, not skipped.
     if PG_URL:

@@ -32,8 +32,11 @@ FLOORS = {
 def requirements(*groups: str) -> dict[str, Requirement]:
     found = {}
     for group in groups:
-        lines = PYPROJECT["project"]["dependencies"] if group == "main" else \
-            PYPROJECT["project"]["optional-dependencies"][group]
+        lines = (
+            PYPROJECT["project"]["dependencies"]
+            if group == "main"
+            else PYPROJECT["project"]["optional-dependencies"][group]
+        )
         for line in lines:
             requirement = Requirement(line)
             found[canonicalize_name(requirement.name)] = requirement
@@ -55,7 +58,9 @@ def undeclared(declared: dict, *folders: str) -> set[str]:
     distributions = importlib.metadata.packages_distributions()
     missing = set()
     for module in modules:
-        candidates = [PROVIDED_BY[module]] if module in PROVIDED_BY else distributions.get(module, [module])
+        candidates = (
+            [PROVIDED_BY[module]] if module in PROVIDED_BY else distributions.get(module, [module])
+        )
         names = {canonicalize_name(c.split("[")[0]) for c in candidates}
         if not names & set(declared) and not any(d.startswith(f"{module}-") for d in declared):
             missing.add(module)
@@ -65,7 +70,9 @@ def undeclared(declared: dict, *folders: str) -> set[str]:
 def test_floors_that_were_too_low_stay_raised():
     declared = requirements("main", "test")
     for name, floor in FLOORS.items():
-        lowest = [Version(spec.version) for spec in declared[name].specifier if spec.operator == ">="]
+        lowest = [
+            Version(spec.version) for spec in declared[name].specifier if spec.operator == ">="
+        ]
         assert lowest and lowest[0] >= Version(floor), f"{name} needs >= {floor}"
 
 
@@ -82,4 +89,6 @@ def test_everything_the_tests_import_is_declared():
 
 def test_the_ci_installs_the_lowest_direct_versions_and_tests_them():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert re.search(r"--resolution lowest-direct", ci) and "pytest" in ci.split("lowest-direct", 1)[1]
+    assert (
+        re.search(r"--resolution lowest-direct", ci) and "pytest" in ci.split("lowest-direct", 1)[1]
+    )

@@ -85,14 +85,24 @@ def test_public_service_functions_have_docstrings():
 
 # (pattern, the one module allowed to hold it, what it is)
 WRITTEN_ONCE = [
-    (r"datetime\.now\(|datetime\.utcnow\(|date\.today\(", "challenge/platform/clock.py", "the clock"),
+    (
+        r"datetime\.now\(|datetime\.utcnow\(|date\.today\(",
+        "challenge/platform/clock.py",
+        "the clock",
+    ),
     (r"""f["']SCC-""", "challenge/platform/references.py", "reference numbers"),
     (r"FOR UPDATE\"|FOR UPDATE\b(?! SKIP)", "challenge/db.py", "the row lock (lock_row)"),
-    (r"def is_staff\b|def is_finance\b", "challenge/platform/accounts/policies.py", "the staff check"),
+    (
+        r"def is_staff\b|def is_finance\b",
+        "challenge/platform/accounts/policies.py",
+        "the staff check",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("pattern", "home", "what"), WRITTEN_ONCE, ids=[w[2] for w in WRITTEN_ONCE])
+@pytest.mark.parametrize(
+    ("pattern", "home", "what"), WRITTEN_ONCE, ids=[w[2] for w in WRITTEN_ONCE]
+)
 def test_shared_rules_are_written_once(pattern, home, what):
     places = [
         f"{rel(path)}:{number}"
@@ -105,7 +115,9 @@ def test_shared_rules_are_written_once(pattern, home, what):
 
 
 def ruff(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ruff", *args], cwd=ROOT, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "ruff", *args], cwd=ROOT, capture_output=True, text=True
+    )
 
 
 def test_ruff_finds_nothing():

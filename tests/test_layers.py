@@ -20,7 +20,10 @@ ROOT = Path(__file__).resolve().parent.parent
 CONTROLLERS = {"api", "pages", "staff_pages", "public"}
 # Stage of each package; the infrastructure modules beside `platform` share its stage.
 STAGES = {
-    "challenge.platform": 0, "challenge.db": 0, "challenge.settings": 0, "challenge.paths": 0,
+    "challenge.platform": 0,
+    "challenge.db": 0,
+    "challenge.settings": 0,
+    "challenge.paths": 0,
     "challenge.engines": 0,
     "challenge.organisations": 1,
     "challenge.calls": 2,
@@ -29,9 +32,22 @@ STAGES = {
     "challenge.results": 5,
     "partnerships": 6,
 }
-STAGE_NAMES = {0: "platform", 1: "organisations", 2: "calls", 3: "submissions", 4: "jury", 5: "results",
-               6: "partnerships"}
-ASSEMBLY = ("challenge.app", "challenge.cli", "challenge.domains", "challenge.demo", "challenge.__main__")
+STAGE_NAMES = {
+    0: "platform",
+    1: "organisations",
+    2: "calls",
+    3: "submissions",
+    4: "jury",
+    5: "results",
+    6: "partnerships",
+}
+ASSEMBLY = (
+    "challenge.app",
+    "challenge.cli",
+    "challenge.domains",
+    "challenge.demo",
+    "challenge.__main__",
+)
 
 
 def module_name(path: Path) -> str:
@@ -52,7 +68,11 @@ def imports(path: Path) -> list[tuple[int, str]]:
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:  # relative: anchored at the file's package
-                package = module_name(path) if path.name == "__init__.py" else module_name(path).rsplit(".", 1)[0]
+                package = (
+                    module_name(path)
+                    if path.name == "__init__.py"
+                    else module_name(path).rsplit(".", 1)[0]
+                )
                 anchor = package.split(".")
                 anchor = anchor[: len(anchor) - node.level + 1]
                 base = ".".join([*anchor, base] if base else anchor)
@@ -62,8 +82,12 @@ def imports(path: Path) -> list[tuple[int, str]]:
 
 
 def source_files() -> list[Path]:
-    return [path for package in ("challenge", "partnerships") for path in sorted((ROOT / package).rglob("*.py"))
-            if "piccolo_migrations" not in path.parts]
+    return [
+        path
+        for package in ("challenge", "partnerships")
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if "piccolo_migrations" not in path.parts
+    ]
 
 
 def stage_of(module: str) -> int | None:
@@ -74,8 +98,10 @@ def stage_of(module: str) -> int | None:
 
 
 def is_assembly(module: str) -> bool:
-    return any(module == name or module.startswith(name + ".") or module.startswith(name + "_")
-               for name in ASSEMBLY)
+    return any(
+        module == name or module.startswith(name + ".") or module.startswith(name + "_")
+        for name in ASSEMBLY
+    )
 
 
 def where(path: Path, line: int) -> str:
@@ -89,9 +115,13 @@ def by_place(place: str) -> tuple[str, int]:
 
 def controller_violations() -> list[str]:
     return sorted(
-        (f"{where(path, line)} controller imports {target} (call a service instead)"
-         for path in source_files() if path.stem in CONTROLLERS
-         for line, target in imports(path) if target.split(".")[-1] == "tables"),
+        (
+            f"{where(path, line)} controller imports {target} (call a service instead)"
+            for path in source_files()
+            if path.stem in CONTROLLERS
+            for line, target in imports(path)
+            if target.split(".")[-1] == "tables"
+        ),
         key=by_place,
     )
 
@@ -105,8 +135,10 @@ def direction_violation(me: str, target: str) -> str | None:
         return f"{me} imports the assembly module {target}"
     theirs = stage_of(target)
     if mine is not None and theirs is not None and theirs > mine:
-        return (f"{STAGE_NAMES[mine]} imports the later stage {STAGE_NAMES[theirs]} ({target}); let "
-                f"{STAGE_NAMES[theirs]} register into {STAGE_NAMES[mine]} through its Domain record instead")
+        return (
+            f"{STAGE_NAMES[mine]} imports the later stage {STAGE_NAMES[theirs]} ({target}); let "
+            f"{STAGE_NAMES[theirs]} register into {STAGE_NAMES[mine]} through its Domain record instead"
+        )
     return None
 
 
@@ -133,5 +165,11 @@ def test_domains_import_only_earlier_stages():
 
 def test_the_checker_sees_imports_inside_functions(tmp_path):
     source = tmp_path / "sample.py"
-    source.write_text("def f():\n    from challenge.jury import tables\n    import partnerships.api\n")
-    assert imports(source) == [(2, "challenge.jury"), (2, "challenge.jury.tables"), (3, "partnerships.api")]
+    source.write_text(
+        "def f():\n    from challenge.jury import tables\n    import partnerships.api\n"
+    )
+    assert imports(source) == [
+        (2, "challenge.jury"),
+        (2, "challenge.jury.tables"),
+        (3, "partnerships.api"),
+    ]

@@ -48,17 +48,30 @@ class CallsApi(Controller):
         )
         return services.to_out(row, clock.now())
 
-    @post("/", guards=[staff_required], status_code=HTTP_201_CREATED, summary="Create a call (draft)")
+    @post(
+        "/", guards=[staff_required], status_code=HTTP_201_CREATED, summary="Create a call (draft)"
+    )
     async def create_call(self, request: Request, data: JSONBody[CallIn]) -> CallOut:
-        row = await editing.create_call(request.scope["user"], data, max_upload_bytes=_max_upload(request))
+        row = await editing.create_call(
+            request.scope["user"], data, max_upload_bytes=_max_upload(request)
+        )
         return services.to_out(row, clock.now())
 
     @patch("/{slug:str}", guards=[staff_required], summary="Change a call")
-    async def update_call(self, request: Request, slug: FromPath[str], data: JSONBody[CallPatch]) -> CallOut:
-        row = await editing.update_call(request.scope["user"], slug, data, max_upload_bytes=_max_upload(request))
+    async def update_call(
+        self, request: Request, slug: FromPath[str], data: JSONBody[CallPatch]
+    ) -> CallOut:
+        row = await editing.update_call(
+            request.scope["user"], slug, data, max_upload_bytes=_max_upload(request)
+        )
         return services.to_out(row, clock.now())
 
-    @post("/{slug:str}/publish", guards=[staff_required], status_code=HTTP_200_OK, summary="Publish a call")
+    @post(
+        "/{slug:str}/publish",
+        guards=[staff_required],
+        status_code=HTTP_200_OK,
+        summary="Publish a call",
+    )
     async def publish_call(self, request: Request, slug: FromPath[str]) -> CallOut:
         row = await editing.publish_call(request.scope["user"], slug)
         return services.to_out(row, clock.now())

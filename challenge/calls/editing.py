@@ -33,8 +33,11 @@ _DATES = ("opens_at", "closes_at", "jury_starts_at", "jury_ends_at", "results_at
 def validate(data: dict[str, Any], *, max_upload_bytes: int) -> list[FieldError]:
     """Every problem with a call's fields (empty when the call is consistent)."""
     errors = _validate_texts(data)
-    naive = [FieldError(name, N_("Give the time with its time zone."))
-             for name in _DATES if not _aware(data.get(name))]
+    naive = [
+        FieldError(name, N_("Give the time with its time zone."))
+        for name in _DATES
+        if not _aware(data.get(name))
+    ]
     if naive:
         return errors + naive  # the order of the dates cannot be checked without time zones
     errors.extend(_validate_dates(data))
@@ -78,7 +81,11 @@ def _validate_money(data: dict[str, Any]) -> list[FieldError]:
         errors.append(FieldError("budget_cents", N_("The budget cannot be negative.")))
     max_award = data.get("max_award_cents")
     if max_award is not None and not 0 < max_award <= data["budget_cents"]:
-        errors.append(FieldError("max_award_cents", N_("The maximum award must be positive and within the budget.")))
+        errors.append(
+            FieldError(
+                "max_award_cents", N_("The maximum award must be positive and within the budget.")
+            )
+        )
     if data.get("awards_planned") is not None and data["awards_planned"] < 1:
         errors.append(FieldError("awards_planned", N_("Plan at least one award.")))
     return errors
@@ -87,8 +94,14 @@ def _validate_money(data: dict[str, Any]) -> list[FieldError]:
 def _validate_categories(raw: list[str]) -> list[FieldError]:
     errors = []
     categories = [c.strip() for c in raw]
-    if any(not c for c in categories) or len(set(categories)) != len(categories) or len(categories) > 20:
-        errors.append(FieldError("categories", N_("Categories must be unique and not empty (at most 20).")))
+    if (
+        any(not c for c in categories)
+        or len(set(categories)) != len(categories)
+        or len(categories) > 20
+    ):
+        errors.append(
+            FieldError("categories", N_("Categories must be unique and not empty (at most 20)."))
+        )
     if any(len(c) > 100 for c in categories):  # a proposal stores its category in 100 characters
         errors.append(FieldError("categories", N_("A category may have at most 100 characters.")))
     return errors
@@ -99,9 +112,18 @@ def _validate_document_rules(rules: DocumentRules, max_upload_bytes: int) -> lis
     if not 0 <= rules.max_files <= MAX_FILES:
         errors.append(FieldError("document_rules.max_files", N_("Allow between 0 and 20 files.")))
     if not 0 < rules.max_bytes <= max_upload_bytes:
-        errors.append(FieldError("document_rules.max_bytes", N_("The file size limit is outside what the portal accepts.")))
+        errors.append(
+            FieldError(
+                "document_rules.max_bytes",
+                N_("The file size limit is outside what the portal accepts."),
+            )
+        )
     if not rules.allowed_types or any(t not in EXTENSIONS for t in rules.allowed_types):
-        errors.append(FieldError("document_rules.allowed_types", N_("Choose file types from PDF, PNG and JPEG.")))
+        errors.append(
+            FieldError(
+                "document_rules.allowed_types", N_("Choose file types from PDF, PNG and JPEG.")
+            )
+        )
     return errors
 
 
@@ -110,14 +132,26 @@ def _validate_questions(questions: list[Question]) -> list[FieldError]:
     for index, question in enumerate(questions):
         field = f"questions[{index}]"
         if not KEY.match(question.key) or question.key in keys:
-            errors.append(FieldError(field + ".key", N_("Question keys must be unique: lowercase letters, digits, underscores.")))
+            errors.append(
+                FieldError(
+                    field + ".key",
+                    N_("Question keys must be unique: lowercase letters, digits, underscores."),
+                )
+            )
         keys.add(question.key)
         if not question.label.strip():
             errors.append(FieldError(field + ".label", N_("Every question needs a label.")))
         if question.type == "choice" and len(set(question.choices or [])) < 2:
-            errors.append(FieldError(field + ".choices", N_("A choice question needs at least two different choices.")))
+            errors.append(
+                FieldError(
+                    field + ".choices",
+                    N_("A choice question needs at least two different choices."),
+                )
+            )
         if question.max_length is not None and question.max_length < 1:
-            errors.append(FieldError(field + ".max_length", N_("The length limit must be positive.")))
+            errors.append(
+                FieldError(field + ".max_length", N_("The length limit must be positive."))
+            )
     return errors
 
 
@@ -128,14 +162,23 @@ def _validate_criteria(criteria: list[Criterion]) -> list[FieldError]:
     for index, criterion in enumerate(criteria):
         field = f"criteria[{index}]"
         if not KEY.match(criterion.key) or criterion.key in keys:
-            errors.append(FieldError(field + ".key", N_("Criterion keys must be unique: lowercase letters, digits, underscores.")))
+            errors.append(
+                FieldError(
+                    field + ".key",
+                    N_("Criterion keys must be unique: lowercase letters, digits, underscores."),
+                )
+            )
         keys.add(criterion.key)
         if not criterion.name.strip():
             errors.append(FieldError(field + ".name", N_("Every criterion needs a name.")))
         if not criterion.weight > 0:
             errors.append(FieldError(field + ".weight", N_("Weights must be greater than zero.")))
         if not criterion.scale_min < criterion.scale_max:
-            errors.append(FieldError(field + ".scale_max", N_("The top of the scale must be above its bottom.")))
+            errors.append(
+                FieldError(
+                    field + ".scale_max", N_("The top of the scale must be above its bottom.")
+                )
+            )
     return errors
 
 
@@ -144,11 +187,16 @@ _STRUCTURED = ("questions", "criteria", "document_rules", "faq")
 
 def _row_values(data: dict[str, Any]) -> dict:
     """Column values: the structured fields as plain JSON, the rest as they are."""
-    return {key: msgspec.to_builtins(value) if key in _STRUCTURED else value for key, value in data.items()}
+    return {
+        key: msgspec.to_builtins(value) if key in _STRUCTURED else value
+        for key, value in data.items()
+    }
 
 
 def _invalid(errors: list[FieldError]) -> Problem:
-    return Problem(422, "validation_error", N_("Some fields are missing or invalid."), errors=errors)
+    return Problem(
+        422, "validation_error", N_("Some fields are missing or invalid."), errors=errors
+    )
 
 
 async def create_call(actor, data: CallIn, *, max_upload_bytes: int) -> dict:
@@ -163,8 +211,13 @@ async def create_call(actor, data: CallIn, *, max_upload_bytes: int) -> dict:
             raise _invalid([FieldError("slug", N_("Another call already uses this address."))])
         call = Call(**_row_values(values), status="draft")
         await call.save()
-        await record("call.created", actor=actor, object_type="call", object_id=call.id,
-                     payload={"slug": data.slug})
+        await record(
+            "call.created",
+            actor=actor,
+            object_type="call",
+            object_id=call.id,
+            payload={"slug": data.slug},
+        )
     return await Call.select().output(load_json=True).where(Call.id == call.id).first()
 
 
@@ -191,11 +244,20 @@ async def update_call(actor, slug: str, patch: CallPatch, *, max_upload_bytes: i
         raise _invalid(errors)
     await _check_locked(current, merged)
     async with db.write_transaction():
-        if "slug" in changes and changes["slug"] != slug and await Call.exists().where(Call.slug == changes["slug"]):
+        if (
+            "slug" in changes
+            and changes["slug"] != slug
+            and await Call.exists().where(Call.slug == changes["slug"])
+        ):
             raise _invalid([FieldError("slug", N_("Another call already uses this address."))])
         await Call.update(_row_values(merged)).where(Call.id == current["id"])
-        await record("call.updated", actor=actor, object_type="call", object_id=current["id"],
-                     payload={"fields": sorted(changes)})
+        await record(
+            "call.updated",
+            actor=actor,
+            object_type="call",
+            object_id=current["id"],
+            payload={"fields": sorted(changes)},
+        )
     return await Call.select().output(load_json=True).where(Call.id == current["id"]).first()
 
 
@@ -204,12 +266,22 @@ async def _check_locked(current: dict, merged: dict) -> None:
     if not await has_entries(current["id"]):
         return
     if msgspec.to_builtins(merged["criteria"]) != (current["criteria"] or []):
-        raise Problem(422, "rubric_locked", N_("Proposals exist already: the criteria can no longer change."),
-                      errors=[FieldError("criteria", N_("Proposals exist already: the criteria can no longer change."))])
+        raise Problem(
+            422,
+            "rubric_locked",
+            N_("Proposals exist already: the criteria can no longer change."),
+            errors=[
+                FieldError(
+                    "criteria", N_("Proposals exist already: the criteria can no longer change.")
+                )
+            ],
+        )
     old = current["questions"] or []
     new = msgspec.to_builtins(merged["questions"])
-    if new[: len(old)] != old or any(q.get("required") for q in new[len(old):]):
-        message = N_("Proposals exist already: questions can only be added, and only as optional ones.")
+    if new[: len(old)] != old or any(q.get("required") for q in new[len(old) :]):
+        message = N_(
+            "Proposals exist already: questions can only be added, and only as optional ones."
+        )
         raise Problem(422, "questions_locked", message, errors=[FieldError("questions", message)])
 
 

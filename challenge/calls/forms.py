@@ -42,11 +42,23 @@ def criteria_from_text(text: str, errors: list[FieldError]) -> list[Criterion]:
         cells = _cells(line)
         try:
             key, name, weight, low, high = cells[:5]
-            result.append(Criterion(key=key, name=name, weight=float(weight.replace(",", ".")),
-                                    scale_min=int(low), scale_max=int(high),
-                                    description=cells[5] if len(cells) > 5 and cells[5] else None))
+            result.append(
+                Criterion(
+                    key=key,
+                    name=name,
+                    weight=float(weight.replace(",", ".")),
+                    scale_min=int(low),
+                    scale_max=int(high),
+                    description=cells[5] if len(cells) > 5 and cells[5] else None,
+                )
+            )
         except ValueError:
-            errors.append(FieldError("criteria", N_("A criterion line is incomplete: key | name | weight | lowest | highest.")))
+            errors.append(
+                FieldError(
+                    "criteria",
+                    N_("A criterion line is incomplete: key | name | weight | lowest | highest."),
+                )
+            )
             break
     return result
 
@@ -58,16 +70,30 @@ def questions_from_text(text: str, errors: list[FieldError]) -> list[Question]:
         cells = _cells(line) + [""] * 7
         key, kind, required, label, choices, max_length, help_text = cells[:7]
         if kind not in QUESTION_TYPES or not label:
-            errors.append(FieldError("questions", N_("A question line is incomplete: key | type | required | label.")))
+            errors.append(
+                FieldError(
+                    "questions", N_("A question line is incomplete: key | type | required | label.")
+                )
+            )
             break
         try:
             limit = int(max_length) if max_length else None
         except ValueError:
-            errors.append(FieldError("questions", N_("A question's length limit must be a whole number.")))
+            errors.append(
+                FieldError("questions", N_("A question's length limit must be a whole number."))
+            )
             break
-        result.append(Question(key=key, type=kind, required=required.lower() in YES, label=label,
-                               choices=[c.strip() for c in choices.split(";") if c.strip()] or None,
-                               max_length=limit, help=help_text or None))
+        result.append(
+            Question(
+                key=key,
+                type=kind,
+                required=required.lower() in YES,
+                label=label,
+                choices=[c.strip() for c in choices.split(";") if c.strip()] or None,
+                max_length=limit,
+                help=help_text or None,
+            )
+        )
     return result
 
 
@@ -86,6 +112,7 @@ _DATES = ("opens_at", "closes_at", "jury_starts_at", "jury_ends_at", "results_at
 
 def _reader(form: dict[str, Any]):
     """A function giving one form field as stripped text (the first value of a list)."""
+
     def value(name: str) -> str:
         return form_value(form, name).strip()
 
@@ -140,22 +167,39 @@ def call_from_form(form: dict[str, Any], locale: str = "de") -> CallIn:
     criteria = criteria_from_text(value("criteria"), errors)
     questions = questions_from_text(value("questions"), errors)
     if errors:
-        raise Problem(422, "validation_error", N_("Some fields are missing or invalid."), errors=errors)
-    return validated(CallIn(
-        slug=value("slug"), title=value("title"), summary=value("summary"),
-        description=value("description"), eligibility=value("eligibility"),
-        categories=_lines(value("categories")), questions=questions, criteria=criteria,
-        document_rules=DocumentRules(max_files=max_files, max_bytes=int(max_mb * MB), allowed_types=allowed),
-        faq=faq_from_text(value("faq")), budget_cents=money.get("budget_cents") or 0,
-        max_award_cents=money.get("max_award_cents"), awards_planned=awards,
-        blind_review=bool(value("blind_review")), **dates,
-    ))
+        raise Problem(
+            422, "validation_error", N_("Some fields are missing or invalid."), errors=errors
+        )
+    return validated(
+        CallIn(
+            slug=value("slug"),
+            title=value("title"),
+            summary=value("summary"),
+            description=value("description"),
+            eligibility=value("eligibility"),
+            categories=_lines(value("categories")),
+            questions=questions,
+            criteria=criteria,
+            document_rules=DocumentRules(
+                max_files=max_files, max_bytes=int(max_mb * MB), allowed_types=allowed
+            ),
+            faq=faq_from_text(value("faq")),
+            budget_cents=money.get("budget_cents") or 0,
+            max_award_cents=money.get("max_award_cents"),
+            awards_planned=awards,
+            blind_review=bool(value("blind_review")),
+            **dates,
+        )
+    )
 
 
 def _new_call() -> dict[str, Any]:
     """Defaults for a new call: five PDFs of 20 MB, the usual three criteria."""
     return {
-        "max_files": "5", "max_mb": "20", "allowed_types": ["application/pdf"], "questions": "",
+        "max_files": "5",
+        "max_mb": "20",
+        "allowed_types": ["application/pdf"],
+        "questions": "",
         "criteria": "impact | Nutzen für Leipzig | 3 | 0 | 10\ninnovation | Innovationsgrad | 2 | 0 | 10\nfeasibility | Umsetzbarkeit | 2 | 0 | 10",
     }
 
@@ -165,13 +209,27 @@ def _local_text(value: datetime | None) -> str:
 
 
 def _criterion_line(c: dict) -> str:
-    cells = (c["key"], c["name"], f'{c["weight"]:g}', c["scale_min"], c["scale_max"], c.get("description") or "")
+    cells = (
+        c["key"],
+        c["name"],
+        f"{c['weight']:g}",
+        c["scale_min"],
+        c["scale_max"],
+        c.get("description") or "",
+    )
     return " | ".join(str(x) for x in cells).rstrip(" |")
 
 
 def _question_line(q: dict) -> str:
-    cells = [q["key"], q["type"], "ja" if q.get("required") else "nein", q["label"],
-             "; ".join(q.get("choices") or []), str(q.get("max_length") or ""), q.get("help") or ""]
+    cells = [
+        q["key"],
+        q["type"],
+        "ja" if q.get("required") else "nein",
+        q["label"],
+        "; ".join(q.get("choices") or []),
+        str(q.get("max_length") or ""),
+        q.get("help") or "",
+    ]
     return " | ".join(cells).rstrip(" |")
 
 
@@ -181,7 +239,9 @@ def _texts_of(call: dict) -> dict[str, Any]:
         "categories": "\n".join(call["categories"] or []),
         "criteria": "\n".join(_criterion_line(c) for c in call["criteria"] or []),
         "questions": "\n".join(_question_line(q) for q in call["questions"] or []),
-        "faq": "\n".join(f'{item["question"]} | {item["answer"]}' for item in call.get("faq") or []),
+        "faq": "\n".join(
+            f"{item['question']} | {item['answer']}" for item in call.get("faq") or []
+        ),
     }
 
 
@@ -192,13 +252,18 @@ def form_from_call(call: dict | None, locale: str = "de") -> dict[str, Any]:
         return _new_call()
     rules = msgspec.convert(call["document_rules"] or {}, DocumentRules)
     return {
-        "slug": call["slug"], "title": call["title"], "summary": call["summary"],
-        "description": call["description"], "eligibility": call["eligibility"],
+        "slug": call["slug"],
+        "title": call["title"],
+        "summary": call["summary"],
+        "description": call["description"],
+        "eligibility": call["eligibility"],
         **_texts_of(call),
         **{name: _local_text(call[name]) for name in _DATES},
         "budget_cents": format_amount(call["budget_cents"], locale),
         "max_award_cents": format_amount(call["max_award_cents"], locale),
         "awards_planned": str(call["awards_planned"] or ""),
-        "max_files": str(rules.max_files), "max_mb": f"{rules.max_bytes / MB:g}",
-        "allowed_types": rules.allowed_types, "blind_review": call["blind_review"],
+        "max_files": str(rules.max_files),
+        "max_mb": f"{rules.max_bytes / MB:g}",
+        "allowed_types": rules.allowed_types,
+        "blind_review": call["blind_review"],
     }

@@ -33,7 +33,9 @@ class CallPages(Controller):
         return Template(
             template_name="challenge/calls/detail.html",
             context={
-                "countdown": format_duration((call["closes_at"] - now).total_seconds(), request_locale(request)),
+                "countdown": format_duration(
+                    (call["closes_at"] - now).total_seconds(), request_locale(request)
+                ),
                 "events": await public_events(call["id"]),
                 "call": services.to_out(call, now),
                 "description_html": render_markdown(call["description"]),
@@ -50,13 +52,19 @@ class CallPages(Controller):
             slug, include_drafts=may_see_draft_calls(request.scope.get("user"))
         )
         settings = request.app.state.settings
-        document = await services.call_document(request.app.state.storage, call, base_url=settings.base_url)
+        document = await services.call_document(
+            request.app.state.storage, call, base_url=settings.base_url
+        )
         return await download(request.app.state.storage, settings, document)
 
     @get("/calls/{slug:str}/dates.ics", name="call_ics")
     async def call_ics(self, request: Request, slug: FromPath[str]) -> Response:
         """The call's dates for calendars (opening, deadline, jury, results)."""
-        call = await services.get_call(slug, include_drafts=may_see_draft_calls(request.scope.get("user")))
-        return Response(services.call_calendar(call, request.app.state.settings.base_url),
-                        media_type="text/calendar; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{slug}.ics"'})
+        call = await services.get_call(
+            slug, include_drafts=may_see_draft_calls(request.scope.get("user"))
+        )
+        return Response(
+            services.call_calendar(call, request.app.state.settings.base_url),
+            media_type="text/calendar; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{slug}.ics"'},
+        )

@@ -74,8 +74,9 @@ async def list_calls(
 async def staff_list(now: datetime | None = None) -> list[dict[str, Any]]:
     """Every call, drafts too, latest opening first, each with its phase (the staff list)."""
     now = now or clock.now()
-    rows = await Call.select(Call.slug, Call.title, Call.status, Call.opens_at, Call.closes_at,
-                             Call.budget_cents).order_by(Call.opens_at, ascending=False)
+    rows = await Call.select(
+        Call.slug, Call.title, Call.status, Call.opens_at, Call.closes_at, Call.budget_cents
+    ).order_by(Call.opens_at, ascending=False)
     for row in rows:
         row["phase"] = phase_of(row, now)
     return rows
@@ -93,17 +94,23 @@ async def public_overview(now: datetime | None = None) -> Overview:
     now = now or clock.now()
     rows = await (
         Call.select(
-            Call.id, Call.slug, Call.title, Call.summary, Call.status,
-            Call.opens_at, Call.closes_at, Call.budget_cents,
+            Call.id,
+            Call.slug,
+            Call.title,
+            Call.summary,
+            Call.status,
+            Call.opens_at,
+            Call.closes_at,
+            Call.budget_cents,
         )
         .where(Call.status != "draft")
         .order_by(Call.closes_at)
     )
     overview = Overview()
     for row in rows:
-        getattr(overview, {"open": "open", "upcoming": "upcoming"}.get(
-            phase_of(row, now), "past"
-        )).append(row)
+        getattr(
+            overview, {"open": "open", "upcoming": "upcoming"}.get(phase_of(row, now), "past")
+        ).append(row)
     overview.past.reverse()  # most recent first
     return overview
 
@@ -118,11 +125,18 @@ async def get_call(slug: str, *, include_drafts: bool) -> dict[str, Any]:
 
 async def call_document(storage, call: dict, *, base_url: str) -> dict:
     """The call's official PDF, issued once per version of the call (public, verifiable)."""
-    existing = await Document.select().where(
-        (Document.owner_type == "call") & (Document.owner_id == str(call["id"]))
-        & (Document.kind == "call") & (Document.status == "stored")
-        & (Document.created_at >= call["updated_at"])
-    ).order_by(Document.created_at, ascending=False).first()
+    existing = (
+        await Document.select()
+        .where(
+            (Document.owner_type == "call")
+            & (Document.owner_id == str(call["id"]))
+            & (Document.kind == "call")
+            & (Document.status == "stored")
+            & (Document.created_at >= call["updated_at"])
+        )
+        .order_by(Document.created_at, ascending=False)
+        .first()
+    )
     if existing:
         return existing
     return await issue_pdf(

@@ -18,10 +18,17 @@ from challenge.platform.problems import Problem
 
 
 def _form(values: dict, errors: dict, *, slug: str | None, status: int = 200) -> Template:
-    return Template(template_name="challenge/staff/call_form.html", status_code=status, context={
-        "values": values, "errors": errors, "slug": slug, "types": LABELS,
-        "question_types": QUESTION_TYPES,
-    })
+    return Template(
+        template_name="challenge/staff/call_form.html",
+        status_code=status,
+        context={
+            "values": values,
+            "errors": errors,
+            "slug": slug,
+            "types": LABELS,
+            "question_types": QUESTION_TYPES,
+        },
+    )
 
 
 def _limit(request: Request) -> int:
@@ -45,7 +52,11 @@ class StaffCallPages(Controller):
     @post("/new")
     async def create(self, request: Request, data: FormData) -> Template | Redirect:
         try:
-            call = await editing.create_call(request.scope["user"], call_from_form(data, request_locale(request)), max_upload_bytes=_limit(request))
+            call = await editing.create_call(
+                request.scope["user"],
+                call_from_form(data, request_locale(request)),
+                max_upload_bytes=_limit(request),
+            )
         except Problem as problem:
             return _form(dict(data), errors_of(problem), slug=None, status=problem.status)
         return Redirect(f"/calls/{call['slug']}", status_code=303)
@@ -56,11 +67,15 @@ class StaffCallPages(Controller):
         return _form(form_from_call(call, request_locale(request)), {}, slug=slug)
 
     @post("/{slug:str}/edit")
-    async def update(self, request: Request, slug: FromPath[str], data: FormData) -> Template | Redirect:
+    async def update(
+        self, request: Request, slug: FromPath[str], data: FormData
+    ) -> Template | Redirect:
         try:
             full = call_from_form(data, request_locale(request))
             patch = CallPatch(**{field: getattr(full, field) for field in full.__struct_fields__})
-            call = await editing.update_call(request.scope["user"], slug, patch, max_upload_bytes=_limit(request))
+            call = await editing.update_call(
+                request.scope["user"], slug, patch, max_upload_bytes=_limit(request)
+            )
         except Problem as problem:
             return _form(dict(data), errors_of(problem), slug=slug, status=problem.status)
         return Redirect(f"/calls/{call['slug']}", status_code=303)

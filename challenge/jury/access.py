@@ -9,7 +9,9 @@ from challenge.organisations.tables import Membership
 
 
 async def is_team_member(user_id: UUID, organisation_id: UUID) -> bool:
-    return await Membership.exists().where((Membership.user == user_id) & (Membership.organisation == organisation_id))
+    return await Membership.exists().where(
+        (Membership.user == user_id) & (Membership.organisation == organisation_id)
+    )
 
 
 async def member_pairs(juror_ids: list[UUID], entries: list[dict]) -> set[tuple[UUID, UUID]]:
@@ -18,7 +20,9 @@ async def member_pairs(juror_ids: list[UUID], entries: list[dict]) -> set[tuple[
     if not juror_ids or not entries:
         return set()
     memberships = await Membership.select(Membership.user, Membership.organisation).where(
-        Membership.user.is_in(list(juror_ids)) & Membership.organisation.is_in(list({e["organisation"] for e in entries})))
+        Membership.user.is_in(list(juror_ids))
+        & Membership.organisation.is_in(list({e["organisation"] for e in entries}))
+    )
     teams: dict[UUID, set[UUID]] = {}
     for m in memberships:
         teams.setdefault(m["organisation"], set()).add(m["user"])
@@ -32,18 +36,33 @@ async def juror_may_read(user, submission: dict, round_id: UUID | None = None) -
         return False
     if await is_team_member(user.id, submission["organisation"]):
         return False
-    juror = await Juror.select(Juror.declaration_completed_at).where(
-        (Juror.call == submission["call"]) & (Juror.user == user.id)).first()
+    juror = (
+        await Juror.select(Juror.declaration_completed_at)
+        .where((Juror.call == submission["call"]) & (Juror.user == user.id))
+        .first()
+    )
     if juror is None or juror["declaration_completed_at"] is None:
         return False
-    if await Conflict.exists().where((Conflict.juror == user.id) & (Conflict.submission == submission["id"])
-                                     & Conflict.lifted_at.is_null()):
+    if await Conflict.exists().where(
+        (Conflict.juror == user.id)
+        & (Conflict.submission == submission["id"])
+        & Conflict.lifted_at.is_null()
+    ):
         return False
-    in_round = (Assignment.round == round_id) if round_id else (Assignment.round.call == submission["call"])
+    in_round = (
+        (Assignment.round == round_id)
+        if round_id
+        else (Assignment.round.call == submission["call"])
+    )
     return await Assignment.exists().where(
-        in_round & (Assignment.juror == user.id) & (Assignment.submission == submission["id"])
-        & (Assignment.status != "recused"))
+        in_round
+        & (Assignment.juror == user.id)
+        & (Assignment.submission == submission["id"])
+        & (Assignment.status != "recused")
+    )
 
 
 async def is_juror_of(user, call_id: UUID) -> bool:
-    return user is not None and await Juror.exists().where((Juror.call == call_id) & (Juror.user == user.id))
+    return user is not None and await Juror.exists().where(
+        (Juror.call == call_id) & (Juror.user == user.id)
+    )

@@ -34,7 +34,9 @@ class Juror:
 class AssignmentImpossible(Exception):
     """The constraints cannot be met; ``entries`` or ``jurors`` say where."""
 
-    def __init__(self, reason: str, entries: list[Id] | None = None, jurors: list[Id] | None = None) -> None:
+    def __init__(
+        self, reason: str, entries: list[Id] | None = None, jurors: list[Id] | None = None
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.entries = entries or []
@@ -83,7 +85,11 @@ class _Problem:
 
     def reachable(self, entry_id: Id) -> int:
         """Jurors who can count for the entry: unconflicted, or assigned to it already."""
-        return sum(1 for j in self.jurors if (j.id, entry_id) not in self.blocked or (j.id, entry_id) in self.have)
+        return sum(
+            1
+            for j in self.jurors
+            if (j.id, entry_id) not in self.blocked or (j.id, entry_id) in self.have
+        )
 
 
 def _check_reachable(problem: _Problem) -> None:
@@ -128,7 +134,9 @@ def _greedy(problem: _Problem, load: dict[Id, int], count: dict[Id, int], high: 
         need = problem.k - count[entry.id]
         if need <= 0:
             continue
-        candidates = [j for j in problem.jurors if problem.open(j.id, entry.id) and load[j.id] < high]
+        candidates = [
+            j for j in problem.jurors if problem.open(j.id, entry.id) and load[j.id] < high
+        ]
         candidates.sort(key=lambda j: (load[j.id], entry.category not in j.expertise, str(j.id)))
         if len(candidates) < need:
             return None
@@ -161,23 +169,32 @@ def _exact(problem: _Problem, load: dict[Id, int], count: dict[Id, int], low: in
 class _Flow:
     """The network: source → entry (what it still needs) → juror (open pairs) → sink (up to ``low``)."""
 
-    def __init__(self, problem: _Problem, load: dict[Id, int], count: dict[Id, int], low: int) -> None:
+    def __init__(
+        self, problem: _Problem, load: dict[Id, int], count: dict[Id, int], low: int
+    ) -> None:
         entry_index = {e.id: i for i, e in enumerate(problem.entries)}
         n_entries = len(problem.entries)
         juror_node = {j.id: n_entries + i for i, j in enumerate(problem.jurors)}
-        self.source, self.sink = n_entries + len(problem.jurors), n_entries + len(problem.jurors) + 1
+        self.source, self.sink = (
+            n_entries + len(problem.jurors),
+            n_entries + len(problem.jurors) + 1,
+        )
         self.graph = _Graph(self.sink + 1)
         for entry in problem.entries:
             self.graph.add(self.source, entry_index[entry.id], max(0, problem.k - count[entry.id]))
         self.pair_edges: dict[tuple[Id, Id], int] = {}
         for entry in problem.entries:
             # expertise first: augmenting paths try these edges before the others
-            for juror in sorted(problem.jurors, key=lambda j: (entry.category not in j.expertise, str(j.id))):
+            for juror in sorted(
+                problem.jurors, key=lambda j: (entry.category not in j.expertise, str(j.id))
+            ):
                 if problem.open(juror.id, entry.id):
                     edge = self.graph.add(entry_index[entry.id], juror_node[juror.id], 1)
                     self.pair_edges[(juror.id, entry.id)] = edge
-        self.sink_edges = {j.id: self.graph.add(juror_node[j.id], self.sink, max(0, low - load[j.id]))
-                           for j in problem.jurors}
+        self.sink_edges = {
+            j.id: self.graph.add(juror_node[j.id], self.sink, max(0, low - load[j.id]))
+            for j in problem.jurors
+        }
 
     def into_sink(self, juror_id: Id) -> int:
         return self.graph.flow(self.sink_edges[juror_id])

@@ -46,16 +46,22 @@ class JuryPages(Controller):
 
     @get("/", name="jury")
     async def overview(self, request: Request) -> Template:
-        return Template(template_name="challenge/jury/overview.html",
-                        context={"juries": await services.my_juries(request.scope["user"])})
+        return Template(
+            template_name="challenge/jury/overview.html",
+            context={"juries": await services.my_juries(request.scope["user"])},
+        )
 
     @get("/calls/{slug:str}", name="jury_call")
     async def call(self, request: Request, slug: FromPath[str]) -> Template:
         call = await get_call(slug, include_drafts=True)
         juror = await services.require_juror(call, request.scope["user"])
-        assignments = await assignment_service.visible_assignments(request.scope["user"], call, juror)
-        return Template(template_name="challenge/jury/call.html",
-                        context={"call": call, "juror": juror, "assignments": assignments})
+        assignments = await assignment_service.visible_assignments(
+            request.scope["user"], call, juror
+        )
+        return Template(
+            template_name="challenge/jury/call.html",
+            context={"call": call, "juror": juror, "assignments": assignments},
+        )
 
     @post("/calls/{slug:str}/accept")
     async def accept(self, request: Request, slug: FromPath[str]) -> Redirect:
@@ -68,21 +74,36 @@ class JuryPages(Controller):
         call = await get_call(slug, include_drafts=True)
         return await self._declaration(request, call)
 
-    async def _declaration(self, request: Request, call: dict, errors: dict | None = None, status: int = 200) -> Template:
+    async def _declaration(
+        self, request: Request, call: dict, errors: dict | None = None, status: int = 200
+    ) -> Template:
         # a blind call lists teams (each with its conflict), never entries
         data = await conflicts.declaration(call, request.scope["user"], key=team_key(request))
-        rows = data["teams"] if data["blind"] else [
-            {**e, "token": str(e["id"]), "conflict": None} for e in data["entries"]]
+        rows = (
+            data["teams"]
+            if data["blind"]
+            else [{**e, "token": str(e["id"]), "conflict": None} for e in data["entries"]]
+        )
         by_submission = {c["submission"]: c for c in data["conflicts"]} if not data["blind"] else {}
         for row in rows:
             if not data["blind"]:
                 row["conflict"] = by_submission.get(row["id"])
-        return Template(template_name="challenge/jury/declaration.html", status_code=status, context={
-            "call": call, "rows": rows, "complete": data["complete"], "blind": data["blind"], "errors": errors or {},
-        })
+        return Template(
+            template_name="challenge/jury/declaration.html",
+            status_code=status,
+            context={
+                "call": call,
+                "rows": rows,
+                "complete": data["complete"],
+                "blind": data["blind"],
+                "errors": errors or {},
+            },
+        )
 
     @post("/calls/{slug:str}/conflicts")
-    async def declare(self, request: Request, slug: FromPath[str], data: FormData) -> Template | Redirect:
+    async def declare(
+        self, request: Request, slug: FromPath[str], data: FormData
+    ) -> Template | Redirect:
         call = await get_call(slug, include_drafts=True)
         target, kind = form_value(data, "target").strip(), form_value(data, "kind")
         try:
@@ -91,75 +112,167 @@ class JuryPages(Controller):
                     raise ValueError
                 refs = {"team": target}
             else:
-                refs = {"organisation_id": UUID(target)} if kind == "organisation" else {"submission_id": UUID(target)}
-            await conflicts.declare_conflict(call, request.scope["user"], form_value(data, "reason"),
-                                            key=team_key(request), **refs)
+                refs = (
+                    {"organisation_id": UUID(target)}
+                    if kind == "organisation"
+                    else {"submission_id": UUID(target)}
+                )
+            await conflicts.declare_conflict(
+                call,
+                request.scope["user"],
+                form_value(data, "reason"),
+                key=team_key(request),
+                **refs,
+            )
         except ValueError:
-            return await self._declaration(request, call, {"reason": N_("Name the entry or the team.")}, 422)
+            return await self._declaration(
+                request, call, {"reason": N_("Name the entry or the team.")}, 422
+            )
         except Problem as problem:
             return await self._declaration(request, call, errors_of(problem), problem.status)
         return Redirect(f"/jury/calls/{slug}/declaration", status_code=303)
 
     @post("/calls/{slug:str}/conflicts/{conflict_id:uuid}/withdraw")
-    async def take_back(self, request: Request, slug: FromPath[str], conflict_id: FromPath[UUID],
-                        data: FormData) -> Template | Redirect:
+    async def take_back(
+        self, request: Request, slug: FromPath[str], conflict_id: FromPath[UUID], data: FormData
+    ) -> Template | Redirect:
         call = await get_call(slug, include_drafts=True)
         try:
-            await conflicts.withdraw_own_conflict(call, request.scope["user"], conflict_id, form_value(data, "reason"))
+            await conflicts.withdraw_own_conflict(
+                call, request.scope["user"], conflict_id, form_value(data, "reason")
+            )
         except Problem as problem:
             errors = errors_of(problem)
             if "reason" in errors:
-                errors = {f"withdraw-{conflict_id}": errors["reason"]}  # the reason field of this very row
+                errors = {
+                    f"withdraw-{conflict_id}": errors["reason"]
+                }  # the reason field of this very row
             return await self._declaration(request, call, errors, problem.status)
         return Redirect(f"/jury/calls/{slug}/declaration", status_code=303)
 
     @post("/calls/{slug:str}/declaration/complete")
-    async def complete(self, request: Request, slug: FromPath[str], data: FormData) -> Template | Redirect:
+    async def complete(
+        self, request: Request, slug: FromPath[str], data: FormData
+    ) -> Template | Redirect:
         call = await get_call(slug, include_drafts=True)
         if not form_value(data, "confirm"):
-            return await self._declaration(request, call, {"confirm": N_("Please confirm that you have declared every conflict.")}, 422)
+            return await self._declaration(
+                request,
+                call,
+                {"confirm": N_("Please confirm that you have declared every conflict.")},
+                422,
+            )
         await conflicts.complete_declaration(call, request.scope["user"])
         return Redirect(f"/jury/calls/{slug}", status_code=303)
 
     @get("/reviews/{submission_id:uuid}", name="jury_review")
-    async def review(self, request: Request, submission_id: FromPath[UUID], round: RoundNumber = 1) -> Template:
+    async def review(
+        self, request: Request, submission_id: FromPath[UUID], round: RoundNumber = 1
+    ) -> Template:
         return await self._review(request, submission_id, round)
 
-    async def _review(self, request: Request, submission_id: UUID, number: int, *, errors: dict | None = None,
-                      values: dict | None = None, status: int = 200, notice: str | None = None) -> Template:
-        submission, call, round_ = await reviews.review_context(request.scope["user"], submission_id, number)
+    async def _review(
+        self,
+        request: Request,
+        submission_id: UUID,
+        number: int,
+        *,
+        errors: dict | None = None,
+        values: dict | None = None,
+        status: int = 200,
+        notice: str | None = None,
+    ) -> Template:
+        submission, call, round_ = await reviews.review_context(
+            request.scope["user"], submission_id, number
+        )
         own = await reviews.own_review(round_["id"], request.scope["user"].id, submission_id)
         blind = await submission_policies.reads_blind(request.scope["user"], submission, call)
         documents = await documents_of(submission_id)
-        return Template(template_name="challenge/jury/review.html", status_code=status, context={
-            "submission": submission, "call": call, "round": round_, "review": own, "blind": blind,
-            "documents": documents, "errors": errors or {}, "values": values, "notice": notice,
-        })
+        return Template(
+            template_name="challenge/jury/review.html",
+            status_code=status,
+            context={
+                "submission": submission,
+                "call": call,
+                "round": round_,
+                "review": own,
+                "blind": blind,
+                "documents": documents,
+                "errors": errors or {},
+                "values": values,
+                "notice": notice,
+            },
+        )
 
     @post("/reviews/{submission_id:uuid}/autosave")
-    async def autosave(self, request: Request, submission_id: FromPath[UUID], data: FormData, round: RoundNumber = 1) -> Template:
+    async def autosave(
+        self,
+        request: Request,
+        submission_id: FromPath[UUID],
+        data: FormData,
+        round: RoundNumber = 1,
+    ) -> Template:
         """HTMX autosave of a draft review; answers with a status line."""
-        _submission, _call, round_ = await reviews.review_context(request.scope["user"], submission_id, round)
+        _submission, _call, round_ = await reviews.review_context(
+            request.scope["user"], submission_id, round
+        )
         scores, comments = scores_from_form(round_["criteria"] or [], data)
         state = "saved"
         try:
-            await reviews.save_review(request.scope["user"], submission_id, number=round, scores=scores,
-                                      comment=form_value(data, "comment"), comments=comments,
-                                      shareable=bool(form_value(data, "shareable")), final=False)
+            await reviews.save_review(
+                request.scope["user"],
+                submission_id,
+                number=round,
+                scores=scores,
+                comment=form_value(data, "comment"),
+                comments=comments,
+                shareable=bool(form_value(data, "shareable")),
+                final=False,
+            )
         except Problem as problem:
             state = problem.code
-        return Template(template_name="challenge/jury/_autosave.html", context={"state": state, "now": clock.now()})
+        return Template(
+            template_name="challenge/jury/_autosave.html",
+            context={"state": state, "now": clock.now()},
+        )
 
     @post("/reviews/{submission_id:uuid}")
-    async def save(self, request: Request, submission_id: FromPath[UUID], data: FormData, round: RoundNumber = 1) -> Template:
-        _submission, _call, round_ = await reviews.review_context(request.scope["user"], submission_id, round)
+    async def save(
+        self,
+        request: Request,
+        submission_id: FromPath[UUID],
+        data: FormData,
+        round: RoundNumber = 1,
+    ) -> Template:
+        _submission, _call, round_ = await reviews.review_context(
+            request.scope["user"], submission_id, round
+        )
         scores, comments = scores_from_form(round_["criteria"] or [], data)
         final = form_value(data, "action") == "final"
         try:
-            await reviews.save_review(request.scope["user"], submission_id, number=round, scores=scores,
-                                      comment=form_value(data, "comment"), comments=comments,
-                                      shareable=bool(form_value(data, "shareable")), final=final)
+            await reviews.save_review(
+                request.scope["user"],
+                submission_id,
+                number=round,
+                scores=scores,
+                comment=form_value(data, "comment"),
+                comments=comments,
+                shareable=bool(form_value(data, "shareable")),
+                final=final,
+            )
         except Problem as problem:
-            return await self._review(request, submission_id, round, errors=errors_of(problem), status=problem.status,
-                                      values={"scores": scores, "comments": comments, "comment": form_value(data, "comment")})
-        return await self._review(request, submission_id, round, notice="final" if final else "saved")
+            return await self._review(
+                request,
+                submission_id,
+                round,
+                errors=errors_of(problem),
+                status=problem.status,
+                values={
+                    "scores": scores,
+                    "comments": comments,
+                    "comment": form_value(data, "comment"),
+                },
+            )
+        return await self._review(
+            request, submission_id, round, notice="final" if final else "saved"
+        )

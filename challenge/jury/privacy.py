@@ -10,6 +10,10 @@ from challenge.jury.tables import Conflict, Juror, Review
 
 async def export(user_id: UUID) -> dict:
     """The calls the person judges, their conflicts and reviews."""
-    return {"jury": {"calls": await Juror.select().where(Juror.user == user_id),
-                     "conflicts": await Conflict.select().where(Conflict.juror == user_id),
-                     "reviews": await Review.select().output(load_json=True).where(Review.juror == user_id)}}
+    return {
+        "jury": {
+            "calls": await Juror.select().where(Juror.user == user_id),
+            "conflicts": await Conflict.select().where(Conflict.juror == user_id),
+            "reviews": await Review.select().output(load_json=True).where(Review.juror == user_id),
+        }
+    }

@@ -9,8 +9,9 @@ from challenge.submissions.tables import Submission
 
 
 async def _active_assignments(call_id) -> list[dict]:
-    return await Assignment.select(Assignment.juror, Assignment.submission, Assignment.status).where(
-        (Assignment.round.call == call_id) & (Assignment.status != "recused"))
+    return await Assignment.select(
+        Assignment.juror, Assignment.submission, Assignment.status
+    ).where((Assignment.round.call == call_id) & (Assignment.status != "recused"))
 
 
 def _count(rows: list[dict], assignments: list[dict], row_key: str, assignment_key: str) -> None:
@@ -21,9 +22,14 @@ def _count(rows: list[dict], assignments: list[dict], row_key: str, assignment_k
 
 
 async def _jurors(call_id) -> list[dict]:
-    return await Juror.select(Juror.id, Juror.user, Juror.user.name.as_alias("name"),
-                              Juror.user.email.as_alias("email"), Juror.accepted_at,
-                              Juror.declaration_completed_at).where(Juror.call == call_id)
+    return await Juror.select(
+        Juror.id,
+        Juror.user,
+        Juror.user.name.as_alias("name"),
+        Juror.user.email.as_alias("email"),
+        Juror.accepted_at,
+        Juror.declaration_completed_at,
+    ).where(Juror.call == call_id)
 
 
 async def jurors_with_progress(call: dict) -> list[dict]:
@@ -38,8 +44,11 @@ async def jury_overview(call: dict) -> dict:
     jurors = await _jurors(call["id"])
     assignments = await _active_assignments(call["id"])
     _count(jurors, assignments, "user", "juror")
-    entries = await Submission.select(Submission.id, Submission.reference, Submission.title).where(
-        (Submission.call == call["id"]) & (Submission.status == "submitted")).order_by(Submission.reference)
+    entries = (
+        await Submission.select(Submission.id, Submission.reference, Submission.title)
+        .where((Submission.call == call["id"]) & (Submission.status == "submitted"))
+        .order_by(Submission.reference)
+    )
     _count(entries, assignments, "id", "submission")
     active = await active_conflicts(call["id"])
     names = {j["user"]: j["name"] for j in jurors}
@@ -47,5 +56,10 @@ async def jury_overview(call: dict) -> dict:
     for conflict in active:
         conflict["juror_name"] = names.get(conflict["juror"], "")
         conflict["entry"] = references.get(conflict["submission"], "")
-    return {"jurors": jurors, "entries": entries, "conflicts": active,
-            "done": sum(1 for a in assignments if a["status"] == "done"), "total": len(assignments)}
+    return {
+        "jurors": jurors,
+        "entries": entries,
+        "conflicts": active,
+        "done": sum(1 for a in assignments if a["status"] == "done"),
+        "total": len(assignments),
+    }

@@ -29,12 +29,20 @@ def score_errors(criteria: list[dict], scores: dict, *, final: bool) -> list[Fie
         criterion = keys.get(key)
         if criterion is None:
             errors.append(FieldError(f"scores.{key}", N_("There is no such criterion.")))
-        elif isinstance(value, bool) or not isinstance(value, int) or not criterion["scale_min"] <= value <= criterion["scale_max"]:
-            errors.append(FieldError(f"scores.{key}", N_("Give a whole number on the criterion's scale.")))
+        elif (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not criterion["scale_min"] <= value <= criterion["scale_max"]
+        ):
+            errors.append(
+                FieldError(f"scores.{key}", N_("Give a whole number on the criterion's scale."))
+            )
     if final:
         for key in keys:
             if key not in scores:
-                errors.append(FieldError(f"scores.{key}", N_("Score every criterion before finalising.")))
+                errors.append(
+                    FieldError(f"scores.{key}", N_("Score every criterion before finalising."))
+                )
     return errors
 
 
@@ -53,57 +61,107 @@ async def review_context(user, submission_id: UUID, number: int) -> tuple[dict, 
 
 async def own_review(round_id: UUID, user_id: UUID, submission_id: UUID) -> dict | None:
     """The juror's own review of the entry in the round, if any."""
-    return await Review.select().output(load_json=True).where(
-        (Review.round == round_id) & (Review.juror == user_id) & (Review.submission == submission_id)).first()
+    return (
+        await Review.select()
+        .output(load_json=True)
+        .where(
+            (Review.round == round_id)
+            & (Review.juror == user_id)
+            & (Review.submission == submission_id)
+        )
+        .first()
+    )
 
 
 def _check_window(call: dict, round_: dict) -> None:
     """Reviews lock when the round's (or else the call's) jury window closes."""
     closes = round_["ends_at"] or call.get("jury_ends_at")
     if closes is not None and clock.now() >= closes:
-        raise Problem(422, "jury_closed", N_("The jury window has closed; reviews are locked."),
-                      extra={"closed_at": closes.isoformat()})
+        raise Problem(
+            422,
+            "jury_closed",
+            N_("The jury window has closed; reviews are locked."),
+            extra={"closed_at": closes.isoformat()},
+        )
 
 
-async def _write(user, round_: dict, submission_id: UUID, current: dict | None, values: dict) -> None:
+async def _write(
+    user, round_: dict, submission_id: UUID, current: dict | None, values: dict
+) -> None:
     """Create or update the review; the round's rubric freezes with its first saved review."""
     if current is None:
-        await Review(round=round_["id"], juror=user.id, submission=submission_id,
-                     **{column._meta.name: value for column, value in values.items()}).save()
+        await Review(
+            round=round_["id"],
+            juror=user.id,
+            submission=submission_id,
+            **{column._meta.name: value for column, value in values.items()},
+        ).save()
     else:
-        await Review.update({**values, Review.version: current["version"] + 1}).where(Review.id == current["id"])
+        await Review.update({**values, Review.version: current["version"] + 1}).where(
+            Review.id == current["id"]
+        )
     if round_["rubric_frozen_at"] is None:
         await Round.update({Round.rubric_frozen_at: clock.now()}).where(Round.id == round_["id"])
 
 
-async def _finish_assignment(user, round_: dict, submission_id: UUID, number: int, scores: dict) -> None:
+async def _finish_assignment(
+    user, round_: dict, submission_id: UUID, number: int, scores: dict
+) -> None:
     """A final review marks the juror's assignment done, audited with the scores."""
     await Assignment.update({Assignment.status: "done"}).where(
-        (Assignment.round == round_["id"]) & (Assignment.juror == user.id)
-        & (Assignment.submission == submission_id) & (Assignment.status == "assigned"))
-    await record("jury.review_finalised", actor=user, object_type="submission", object_id=submission_id,
-                 payload={"round": number, "scores": scores})
+        (Assignment.round == round_["id"])
+        & (Assignment.juror == user.id)
+        & (Assignment.submission == submission_id)
+        & (Assignment.status == "assigned")
+    )
+    await record(
+        "jury.review_finalised",
+        actor=user,
+        object_type="submission",
+        object_id=submission_id,
+        payload={"round": number, "scores": scores},
+    )
 
 
-async def save_review(user, submission_id: UUID, *, number: int, scores: dict, comment: str = "",
-                      comments: dict | None = None, shareable: bool = False, final: bool = False) -> dict:
+async def save_review(
+    user,
+    submission_id: UUID,
+    *,
+    number: int,
+    scores: dict,
+    comment: str = "",
+    comments: dict | None = None,
+    shareable: bool = False,
+    final: bool = False,
+) -> dict:
     """Save a draft or finalise; a final review never changes, finalising twice is harmless."""
     _submission, call, round_ = await review_context(user, submission_id, number)
     _check_window(call, round_)
     criteria = round_["criteria"] or []
-    values = {Review.scores: scores, Review.comment: comment.strip(), Review.comments: comments or {},
-              Review.shareable: shareable, Review.rubric_version: rubric_version(criteria)}
+    values = {
+        Review.scores: scores,
+        Review.comment: comment.strip(),
+        Review.comments: comments or {},
+        Review.shareable: shareable,
+        Review.rubric_version: rubric_version(criteria),
+    }
     if final:
         values.update({Review.status: "final", Review.finalized_at: clock.now()})
-    async with db.write_transaction():  # read, check and write on one connection, one writer at a time
+    async with (
+        db.write_transaction()
+    ):  # read, check and write on one connection, one writer at a time
         current = await own_review(round_["id"], user.id, submission_id)
         if current and current["status"] == "final":
             if final:
                 return current  # a second tab finalising the same review: one result, no error
-            raise Problem(409, "review_final", N_("This review is final and can no longer be changed."))
+            raise Problem(
+                409, "review_final", N_("This review is final and can no longer be changed.")
+            )
         errors = score_errors(criteria, scores, final=final)
         if errors:
-            raise Problem(422, "validation_error", N_("Some fields are missing or invalid."), errors=errors)
+            raise Problem(
+                422, "validation_error", N_("Some fields are missing or invalid."), errors=errors
+            )
         await _write(user, round_, submission_id, current, values)
         if final:
             await _finish_assignment(user, round_, submission_id, number, scores)
@@ -115,8 +173,21 @@ async def others(user, submission_id: UUID, number: int) -> list[dict]:
     _submission, _call, round_ = await review_context(user, submission_id, number)
     mine = await own_review(round_["id"], user.id, submission_id)
     if not round_["share_scores"] or mine is None or mine["status"] != "final":
-        raise Problem(403, "not_yet", N_("Other jurors' scores are shown only after you finalise, and only if the round allows it."))
-    rows = await Review.select(Review.scores, Review.comment).output(load_json=True).where(
-        (Review.round == round_["id"]) & (Review.submission == submission_id) & (Review.status == "final")
-        & (Review.juror != user.id))
+        raise Problem(
+            403,
+            "not_yet",
+            N_(
+                "Other jurors' scores are shown only after you finalise, and only if the round allows it."
+            ),
+        )
+    rows = (
+        await Review.select(Review.scores, Review.comment)
+        .output(load_json=True)
+        .where(
+            (Review.round == round_["id"])
+            & (Review.submission == submission_id)
+            & (Review.status == "final")
+            & (Review.juror != user.id)
+        )
+    )
     return rows

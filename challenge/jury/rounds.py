@@ -42,7 +42,9 @@ class ShortlistIn(msgspec.Struct):
 
 
 def _invalid(errors: list[FieldError]) -> Problem:
-    return Problem(422, "validation_error", N_("Some fields are missing or invalid."), errors=errors)
+    return Problem(
+        422, "validation_error", N_("Some fields are missing or invalid."), errors=errors
+    )
 
 
 async def create_round(actor, call: dict, data: RoundIn) -> dict:
@@ -58,12 +60,25 @@ async def create_round(actor, call: dict, data: RoundIn) -> dict:
     async with db.write_transaction():
         if await Round.exists().where((Round.call == call["id"]) & (Round.number == data.number)):
             raise Problem(409, "round_exists", N_("This round exists already."))
-        await Round(call=call["id"], number=data.number, name=data.name.strip(),
-                    criteria=msgspec.to_builtins(data.criteria), reviews_per_submission=data.reviews_per_submission,
-                    ends_at=data.ends_at, event_at=data.event_at, event_place=data.event_place.strip(),
-                    share_scores=data.share_scores, created_at=clock.now()).save()
-        await record("jury.round_created", actor=actor, object_type="call", object_id=call["id"],
-                     payload={"round": data.number, "name": data.name.strip()})
+        await Round(
+            call=call["id"],
+            number=data.number,
+            name=data.name.strip(),
+            criteria=msgspec.to_builtins(data.criteria),
+            reviews_per_submission=data.reviews_per_submission,
+            ends_at=data.ends_at,
+            event_at=data.event_at,
+            event_place=data.event_place.strip(),
+            share_scores=data.share_scores,
+            created_at=clock.now(),
+        ).save()
+        await record(
+            "jury.round_created",
+            actor=actor,
+            object_type="call",
+            object_id=call["id"],
+            payload={"round": data.number, "name": data.name.strip()},
+        )
     return await round_of(call, data.number)
 
 
@@ -72,12 +87,22 @@ async def set_juror_rounds(actor, call: dict, user_id: UUID, data: JurorRoundsIn
     if not data.rounds or any(not 1 <= n <= 10 for n in data.rounds):
         raise _invalid([FieldError("rounds", N_("Name the rounds, 1 to 10."))])
     async with db.write_transaction():
-        updated = await Juror.update({Juror.rounds: sorted(set(data.rounds)), Juror.expertise: data.expertise}).where(
-            (Juror.call == call["id"]) & (Juror.user == user_id)).returning(Juror.id)
+        updated = (
+            await Juror.update(
+                {Juror.rounds: sorted(set(data.rounds)), Juror.expertise: data.expertise}
+            )
+            .where((Juror.call == call["id"]) & (Juror.user == user_id))
+            .returning(Juror.id)
+        )
         if not updated:
             raise not_found(N_("Juror not found"))
-        await record("jury.juror_rounds", actor=actor, object_type="call", object_id=call["id"],
-                     payload={"juror": str(user_id), "rounds": data.rounds})
+        await record(
+            "jury.juror_rounds",
+            actor=actor,
+            object_type="call",
+            object_id=call["id"],
+            payload={"juror": str(user_id), "rounds": data.rounds},
+        )
     return {"rounds": sorted(set(data.rounds)), "expertise": data.expertise}
 
 
@@ -86,37 +111,66 @@ async def set_shortlist(actor, call: dict, number: int, submission_ids: list[UUI
     if number < 2:
         raise Problem(422, "validation_error", N_("Round 1 scores every submitted entry."))
     round_ = await round_of(call, number)
-    valid = {r["id"] for r in await Submission.select(Submission.id).where(
-        (Submission.call == call["id"]) & (Submission.status == "submitted"))}
+    valid = {
+        r["id"]
+        for r in await Submission.select(Submission.id).where(
+            (Submission.call == call["id"]) & (Submission.status == "submitted")
+        )
+    }
     unknown = [str(s) for s in submission_ids if s not in valid]
     if unknown:
-        raise _invalid([FieldError("submission_ids", N_("Only submitted entries of this call can be shortlisted."))])
+        raise _invalid(
+            [
+                FieldError(
+                    "submission_ids", N_("Only submitted entries of this call can be shortlisted.")
+                )
+            ]
+        )
     async with db.write_transaction():
         await RoundEntry.delete().where(RoundEntry.round == round_["id"])
         for submission_id in dict.fromkeys(submission_ids):
-            await RoundEntry(round=round_["id"], submission=submission_id, created_at=clock.now()).save()
-        await record("jury.shortlist", actor=actor, object_type="call", object_id=call["id"],
-                     payload={"round": number, "entries": [str(s) for s in submission_ids]})
+            await RoundEntry(
+                round=round_["id"], submission=submission_id, created_at=clock.now()
+            ).save()
+        await record(
+            "jury.shortlist",
+            actor=actor,
+            object_type="call",
+            object_id=call["id"],
+            payload={"round": number, "entries": [str(s) for s in submission_ids]},
+        )
     return list(dict.fromkeys(submission_ids))
 
 
 async def entries_of_round(call: dict, round_: dict) -> list[dict]:
     """Round 1: every submitted entry; later rounds: their shortlist."""
-    query = Submission.select(Submission.id, Submission.reference, Submission.category, Submission.organisation).where(
-        (Submission.call == call["id"]) & (Submission.status == "submitted"))
+    query = Submission.select(
+        Submission.id, Submission.reference, Submission.category, Submission.organisation
+    ).where((Submission.call == call["id"]) & (Submission.status == "submitted"))
     if round_["number"] > 1:
-        shortlisted = [r["submission"] for r in await RoundEntry.select(RoundEntry.submission).where(
-            RoundEntry.round == round_["id"])]
+        shortlisted = [
+            r["submission"]
+            for r in await RoundEntry.select(RoundEntry.submission).where(
+                RoundEntry.round == round_["id"]
+            )
+        ]
         query = query.where(Submission.id.is_in(shortlisted or [UUID(int=0)]))
     return await query
 
 
 async def public_events(call_id: UUID) -> list[dict]:
     """Later rounds with an event date (a pitch) for the call page."""
-    return await Round.select(Round.name, Round.event_at, Round.event_place).where(
-        (Round.call == call_id) & Round.event_at.is_not_null()).order_by(Round.number)
+    return (
+        await Round.select(Round.name, Round.event_at, Round.event_place)
+        .where((Round.call == call_id) & Round.event_at.is_not_null())
+        .order_by(Round.number)
+    )
 
 
 async def rounds_of(call_id: UUID) -> list[dict]:
     """The call's rounds (number and name) in order."""
-    return await Round.select(Round.number, Round.name).where(Round.call == call_id).order_by(Round.number)
+    return (
+        await Round.select(Round.number, Round.name)
+        .where(Round.call == call_id)
+        .order_by(Round.number)
+    )

@@ -25,25 +25,39 @@ from challenge.submissions.tables import Submission
 SET_PASSWORD_VALID = timedelta(days=7)
 
 
-
 @cache
 def public_mail_domains() -> frozenset[str]:
     """Mail domains of public providers, which say nothing about where someone works."""
     path = Path(__file__).parent / "data" / "public_mail_providers.txt"
-    return frozenset(line.strip() for line in path.read_text().splitlines() if line.strip() and not line.startswith("#"))
+    return frozenset(
+        line.strip()
+        for line in path.read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    )
 
 
 async def existing_round(call_id, number: int) -> dict | None:
     """The call's round if it exists (never creates one)."""
-    return await Round.select().output(load_json=True).where((Round.call == call_id) & (Round.number == number)).first()
+    return (
+        await Round.select()
+        .output(load_json=True)
+        .where((Round.call == call_id) & (Round.number == number))
+        .first()
+    )
 
 
 async def round_of(call: dict, number: int = 1) -> dict:
     """The call's round; round 1 is created from the call's rubric when first needed."""
     row = await existing_round(call["id"], number)
     if row is None and number == 1:
-        await Round(call=call["id"], number=1, name="Runde 1", criteria=call["criteria"] or [],
-                    ends_at=call.get("jury_ends_at"), created_at=clock.now()).save()
+        await Round(
+            call=call["id"],
+            number=1,
+            name="Runde 1",
+            criteria=call["criteria"] or [],
+            ends_at=call.get("jury_ends_at"),
+            created_at=clock.now(),
+        ).save()
         row = await existing_round(call["id"], 1)
     if row is None:
         raise not_found(N_("Round not found"))
@@ -54,38 +68,68 @@ async def juror_of(call: dict, user) -> dict | None:
     """The user's juror record on the call's jury, or None."""
     if user is None:
         return None
-    return await Juror.select().output(load_json=True).where((Juror.call == call["id"]) & (Juror.user == user.id)).first()
+    return (
+        await Juror.select()
+        .output(load_json=True)
+        .where((Juror.call == call["id"]) & (Juror.user == user.id))
+        .first()
+    )
 
 
 async def invite_juror(actor, call: dict, *, email: str, name: str, base_url: str) -> dict:
     """Invite by mail; a new person gets an account and a link to set a password."""
     email = normalise_email(email)
-    errors = email_errors(email) + ([FieldError("name", N_("Enter a name."))] if not name.strip() else [])
+    errors = email_errors(email) + (
+        [FieldError("name", N_("Enter a name."))] if not name.strip() else []
+    )
     errors += name_errors(name)
     if errors:
-        raise Problem(422, "validation_error", N_("Some fields are missing or invalid."), errors=errors)
+        raise Problem(
+            422, "validation_error", N_("Some fields are missing or invalid."), errors=errors
+        )
     await limit_invitations(actor, email)
     async with db.write_transaction():
         user = await User.select().where(User.email == email).first()
         set_password_link = None
         if user is None:
-            created = User(email=email, name=name.strip(), password_hash=None, email_verified_at=None)
+            created = User(
+                email=email, name=name.strip(), password_hash=None, email_verified_at=None
+            )
             await created.save()
             user = await User.select().where(User.id == created.id).first()
         if user["password_hash"] is None:
             token = secrets.token_urlsafe(32)
-            await EmailToken(user=user["id"], purpose="reset", token_hash=hashlib.sha256(token.encode()).hexdigest(),
-                             created_at=clock.now(), expires_at=clock.now() + SET_PASSWORD_VALID).save()
+            await EmailToken(
+                user=user["id"],
+                purpose="reset",
+                token_hash=hashlib.sha256(token.encode()).hexdigest(),
+                created_at=clock.now(),
+                expires_at=clock.now() + SET_PASSWORD_VALID,
+            ).save()
             set_password_link = f"{base_url}/password/reset?token={token}"
         if await Juror.exists().where((Juror.call == call["id"]) & (Juror.user == user["id"])):
             raise Problem(409, "already_juror", N_("This person is already on the jury."))
         juror = Juror(call=call["id"], user=user["id"], invited_by=actor.id, invited_at=clock.now())
         await juror.save()
-        await enqueue(email, "juror_invitation", locale=user["locale"], context={
-            "base_url": base_url, "name": user["name"], "call": call["title"],
-            "link": f"{base_url}/jury/calls/{call['slug']}", "set_password_link": set_password_link,
-        })
-        await record("jury.invited", actor=actor, object_type="call", object_id=call["id"], payload={"email": email})
+        await enqueue(
+            email,
+            "juror_invitation",
+            locale=user["locale"],
+            context={
+                "base_url": base_url,
+                "name": user["name"],
+                "call": call["title"],
+                "link": f"{base_url}/jury/calls/{call['slug']}",
+                "set_password_link": set_password_link,
+            },
+        )
+        await record(
+            "jury.invited",
+            actor=actor,
+            object_type="call",
+            object_id=call["id"],
+            payload={"email": email},
+        )
     return {"id": juror.id, "user_id": user["id"], "email": email, "accepted_at": None}
 
 
@@ -109,12 +153,21 @@ async def accept(call: dict, user) -> dict:
 
 async def entries(call: dict) -> list[dict]:
     """The submitted proposals of the call with their team and members."""
-    rows = await Submission.select(
-        Submission.id, Submission.title, Submission.category, Submission.organisation,
-        Submission.organisation.name.as_alias("organisation_name"),
-    ).where((Submission.call == call["id"]) & (Submission.status == "submitted")).order_by(Submission.reference)
+    rows = (
+        await Submission.select(
+            Submission.id,
+            Submission.title,
+            Submission.category,
+            Submission.organisation,
+            Submission.organisation.name.as_alias("organisation_name"),
+        )
+        .where((Submission.call == call["id"]) & (Submission.status == "submitted"))
+        .order_by(Submission.reference)
+    )
     members = await Membership.select(
-        Membership.organisation, Membership.user.name.as_alias("name"), Membership.user.email.as_alias("email"),
+        Membership.organisation,
+        Membership.user.name.as_alias("name"),
+        Membership.user.email.as_alias("email"),
         Membership.user.id.as_alias("user_id"),
     ).where(Membership.organisation.is_in([r["organisation"] for r in rows] or [UUID(int=0)]))
     for row in rows:
@@ -128,30 +181,58 @@ REMIND_EVERY = timedelta(days=1)
 async def remind(actor, call: dict, *, base_url: str) -> int:
     """Mail jurors with open reviews — at most once per juror per day."""
     now = clock.now()
-    jurors = await Juror.select(Juror.id, Juror.user, Juror.last_reminded_at, Juror.user.email.as_alias("email"),
-                                Juror.user.name.as_alias("name"), Juror.user.locale.as_alias("locale")).where(
-        Juror.call == call["id"])
+    jurors = await Juror.select(
+        Juror.id,
+        Juror.user,
+        Juror.last_reminded_at,
+        Juror.user.email.as_alias("email"),
+        Juror.user.name.as_alias("name"),
+        Juror.user.locale.as_alias("locale"),
+    ).where(Juror.call == call["id"])
     sent = 0
     async with db.write_transaction():
         for juror in jurors:
-            if juror["last_reminded_at"] is not None and now - juror["last_reminded_at"] < REMIND_EVERY:
+            if (
+                juror["last_reminded_at"] is not None
+                and now - juror["last_reminded_at"] < REMIND_EVERY
+            ):
                 continue
             open_reviews = await Assignment.count().where(
-                (Assignment.juror == juror["user"]) & (Assignment.status == "assigned")
-                & (Assignment.round.call == call["id"]))
+                (Assignment.juror == juror["user"])
+                & (Assignment.status == "assigned")
+                & (Assignment.round.call == call["id"])
+            )
             if not open_reviews:
                 continue
-            await enqueue(juror["email"], "juror_reminder", locale=juror["locale"], context={
-                "base_url": base_url, "name": juror["name"], "call": call["title"], "open": open_reviews,
-                "link": f"{base_url}/jury/calls/{call['slug']}",
-            })
+            await enqueue(
+                juror["email"],
+                "juror_reminder",
+                locale=juror["locale"],
+                context={
+                    "base_url": base_url,
+                    "name": juror["name"],
+                    "call": call["title"],
+                    "open": open_reviews,
+                    "link": f"{base_url}/jury/calls/{call['slug']}",
+                },
+            )
             await Juror.update({Juror.last_reminded_at: now}).where(Juror.id == juror["id"])
             sent += 1
-        await record("jury.reminded", actor=actor, object_type="call", object_id=call["id"], payload={"sent": sent})
+        await record(
+            "jury.reminded",
+            actor=actor,
+            object_type="call",
+            object_id=call["id"],
+            payload={"sent": sent},
+        )
     return sent
 
 
 async def my_juries(user) -> list[dict]:
     """The juries the user serves on, with acceptance and declaration state."""
-    return await Juror.select(Juror.accepted_at, Juror.declaration_completed_at, Juror.call.slug.as_alias("slug"),
-                              Juror.call.title.as_alias("title")).where(Juror.user == user.id)
+    return await Juror.select(
+        Juror.accepted_at,
+        Juror.declaration_completed_at,
+        Juror.call.slug.as_alias("slug"),
+        Juror.call.title.as_alias("title"),
+    ).where(Juror.user == user.id)

@@ -16,12 +16,27 @@ from challenge.platform.i18n import N_
 from challenge.platform.problems import Problem
 
 
-async def _page(request: Request, call: dict, *, errors: dict | None = None, status: int = 200, notice=None,
-                affected: str = "") -> Template:
+async def _page(
+    request: Request,
+    call: dict,
+    *,
+    errors: dict | None = None,
+    status: int = 200,
+    notice=None,
+    affected: str = "",
+) -> Template:
     overview = await progress.jury_overview(call)
-    return Template(template_name="challenge/jury/staff.html", status_code=status, context={
-        "call": call, **overview, "errors": errors or {}, "notice": notice, "affected": affected,
-    })
+    return Template(
+        template_name="challenge/jury/staff.html",
+        status_code=status,
+        context={
+            "call": call,
+            **overview,
+            "errors": errors or {},
+            "notice": notice,
+            "affected": affected,
+        },
+    )
 
 
 class StaffJuryPages(Controller):
@@ -34,35 +49,57 @@ class StaffJuryPages(Controller):
         return await _page(request, await get_call(slug, include_drafts=True))
 
     @post("/invite")
-    async def invite(self, request: Request, slug: FromPath[str], data: FormData) -> Template | Redirect:
+    async def invite(
+        self, request: Request, slug: FromPath[str], data: FormData
+    ) -> Template | Redirect:
         call = await get_call(slug, include_drafts=True)
         try:
-            await services.invite_juror(request.scope["user"], call, email=form_value(data, "email"),
-                                        name=form_value(data, "name"), base_url=request.app.state.settings.base_url)
+            await services.invite_juror(
+                request.scope["user"],
+                call,
+                email=form_value(data, "email"),
+                name=form_value(data, "name"),
+                base_url=request.app.state.settings.base_url,
+            )
         except Problem as problem:
             return await _page(request, call, errors=errors_of(problem), status=problem.status)
         return Redirect(f"/staff/calls/{slug}/jury", status_code=303)
 
     @post("/assign")
-    async def assign(self, request: Request, slug: FromPath[str], data: FormData) -> Template | Redirect:
+    async def assign(
+        self, request: Request, slug: FromPath[str], data: FormData
+    ) -> Template | Redirect:
         call = await get_call(slug, include_drafts=True)
         try:
             k = int(form_value(data, "reviews_per_submission") or "0")
-            result = await assignment_service.auto_assign(request.scope["user"], call, number=1, reviews_per_submission=k)
+            result = await assignment_service.auto_assign(
+                request.scope["user"], call, number=1, reviews_per_submission=k
+            )
         except ValueError:
-            return await _page(request, call, errors={"reviews_per_submission": N_("Choose between 1 and 20.")}, status=422)
+            return await _page(
+                request,
+                call,
+                errors={"reviews_per_submission": N_("Choose between 1 and 20.")},
+                status=422,
+            )
         except Problem as problem:
             entries = problem.extra.get("entries") or []
             errors = {"reviews_per_submission": problem.detail} if entries else errors_of(problem)
             # the entries concerned are listed beside the summary, not as an error without a field
-            return await _page(request, call, errors=errors, status=problem.status, affected=", ".join(entries))
+            return await _page(
+                request, call, errors=errors, status=problem.status, affected=", ".join(entries)
+            )
         return await _page(request, call, notice=("assigned", result["created"]))
 
     @post("/conflicts/{conflict_id:uuid}/lift")
-    async def lift(self, request: Request, slug: FromPath[str], conflict_id: FromPath[UUID], data: FormData) -> Template | Redirect:
+    async def lift(
+        self, request: Request, slug: FromPath[str], conflict_id: FromPath[UUID], data: FormData
+    ) -> Template | Redirect:
         call = await get_call(slug, include_drafts=True)
         try:
-            await conflicts.lift_conflict(request.scope["user"], call, conflict_id, form_value(data, "reason"))
+            await conflicts.lift_conflict(
+                request.scope["user"], call, conflict_id, form_value(data, "reason")
+            )
         except Problem as problem:
             return await _page(request, call, errors=errors_of(problem), status=problem.status)
         return Redirect(f"/staff/calls/{slug}/jury", status_code=303)
@@ -70,5 +107,7 @@ class StaffJuryPages(Controller):
     @post("/remind")
     async def remind(self, request: Request, slug: FromPath[str]) -> Template:
         call = await get_call(slug, include_drafts=True)
-        sent = await services.remind(request.scope["user"], call, base_url=request.app.state.settings.base_url)
+        sent = await services.remind(
+            request.scope["user"], call, base_url=request.app.state.settings.base_url
+        )
         return await _page(request, call, notice=("reminded", sent))

@@ -24,14 +24,25 @@ from challenge.platform.i18n import request_locale
 
 async def out(row: dict, with_members: bool = True) -> OrganisationOut:
     members = [MemberOut(**m) for m in await services.members(row["id"])] if with_members else None
-    return OrganisationOut(id=row["id"], name=row["name"], kind=row["kind"], register_id=row["register_id"],
-                           website=row["website"], city=row["city"], role=row.get("role"), members=members)
+    return OrganisationOut(
+        id=row["id"],
+        name=row["name"],
+        kind=row["kind"],
+        register_id=row["register_id"],
+        website=row["website"],
+        city=row["city"],
+        role=row.get("role"),
+        members=members,
+    )
 
 
 @get("/api/v1/me/organisations", guards=[login_required], tags=["organisations"])
 async def my_organisations(request: Request) -> list[OrganisationOut]:
     """The organisations the caller belongs to."""
-    return [await out(row, with_members=False) for row in await services.my_organisations(request.scope["user"])]
+    return [
+        await out(row, with_members=False)
+        for row in await services.my_organisations(request.scope["user"])
+    ]
 
 
 class OrganisationsApi(Controller):
@@ -45,17 +56,29 @@ class OrganisationsApi(Controller):
 
     @get("/{organisation_id:uuid}")
     async def detail(self, request: Request, organisation_id: FromPath[UUID]) -> OrganisationOut:
-        return await out(await services.visible_organisation(request.scope["user"], organisation_id))
+        return await out(
+            await services.visible_organisation(request.scope["user"], organisation_id)
+        )
 
     @patch("/{organisation_id:uuid}")
-    async def update(self, request: Request, organisation_id: FromPath[UUID], data: JSONBody[OrganisationPatch]) -> OrganisationOut:
-        return await out(await services.update_organisation(request.scope["user"], organisation_id, data))
+    async def update(
+        self, request: Request, organisation_id: FromPath[UUID], data: JSONBody[OrganisationPatch]
+    ) -> OrganisationOut:
+        return await out(
+            await services.update_organisation(request.scope["user"], organisation_id, data)
+        )
 
     @post("/{organisation_id:uuid}/invitations", status_code=HTTP_201_CREATED)
-    async def invite(self, request: Request, organisation_id: FromPath[UUID], data: JSONBody[InviteIn]) -> InvitationOut:
-        result = await services.invite(request.scope["user"], organisation_id, data.email,
-                                       base_url=request.app.state.settings.base_url,
-                                       locale=request_locale(request))
+    async def invite(
+        self, request: Request, organisation_id: FromPath[UUID], data: JSONBody[InviteIn]
+    ) -> InvitationOut:
+        result = await services.invite(
+            request.scope["user"],
+            organisation_id,
+            data.email,
+            base_url=request.app.state.settings.base_url,
+            locale=request_locale(request),
+        )
         return InvitationOut(**result)
 
     @post("/invitations/accept", status_code=HTTP_200_OK)
@@ -67,10 +90,16 @@ class OrganisationsApi(Controller):
         await services.leave(request.scope["user"], organisation_id)
 
     @post("/{organisation_id:uuid}/owners/{user_id:uuid}", status_code=HTTP_200_OK)
-    async def make_owner(self, request: Request, organisation_id: FromPath[UUID], user_id: FromPath[UUID]) -> OrganisationOut:
+    async def make_owner(
+        self, request: Request, organisation_id: FromPath[UUID], user_id: FromPath[UUID]
+    ) -> OrganisationOut:
         await services.make_owner(request.scope["user"], organisation_id, user_id)
-        return await out(await services.visible_organisation(request.scope["user"], organisation_id))
+        return await out(
+            await services.visible_organisation(request.scope["user"], organisation_id)
+        )
 
     @delete("/{organisation_id:uuid}/members/{user_id:uuid}")
-    async def remove(self, request: Request, organisation_id: FromPath[UUID], user_id: FromPath[UUID]) -> None:
+    async def remove(
+        self, request: Request, organisation_id: FromPath[UUID], user_id: FromPath[UUID]
+    ) -> None:
         await services.remove_member(request.scope["user"], organisation_id, user_id)

@@ -11,9 +11,11 @@ async def role_in(user, organisation_id: UUID) -> str | None:
     """The user's role in the organisation ("owner", "member"), or None."""
     if user is None:
         return None
-    row = await Membership.select(Membership.role).where(
-        (Membership.organisation == organisation_id) & (Membership.user == user.id)
-    ).first()
+    row = (
+        await Membership.select(Membership.role)
+        .where((Membership.organisation == organisation_id) & (Membership.user == user.id))
+        .first()
+    )
     return row["role"] if row else None
 
 

@@ -38,10 +38,14 @@ def sha256_of(path: Path) -> str:
 
 def _supported(settings: Settings) -> None:
     if not settings.is_sqlite:
-        raise BackupError("challenge backup covers the embedded SQLite database; back up PostgreSQL with pg_dump "
-                          "(see deploy/README.md)")
+        raise BackupError(
+            "challenge backup covers the embedded SQLite database; back up PostgreSQL with pg_dump "
+            "(see deploy/README.md)"
+        )
     if settings.storage != "local":
-        raise BackupError("challenge backup covers local documents; use S3 bucket versioning (see deploy/README.md)")
+        raise BackupError(
+            "challenge backup covers local documents; use S3 bucket versioning (see deploy/README.md)"
+        )
 
 
 def backup(settings: Settings, target: Path) -> dict:
@@ -68,11 +72,22 @@ def backup(settings: Settings, target: Path) -> dict:
             copy = target / DOCUMENTS / relative
             copy.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, copy)
-            files.append({"path": f"{DOCUMENTS}/{relative.as_posix()}", "size": copy.stat().st_size,
-                          "sha256": sha256_of(copy)})
+            files.append(
+                {
+                    "path": f"{DOCUMENTS}/{relative.as_posix()}",
+                    "size": copy.stat().st_size,
+                    "sha256": sha256_of(copy),
+                }
+            )
     manifest = {
-        "format": 1, "portal_version": __version__, "created_at": clock.now().isoformat(),
-        "database": {"path": DATABASE, "size": (target / DATABASE).stat().st_size, "sha256": sha256_of(target / DATABASE)},
+        "format": 1,
+        "portal_version": __version__,
+        "created_at": clock.now().isoformat(),
+        "database": {
+            "path": DATABASE,
+            "size": (target / DATABASE).stat().st_size,
+            "sha256": sha256_of(target / DATABASE),
+        },
         "files": files,
     }
     (target / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
@@ -100,8 +115,13 @@ def verify(source: Path) -> dict:
     return manifest
 
 
-def restore(settings: Settings, source: Path, *, force: bool = False,
-            warn: Callable[[str], None] = lambda message: None) -> dict:
+def restore(
+    settings: Settings,
+    source: Path,
+    *,
+    force: bool = False,
+    warn: Callable[[str], None] = lambda message: None,
+) -> dict:
     """Replace the database and the documents with the backup's — only after every file checked
     out, and only while no portal or worker uses them (unless force)."""
     _supported(settings)

@@ -55,7 +55,9 @@ def _locks(settings: Settings) -> Path:
 
 
 def _open(path: Path) -> int:
-    return os.open(path, os.O_RDWR | os.O_CREAT, 0o600)  # close-on-exec: child processes never hold it
+    return os.open(
+        path, os.O_RDWR | os.O_CREAT, 0o600
+    )  # close-on-exec: child processes never hold it
 
 
 def _try(fd: int, mode: int) -> bool:
@@ -67,15 +69,21 @@ def _try(fd: int, mode: int) -> bool:
 
 
 def _me(command: str) -> dict:
-    return {"command": command, "pid": os.getpid(), "host": socket.gethostname(),
-            "started_at": clock.now().isoformat()}
+    return {
+        "command": command,
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "started_at": clock.now().isoformat(),
+    }
 
 
 def _read_holder(fd: int) -> Holder | None:
     try:
         os.lseek(fd, 0, os.SEEK_SET)
         data = json.loads(os.read(fd, 4096).decode("utf-8"))
-        return Holder(str(data["command"]), int(data["pid"]), str(data["host"]), str(data["started_at"]))
+        return Holder(
+            str(data["command"]), int(data["pid"]), str(data["host"]), str(data["started_at"])
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -88,11 +96,16 @@ def _write_holder(fd: int, command: str) -> None:
 
 def _say_waiting(command: str, restore: Holder | None) -> None:
     who = f" ({restore.describe()})" if restore else ""
-    print(f"challenge: a restore is running{who}; {command} starts when it has finished.", file=sys.stderr, flush=True)
+    print(
+        f"challenge: a restore is running{who}; {command} starts when it has finished.",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
-def hold_for_process(settings: Settings, command: str,
-                     waiting: Callable[[str, Holder | None], None] = _say_waiting) -> None:
+def hold_for_process(
+    settings: Settings, command: str, waiting: Callable[[str, Holder | None], None] = _say_waiting
+) -> None:
     """Mark this process as using the embedded data until it exits (SQLite only). If a restore
     is running, say so (waiting) and block until it has finished."""
     if not settings.is_sqlite:
@@ -111,7 +124,9 @@ def hold_for_process(settings: Settings, command: str,
         os.close(restore_fd)
     # who we are, for the restore's message: written under a temporary name, locked, then
     # renamed into place, so a restore never mistakes a half-made file for a dead process
-    running(settings)  # clears the notes of ended processes (uvicorn ends by its signal, so atexit may not run)
+    running(
+        settings
+    )  # clears the notes of ended processes (uvicorn ends by its signal, so atexit may not run)
     name = f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(4)}.json"
     temporary = locks / PROCESSES / f".{name}"
     info_fd = _open(temporary)
@@ -156,17 +171,24 @@ def exclusive(settings: Settings, *, force: bool, warn: Callable[[str], None]) -
     try:
         if not _try(restore_fd, fcntl.LOCK_EX):
             other = _read_holder(restore_fd)
-            raise PortalRunning("another restore is running" + (f": {other.describe()}" if other else ""))
+            raise PortalRunning(
+                "another restore is running" + (f": {other.describe()}" if other else "")
+            )
         _write_holder(restore_fd, "challenge restore")
         if not _try(portal_fd, fcntl.LOCK_EX):
             holders = running(settings)
-            who = ", ".join(h.describe() for h in holders) or "a process whose name it did not leave"
+            who = (
+                ", ".join(h.describe() for h in holders) or "a process whose name it did not leave"
+            )
             if not force:
                 raise PortalRunning(
                     f"the portal is running and uses this data: {who}. Stop it first (a restore under a "
                     "running portal loses the sessions and uploads made since the backup), or pass "
-                    "--force to restore anyway")
-            warn(f"restoring with --force although the portal is running: {who}. Restart it afterwards.")
+                    "--force to restore anyway"
+                )
+            warn(
+                f"restoring with --force although the portal is running: {who}. Restart it afterwards."
+            )
         else:
             running(settings)  # clears the notes of processes that ended without removing theirs
         yield

@@ -51,9 +51,12 @@ def is_transient(exc: BaseException | None) -> bool:
 
 
 def database_unavailable() -> Problem:
-    return Problem(503, "database_unavailable",
-                   N_("The database cannot be reached at the moment. Please try again in a few seconds."),
-                   headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+    return Problem(
+        503,
+        "database_unavailable",
+        N_("The database cannot be reached at the moment. Please try again in a few seconds."),
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
 
 
 async def _ping(engine: HealingPostgresEngine) -> None:
@@ -78,7 +81,9 @@ async def alive(engine: Engine, window: float) -> bool:
         await asyncio.wait_for(_ping(engine), PING_TIMEOUT)
     except Exception as exc:  # noqa: BLE001 - any failure counts against liveness
         age = engine.clock() - engine.last_acquired
-        log.warning("liveness: no database connection for %.0f s (%s: %s)", age, type(exc).__name__, exc)
+        log.warning(
+            "liveness: no database connection for %.0f s (%s: %s)", age, type(exc).__name__, exc
+        )
         return age <= window
     return True
 
@@ -92,8 +97,11 @@ async def close_pool(engine: Engine, timeout: float = POOL_CLOSE_TIMEOUT) -> Non
     try:
         await asyncio.wait_for(pool.close(), timeout)
     except (TimeoutError, Exception) as exc:  # noqa: BLE001
-        log.warning("database pool did not close within %.0f s (%s); terminating it", timeout,
-                    type(exc).__name__)
+        log.warning(
+            "database pool did not close within %.0f s (%s); terminating it",
+            timeout,
+            type(exc).__name__,
+        )
         pool.terminate()
     finally:
         engine.pool = None

@@ -20,7 +20,19 @@ def domain() -> Domain:
 
     return Domain(
         name="platform",
-        routers=[SitePages, AccountPages, AccountSettingsPages, AuthApi, MeApi, AdminPages, AdminUsersApi,
-                 verify_audit_log, LibraryPages, LibraryApi, download_document, VerifyPages],
+        routers=[
+            SitePages,
+            AccountPages,
+            AccountSettingsPages,
+            AuthApi,
+            MeApi,
+            AdminPages,
+            AdminUsersApi,
+            verify_audit_log,
+            LibraryPages,
+            LibraryApi,
+            download_document,
+            VerifyPages,
+        ],
         document_readers={"user": library_reader},
     )

@@ -29,9 +29,15 @@ class Domain:
     routers: Sequence[Any] = ()  # API controllers, page controllers and route handlers
     job_handlers: Mapping[str, JobHandler] = field(default_factory=dict)
     periodic: Sequence[Periodic] = ()
-    retention: Sequence[Callable[..., Awaitable[int]]] = ()  # retention(settings, now) -> rows deleted (privacy)
-    document_readers: Mapping[str, Callable] = field(default_factory=dict)  # owner_type -> may_read(user, document)
-    document_namers: Mapping[str, Callable] = field(default_factory=dict)  # owner_type -> display name
+    retention: Sequence[
+        Callable[..., Awaitable[int]]
+    ] = ()  # retention(settings, now) -> rows deleted (privacy)
+    document_readers: Mapping[str, Callable] = field(
+        default_factory=dict
+    )  # owner_type -> may_read(user, document)
+    document_namers: Mapping[str, Callable] = field(
+        default_factory=dict
+    )  # owner_type -> display name
     document_redactions: Mapping[str, Callable] = field(default_factory=dict)
     # privacy_export(user_id) -> its section of person.json, stored under the domain's name; with
     # privacy_inline its entries sit beside the account's instead (the core domains: the file's
@@ -46,10 +52,18 @@ class Domain:
     public_links: Sequence[tuple[str, str]] = ()  # main navigation: (path, label msgid)
     nav_links: Sequence[tuple[str, str, tuple[str, ...]]] = ()  # (path, label msgid, roles)
     # Hooks of later stages into earlier ones:
-    call_events: Callable[..., Awaitable[list[dict]]] | None = None  # call_events(call_id): dates on the call page
-    call_has_entries: Callable[..., Awaitable[bool]] | None = None  # (call_id): proposals exist, the rubric stays
-    submission_readers: Sequence[Callable[..., Awaitable[bool]]] = ()  # reader(user, submission): who else may read
-    submission_outcome: Callable[..., Awaitable[dict | None]] | None = None  # outcome(call, submission_id) for the team
+    call_events: Callable[..., Awaitable[list[dict]]] | None = (
+        None  # call_events(call_id): dates on the call page
+    )
+    call_has_entries: Callable[..., Awaitable[bool]] | None = (
+        None  # (call_id): proposals exist, the rubric stays
+    )
+    submission_readers: Sequence[
+        Callable[..., Awaitable[bool]]
+    ] = ()  # reader(user, submission): who else may read
+    submission_outcome: Callable[..., Awaitable[dict | None]] | None = (
+        None  # outcome(call, submission_id) for the team
+    )
 
 
 _installed: tuple[Domain, ...] = ()

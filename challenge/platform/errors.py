@@ -133,14 +133,24 @@ def handle_exception(request: Request, exc: Exception) -> Response:
 
     if is_transient(exc):
         # A dropped or exhausted database connection passes: 503 with Retry-After, not 500.
-        logger.warning("database unavailable on %s %s: %s: %s", request.method, request.url.path,
-                       type(exc).__name__, exc)
+        logger.warning(
+            "database unavailable on %s %s: %s: %s",
+            request.method,
+            request.url.path,
+            type(exc).__name__,
+            exc,
+        )
         exc = database_unavailable()
     elif isinstance(exc, Problem) and exc.status >= 500:
         # e.g. storage_unavailable: the visitor sees a calm message, operators the cause.
         cause = exc.__cause__ or exc.__context__
-        logger.warning("%s on %s %s: %s", exc.code, request.method, request.url.path,
-                       f"{type(cause).__name__}: {cause}" if cause else exc.detail)
+        logger.warning(
+            "%s on %s %s: %s",
+            exc.code,
+            request.method,
+            request.url.path,
+            f"{type(cause).__name__}: {cause}" if cause else exc.detail,
+        )
     elif not isinstance(exc, (HTTPException, Problem)) or getattr(exc, "status_code", 0) >= 500:
         logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     if is_api_request(request):

@@ -39,7 +39,9 @@ def _local(connection: ASGIConnection) -> bool:
         loopback = ipaddress.ip_address(peer).is_loopback
     except ValueError:
         return False
-    return loopback and not any(name in _FORWARDING for name, _ in connection.scope.get("headers", []))
+    return loopback and not any(
+        name in _FORWARDING for name, _ in connection.scope.get("headers", [])
+    )
 
 
 def operator_access(connection: ASGIConnection) -> bool:
@@ -73,8 +75,11 @@ async def healthz(request: Request) -> Response:
 
     settings = request.app.state.settings
     ok = await alive(request.app.state.engine, settings.liveness_seconds)
-    return Response({"status": "ok" if ok else "unavailable"}, status_code=200 if ok else 503,
-                    headers={"Cache-Control": "no-store"})
+    return Response(
+        {"status": "ok" if ok else "unavailable"},
+        status_code=200 if ok else 503,
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 async def _check_database(request: Request) -> str:
@@ -106,7 +111,10 @@ def _check_disk(request: Request) -> str:
     if free < settings.disk_min_free_mb * 1024 * 1024:
         logging.getLogger(__name__).warning(
             "not ready: %d MB free in %s, below CHALLENGE_DISK_MIN_FREE_MB=%d",
-            free // (1024 * 1024), settings.data_dir, settings.disk_min_free_mb)
+            free // (1024 * 1024),
+            settings.data_dir,
+            settings.disk_min_free_mb,
+        )
         return f"low: {free // (1024 * 1024)} MB free"
     return "ok"
 

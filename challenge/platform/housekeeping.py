@@ -73,11 +73,17 @@ async def sweep_storage(storage, now: datetime | None = None) -> tuple[int, int]
     except StorageUnavailable as exc:
         log.warning("could not sweep for orphaned objects: %s", exc)
     if removed or aborted:
-        log.info("storage sweep: %d orphaned objects removed, %d incomplete uploads aborted", removed, aborted)
+        log.info(
+            "storage sweep: %d orphaned objects removed, %d incomplete uploads aborted",
+            removed,
+            aborted,
+        )
     return removed, aborted
 
 
-async def run_housekeeping(settings: Settings, *, stop: asyncio.Event, interval: float = INTERVAL_SECONDS) -> None:
+async def run_housekeeping(
+    settings: Settings, *, stop: asyncio.Event, interval: float = INTERVAL_SECONDS
+) -> None:
     """Clean up now and then every interval seconds until stop is set."""
     while not stop.is_set():
         try:
@@ -90,7 +96,9 @@ async def run_housekeeping(settings: Settings, *, stop: asyncio.Event, interval:
             pass
 
 
-async def run_background(settings: Settings, *, stop: asyncio.Event, poll_interval: float = 1.0) -> None:
+async def run_background(
+    settings: Settings, *, stop: asyncio.Event, poll_interval: float = 1.0
+) -> None:
     """Everything a worker does: deliver mail, run jobs and keep house, until stop is set."""
     from challenge.platform.jobs.service import run_jobs
     from challenge.platform.mail.worker import run_worker

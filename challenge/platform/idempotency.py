@@ -53,7 +53,6 @@ class IdempotencyKey(Table, tablename="idempotency_keys"):
     created_at = Timestamptz(index=True)
 
 
-
 @dataclass(frozen=True)
 class Claim:
     """A request that carries a key: who sent it, where, and a hash of what it asks."""
@@ -67,8 +66,16 @@ class Claim:
 def valid_key(key: str) -> str:
     """A key is 1 to 200 visible ASCII characters (a UUID, for instance)."""
     if not key or len(key) > KEY_MAX or any(not 0x21 <= ord(ch) <= 0x7E for ch in key):
-        raise Problem(422, "validation_error", N_("Some fields are missing or invalid."), errors=[
-            FieldError(FIELD, N_("The idempotency key must be 1 to 200 visible ASCII characters."))])
+        raise Problem(
+            422,
+            "validation_error",
+            N_("Some fields are missing or invalid."),
+            errors=[
+                FieldError(
+                    FIELD, N_("The idempotency key must be 1 to 200 visible ASCII characters.")
+                )
+            ],
+        )
     return key
 
 
@@ -76,8 +83,13 @@ def claim_for(user_id: UUID, key: str | None, route: str, target: str, payload) 
     """The claim of a request with a key (None without one); payload is JSON-like data."""
     if key is None:
         return None
-    text = json.dumps({"route": route, "target": target, "payload": payload}, sort_keys=True,
-                      ensure_ascii=False, separators=(",", ":"), default=str)
+    text = json.dumps(
+        {"route": route, "target": target, "payload": payload},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+        default=str,
+    )
     return Claim(user_id, valid_key(key), route, hashlib.sha256(text.encode()).hexdigest())
 
 
@@ -88,10 +100,15 @@ async def lookup(claim: Claim | None, *, strict: bool = True) -> dict | None:
     (the page forms continue from their own earlier save, see submissions.pages)."""
     if claim is None:
         return None
-    row = await IdempotencyKey.select().where(
-        (IdempotencyKey.user == claim.user_id) & (IdempotencyKey.key == claim.key)
-        & (IdempotencyKey.created_at > clock.now() - KEEP)
-    ).first()
+    row = (
+        await IdempotencyKey.select()
+        .where(
+            (IdempotencyKey.user == claim.user_id)
+            & (IdempotencyKey.key == claim.key)
+            & (IdempotencyKey.created_at > clock.now() - KEEP)
+        )
+        .first()
+    )
     if row is None:
         return None
     row["same_request"] = row["route"] == claim.route and row["request_hash"] == claim.request_hash
@@ -102,8 +119,11 @@ async def lookup(claim: Claim | None, *, strict: bool = True) -> dict | None:
 
 
 def reused() -> Problem:
-    return Problem(422, "idempotency_key_reused", N_(
-        "This idempotency key was already used for a different request. Use a new key."))
+    return Problem(
+        422,
+        "idempotency_key_reused",
+        N_("This idempotency key was already used for a different request. Use a new key."),
+    )
 
 
 async def record_effect(claim: Claim | None, result: dict) -> None:
@@ -111,25 +131,36 @@ async def record_effect(claim: Claim | None, result: dict) -> None:
     if claim is None:
         return
     await IdempotencyKey.delete().where(  # an expired use of the same key
-        (IdempotencyKey.user == claim.user_id) & (IdempotencyKey.key == claim.key)
+        (IdempotencyKey.user == claim.user_id)
+        & (IdempotencyKey.key == claim.key)
         & (IdempotencyKey.created_at <= clock.now() - KEEP)
     )
-    await IdempotencyKey(user=claim.user_id, key=claim.key, route=claim.route,
-                         request_hash=claim.request_hash, result=json.dumps(result, default=str),
-                         created_at=clock.now()).save()
+    await IdempotencyKey(
+        user=claim.user_id,
+        key=claim.key,
+        route=claim.route,
+        request_hash=claim.request_hash,
+        result=json.dumps(result, default=str),
+        created_at=clock.now(),
+    ).save()
 
 
-async def store_answer(claim: Claim | None, status: int, body: bytes | str, content_type: str) -> None:
+async def store_answer(
+    claim: Claim | None, status: int, body: bytes | str, content_type: str
+) -> None:
     """After rendering: keep the answer for retries. A failure here loses nothing (a retry then
     answers the current state), so it is logged, not raised."""
     if claim is None:
         return
     text = body.decode() if isinstance(body, bytes) else body
     try:
-        await IdempotencyKey.update({
-            IdempotencyKey.status: status, IdempotencyKey.body: text,
-            IdempotencyKey.content_type: content_type,
-        }).where((IdempotencyKey.user == claim.user_id) & (IdempotencyKey.key == claim.key))
+        await IdempotencyKey.update(
+            {
+                IdempotencyKey.status: status,
+                IdempotencyKey.body: text,
+                IdempotencyKey.content_type: content_type,
+            }
+        ).where((IdempotencyKey.user == claim.user_id) & (IdempotencyKey.key == claim.key))
     except Exception:  # noqa: BLE001 - see the docstring
         log.warning("could not store the answer for an idempotency key", exc_info=True)
 
@@ -139,10 +170,10 @@ async def is_recorded(claim: Claim | None) -> bool:
     if claim is None:
         return False
     return await IdempotencyKey.exists().where(
-        (IdempotencyKey.user == claim.user_id) & (IdempotencyKey.key == claim.key))
+        (IdempotencyKey.user == claim.user_id) & (IdempotencyKey.key == claim.key)
+    )
 
 
 async def purge_expired(now: datetime | None = None) -> None:
     """Drop keys older than KEEP (run by the worker's housekeeping)."""
     await IdempotencyKey.delete().where(IdempotencyKey.created_at < (now or clock.now()) - KEEP)
-

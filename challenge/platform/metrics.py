@@ -18,10 +18,18 @@ from challenge.platform.mail.worker import outbox_stats
 log = logging.getLogger(__name__)
 REFRESH_SECONDS = 15
 
-OUTBOX = Gauge("challenge_outbox_mails", "Mails in the outbox by status (failed: given up after retries)", ["status"])
-OUTBOX_OLDEST = Gauge("challenge_outbox_oldest_pending_seconds", "Age of the oldest mail waiting to be sent")
+OUTBOX = Gauge(
+    "challenge_outbox_mails",
+    "Mails in the outbox by status (failed: given up after retries)",
+    ["status"],
+)
+OUTBOX_OLDEST = Gauge(
+    "challenge_outbox_oldest_pending_seconds", "Age of the oldest mail waiting to be sent"
+)
 JOBS = Gauge("challenge_jobs", "Background jobs by kind and status", ["kind", "status"])
-JOB_SECONDS = Gauge("challenge_job_last_run_seconds", "Run time of the latest finished job of a kind", ["kind"])
+JOB_SECONDS = Gauge(
+    "challenge_job_last_run_seconds", "Run time of the latest finished job of a kind", ["kind"]
+)
 
 
 async def refresh() -> None:
@@ -30,17 +38,30 @@ async def refresh() -> None:
         if status != "oldest_pending_seconds":
             OUTBOX.labels(status=status).set(count)
     OUTBOX_OLDEST.set(stats["oldest_pending_seconds"] or 0)
-    counts = {(r["kind"], r["status"]): r["n"] for r in await Job.select(Job.kind, Job.status, Count(alias="n")).group_by(
-        Job.kind, Job.status)}
+    counts = {
+        (r["kind"], r["status"]): r["n"]
+        for r in await Job.select(Job.kind, Job.status, Count(alias="n")).group_by(
+            Job.kind, Job.status
+        )
+    }
     for kind in {k for k, _ in counts}:
         for status in JOB_STATES:
             JOBS.labels(kind=kind, status=status).set(counts.get((kind, status), 0))
-        latest = await Job.select(Job.started_at, Job.finished_at).where(
-            (Job.kind == kind) & (Job.status == "done") & Job.started_at.is_not_null()
-            & Job.finished_at.is_not_null()).order_by(
-            Job.finished_at, ascending=False).first()
+        latest = (
+            await Job.select(Job.started_at, Job.finished_at)
+            .where(
+                (Job.kind == kind)
+                & (Job.status == "done")
+                & Job.started_at.is_not_null()
+                & Job.finished_at.is_not_null()
+            )
+            .order_by(Job.finished_at, ascending=False)
+            .first()
+        )
         if latest:
-            JOB_SECONDS.labels(kind=kind).set((latest["finished_at"] - latest["started_at"]).total_seconds())
+            JOB_SECONDS.labels(kind=kind).set(
+                (latest["finished_at"] - latest["started_at"]).total_seconds()
+            )
 
 
 async def run_refresh(stop: asyncio.Event, interval: float = REFRESH_SECONDS) -> None:

@@ -80,19 +80,33 @@ def parse_money(text: str | None, locale: str | None) -> int | None:
     return cents
 
 
-def money_field(text: str | None, field: str, locale: str | None, *, required: bool = True,
-                unreadable: str = MSG_UNREADABLE) -> int | None:
+def money_field(
+    text: str | None,
+    field: str,
+    locale: str | None,
+    *,
+    required: bool = True,
+    unreadable: str = MSG_UNREADABLE,
+) -> int | None:
     """A form's money field → cents, or a 422 Problem naming the field (an empty optional field → None);
     ``unreadable`` is the field's own message for text that is no amount at all."""
     try:
         cents = parse_money(text, locale)
     except MoneyError as error:
         message = unreadable if error.message == MSG_UNREADABLE else error.message
-        raise Problem(422, "validation_error", N_("Some fields are missing or invalid."),
-                      errors=[FieldError(field, message)]) from None
+        raise Problem(
+            422,
+            "validation_error",
+            N_("Some fields are missing or invalid."),
+            errors=[FieldError(field, message)],
+        ) from None
     if cents is None and required:
-        raise Problem(422, "validation_error", N_("Some fields are missing or invalid."),
-                      errors=[FieldError(field, unreadable)])
+        raise Problem(
+            422,
+            "validation_error",
+            N_("Some fields are missing or invalid."),
+            errors=[FieldError(field, unreadable)],
+        )
     return cents
 
 

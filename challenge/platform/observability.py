@@ -32,7 +32,9 @@ class RequestIdMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = dict(scope.get("headers") or []).get(REQUEST_ID_HEADER.encode(), b"").decode("latin-1")
+        incoming = (
+            dict(scope.get("headers") or []).get(REQUEST_ID_HEADER.encode(), b"").decode("latin-1")
+        )
         rid = incoming if _VALID.match(incoming) else secrets.token_hex(12)
         token = request_id.set(rid)
         scope.setdefault("state", {})["request_id"] = rid
@@ -50,23 +52,42 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             if not scope["path"].startswith(("/static/", "/healthz", "/metrics")):
-                access.info("%s %s %s", scope["method"], scope["path"], status, extra={
-                    "method": scope["method"], "path": scope["path"], "status": status,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1)})
+                access.info(
+                    "%s %s %s",
+                    scope["method"],
+                    scope["path"],
+                    status,
+                    extra={
+                        "method": scope["method"],
+                        "path": scope["path"],
+                        "status": status,
+                        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    },
+                )
             request_id.reset(token)
 
 
-_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime", "color_message"}
+_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
+    "message",
+    "asctime",
+    "color_message",
+}
 
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        entry = {"time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-                 "level": record.levelname.lower(), "logger": record.name, "message": record.getMessage()}
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
         rid = request_id.get()
         if rid:
             entry["request_id"] = rid
-        entry.update({k: v for k, v in vars(record).items() if k not in _STANDARD and not k.startswith("_")})
+        entry.update(
+            {k: v for k, v in vars(record).items() if k not in _STANDARD and not k.startswith("_")}
+        )
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False, default=str)
@@ -75,7 +96,9 @@ class JsonFormatter(logging.Formatter):
 class TextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         rid = request_id.get()
-        line = f"{record.levelname} {record.name}: {record.getMessage()}" + (f" [request {rid}]" if rid else "")
+        line = f"{record.levelname} {record.name}: {record.getMessage()}" + (
+            f" [request {rid}]" if rid else ""
+        )
         if record.exc_info:
             line += "\n" + self.formatException(record.exc_info)
         return line
@@ -95,4 +118,6 @@ def configure_logging(settings) -> None:
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
-    logging.getLogger("uvicorn.access").disabled = True  # challenge.access logs requests, with their id
+    logging.getLogger(
+        "uvicorn.access"
+    ).disabled = True  # challenge.access logs requests, with their id

@@ -18,8 +18,15 @@ PUBLIC_PAGE_SECONDS = 5
 
 def page_key(request: Request) -> str:
     user = request.scope.get("user")
-    return "|".join((request.method, request.url.path, request.url.query or "", request_locale(request),
-                     str(user.id) if user else "anonymous"))
+    return "|".join(
+        (
+            request.method,
+            request.url.path,
+            request.url.query or "",
+            request_locale(request),
+            str(user.id) if user else "anonymous",
+        )
+    )
 
 
 def anonymous_success(scope: HTTPScope, status_code: int) -> bool:

@@ -36,11 +36,16 @@ RELEASE_TIMEOUT = 5.0
 class PoolTimeout(TimeoutError):
     """No pool connection became free within the acquire timeout."""
 
+
 # Connection-level failures after which a read that ran outside a transaction may run again.
-_RETRYABLE_READ = (asyncpg.exceptions.ConnectionDoesNotExistError, asyncpg.exceptions.InterfaceError,
-                   asyncpg.exceptions.AdminShutdownError, ConnectionError,
-                   # the server's termination notice arrived on an idle connection
-                   asyncpg.exceptions.InternalClientError)
+_RETRYABLE_READ = (
+    asyncpg.exceptions.ConnectionDoesNotExistError,
+    asyncpg.exceptions.InterfaceError,
+    asyncpg.exceptions.AdminShutdownError,
+    ConnectionError,
+    # the server's termination notice arrived on an idle connection
+    asyncpg.exceptions.InternalClientError,
+)
 
 
 def _closed(connection) -> bool:
@@ -93,8 +98,11 @@ class HealingPostgresTransaction(PostgresTransaction):
                         # transaction when its connection ends. The caller's own error is the
                         # one worth seeing.
                         broken = True
-                        log.warning("rollback failed (%s: %s); the connection is dropped",
-                                    type(rollback_error).__name__, rollback_error)
+                        log.warning(
+                            "rollback failed (%s: %s); the connection is dropped",
+                            type(rollback_error).__name__,
+                            rollback_error,
+                        )
             elif not self._committed and not self._rolled_back:
                 try:
                     await self.commit()
@@ -143,8 +151,13 @@ class HealingPostgresEngine(PostgresEngine):
 
     __slots__ = ("acquire_timeout", "last_acquired", "clock")
 
-    def __init__(self, *args: Any, acquire_timeout: float = ACQUIRE_TIMEOUT,
-                 clock: Callable[[], float] = time.monotonic, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        acquire_timeout: float = ACQUIRE_TIMEOUT,
+        clock: Callable[[], float] = time.monotonic,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.acquire_timeout = acquire_timeout
         self.clock = clock
@@ -156,7 +169,9 @@ class HealingPostgresEngine(PostgresEngine):
         try:
             connection = await self.pool.acquire(timeout=self.acquire_timeout)
         except TimeoutError as exc:
-            raise PoolTimeout(f"no database connection free within {self.acquire_timeout:g} s") from exc
+            raise PoolTimeout(
+                f"no database connection free within {self.acquire_timeout:g} s"
+            ) from exc
         self.last_acquired = self.clock()
         return connection
 

@@ -40,7 +40,7 @@ from challenge.platform.security.tables import RateLimitCounter
 ERASED_NAME = "Gelöschte Person"
 RETAINED = {
     "audit_log": "legal duty to document administrative actions; the entries stay, naming the person only as "
-                 "an erased reference, so the hash chain still verifies",
+    "an erased reference, so the hash chain still verifies",
     "submitted proposals, reviews and decisions": "record of how public money was awarded",
     "partnerships, contract documents and payments": "contracts and payment records are kept for 10 years (§ 147 AO)",
 }
@@ -52,7 +52,9 @@ class PrivacyError(Exception):
 
 def _jsonable(value):
     if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items() if k not in ("password_hash", "token_hash")}
+        return {
+            k: _jsonable(v) for k, v in value.items() if k not in ("password_hash", "token_hash")
+        }
     if isinstance(value, list):
         return [_jsonable(v) for v in value]
     if isinstance(value, uuid.UUID | datetime):
@@ -74,24 +76,49 @@ async def _platform_part(user: dict) -> dict:
     uid = user["id"]
     return {
         "account": user,
-        "roles": await RoleGrant.select(RoleGrant.role, RoleGrant.created_at).where(RoleGrant.user == uid),
-        "sessions": await Session.select(Session.created_at, Session.last_seen_at, Session.ip, Session.user_agent).where(
-            Session.user == uid),
-        "api_tokens": await ApiToken.select(ApiToken.name, ApiToken.prefix, ApiToken.created_at, ApiToken.expires_at,
-                                            ApiToken.revoked_at).where(ApiToken.user == uid),
+        "roles": await RoleGrant.select(RoleGrant.role, RoleGrant.created_at).where(
+            RoleGrant.user == uid
+        ),
+        "sessions": await Session.select(
+            Session.created_at, Session.last_seen_at, Session.ip, Session.user_agent
+        ).where(Session.user == uid),
+        "api_tokens": await ApiToken.select(
+            ApiToken.name,
+            ApiToken.prefix,
+            ApiToken.created_at,
+            ApiToken.expires_at,
+            ApiToken.revoked_at,
+        ).where(ApiToken.user == uid),
     }
 
 
 async def _traces(user: dict, documents: list[dict]) -> dict:
     """Mails to the person, the files they uploaded and what they did."""
     return {
-        "mails": await OutboxMail.select(OutboxMail.subject, OutboxMail.status, OutboxMail.created_at,
-                                         OutboxMail.body_text).where(OutboxMail.to_address == user["email"]),
-        "documents": [{k: d[k] for k in ("id", "filename", "content_type", "size", "sha256", "kind", "owner_type",
-                                         "created_at")} for d in documents],
-        "actions": await AuditEntry.select(AuditEntry.created_at, AuditEntry.action, AuditEntry.object_type,
-                                           AuditEntry.object_id).where(AuditEntry.actor_id == user["id"]).order_by(
-            AuditEntry.id),
+        "mails": await OutboxMail.select(
+            OutboxMail.subject, OutboxMail.status, OutboxMail.created_at, OutboxMail.body_text
+        ).where(OutboxMail.to_address == user["email"]),
+        "documents": [
+            {
+                k: d[k]
+                for k in (
+                    "id",
+                    "filename",
+                    "content_type",
+                    "size",
+                    "sha256",
+                    "kind",
+                    "owner_type",
+                    "created_at",
+                )
+            }
+            for d in documents
+        ],
+        "actions": await AuditEntry.select(
+            AuditEntry.created_at, AuditEntry.action, AuditEntry.object_type, AuditEntry.object_id
+        )
+        .where(AuditEntry.actor_id == user["id"])
+        .order_by(AuditEntry.id),
     }
 
 
@@ -115,13 +142,21 @@ async def export(storage, email: str) -> bytes:
     user = await _user(email)
     documents = await Document.select().where(Document.uploaded_by == user["id"])
     data = await person_data(user, documents)
-    await record("privacy.exported", actor_label="privacy export", object_type="user", object_id=user["id"],
-                 payload={"documents": len(documents)})
+    await record(
+        "privacy.exported",
+        actor_label="privacy export",
+        object_type="user",
+        object_id=user["id"],
+        payload={"documents": len(documents)},
+    )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("person.json", json.dumps(_jsonable(data), ensure_ascii=False, indent=2))
-        archive.writestr("README.txt", "Ihre bei der Smart City Challenge gespeicherten Daten (Art. 15 und 20 DSGVO).\n"
-                                       "person.json: alle Angaben; files/: die Dateien, die Sie hochgeladen haben.\n")
+        archive.writestr(
+            "README.txt",
+            "Ihre bei der Smart City Challenge gespeicherten Daten (Art. 15 und 20 DSGVO).\n"
+            "person.json: alle Angaben; files/: die Dateien, die Sie hochgeladen haben.\n",
+        )
         for document in documents:
             if document["status"] != "stored":
                 continue
@@ -134,27 +169,46 @@ async def export(storage, email: str) -> bytes:
 async def _erase_account(uid) -> dict:
     return {
         "sessions": len(await Session.delete().where(Session.user == uid).returning(Session.id)),
-        "api_tokens": len(await ApiToken.delete().where(ApiToken.user == uid).returning(ApiToken.id)),
-        "mail_tokens": len(await EmailToken.delete().where(EmailToken.user == uid).returning(EmailToken.id)),
-        "role_grants": len(await RoleGrant.delete().where(RoleGrant.user == uid).returning(RoleGrant.id)),
+        "api_tokens": len(
+            await ApiToken.delete().where(ApiToken.user == uid).returning(ApiToken.id)
+        ),
+        "mail_tokens": len(
+            await EmailToken.delete().where(EmailToken.user == uid).returning(EmailToken.id)
+        ),
+        "role_grants": len(
+            await RoleGrant.delete().where(RoleGrant.user == uid).returning(RoleGrant.id)
+        ),
     }
 
 
 async def _erase_domains(uid, address: str) -> dict:
     """Each domain's erase hook, later stages first (they may still ask earlier ones, e.g. for the
     person's teams); the report lists them in stage order."""
-    done = {domain.name: await hook(uid, address) for domain, hook in reversed(list(each("privacy_erase")))}
+    done = {
+        domain.name: await hook(uid, address)
+        for domain, hook in reversed(list(each("privacy_erase")))
+    }
     return {kind: n for domain in installed() for kind, n in done.get(domain.name, {}).items()}
 
 
 async def _erase_traces(user: dict, library: list[dict]) -> dict:
     uid, address, name = user["id"], user["email"], user["name"]
-    removed = {"rate_limit_counters": len(await RateLimitCounter.delete().where(
-        RateLimitCounter.key.like(f"%{address}%")).returning(RateLimitCounter.key))}
+    removed = {
+        "rate_limit_counters": len(
+            await RateLimitCounter.delete()
+            .where(RateLimitCounter.key.like(f"%{address}%"))
+            .returning(RateLimitCounter.key)
+        )
+    }
     mails = await OutboxMail.select(OutboxMail.id).where(
-        (OutboxMail.to_address == address) | OutboxMail.body_text.like(f"%{address}%")
-        | OutboxMail.body_text.like(f"%{name}%") | OutboxMail.subject.like(f"%{name}%"))
-    await OutboxMail.delete().where(OutboxMail.id.is_in([m["id"] for m in mails] or [uuid.UUID(int=0)]))
+        (OutboxMail.to_address == address)
+        | OutboxMail.body_text.like(f"%{address}%")
+        | OutboxMail.body_text.like(f"%{name}%")
+        | OutboxMail.subject.like(f"%{name}%")
+    )
+    await OutboxMail.delete().where(
+        OutboxMail.id.is_in([m["id"] for m in mails] or [uuid.UUID(int=0)])
+    )
     removed["mails"] = len(mails)
     removed["library_files"] = len(library)
     if library:
@@ -165,13 +219,23 @@ async def _erase_traces(user: dict, library: list[dict]) -> dict:
 
 async def _pseudonymise(user: dict) -> list[str]:
     pseudonym = f"geloescht-{secrets.token_hex(8)}@invalid.example"
-    await User.update({User.email: pseudonym, User.name: ERASED_NAME, User.affiliation: "", User.password_hash: None,
-                       User.is_active: False, User.email_verified_at: None}).where(User.id == user["id"])
+    await User.update(
+        {
+            User.email: pseudonym,
+            User.name: ERASED_NAME,
+            User.affiliation: "",
+            User.password_hash: None,
+            User.is_active: False,
+            User.email_verified_at: None,
+        }
+    ).where(User.id == user["id"])
     audit_people = await erase_person(user["id"], user["email"])
-    return ["account: name, address and affiliation replaced; login disabled; the account id "
-            "stays so retained records keep their meaning",
-            f"audit log: the address of {audit_people} person reference(s) blanked; the "
-            "entries stay and still verify"]
+    return [
+        "account: name, address and affiliation replaced; login disabled; the account id "
+        "stays so retained records keep their meaning",
+        f"audit log: the address of {audit_people} person reference(s) blanked; the "
+        "entries stay and still verify",
+    ]
 
 
 async def erase(storage, email: str, mail_dir: Path | None = None) -> dict:
@@ -182,14 +246,24 @@ async def erase(storage, email: str, mail_dir: Path | None = None) -> dict:
     user = await _user(email)
     uid = user["id"]
     library = await Document.select(Document.id, Document.storage_key).where(
-        (Document.owner_type == "user") & (Document.owner_id == str(uid)))
+        (Document.owner_type == "user") & (Document.owner_id == str(uid))
+    )
     async with db.write_transaction():
         removed = await _erase_account(uid)
         removed.update(await _erase_domains(uid, user["email"]))
         removed.update(await _erase_traces(user, library))
-        report = {"removed": removed, "pseudonymised": await _pseudonymise(user), "retained": RETAINED}
-        await record("privacy.erased", actor_label="privacy erase", object_type="user", object_id=uid,
-                     payload={"removed": removed})
+        report = {
+            "removed": removed,
+            "pseudonymised": await _pseudonymise(user),
+            "retained": RETAINED,
+        }
+        await record(
+            "privacy.erased",
+            actor_label="privacy erase",
+            object_type="user",
+            object_id=uid,
+            payload={"removed": removed},
+        )
     for document in library:
         await storage.delete(document["storage_key"])
     if mail_dir is not None:
@@ -206,8 +280,14 @@ def _erase_spooled_mails(mail_dir: Path, address: str, name: str) -> int:
     for path in mail_dir.glob("*.eml"):
         raw = path.read_bytes()
         message = email.message_from_bytes(raw, policy=email.policy.default)
-        texts = [raw.decode("utf-8", "replace"), str(message.get("To", "")), str(message.get("Subject", ""))]
-        texts += [part.get_content() for part in message.walk() if part.get_content_maintype() == "text"]
+        texts = [
+            raw.decode("utf-8", "replace"),
+            str(message.get("To", "")),
+            str(message.get("Subject", "")),
+        ]
+        texts += [
+            part.get_content() for part in message.walk() if part.get_content_maintype() == "text"
+        ]
         text = "\n".join(texts)
         if address.lower() in text.lower() or (name and name in text):
             path.unlink(missing_ok=True)
@@ -229,5 +309,6 @@ async def _compact() -> None:
 async def apply_retention(settings, now: datetime | None = None) -> int:
     """The domains' retention rules (e.g. drafts of long-closed calls); returns rows deleted."""
     now = now or clock.now()
-    return sum([await rule(settings, now) for _domain, rules in each("retention") for rule in rules])
-
+    return sum(
+        [await rule(settings, now) for _domain, rules in each("retention") for rule in rules]
+    )

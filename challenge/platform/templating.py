@@ -58,7 +58,9 @@ def csrf_value(context) -> str:
 @pass_context
 def csrf_field(context) -> Markup:
     """The hidden form field the CSRF middleware checks on every unsafe request."""
-    return Markup('<input type="hidden" name="_csrf_token" value="%s">') % escape(csrf_value(context))
+    return Markup('<input type="hidden" name="_csrf_token" value="%s">') % escape(
+        csrf_value(context)
+    )
 
 
 @pass_context

@@ -26,8 +26,10 @@ def wanted(environ: Mapping[str, str] | None = None) -> bool:
     environ = os.environ if environ is None else environ
     if environ.get("OTEL_SDK_DISABLED", "").strip().lower() == "true":
         return False
-    return bool(environ.get("OTEL_EXPORTER_OTLP_ENDPOINT", "").strip()
-                or environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "").strip())
+    return bool(
+        environ.get("OTEL_EXPORTER_OTLP_ENDPOINT", "").strip()
+        or environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "").strip()
+    )
 
 
 def _otlp_provider():
@@ -52,12 +54,19 @@ def tracing_plugins(engine, tracer_provider=None) -> list:
     try:
         from litestar.plugins.opentelemetry import OpenTelemetryConfig, OpenTelemetryPlugin
     except ImportError:  # pragma: no cover - depends on the installation
-        log.warning("OTEL_EXPORTER_OTLP_ENDPOINT is set but the tracing extra is not installed: no traces")
+        log.warning(
+            "OTEL_EXPORTER_OTLP_ENDPOINT is set but the tracing extra is not installed: no traces"
+        )
         return []
     provider = tracer_provider or _otlp_provider()
     instrument_database(engine, provider)
-    return [OpenTelemetryPlugin(OpenTelemetryConfig(tracer_provider=provider, exclude=_EXCLUDE,
-                                                    exclude_spans=["receive", "send"]))]
+    return [
+        OpenTelemetryPlugin(
+            OpenTelemetryConfig(
+                tracer_provider=provider, exclude=_EXCLUDE, exclude_spans=["receive", "send"]
+            )
+        )
+    ]
 
 
 def instrument_database(engine, tracer_provider) -> None:
@@ -93,8 +102,11 @@ def _traced(method, system: str):
         else:
             sql = statement.compile_string(engine_type=self.engine_type)[0]
         operation = (sql.split(None, 1) or ["SQL"])[0].upper()
-        with tracer.start_as_current_span(operation, kind=SpanKind.CLIENT, attributes={
-                "db.system": system, "db.operation": operation, "db.statement": sql[:2000]}):
+        with tracer.start_as_current_span(
+            operation,
+            kind=SpanKind.CLIENT,
+            attributes={"db.system": system, "db.operation": operation, "db.statement": sql[:2000]},
+        ):
             return await method(self, statement, *args, **kwargs)
 
     return run

@@ -54,30 +54,56 @@ class JobOut(msgspec.Struct):
 
 def job_out(row: dict) -> JobOut:
     """A background job as the API returns it."""
-    return JobOut(id=row["id"], kind=row["kind"], status=row["status"], total=row["total"], done=row["done"],
-                  error=row["error"], created_at=row["created_at"], finished_at=row["finished_at"])
+    return JobOut(
+        id=row["id"],
+        kind=row["kind"],
+        status=row["status"],
+        total=row["total"],
+        done=row["done"],
+        error=row["error"],
+        created_at=row["created_at"],
+        finished_at=row["finished_at"],
+    )
 
 
 def decision_out(row: dict) -> DecisionOut:
     """A decision as the API returns it."""
-    return DecisionOut(submission_id=row["submission"], outcome=row["outcome"], award_cents=row["award_cents"],
-                       rationale=row["rationale"], updated_at=row["updated_at"])
+    return DecisionOut(
+        submission_id=row["submission"],
+        outcome=row["outcome"],
+        award_cents=row["award_cents"],
+        rationale=row["rationale"],
+        updated_at=row["updated_at"],
+    )
 
 
 def ranking_out(result, titles: dict) -> dict:
     """A ranking (``results.ranking.Ranking``) with the entries' references and titles, as JSON."""
     return {
         "method": result.method,
-        "entries": [{
-            "submission_id": e.entry, "reference": titles.get(e.entry, {}).get("reference"),
-            "title": titles.get(e.entry, {}).get("title"), "rank": e.rank, "score": e.score,
-            "score_low": e.score_low, "score_high": e.score_high, "rank_low": e.rank_low,
-            "rank_high": e.rank_high, "reviews": e.reviews, "spread": e.spread, "sd": e.sd,
-            "cutoff_unstable": e.cutoff_unstable,
-        } for e in result.entries],
+        "entries": [
+            {
+                "submission_id": e.entry,
+                "reference": titles.get(e.entry, {}).get("reference"),
+                "title": titles.get(e.entry, {}).get("title"),
+                "rank": e.rank,
+                "score": e.score,
+                "score_low": e.score_low,
+                "score_high": e.score_high,
+                "rank_low": e.rank_low,
+                "rank_high": e.rank_high,
+                "reviews": e.reviews,
+                "spread": e.spread,
+                "sd": e.sd,
+                "cutoff_unstable": e.cutoff_unstable,
+            }
+            for e in result.entries
+        ],
         "reliability": {"alpha": result.alpha, "per_criterion": result.per_criterion},
-        "jurors": [{"id": juror, "leniency": value, "raw_scores_only": juror in result.raw_only_jurors}
-                   for juror, value in result.leniency.items()],
+        "jurors": [
+            {"id": juror, "leniency": value, "raw_scores_only": juror in result.raw_only_jurors}
+            for juror, value in result.leniency.items()
+        ],
     }
 
 
@@ -87,23 +113,37 @@ class StaffResultsApi(Controller):
     guards = [staff_required]
 
     @post("/decisions", status_code=HTTP_200_OK)
-    async def decide(self, request: Request, slug: FromPath[str], data: JSONBody[DecisionIn]) -> dict:
+    async def decide(
+        self, request: Request, slug: FromPath[str], data: JSONBody[DecisionIn]
+    ) -> dict:
         """Record or change an entry's outcome; 422 ``budget_exceeded`` when awards would pass the budget."""
         call = await get_call(slug, include_drafts=True)
-        row = await decisions.set_decision(request.scope["user"], call, submission_id=data.submission_id,
-                                           outcome=data.outcome, award_cents=data.award_cents,
-                                           rationale=data.rationale)
+        row = await decisions.set_decision(
+            request.scope["user"],
+            call,
+            submission_id=data.submission_id,
+            outcome=data.outcome,
+            award_cents=data.award_cents,
+            rationale=data.rationale,
+        )
         return {"decision": decision_out(row), "budget": await decisions.budget_of(call)}
 
     @get("/decisions")
     async def list_decisions(self, slug: FromPath[str]) -> dict:
         call = await get_call(slug, include_drafts=True)
         rows = await decisions.decisions_of(call["id"])
-        return {"decisions": [decision_out(r) for r in rows], "budget": await decisions.budget_of(call)}
+        return {
+            "decisions": [decision_out(r) for r in rows],
+            "budget": await decisions.budget_of(call),
+        }
 
     @get("/ranking")
-    async def ranking(self, slug: FromPath[str], round: Round = 1,
-                      method: Annotated[str, QueryParameter(max_length=20)] = "mean") -> dict:
+    async def ranking(
+        self,
+        slug: FromPath[str],
+        round: Round = 1,
+        method: Annotated[str, QueryParameter(max_length=20)] = "mean",
+    ) -> dict:
         """Scores with 90 % bootstrap intervals for score and rank, disagreement, alpha, leniency."""
         call = await get_call(slug, include_drafts=True)
         result, titles = await ranking_for(call, number=round, method=method)
@@ -113,38 +153,59 @@ class StaffResultsApi(Controller):
     async def publish(self, request: Request, slug: FromPath[str]) -> dict:
         """Mail every applicant the outcome in their language and show the winners publicly."""
         call = await get_call(slug, include_drafts=True)
-        return await decisions.publish_results(request.scope["user"], call,
-                                               base_url=request.app.state.settings.base_url)
+        return await decisions.publish_results(
+            request.scope["user"], call, base_url=request.app.state.settings.base_url
+        )
 
     @get("/scores.csv", media_type="text/csv")
     async def scores_csv(self, slug: FromPath[str], round: Round = 1) -> Response:
         call = await get_call(slug, include_drafts=True)
         body = exports.scores_csv(await exports.score_tables(call, round))
-        return Response(body, media_type="text/csv; charset=utf-8", headers={
-            "Content-Disposition": f'attachment; filename="scores-{slug}-round-{round}.csv"'})
+        return Response(
+            body,
+            media_type="text/csv; charset=utf-8",
+            headers={
+                "Content-Disposition": f'attachment; filename="scores-{slug}-round-{round}.csv"'
+            },
+        )
 
     @get("/scores.xlsx")
     async def scores_xlsx(self, slug: FromPath[str], round: Round = 1) -> Response:
         call = await get_call(slug, include_drafts=True)
         body = exports.scores_xlsx(await exports.score_tables(call, round), call["title"])
-        return Response(body, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers={"Content-Disposition": f'attachment; filename="scores-{slug}-round-{round}.xlsx"'})
+        return Response(
+            body,
+            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={
+                "Content-Disposition": f'attachment; filename="scores-{slug}-round-{round}.xlsx"'
+            },
+        )
 
     @get("/jury-report.pdf")
-    async def jury_report(self, request: Request, slug: FromPath[str], round: Round = 1,
-                          lang: Lang = None) -> Response:
+    async def jury_report(
+        self, request: Request, slug: FromPath[str], round: Round = 1, lang: Lang = None
+    ) -> Response:
         call = await get_call(slug, include_drafts=True)
         document = await exports.jury_report(
-            request.app.state.storage, call, number=round, locale=lang or request_locale(request),
-            base_url=request.app.state.settings.base_url, actor=request.scope["user"])
+            request.app.state.storage,
+            call,
+            number=round,
+            locale=lang or request_locale(request),
+            base_url=request.app.state.settings.base_url,
+            actor=request.scope["user"],
+        )
         return await download(request.app.state.storage, request.app.state.settings, document)
 
     @post("/certificates", status_code=HTTP_202_ACCEPTED)
     async def start_certificates(self, request: Request, slug: FromPath[str]) -> JobOut:
         """Issue every awarded entry's certificate (German and English) in the background."""
         call = await get_call(slug, include_drafts=True)
-        job = await jobs.submit("certificates", f"call:{call['id']}", actor=request.scope["user"],
-                                payload={"call": str(call["id"])})
+        job = await jobs.submit(
+            "certificates",
+            f"call:{call['id']}",
+            actor=request.scope["user"],
+            payload={"call": str(call["id"])},
+        )
         return job_out(job)
 
     @get("/certificates")
@@ -152,12 +213,24 @@ class StaffResultsApi(Controller):
         call = await get_call(slug, include_drafts=True)
         job = await jobs.latest("certificates", f"call:{call['id']}")
         issued = await certificates.certificates_of(call["id"])
-        return {"job": job_out(job) if job else None,
-                "certificates": [{"submission_id": entry, "documents": [
-                    {"id": d["id"], "filename": d["filename"]} for d in docs]} for entry, docs in issued.items()]}
+        return {
+            "job": job_out(job) if job else None,
+            "certificates": [
+                {
+                    "submission_id": entry,
+                    "documents": [{"id": d["id"], "filename": d["filename"]} for d in docs],
+                }
+                for entry, docs in issued.items()
+            ],
+        }
 
 
-@get("/api/v1/jobs/{job_id:uuid}", tags=["results"], guards=[staff_required], summary="A background job's progress")
+@get(
+    "/api/v1/jobs/{job_id:uuid}",
+    tags=["results"],
+    guards=[staff_required],
+    summary="A background job's progress",
+)
 async def job_status(job_id: FromPath[UUID]) -> JobOut:
     """A background job's progress."""
     job = await jobs.get(job_id)
@@ -173,10 +246,20 @@ async def public_results(slug: FromPath[str]) -> dict:
     return await decisions.public_results(call)
 
 
-@get("/api/v1/submissions/{submission_id:uuid}/award-letter.pdf", tags=["results"], summary="Award letter")
-async def award_letter(request: Request, submission_id: FromPath[UUID], lang: Lang = None) -> Response:
+@get(
+    "/api/v1/submissions/{submission_id:uuid}/award-letter.pdf",
+    tags=["results"],
+    summary="Award letter",
+)
+async def award_letter(
+    request: Request, submission_id: FromPath[UUID], lang: Lang = None
+) -> Response:
     """The award letter of an awarded entry, for its team and staff."""
     document = await letters.award_letter_for(
-        current_user(request), submission_id, request.app.state.storage, locale=lang or request_locale(request),
-        base_url=request.app.state.settings.base_url)
+        current_user(request),
+        submission_id,
+        request.app.state.storage,
+        locale=lang or request_locale(request),
+        base_url=request.app.state.settings.base_url,
+    )
     return await download(request.app.state.storage, request.app.state.settings, document)

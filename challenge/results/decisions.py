@@ -20,20 +20,27 @@ from challenge.results.tables import OUTCOMES, Decision
 from challenge.submissions.tables import Submission
 
 AWARDED = ("winner", "runner_up")
-OUTCOME_LABELS = {"winner": N_("Winner"), "runner_up": N_("Runner-up"), "shortlisted": N_("Shortlisted"),
-                  "not_selected": N_("Not selected")}
+OUTCOME_LABELS = {
+    "winner": N_("Winner"),
+    "runner_up": N_("Runner-up"),
+    "shortlisted": N_("Shortlisted"),
+    "not_selected": N_("Not selected"),
+}
 RATIONALE_MAX = 5000
 
 
-
 def _invalid(errors: list[FieldError]) -> Problem:
-    return Problem(422, "validation_error", N_("Some fields are missing or invalid."), errors=errors)
+    return Problem(
+        422, "validation_error", N_("Some fields are missing or invalid."), errors=errors
+    )
 
 
 async def _lock_call(call_id: UUID) -> dict:
     """Serialise budget checks and publishing of one call: its row stays locked until commit."""
     await db.lock_row(Call, call_id)
-    rows = await Call.select(Call.status, Call.budget_cents, Call.results_published_at).where(Call.id == call_id)
+    rows = await Call.select(Call.status, Call.budget_cents, Call.results_published_at).where(
+        Call.id == call_id
+    )
     if not rows:
         raise not_found(N_("Call not found"))
     return rows[0]
@@ -42,45 +49,67 @@ async def _lock_call(call_id: UUID) -> dict:
 async def decisions_of(call_id: UUID) -> list[dict]:
     """Every decision of the call, with who decided."""
     return await Decision.select(
-        Decision.id, Decision.submission, Decision.outcome, Decision.award_cents, Decision.rationale,
-        Decision.updated_at, Decision.decided_by.name.as_alias("decided_by_name"),
+        Decision.id,
+        Decision.submission,
+        Decision.outcome,
+        Decision.award_cents,
+        Decision.rationale,
+        Decision.updated_at,
+        Decision.decided_by.name.as_alias("decided_by_name"),
     ).where(Decision.call == call_id)
 
 
 async def budget_of(call: dict) -> dict:
     """The call's budget, what the decisions award and what remains."""
-    total = await Decision.select(Sum(Decision.award_cents).as_alias("sum")).where(Decision.call == call["id"]).first()
+    total = (
+        await Decision.select(Sum(Decision.award_cents).as_alias("sum"))
+        .where(Decision.call == call["id"])
+        .first()
+    )
     awarded = int((total or {}).get("sum") or 0)
-    return {"budget_cents": call["budget_cents"], "awarded_cents": awarded,
-            "remaining_cents": call["budget_cents"] - awarded}
+    return {
+        "budget_cents": call["budget_cents"],
+        "awarded_cents": awarded,
+        "remaining_cents": call["budget_cents"] - awarded,
+    }
 
 
 def _validate(call: dict, outcome: str, award_cents: int, rationale: str) -> list[FieldError]:
     errors = []
     if outcome not in OUTCOMES:
-        errors.append(FieldError("outcome", N_("Choose winner, runner-up, shortlisted or not selected.")))
+        errors.append(
+            FieldError("outcome", N_("Choose winner, runner-up, shortlisted or not selected."))
+        )
     if award_cents < 0:
         errors.append(FieldError("award_cents", N_("An award cannot be negative.")))
     elif award_cents and outcome not in AWARDED:
-        errors.append(FieldError("award_cents", N_("Only winners and runners-up receive an award.")))
+        errors.append(
+            FieldError("award_cents", N_("Only winners and runners-up receive an award."))
+        )
     elif call.get("max_award_cents") and award_cents > call["max_award_cents"]:
         errors.append(FieldError("award_cents", N_("This is more than the call's maximum award.")))
     if len(rationale) > RATIONALE_MAX:
-        errors.append(FieldError("rationale", N_("The rationale is too long (at most 5,000 characters).")))
+        errors.append(
+            FieldError("rationale", N_("The rationale is too long (at most 5,000 characters)."))
+        )
     if outcome in AWARDED and not rationale.strip():
         errors.append(FieldError("rationale", N_("Give a rationale for every award.")))
     return errors
 
 
-async def set_decision(actor, call: dict, *, submission_id: UUID, outcome: str, award_cents: int,
-                       rationale: str) -> dict:
+async def set_decision(
+    actor, call: dict, *, submission_id: UUID, outcome: str, award_cents: int, rationale: str
+) -> dict:
     """Record or change an entry's outcome; the awards of a call never exceed its budget."""
     rationale = (rationale or "").strip()
     errors = _validate(call, outcome, award_cents, rationale)
     if errors:
         raise _invalid(errors)
-    entry = await Submission.select(Submission.status, Submission.reference).where(
-        (Submission.id == submission_id) & (Submission.call == call["id"])).first()
+    entry = (
+        await Submission.select(Submission.status, Submission.reference)
+        .where((Submission.id == submission_id) & (Submission.call == call["id"]))
+        .first()
+    )
     if entry is None:
         raise not_found(N_("Proposal not found"))
     if entry["status"] != "submitted":
@@ -88,29 +117,69 @@ async def set_decision(actor, call: dict, *, submission_id: UUID, outcome: str, 
     async with db.write_transaction():
         locked = await _lock_call(call["id"])
         if locked["results_published_at"] is not None:
-            raise Problem(409, "results_published", N_("The results are published; decisions can no longer change."))
-        others = await Decision.select(Sum(Decision.award_cents).as_alias("sum")).where(
-            (Decision.call == call["id"]) & (Decision.submission != submission_id)).first()
+            raise Problem(
+                409,
+                "results_published",
+                N_("The results are published; decisions can no longer change."),
+            )
+        others = (
+            await Decision.select(Sum(Decision.award_cents).as_alias("sum"))
+            .where((Decision.call == call["id"]) & (Decision.submission != submission_id))
+            .first()
+        )
         committed = int((others or {}).get("sum") or 0)
         if committed + award_cents > locked["budget_cents"]:
-            raise Problem(422, "budget_exceeded",
-                          N_("The awards would exceed the call's budget."),
-                          errors=[FieldError("award_cents", N_("The awards would exceed the call's budget."))],
-                          extra={"budget_cents": locked["budget_cents"], "committed_cents": committed,
-                                 "available_cents": locked["budget_cents"] - committed})
-        before = await Decision.select(Decision.outcome, Decision.award_cents, Decision.rationale).where(
-            Decision.submission == submission_id).first()
+            raise Problem(
+                422,
+                "budget_exceeded",
+                N_("The awards would exceed the call's budget."),
+                errors=[
+                    FieldError("award_cents", N_("The awards would exceed the call's budget."))
+                ],
+                extra={
+                    "budget_cents": locked["budget_cents"],
+                    "committed_cents": committed,
+                    "available_cents": locked["budget_cents"] - committed,
+                },
+            )
+        before = (
+            await Decision.select(Decision.outcome, Decision.award_cents, Decision.rationale)
+            .where(Decision.submission == submission_id)
+            .first()
+        )
         now = clock.now()
-        values = {Decision.outcome: outcome, Decision.award_cents: award_cents, Decision.rationale: rationale,
-                  Decision.decided_by: getattr(actor, "id", None)}
+        values = {
+            Decision.outcome: outcome,
+            Decision.award_cents: award_cents,
+            Decision.rationale: rationale,
+            Decision.decided_by: getattr(actor, "id", None),
+        }
         if before is None:
-            await Decision(call=call["id"], submission=submission_id, outcome=outcome, award_cents=award_cents,
-                           rationale=rationale, decided_by=getattr(actor, "id", None), created_at=now).save()
+            await Decision(
+                call=call["id"],
+                submission=submission_id,
+                outcome=outcome,
+                award_cents=award_cents,
+                rationale=rationale,
+                decided_by=getattr(actor, "id", None),
+                created_at=now,
+            ).save()
         else:
             await Decision.update(values).where(Decision.submission == submission_id)
-        await record("results.decision", actor=actor, object_type="submission", object_id=submission_id,
-                     payload={"call": str(call["id"]), "reference": entry["reference"], "before": before,
-                              "outcome": outcome, "award_cents": award_cents, "rationale": rationale})
+        await record(
+            "results.decision",
+            actor=actor,
+            object_type="submission",
+            object_id=submission_id,
+            payload={
+                "call": str(call["id"]),
+                "reference": entry["reference"],
+                "before": before,
+                "outcome": outcome,
+                "award_cents": award_cents,
+                "rationale": rationale,
+            },
+        )
     row = await Decision.select().where(Decision.submission == submission_id).first()
     return row
 
@@ -120,19 +189,39 @@ async def decide_rest_not_selected(actor, call: dict) -> int:
     async with db.write_transaction():
         locked = await _lock_call(call["id"])
         if locked["results_published_at"] is not None:
-            raise Problem(409, "results_published", N_("The results are published; decisions can no longer change."))
-        decided = [r["submission"] for r in await Decision.select(Decision.submission).where(Decision.call == call["id"])]
-        query = Submission.select(Submission.id).where((Submission.call == call["id"]) & (Submission.status == "submitted"))
+            raise Problem(
+                409,
+                "results_published",
+                N_("The results are published; decisions can no longer change."),
+            )
+        decided = [
+            r["submission"]
+            for r in await Decision.select(Decision.submission).where(Decision.call == call["id"])
+        ]
+        query = Submission.select(Submission.id).where(
+            (Submission.call == call["id"]) & (Submission.status == "submitted")
+        )
         if decided:
             query = query.where(Submission.id.not_in(decided))
         rest = [r["id"] for r in await query]
         now = clock.now()
         for submission_id in rest:
-            await Decision(call=call["id"], submission=submission_id, outcome="not_selected", award_cents=0,
-                           decided_by=getattr(actor, "id", None), created_at=now).save()
+            await Decision(
+                call=call["id"],
+                submission=submission_id,
+                outcome="not_selected",
+                award_cents=0,
+                decided_by=getattr(actor, "id", None),
+                created_at=now,
+            ).save()
         if rest:
-            await record("results.rest_not_selected", actor=actor, object_type="call", object_id=call["id"],
-                         payload={"entries": [str(s) for s in rest]})
+            await record(
+                "results.rest_not_selected",
+                actor=actor,
+                object_type="call",
+                object_id=call["id"],
+                payload={"entries": [str(s) for s in rest]},
+            )
     return len(rest)
 
 
@@ -140,9 +229,15 @@ async def shareable_comments(submission_ids: list[UUID]) -> dict[UUID, list[str]
     """Final review comments jurors marked shareable, by entry — never who wrote them."""
     if not submission_ids:
         return {}
-    rows = await Review.select(Review.submission, Review.comment).where(
-        (Review.submission.is_in(submission_ids)) & (Review.status == "final") & (Review.shareable == True)  # noqa: E712
-    ).order_by(Review.finalized_at)
+    rows = (
+        await Review.select(Review.submission, Review.comment)
+        .where(
+            (Review.submission.is_in(submission_ids))
+            & (Review.status == "final")
+            & (Review.shareable == True)  # noqa: E712
+        )
+        .order_by(Review.finalized_at)
+    )
     comments: dict[UUID, list[str]] = {}
     for row in rows:
         if row["comment"].strip():
@@ -156,42 +251,62 @@ def _check_publishable(entries: list[dict], decided: dict) -> None:
         raise Problem(422, "no_entries", N_("This call has no submitted entries."))
     missing = [e["reference"] for e in entries if e["id"] not in decided]
     if missing:
-        raise Problem(422, "decisions_missing", N_("Some entries have no decision yet."),
-                      extra={"entries": sorted(r or "" for r in missing)})
+        raise Problem(
+            422,
+            "decisions_missing",
+            N_("Some entries have no decision yet."),
+            extra={"entries": sorted(r or "" for r in missing)},
+        )
 
 
 async def _team_members(entries: list[dict]) -> list[dict]:
     """Each entry team's members with their address and language."""
-    return await Membership.select(Membership.organisation, Membership.user.email.as_alias("email"),
-                                   Membership.user.locale.as_alias("locale")).where(
-        Membership.organisation.is_in(list({e["organisation"] for e in entries})))
+    return await Membership.select(
+        Membership.organisation,
+        Membership.user.email.as_alias("email"),
+        Membership.user.locale.as_alias("locale"),
+    ).where(Membership.organisation.is_in(list({e["organisation"] for e in entries})))
 
 
 async def _team_names(entries: list[dict]) -> dict[UUID, str]:
-    return {o["id"]: o["name"] for o in await Organisation.select(Organisation.id, Organisation.name).where(
-        Organisation.id.is_in(list({e["organisation"] for e in entries})))}
+    return {
+        o["id"]: o["name"]
+        for o in await Organisation.select(Organisation.id, Organisation.name).where(
+            Organisation.id.is_in(list({e["organisation"] for e in entries}))
+        )
+    }
 
 
-async def _mail_outcome(call: dict, entry: dict, decision: dict, members: list[dict], comments: list[str],
-                        base_url: str) -> int:
+async def _mail_outcome(
+    call: dict, entry: dict, decision: dict, members: list[dict], comments: list[str], base_url: str
+) -> int:
     """Queue the outcome mail to every member of the entry's team; returns how many."""
     sent = 0
     for member in (m for m in members if m["organisation"] == entry["organisation"]):
-        await enqueue(member["email"], "results_outcome", locale=member["locale"], context={
-            "base_url": base_url, "call": call["title"], "title": entry["title"],
-            "reference": entry["reference"], "outcome": decision["outcome"],
-            "award_cents": decision["award_cents"], "comments": comments,
-            "link": f"{base_url}/calls/{call['slug']}/results",
-        })
+        await enqueue(
+            member["email"],
+            "results_outcome",
+            locale=member["locale"],
+            context={
+                "base_url": base_url,
+                "call": call["title"],
+                "title": entry["title"],
+                "reference": entry["reference"],
+                "outcome": decision["outcome"],
+                "award_cents": decision["award_cents"],
+                "comments": comments,
+                "link": f"{base_url}/calls/{call['slug']}/results",
+            },
+        )
         sent += 1
     return sent
 
 
 async def publish_results(actor, call: dict, *, base_url: str) -> dict:
     """Mail every applicant their outcome in their language, then show the winners publicly."""
-    entries = await Submission.select(Submission.id, Submission.title, Submission.reference,
-                                      Submission.organisation).where(
-        (Submission.call == call["id"]) & (Submission.status == "submitted"))
+    entries = await Submission.select(
+        Submission.id, Submission.title, Submission.reference, Submission.organisation
+    ).where((Submission.call == call["id"]) & (Submission.status == "submitted"))
     decided = {d["submission"]: d for d in await decisions_of(call["id"])}
     _check_publishable(entries, decided)
     comments = await shareable_comments([e["id"] for e in entries])
@@ -202,16 +317,25 @@ async def publish_results(actor, call: dict, *, base_url: str) -> dict:
         if locked["results_published_at"] is not None:
             raise Problem(409, "results_published", N_("The results are published already."))
         now = clock.now()
-        await Call.update({Call.results_published_at: now, Call.status: "results_published"}).where(Call.id == call["id"])
+        await Call.update({Call.results_published_at: now, Call.status: "results_published"}).where(
+            Call.id == call["id"]
+        )
         names = await _team_names(entries)
         for entry in entries:
             # the name as published: a later rename of the team leaves the published results alone
             await Decision.update({Decision.published_name: names[entry["organisation"]]}).where(
-                Decision.submission == entry["id"])
-            sent += await _mail_outcome(call, entry, decided[entry["id"]], members, comments.get(entry["id"], []),
-                                        base_url)
-        await record("results.published", actor=actor, object_type="call", object_id=call["id"],
-                     payload={"entries": len(entries), "mails": sent})
+                Decision.submission == entry["id"]
+            )
+            sent += await _mail_outcome(
+                call, entry, decided[entry["id"]], members, comments.get(entry["id"], []), base_url
+            )
+        await record(
+            "results.published",
+            actor=actor,
+            object_type="call",
+            object_id=call["id"],
+            payload={"entries": len(entries), "mails": sent},
+        )
     return {"published_at": now, "entries": len(entries), "mails": sent}
 
 
@@ -235,40 +359,81 @@ async def public_results(call: dict) -> dict:
     if call.get("results_published_at") is None:
         raise not_found(N_("No results published for this call yet"))
     rows = await Decision.select(
-        Decision.outcome, Decision.award_cents, Decision.published_name, Decision.submission.id.as_alias("id"),
-        Decision.submission.title.as_alias("title"), Decision.submission.summary.as_alias("summary"),
+        Decision.outcome,
+        Decision.award_cents,
+        Decision.published_name,
+        Decision.submission.id.as_alias("id"),
+        Decision.submission.title.as_alias("title"),
+        Decision.submission.summary.as_alias("summary"),
         Decision.submission.consent_publication.as_alias("consent"),
         Decision.submission.organisation.as_alias("organisation"),
     ).where((Decision.call == call["id"]) & Decision.outcome.is_in(list(AWARDED)))
-    organisations = {o["id"]: o for o in await Organisation.select(Organisation.id, Organisation.name, Organisation.kind).where(
-        Organisation.id.is_in([r["organisation"] for r in rows] or [UUID(int=0)]))}
+    organisations = {
+        o["id"]: o
+        for o in await Organisation.select(
+            Organisation.id, Organisation.name, Organisation.kind
+        ).where(Organisation.id.is_in([r["organisation"] for r in rows] or [UUID(int=0)]))
+    }
     awarded = []
-    for row in sorted(rows, key=lambda r: (AWARDED.index(r["outcome"]), -r["award_cents"], r["title"])):
-        awarded.append({
-            "submission_id": row["id"], "outcome": row["outcome"], "title": row["title"],
-            # as published (snapshot at publication); the consent rule stays live
-            "organisation": public_name({**organisations[row["organisation"]], **(
-                {"name": row["published_name"]} if row["published_name"] else {})}, row["consent"]),
-            "anonymous": is_anonymous(organisations[row["organisation"]], row["consent"]),
-            "award_cents": row["award_cents"], "summary": row["summary"] if row["consent"] else "",
-        })
-    entries = await Submission.count().where((Submission.call == call["id"]) & (Submission.status == "submitted"))
-    return {"call": call["slug"], "title": call["title"], "published_at": call["results_published_at"],
-            "entries": entries, "awarded_cents": sum(a["award_cents"] for a in awarded),
-            "budget_cents": call["budget_cents"], "awards": awarded}
+    for row in sorted(
+        rows, key=lambda r: (AWARDED.index(r["outcome"]), -r["award_cents"], r["title"])
+    ):
+        awarded.append(
+            {
+                "submission_id": row["id"],
+                "outcome": row["outcome"],
+                "title": row["title"],
+                # as published (snapshot at publication); the consent rule stays live
+                "organisation": public_name(
+                    {
+                        **organisations[row["organisation"]],
+                        **({"name": row["published_name"]} if row["published_name"] else {}),
+                    },
+                    row["consent"],
+                ),
+                "anonymous": is_anonymous(organisations[row["organisation"]], row["consent"]),
+                "award_cents": row["award_cents"],
+                "summary": row["summary"] if row["consent"] else "",
+            }
+        )
+    entries = await Submission.count().where(
+        (Submission.call == call["id"]) & (Submission.status == "submitted")
+    )
+    return {
+        "call": call["slug"],
+        "title": call["title"],
+        "published_at": call["results_published_at"],
+        "entries": entries,
+        "awarded_cents": sum(a["award_cents"] for a in awarded),
+        "budget_cents": call["budget_cents"],
+        "awards": awarded,
+    }
 
 
 async def outcome_for(call: dict, submission_id: UUID) -> dict | None:
     """What the team sees on its proposal once the results are published."""
     if call.get("results_published_at") is None:
         return None
-    decision = await Decision.select(Decision.outcome, Decision.award_cents).where(
-        Decision.submission == submission_id).first()
+    decision = (
+        await Decision.select(Decision.outcome, Decision.award_cents)
+        .where(Decision.submission == submission_id)
+        .first()
+    )
     if decision is None:
         return None
-    certificates = await Document.select(Document.id, Document.filename).where(
-        (Document.owner_type == "award") & (Document.owner_id == str(submission_id))
-        & (Document.kind == "certificate") & (Document.status == "stored")).order_by(Document.created_at)
+    certificates = (
+        await Document.select(Document.id, Document.filename)
+        .where(
+            (Document.owner_type == "award")
+            & (Document.owner_id == str(submission_id))
+            & (Document.kind == "certificate")
+            & (Document.status == "stored")
+        )
+        .order_by(Document.created_at)
+    )
     latest = {d["filename"]: d for d in certificates}  # the newest per file name
-    return {**decision, "comments": (await shareable_comments([submission_id])).get(submission_id, []),
-            "certificates": list(latest.values())}
+    return {
+        **decision,
+        "comments": (await shareable_comments([submission_id])).get(submission_id, []),
+        "certificates": list(latest.values()),
+    }

@@ -15,7 +15,14 @@ def domain() -> Domain:
 
     return Domain(
         name="results",
-        routers=[StaffResultsApi, job_status, public_results, award_letter, StaffResultsPages, PublicResultsPages],
+        routers=[
+            StaffResultsApi,
+            job_status,
+            public_results,
+            award_letter,
+            StaffResultsPages,
+            PublicResultsPages,
+        ],
         job_handlers={"certificates": run_certificates_job},
         document_readers={OWNER_TYPE: award_reader, REPORT_OWNER_TYPE: report_reader},
         submission_outcome=outcome_for,

@@ -26,8 +26,12 @@ async def certificate_state(call: dict) -> dict:
     job = await jobs.latest("certificates", f"call:{call['id']}")
     issued = await certificates.certificates_of(call["id"])
     awarded = await certificates.awarded_entries(call["id"])
-    return {"job": job, "issued": issued, "awarded": awarded,
-            "percent": round(100 * job["done"] / job["total"]) if job and job["total"] else 0}
+    return {
+        "job": job,
+        "issued": issued,
+        "awarded": awarded,
+        "percent": round(100 * job["done"] / job["total"]) if job and job["total"] else 0,
+    }
 
 
 def _juror_rows(chosen, normalized, rows: list[dict], names: dict) -> list[dict]:
@@ -35,9 +39,15 @@ def _juror_rows(chosen, normalized, rows: list[dict], names: dict) -> list[dict]
     jurors = []
     for juror, leniency in chosen.leniency.items():
         mine = [r["total"] for r in rows if r["juror"] == juror]
-        jurors.append({"name": names.get(juror, "?"), "reviews": len(mine), "leniency": leniency,
-                       "mean": round(sum(mine) / len(mine), 1) if mine else None,
-                       "raw_only": juror in normalized.raw_only_jurors})
+        jurors.append(
+            {
+                "name": names.get(juror, "?"),
+                "reviews": len(mine),
+                "leniency": leniency,
+                "mean": round(sum(mine) / len(mine), 1) if mine else None,
+                "raw_only": juror in normalized.raw_only_jurors,
+            }
+        )
     return sorted(jurors, key=lambda j: j["name"])
 
 
@@ -45,24 +55,33 @@ def _entry_rows(shown: list, results: dict, titles: dict, decided: dict) -> list
     """The shown entries with their mean and normalised results, reference, title and decision."""
     by_mean = {e.entry: e for e in results["mean"].entries}
     by_norm = {e.entry: e for e in results["normalized"].entries}
-    return [{"result": e, "mean": by_mean[e.entry], "normalized": by_norm[e.entry],
-             "reference": titles[e.entry]["reference"], "title": titles[e.entry]["title"],
-             "decision": decided.get(e.entry)} for e in shown]
+    return [
+        {
+            "result": e,
+            "mean": by_mean[e.entry],
+            "normalized": by_norm[e.entry],
+            "reference": titles[e.entry]["reference"],
+            "title": titles[e.entry]["title"],
+            "decision": decided.get(e.entry),
+        }
+        for e in shown
+    ]
 
 
 def _page_of(entries: list, page: int) -> tuple[list, int, int]:
     """One page of the entries, the page number (within range) and the page count."""
     pages = max(1, ceil(len(entries) / PER_PAGE))
     page = min(page, pages)
-    return entries[(page - 1) * PER_PAGE: page * PER_PAGE], page, pages
+    return entries[(page - 1) * PER_PAGE : page * PER_PAGE], page, pages
 
 
 async def ranking_page(call: dict, *, number: int = 1, method: str = "mean", page: int = 1) -> dict:
     """Everything the staff ranking page shows for a round and a method (unknown methods: mean)."""
     if method not in METHODS:
         method = "mean"
-    results, titles, rows, round_ = await rankings_for(call, number=number, methods=tuple(dict.fromkeys(
-        (method, "mean", "normalized"))))
+    results, titles, rows, round_ = await rankings_for(
+        call, number=number, methods=tuple(dict.fromkeys((method, "mean", "normalized")))
+    )
     chosen, normalized = results[method], results["normalized"]
     shown, page, pages = _page_of(chosen.entries, page)
     names = await juror_names({r["juror"] for r in rows})
@@ -70,18 +89,29 @@ async def ranking_page(call: dict, *, number: int = 1, method: str = "mean", pag
     all_rounds = await jury_rounds.rounds_of(call["id"])
     total = len(chosen.entries)
     return {
-        "round": round_, "number": number, "method": method, "methods": METHODS,
+        "round": round_,
+        "number": number,
+        "method": method,
+        "methods": METHODS,
         "entries": _entry_rows(shown, results, titles, decided),
-        "total": total, "page": page, "pages": pages, "alpha": chosen.alpha,
-        "per_criterion": chosen.per_criterion, "criteria": round_["criteria"] or [],
+        "total": total,
+        "page": page,
+        "pages": pages,
+        "alpha": chosen.alpha,
+        "per_criterion": chosen.per_criterion,
+        "criteria": round_["criteria"] or [],
         "jurors": _juror_rows(chosen, normalized, rows, names),
         "raw_only": [names.get(j, "?") for j in normalized.raw_only_jurors],
         "unstable": sum(1 for e in chosen.entries if e.cutoff_unstable),
         "distribution": charts.juror_distributions(rows, names),
         "intervals": charts.rank_intervals(shown, titles, call["awards_planned"], total),
-        "budget": await decisions.budget_of(call), "decided_count": len(decided),
-        "later_rounds": [r for r in all_rounds if r["number"] > 1], "all_rounds": all_rounds,
-        "certs": await certificate_state(call), "outcomes": OUTCOMES, "outcome_labels": decisions.OUTCOME_LABELS,
+        "budget": await decisions.budget_of(call),
+        "decided_count": len(decided),
+        "later_rounds": [r for r in all_rounds if r["number"] > 1],
+        "all_rounds": all_rounds,
+        "certs": await certificate_state(call),
+        "outcomes": OUTCOMES,
+        "outcome_labels": decisions.OUTCOME_LABELS,
     }
 
 
@@ -89,28 +119,49 @@ def _form_values(current: dict | None, locale: str) -> dict:
     """The decision form filled from the current decision (award formatted for the locale)."""
     if current is None:
         return {"outcome": "", "award": "", "rationale": ""}
-    return {"outcome": current["outcome"],
-            "award": format_amount(current["award_cents"], locale) if current["award_cents"] else "",
-            "rationale": current["rationale"]}
+    return {
+        "outcome": current["outcome"],
+        "award": format_amount(current["award_cents"], locale) if current["award_cents"] else "",
+        "rationale": current["rationale"],
+    }
 
 
-async def decision_form(call: dict, submission_id: UUID, *, locale: str = "de", values: dict | None = None) -> dict:
+async def decision_form(
+    call: dict, submission_id: UUID, *, locale: str = "de", values: dict | None = None
+) -> dict:
     """The entry to decide on (404 if not the call's), its current decision, the form's values and the budget."""
-    entry = await Submission.select(Submission.id, Submission.reference, Submission.title, Submission.status).where(
-        (Submission.id == submission_id) & (Submission.call == call["id"])).first()
+    entry = (
+        await Submission.select(
+            Submission.id, Submission.reference, Submission.title, Submission.status
+        )
+        .where((Submission.id == submission_id) & (Submission.call == call["id"]))
+        .first()
+    )
     if entry is None:
         raise not_found(N_("Proposal not found"))
-    current = next((d for d in await decisions.decisions_of(call["id"]) if d["submission"] == submission_id), None)
-    return {"entry": entry, "current": current,
-            "values": _form_values(current, locale) if values is None else values,
-            "outcomes": OUTCOMES, "outcome_labels": decisions.OUTCOME_LABELS,
-            "budget": await decisions.budget_of(call)}
+    current = next(
+        (d for d in await decisions.decisions_of(call["id"]) if d["submission"] == submission_id),
+        None,
+    )
+    return {
+        "entry": entry,
+        "current": current,
+        "values": _form_values(current, locale) if values is None else values,
+        "outcomes": OUTCOMES,
+        "outcome_labels": decisions.OUTCOME_LABELS,
+        "budget": await decisions.budget_of(call),
+    }
 
 
 async def publish_summary(call: dict) -> dict:
     """Before publishing: submitted entries, decisions taken, awarded decisions and the budget."""
-    entries = await Submission.count().where((Submission.call == call["id"]) & (Submission.status == "submitted"))
+    entries = await Submission.count().where(
+        (Submission.call == call["id"]) & (Submission.status == "submitted")
+    )
     decided = await decisions.decisions_of(call["id"])
-    return {"entries": entries, "decided": len(decided),
-            "awarded": [d for d in decided if d["outcome"] in decisions.AWARDED],
-            "budget": await decisions.budget_of(call)}
+    return {
+        "entries": entries,
+        "decided": len(decided),
+        "awarded": [d for d in decided if d["outcome"] in decisions.AWARDED],
+        "budget": await decisions.budget_of(call),
+    }

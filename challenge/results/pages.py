@@ -25,12 +25,28 @@ Page = Annotated[int, QueryParameter(ge=1, le=100_000)]
 Method = Annotated[str, QueryParameter(max_length=20)]
 
 
-async def _page(request: Request, call: dict, *, number: int = 1, method: str = "mean", page: int = 1,
-                errors: dict | None = None, notice=None, status: int = 200) -> Template:
+async def _page(
+    request: Request,
+    call: dict,
+    *,
+    number: int = 1,
+    method: str = "mean",
+    page: int = 1,
+    errors: dict | None = None,
+    notice=None,
+    status: int = 200,
+) -> Template:
     shown = await overview.ranking_page(call, number=number, method=method, page=page)
-    return Template(template_name="challenge/results/staff.html", status_code=status, context={
-        "call": call, **shown, "errors": errors or {}, "notice": notice,
-    })
+    return Template(
+        template_name="challenge/results/staff.html",
+        status_code=status,
+        context={
+            "call": call,
+            **shown,
+            "errors": errors or {},
+            "notice": notice,
+        },
+    )
 
 
 def _back(slug: str, number: int = 1, method: str = "mean") -> Redirect:
@@ -43,31 +59,65 @@ class StaffResultsPages(Controller):
     guards = [staff_required]
 
     @get("/", name="staff_results")
-    async def results(self, request: Request, slug: FromPath[str], round: Number = 1, method: Method = "mean",
-                      page: Page = 1) -> Template:
+    async def results(
+        self,
+        request: Request,
+        slug: FromPath[str],
+        round: Number = 1,
+        method: Method = "mean",
+        page: Page = 1,
+    ) -> Template:
         call = await get_call(slug, include_drafts=True)
         return await _page(request, call, number=round, method=method, page=page)
 
     @get("/decide/{submission_id:uuid}", name="staff_decide")
-    async def decide_form(self, request: Request, slug: FromPath[str], submission_id: FromPath[UUID]) -> Template:
+    async def decide_form(
+        self, request: Request, slug: FromPath[str], submission_id: FromPath[UUID]
+    ) -> Template:
         call = await get_call(slug, include_drafts=True)
         return await _decide_page(call, submission_id, locale=request_locale(request))
 
     @post("/decide/{submission_id:uuid}")
-    async def decide(self, request: Request, slug: FromPath[str], submission_id: FromPath[UUID],
-                     data: FormData) -> Template | Redirect:
+    async def decide(
+        self, request: Request, slug: FromPath[str], submission_id: FromPath[UUID], data: FormData
+    ) -> Template | Redirect:
         call = await get_call(slug, include_drafts=True)
-        values = {"outcome": form_value(data, "outcome"), "award": form_value(data, "award"),
-                  "rationale": form_value(data, "rationale")}
+        values = {
+            "outcome": form_value(data, "outcome"),
+            "award": form_value(data, "award"),
+            "rationale": form_value(data, "rationale"),
+        }
         try:
-            cents = money_field(values["award"], "award", request_locale(request), required=False,
-                                unreadable=N_("Enter the award in euros, e.g. 40000 or 40.000,00.")) or 0
-            await decisions.set_decision(request.scope["user"], call, submission_id=submission_id,
-                                         outcome=values["outcome"], award_cents=cents, rationale=values["rationale"])
+            cents = (
+                money_field(
+                    values["award"],
+                    "award",
+                    request_locale(request),
+                    required=False,
+                    unreadable=N_("Enter the award in euros, e.g. 40000 or 40.000,00."),
+                )
+                or 0
+            )
+            await decisions.set_decision(
+                request.scope["user"],
+                call,
+                submission_id=submission_id,
+                outcome=values["outcome"],
+                award_cents=cents,
+                rationale=values["rationale"],
+            )
         except Problem as problem:
-            errors = {("award" if k == "award_cents" else k): v for k, v in errors_of(problem).items()}
-            return await _decide_page(call, submission_id, values=values, errors=errors, status=problem.status,
-                                      extra=problem.extra)
+            errors = {
+                ("award" if k == "award_cents" else k): v for k, v in errors_of(problem).items()
+            }
+            return await _decide_page(
+                call,
+                submission_id,
+                values=values,
+                errors=errors,
+                status=problem.status,
+                extra=problem.extra,
+            )
         return Redirect(f"/staff/calls/{slug}/results#entry-{submission_id}", status_code=303)
 
     @post("/rest-not-selected")
@@ -80,7 +130,9 @@ class StaffResultsPages(Controller):
         return await _page(request, call, notice=("rest", count))
 
     @post("/shortlist")
-    async def shortlist(self, request: Request, slug: FromPath[str], data: FormData) -> Template | Redirect:
+    async def shortlist(
+        self, request: Request, slug: FromPath[str], data: FormData
+    ) -> Template | Redirect:
         """Into a later round: the top N of the ranking, or the entries ticked in the table."""
         call = await get_call(slug, include_drafts=True)
         method = form_value(data, "method") or "mean"
@@ -93,18 +145,33 @@ class StaffResultsPages(Controller):
                 count = int(top)
                 if count < 1:
                     raise ValueError
-                ticked = await top_of_ranking(call, number=int(form_value(data, "round") or "1"), method=method,
-                                              count=count)
+                ticked = await top_of_ranking(
+                    call, number=int(form_value(data, "round") or "1"), method=method, count=count
+                )
             if not ticked:
-                raise Problem(422, "validation_error", N_("Some fields are missing or invalid."), errors=[
-                    FieldError("top", N_("Name how many entries go on, or tick them in the table."))])
+                raise Problem(
+                    422,
+                    "validation_error",
+                    N_("Some fields are missing or invalid."),
+                    errors=[
+                        FieldError(
+                            "top", N_("Name how many entries go on, or tick them in the table.")
+                        )
+                    ],
+                )
             chosen = await jury_rounds.set_shortlist(request.scope["user"], call, number, ticked)
         except ValueError:
-            return await _page(request, call, errors={"top": N_("Enter a whole number of entries.")}, status=422)
+            return await _page(
+                request, call, errors={"top": N_("Enter a whole number of entries.")}, status=422
+            )
         except Problem as problem:
             errors = errors_of(problem)
-            return await _page(request, call, errors={"top": errors.get("_form", next(iter(errors.values())))},
-                               status=problem.status)
+            return await _page(
+                request,
+                call,
+                errors={"top": errors.get("_form", next(iter(errors.values())))},
+                status=problem.status,
+            )
         return await _page(request, call, notice=("shortlisted", len(chosen), number))
 
     @get("/publish", name="staff_results_publish")
@@ -116,7 +183,9 @@ class StaffResultsPages(Controller):
     async def publish(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
         call = await get_call(slug, include_drafts=True)
         try:
-            await decisions.publish_results(request.scope["user"], call, base_url=request.app.state.settings.base_url)
+            await decisions.publish_results(
+                request.scope["user"], call, base_url=request.app.state.settings.base_url
+            )
         except Problem as problem:
             return await _publish_page(call, problem=problem)
         return Redirect(f"/calls/{slug}/results", status_code=303)
@@ -124,31 +193,59 @@ class StaffResultsPages(Controller):
     @post("/certificates")
     async def start_certificates(self, request: Request, slug: FromPath[str]) -> Redirect:
         call = await get_call(slug, include_drafts=True)
-        await jobs.submit("certificates", f"call:{call['id']}", actor=request.scope["user"],
-                          payload={"call": str(call["id"])})
+        await jobs.submit(
+            "certificates",
+            f"call:{call['id']}",
+            actor=request.scope["user"],
+            payload={"call": str(call["id"])},
+        )
         return Redirect(f"/staff/calls/{slug}/results#certificates", status_code=303)
 
     @get("/certificates", name="staff_certificates_progress")
     async def certificates_progress(self, slug: FromPath[str]) -> Template:
         """The progress fragment the page polls while the job runs."""
         call = await get_call(slug, include_drafts=True)
-        return Template(template_name="challenge/results/_certificates.html",
-                        context={"call": call, "certs": await overview.certificate_state(call)})
+        return Template(
+            template_name="challenge/results/_certificates.html",
+            context={"call": call, "certs": await overview.certificate_state(call)},
+        )
 
 
-async def _decide_page(call: dict, submission_id: UUID, *, locale: str = "de", values: dict | None = None,
-                       errors: dict | None = None, status: int = 200, extra: dict | None = None) -> Template:
+async def _decide_page(
+    call: dict,
+    submission_id: UUID,
+    *,
+    locale: str = "de",
+    values: dict | None = None,
+    errors: dict | None = None,
+    status: int = 200,
+    extra: dict | None = None,
+) -> Template:
     form = await overview.decision_form(call, submission_id, locale=locale, values=values)
-    return Template(template_name="challenge/results/decide.html", status_code=status, context={
-        "call": call, **form, "errors": errors or {}, "extra": extra or {},
-    })
+    return Template(
+        template_name="challenge/results/decide.html",
+        status_code=status,
+        context={
+            "call": call,
+            **form,
+            "errors": errors or {},
+            "extra": extra or {},
+        },
+    )
 
 
 async def _publish_page(call: dict, *, problem: Problem | None = None) -> Template:
     summary = await overview.publish_summary(call)
-    return Template(template_name="challenge/results/publish.html", status_code=problem.status if problem else 200,
-                    context={"call": call, **summary, "errors": errors_of(problem) if problem else {},
-                             "missing": (problem.extra.get("entries") if problem else None) or []})
+    return Template(
+        template_name="challenge/results/publish.html",
+        status_code=problem.status if problem else 200,
+        context={
+            "call": call,
+            **summary,
+            "errors": errors_of(problem) if problem else {},
+            "missing": (problem.extra.get("entries") if problem else None) or [],
+        },
+    )
 
 
 class PublicResultsPages(Controller):
@@ -158,5 +255,7 @@ class PublicResultsPages(Controller):
     @get("/", name="call_results")
     async def results(self, slug: FromPath[str]) -> Template:
         call = await get_call(slug, include_drafts=False)
-        return Template(template_name="challenge/results/public.html",
-                        context={"call": call, "results": await decisions.public_results(call)})
+        return Template(
+            template_name="challenge/results/public.html",
+            context={"call": call, "results": await decisions.public_results(call)},
+        )

@@ -54,25 +54,35 @@ def _aggregate(values: np.ndarray, method: str, axis: int = -1) -> np.ndarray:
         return values.mean(axis=axis)
     ordered = np.moveaxis(np.sort(values, axis=axis), axis, -1)
     if method == "trimmed":
-        return ordered[..., 1:n - 1].mean(axis=-1)
+        return ordered[..., 1 : n - 1].mean(axis=-1)
     if n % 2:
         return ordered[..., n // 2]
     return (ordered[..., n // 2 - 1] + ordered[..., n // 2]) / 2
 
 
-def _bootstrap(matrix: np.ndarray, *, method: str, rng: np.random.Generator, resamples: int) -> np.ndarray:
+def _bootstrap(
+    matrix: np.ndarray, *, method: str, rng: np.random.Generator, resamples: int
+) -> np.ndarray:
     """(resamples, entries): each entry's n values resampled with replacement and aggregated.
     Laid out (n, resamples, entries) so sums run over whole contiguous rows."""
     count = matrix.shape[1]
     columns = np.ascontiguousarray(matrix.T)  # (n, entries)
-    picks = rng.integers(0, count, size=(count, resamples, matrix.shape[0]),
-                         dtype=np.uint8 if count < 256 else np.int64)
+    picks = rng.integers(
+        0,
+        count,
+        size=(count, resamples, matrix.shape[0]),
+        dtype=np.uint8 if count < 256 else np.int64,
+    )
     sampled = columns[picks, np.arange(matrix.shape[0])[None, None, :]]
     if method == "trimmed" and count >= 4:
         return (sampled.sum(axis=0) - sampled.max(axis=0) - sampled.min(axis=0)) / (count - 2)
     if method == "median":
         ordered = np.sort(sampled, axis=0)
-        return ordered[count // 2] if count % 2 else (ordered[count // 2 - 1] + ordered[count // 2]) / 2
+        return (
+            ordered[count // 2]
+            if count % 2
+            else (ordered[count // 2 - 1] + ordered[count // 2]) / 2
+        )
     return sampled.sum(axis=0) / count
 
 
@@ -86,14 +96,18 @@ def _intervals(groups: list, entry_count: int, method: str, seed: int, resamples
 
     def run(chunk: int) -> tuple[np.ndarray, np.ndarray]:
         rng = np.random.default_rng(seeds[chunk])
-        boot = np.empty((sizes[chunk], entry_count), dtype=np.float32)  # half the memory traffic of float64
+        boot = np.empty(
+            (sizes[chunk], entry_count), dtype=np.float32
+        )  # half the memory traffic of float64
         for indexes, matrix in groups:
             boot[:, indexes] = _bootstrap(matrix, method=method, rng=rng, resamples=sizes[chunk])
         return boot, _ranks(boot)
 
     def percentiles(part: slice) -> tuple:
-        return (*np.percentile(boot[:, part], [5, 95], axis=0),
-                *np.percentile(boot_ranks[:, part], [5, 95], axis=0, method="nearest"))
+        return (
+            *np.percentile(boot[:, part], [5, 95], axis=0),
+            *np.percentile(boot_ranks[:, part], [5, 95], axis=0, method="nearest"),
+        )
 
     if chunks == 1:
         boot, boot_ranks = run(0)
@@ -103,11 +117,15 @@ def _intervals(groups: list, entry_count: int, method: str, seed: int, resamples
         boot = np.concatenate([p[0] for p in parts])
         boot_ranks = np.concatenate([p[1] for p in parts])
         step = -(-entry_count // chunks)
-        pieces = list(pool.map(percentiles, [slice(i, i + step) for i in range(0, entry_count, step)]))
+        pieces = list(
+            pool.map(percentiles, [slice(i, i + step) for i in range(0, entry_count, step)])
+        )
     return tuple(np.concatenate([piece[k] for piece in pieces]) for k in range(4))
 
 
-def _normalised(totals: np.ndarray, jurors: np.ndarray, juror_count: int) -> tuple[np.ndarray, np.ndarray]:
+def _normalised(
+    totals: np.ndarray, jurors: np.ndarray, juror_count: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Each juror's totals as z-scores over that juror's reviews, mapped back with the panel's
     mean and SD; jurors with fewer than three reviews keep their raw totals. Returns the
     adjusted totals and a mask of the raw-only jurors."""
@@ -115,9 +133,13 @@ def _normalised(totals: np.ndarray, jurors: np.ndarray, juror_count: int) -> tup
         return totals, np.zeros(juror_count, dtype=bool)
     count = np.bincount(jurors, minlength=juror_count)
     mean = np.bincount(jurors, weights=totals, minlength=juror_count) / np.maximum(count, 1)
-    variance = np.bincount(jurors, weights=(totals - mean[jurors]) ** 2, minlength=juror_count) / np.maximum(count, 1)
+    variance = np.bincount(
+        jurors, weights=(totals - mean[jurors]) ** 2, minlength=juror_count
+    ) / np.maximum(count, 1)
     sd = np.sqrt(variance)
-    z = np.divide(totals - mean[jurors], sd[jurors], out=np.zeros_like(totals), where=sd[jurors] > 1e-12)
+    z = np.divide(
+        totals - mean[jurors], sd[jurors], out=np.zeros_like(totals), where=sd[jurors] > 1e-12
+    )
     raw_only = count < MIN_REVIEWS_FOR_NORMALISING
     adjusted = np.where(raw_only[jurors], totals, totals.mean() + z * totals.std())
     return adjusted, raw_only & (count > 0)
@@ -147,9 +169,15 @@ def _matrix(reviews: list[ReviewScores], criteria: list[dict]):
     juror_index = {j: i for i, j in enumerate(juror_ids)}
     entry_index = {e: i for i, e in enumerate(entry_ids)}
     keys = [c["key"] for c in criteria]
-    jurors = np.fromiter((juror_index[r.juror] for r in reviews), dtype=np.int64, count=len(reviews))
-    entries = np.fromiter((entry_index[r.entry] for r in reviews), dtype=np.int64, count=len(reviews))
-    raw = np.array([[r.scores.get(k, np.nan) for k in keys] for r in reviews], dtype=float).reshape(len(reviews), len(keys))
+    jurors = np.fromiter(
+        (juror_index[r.juror] for r in reviews), dtype=np.int64, count=len(reviews)
+    )
+    entries = np.fromiter(
+        (entry_index[r.entry] for r in reviews), dtype=np.int64, count=len(reviews)
+    )
+    raw = np.array([[r.scores.get(k, np.nan) for k in keys] for r in reviews], dtype=float).reshape(
+        len(reviews), len(keys)
+    )
     low = np.array([c["scale_min"] for c in criteria], dtype=float)
     high = np.array([c["scale_max"] for c in criteria], dtype=float)
     weight = np.array([c["weight"] for c in criteria], dtype=float)
@@ -157,13 +185,24 @@ def _matrix(reviews: list[ReviewScores], criteria: list[dict]):
     weights = present * weight
     mapped = np.where(present, (raw - low) / np.where(high > low, high - low, 1), 0.0)
     total_weight = weights.sum(axis=1)
-    totals = np.divide(100.0 * (mapped * weights).sum(axis=1), total_weight, out=np.zeros(len(reviews)),
-                       where=total_weight > 0)
+    totals = np.divide(
+        100.0 * (mapped * weights).sum(axis=1),
+        total_weight,
+        out=np.zeros(len(reviews)),
+        where=total_weight > 0,
+    )
     return juror_ids, entry_ids, jurors, entries, raw, totals
 
 
-def rank(reviews: list[ReviewScores], criteria: list[dict], *, method: str = "mean", awards_planned: int | None = None,
-         seed: int = 2026, resamples: int = RESAMPLES) -> Ranking:
+def rank(
+    reviews: list[ReviewScores],
+    criteria: list[dict],
+    *,
+    method: str = "mean",
+    awards_planned: int | None = None,
+    seed: int = 2026,
+    resamples: int = RESAMPLES,
+) -> Ranking:
     """Everything the ranking page and API show, for final, unrecused reviews."""
     if method not in METHODS:
         raise ValueError(method)
@@ -195,28 +234,53 @@ def rank(reviews: list[ReviewScores], criteria: list[dict], *, method: str = "me
             sd[indexes] = matrix.std(axis=1, ddof=1)
         groups.append((indexes, matrix))
     ranks = _ranks(scores)
-    score_low, score_high, rank_low, rank_high = _intervals(groups, len(entry_ids), aggregation, seed, resamples)
+    score_low, score_high, rank_low, rank_high = _intervals(
+        groups, len(entry_ids), aggregation, seed, resamples
+    )
 
     results = []
     for index, entry in enumerate(entry_ids):
         result = EntryResult(
-            entry=entry, score=round(float(scores[index]), 2), rank=int(ranks[index]),
-            score_low=round(float(score_low[index]), 2), score_high=round(float(score_high[index]), 2),
-            rank_low=int(rank_low[index]), rank_high=int(rank_high[index]), reviews=int(counts[index]),
-            spread=round(float(spread[index]), 2), sd=round(float(sd[index]), 2),
+            entry=entry,
+            score=round(float(scores[index]), 2),
+            rank=int(ranks[index]),
+            score_low=round(float(score_low[index]), 2),
+            score_high=round(float(score_high[index]), 2),
+            rank_low=int(rank_low[index]),
+            rank_high=int(rank_high[index]),
+            reviews=int(counts[index]),
+            spread=round(float(spread[index]), 2),
+            sd=round(float(sd[index]), 2),
         )
         if awards_planned:
             result.cutoff_unstable = result.rank_low <= awards_planned < result.rank_high
         results.append(result)
     results.sort(key=lambda r: (r.rank, str(r.entry)))
-    per_criterion = {c["key"]: _alpha_of(raw[:, i], jurors, entries, len(juror_ids), len(entry_ids), package=True)
-                     for i, c in enumerate(criteria)}
-    return Ranking(method, results, _alpha_of(totals, jurors, entries, len(juror_ids), len(entry_ids)),
-                   per_criterion, _leniency(totals, jurors, entries, juror_ids, len(entry_ids)), raw_only)
+    per_criterion = {
+        c["key"]: _alpha_of(
+            raw[:, i], jurors, entries, len(juror_ids), len(entry_ids), package=True
+        )
+        for i, c in enumerate(criteria)
+    }
+    return Ranking(
+        method,
+        results,
+        _alpha_of(totals, jurors, entries, len(juror_ids), len(entry_ids)),
+        per_criterion,
+        _leniency(totals, jurors, entries, juror_ids, len(entry_ids)),
+        raw_only,
+    )
 
 
-def _alpha_of(values: np.ndarray, jurors: np.ndarray, entries: np.ndarray, juror_count: int, entry_count: int,
-              *, package: bool = False) -> float | None:
+def _alpha_of(
+    values: np.ndarray,
+    jurors: np.ndarray,
+    entries: np.ndarray,
+    juror_count: int,
+    entry_count: int,
+    *,
+    package: bool = False,
+) -> float | None:
     """Krippendorff's alpha (interval) of one value per review; None when it cannot be computed."""
     keep = ~np.isnan(values)
     if juror_count < 2 or entry_count < 2 or not keep.any():
@@ -263,13 +327,20 @@ def _interval_alpha_units(values: np.ndarray, units: np.ndarray, unit_count: int
     return float(1 - observed / expected)
 
 
-def _leniency(totals: np.ndarray, jurors: np.ndarray, entries: np.ndarray, juror_ids: list, entry_count: int) -> dict:
+def _leniency(
+    totals: np.ndarray, jurors: np.ndarray, entries: np.ndarray, juror_ids: list, entry_count: int
+) -> dict:
     """Per juror: mean of (own total − mean of the others' totals) over entries they share."""
     count = np.bincount(entries, minlength=entry_count)
     sums = np.bincount(entries, weights=totals, minlength=entry_count)
     shared = count[entries] > 1
-    others = np.divide(sums[entries] - totals, count[entries] - 1, out=np.zeros_like(totals), where=shared)
+    others = np.divide(
+        sums[entries] - totals, count[entries] - 1, out=np.zeros_like(totals), where=shared
+    )
     offsets = np.where(shared, totals - others, 0.0)
     n = np.bincount(jurors, weights=shared.astype(float), minlength=len(juror_ids))
     total = np.bincount(jurors, weights=offsets, minlength=len(juror_ids))
-    return {juror: (round(float(total[i] / n[i]), 2) if n[i] else None) for i, juror in enumerate(juror_ids)}
+    return {
+        juror: (round(float(total[i] / n[i]), 2) if n[i] else None)
+        for i, juror in enumerate(juror_ids)
+    }

@@ -23,6 +23,8 @@ def review_total(scores: dict[str, float], criteria: list[dict]) -> float:
     weight = sum(c["weight"] for c in present)
     if not weight:
         return 0.0
-    total = sum(c["weight"] * (scores[c["key"]] - c["scale_min"]) / (c["scale_max"] - c["scale_min"])
-                for c in present)
+    total = sum(
+        c["weight"] * (scores[c["key"]] - c["scale_min"]) / (c["scale_max"] - c["scale_min"])
+        for c in present
+    )
     return 100.0 * total / weight

@@ -35,15 +35,28 @@ async def out(row: dict, viewer=None) -> SubmissionOut:
     documents = [document_out(d) for d in await services.documents_of(row["id"])]
     if blind:
         # Jurors download a copy without metadata, so the original's hash only links files to teams.
-        documents = [msgspec.structs.replace(d, filename=anonymous_filename(i, d.filename), sha256="")
-                     for i, d in enumerate(documents, 1)]
+        documents = [
+            msgspec.structs.replace(d, filename=anonymous_filename(i, d.filename), sha256="")
+            for i, d in enumerate(documents, 1)
+        ]
     return SubmissionOut(
-        id=row["id"], call=row["call_slug"], organisation_id=UUID(int=0) if blind else row["organisation"],
-        organisation="" if blind else row["organisation_name"], title=row["title"], summary=row["summary"],
-        category=row["category"], answers=row["answers"] or {}, status=row["status"], version=row["version"],
-        reference=row["reference"], submitted_at=row["submitted_at"],
-        closes_at=call["closes_at"] if as_juror else await services.deadline_for(call, row["organisation"]),
-        documents=documents, versions=len(await services.versions(row["id"])),
+        id=row["id"],
+        call=row["call_slug"],
+        organisation_id=UUID(int=0) if blind else row["organisation"],
+        organisation="" if blind else row["organisation_name"],
+        title=row["title"],
+        summary=row["summary"],
+        category=row["category"],
+        answers=row["answers"] or {},
+        status=row["status"],
+        version=row["version"],
+        reference=row["reference"],
+        submitted_at=row["submitted_at"],
+        closes_at=call["closes_at"]
+        if as_juror
+        else await services.deadline_for(call, row["organisation"]),
+        documents=documents,
+        versions=len(await services.versions(row["id"])),
     )
 
 
@@ -52,8 +65,13 @@ JSON = "application/json"
 
 def claim_of(request: Request, route: str, submission_id: UUID, data) -> idempotency.Claim | None:
     """The request's Idempotency-Key header as a claim (None without the header)."""
-    return idempotency.claim_for(request.scope["user"].id, request.headers.get(idempotency.HEADER), route,
-                                 str(submission_id), msgspec.to_builtins(data))
+    return idempotency.claim_for(
+        request.scope["user"].id,
+        request.headers.get(idempotency.HEADER),
+        route,
+        str(submission_id),
+        msgspec.to_builtins(data),
+    )
 
 
 async def answered(claim: idempotency.Claim | None, row: dict) -> Response[SubmissionOut]:
@@ -63,11 +81,16 @@ async def answered(claim: idempotency.Claim | None, row: dict) -> Response[Submi
     return Response(body, status_code=HTTP_200_OK, media_type=JSON)
 
 
-async def replayed(claim: idempotency.Claim, stored: dict, user, submission_id: UUID) -> Response[SubmissionOut]:
+async def replayed(
+    claim: idempotency.Claim, stored: dict, user, submission_id: UUID
+) -> Response[SubmissionOut]:
     """The stored answer of a retried request; if it was lost before being stored, the proposal now."""
     if stored["status"]:
-        return Response(stored["body"].encode(), status_code=stored["status"],
-                        media_type=stored["content_type"] or JSON)
+        return Response(
+            stored["body"].encode(),
+            status_code=stored["status"],
+            media_type=stored["content_type"] or JSON,
+        )
     return await answered(claim, await services.visible(user, submission_id))
 
 
@@ -81,14 +104,17 @@ class CallSubmissionsApi(Controller):
     tags = ["submissions"]
 
     @post("/submissions", guards=[login_required], status_code=HTTP_201_CREATED)
-    async def create(self, request: Request, slug: FromPath[str], data: JSONBody[SubmissionIn]) -> SubmissionOut:
+    async def create(
+        self, request: Request, slug: FromPath[str], data: JSONBody[SubmissionIn]
+    ) -> SubmissionOut:
         """Start a draft proposal for a team the caller belongs to."""
         call = await get_call(slug, include_drafts=False)
         return await out(await services.create_draft(request.scope["user"], call, data))
 
     @get("/submissions", guards=[staff_required])
     async def list_for_staff(
-        self, slug: FromPath[str],
+        self,
+        slug: FromPath[str],
         q: Annotated[str, QueryParameter(max_length=200)] = "",
         status: Annotated[str, QueryParameter(max_length=20)] = "",
         category: Annotated[str, QueryParameter(max_length=100)] = "",
@@ -99,16 +125,27 @@ class CallSubmissionsApi(Controller):
     ) -> dict:
         """Every non-draft proposal of the call, filtered, searched, sorted and paged."""
         call = await get_call(slug, include_drafts=True)
-        rows, total = await staff.list_submissions(call, q=q, status=status, category=category, kind=kind,
-                                                   sort=sort, page=page, per_page=per_page)
+        rows, total = await staff.list_submissions(
+            call,
+            q=q,
+            status=status,
+            category=category,
+            kind=kind,
+            sort=sort,
+            page=page,
+            per_page=per_page,
+        )
         return {"items": rows, "total": total, "page": page, "per_page": per_page}
 
     @post("/extensions", guards=[staff_required], status_code=HTTP_201_CREATED)
-    async def extend(self, request: Request, slug: FromPath[str], data: JSONBody[ExtensionIn]) -> dict:
+    async def extend(
+        self, request: Request, slug: FromPath[str], data: JSONBody[ExtensionIn]
+    ) -> dict:
         """Give one team more time (audited, with a reason)."""
         call = await get_call(slug, include_drafts=True)
-        return await services.grant_extension(request.scope["user"], call, data.organisation_id,
-                                              data.closes_at, data.reason)
+        return await services.grant_extension(
+            request.scope["user"], call, data.organisation_id, data.closes_at, data.reason
+        )
 
 
 class SubmissionsApi(Controller):
@@ -122,8 +159,9 @@ class SubmissionsApi(Controller):
         return await out(await services.visible(user, submission_id), viewer=user)
 
     @patch("/")
-    async def update(self, request: Request, submission_id: FromPath[UUID],
-                     data: JSONBody[SubmissionPatch]) -> Response[SubmissionOut]:
+    async def update(
+        self, request: Request, submission_id: FromPath[UUID], data: JSONBody[SubmissionPatch]
+    ) -> Response[SubmissionOut]:
         """Save a draft; 409 version_conflict when another save came first. With an
         Idempotency-Key header a retry answers the stored result (422 idempotency_key_reused
         for the same key with another body)."""
@@ -137,17 +175,27 @@ class SubmissionsApi(Controller):
     async def attach(self, request: Request, submission_id: FromPath[UUID]) -> DocumentOut:
         upload = MultipartUpload(request)
         await upload.start()
-        row = await services.attach(request.scope["user"], submission_id, request.app.state.storage,
-                                    chunks=upload.chunks(), filename=upload.filename or "")
+        row = await services.attach(
+            request.scope["user"],
+            submission_id,
+            request.app.state.storage,
+            chunks=upload.chunks(),
+            filename=upload.filename or "",
+        )
         return document_out(row)
 
     @delete("/documents/{document_id:uuid}")
-    async def detach(self, request: Request, submission_id: FromPath[UUID], document_id: FromPath[UUID]) -> None:
-        await services.detach(request.scope["user"], submission_id, document_id, request.app.state.storage)
+    async def detach(
+        self, request: Request, submission_id: FromPath[UUID], document_id: FromPath[UUID]
+    ) -> None:
+        await services.detach(
+            request.scope["user"], submission_id, document_id, request.app.state.storage
+        )
 
     @post("/submit", status_code=HTTP_200_OK)
-    async def submit(self, request: Request, submission_id: FromPath[UUID],
-                     data: JSONBody[SubmitIn]) -> Response[SubmissionOut]:
+    async def submit(
+        self, request: Request, submission_id: FromPath[UUID], data: JSONBody[SubmitIn]
+    ) -> Response[SubmissionOut]:
         """Submit: a reference on first submit, a frozen version and a mail (the receipt PDF is
         rendered when first downloaded, so the deadline rush is not spent rendering PDFs).
         With an Idempotency-Key header a retry answers the stored result."""
@@ -155,8 +203,13 @@ class SubmissionsApi(Controller):
         claim = claim_of(request, "POST /api/v1/submissions/{id}/submit", submission_id, data)
         if stored := await idempotency.lookup(claim):
             return await replayed(claim, stored, user, submission_id)
-        row = await services.submit(user, submission_id, consent=data.consent_publication,
-                                    base_url=request.app.state.settings.base_url, claim=claim)
+        row = await services.submit(
+            user,
+            submission_id,
+            consent=data.consent_publication,
+            base_url=request.app.state.settings.base_url,
+            claim=claim,
+        )
         return await answered(claim, row)
 
     @post("/withdraw", status_code=HTTP_200_OK)
@@ -167,7 +220,9 @@ class SubmissionsApi(Controller):
     async def receipt(self, request: Request, submission_id: FromPath[UUID]) -> Response:
         await services.team_view(request.scope["user"], submission_id)  # the team's and the staff's
         settings = request.app.state.settings
-        document = await receipts.receipt_for(request.app.state.storage, submission_id, base_url=settings.base_url)
+        document = await receipts.receipt_for(
+            request.app.state.storage, submission_id, base_url=settings.base_url
+        )
         return await download(request.app.state.storage, settings, document)
 
 

@@ -7,11 +7,16 @@ from typing import Any
 
 
 def _flatten(snapshot: dict[str, Any]) -> dict[str, str]:
-    fields = {"title": snapshot.get("title", ""), "summary": snapshot.get("summary", ""),
-              "category": snapshot.get("category", "")}
+    fields = {
+        "title": snapshot.get("title", ""),
+        "summary": snapshot.get("summary", ""),
+        "category": snapshot.get("category", ""),
+    }
     for key, value in sorted((snapshot.get("answers") or {}).items()):
         fields[f"answers.{key}"] = str(value)
-    fields["documents"] = "\n".join(f"{d['filename']} ({d['sha256'][:12]})" for d in snapshot.get("documents", []))
+    fields["documents"] = "\n".join(
+        f"{d['filename']} ({d['sha256'][:12]})" for d in snapshot.get("documents", [])
+    )
     return fields
 
 

@@ -15,9 +15,20 @@ def domain() -> Domain:
 
     return Domain(
         name="submissions",
-        routers=[CallSubmissionsApi, SubmissionsApi, my_submissions, ApplyPages, SubmissionPages, dashboard,
-                 StaffSubmissionPages, StaffExports],
-        document_readers={"submission": policies.document_reader, policies.ISSUED_OWNER_TYPE: policies.issued_reader},
+        routers=[
+            CallSubmissionsApi,
+            SubmissionsApi,
+            my_submissions,
+            ApplyPages,
+            SubmissionPages,
+            dashboard,
+            StaffSubmissionPages,
+            StaffExports,
+        ],
+        document_readers={
+            "submission": policies.document_reader,
+            policies.ISSUED_OWNER_TYPE: policies.issued_reader,
+        },
         document_namers={"submission": policies.document_namer},
         document_redactions={"submission": policies.redacted_reader},
         privacy_export=privacy.export,

@@ -15,25 +15,59 @@ from challenge.platform.documents.tables import Document
 from challenge.platform.i18n import BERLIN
 from challenge.submissions.tables import Submission
 
-BASE_COLUMNS = ["reference", "title", "team", "kind", "category", "status", "submitted_at", "summary"]
+BASE_COLUMNS = [
+    "reference",
+    "title",
+    "team",
+    "kind",
+    "category",
+    "status",
+    "submitted_at",
+    "summary",
+]
 
 
 async def rows_for(call: dict) -> tuple[list[str], list[list]]:
     """Header and rows: every non-draft proposal with its answers, in reference order."""
     questions = [q for q in call["questions"] or [] if q["type"] != "file"]
-    rows = await Submission.select(
-        Submission.reference, Submission.title, Submission.organisation.name.as_alias("team"),
-        Submission.organisation.kind.as_alias("kind"), Submission.category, Submission.status,
-        Submission.submitted_at, Submission.summary, Submission.answers,
-    ).output(load_json=True).where((Submission.call == call["id"]) & (Submission.status != "draft")).order_by(
-        Submission.reference)
+    rows = (
+        await Submission.select(
+            Submission.reference,
+            Submission.title,
+            Submission.organisation.name.as_alias("team"),
+            Submission.organisation.kind.as_alias("kind"),
+            Submission.category,
+            Submission.status,
+            Submission.submitted_at,
+            Submission.summary,
+            Submission.answers,
+        )
+        .output(load_json=True)
+        .where((Submission.call == call["id"]) & (Submission.status != "draft"))
+        .order_by(Submission.reference)
+    )
     header = BASE_COLUMNS + [q["key"] for q in questions]
     table = []
     for row in rows:
-        submitted = row["submitted_at"].astimezone(BERLIN).strftime("%Y-%m-%d %H:%M:%S") if row["submitted_at"] else ""
+        submitted = (
+            row["submitted_at"].astimezone(BERLIN).strftime("%Y-%m-%d %H:%M:%S")
+            if row["submitted_at"]
+            else ""
+        )
         answers = row["answers"] or {}
-        table.append([row["reference"] or "", row["title"], row["team"], row["kind"], row["category"],
-                      row["status"], submitted, row["summary"], *(answers.get(q["key"], "") for q in questions)])
+        table.append(
+            [
+                row["reference"] or "",
+                row["title"],
+                row["team"],
+                row["kind"],
+                row["category"],
+                row["status"],
+                submitted,
+                row["summary"],
+                *(answers.get(q["key"], "") for q in questions),
+            ]
+        )
     return header, table
 
 
@@ -58,8 +92,9 @@ async def as_xlsx(call: dict) -> bytes:
     """The call's proposals as an Excel workbook (texts never read as formulas or links)."""
     header, table = await rows_for(call)
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                            "strings_to_urls": False})
+    workbook = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
     sheet = workbook.add_worksheet("Einreichungen")
     bold = workbook.add_format({"bold": True})
     sheet.write_row(0, 0, header, bold)
@@ -91,15 +126,24 @@ class _Pipe:
 
 async def attachments_zip(call: dict, storage) -> AsyncIterator[bytes]:
     """Every attachment of the call's submitted proposals, one folder per reference."""
-    submissions = await Submission.select(Submission.id, Submission.reference).where(
-        (Submission.call == call["id"]) & (Submission.status == "submitted")).order_by(Submission.reference)
+    submissions = (
+        await Submission.select(Submission.id, Submission.reference)
+        .where((Submission.call == call["id"]) & (Submission.status == "submitted"))
+        .order_by(Submission.reference)
+    )
     pipe = _Pipe()
     archive = zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_STORED, allowZip64=True)
     used: set[str] = set()
     for submission in submissions:
-        documents = await Document.select(Document.storage_key, Document.filename).where(
-            (Document.owner_type == "submission") & (Document.owner_id == str(submission["id"]))
-            & (Document.status == "stored")).order_by(Document.created_at)
+        documents = (
+            await Document.select(Document.storage_key, Document.filename)
+            .where(
+                (Document.owner_type == "submission")
+                & (Document.owner_id == str(submission["id"]))
+                & (Document.status == "stored")
+            )
+            .order_by(Document.created_at)
+        )
         for document in documents:
             name = f"{submission['reference']}/{document['filename']}"
             while name in used:
@@ -109,9 +153,9 @@ async def attachments_zip(call: dict, storage) -> AsyncIterator[bytes]:
             with archive.open(info, "w", force_zip64=True) as entry:
                 async for chunk in storage.get_stream(document["storage_key"]):
                     entry.write(chunk)
-                    if (data := pipe.take()):
+                    if data := pipe.take():
                         yield data
-            if (data := pipe.take()):
+            if data := pipe.take():
                 yield data
     archive.close()
     yield pipe.take()

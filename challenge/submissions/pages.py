@@ -36,7 +36,9 @@ def answers_from_form(questions: list[dict], data: dict) -> dict:
             continue
         if question["type"] == "number":
             try:
-                answers[question["key"]] = int(raw) if raw.lstrip("-").isdigit() else float(raw.replace(",", "."))
+                answers[question["key"]] = (
+                    int(raw) if raw.lstrip("-").isdigit() else float(raw.replace(",", "."))
+                )
             except ValueError:
                 answers[question["key"]] = raw  # refused with a message by the rules
         else:
@@ -56,10 +58,18 @@ async def _context(request: Request, submission_id: UUID) -> dict:
     call = await services.call_of(row["call"])
     deadline = await services.deadline_for(call, row["organisation"])
     return {
-        "outcome": await outcome_for(call, submission_id), "submission": row, "call": call, "deadline": deadline, "now": clock.now(),
+        "outcome": await outcome_for(call, submission_id),
+        "submission": row,
+        "call": call,
+        "deadline": deadline,
+        "now": clock.now(),
         "documents": await services.documents_of(submission_id),
-        "versions": await services.versions(submission_id), "steps": STEPS, "errors": {},
-        "values": {k: row[k] for k in services.FIELDS}, "conflict": None, "notice": None,
+        "versions": await services.versions(submission_id),
+        "steps": STEPS,
+        "errors": {},
+        "values": {k: row[k] for k in services.FIELDS},
+        "conflict": None,
+        "notice": None,
         "idempotency_key": secrets.token_urlsafe(16),
     }
 
@@ -67,7 +77,9 @@ async def _context(request: Request, submission_id: UUID) -> dict:
 SAVE_CHAIN = 20  # how many of its own earlier saves a form may have missed the answer of
 
 
-async def _save_step(request: Request, submission_id: UUID, step: str, data: dict, fields: dict) -> dict | None:
+async def _save_step(
+    request: Request, submission_id: UUID, step: str, data: dict, fields: dict
+) -> dict | None:
     """Save one step of the form (autosave or button) once, also when the request is retried.
 
     The form carries a key per page view (hidden field idempotency_key); each save is keyed by
@@ -82,25 +94,39 @@ async def _save_step(request: Request, submission_id: UUID, step: str, data: dic
     if key is not None:
         idempotency.valid_key(key)
     for _ in range(SAVE_CHAIN):
-        claim = idempotency.claim_for(user.id, None if key is None else f"{key}:{version}",
-                                      f"POST /submissions/{{id}}/{step}", str(submission_id), fields)
+        claim = idempotency.claim_for(
+            user.id,
+            None if key is None else f"{key}:{version}",
+            f"POST /submissions/{{id}}/{step}",
+            str(submission_id),
+            fields,
+        )
         stored = await idempotency.lookup(claim, strict=False)
         if stored is None:
             break
         if stored["same_request"]:
             return {"version": stored["result"]["version"]}
         version = stored["result"]["version"]  # its own earlier save: go on from there
-    return await services.update(user, submission_id, SubmissionPatch(version=version, **fields), claim=claim)
+    return await services.update(
+        user, submission_id, SubmissionPatch(version=version, **fields), claim=claim
+    )
 
 
 def _next_step(submission_id: UUID, step: str) -> str:
     following = STEPS[STEPS.index(step) + 1]
-    return f"/submissions/{submission_id}/{following}" if following != "review" else f"/submissions/{submission_id}"
+    return (
+        f"/submissions/{submission_id}/{following}"
+        if following != "review"
+        else f"/submissions/{submission_id}"
+    )
 
 
 def _page(step: str, context: dict, status: int = 200) -> Template:
-    return Template(template_name=f"challenge/submissions/{step}.html", context={"step": step, **context},
-                    status_code=status)
+    return Template(
+        template_name=f"challenge/submissions/{step}.html",
+        context={"step": step, **context},
+        status_code=status,
+    )
 
 
 class ApplyPages(Controller):
@@ -112,25 +138,38 @@ class ApplyPages(Controller):
     async def choose_team(self, request: Request, slug: FromPath[str]) -> Template:
         call = await get_call(slug, include_drafts=False)
         teams = await my_organisations(request.scope["user"])
-        return Template(template_name="challenge/submissions/apply.html", context={"call": call, "teams": teams, "errors": {}})
+        return Template(
+            template_name="challenge/submissions/apply.html",
+            context={"call": call, "teams": teams, "errors": {}},
+        )
 
     @post("/")
-    async def start(self, request: Request, slug: FromPath[str], data: FormData) -> Template | Redirect:
+    async def start(
+        self, request: Request, slug: FromPath[str], data: FormData
+    ) -> Template | Redirect:
         call = await get_call(slug, include_drafts=False)
         try:
             team_id = UUID(form_value(data, "organisation_id"))
-            row = await services.create_draft(request.scope["user"], call, SubmissionIn(organisation_id=team_id))
+            row = await services.create_draft(
+                request.scope["user"], call, SubmissionIn(organisation_id=team_id)
+            )
         except ValueError:
             problem = Problem(422, "validation_error", N_("Choose a team."))
             teams = await my_organisations(request.scope["user"])
-            return Template(template_name="challenge/submissions/apply.html", status_code=422,
-                            context={"call": call, "teams": teams, "errors": errors_of(problem)})
+            return Template(
+                template_name="challenge/submissions/apply.html",
+                status_code=422,
+                context={"call": call, "teams": teams, "errors": errors_of(problem)},
+            )
         except Problem as problem:
             if problem.code == "already_applied":
                 return Redirect(f"/submissions/{problem.extra['submission_id']}", status_code=303)
             teams = await my_organisations(request.scope["user"])
-            return Template(template_name="challenge/submissions/apply.html", status_code=problem.status,
-                            context={"call": call, "teams": teams, "errors": errors_of(problem)})
+            return Template(
+                template_name="challenge/submissions/apply.html",
+                status_code=problem.status,
+                context={"call": call, "teams": teams, "errors": errors_of(problem)},
+            )
         return Redirect(f"/submissions/{row['id']}/proposal", status_code=303)
 
 
@@ -144,13 +183,17 @@ class SubmissionPages(Controller):
         return _page("review", await _context(request, submission_id))
 
     @get("/{step:str}")
-    async def step(self, request: Request, submission_id: FromPath[UUID], step: FromPath[str]) -> Template:
+    async def step(
+        self, request: Request, submission_id: FromPath[UUID], step: FromPath[str]
+    ) -> Template:
         if step not in ("proposal", "questions", "documents"):
             raise Problem(404, "not_found", N_("Page not found"))
         return _page(step, await _context(request, submission_id))
 
     @post("/{step:str}")
-    async def save(self, request: Request, submission_id: FromPath[UUID], step: FromPath[str], data: FormData) -> Template | Redirect:
+    async def save(
+        self, request: Request, submission_id: FromPath[UUID], step: FromPath[str], data: FormData
+    ) -> Template | Redirect:
         """Save one step as a draft; on to the next step (or show what to fix)."""
         if step not in ("proposal", "questions"):
             raise Problem(404, "not_found", N_("Page not found"))
@@ -160,7 +203,9 @@ class SubmissionPages(Controller):
             await _save_step(request, submission_id, step, data, fields)
         except Problem as problem:
             current = problem.extra.get("current") or {}
-            if problem.code == "version_conflict" and all(current.get(k) == v for k, v in fields.items()):
+            if problem.code == "version_conflict" and all(
+                current.get(k) == v for k, v in fields.items()
+            ):
                 # the newer version holds exactly this form (its own autosave, e.g. fired by the last
                 # radio click just before the button): nothing to compare, go on
                 return Redirect(_next_step(submission_id, step), status_code=303)
@@ -173,7 +218,9 @@ class SubmissionPages(Controller):
         return Redirect(_next_step(submission_id, step), status_code=303)
 
     @post("/{step:str}/autosave")
-    async def autosave(self, request: Request, submission_id: FromPath[UUID], step: FromPath[str], data: FormData) -> Template:
+    async def autosave(
+        self, request: Request, submission_id: FromPath[UUID], step: FromPath[str], data: FormData
+    ) -> Template:
         """HTMX autosave: the same save as the form, answered with a status line and the new version."""
         if step not in ("proposal", "questions"):
             raise Problem(404, "not_found", N_("Page not found"))
@@ -185,16 +232,23 @@ class SubmissionPages(Controller):
             version = saved["version"]
         except (Problem, ValueError) as problem:
             state = getattr(problem, "code", "validation_error")
-        return Template(template_name="challenge/submissions/_autosave.html",
-                        context={"state": state, "version": version, "now": clock.now()})
+        return Template(
+            template_name="challenge/submissions/_autosave.html",
+            context={"state": state, "version": version, "now": clock.now()},
+        )
 
     @post("/attachments/upload", request_max_body_size=None)
     async def upload(self, request: Request, submission_id: FromPath[UUID]) -> Template | Redirect:
         try:
             upload = MultipartUpload(request)
             await upload.start()
-            await services.attach(request.scope["user"], submission_id, request.app.state.storage,
-                                  chunks=upload.chunks(), filename=upload.filename or "")
+            await services.attach(
+                request.scope["user"],
+                submission_id,
+                request.app.state.storage,
+                chunks=upload.chunks(),
+                filename=upload.filename or "",
+            )
         except Problem as problem:
             context = await _context(request, submission_id)
             context["errors"] = errors_of(problem)
@@ -202,26 +256,44 @@ class SubmissionPages(Controller):
         return Redirect(f"/submissions/{submission_id}/documents", status_code=303)
 
     @post("/attachments/{document_id:uuid}/delete")
-    async def remove_document(self, request: Request, submission_id: FromPath[UUID], document_id: FromPath[UUID]) -> Redirect:
-        await services.detach(request.scope["user"], submission_id, document_id, request.app.state.storage)
+    async def remove_document(
+        self, request: Request, submission_id: FromPath[UUID], document_id: FromPath[UUID]
+    ) -> Redirect:
+        await services.detach(
+            request.scope["user"], submission_id, document_id, request.app.state.storage
+        )
         return Redirect(f"/submissions/{submission_id}/documents", status_code=303)
 
     @post("/submit")
-    async def submit(self, request: Request, submission_id: FromPath[UUID], data: FormData) -> Template | Redirect:
+    async def submit(
+        self, request: Request, submission_id: FromPath[UUID], data: FormData
+    ) -> Template | Redirect:
         """Submit after an explicit confirmation (and consent to publication, if given)."""
         context = await _context(request, submission_id)
         if not form_value(data, "confirm"):
-            context["errors"] = {"confirm": N_("Please confirm that the proposal is complete and correct.")}
+            context["errors"] = {
+                "confirm": N_("Please confirm that the proposal is complete and correct.")
+            }
             return _page("review", context, status=422)
         settings = request.app.state.settings
         consent = bool(form_value(data, "consent"))
         key = form_value(data, idempotency.FIELD) or None
         try:
-            claim = idempotency.claim_for(request.scope["user"].id, None if key is None else f"submit:{key}",
-                                          "POST /submissions/{id}/submit", str(submission_id), {"consent": consent})
+            claim = idempotency.claim_for(
+                request.scope["user"].id,
+                None if key is None else f"submit:{key}",
+                "POST /submissions/{id}/submit",
+                str(submission_id),
+                {"consent": consent},
+            )
             if not await idempotency.lookup(claim):  # a retry of a submit that went through: done
-                await services.submit(request.scope["user"], submission_id, consent=consent,
-                                      base_url=settings.base_url, claim=claim)
+                await services.submit(
+                    request.scope["user"],
+                    submission_id,
+                    consent=consent,
+                    base_url=settings.base_url,
+                    claim=claim,
+                )
         except Problem as problem:
             context["errors"] = errors_of(problem)
             return _page("review", context, status=problem.status)
@@ -240,5 +312,7 @@ class SubmissionPages(Controller):
 @get("/me/submissions", guards=[login_required], include_in_schema=False, name="my_submissions")
 async def dashboard(request: Request) -> Template:
     """Every proposal of the user's teams and where each one stands."""
-    return Template(template_name="challenge/submissions/dashboard.html",
-                    context={"submissions": await services.mine(request.scope["user"]), "now": clock.now()})
+    return Template(
+        template_name="challenge/submissions/dashboard.html",
+        context={"submissions": await services.mine(request.scope["user"]), "now": clock.now()},
+    )

@@ -30,7 +30,11 @@ async def may_read(user, submission: dict) -> bool:
 
 async def reads_blind(user, submission: dict, call: dict) -> bool:
     """A juror on a blind call sees no names: not the team, not its members, not file names."""
-    return bool(call["blind_review"]) and not is_staff(user) and not await is_member(user, submission["organisation"])
+    return (
+        bool(call["blind_review"])
+        and not is_staff(user)
+        and not await is_member(user, submission["organisation"])
+    )
 
 
 async def may_edit(user, submission: dict) -> bool:
@@ -46,34 +50,56 @@ async def may_read_as_team(user, submission: dict) -> bool:
 
 async def document_reader(user, document: dict) -> bool:
     """A proposal's attachments: whoever may read the proposal."""
-    row = await Submission.select(Submission.id, Submission.organisation, Submission.call).where(
-        Submission.id == document["owner_id"]).first()
+    row = (
+        await Submission.select(Submission.id, Submission.organisation, Submission.call)
+        .where(Submission.id == document["owner_id"])
+        .first()
+    )
     return row is not None and await may_read(user, row)
 
 
 async def document_namer(user, document: dict) -> str | None:
     """Attachments reach blind jurors as Anlage-1.pdf, Anlage-2.pdf, …"""
-    row = await Submission.select(Submission.id, Submission.organisation, Submission.call).where(
-        Submission.id == document["owner_id"]).first()
+    row = (
+        await Submission.select(Submission.id, Submission.organisation, Submission.call)
+        .where(Submission.id == document["owner_id"])
+        .first()
+    )
     call = await Call.select(Call.blind_review).where(Call.id == row["call"]).first()
     if not await reads_blind(user, row, call):
         return None
-    ids = [d["id"] for d in await Document.select(Document.id).where(
-        (Document.owner_type == "submission") & (Document.owner_id == document["owner_id"])
-        & (Document.status == "stored")).order_by(Document.created_at)]
-    suffix = document["filename"].rsplit(".", 1)[-1].lower() if "." in document["filename"] else "pdf"
+    ids = [
+        d["id"]
+        for d in await Document.select(Document.id)
+        .where(
+            (Document.owner_type == "submission")
+            & (Document.owner_id == document["owner_id"])
+            & (Document.status == "stored")
+        )
+        .order_by(Document.created_at)
+    ]
+    suffix = (
+        document["filename"].rsplit(".", 1)[-1].lower() if "." in document["filename"] else "pdf"
+    )
     return f"Anlage-{ids.index(document['id']) + 1}.{suffix}"
 
 
 async def redacted_reader(user, document: dict) -> bool:
     """Jurors read attachments without their metadata (author, creator, XMP): team and staff
     get the original."""
-    row = await Submission.select(Submission.organisation).where(Submission.id == document["owner_id"]).first()
+    row = (
+        await Submission.select(Submission.organisation)
+        .where(Submission.id == document["owner_id"])
+        .first()
+    )
     return row is not None and not await may_read_as_team(user, row)
 
 
 async def issued_reader(user, document: dict) -> bool:
     """Documents issued about a proposal (receipts): the team and staff."""
-    row = await Submission.select(Submission.organisation).where(Submission.id == document["owner_id"]).first()
+    row = (
+        await Submission.select(Submission.organisation)
+        .where(Submission.id == document["owner_id"])
+        .first()
+    )
     return row is not None and await may_read_as_team(user, row)
-

@@ -19,11 +19,19 @@ NOBODY = uuid.UUID(int=0)  # `is_in` needs a non-empty list
 async def export(user_id: uuid.UUID) -> dict:
     """The proposals the person created or their teams hold, and their versions."""
     teams = await team_ids(user_id)
-    submissions = await Submission.select().output(load_json=True).where(
-        (Submission.created_by == user_id) | Submission.organisation.is_in(teams or [NOBODY]))
-    versions = await SubmissionVersion.select(SubmissionVersion.submission, SubmissionVersion.number,
-                                              SubmissionVersion.sha256, SubmissionVersion.created_at).where(
-        SubmissionVersion.submission.is_in([s["id"] for s in submissions] or [NOBODY]))
+    submissions = (
+        await Submission.select()
+        .output(load_json=True)
+        .where(
+            (Submission.created_by == user_id) | Submission.organisation.is_in(teams or [NOBODY])
+        )
+    )
+    versions = await SubmissionVersion.select(
+        SubmissionVersion.submission,
+        SubmissionVersion.number,
+        SubmissionVersion.sha256,
+        SubmissionVersion.created_at,
+    ).where(SubmissionVersion.submission.is_in([s["id"] for s in submissions] or [NOBODY]))
     return {"submissions": submissions, "submission_versions": versions}
 
 
@@ -32,8 +40,12 @@ async def erase(user_id: uuid.UUID, address: str) -> dict:
     too); submitted proposals stay, no longer naming their creator. Runs before organisations
     removes the memberships."""
     sole = await sole_teams(user_id)
-    draft_ids = [d["id"] for d in await Submission.select(Submission.id).where(
-        (Submission.status == "draft") & Submission.organisation.is_in(sole or [NOBODY]))]
+    draft_ids = [
+        d["id"]
+        for d in await Submission.select(Submission.id).where(
+            (Submission.status == "draft") & Submission.organisation.is_in(sole or [NOBODY])
+        )
+    ]
     if draft_ids:
         await Submission.delete().where(Submission.id.is_in(draft_ids))
     await Submission.update({Submission.created_by: None}).where(Submission.created_by == user_id)
@@ -47,9 +59,16 @@ async def delete_stale_drafts(settings, now: datetime | None = None) -> int:
     if not calls:
         return 0
     async with db.write_transaction():
-        deleted = await Submission.delete().where(
-            (Submission.status == "draft") & Submission.call.is_in(calls)).returning(Submission.id)
+        deleted = (
+            await Submission.delete()
+            .where((Submission.status == "draft") & Submission.call.is_in(calls))
+            .returning(Submission.id)
+        )
         if deleted:
-            await record("privacy.drafts_deleted", actor_label="housekeeping", object_type="submission",
-                         payload={"count": len(deleted), "closed_before": cutoff.isoformat()})
+            await record(
+                "privacy.drafts_deleted",
+                actor_label="housekeeping",
+                object_type="submission",
+                payload={"count": len(deleted), "closed_before": cutoff.isoformat()},
+            )
     return len(deleted)

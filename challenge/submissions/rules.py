@@ -16,11 +16,16 @@ SUMMARY_MAX = 2000
 _TEXT_KINDS = ("text", "long_text", "url", "choice")
 
 
-def answer_errors(questions: list[dict], answers: dict[str, Any], *, complete: bool) -> list[FieldError]:
+def answer_errors(
+    questions: list[dict], answers: dict[str, Any], *, complete: bool
+) -> list[FieldError]:
     """What is wrong with the answers; ``complete`` also demands every required answer."""
     keys = {q["key"] for q in questions}
-    errors = [FieldError(f"answers.{key}", N_("There is no such question."))
-              for key in answers if key not in keys]
+    errors = [
+        FieldError(f"answers.{key}", N_("There is no such question."))
+        for key in answers
+        if key not in keys
+    ]
     for question in questions:
         message = answer_error(question, answers.get(question["key"]), complete=complete)
         if message is not None:
@@ -67,8 +72,13 @@ def _url_error(question: dict, value: str) -> str | None:
     return None
 
 
-_CHECKS = {"text": _text_error, "long_text": _text_error, "choice": _choice_error,
-           "number": _number_error, "url": _url_error}
+_CHECKS = {
+    "text": _text_error,
+    "long_text": _text_error,
+    "choice": _choice_error,
+    "number": _number_error,
+    "url": _url_error,
+}
 
 
 def proposal_errors(call: dict, data: dict[str, Any], *, complete: bool) -> list[FieldError]:
@@ -94,8 +104,16 @@ def proposal_errors(call: dict, data: dict[str, Any], *, complete: bool) -> list
 def check_deadline(closes_at: datetime, opens_at: datetime, now: datetime) -> None:
     """Refuse changes outside the call's window, to the second (shown in Berlin time)."""
     if now < opens_at:
-        raise Problem(422, "call_not_open", N_("This call does not take proposals yet."),
-                      extra={"opens_at": opens_at.isoformat()})
+        raise Problem(
+            422,
+            "call_not_open",
+            N_("This call does not take proposals yet."),
+            extra={"opens_at": opens_at.isoformat()},
+        )
     if now >= closes_at:
-        raise Problem(422, "deadline_passed", N_("The deadline has passed; nothing was changed."),
-                      extra={"closed_at": closes_at.isoformat()})
+        raise Problem(
+            422,
+            "deadline_passed",
+            N_("The deadline has passed; nothing was changed."),
+            extra={"closed_at": closes_at.isoformat()},
+        )

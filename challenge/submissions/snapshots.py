@@ -34,41 +34,70 @@ def canonical(snapshot: dict) -> str:
 
 def content_of(row: dict, documents: list[dict]) -> dict:
     """What a submit freezes: the answers and the attached files' names, sizes and checksums."""
-    return {**{k: row[k] for k in FIELDS},
-            "documents": [{"filename": d["filename"], "size": d["size"], "sha256": d["sha256"]} for d in documents]}
+    return {
+        **{k: row[k] for k in FIELDS},
+        "documents": [
+            {"filename": d["filename"], "size": d["size"], "sha256": d["sha256"]} for d in documents
+        ],
+    }
 
 
 async def last_submitted_content(submission_id: UUID) -> dict | None:
     """The content frozen in the latest version, or None before the first submit."""
-    last = await SubmissionVersion.select(SubmissionVersion.snapshot).where(
-        SubmissionVersion.submission == submission_id
-    ).order_by(SubmissionVersion.number, ascending=False).first()
+    last = (
+        await SubmissionVersion.select(SubmissionVersion.snapshot)
+        .where(SubmissionVersion.submission == submission_id)
+        .order_by(SubmissionVersion.number, ascending=False)
+        .first()
+    )
     frozen = json.loads(last["snapshot"]) if last else None
     return content_of(frozen, frozen["documents"]) if frozen else None
 
 
-async def freeze_version(actor, call: dict, current: dict, content: dict, *, consent: bool,
-                         now: datetime) -> tuple[str, str]:
+async def freeze_version(
+    actor, call: dict, current: dict, content: dict, *, consent: bool, now: datetime
+) -> tuple[str, str]:
     """Mark the submission submitted and store its next frozen version: (reference, sha256)."""
     submission_id = current["id"]
     reference = current["reference"] or await next_reference(now)
-    number = await SubmissionVersion.count().where(SubmissionVersion.submission == submission_id) + 1
+    number = (
+        await SubmissionVersion.count().where(SubmissionVersion.submission == submission_id) + 1
+    )
     snapshot = {
-        "reference": reference, "version": number, "submitted_at": now.isoformat(),
+        "reference": reference,
+        "version": number,
+        "submitted_at": now.isoformat(),
         "call": {"slug": call["slug"], "title": call["title"]},
-        "organisation": current["organisation_name"], **content,
+        "organisation": current["organisation_name"],
+        **content,
     }
     text = canonical(snapshot)
     sha256 = hashlib.sha256(text.encode()).hexdigest()
-    await Submission.update({
-        Submission.status: "submitted", Submission.reference: reference, Submission.submitted_at: now,
-        Submission.consent_publication: consent, Submission.version: current["version"] + 1,
-    }).where(Submission.id == submission_id)
-    version = SubmissionVersion(submission=submission_id, number=number, snapshot=text, sha256=sha256,
-                                created_by=actor.id, created_at=now)
+    await Submission.update(
+        {
+            Submission.status: "submitted",
+            Submission.reference: reference,
+            Submission.submitted_at: now,
+            Submission.consent_publication: consent,
+            Submission.version: current["version"] + 1,
+        }
+    ).where(Submission.id == submission_id)
+    version = SubmissionVersion(
+        submission=submission_id,
+        number=number,
+        snapshot=text,
+        sha256=sha256,
+        created_by=actor.id,
+        created_at=now,
+    )
     await version.save()
-    await record("submission.submitted", actor=actor, object_type="submission", object_id=submission_id,
-                 payload={"reference": reference, "version": number, "sha256": sha256})
+    await record(
+        "submission.submitted",
+        actor=actor,
+        object_type="submission",
+        object_id=submission_id,
+        payload={"reference": reference, "version": number, "sha256": sha256},
+    )
     return reference, sha256
 
 

@@ -13,8 +13,17 @@ SORTS = {
 }
 
 
-async def list_submissions(call: dict, *, q: str = "", status: str = "", category: str = "", kind: str = "",
-                           sort: str = "reference", page: int = 1, per_page: int = 50) -> tuple[list[dict], int]:
+async def list_submissions(
+    call: dict,
+    *,
+    q: str = "",
+    status: str = "",
+    category: str = "",
+    kind: str = "",
+    sort: str = "reference",
+    page: int = 1,
+    per_page: int = 50,
+) -> tuple[list[dict], int]:
     """Non-draft proposals of a call (drafts belong to their teams until submitted)."""
     where = (Submission.call == call["id"]) & (Submission.status != "draft")
     if status in ("submitted", "withdrawn"):
@@ -24,11 +33,24 @@ async def list_submissions(call: dict, *, q: str = "", status: str = "", categor
     if kind:
         where &= Submission.organisation.kind == kind
     if q.strip():
-        where &= db.contains_text(Submission.title, q.strip()) | db.contains_text(Submission.summary, q.strip())
+        where &= db.contains_text(Submission.title, q.strip()) | db.contains_text(
+            Submission.summary, q.strip()
+        )
     column, ascending = SORTS.get(sort, SORTS["reference"])
-    rows = await Submission.select(
-        Submission.id, Submission.reference, Submission.title, Submission.category, Submission.status,
-        Submission.submitted_at, Submission.organisation.name.as_alias("organisation"),
-        Submission.organisation.kind.as_alias("kind"),
-    ).where(where).order_by(column, ascending=ascending).limit(per_page).offset((page - 1) * per_page)
+    rows = (
+        await Submission.select(
+            Submission.id,
+            Submission.reference,
+            Submission.title,
+            Submission.category,
+            Submission.status,
+            Submission.submitted_at,
+            Submission.organisation.name.as_alias("organisation"),
+            Submission.organisation.kind.as_alias("kind"),
+        )
+        .where(where)
+        .order_by(column, ascending=ascending)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
     return rows, await Submission.count().where(where)

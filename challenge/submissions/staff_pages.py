@@ -24,7 +24,9 @@ PER_PAGE = 50
 Text = Annotated[str, QueryParameter(max_length=200)]
 
 
-async def _detail(request: Request, submission_id: UUID, errors: dict | None = None, status: int = 200) -> Template:
+async def _detail(
+    request: Request, submission_id: UUID, errors: dict | None = None, status: int = 200
+) -> Template:
     """One proposal for staff: its fields, files, extension form and every version's changes."""
     row = await services.visible(request.scope["user"], submission_id)
     versions = await services.versions(submission_id)
@@ -33,10 +35,17 @@ async def _detail(request: Request, submission_id: UUID, errors: dict | None = N
         {"version": versions[i], "changes": diffs.changes(frozen[i - 1], frozen[i]) if i else []}
         for i in range(len(versions))
     ]
-    return Template(template_name="challenge/staff/submission.html", status_code=status, context={
-        "submission": row, "call": await services.call_of(row["call"]),
-        "documents": await services.documents_of(submission_id), "history": history, "errors": errors or {},
-    })
+    return Template(
+        template_name="challenge/staff/submission.html",
+        status_code=status,
+        context={
+            "submission": row,
+            "call": await services.call_of(row["call"]),
+            "documents": await services.documents_of(submission_id),
+            "history": history,
+            "errors": errors or {},
+        },
+    )
 
 
 class StaffSubmissionPages(Controller):
@@ -45,24 +54,50 @@ class StaffSubmissionPages(Controller):
     guards = [staff_required]
 
     @get("/calls/{slug:str}/submissions", name="staff_submissions")
-    async def submissions(self, slug: FromPath[str], q: Text = "", status: Text = "", category: Text = "",
-                          kind: Text = "", sort: Text = "reference",
-                          page: Annotated[int, QueryParameter(ge=1, le=100_000)] = 1) -> Template:
+    async def submissions(
+        self,
+        slug: FromPath[str],
+        q: Text = "",
+        status: Text = "",
+        category: Text = "",
+        kind: Text = "",
+        sort: Text = "reference",
+        page: Annotated[int, QueryParameter(ge=1, le=100_000)] = 1,
+    ) -> Template:
         call = await get_call(slug, include_drafts=True)
-        rows, total = await staff.list_submissions(call, q=q, status=status, category=category, kind=kind,
-                                                   sort=sort, page=page, per_page=PER_PAGE)
+        rows, total = await staff.list_submissions(
+            call,
+            q=q,
+            status=status,
+            category=category,
+            kind=kind,
+            sort=sort,
+            page=page,
+            per_page=PER_PAGE,
+        )
         filters = {"q": q, "status": status, "category": category, "kind": kind, "sort": sort}
-        return Template(template_name="challenge/staff/submissions.html", context={
-            "call": call, "rows": rows, "total": total, "page": page, "pages": max(1, ceil(total / PER_PAGE)),
-            "filters": filters, "kinds": KINDS, "sorts": list(staff.SORTS),
-        })
+        return Template(
+            template_name="challenge/staff/submissions.html",
+            context={
+                "call": call,
+                "rows": rows,
+                "total": total,
+                "page": page,
+                "pages": max(1, ceil(total / PER_PAGE)),
+                "filters": filters,
+                "kinds": KINDS,
+                "sorts": list(staff.SORTS),
+            },
+        )
 
     @get("/submissions/{submission_id:uuid}", name="staff_submission")
     async def submission(self, request: Request, submission_id: FromPath[UUID]) -> Template:
         return await _detail(request, submission_id)
 
     @post("/submissions/{submission_id:uuid}/extension")
-    async def extend(self, request: Request, submission_id: FromPath[UUID], data: FormData) -> Template | Redirect:
+    async def extend(
+        self, request: Request, submission_id: FromPath[UUID], data: FormData
+    ) -> Template | Redirect:
         """Give this proposal's team more time, with a reason (audited)."""
         row = await services.visible(request.scope["user"], submission_id)
         call = await services.call_of(row["call"])
@@ -71,10 +106,17 @@ class StaffSubmissionPages(Controller):
             closes_at = datetime.fromisoformat(raw).replace(tzinfo=BERLIN) if raw else None
             if closes_at is None:
                 raise ValueError
-            await services.grant_extension(request.scope["user"], call, row["organisation"], closes_at,
-                                           form_value(data, "reason"))
+            await services.grant_extension(
+                request.scope["user"],
+                call,
+                row["organisation"],
+                closes_at,
+                form_value(data, "reason"),
+            )
         except ValueError:
-            return await _detail(request, submission_id, {"closes_at": N_("Enter a date and time.")}, 422)
+            return await _detail(
+                request, submission_id, {"closes_at": N_("Enter a date and time.")}, 422
+            )
         except Problem as problem:
             return await _detail(request, submission_id, errors_of(problem), problem.status)
         return Redirect(f"/staff/submissions/{submission_id}", status_code=303)
@@ -88,19 +130,29 @@ class StaffExports(Controller):
     @get("/submissions.csv", summary="Proposals as CSV")
     async def csv_export(self, slug: FromPath[str]) -> Response:
         call = await get_call(slug, include_drafts=True)
-        return Response(await exports.as_csv(call), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{slug}-einreichungen.csv"'})
+        return Response(
+            await exports.as_csv(call),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{slug}-einreichungen.csv"'},
+        )
 
     @get("/submissions.xlsx", summary="Proposals as XLSX")
     async def xlsx_export(self, slug: FromPath[str]) -> Response:
         call = await get_call(slug, include_drafts=True)
-        return Response(await exports.as_xlsx(call),
-                        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers={"Content-Disposition": f'attachment; filename="{slug}-einreichungen.xlsx"'})
+        return Response(
+            await exports.as_xlsx(call),
+            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": f'attachment; filename="{slug}-einreichungen.xlsx"'},
+        )
 
     @get("/attachments.zip", summary="All attachments as one streamed ZIP")
     async def zip_export(self, request: Request, slug: FromPath[str]) -> Stream:
         call = await get_call(slug, include_drafts=True)
-        return Stream(exports.attachments_zip(call, request.app.state.storage), media_type="application/zip",
-                      headers={"Content-Disposition": f'attachment; filename="{slug}-anlagen.zip"',
-                               "X-Content-Type-Options": "nosniff"})
+        return Stream(
+            exports.attachments_zip(call, request.app.state.storage),
+            media_type="application/zip",
+            headers={
+                "Content-Disposition": f'attachment; filename="{slug}-anlagen.zip"',
+                "X-Content-Type-Options": "nosniff",
+            },
+        )

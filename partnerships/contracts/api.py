@@ -34,11 +34,23 @@ staff_or_finance = role_required("staff", "admin", "finance")
 async def partnership_out(row: dict, prefix: str) -> PartnershipOut:
     """A partnership as the API shows it, with its milestones."""
     return PartnershipOut(
-        id=row["id"], ocid=partnership_ocid(prefix, row), status=row["status"], submission_id=row["submission"],
-        organisation_id=row["organisation"], title=row["title"], scope=row["scope"], city_unit=row["city_unit"],
-        start_date=row["start_date"], end_date=row["end_date"], total_cents=row["total_cents"],
-        plan_version=row["plan_version"], signed_sha256=row["signed_sha256"], sent_at=row["sent_at"],
-        signed_at=row["signed_at"], milestones=[milestone_out(m) for m in await services.milestones_of(row["id"])])
+        id=row["id"],
+        ocid=partnership_ocid(prefix, row),
+        status=row["status"],
+        submission_id=row["submission"],
+        organisation_id=row["organisation"],
+        title=row["title"],
+        scope=row["scope"],
+        city_unit=row["city_unit"],
+        start_date=row["start_date"],
+        end_date=row["end_date"],
+        total_cents=row["total_cents"],
+        plan_version=row["plan_version"],
+        signed_sha256=row["signed_sha256"],
+        sent_at=row["sent_at"],
+        signed_at=row["signed_at"],
+        milestones=[milestone_out(m) for m in await services.milestones_of(row["id"])],
+    )
 
 
 class PartnershipsApi(Controller):
@@ -63,7 +75,9 @@ class PartnershipsApi(Controller):
         return await partnership_out(row, request.app.state.settings.ocds_prefix)
 
     @put("/{partnership_id:uuid}", guards=[staff_required])
-    async def update(self, request: Request, partnership_id: FromPath[UUID], data: JSONBody[PlanIn]) -> PartnershipOut:
+    async def update(
+        self, request: Request, partnership_id: FromPath[UUID], data: JSONBody[PlanIn]
+    ) -> PartnershipOut:
         """Change a draft's plan: milestones are added, removed and reordered by sending the list."""
         row = await services.update_plan(request.scope["user"], partnership_id, data)
         return await partnership_out(row, request.app.state.settings.ocds_prefix)
@@ -76,8 +90,12 @@ class PartnershipsApi(Controller):
     @post("/{partnership_id:uuid}/send", status_code=HTTP_200_OK, guards=[staff_required])
     async def send(self, request: Request, partnership_id: FromPath[UUID]) -> PartnershipOut:
         """draft → sent: the contract PDF is issued and the partner's members are notified."""
-        row = await services.send(request.scope["user"], partnership_id, storage=request.app.state.storage,
-                                  settings=request.app.state.settings)
+        row = await services.send(
+            request.scope["user"],
+            partnership_id,
+            storage=request.app.state.storage,
+            settings=request.app.state.settings,
+        )
         return await partnership_out(row, request.app.state.settings.ocds_prefix)
 
     @post("/{partnership_id:uuid}/signed", status_code=HTTP_200_OK, request_max_body_size=None)
@@ -86,24 +104,39 @@ class PartnershipsApi(Controller):
         and the partnership becomes active."""
         user = current_user(request)
         await services.visible(user, partnership_id)
-        row = await signing.attach_signed_copy(user, partnership_id, request.app.state.storage,
-                                               lambda: MultipartUpload(request))
+        row = await signing.attach_signed_copy(
+            user, partnership_id, request.app.state.storage, lambda: MultipartUpload(request)
+        )
         return await partnership_out(row, request.app.state.settings.ocds_prefix)
 
-    @post("/{partnership_id:uuid}/amendments", status_code=HTTP_201_CREATED, guards=[staff_required])
-    async def amend(self, request: Request, partnership_id: FromPath[UUID], data: JSONBody[AmendmentIn]) -> dict:
+    @post(
+        "/{partnership_id:uuid}/amendments", status_code=HTTP_201_CREATED, guards=[staff_required]
+    )
+    async def amend(
+        self, request: Request, partnership_id: FromPath[UUID], data: JSONBody[AmendmentIn]
+    ) -> dict:
         """A numbered amendment with rationale and change set; a new PDF; the partner is notified."""
-        row = await amending.amend(request.scope["user"], partnership_id, data, storage=request.app.state.storage,
-                                     settings=request.app.state.settings)
+        row = await amending.amend(
+            request.scope["user"],
+            partnership_id,
+            data,
+            storage=request.app.state.storage,
+            settings=request.app.state.settings,
+        )
         return amendment_out(row)
 
     @get("/{partnership_id:uuid}/amendments")
     async def amendments(self, request: Request, partnership_id: FromPath[UUID]) -> list[dict]:
         """Every version of the plan: each amendment with the plan before and after it."""
-        return [amendment_out(r) for r in await amending.amendments_of(current_user(request), partnership_id)]
+        return [
+            amendment_out(r)
+            for r in await amending.amendments_of(current_user(request), partnership_id)
+        ]
 
     @post("/{partnership_id:uuid}/terminate", status_code=HTTP_200_OK, guards=[staff_required])
-    async def terminate(self, request: Request, partnership_id: FromPath[UUID], data: JSONBody[TerminateIn]) -> PartnershipOut:
+    async def terminate(
+        self, request: Request, partnership_id: FromPath[UUID], data: JSONBody[TerminateIn]
+    ) -> PartnershipOut:
         await services.visible(current_user(request), partnership_id)
         row = await services.terminate(request.scope["user"], partnership_id, data.reason)
         return await partnership_out(row, request.app.state.settings.ocds_prefix)
@@ -112,5 +145,10 @@ class PartnershipsApi(Controller):
     async def ics(self, request: Request, partnership_id: FromPath[UUID]) -> Response:
         row = await services.visible(current_user(request), partnership_id)
         body = await calendar.partnership_calendar([row], request.app.state.settings)
-        return Response(body, media_type="text/calendar; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="partnerschaft-{row["number"]}.ics"'})
+        return Response(
+            body,
+            media_type="text/calendar; charset=utf-8",
+            headers={
+                "Content-Disposition": f'attachment; filename="partnerschaft-{row["number"]}.ics"'
+            },
+        )

@@ -16,7 +16,15 @@ async def earlier_partnership(user_row: dict, rows: list[dict]) -> dict:
     organisations = {row["organisation"] for row in rows}
     if len(affiliation) < 3 or not organisations:
         return {}
-    partnered = {p["organisation"] for p in await Partnership.select(Partnership.organisation, Partnership.city_unit).where(
-        Partnership.organisation.is_in(list(organisations)) & (Partnership.status != "draft"))
-        if p["city_unit"] and (p["city_unit"].strip().lower() in affiliation or affiliation in p["city_unit"].strip().lower())}
+    partnered = {
+        p["organisation"]
+        for p in await Partnership.select(Partnership.organisation, Partnership.city_unit).where(
+            Partnership.organisation.is_in(list(organisations)) & (Partnership.status != "draft")
+        )
+        if p["city_unit"]
+        and (
+            p["city_unit"].strip().lower() in affiliation
+            or affiliation in p["city_unit"].strip().lower()
+        )
+    }
     return {row["id"]: REASON for row in rows if row["organisation"] in partnered}

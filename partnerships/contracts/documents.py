@@ -24,8 +24,16 @@ async def partnership_reader(user, document: dict) -> bool:
 
 async def evidence_reader(user, document: dict) -> bool:
     """Evidence files: whoever may see the milestone's partnership."""
-    milestone = await Milestone.select(Milestone.partnership).where(Milestone.id == document["owner_id"]).first()
-    row = await Partnership.select().where(Partnership.id == milestone["partnership"]).first() if milestone else None
+    milestone = (
+        await Milestone.select(Milestone.partnership)
+        .where(Milestone.id == document["owner_id"])
+        .first()
+    )
+    row = (
+        await Partnership.select().where(Partnership.id == milestone["partnership"]).first()
+        if milestone
+        else None
+    )
     return row is not None and user is not None and await may_view(user, row)
 
 
@@ -52,8 +60,14 @@ def _package_bytes(release: dict, settings) -> bytes:
 
 
 async def _context(partnership: dict) -> dict:
-    organisation = await Organisation.select().where(Organisation.id == partnership["organisation"]).first()
-    milestones = await Milestone.select().where(Milestone.partnership == partnership["id"]).order_by(Milestone.position)
+    organisation = (
+        await Organisation.select().where(Organisation.id == partnership["organisation"]).first()
+    )
+    milestones = (
+        await Milestone.select()
+        .where(Milestone.partnership == partnership["id"])
+        .order_by(Milestone.position)
+    )
     return {"partnership": partnership, "organisation": organisation, "milestones": milestones}
 
 
@@ -62,26 +76,59 @@ async def issue_contract(storage, partnership: dict, *, settings, actor=None) ->
     release = document_release(await releases_for_document(partnership, settings), "contract")
     identifier = partnership_ocid(settings.ocds_prefix, partnership)
     return await issue_pdf(
-        storage, template="contract.html",
-        context={**await _context(partnership), "ocid": identifier, "verify_url": f"{settings.base_url}/verify"},
-        locale="de", title=f"Entwicklungspartnerschaft {identifier}", filename=f"Vertrag-{identifier}.pdf",
-        kind="contract", owner_type="partnership", owner_id=str(partnership["id"]), actor=actor,
-        attachments=[(f"{identifier}-release-package.json", _package_bytes(release, settings),
-                      "OCDS 1.1.5 release package of this contract")],
+        storage,
+        template="contract.html",
+        context={
+            **await _context(partnership),
+            "ocid": identifier,
+            "verify_url": f"{settings.base_url}/verify",
+        },
+        locale="de",
+        title=f"Entwicklungspartnerschaft {identifier}",
+        filename=f"Vertrag-{identifier}.pdf",
+        kind="contract",
+        owner_type="partnership",
+        owner_id=str(partnership["id"]),
+        actor=actor,
+        attachments=[
+            (
+                f"{identifier}-release-package.json",
+                _package_bytes(release, settings),
+                "OCDS 1.1.5 release package of this contract",
+            )
+        ],
     )
 
 
-async def issue_amendment(storage, partnership: dict, amendment: dict, *, settings, actor=None) -> dict:
+async def issue_amendment(
+    storage, partnership: dict, amendment: dict, *, settings, actor=None
+) -> dict:
     """Issue an amendment's PDF (after the amendment is stored); returns its document row."""
-    release = document_release(await releases_for_document(partnership, settings), "contractAmendment")
+    release = document_release(
+        await releases_for_document(partnership, settings), "contractAmendment"
+    )
     identifier = partnership_ocid(settings.ocds_prefix, partnership)
     return await issue_pdf(
-        storage, template="amendment.html",
-        context={**await _context(partnership), "ocid": identifier, "amendment": amendment,
-                 "verify_url": f"{settings.base_url}/verify"},
-        locale="de", title=f"Änderungsvereinbarung {amendment['number']} zu {identifier}",
-        filename=f"Aenderung-{amendment['number']}-{identifier}.pdf", kind="amendment", owner_type="partnership",
-        owner_id=str(partnership["id"]), actor=actor,
-        attachments=[(f"{identifier}-release-package.json", _package_bytes(release, settings),
-                      "OCDS 1.1.5 release package after this amendment")],
+        storage,
+        template="amendment.html",
+        context={
+            **await _context(partnership),
+            "ocid": identifier,
+            "amendment": amendment,
+            "verify_url": f"{settings.base_url}/verify",
+        },
+        locale="de",
+        title=f"Änderungsvereinbarung {amendment['number']} zu {identifier}",
+        filename=f"Aenderung-{amendment['number']}-{identifier}.pdf",
+        kind="amendment",
+        owner_type="partnership",
+        owner_id=str(partnership["id"]),
+        actor=actor,
+        attachments=[
+            (
+                f"{identifier}-release-package.json",
+                _package_bytes(release, settings),
+                "OCDS 1.1.5 release package after this amendment",
+            )
+        ],
     )

@@ -21,8 +21,12 @@ def form_date(value: str, field: str) -> date:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise Problem(422, "validation_error", N_("Some fields are missing or invalid."),
-                      errors=[FieldError(field, N_("Enter a date as YYYY-MM-DD."))]) from None
+        raise Problem(
+            422,
+            "validation_error",
+            N_("Some fields are missing or invalid."),
+            errors=[FieldError(field, N_("Enter a date as YYYY-MM-DD."))],
+        ) from None
 
 
 def form_cents(value: str, field: str, locale: str) -> int:
@@ -39,17 +43,32 @@ def plan_from_form(data: dict, locale: str = "de") -> PlanIn:
         title = form_value(data, f"m{index}_title").strip()
         if title:
             position = form_value(data, f"m{index}_position").strip()
-            rows.append((int(position) if position.isdigit() else 1000 + index, index, MilestoneIn(
-                title=title, deliverables=form_value(data, f"m{index}_deliverables"),
-                due_date=form_date(form_value(data, f"m{index}_due"), f"m{index}_due"),
-                amount_cents=form_cents(form_value(data, f"m{index}_amount"), f"m{index}_amount", locale))))
+            rows.append(
+                (
+                    int(position) if position.isdigit() else 1000 + index,
+                    index,
+                    MilestoneIn(
+                        title=title,
+                        deliverables=form_value(data, f"m{index}_deliverables"),
+                        due_date=form_date(form_value(data, f"m{index}_due"), f"m{index}_due"),
+                        amount_cents=form_cents(
+                            form_value(data, f"m{index}_amount"), f"m{index}_amount", locale
+                        ),
+                    ),
+                )
+            )
         index += 1
-    return validated(PlanIn(
-        title=form_value(data, "title"), scope=form_value(data, "scope"), city_unit=form_value(data, "city_unit"),
-        start_date=form_date(form_value(data, "start_date"), "start_date"),
-        end_date=form_date(form_value(data, "end_date"), "end_date"),
-        total_cents=form_cents(form_value(data, "total"), "total", locale),
-        milestones=[row[2] for row in sorted(rows, key=lambda r: (r[0], r[1]))]))
+    return validated(
+        PlanIn(
+            title=form_value(data, "title"),
+            scope=form_value(data, "scope"),
+            city_unit=form_value(data, "city_unit"),
+            start_date=form_date(form_value(data, "start_date"), "start_date"),
+            end_date=form_date(form_value(data, "end_date"), "end_date"),
+            total_cents=form_cents(form_value(data, "total"), "total", locale),
+            milestones=[row[2] for row in sorted(rows, key=lambda r: (r[0], r[1]))],
+        )
+    )
 
 
 def form_values(data: dict) -> dict:
@@ -57,9 +76,15 @@ def form_values(data: dict) -> dict:
     values = {k: form_value(data, k) for k in PLAN_FIELDS}
     rows, index = [], 1
     while f"m{index}_title" in data:
-        rows.append({"title": form_value(data, f"m{index}_title"), "deliverables": form_value(data, f"m{index}_deliverables"),
-                     "due_date": form_value(data, f"m{index}_due"), "amount": form_value(data, f"m{index}_amount"),
-                     "position": form_value(data, f"m{index}_position")})
+        rows.append(
+            {
+                "title": form_value(data, f"m{index}_title"),
+                "deliverables": form_value(data, f"m{index}_deliverables"),
+                "due_date": form_value(data, f"m{index}_due"),
+                "amount": form_value(data, f"m{index}_amount"),
+                "position": form_value(data, f"m{index}_position"),
+            }
+        )
         index += 1
     values["milestones"] = [r for r in rows if r["title"].strip()]
     return values
@@ -91,6 +116,9 @@ def amendment_from_form(data: dict, milestones: list[dict], locale: str) -> Amen
     due date, tranche or deliverables where they differ from the plan."""
     changes = [c for c in (_milestone_change(data, m, locale) for m in milestones) if c is not None]
     end, total = form_value(data, "end_date"), form_value(data, "total")
-    return AmendmentIn(rationale=form_value(data, "rationale"), milestones=changes,
-                       end_date=form_date(end, "end_date") if end else None,
-                       total_cents=form_cents(total, "total", locale) if total else None)
+    return AmendmentIn(
+        rationale=form_value(data, "rationale"),
+        milestones=changes,
+        end_date=form_date(end, "end_date") if end else None,
+        total_cents=form_cents(total, "total", locale) if total else None,
+    )

@@ -36,15 +36,23 @@ class StaffPartnershipPages(Controller):
     guards = [staff_or_finance]
 
     @get("/partnerships", name="staff_partnerships")
-    async def index(self, request: Request, page: Annotated[int, QueryParameter(ge=1, le=100_000)] = 1) -> Template:
+    async def index(
+        self, request: Request, page: Annotated[int, QueryParameter(ge=1, le=100_000)] = 1
+    ) -> Template:
         settings = request.app.state.settings
         rows = await overview.partnership_list()
         pages = max(1, -(-len(rows) // PER_PAGE))
         page = min(page, pages)
-        return Template(template_name="partnerships/staff/list.html", context={
-            "rows": rows[(page - 1) * PER_PAGE: page * PER_PAGE], "page": page, "pages": pages, "total": len(rows),
-            "feed_url": f"{settings.base_url}/api/v1/calendar/{calendar.feed_token(settings)}/partnerships.ics",
-        })
+        return Template(
+            template_name="partnerships/staff/list.html",
+            context={
+                "rows": rows[(page - 1) * PER_PAGE : page * PER_PAGE],
+                "page": page,
+                "pages": pages,
+                "total": len(rows),
+                "feed_url": f"{settings.base_url}/api/v1/calendar/{calendar.feed_token(settings)}/partnerships.ics",
+            },
+        )
 
     @get("/partnerships/new", guards=[staff_required])
     async def new(self, request: Request, submission: FromQuery[UUID]) -> Template | Redirect:
@@ -52,8 +60,14 @@ class StaffPartnershipPages(Controller):
         if existing:
             return Redirect(f"/staff/partnerships/{existing}", status_code=303)
         values = await services.prefill(submission)
-        return editor(None, {**values, "total": format_amount(values["total_cents"], request_locale(request)),
-                             "milestones": []})
+        return editor(
+            None,
+            {
+                **values,
+                "total": format_amount(values["total_cents"], request_locale(request)),
+                "milestones": [],
+            },
+        )
 
     @post("/partnerships/new", guards=[staff_required])
     async def create(self, request: Request, data: FormData) -> Template | Redirect:
@@ -63,8 +77,10 @@ class StaffPartnershipPages(Controller):
             raise not_found(N_("Proposal not found")) from None
         try:
             plan = plan_from_form(data, request_locale(request))
-            row = await services.create(request.scope["user"], PartnershipIn(
-                submission_id=submission_id, **msgspec.structs.asdict(plan)))
+            row = await services.create(
+                request.scope["user"],
+                PartnershipIn(submission_id=submission_id, **msgspec.structs.asdict(plan)),
+            )
         except Problem as problem:
             values = {**await services.prefill(submission_id), **form_values(data)}
             return editor(None, values, errors=errors_of(problem), status=problem.status)
@@ -72,48 +88,93 @@ class StaffPartnershipPages(Controller):
 
     @get("/partnerships/{partnership_id:uuid}", name="staff_partnership")
     async def detail(self, request: Request, partnership_id: FromPath[UUID]) -> Template:
-        return await staff_detail(request, await services.visible(current_user(request), partnership_id))
+        return await staff_detail(
+            request, await services.visible(current_user(request), partnership_id)
+        )
 
     @get("/partnerships/{partnership_id:uuid}/edit", guards=[staff_required])
     async def edit(self, request: Request, partnership_id: FromPath[UUID]) -> Template:
         partnership = await services.visible(current_user(request), partnership_id)
         milestones = await services.milestones_of(partnership_id)
         locale = request_locale(request)
-        values = {**partnership, "total": format_amount(partnership["total_cents"], locale), "milestones": [
-            {**m, "amount": format_amount(m["amount_cents"], locale)} for m in milestones]}
+        values = {
+            **partnership,
+            "total": format_amount(partnership["total_cents"], locale),
+            "milestones": [
+                {**m, "amount": format_amount(m["amount_cents"], locale)} for m in milestones
+            ],
+        }
         return editor(partnership, values)
 
     @post("/partnerships/{partnership_id:uuid}/edit", guards=[staff_required])
-    async def save(self, request: Request, partnership_id: FromPath[UUID], data: FormData) -> Template | Redirect:
+    async def save(
+        self, request: Request, partnership_id: FromPath[UUID], data: FormData
+    ) -> Template | Redirect:
         partnership = await services.visible(current_user(request), partnership_id)
         try:
-            await services.update_plan(request.scope["user"], partnership_id, plan_from_form(data, request_locale(request)))
+            await services.update_plan(
+                request.scope["user"], partnership_id, plan_from_form(data, request_locale(request))
+            )
         except Problem as problem:
-            return editor(partnership, form_values(data), errors=errors_of(problem), status=problem.status)
+            return editor(
+                partnership, form_values(data), errors=errors_of(problem), status=problem.status
+            )
         return Redirect(f"/staff/partnerships/{partnership_id}", status_code=303)
 
     @post("/partnerships/{partnership_id:uuid}/send", guards=[staff_required])
     async def send(self, request: Request, partnership_id: FromPath[UUID]) -> Template | Redirect:
-        return await act(request, partnership_id, lambda user: services.send(
-            user, partnership_id, storage=request.app.state.storage, settings=request.app.state.settings))
+        return await act(
+            request,
+            partnership_id,
+            lambda user: services.send(
+                user,
+                partnership_id,
+                storage=request.app.state.storage,
+                settings=request.app.state.settings,
+            ),
+        )
 
     @post("/partnerships/{partnership_id:uuid}/terminate", guards=[staff_required])
-    async def terminate(self, request: Request, partnership_id: FromPath[UUID], data: FormData) -> Template | Redirect:
-        return await act(request, partnership_id,
-                         lambda user: services.terminate(user, partnership_id, form_value(data, "reason")))
+    async def terminate(
+        self, request: Request, partnership_id: FromPath[UUID], data: FormData
+    ) -> Template | Redirect:
+        return await act(
+            request,
+            partnership_id,
+            lambda user: services.terminate(user, partnership_id, form_value(data, "reason")),
+        )
 
     @post("/partnerships/{partnership_id:uuid}/amend", guards=[staff_required])
-    async def amend(self, request: Request, partnership_id: FromPath[UUID], data: FormData) -> Template | Redirect:
+    async def amend(
+        self, request: Request, partnership_id: FromPath[UUID], data: FormData
+    ) -> Template | Redirect:
         async def run(user):
-            change = amendment_from_form(data, await services.milestones_of(partnership_id), request_locale(request))
-            return await amendments.amend(user, partnership_id, change, storage=request.app.state.storage,
-                                          settings=request.app.state.settings)
+            change = amendment_from_form(
+                data, await services.milestones_of(partnership_id), request_locale(request)
+            )
+            return await amendments.amend(
+                user,
+                partnership_id,
+                change,
+                storage=request.app.state.storage,
+                settings=request.app.state.settings,
+            )
+
         return await act(request, partnership_id, run)
 
-    @post("/partnerships/{partnership_id:uuid}/signed", guards=[staff_required], request_max_body_size=None)
+    @post(
+        "/partnerships/{partnership_id:uuid}/signed",
+        guards=[staff_required],
+        request_max_body_size=None,
+    )
     async def signed(self, request: Request, partnership_id: FromPath[UUID]) -> Template | Redirect:
-        return await act(request, partnership_id, lambda user: signing.attach_signed_copy(
-            user, partnership_id, request.app.state.storage, lambda: MultipartUpload(request)))
+        return await act(
+            request,
+            partnership_id,
+            lambda user: signing.attach_signed_copy(
+                user, partnership_id, request.app.state.storage, lambda: MultipartUpload(request)
+            ),
+        )
 
 
 class PartnerPages(Controller):
@@ -135,8 +196,11 @@ class PartnerPages(Controller):
         user = current_user(request)
         await services.partner_view(user, partnership_id)
         try:
-            await signing.attach_signed_copy(user, partnership_id, request.app.state.storage,
-                                             lambda: MultipartUpload(request))
+            await signing.attach_signed_copy(
+                user, partnership_id, request.app.state.storage, lambda: MultipartUpload(request)
+            )
         except Problem as problem:
-            return await partner_page(request, partnership_id, errors=errors_of(problem), status=problem.status)
+            return await partner_page(
+                request, partnership_id, errors=errors_of(problem), status=problem.status
+            )
         return Redirect(f"/partner/partnerships/{partnership_id}", status_code=303)

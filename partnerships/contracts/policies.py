@@ -30,8 +30,11 @@ async def may_view(user, partnership: dict) -> bool:
 
 async def may_see_as_partner(user, partnership: dict) -> bool:
     """The partner area: the organisation's members, and not while a draft."""
-    return (user is not None and partnership["status"] != "draft"
-            and await is_member(user, partnership["organisation"]))
+    return (
+        user is not None
+        and partnership["status"] != "draft"
+        and await is_member(user, partnership["organisation"])
+    )
 
 
 def may_edit_plan(user, partnership: dict) -> bool:
@@ -46,7 +49,9 @@ def may_send(user, partnership: dict) -> bool:
 
 async def may_sign_for(user, partnership: dict) -> bool:
     """Who may hand in the countersigned copy: staff or the partner's members."""
-    return is_staff(user) or (user is not None and await is_member(user, partnership["organisation"]))
+    return is_staff(user) or (
+        user is not None and await is_member(user, partnership["organisation"])
+    )
 
 
 def awaits_signed_copy(partnership: dict) -> bool:

@@ -29,14 +29,20 @@ def today() -> date:
 
 def invalid(errors: list[FieldError]) -> Problem:
     """The 422 answer for field errors."""
-    return Problem(422, "validation_error", N_("Some fields are missing or invalid."), errors=errors)
+    return Problem(
+        422, "validation_error", N_("Some fields are missing or invalid."), errors=errors
+    )
 
 
 def invalid_transition(status: str, target: str | None = None) -> Problem:
     """The 409 answer for a step the partnership's state does not allow."""
     extra = {"status": status} if target is None else {"status": status, "target": target}
-    return Problem(409, "invalid_transition", N_("This step is not possible in the partnership's current state."),
-                   extra=extra)
+    return Problem(
+        409,
+        "invalid_transition",
+        N_("This step is not possible in the partnership's current state."),
+        extra=extra,
+    )
 
 
 def overdue(milestone: dict, on: date | None = None) -> bool:
@@ -58,11 +64,23 @@ def _check_milestones(data) -> list[FieldError]:
     errors = []
     for index, milestone in enumerate(data.milestones):
         if not milestone.title.strip() or len(milestone.title) > TITLE_MAX:
-            errors.append(FieldError(f"milestones.{index}.title", N_("Enter a title of at most 200 characters.")))
+            errors.append(
+                FieldError(
+                    f"milestones.{index}.title", N_("Enter a title of at most 200 characters.")
+                )
+            )
         if milestone.amount_cents <= 0:
-            errors.append(FieldError(f"milestones.{index}.amount_cents", N_("A tranche must be more than zero.")))
+            errors.append(
+                FieldError(
+                    f"milestones.{index}.amount_cents", N_("A tranche must be more than zero.")
+                )
+            )
         if not data.start_date <= milestone.due_date <= data.end_date:
-            errors.append(FieldError(f"milestones.{index}.due_date", N_("Due dates lie within the contract period.")))
+            errors.append(
+                FieldError(
+                    f"milestones.{index}.due_date", N_("Due dates lie within the contract period.")
+                )
+            )
     return errors
 
 

@@ -85,12 +85,26 @@ class PartnershipOut(msgspec.Struct):
 
 def amendment_out(row: dict) -> dict:
     """An amendment as the API shows it."""
-    return {"number": row["number"], "rationale": row["rationale"], "document_id": row["document"],
-            "plan_before": row["plan_before"], "plan_after": row["plan_after"], "created_at": row["created_at"]}
+    return {
+        "number": row["number"],
+        "rationale": row["rationale"],
+        "document_id": row["document"],
+        "plan_before": row["plan_before"],
+        "plan_after": row["plan_after"],
+        "created_at": row["created_at"],
+    }
 
 
 def milestone_out(row: dict) -> MilestoneOut:
     """A milestone row as the API shows it (``overdue`` derived)."""
-    return MilestoneOut(id=row["id"], position=row["position"], title=row["title"], deliverables=row["deliverables"],
-                        due_date=row["due_date"], amount_cents=row["amount_cents"], status=row["status"],
-                        overdue=overdue(row), paid_cents=row["paid_cents"])
+    return MilestoneOut(
+        id=row["id"],
+        position=row["position"],
+        title=row["title"],
+        deliverables=row["deliverables"],
+        due_date=row["due_date"],
+        amount_cents=row["amount_cents"],
+        status=row["status"],
+        overdue=overdue(row),
+        paid_cents=row["paid_cents"],
+    )

@@ -50,7 +50,11 @@ async def get(partnership_id: UUID) -> dict | None:
 
 async def milestones_of(partnership_id: UUID) -> list[dict]:
     """The plan's milestones in order, each with its derived ``overdue`` flag."""
-    rows = await Milestone.select().where(Milestone.partnership == partnership_id).order_by(Milestone.position)
+    rows = (
+        await Milestone.select()
+        .where(Milestone.partnership == partnership_id)
+        .order_by(Milestone.position)
+    )
     for row in rows:
         row["overdue"] = overdue(row)
     return rows
@@ -74,7 +78,11 @@ async def partner_view(user, partnership_id: UUID) -> dict:
 
 async def for_submission(submission_id: UUID) -> UUID | None:
     """The id of the entry's partnership, if it has one."""
-    row = await Partnership.select(Partnership.id).where(Partnership.submission == submission_id).first()
+    row = (
+        await Partnership.select(Partnership.id)
+        .where(Partnership.submission == submission_id)
+        .first()
+    )
     return row["id"] if row else None
 
 
@@ -89,11 +97,20 @@ async def contract_document(user, partnership_id: UUID) -> dict:
 async def plan_of(partnership: dict) -> dict:
     """The plan as it stands: what amendments record before and after."""
     return {
-        "title": partnership["title"], "start_date": partnership["start_date"].isoformat(),
-        "end_date": partnership["end_date"].isoformat(), "total_cents": partnership["total_cents"],
-        "milestones": [{"id": str(m["id"]), "title": m["title"], "deliverables": m["deliverables"],
-                        "due_date": m["due_date"].isoformat(), "amount_cents": m["amount_cents"]}
-                       for m in await milestones_of(partnership["id"])],
+        "title": partnership["title"],
+        "start_date": partnership["start_date"].isoformat(),
+        "end_date": partnership["end_date"].isoformat(),
+        "total_cents": partnership["total_cents"],
+        "milestones": [
+            {
+                "id": str(m["id"]),
+                "title": m["title"],
+                "deliverables": m["deliverables"],
+                "due_date": m["due_date"].isoformat(),
+                "amount_cents": m["amount_cents"],
+            }
+            for m in await milestones_of(partnership["id"])
+        ],
     }
 
 
@@ -101,41 +118,79 @@ async def plan_of(partnership: dict) -> dict:
 
 
 async def _awarded(submission_id: UUID) -> dict:
-    row = await Decision.select(Decision.outcome, Decision.award_cents, Decision.call,
-                                Decision.call.results_published_at.as_alias("published")).where(
-        Decision.submission == submission_id).first()
+    row = (
+        await Decision.select(
+            Decision.outcome,
+            Decision.award_cents,
+            Decision.call,
+            Decision.call.results_published_at.as_alias("published"),
+        )
+        .where(Decision.submission == submission_id)
+        .first()
+    )
     if row is None or row["outcome"] not in ("winner", "runner_up") or not row["award_cents"]:
-        raise Problem(422, "not_awarded", N_("A partnership starts from an entry with an award."),
-                      errors=[FieldError("submission_id", N_("A partnership starts from an entry with an award."))])
+        raise Problem(
+            422,
+            "not_awarded",
+            N_("A partnership starts from an entry with an award."),
+            errors=[
+                FieldError("submission_id", N_("A partnership starts from an entry with an award."))
+            ],
+        )
     if row["published"] is None:
-        raise Problem(422, "results_not_published", N_("Contracts follow the published results."),
-                      errors=[FieldError("submission_id", N_("Contracts follow the published results."))])
+        raise Problem(
+            422,
+            "results_not_published",
+            N_("Contracts follow the published results."),
+            errors=[FieldError("submission_id", N_("Contracts follow the published results."))],
+        )
     return row
 
 
 async def prefill(submission_id: UUID) -> dict:
     """What a new contract starts with: the team, the entry's title and the award."""
     decision = await _awarded(submission_id)
-    entry = await Submission.select(Submission.title, Submission.organisation, Submission.reference).where(
-        Submission.id == submission_id).first()
-    organisation = await Organisation.select(Organisation.name).where(Organisation.id == entry["organisation"]).first()
-    return {"submission_id": submission_id, "title": entry["title"], "reference": entry["reference"],
-            "organisation": organisation["name"], "total_cents": decision["award_cents"]}
+    entry = (
+        await Submission.select(Submission.title, Submission.organisation, Submission.reference)
+        .where(Submission.id == submission_id)
+        .first()
+    )
+    organisation = (
+        await Organisation.select(Organisation.name)
+        .where(Organisation.id == entry["organisation"])
+        .first()
+    )
+    return {
+        "submission_id": submission_id,
+        "title": entry["title"],
+        "reference": entry["reference"],
+        "organisation": organisation["name"],
+        "total_cents": decision["award_cents"],
+    }
 
 
 async def _replace_milestones(partnership_id: UUID, milestones: list[MilestoneIn]) -> None:
     await Milestone.delete().where(Milestone.partnership == partnership_id)
     for position, milestone in enumerate(milestones, start=1):
-        await Milestone(partnership=partnership_id, position=position, title=milestone.title.strip(),
-                        deliverables=milestone.deliverables.strip(), due_date=milestone.due_date,
-                        amount_cents=milestone.amount_cents).save()
+        await Milestone(
+            partnership=partnership_id,
+            position=position,
+            title=milestone.title.strip(),
+            deliverables=milestone.deliverables.strip(),
+            due_date=milestone.due_date,
+            amount_cents=milestone.amount_cents,
+        ).save()
 
 
 async def _next_number() -> int:
     """Numbers come from max + 1: creations queue here (SQLite's write lock does the same)."""
     if not isinstance(db.current_engine(), SQLiteEngine):
         await Partnership.raw(f"SELECT pg_advisory_xact_lock({NUMBERING_LOCK})")
-    last = await Partnership.select(Partnership.number).order_by(Partnership.number, ascending=False).first()
+    last = (
+        await Partnership.select(Partnership.number)
+        .order_by(Partnership.number, ascending=False)
+        .first()
+    )
     return (last["number"] if last else 0) + 1
 
 
@@ -146,8 +201,11 @@ async def create(actor, data: PartnershipIn) -> dict:
     if errors:
         raise invalid(errors)
     decision = await _awarded(data.submission_id)
-    entry = await Submission.select(Submission.organisation, Submission.call).where(
-        Submission.id == data.submission_id).first()
+    entry = (
+        await Submission.select(Submission.organisation, Submission.call)
+        .where(Submission.id == data.submission_id)
+        .first()
+    )
     if data.total_cents > decision["award_cents"]:
         raise invalid([FieldError("total_cents", N_("The total cannot exceed the award."))])
     async with db.write_transaction():
@@ -156,15 +214,29 @@ async def create(actor, data: PartnershipIn) -> dict:
             raise Problem(409, "partnership_exists", N_("This entry has a partnership already."))
         now = clock.now()
         partnership = Partnership(
-            number=number, year=now.year, call=entry["call"],
-            submission=data.submission_id, organisation=entry["organisation"], title=data.title.strip(),
-            scope=data.scope.strip(), city_unit=data.city_unit.strip(), start_date=data.start_date,
-            end_date=data.end_date, total_cents=data.total_cents, created_by=getattr(actor, "id", None),
-            created_at=now)
+            number=number,
+            year=now.year,
+            call=entry["call"],
+            submission=data.submission_id,
+            organisation=entry["organisation"],
+            title=data.title.strip(),
+            scope=data.scope.strip(),
+            city_unit=data.city_unit.strip(),
+            start_date=data.start_date,
+            end_date=data.end_date,
+            total_cents=data.total_cents,
+            created_by=getattr(actor, "id", None),
+            created_at=now,
+        )
         await partnership.save()
         await _replace_milestones(partnership.id, data.milestones)
-        await record("partnership.created", actor=actor, object_type="partnership", object_id=partnership.id,
-                     payload={"submission": str(data.submission_id), "total_cents": data.total_cents})
+        await record(
+            "partnership.created",
+            actor=actor,
+            object_type="partnership",
+            object_id=partnership.id,
+            payload={"submission": str(data.submission_id), "total_cents": data.total_cents},
+        )
     return await get(partnership.id)
 
 
@@ -180,49 +252,95 @@ async def update_plan(actor, partnership_id: UUID, data: PlanIn) -> dict:
     async with db.write_transaction():
         await db.lock_row(Partnership, partnership_id)
         if not policies.may_edit_plan(actor, await get(partnership_id)):
-            raise Problem(409, "not_draft", N_("Only a draft can be edited; after signing, amend the contract."))
-        await Partnership.update({
-            Partnership.title: data.title.strip(), Partnership.scope: data.scope.strip(),
-            Partnership.city_unit: data.city_unit.strip(), Partnership.start_date: data.start_date,
-            Partnership.end_date: data.end_date, Partnership.total_cents: data.total_cents,
-        }).where(Partnership.id == partnership_id)
+            raise Problem(
+                409,
+                "not_draft",
+                N_("Only a draft can be edited; after signing, amend the contract."),
+            )
+        await Partnership.update(
+            {
+                Partnership.title: data.title.strip(),
+                Partnership.scope: data.scope.strip(),
+                Partnership.city_unit: data.city_unit.strip(),
+                Partnership.start_date: data.start_date,
+                Partnership.end_date: data.end_date,
+                Partnership.total_cents: data.total_cents,
+            }
+        ).where(Partnership.id == partnership_id)
         await _replace_milestones(partnership_id, data.milestones)
-        await record("partnership.plan_changed", actor=actor, object_type="partnership", object_id=partnership_id,
-                     payload={"total_cents": data.total_cents, "milestones": len(data.milestones)})
+        await record(
+            "partnership.plan_changed",
+            actor=actor,
+            object_type="partnership",
+            object_id=partnership_id,
+            payload={"total_cents": data.total_cents, "milestones": len(data.milestones)},
+        )
     return await get(partnership_id)
 
 
-async def transition(actor, partnership_id: UUID, target: str, values: dict | None = None,
-                     payload: dict | None = None) -> dict:
+async def transition(
+    actor,
+    partnership_id: UUID,
+    target: str,
+    values: dict | None = None,
+    payload: dict | None = None,
+) -> dict:
     """Inside a write transaction (row locked): move the partnership to ``target`` if its state
     allows it, with ``values`` set and the step audited."""
     current = await get(partnership_id)
     if target not in TRANSITIONS[current["status"]]:
         raise invalid_transition(current["status"], target)
     await Partnership.update({Partnership.status: target, **(values or {})}).where(
-        (Partnership.id == partnership_id) & (Partnership.status == current["status"]))
-    await record(f"partnership.{target}", actor=actor, object_type="partnership", object_id=partnership_id,
-                 payload={"from": current["status"], **(payload or {})})
+        (Partnership.id == partnership_id) & (Partnership.status == current["status"])
+    )
+    await record(
+        f"partnership.{target}",
+        actor=actor,
+        object_type="partnership",
+        object_id=partnership_id,
+        payload={"from": current["status"], **(payload or {})},
+    )
     return await get(partnership_id)
 
 
 async def notify(partnership: dict, template: str, base_url: str, **context) -> None:
     """Mail the partner organisation's members (inside the caller's write transaction)."""
-    members = await Membership.select(Membership.user.email.as_alias("email"),
-                                      Membership.user.locale.as_alias("locale")).where(
-        Membership.organisation == partnership["organisation"])
+    members = await Membership.select(
+        Membership.user.email.as_alias("email"), Membership.user.locale.as_alias("locale")
+    ).where(Membership.organisation == partnership["organisation"])
     for member in members:
-        await enqueue(member["email"], template, locale=member["locale"], context={
-            "base_url": base_url, "title": partnership["title"], "reference": partnership_reference(partnership),
-            "link": f"{base_url}/partner/partnerships/{partnership['id']}", **context})
+        await enqueue(
+            member["email"],
+            template,
+            locale=member["locale"],
+            context={
+                "base_url": base_url,
+                "title": partnership["title"],
+                "reference": partnership_reference(partnership),
+                "link": f"{base_url}/partner/partnerships/{partnership['id']}",
+                **context,
+            },
+        )
 
 
 def _plan_in(partnership: dict, milestones: list[dict]) -> PlanIn:
-    return PlanIn(title=partnership["title"], scope=partnership["scope"], city_unit=partnership["city_unit"],
-                  start_date=partnership["start_date"], end_date=partnership["end_date"],
-                  total_cents=partnership["total_cents"],
-                  milestones=[MilestoneIn(title=m["title"], deliverables=m["deliverables"], due_date=m["due_date"],
-                                          amount_cents=m["amount_cents"]) for m in milestones])
+    return PlanIn(
+        title=partnership["title"],
+        scope=partnership["scope"],
+        city_unit=partnership["city_unit"],
+        start_date=partnership["start_date"],
+        end_date=partnership["end_date"],
+        total_cents=partnership["total_cents"],
+        milestones=[
+            MilestoneIn(
+                title=m["title"],
+                deliverables=m["deliverables"],
+                due_date=m["due_date"],
+                amount_cents=m["amount_cents"],
+            )
+            for m in milestones
+        ],
+    )
 
 
 async def send(actor, partnership_id: UUID, *, storage, settings) -> dict:
@@ -240,9 +358,13 @@ async def send(actor, partnership_id: UUID, *, storage, settings) -> dict:
     document = await documents.issue_contract(storage, partnership, settings=settings, actor=actor)
     async with db.write_transaction():
         await db.lock_row(Partnership, partnership_id)
-        result = await transition(actor, partnership_id, "sent", {
-            Partnership.sent_at: clock.now(), Partnership.contract_document: document["id"]},
-            payload={"document": str(document["id"])})
+        result = await transition(
+            actor,
+            partnership_id,
+            "sent",
+            {Partnership.sent_at: clock.now(), Partnership.contract_document: document["id"]},
+            payload={"document": str(document["id"])},
+        )
         await notify(result, "partnership_sent", settings.base_url)
     return result
 
@@ -254,6 +376,13 @@ async def terminate(actor, partnership_id: UUID, reason: str) -> dict:
         raise invalid([FieldError("reason", N_("Give a reason."))])
     async with db.write_transaction():
         await db.lock_row(Partnership, partnership_id)
-        return await transition(actor, partnership_id, "terminated", {
-            Partnership.terminated_at: clock.now(), Partnership.termination_reason: reason.strip()},
-            payload={"reason": reason.strip()})
+        return await transition(
+            actor,
+            partnership_id,
+            "terminated",
+            {
+                Partnership.terminated_at: clock.now(),
+                Partnership.termination_reason: reason.strip(),
+            },
+            payload={"reason": reason.strip()},
+        )

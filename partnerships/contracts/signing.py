@@ -30,12 +30,23 @@ async def signed_copy(actor, partnership_id: UUID, document: dict) -> dict:
         if not policies.awaits_signed_copy(current):
             raise invalid_transition(current["status"], "signed")
         # the partner's name as signed: what the contract release publishes, whatever it is renamed to
-        signed_name = (await Organisation.select(Organisation.name).where(
-            Organisation.id == current["organisation"]).first())["name"]
-        await transition(actor, partnership_id, "signed", {
-            Partnership.signed_at: clock.now(), Partnership.signed_document: document["id"],
-            Partnership.signed_sha256: document["sha256"], Partnership.signed_name: signed_name},
-            payload={"sha256": document["sha256"], "signed_name": signed_name})
+        signed_name = (
+            await Organisation.select(Organisation.name)
+            .where(Organisation.id == current["organisation"])
+            .first()
+        )["name"]
+        await transition(
+            actor,
+            partnership_id,
+            "signed",
+            {
+                Partnership.signed_at: clock.now(),
+                Partnership.signed_document: document["id"],
+                Partnership.signed_sha256: document["sha256"],
+                Partnership.signed_name: signed_name,
+            },
+            payload={"sha256": document["sha256"], "signed_name": signed_name},
+        )
         return await transition(actor, partnership_id, "active")
 
 
@@ -50,9 +61,16 @@ async def attach_signed_copy(actor, partnership_id: UUID, storage, upload: Calla
         raise invalid_transition(partnership["status"], "signed")
     multipart = upload()
     await multipart.start()
-    document = await store_upload(storage, chunks=multipart.chunks(), filename=multipart.filename or "",
-                                  rules=SIGNED_RULES, owner_type="partnership", owner_id=str(partnership_id),
-                                  actor=actor, kind="signed_contract")
+    document = await store_upload(
+        storage,
+        chunks=multipart.chunks(),
+        filename=multipart.filename or "",
+        rules=SIGNED_RULES,
+        owner_type="partnership",
+        owner_id=str(partnership_id),
+        actor=actor,
+        kind="signed_contract",
+    )
     try:
         return await signed_copy(actor, partnership_id, document)
     except Problem:

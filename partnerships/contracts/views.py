@@ -19,25 +19,34 @@ STAFF_DETAIL = "partnerships/staff/detail.html"
 PARTNER_DETAIL = "partnerships/partner/detail.html"
 
 
-async def staff_detail(request: Request, partnership: dict, *, errors: dict | None = None, status: int = 200) -> Template:
+async def staff_detail(
+    request: Request, partnership: dict, *, errors: dict | None = None, status: int = 200
+) -> Template:
     """The staff's page of a partnership."""
     context = await detail_context(current_user(request), partnership)
     context["errors"] = errors or {}
     return Template(template_name=STAFF_DETAIL, status_code=status, context=context)
 
 
-async def act(request: Request, partnership_id: UUID, action, anchor: str = "") -> Template | Redirect:
+async def act(
+    request: Request, partnership_id: UUID, action, anchor: str = ""
+) -> Template | Redirect:
     """Run an action; on a refusal show the page again with the message, nothing changed."""
     partnership = await services.visible(current_user(request), partnership_id)
     try:
         await action(request.scope["user"])
     except Problem as problem:
-        return await staff_detail(request, partnership, errors=errors_of(problem), status=problem.status)
-    return Redirect(f"/staff/partnerships/{partnership_id}{'#' + anchor if anchor else ''}", status_code=303)
+        return await staff_detail(
+            request, partnership, errors=errors_of(problem), status=problem.status
+        )
+    return Redirect(
+        f"/staff/partnerships/{partnership_id}{'#' + anchor if anchor else ''}", status_code=303
+    )
 
 
-async def partner_page(request: Request, partnership_id: UUID, *, errors: dict | None = None,
-                       status: int = 200) -> Template:
+async def partner_page(
+    request: Request, partnership_id: UUID, *, errors: dict | None = None, status: int = 200
+) -> Template:
     """The partner's page of a partnership (404 for anyone else, and while a draft)."""
     user = current_user(request)
     partnership = await services.partner_view(user, partnership_id)
@@ -46,7 +55,17 @@ async def partner_page(request: Request, partnership_id: UUID, *, errors: dict |
     return Template(template_name=PARTNER_DETAIL, status_code=status, context=context)
 
 
-def editor(partnership: dict | None, values: dict, *, errors: dict | None = None, status: int = 200) -> Template:
+def editor(
+    partnership: dict | None, values: dict, *, errors: dict | None = None, status: int = 200
+) -> Template:
     """The plan editor (a new contract when ``partnership`` is None)."""
-    return Template(template_name="partnerships/staff/edit.html", status_code=status, context={
-        "partnership": partnership, "values": values, "rows": editor_rows(values), "errors": errors or {}})
+    return Template(
+        template_name="partnerships/staff/edit.html",
+        status_code=status,
+        context={
+            "partnership": partnership,
+            "values": values,
+            "rows": editor_rows(values),
+            "errors": errors or {},
+        },
+    )

@@ -40,8 +40,12 @@ class MilestonesApi(Controller):
     @post("/evidence", status_code=HTTP_200_OK, request_max_body_size=None)
     async def evidence(self, request: Request, milestone_id: FromPath[UUID]) -> MilestoneOut:
         """The partner's evidence (multipart ``file``, optional field ``note``) → submitted."""
-        row = await services.submit_evidence_upload(current_user(request), milestone_id, request.app.state.storage,
-                                                    lambda: MultipartUpload(request))
+        row = await services.submit_evidence_upload(
+            current_user(request),
+            milestone_id,
+            request.app.state.storage,
+            lambda: MultipartUpload(request),
+        )
         return milestone_out(row)
 
     @get("/")
@@ -51,22 +55,42 @@ class MilestonesApi(Controller):
         return {**detail, "milestone": milestone_out(detail["milestone"])}
 
     @post("/reviews", status_code=HTTP_200_OK, guards=[staff_required])
-    async def review(self, request: Request, milestone_id: FromPath[UUID], data: JSONBody[ReviewIn]) -> MilestoneOut:
+    async def review(
+        self, request: Request, milestone_id: FromPath[UUID], data: JSONBody[ReviewIn]
+    ) -> MilestoneOut:
         """approve | request_changes; ``approved`` once two different staff members approve."""
-        return milestone_out(await services.review(request.scope["user"], milestone_id, data.decision, data.comment))
+        return milestone_out(
+            await services.review(request.scope["user"], milestone_id, data.decision, data.comment)
+        )
 
     @post("/payments", status_code=HTTP_201_CREATED, guards=[finance_required])
-    async def payment(self, request: Request, milestone_id: FromPath[UUID], data: JSONBody[PaymentIn]) -> dict:
+    async def payment(
+        self, request: Request, milestone_id: FromPath[UUID], data: JSONBody[PaymentIn]
+    ) -> dict:
         """Finance: only for an approved milestone, by someone who reviewed nothing on it, never
         above the tranche or the contract total."""
-        row = await payments.record_payment(request.scope["user"], milestone_id, amount_cents=data.amount_cents,
-                                            paid_on=data.paid_on, reference=data.reference)
-        return {"id": row["id"], "amount_cents": row["amount_cents"], "paid_on": row["paid_on"],
-                "reference": row["reference"]}
+        row = await payments.record_payment(
+            request.scope["user"],
+            milestone_id,
+            amount_cents=data.amount_cents,
+            paid_on=data.paid_on,
+            reference=data.reference,
+        )
+        return {
+            "id": row["id"],
+            "amount_cents": row["amount_cents"],
+            "paid_on": row["paid_on"],
+            "reference": row["reference"],
+        }
 
 
-@get("/api/v1/calendar/{token:str}/partnerships.ics", tags=["partnerships"], media_type="text/calendar",
-     summary="All due dates (secret URL)", include_in_schema=False)
+@get(
+    "/api/v1/calendar/{token:str}/partnerships.ics",
+    tags=["partnerships"],
+    media_type="text/calendar",
+    summary="All due dates (secret URL)",
+    include_in_schema=False,
+)
 async def staff_feed(request: Request, token: FromPath[str]) -> Response:
     """Every running partnership's due dates, behind the secret feed address."""
     settings = request.app.state.settings

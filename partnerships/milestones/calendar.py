@@ -39,7 +39,9 @@ def feed_token_valid(settings: Settings, token: object) -> bool:
 async def partnership_calendar(partnerships: list[dict] | None, settings: Settings) -> bytes:
     """All-day events for milestone due dates and contract ends."""
     if partnerships is None:
-        partnerships = await Partnership.select().where(Partnership.status.is_in(["sent", "signed", "active"]))
+        partnerships = await Partnership.select().where(
+            Partnership.status.is_in(["sent", "signed", "active"])
+        )
     calendar = Calendar()
     calendar.add("prodid", "-//Stadt Leipzig//Smart City Challenge//DE")
     calendar.add("version", "2.0")
@@ -55,7 +57,10 @@ async def partnership_calendar(partnerships: list[dict] | None, settings: Settin
         event.add("dtstart", milestone["due_date"])
         event.add("dtend", milestone["due_date"] + timedelta(days=1))
         event.add("dtstamp", stamp)
-        event.add("description", f"{milestone['deliverables']}\n{settings.base_url}/partner/partnerships/{milestone['partnership']}")
+        event.add(
+            "description",
+            f"{milestone['deliverables']}\n{settings.base_url}/partner/partnerships/{milestone['partnership']}",
+        )
         event.add("status", "CONFIRMED")
         calendar.add_component(event)
     for partnership in partnerships:

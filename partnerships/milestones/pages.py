@@ -28,18 +28,38 @@ class StaffMilestonePages(Controller):
     guards = [staff_or_finance]
 
     @post("/milestones/{milestone_id:uuid}/review", guards=[staff_required])
-    async def review(self, request: Request, milestone_id: FromPath[UUID], data: FormData) -> Template | Redirect:
+    async def review(
+        self, request: Request, milestone_id: FromPath[UUID], data: FormData
+    ) -> Template | Redirect:
         _milestone, partnership = await services.milestone_context(milestone_id)
-        return await act(request, partnership["id"], lambda user: services.review(
-            user, milestone_id, form_value(data, "decision"), form_value(data, "comment")), anchor=f"m-{milestone_id}")
+        return await act(
+            request,
+            partnership["id"],
+            lambda user: services.review(
+                user, milestone_id, form_value(data, "decision"), form_value(data, "comment")
+            ),
+            anchor=f"m-{milestone_id}",
+        )
 
     @post("/milestones/{milestone_id:uuid}/payment", guards=[role_required("finance")])
-    async def payment(self, request: Request, milestone_id: FromPath[UUID], data: FormData) -> Template | Redirect:
+    async def payment(
+        self, request: Request, milestone_id: FromPath[UUID], data: FormData
+    ) -> Template | Redirect:
         _milestone, partnership = await services.milestone_context(milestone_id)
-        return await act(request, partnership["id"], lambda user: payments.record_payment(
-            user, milestone_id, amount_cents=form_cents(form_value(data, "amount"), "amount", request_locale(request)),
-            paid_on=form_date(form_value(data, "paid_on"), "paid_on"), reference=form_value(data, "reference")),
-            anchor=f"m-{milestone_id}")
+        return await act(
+            request,
+            partnership["id"],
+            lambda user: payments.record_payment(
+                user,
+                milestone_id,
+                amount_cents=form_cents(
+                    form_value(data, "amount"), "amount", request_locale(request)
+                ),
+                paid_on=form_date(form_value(data, "paid_on"), "paid_on"),
+                reference=form_value(data, "reference"),
+            ),
+            anchor=f"m-{milestone_id}",
+        )
 
 
 class PartnerMilestonePages(Controller):
@@ -47,16 +67,30 @@ class PartnerMilestonePages(Controller):
     include_in_schema = False
     guards = [login_required]
 
-    @post("/partnerships/{partnership_id:uuid}/milestones/{milestone_id:uuid}/evidence", request_max_body_size=None)
-    async def evidence(self, request: Request, partnership_id: FromPath[UUID], milestone_id: FromPath[UUID]) -> Template | Redirect:
+    @post(
+        "/partnerships/{partnership_id:uuid}/milestones/{milestone_id:uuid}/evidence",
+        request_max_body_size=None,
+    )
+    async def evidence(
+        self, request: Request, partnership_id: FromPath[UUID], milestone_id: FromPath[UUID]
+    ) -> Template | Redirect:
         user = current_user(request)
         await contracts.partner_view(user, partnership_id)
         await services.reportable_milestone(user, milestone_id, partnership_id)
         try:
-            await services.submit_evidence_upload(user, milestone_id, request.app.state.storage,
-                                                  lambda: MultipartUpload(request), partnership_id=partnership_id,
-                                                  file_optional=True)
+            await services.submit_evidence_upload(
+                user,
+                milestone_id,
+                request.app.state.storage,
+                lambda: MultipartUpload(request),
+                partnership_id=partnership_id,
+                file_optional=True,
+            )
         except Problem as problem:
-            return await partner_page(request, partnership_id, status=problem.status,
-                                      errors={**errors_of(problem), "_milestone": str(milestone_id)})
+            return await partner_page(
+                request,
+                partnership_id,
+                status=problem.status,
+                errors={**errors_of(problem), "_milestone": str(milestone_id)},
+            )
         return Redirect(f"/partner/partnerships/{partnership_id}#m-{milestone_id}", status_code=303)

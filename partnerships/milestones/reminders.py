@@ -35,15 +35,25 @@ async def send_reminders(settings: Settings, now: datetime | None = None) -> int
     """Send the reminders that are due; returns how many this worker sent."""
     on = (now or clock.now()).date()
     waiting = await Milestone.select(
-        Milestone.id, Milestone.title, Milestone.due_date, Milestone.partnership,
+        Milestone.id,
+        Milestone.title,
+        Milestone.due_date,
+        Milestone.partnership,
         Milestone.partnership.title.as_alias("partnership_title"),
         Milestone.partnership.organisation.as_alias("organisation"),
-    ).where(Milestone.status.is_in(["planned", "changes_requested"])
-            & (Milestone.partnership.status == "active") & (Milestone.due_date <= on + timedelta(days=14)))
+    ).where(
+        Milestone.status.is_in(["planned", "changes_requested"])
+        & (Milestone.partnership.status == "active")
+        & (Milestone.due_date <= on + timedelta(days=14))
+    )
     if not waiting:
         return 0
-    sent = {(r["milestone"], r["kind"]) for r in await Reminder.select(Reminder.milestone, Reminder.kind).where(
-        Reminder.milestone.is_in([m["id"] for m in waiting]))}
+    sent = {
+        (r["milestone"], r["kind"])
+        for r in await Reminder.select(Reminder.milestone, Reminder.kind).where(
+            Reminder.milestone.is_in([m["id"] for m in waiting])
+        )
+    }
     count = 0
     for milestone in waiting:
         for kind in due_kinds(milestone["due_date"], on):
@@ -51,24 +61,39 @@ async def send_reminders(settings: Settings, now: datetime | None = None) -> int
                 continue
             try:
                 async with db.write_transaction():
-                    if await Reminder.exists().where((Reminder.milestone == milestone["id"]) & (Reminder.kind == kind)):
+                    if await Reminder.exists().where(
+                        (Reminder.milestone == milestone["id"]) & (Reminder.kind == kind)
+                    ):
                         continue
                     await Reminder(milestone=milestone["id"], kind=kind, sent_at=clock.now()).save()
-                    members = await Membership.select(Membership.user.email.as_alias("email"),
-                                                      Membership.user.locale.as_alias("locale")).where(
-                        Membership.organisation == milestone["organisation"])
+                    members = await Membership.select(
+                        Membership.user.email.as_alias("email"),
+                        Membership.user.locale.as_alias("locale"),
+                    ).where(Membership.organisation == milestone["organisation"])
                     for member in members:
-                        await enqueue(member["email"], "milestone_reminder", locale=member["locale"], context={
-                            "base_url": settings.base_url, "kind": kind, "milestone": milestone["title"],
-                            "title": milestone["partnership_title"], "due_date": milestone["due_date"],
-                            "link": f"{settings.base_url}/partner/partnerships/{milestone['partnership']}",
-                        })
-                    await record("milestone.reminder", object_type="milestone", object_id=milestone["id"],
-                                 actor_label="worker", payload={"kind": kind, "recipients": len(members)})
+                        await enqueue(
+                            member["email"],
+                            "milestone_reminder",
+                            locale=member["locale"],
+                            context={
+                                "base_url": settings.base_url,
+                                "kind": kind,
+                                "milestone": milestone["title"],
+                                "title": milestone["partnership_title"],
+                                "due_date": milestone["due_date"],
+                                "link": f"{settings.base_url}/partner/partnerships/{milestone['partnership']}",
+                            },
+                        )
+                    await record(
+                        "milestone.reminder",
+                        object_type="milestone",
+                        object_id=milestone["id"],
+                        actor_label="worker",
+                        payload={"kind": kind, "recipients": len(members)},
+                    )
                 count += 1
             except Exception as error:  # noqa: BLE001 - another worker won the unique index: its reminder stands
                 if "unique" not in str(error).lower():
                     raise
                 log.info("reminder %s for %s sent by another worker", kind, milestone["id"])
     return count
-

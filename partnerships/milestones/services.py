@@ -52,21 +52,45 @@ async def submit_evidence(actor, milestone_id: UUID, document: dict | None, note
         await db.lock_row(Milestone, milestone_id)
         milestone, partnership = await milestone_context(milestone_id)
         if partnership["status"] != "active":
-            raise Problem(409, "not_active", N_("Evidence is accepted once the contract is signed."))
+            raise Problem(
+                409, "not_active", N_("Evidence is accepted once the contract is signed.")
+            )
         if not policies.awaits_evidence(partnership, milestone):
-            raise Problem(409, "invalid_transition", N_("This milestone does not wait for evidence."),
-                          extra={"status": milestone["status"]})
+            raise Problem(
+                409,
+                "invalid_transition",
+                N_("This milestone does not wait for evidence."),
+                extra={"status": milestone["status"]},
+            )
         round_ = milestone["evidence_round"] + 1
-        await Evidence(milestone=milestone_id, round=round_, document=document["id"] if document else None,
-                       note=note.strip(), submitted_by=actor.id, created_at=clock.now()).save()
-        await Milestone.update({Milestone.status: "submitted", Milestone.evidence_round: round_,
-                                Milestone.submitted_at: clock.now()}).where(Milestone.id == milestone_id)
-        await record("milestone.evidence", actor=actor, object_type="milestone", object_id=milestone_id,
-                     payload={"round": round_, "document": str(document["id"]) if document else None})
+        await Evidence(
+            milestone=milestone_id,
+            round=round_,
+            document=document["id"] if document else None,
+            note=note.strip(),
+            submitted_by=actor.id,
+            created_at=clock.now(),
+        ).save()
+        await Milestone.update(
+            {
+                Milestone.status: "submitted",
+                Milestone.evidence_round: round_,
+                Milestone.submitted_at: clock.now(),
+            }
+        ).where(Milestone.id == milestone_id)
+        await record(
+            "milestone.evidence",
+            actor=actor,
+            object_type="milestone",
+            object_id=milestone_id,
+            payload={"round": round_, "document": str(document["id"]) if document else None},
+        )
     return await Milestone.select().where(Milestone.id == milestone_id).first()
 
 
-async def _store_evidence(actor, milestone_id: UUID, storage, multipart, file_optional: bool) -> dict | None:
+async def _store_evidence(
+    actor, milestone_id: UUID, storage, multipart, file_optional: bool
+) -> dict | None:
     """The uploaded file as a stored document; with ``file_optional`` (the browser form) no file
     part, or an empty one, is no file."""
     try:
@@ -75,20 +99,36 @@ async def _store_evidence(actor, milestone_id: UUID, storage, multipart, file_op
         if not file_optional or problem.code != "validation_error":
             raise
         return None
-    if file_optional and not multipart.filename:  # the browser sends an empty file part when none was chosen
+    if (
+        file_optional and not multipart.filename
+    ):  # the browser sends an empty file part when none was chosen
         async for _chunk in multipart.chunks():
             pass
         await multipart.rest()
         return None
-    document = await store_upload(storage, chunks=multipart.chunks(), filename=multipart.filename or "",
-                                  rules=EVIDENCE_RULES, owner_type="milestone", owner_id=str(milestone_id),
-                                  actor=actor, kind="evidence")
+    document = await store_upload(
+        storage,
+        chunks=multipart.chunks(),
+        filename=multipart.filename or "",
+        rules=EVIDENCE_RULES,
+        owner_type="milestone",
+        owner_id=str(milestone_id),
+        actor=actor,
+        kind="evidence",
+    )
     await multipart.rest()
     return document
 
 
-async def submit_evidence_upload(actor, milestone_id: UUID, storage, upload: Callable, *,
-                                 partnership_id: UUID | None = None, file_optional: bool = False) -> dict:
+async def submit_evidence_upload(
+    actor,
+    milestone_id: UUID,
+    storage,
+    upload: Callable,
+    *,
+    partnership_id: UUID | None = None,
+    file_optional: bool = False,
+) -> dict:
     """Evidence from an upload (``upload()`` opens the request's multipart upload, optional field
     ``note``): who may report is checked before the body is read; the file is stored under the
     evidence rules and removed again when the step is refused."""
@@ -97,7 +137,9 @@ async def submit_evidence_upload(actor, milestone_id: UUID, storage, upload: Cal
     document = None
     try:
         document = await _store_evidence(actor, milestone_id, storage, multipart, file_optional)
-        return await submit_evidence(actor, milestone_id, document, multipart.fields.get("note", ""))
+        return await submit_evidence(
+            actor, milestone_id, document, multipart.fields.get("note", "")
+        )
     except Problem:
         if document:
             await discard(storage, document)
@@ -116,16 +158,34 @@ async def review(actor, milestone_id: UUID, decision: str, comment: str) -> dict
         await db.lock_row(Milestone, milestone_id)
         milestone, _partnership = await milestone_context(milestone_id)
         if not policies.may_review_milestone(actor, milestone):
-            raise Problem(409, "invalid_transition", N_("This milestone has no evidence waiting for review."),
-                          extra={"status": milestone["status"]})
-        approvers = {r["reviewer"] for r in await MilestoneReview.select(MilestoneReview.reviewer).where(
-            (MilestoneReview.milestone == milestone_id) & (MilestoneReview.round == milestone["evidence_round"])
-            & (MilestoneReview.decision == "approve"))}
+            raise Problem(
+                409,
+                "invalid_transition",
+                N_("This milestone has no evidence waiting for review."),
+                extra={"status": milestone["status"]},
+            )
+        approvers = {
+            r["reviewer"]
+            for r in await MilestoneReview.select(MilestoneReview.reviewer).where(
+                (MilestoneReview.milestone == milestone_id)
+                & (MilestoneReview.round == milestone["evidence_round"])
+                & (MilestoneReview.decision == "approve")
+            )
+        }
         if decision == "approve" and actor.id in approvers:
-            raise Problem(422, "four_eyes_required",
-                          N_("You approved this already; a second, different staff member must approve."))
-        await MilestoneReview(milestone=milestone_id, round=milestone["evidence_round"], reviewer=actor.id,
-                              decision=decision, comment=comment.strip(), created_at=clock.now()).save()
+            raise Problem(
+                422,
+                "four_eyes_required",
+                N_("You approved this already; a second, different staff member must approve."),
+            )
+        await MilestoneReview(
+            milestone=milestone_id,
+            round=milestone["evidence_round"],
+            reviewer=actor.id,
+            decision=decision,
+            comment=comment.strip(),
+            created_at=clock.now(),
+        ).save()
         values = {}
         if decision == "request_changes":
             values = {Milestone.status: "changes_requested"}
@@ -133,9 +193,17 @@ async def review(actor, milestone_id: UUID, decision: str, comment: str) -> dict
             values = {Milestone.status: "approved", Milestone.approved_at: clock.now()}
         if values:
             await Milestone.update(values).where(Milestone.id == milestone_id)
-        await record(f"milestone.{decision}", actor=actor, object_type="milestone", object_id=milestone_id,
-                     payload={"round": milestone["evidence_round"], "comment": comment.strip(),
-                              "approvals": len(approvers) + (decision == "approve")})
+        await record(
+            f"milestone.{decision}",
+            actor=actor,
+            object_type="milestone",
+            object_id=milestone_id,
+            payload={
+                "round": milestone["evidence_round"],
+                "comment": comment.strip(),
+                "approvals": len(approvers) + (decision == "approve"),
+            },
+        )
     return await Milestone.select().where(Milestone.id == milestone_id).first()
 
 
@@ -146,30 +214,61 @@ async def milestone_detail(user, milestone_id: UUID) -> dict:
     """A milestone with its evidence, reviews and payments, for someone who may see it."""
     milestone, partnership = await milestone_context(milestone_id)
     await visible(user, partnership["id"])
-    evidence = await Evidence.select(Evidence.round, Evidence.document, Evidence.note, Evidence.created_at).where(
-        Evidence.milestone == milestone_id).order_by(Evidence.created_at)
-    reviews = await MilestoneReview.select(MilestoneReview.round, MilestoneReview.decision, MilestoneReview.comment,
-                                           MilestoneReview.created_at).where(
-        MilestoneReview.milestone == milestone_id).order_by(MilestoneReview.created_at)
-    payments = await Payment.select(Payment.amount_cents, Payment.paid_on, Payment.reference).where(
-        Payment.milestone == milestone_id).order_by(Payment.paid_on)
+    evidence = (
+        await Evidence.select(Evidence.round, Evidence.document, Evidence.note, Evidence.created_at)
+        .where(Evidence.milestone == milestone_id)
+        .order_by(Evidence.created_at)
+    )
+    reviews = (
+        await MilestoneReview.select(
+            MilestoneReview.round,
+            MilestoneReview.decision,
+            MilestoneReview.comment,
+            MilestoneReview.created_at,
+        )
+        .where(MilestoneReview.milestone == milestone_id)
+        .order_by(MilestoneReview.created_at)
+    )
+    payments = (
+        await Payment.select(Payment.amount_cents, Payment.paid_on, Payment.reference)
+        .where(Payment.milestone == milestone_id)
+        .order_by(Payment.paid_on)
+    )
     return {"milestone": milestone, "evidence": evidence, "reviews": reviews, "payments": payments}
 
 
 async def _history(milestones: list[dict], partnership_id: UUID) -> list[dict]:
     ids = [m["id"] for m in milestones] or [UUID(int=0)]
-    evidence = await Evidence.select().where(Evidence.milestone.is_in(ids)).order_by(Evidence.created_at)
-    reviews = await MilestoneReview.select(MilestoneReview.milestone, MilestoneReview.round, MilestoneReview.decision,
-                                           MilestoneReview.comment, MilestoneReview.created_at,
-                                           MilestoneReview.reviewer.name.as_alias("reviewer_name"),
-                                           MilestoneReview.reviewer).where(
-        MilestoneReview.milestone.is_in(ids)).order_by(MilestoneReview.created_at)
-    payments = await Payment.select().where(Payment.partnership == partnership_id).order_by(Payment.paid_on)
+    evidence = (
+        await Evidence.select().where(Evidence.milestone.is_in(ids)).order_by(Evidence.created_at)
+    )
+    reviews = (
+        await MilestoneReview.select(
+            MilestoneReview.milestone,
+            MilestoneReview.round,
+            MilestoneReview.decision,
+            MilestoneReview.comment,
+            MilestoneReview.created_at,
+            MilestoneReview.reviewer.name.as_alias("reviewer_name"),
+            MilestoneReview.reviewer,
+        )
+        .where(MilestoneReview.milestone.is_in(ids))
+        .order_by(MilestoneReview.created_at)
+    )
+    payments = (
+        await Payment.select()
+        .where(Payment.partnership == partnership_id)
+        .order_by(Payment.paid_on)
+    )
     for m in milestones:
         m["evidence"] = [e for e in evidence if e["milestone"] == m["id"]]
         m["reviews"] = [r for r in reviews if r["milestone"] == m["id"]]
         m["payments"] = [p for p in payments if p["milestone"] == m["id"]]
-        m["approvals"] = [r for r in m["reviews"] if r["round"] == m["evidence_round"] and r["decision"] == "approve"]
+        m["approvals"] = [
+            r
+            for r in m["reviews"]
+            if r["round"] == m["evidence_round"] and r["decision"] == "approve"
+        ]
     return payments
 
 
@@ -193,14 +292,38 @@ async def detail_context(user, partnership: dict) -> dict:
     """Everything the staff and partner pages show of a partnership, with what the user may do."""
     milestones = await milestones_of(partnership["id"])
     payments = await _history(milestones, partnership["id"])
-    amendments = await Amendment.select().output(load_json=True).where(
-        Amendment.partnership == partnership["id"]).order_by(Amendment.number)
-    documents = await Document.select(Document.id, Document.filename, Document.kind, Document.created_at).where(
-        (Document.owner_type == "partnership") & (Document.owner_id == str(partnership["id"]))
-        & (Document.status == "stored")).order_by(Document.created_at)
-    organisation = await Organisation.select(Organisation.name).where(Organisation.id == partnership["organisation"]).first()
-    return {"partnership": partnership, "milestones": milestones, "amendments": amendments, "documents": documents,
-            "payments": payments, "organisation": organisation["name"], "errors": {}, "values": {},
-            "paid_cents": sum(p["amount_cents"] for p in payments), "user": user,
-            "reference": partnership_reference(partnership), "today": today(),
-            **await _permissions(user, partnership, milestones)}
+    amendments = (
+        await Amendment.select()
+        .output(load_json=True)
+        .where(Amendment.partnership == partnership["id"])
+        .order_by(Amendment.number)
+    )
+    documents = (
+        await Document.select(Document.id, Document.filename, Document.kind, Document.created_at)
+        .where(
+            (Document.owner_type == "partnership")
+            & (Document.owner_id == str(partnership["id"]))
+            & (Document.status == "stored")
+        )
+        .order_by(Document.created_at)
+    )
+    organisation = (
+        await Organisation.select(Organisation.name)
+        .where(Organisation.id == partnership["organisation"])
+        .first()
+    )
+    return {
+        "partnership": partnership,
+        "milestones": milestones,
+        "amendments": amendments,
+        "documents": documents,
+        "payments": payments,
+        "organisation": organisation["name"],
+        "errors": {},
+        "values": {},
+        "paid_cents": sum(p["amount_cents"] for p in payments),
+        "user": user,
+        "reference": partnership_reference(partnership),
+        "today": today(),
+        **await _permissions(user, partnership, milestones),
+    }

@@ -47,7 +47,9 @@ async def packages(settings) -> Cached:
     """The packages, rebuilt only when the stored facts changed (one query tells, at most once a
     second per process)."""
     cached = _cache.get(settings.base_url)
-    if cached and 0 <= monotonic() - cached.checked < RECHECK_SECONDS:  # a clock set back looks again
+    if (
+        cached and 0 <= monotonic() - cached.checked < RECHECK_SECONDS
+    ):  # a clock set back looks again
         return cached
     row = (await Partnership.raw(_FINGERPRINT))[0]
     fingerprint = hashlib.sha256(json.dumps([str(v) for v in row.values()]).encode()).hexdigest()
@@ -55,7 +57,12 @@ async def packages(settings) -> Cached:
         cached.checked = monotonic()
         return cached
     release, record = build(settings, await load_facts())
-    cached = Cached(fingerprint, release, record,
-                    tuple(f'"{hashlib.sha256(body).hexdigest()[:32]}"' for body in (release, record)), monotonic())
+    cached = Cached(
+        fingerprint,
+        release,
+        record,
+        tuple(f'"{hashlib.sha256(body).hexdigest()[:32]}"' for body in (release, record)),
+        monotonic(),
+    )
     _cache[settings.base_url] = cached
     return cached

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 WIDTH, LEFT, RIGHT, ROW, BAR = 640, 190, 20, 64, 14
-SERIES = (("committed_cents", "#0b3d6b"), ("approved_cents", "#4f7fb0"), ("disbursed_cents", "#2e7d32"))
+SERIES = (
+    ("committed_cents", "#0b3d6b"),
+    ("approved_cents", "#4f7fb0"),
+    ("disbursed_cents", "#2e7d32"),
+)
 
 
 def funding_bars(groups: list[dict]) -> dict:
@@ -12,7 +16,15 @@ def funding_bars(groups: list[dict]) -> dict:
     rows = []
     for index, group in enumerate(groups):
         y = 16 + index * ROW
-        bars = [{"key": key, "colour": colour, "y": y + n * (BAR + 2), "width": round(group[key] / largest * (WIDTH - LEFT - RIGHT), 1),
-                 "cents": group[key]} for n, (key, colour) in enumerate(SERIES)]
+        bars = [
+            {
+                "key": key,
+                "colour": colour,
+                "y": y + n * (BAR + 2),
+                "width": round(group[key] / largest * (WIDTH - LEFT - RIGHT), 1),
+                "cents": group[key],
+            }
+            for n, (key, colour) in enumerate(SERIES)
+        ]
         rows.append({"label": f"{group['year']} · {group['call']}", "y": y + BAR + 4, "bars": bars})
     return {"width": WIDTH, "height": 24 + len(groups) * ROW, "left": LEFT, "rows": rows}

@@ -25,7 +25,11 @@ PUBLIC_STATES = ("signed", "active", "completed", "terminated")
 
 def moment_of(value) -> datetime:
     """A date or datetime as an aware datetime (a date at midnight UTC)."""
-    return value if isinstance(value, datetime) else datetime.combine(value, datetime.min.time(), tzinfo=UTC)
+    return (
+        value
+        if isinstance(value, datetime)
+        else datetime.combine(value, datetime.min.time(), tzinfo=UTC)
+    )
 
 
 @dataclass
@@ -49,13 +53,20 @@ class Facts:
         for since, named, _suffix in timeline:
             if moment_of(since) <= moment_of(moment):
                 name = named
-        return {"id": supplier["id"], "name": ANONYMOUS_TEAM_DE if partnership_id in self.anonymous else name}
+        return {
+            "id": supplier["id"],
+            "name": ANONYMOUS_TEAM_DE if partnership_id in self.anonymous else name,
+        }
 
 
 async def _stored_renames(ids: list) -> dict:
     rows = defaultdict(list)
     if ids:
-        for row in await SupplierName.select().where(SupplierName.partnership.is_in(ids)).order_by(SupplierName.number):
+        for row in (
+            await SupplierName.select()
+            .where(SupplierName.partnership.is_in(ids))
+            .order_by(SupplierName.number)
+        ):
             rows[row["partnership"]].append(row)
     return rows
 
@@ -65,12 +76,21 @@ async def _store_rename(partnership: dict, organisation: dict, known: list[dict]
     last = known[-1]["name"] if known else partnership["signed_name"]
     if organisation["name"] == last:
         return False
-    since = max([organisation["updated_at"] or partnership["signed_at"], partnership["signed_at"],
-                 *(r["changed_at"] for r in known)])
+    since = max(
+        [
+            organisation["updated_at"] or partnership["signed_at"],
+            partnership["signed_at"],
+            *(r["changed_at"] for r in known),
+        ]
+    )
     try:
         async with db.write_transaction():
-            await SupplierName(partnership=partnership["id"], number=(known[-1]["number"] if known else 0) + 1,
-                               name=organisation["name"], changed_at=since).save()
+            await SupplierName(
+                partnership=partnership["id"],
+                number=(known[-1]["number"] if known else 0) + 1,
+                name=organisation["name"],
+                changed_at=since,
+            ).save()
     except Exception as error:
         if not db.is_unique_violation(error):
             raise
@@ -96,15 +116,38 @@ async def _children(ids: list) -> tuple[dict, dict, dict]:
     milestones, payments, amendments = defaultdict(list), defaultdict(list), defaultdict(list)
     if not ids:
         return milestones, payments, amendments
-    for m in await Milestone.select().where(Milestone.partnership.is_in(ids)).order_by(Milestone.position):
+    for m in (
+        await Milestone.select()
+        .where(Milestone.partnership.is_in(ids))
+        .order_by(Milestone.position)
+    ):
         milestones[m["partnership"]].append(m)
-    for p in await Payment.select(Payment.id, Payment.partnership, Payment.milestone, Payment.amount_cents,
-                                  Payment.paid_on, Payment.created_at).where(
-            Payment.partnership.is_in(ids)).order_by(Payment.created_at):
+    for p in (
+        await Payment.select(
+            Payment.id,
+            Payment.partnership,
+            Payment.milestone,
+            Payment.amount_cents,
+            Payment.paid_on,
+            Payment.created_at,
+        )
+        .where(Payment.partnership.is_in(ids))
+        .order_by(Payment.created_at)
+    ):
         payments[p["partnership"]].append(p)
-    for a in await Amendment.select(Amendment.partnership, Amendment.number, Amendment.rationale, Amendment.created_at,
-                                    Amendment.plan_before, Amendment.plan_after).output(load_json=True).where(
-            Amendment.partnership.is_in(ids)).order_by(Amendment.number):
+    for a in (
+        await Amendment.select(
+            Amendment.partnership,
+            Amendment.number,
+            Amendment.rationale,
+            Amendment.created_at,
+            Amendment.plan_before,
+            Amendment.plan_after,
+        )
+        .output(load_json=True)
+        .where(Amendment.partnership.is_in(ids))
+        .order_by(Amendment.number)
+    ):
         amendments[a["partnership"]].append(a)
     return milestones, payments, amendments
 
@@ -112,30 +155,55 @@ async def _children(ids: list) -> tuple[dict, dict, dict]:
 async def _by_id(table, key, value, ids: list) -> dict:
     if not ids:
         return {}
-    return {row["id"]: row[value] for row in await table.select(table.id, getattr(table, value)).where(
-        getattr(table, key).is_in(ids))}
+    return {
+        row["id"]: row[value]
+        for row in await table.select(table.id, getattr(table, value)).where(
+            getattr(table, key).is_in(ids)
+        )
+    }
 
 
 async def _names(partnerships: list[dict], organisations: dict, published: dict) -> dict:
     """The partner's names as published over time, per partnership."""
-    awarded_as = {d["submission"]: d["published_name"] for d in await Decision.select(
-        Decision.submission, Decision.published_name).where(
-        Decision.submission.is_in([p["submission"] for p in partnerships]))} if partnerships else {}
+    awarded_as = (
+        {
+            d["submission"]: d["published_name"]
+            for d in await Decision.select(Decision.submission, Decision.published_name).where(
+                Decision.submission.is_in([p["submission"] for p in partnerships])
+            )
+        }
+        if partnerships
+        else {}
+    )
     renames = await record_renames(partnerships, organisations)
     names = {}
     for p in partnerships:
-        signed_as = p["signed_name"] or organisations[p["organisation"]]["name"]  # not signed through signed_copy
-        awarded = (published.get(p["call"]) or p["created_at"], awarded_as.get(p["submission"]) or signed_as, None)
+        signed_as = (
+            p["signed_name"] or organisations[p["organisation"]]["name"]
+        )  # not signed through signed_copy
+        awarded = (
+            published.get(p["call"]) or p["created_at"],
+            awarded_as.get(p["submission"]) or signed_as,
+            None,
+        )
         signed = [(p["signed_at"], signed_as, None)] if p["signed_at"] is not None else []
-        names[p["id"]] = [awarded, *signed,
-                          *((r["changed_at"], r["name"], f"supplier-name-{r['number']}") for r in renames[p["id"]])]
+        names[p["id"]] = [
+            awarded,
+            *signed,
+            *(
+                (r["changed_at"], r["name"], f"supplier-name-{r['number']}")
+                for r in renames[p["id"]]
+            ),
+        ]
     return names
 
 
 async def _partnerships(only, include_unsigned: bool) -> list[dict]:
     query = Partnership.select().order_by(Partnership.number)
     if not include_unsigned:
-        query = query.where(Partnership.status.is_in(list(PUBLIC_STATES)) & Partnership.signed_at.is_not_null())
+        query = query.where(
+            Partnership.status.is_in(list(PUBLIC_STATES)) & Partnership.signed_at.is_not_null()
+        )
     if only is not None:
         query = query.where(Partnership.id == only)
     return await query
@@ -146,15 +214,35 @@ async def load_facts(only=None, *, include_unsigned: bool = False) -> Facts:
     being issued before it is signed)."""
     partnerships = await _partnerships(only, include_unsigned)
     milestones, payments, amendments = await _children([p["id"] for p in partnerships])
-    organisations = {o["id"]: o for o in await Organisation.select(
-        Organisation.id, Organisation.name, Organisation.kind, Organisation.updated_at).where(
-        Organisation.id.is_in(list({p["organisation"] for p in partnerships})))} if partnerships else {}
-    consent = await _by_id(Submission, "id", "consent_publication", [p["submission"] for p in partnerships])
-    anonymous = {p["id"] for p in partnerships
-                 if is_anonymous(organisations[p["organisation"]], consent.get(p["submission"], False))}
-    published = await _by_id(Call, "id", "results_published_at", list({p["call"] for p in partnerships}))
+    organisations = (
+        {
+            o["id"]: o
+            for o in await Organisation.select(
+                Organisation.id, Organisation.name, Organisation.kind, Organisation.updated_at
+            ).where(Organisation.id.is_in(list({p["organisation"] for p in partnerships})))
+        }
+        if partnerships
+        else {}
+    )
+    consent = await _by_id(
+        Submission, "id", "consent_publication", [p["submission"] for p in partnerships]
+    )
+    anonymous = {
+        p["id"]
+        for p in partnerships
+        if is_anonymous(organisations[p["organisation"]], consent.get(p["submission"], False))
+    }
+    published = await _by_id(
+        Call, "id", "results_published_at", list({p["call"] for p in partnerships})
+    )
     names = await _names(partnerships, organisations, published)
-    suppliers = {p["id"]: {"id": f"ORG-{p['organisation']}",
-                           "name": ANONYMOUS_TEAM_DE if p["id"] in anonymous else names[p["id"]][-1][1]}
-                 for p in partnerships}
-    return Facts(partnerships, milestones, payments, amendments, suppliers, published, anonymous, names)
+    suppliers = {
+        p["id"]: {
+            "id": f"ORG-{p['organisation']}",
+            "name": ANONYMOUS_TEAM_DE if p["id"] in anonymous else names[p["id"]][-1][1],
+        }
+        for p in partnerships
+    }
+    return Facts(
+        partnerships, milestones, payments, amendments, suppliers, published, anonymous, names
+    )

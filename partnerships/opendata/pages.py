@@ -19,5 +19,7 @@ class StaffFundingPages(Controller):
     @get("/funding", name="staff_funding")
     async def funding(self) -> Template:
         data = await overview.funding()
-        return Template(template_name="partnerships/staff/funding.html",
-                        context={"data": data, "chart": charts.funding_bars(data["groups"])})
+        return Template(
+            template_name="partnerships/staff/funding.html",
+            context={"data": data, "chart": charts.funding_bars(data["groups"])},
+        )

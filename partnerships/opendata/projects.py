@@ -18,22 +18,39 @@ def _project(p: dict, facts: Facts, calls: dict) -> dict:
     met = sum(m["amount_cents"] for m in milestones if m["status"] in ("approved", "paid"))
     call = calls.get(p["call"], {})
     return {
-        "id": p["id"], "reference": partnership_reference(p), "title": p["title"], "scope": p["scope"],
-        "partner": facts.suppliers[p["id"]]["name"], "anonymous": p["id"] in facts.anonymous,
-        "call": call.get("slug", ""), "call_title": call.get("title", ""), "status": p["status"],
-        "start_date": p["start_date"], "end_date": p["end_date"], "total_cents": p["total_cents"],
-        "met_cents": met, "paid_cents": sum(y["amount_cents"] for y in facts.payments[p["id"]]),
+        "id": p["id"],
+        "reference": partnership_reference(p),
+        "title": p["title"],
+        "scope": p["scope"],
+        "partner": facts.suppliers[p["id"]]["name"],
+        "anonymous": p["id"] in facts.anonymous,
+        "call": call.get("slug", ""),
+        "call_title": call.get("title", ""),
+        "status": p["status"],
+        "start_date": p["start_date"],
+        "end_date": p["end_date"],
+        "total_cents": p["total_cents"],
+        "met_cents": met,
+        "paid_cents": sum(y["amount_cents"] for y in facts.payments[p["id"]]),
         "progress": round(100 * met / p["total_cents"]) if p["total_cents"] else 0,
-        "milestones": milestones, "payments": facts.payments[p["id"]],
+        "milestones": milestones,
+        "payments": facts.payments[p["id"]],
         # each payment to the partner as named when it was made (a later rename starts new rows)
-        "payees": {y["id"]: facts.supplier_at(p["id"], y["created_at"])["name"] for y in facts.payments[p["id"]]},
+        "payees": {
+            y["id"]: facts.supplier_at(p["id"], y["created_at"])["name"]
+            for y in facts.payments[p["id"]]
+        },
     }
 
 
 async def projects(facts: Facts | None = None) -> list[dict]:
     """Funded projects for the public: progress is the share of tranche amounts met."""
     facts = facts or await load_facts()
-    calls = {c["id"]: c for c in await Call.select(Call.id, Call.slug, Call.title)} if facts.partnerships else {}
+    calls = (
+        {c["id"]: c for c in await Call.select(Call.id, Call.slug, Call.title)}
+        if facts.partnerships
+        else {}
+    )
     return [_project(p, facts, calls) for p in facts.partnerships]
 
 
@@ -48,24 +65,67 @@ def _csv(header: list[str], rows: list[list]) -> bytes:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow(["'" + v if isinstance(v, str) and v.startswith(("=", "+", "-", "@")) else v for v in row])
+        writer.writerow(
+            [
+                "'" + v if isinstance(v, str) and v.startswith(("=", "+", "-", "@")) else v
+                for v in row
+            ]
+        )
     return ("\ufeff" + out.getvalue()).encode()
 
 
 async def projects_csv() -> bytes:
     """Funded projects as CSV (semicolons, UTF-8 with BOM, formula-safe)."""
     rows = await projects()
-    return _csv(["reference", "title", "partner", "call", "status", "start_date", "end_date", "total_eur", "met_eur",
-                 "paid_eur", "progress_percent"],
-                [[r["reference"], r["title"], r["partner"], r["call"], r["status"], r["start_date"].isoformat(),
-                  r["end_date"].isoformat(), plain_amount(r["total_cents"]), plain_amount(r["met_cents"]),
-                  plain_amount(r["paid_cents"]), r["progress"]] for r in rows])
+    return _csv(
+        [
+            "reference",
+            "title",
+            "partner",
+            "call",
+            "status",
+            "start_date",
+            "end_date",
+            "total_eur",
+            "met_eur",
+            "paid_eur",
+            "progress_percent",
+        ],
+        [
+            [
+                r["reference"],
+                r["title"],
+                r["partner"],
+                r["call"],
+                r["status"],
+                r["start_date"].isoformat(),
+                r["end_date"].isoformat(),
+                plain_amount(r["total_cents"]),
+                plain_amount(r["met_cents"]),
+                plain_amount(r["paid_cents"]),
+                r["progress"],
+            ]
+            for r in rows
+        ],
+    )
 
 
 async def payments_csv() -> bytes:
     """Payments to funded projects as CSV, each to the partner as named when paid."""
     rows = await projects()
     titles = {m["id"]: m["title"] for r in rows for m in r["milestones"]}
-    return _csv(["reference", "project", "partner", "milestone", "paid_on", "amount_eur"],
-                [[r["reference"], r["title"], r["payees"][y["id"]], titles.get(y["milestone"], ""), y["paid_on"].isoformat(),
-                  plain_amount(y["amount_cents"])] for r in rows for y in r["payments"]])
+    return _csv(
+        ["reference", "project", "partner", "milestone", "paid_on", "amount_eur"],
+        [
+            [
+                r["reference"],
+                r["title"],
+                r["payees"][y["id"]],
+                titles.get(y["milestone"], ""),
+                y["paid_on"].isoformat(),
+                plain_amount(y["amount_cents"]),
+            ]
+            for r in rows
+            for y in r["payments"]
+        ],
+    )

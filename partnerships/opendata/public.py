@@ -17,9 +17,15 @@ from partnerships.opendata import cache, projects
 POLL_SECONDS = 60
 
 
-def _conditional(request: Request, body: bytes, etag: str, media_type: str, filename: str) -> Response:
-    headers = {"ETag": etag, "Cache-Control": f"public, max-age={POLL_SECONDS}",
-               "Content-Disposition": f'inline; filename="{filename}"', "Access-Control-Allow-Origin": "*"}
+def _conditional(
+    request: Request, body: bytes, etag: str, media_type: str, filename: str
+) -> Response:
+    headers = {
+        "ETag": etag,
+        "Cache-Control": f"public, max-age={POLL_SECONDS}",
+        "Content-Disposition": f'inline; filename="{filename}"',
+        "Access-Control-Allow-Origin": "*",
+    }
     wanted = [t.strip() for t in request.headers.get("if-none-match", "").split(",")]
     if etag in wanted or "*" in wanted:
         return Response(b"", status_code=304, headers=headers)
@@ -30,26 +36,39 @@ class OpenDataApi(Controller):
     path = "/api/v1/opendata"
     tags = ["open data"]
 
-    @get("/ocds/release-package.json", summary="OCDS 1.1.5 release package of all signed partnerships")
+    @get(
+        "/ocds/release-package.json",
+        summary="OCDS 1.1.5 release package of all signed partnerships",
+    )
     async def release_package(self, request: Request) -> Response:
         """Conditional GET: send the ETag back as If-None-Match and get 304 while nothing changed."""
         packages = await cache.packages(request.app.state.settings)
-        return _conditional(request, packages.release, packages.etags[0], "application/json", "release-package.json")
+        return _conditional(
+            request, packages.release, packages.etags[0], "application/json", "release-package.json"
+        )
 
     @get("/ocds/record-package.json", summary="OCDS 1.1.5 record package (compiled releases)")
     async def record_package(self, request: Request) -> Response:
         packages = await cache.packages(request.app.state.settings)
-        return _conditional(request, packages.record, packages.etags[1], "application/json", "record-package.json")
+        return _conditional(
+            request, packages.record, packages.etags[1], "application/json", "record-package.json"
+        )
 
     @get("/projects.csv", summary="Funded projects as CSV", media_type="text/csv")
     async def projects_csv(self) -> Response:
-        return Response(await projects.projects_csv(), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": 'attachment; filename="projekte.csv"'})
+        return Response(
+            await projects.projects_csv(),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="projekte.csv"'},
+        )
 
     @get("/payments.csv", summary="Payments to funded projects as CSV", media_type="text/csv")
     async def payments_csv(self) -> Response:
-        return Response(await projects.payments_csv(), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": 'attachment; filename="zahlungen.csv"'})
+        return Response(
+            await projects.payments_csv(),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="zahlungen.csv"'},
+        )
 
 
 class PublicProjectPages(Controller):
@@ -58,7 +77,10 @@ class PublicProjectPages(Controller):
 
     @get("/projects", name="projects", cache=PUBLIC_PAGE_SECONDS)
     async def projects(self) -> Template:
-        return Template(template_name="partnerships/public/projects.html", context={"projects": await projects.projects()})
+        return Template(
+            template_name="partnerships/public/projects.html",
+            context={"projects": await projects.projects()},
+        )
 
     @get("/projects/{project_id:uuid}", name="project", cache=PUBLIC_PAGE_SECONDS)
     async def project(self, project_id: FromPath[UUID]) -> Template:
@@ -70,6 +92,14 @@ class PublicProjectPages(Controller):
     @get("/opendata", name="opendata", cache=PUBLIC_PAGE_SECONDS)
     async def datasets(self, request: Request) -> Template:
         settings = request.app.state.settings
-        return Template(template_name="partnerships/public/opendata.html", context={
-            "base": settings.base_url, "license": settings.opendata_license, "publisher": settings.opendata_publisher,
-            "licence_name": projects.LICENCE_NAME if "dl-de/by-2-0" in settings.opendata_license else settings.opendata_license})
+        return Template(
+            template_name="partnerships/public/opendata.html",
+            context={
+                "base": settings.base_url,
+                "license": settings.opendata_license,
+                "publisher": settings.opendata_publisher,
+                "licence_name": projects.LICENCE_NAME
+                if "dl-de/by-2-0" in settings.opendata_license
+                else settings.opendata_license,
+            },
+        )

@@ -9,16 +9,27 @@ import re
 import subprocess
 import sys
 
-PG = os.environ.get("CHALLENGE_TEST_DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
+PG = (
+    os.environ.get("CHALLENGE_TEST_DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
+)
 # module, engines it is measured on
 BENCHMARKS = [
-    ("startup", ("sqlite", "postgresql")), ("login", ("sqlite",)), ("documents", ("sqlite", "postgresql")),
-    ("submissions", ("sqlite", "postgresql")), ("jury", ("sqlite", "postgresql")), ("assignment", ("sqlite",)),
-    ("ranking", ("sqlite",)), ("ranking_api", ("postgresql",)), ("certificates", ("sqlite", "postgresql")),
-    ("partnerships", ("sqlite", "postgresql")), ("scale_out", ("postgresql",)),
+    ("startup", ("sqlite", "postgresql")),
+    ("login", ("sqlite",)),
+    ("documents", ("sqlite", "postgresql")),
+    ("submissions", ("sqlite", "postgresql")),
+    ("jury", ("sqlite", "postgresql")),
+    ("assignment", ("sqlite",)),
+    ("ranking", ("sqlite",)),
+    ("ranking_api", ("postgresql",)),
+    ("certificates", ("sqlite", "postgresql")),
+    ("partnerships", ("sqlite", "postgresql")),
+    ("scale_out", ("postgresql",)),
 ]
-FIGURE = re.compile(r"^\s*(?P<figure>.*?)[\s:=,]*(?P<measured>[0-9][0-9.]*\s?(?:ms|s|MB|KB|req/s|flows/s|mails/s)?)"
-                    r"\s*[\s(]+target\s*(?P<target>[^;)\n]+)")
+FIGURE = re.compile(
+    r"^\s*(?P<figure>.*?)[\s:=,]*(?P<measured>[0-9][0-9.]*\s?(?:ms|s|MB|KB|req/s|flows/s|mails/s)?)"
+    r"\s*[\s(]+target\s*(?P<target>[^;)\n]+)"
+)
 ENGINE_WORDS = re.compile(r"\s*[(,]?\s*\b(sqlite|postgresql)\b\s*[),]?", re.IGNORECASE)
 
 
@@ -26,10 +37,17 @@ def run(module: str, engine: str) -> list[str]:
     env = {k: v for k, v in os.environ.items() if k != "CHALLENGE_TEST_DATABASE_URL"}
     if engine == "postgresql":
         env["CHALLENGE_TEST_DATABASE_URL"] = PG
-    done = subprocess.run([sys.executable, "-m", f"tests.benchmarks.{module}"], env=env, capture_output=True,
-                          text=True, timeout=1800)
+    done = subprocess.run(
+        [sys.executable, "-m", f"tests.benchmarks.{module}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     if done.returncode:
-        return [f"{module} failed: {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else done.returncode}"]
+        return [
+            f"{module} failed: {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else done.returncode}"
+        ]
     return done.stdout.splitlines()
 
 
@@ -48,7 +66,9 @@ def main() -> None:
     print("| benchmark | figure | target | SQLite | PostgreSQL |")
     print("|---|---|---|---|---|")
     for (module, figure), row in rows.items():
-        print(f"| {module} | {figure} | {row['target']} | {row.get('sqlite', '')} | {row.get('postgresql', '')} |")
+        print(
+            f"| {module} | {figure} | {row['target']} | {row.get('sqlite', '')} | {row.get('postgresql', '')} |"
+        )
 
 
 if __name__ == "__main__":

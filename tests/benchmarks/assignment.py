@@ -26,8 +26,10 @@ def main() -> None:
     for juror, _entry in pairs:
         loads[juror] = loads.get(juror, 0) + 1
     assert not set(pairs) & conflicts and len(pairs) == 10_000
-    print(f"auto-assignment 2000 x 60 x k=5, 300 conflicts: {elapsed * 1000:.0f} ms   target <= 2000 ms; "
-          f"loads {min(loads.values())}–{max(loads.values())}")
+    print(
+        f"auto-assignment 2000 x 60 x k=5, 300 conflicts: {elapsed * 1000:.0f} ms   target <= 2000 ms; "
+        f"loads {min(loads.values())}–{max(loads.values())}"
+    )
 
     # a tight round that the greedy pass cannot finish: the exact max-flow decides
     entries = [Entry(f"t{n:03d}") for n in range(300)]
@@ -37,7 +39,9 @@ def main() -> None:
     pairs = assign(entries, jurors, 3, conflicts)
     elapsed = time.perf_counter() - started
     assert len(pairs) == 900 and not set(pairs) & conflicts
-    print(f"tight round 300 x 10 x k=3 (half the entries open to 5 jurors only, exact flow): {elapsed * 1000:.0f} ms")
+    print(
+        f"tight round 300 x 10 x k=3 (half the entries open to 5 jurors only, exact flow): {elapsed * 1000:.0f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -38,8 +38,12 @@ def status_kb(pid: int, field: str) -> int:
 
 def start_server(env: dict) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "challenge", "serve", "--port", str(port), "--no-worker"],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "challenge", "serve", "--port", str(port), "--no-worker"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     wait_until_ready(base)
     return server, base
@@ -48,8 +52,11 @@ def start_server(env: dict) -> tuple[subprocess.Popen, str]:
 async def login(base: str, email: str) -> httpx.AsyncClient:
     client = httpx.AsyncClient(base_url=base, timeout=120)
     await client.get("/login")
-    response = await client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD},
-                                 headers={"x-csrftoken": client.cookies["csrftoken"]})
+    response = await client.post(
+        "/api/v1/auth/login",
+        json={"email": email, "password": PASSWORD},
+        headers={"x-csrftoken": client.cookies["csrftoken"]},
+    )
     response.raise_for_status()
     return client
 
@@ -59,18 +66,25 @@ async def upload(client: httpx.AsyncClient, content: bytes, name: str = "datei.p
 
     async def stream():
         for start in range(0, len(body), 256 * 1024):
-            yield body[start:start + 256 * 1024]
+            yield body[start : start + 256 * 1024]
 
-    response = await client.post("/api/v1/me/documents", content=stream(),
-                                 headers={"content-type": content_type, "x-csrftoken": client.cookies["csrftoken"]})
+    response = await client.post(
+        "/api/v1/me/documents",
+        content=stream(),
+        headers={"content-type": content_type, "x-csrftoken": client.cookies["csrftoken"]},
+    )
     response.raise_for_status()
 
 
 async def measure_backend(label: str, env: dict) -> dict:
     users = [f"bench{n}@example.org" for n in range(8)]
     for email in users:
-        subprocess.run([sys.executable, "-m", "challenge", "users", "create", "--email", email, "--name", "B"],
-                       env={**env, "CHALLENGE_NEW_PASSWORD": PASSWORD}, check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "challenge", "users", "create", "--email", email, "--name", "B"],
+            env={**env, "CHALLENGE_NEW_PASSWORD": PASSWORD},
+            check=True,
+            capture_output=True,
+        )
     server, base = start_server(env)
     try:
         first = await login(base, users[0])
@@ -93,13 +107,22 @@ async def measure_backend(label: str, env: dict) -> dict:
         clients = [await login(base, email) for email in users]
         files = [[pdf(size=MB) for _ in range(10)] for _ in clients]
         started = time.perf_counter()
-        await asyncio.gather(*(asyncio.gather(*(upload(c, f) for f in fs)) for c, fs in zip(clients, files, strict=True)))
+        await asyncio.gather(
+            *(
+                asyncio.gather(*(upload(c, f) for f in fs))
+                for c, fs in zip(clients, files, strict=True)
+            )
+        )
         elapsed = time.perf_counter() - started
         for client in [first, *clients]:
             await client.aclose()
         count = sum(len(fs) for fs in files)
-        return {"backend": label, "rss_increase_mb": (peak - rss_before) / 1024,
-                "uploads_per_s": count / elapsed, "mb_per_s": count / elapsed}
+        return {
+            "backend": label,
+            "rss_increase_mb": (peak - rss_before) / 1024,
+            "uploads_per_s": count / elapsed,
+            "mb_per_s": count / elapsed,
+        }
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -111,13 +134,29 @@ def pdf_render_median() -> float:
     from challenge.platform.markdown import render_markdown
     from challenge.platform.pdf.render import render_pdf
 
-    call = {**demo_calls(datetime.now(UTC))[0], "id": "00000000-0000-0000-0000-000000000000",
-            "updated_at": datetime.now(UTC), "blind_review": False}
-    call["description"] = call["description"] + "\n\n" + ("Die Partnerin liefert die vereinbarten Leistungen fristgerecht und dokumentiert sie nachvollziehbar. " * 22)
-    context = {"call": to_out(call, datetime.now(UTC) - timedelta(days=1)),
-               "description_html": render_markdown(call["description"]),
-               "eligibility_html": render_markdown(call["eligibility"]), "verify_url": "http://x/verify",
-               "verification_code": "ABCD-EFGH-JKMN", "issued_at": datetime.now(UTC), "title": "Vertrag"}
+    call = {
+        **demo_calls(datetime.now(UTC))[0],
+        "id": "00000000-0000-0000-0000-000000000000",
+        "updated_at": datetime.now(UTC),
+        "blind_review": False,
+    }
+    call["description"] = (
+        call["description"]
+        + "\n\n"
+        + (
+            "Die Partnerin liefert die vereinbarten Leistungen fristgerecht und dokumentiert sie nachvollziehbar. "
+            * 22
+        )
+    )
+    context = {
+        "call": to_out(call, datetime.now(UTC) - timedelta(days=1)),
+        "description_html": render_markdown(call["description"]),
+        "eligibility_html": render_markdown(call["eligibility"]),
+        "verify_url": "http://x/verify",
+        "verification_code": "ABCD-EFGH-JKMN",
+        "issued_at": datetime.now(UTC),
+        "title": "Vertrag",
+    }
     times = []
     for n in range(23):
         started = time.perf_counter()
@@ -144,10 +183,18 @@ async def main() -> None:
             with tempfile.TemporaryDirectory() as tmp:
                 url = create_database(Path(tmp))
                 env = {k: v for k, v in os.environ.items() if not k.startswith("CHALLENGE_")}
-                env.update(CHALLENGE_DATA_DIR=str(Path(tmp) / "var"), CHALLENGE_DATABASE_URL=url,
-                           CHALLENGE_UPLOAD_MAX_MB="60")
+                env.update(
+                    CHALLENGE_DATA_DIR=str(Path(tmp) / "var"),
+                    CHALLENGE_DATABASE_URL=url,
+                    CHALLENGE_UPLOAD_MAX_MB="60",
+                )
                 if label == "s3":
-                    env.update({f"CHALLENGE_{k.upper()}": v for k, v in moto.settings_env(prefix=f"bench{time.time_ns()}/").items()})
+                    env.update(
+                        {
+                            f"CHALLENGE_{k.upper()}": v
+                            for k, v in moto.settings_env(prefix=f"bench{time.time_ns()}/").items()
+                        }
+                    )
                 try:
                     results.append(await measure_backend(label, env))
                 finally:
@@ -157,8 +204,10 @@ async def main() -> None:
     print(f"engine: {engine}")
     print(f"PDF render, {pages} pages, median of 20 warm: {median:.0f} ms   target <= 100 ms")
     for r in results:
-        print(f"{r['backend']:>5}: 50 MB upload raises server RSS by {r['rss_increase_mb']:.1f} MB (target <= 16 MB); "
-              f"8 clients x 10 uploads of 1 MB: {r['uploads_per_s']:.1f} uploads/s ({r['mb_per_s']:.1f} MB/s)")
+        print(
+            f"{r['backend']:>5}: 50 MB upload raises server RSS by {r['rss_increase_mb']:.1f} MB (target <= 16 MB); "
+            f"8 clients x 10 uploads of 1 MB: {r['uploads_per_s']:.1f} uploads/s ({r['mb_per_s']:.1f} MB/s)"
+        )
 
 
 if __name__ == "__main__":

@@ -34,14 +34,25 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = create_database(Path(tmp))
         env = {k: v for k, v in os.environ.items() if not k.startswith("CHALLENGE_")}
-        env.update(CHALLENGE_DATA_DIR=str(Path(tmp) / "var"), CHALLENGE_DATABASE_URL=url,
-                   CHALLENGE_NEW_PASSWORD=PASSWORD)
+        env.update(
+            CHALLENGE_DATA_DIR=str(Path(tmp) / "var"),
+            CHALLENGE_DATABASE_URL=url,
+            CHALLENGE_NEW_PASSWORD=PASSWORD,
+        )
         run = [sys.executable, "-m", "challenge"]
-        subprocess.run([*run, "users", "create", "--email", "bench@example.org", "--name", "Bench"],
-                       env=env, check=True, capture_output=True)
+        subprocess.run(
+            [*run, "users", "create", "--email", "bench@example.org", "--name", "Bench"],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
         port = free_port()
-        server = subprocess.Popen([*run, "serve", "--port", str(port), "--no-worker"], env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server = subprocess.Popen(
+            [*run, "serve", "--port", str(port), "--no-worker"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             base = f"http://127.0.0.1:{port}"
             for _ in range(100):
@@ -56,9 +67,11 @@ def main() -> None:
                 with httpx.Client(base_url=base) as client:
                     client.get("/login")
                     started = time.perf_counter()
-                    response = client.post("/api/v1/auth/login",
-                                           json={"email": "bench@example.org", "password": PASSWORD},
-                                           headers={"x-csrftoken": client.cookies["csrftoken"]})
+                    response = client.post(
+                        "/api/v1/auth/login",
+                        json={"email": "bench@example.org", "password": PASSWORD},
+                        headers={"x-csrftoken": client.cookies["csrftoken"]},
+                    )
                     logins.append((time.perf_counter() - started) * 1000)
                     assert response.status_code == 200, response.text
         finally:
@@ -67,9 +80,13 @@ def main() -> None:
             drop_database(url)
 
     print(f"engine: {engine}")
-    print(f"argon2id hash (t=3, m=64 MiB, p=2): median {statistics.median(hashes):.0f} ms   target 50–150 ms")
-    print(f"login over HTTP: median {statistics.median(logins):.0f} ms, "
-          f"max {max(logins):.0f} ms ({ROUNDS} logins)")
+    print(
+        f"argon2id hash (t=3, m=64 MiB, p=2): median {statistics.median(hashes):.0f} ms   target 50–150 ms"
+    )
+    print(
+        f"login over HTTP: median {statistics.median(logins):.0f} ms, "
+        f"max {max(logins):.0f} ms ({ROUNDS} logins)"
+    )
 
 
 if __name__ == "__main__":

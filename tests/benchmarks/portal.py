@@ -26,18 +26,34 @@ def engine_name() -> str:
 
 
 @asynccontextmanager
-async def temporary_portal(prepare: Callable[[], Awaitable[object]], *, worker: bool = False) -> AsyncIterator[str]:
+async def temporary_portal(
+    prepare: Callable[[], Awaitable[object]], *, worker: bool = False
+) -> AsyncIterator[str]:
     """Yield the base URL of a server on a fresh database that prepare() filled."""
     with tempfile.TemporaryDirectory() as tmp:
         url = create_database(Path(tmp))
         env = {k: v for k, v in os.environ.items() if not k.startswith("CHALLENGE_")}
-        env.update(CHALLENGE_DATA_DIR=str(Path(tmp) / "var"), CHALLENGE_DATABASE_URL=url, CHALLENGE_LOG_LEVEL="warning")
+        env.update(
+            CHALLENGE_DATA_DIR=str(Path(tmp) / "var"),
+            CHALLENGE_DATABASE_URL=url,
+            CHALLENGE_LOG_LEVEL="warning",
+        )
         os.environ.update(env)
         try:
             await prepare()
             port = free_port()
-            command = [sys.executable, "-m", "challenge", "serve", "--port", str(port), *([] if worker else ["--no-worker"])]
-            server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            command = [
+                sys.executable,
+                "-m",
+                "challenge",
+                "serve",
+                "--port",
+                str(port),
+                *([] if worker else ["--no-worker"]),
+            ]
+            server = subprocess.Popen(
+                command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
             base = f"http://127.0.0.1:{port}"
             try:
                 wait_until_ready(base)
@@ -49,7 +65,9 @@ async def temporary_portal(prepare: Callable[[], Awaitable[object]], *, worker: 
             drop_database(url)
 
 
-async def median_ms(client: httpx.AsyncClient, url: str, runs: int = 5, **kwargs) -> tuple[float, httpx.Response]:
+async def median_ms(
+    client: httpx.AsyncClient, url: str, runs: int = 5, **kwargs
+) -> tuple[float, httpx.Response]:
     times = []
     for _ in range(runs):
         started = time.perf_counter()

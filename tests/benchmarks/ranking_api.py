@@ -35,37 +35,86 @@ async def prepare() -> None:
     async with db.connected(settings):
         await db.migrate()
         now = datetime.now(UTC)
-        criteria = [{"key": f"c{n}", "name": f"Kriterium {n}", "weight": 1 + n % 3, "scale_min": 0, "scale_max": 10}
-                    for n in range(CRITERIA)]
-        call = Call(slug="gross", title="Großer Aufruf", status="published", opens_at=now - timedelta(days=90),
-                    closes_at=now - timedelta(days=30), criteria=criteria, created_at=now, budget_cents=10_000_000_00,
-                    awards_planned=20)
+        criteria = [
+            {
+                "key": f"c{n}",
+                "name": f"Kriterium {n}",
+                "weight": 1 + n % 3,
+                "scale_min": 0,
+                "scale_max": 10,
+            }
+            for n in range(CRITERIA)
+        ]
+        call = Call(
+            slug="gross",
+            title="Großer Aufruf",
+            status="published",
+            opens_at=now - timedelta(days=90),
+            closes_at=now - timedelta(days=30),
+            criteria=criteria,
+            created_at=now,
+            budget_cents=10_000_000_00,
+            awards_planned=20,
+        )
         await call.save()
-        staff = User(email="staff@example.org", name="Staff", password_hash=hash_password(PASSWORD), email_verified_at=now)
+        staff = User(
+            email="staff@example.org",
+            name="Staff",
+            password_hash=hash_password(PASSWORD),
+            email_verified_at=now,
+        )
         await staff.save()
         await RoleGrant(user=staff.id, role="staff").save()
-        jurors = [User(email=f"juror{n}@example.org", name=f"Juror {n}", password_hash="x", email_verified_at=now)
-                  for n in range(JURORS)]
+        jurors = [
+            User(
+                email=f"juror{n}@example.org",
+                name=f"Juror {n}",
+                password_hash="x",
+                email_verified_at=now,
+            )
+            for n in range(JURORS)
+        ]
         await User.insert(*jurors)
         team = Organisation(name="Team", kind="startup", created_at=now)
         await team.save()
-        submissions = [Submission(id=uuid.uuid4(), call=call.id, organisation=team.id, title=f"Vorschlag {n}",
-                                  status="submitted", reference=f"SCC-2026-{n:05d}", created_at=now)
-                       for n in range(ENTRIES)]
+        submissions = [
+            Submission(
+                id=uuid.uuid4(),
+                call=call.id,
+                organisation=team.id,
+                title=f"Vorschlag {n}",
+                status="submitted",
+                reference=f"SCC-2026-{n:05d}",
+                created_at=now,
+            )
+            for n in range(ENTRIES)
+        ]
         for start in range(0, ENTRIES, 500):
-            await Submission.insert(*submissions[start:start + 500])
-        round_ = await round_of(await Call.select().output(load_json=True).where(Call.id == call.id).first())
+            await Submission.insert(*submissions[start : start + 500])
+        round_ = await round_of(
+            await Call.select().output(load_json=True).where(Call.id == call.id).first()
+        )
         rng = random.Random(7)
         reviews = []
         for n, submission in enumerate(submissions):
             quality = rng.uniform(2, 9)
             for k in range(PER_ENTRY):
                 juror = jurors[(n * PER_ENTRY + k) % JURORS]
-                reviews.append(Review(round=round_["id"], juror=juror.id, submission=submission.id, status="final",
-                                      scores={c["key"]: max(0, min(10, round(quality + rng.gauss(0, 1.5)))) for c in criteria},
-                                      finalized_at=now))
+                reviews.append(
+                    Review(
+                        round=round_["id"],
+                        juror=juror.id,
+                        submission=submission.id,
+                        status="final",
+                        scores={
+                            c["key"]: max(0, min(10, round(quality + rng.gauss(0, 1.5))))
+                            for c in criteria
+                        },
+                        finalized_at=now,
+                    )
+                )
         for start in range(0, len(reviews), 1000):
-            await Review.insert(*reviews[start:start + 1000])
+            await Review.insert(*reviews[start : start + 1000])
 
 
 async def main() -> None:
@@ -73,15 +122,25 @@ async def main() -> None:
         client = await login(base, "staff@example.org")
         try:
             await client.get("/api/v1/calls/gross/ranking")  # warm up
-            print(f"Ranking, {ENTRIES} entries x {JURORS} jurors x {PER_ENTRY} reviews x {CRITERIA} criteria "
-                  f"({engine_name()}), median of 5:")
+            print(
+                f"Ranking, {ENTRIES} entries x {JURORS} jurors x {PER_ENTRY} reviews x {CRITERIA} criteria "
+                f"({engine_name()}), median of 5:"
+            )
             for method in ("mean", "median", "trimmed", "normalized"):
-                ms, _response = await median_ms(client, f"/api/v1/calls/gross/ranking?method={method}")
+                ms, _response = await median_ms(
+                    client, f"/api/v1/calls/gross/ranking?method={method}"
+                )
                 print(f"  GET /ranking?method={method:<10} {ms:6.0f} ms   target <= 500 ms")
-            ms, response = await median_ms(client, "/staff/calls/gross/results?method=normalized", runs=3)
-            print(f"  staff ranking page (3 methods, charts) {ms:6.0f} ms   ({len(response.content) // 1024} KB)")
+            ms, response = await median_ms(
+                client, "/staff/calls/gross/results?method=normalized", runs=3
+            )
+            print(
+                f"  staff ranking page (3 methods, charts) {ms:6.0f} ms   ({len(response.content) // 1024} KB)"
+            )
             ms, response = await median_ms(client, "/api/v1/calls/gross/scores.xlsx", runs=3)
-            print(f"  scores.xlsx                           {ms:6.0f} ms   ({len(response.content) // 1024} KB)")
+            print(
+                f"  scores.xlsx                           {ms:6.0f} ms   ({len(response.content) // 1024} KB)"
+            )
         finally:
             await client.aclose()
 

@@ -44,17 +44,39 @@ async def prepare(env: dict) -> str:
     async with db.connected(settings):
         await db.migrate()
         now = datetime.now(UTC)
-        await Call(slug="rush", title="Ansturm", summary="Benchmark", description="## Ziel\n\nViele Vorschläge.",
-                   status="published", categories=["A"], questions=[], criteria=[], opens_at=now - timedelta(days=1),
-                   closes_at=now + timedelta(days=1), budget_cents=1, created_at=now,
-                   document_rules={"max_files": 3, "max_bytes": 5 * MB, "allowed_types": ["application/pdf"]}).save()
+        await Call(
+            slug="rush",
+            title="Ansturm",
+            summary="Benchmark",
+            description="## Ziel\n\nViele Vorschläge.",
+            status="published",
+            categories=["A"],
+            questions=[],
+            criteria=[],
+            opens_at=now - timedelta(days=1),
+            closes_at=now + timedelta(days=1),
+            budget_cents=1,
+            created_at=now,
+            document_rules={
+                "max_files": 3,
+                "max_bytes": 5 * MB,
+                "allowed_types": ["application/pdf"],
+            },
+        ).save()
         password_hash = hash_password(PASSWORD)
         for n in range(RUSH + 30):
-            user = User(email=f"b{n}@example.org", name=f"B {n}", password_hash=password_hash, email_verified_at=now)
+            user = User(
+                email=f"b{n}@example.org",
+                name=f"B {n}",
+                password_hash=password_hash,
+                email_verified_at=now,
+            )
             await user.save()
             team = Organisation(name=f"Team {n}", kind="startup", created_at=now)
             await team.save()
-            await Membership(organisation=team.id, user=user.id, role="owner", created_at=now).save()
+            await Membership(
+                organisation=team.id, user=user.id, role="owner", created_at=now
+            ).save()
     return "rush"
 
 
@@ -73,7 +95,9 @@ def wrk(url: str) -> float | None:
     if not shutil.which("wrk"):
         return None
     out = subprocess.run(["wrk", "-t2", "-c8", "-d8s", url], capture_output=True, text=True).stdout
-    return float(next(line for line in out.splitlines() if line.startswith("Requests/sec")).split()[1])
+    return float(
+        next(line for line in out.splitlines() if line.startswith("Requests/sec")).split()[1]
+    )
 
 
 async def main() -> None:
@@ -81,8 +105,12 @@ async def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = create_database(Path(tmp))
         env = {k: v for k, v in os.environ.items() if not k.startswith("CHALLENGE_")}
-        env.update(CHALLENGE_DATA_DIR=str(Path(tmp) / "var"), CHALLENGE_DATABASE_URL=url,
-                   CHALLENGE_TRUSTED_PROXIES="127.0.0.1", CHALLENGE_LOG_LEVEL="warning")
+        env.update(
+            CHALLENGE_DATA_DIR=str(Path(tmp) / "var"),
+            CHALLENGE_DATABASE_URL=url,
+            CHALLENGE_TRUSTED_PROXIES="127.0.0.1",
+            CHALLENGE_LOG_LEVEL="warning",
+        )
         try:
             await prepare(env)
             results = {}
@@ -104,7 +132,9 @@ async def main() -> None:
                 clients = [await login(base, n) for n in range(RUSH)]
                 errors = 0
                 started = time.perf_counter()
-                outcomes = await asyncio.gather(*(flow(c, t, content) for c, t in clients), return_exceptions=True)
+                outcomes = await asyncio.gather(
+                    *(flow(c, t, content) for c, t in clients), return_exceptions=True
+                )
                 elapsed = time.perf_counter() - started
                 times = sorted(o for o in outcomes if isinstance(o, float))
                 failures = [o for o in outcomes if not isinstance(o, float)]
@@ -126,11 +156,19 @@ async def main() -> None:
     print(f"engine: {engine}")
     for cache, rate in results.items():
         label = "cached 5 s for anonymous visitors" if cache == "true" else "rendered every time"
-        print(f"call page, 8 clients ({label}): " + (f"{rate:.0f} req/s" if rate else "wrk not installed") + "   target >= 600")
-    print(f"applicant flow (draft, 1 MB PDF, submit): median {statistics.median(single):.0f} ms   target <= 120 ms")
-    print(f"deadline rush: {RUSH} flows at once in {elapsed:.1f} s ({RUSH / elapsed:.1f} flows/s), "
-          f"p50 {times[len(times) // 2]:.0f} ms, p99 {times[int(len(times) * 0.99) - 1]:.0f} ms, errors {errors}, "
-          f"stored {stored} submitted (expected {RUSH + 30}), unique references {len(references - {None})}")
+        print(
+            f"call page, 8 clients ({label}): "
+            + (f"{rate:.0f} req/s" if rate else "wrk not installed")
+            + "   target >= 600"
+        )
+    print(
+        f"applicant flow (draft, 1 MB PDF, submit): median {statistics.median(single):.0f} ms   target <= 120 ms"
+    )
+    print(
+        f"deadline rush: {RUSH} flows at once in {elapsed:.1f} s ({RUSH / elapsed:.1f} flows/s), "
+        f"p50 {times[len(times) // 2]:.0f} ms, p99 {times[int(len(times) * 0.99) - 1]:.0f} ms, errors {errors}, "
+        f"stored {stored} submitted (expected {RUSH + 30}), unique references {len(references - {None})}"
+    )
 
 
 if __name__ == "__main__":

@@ -19,7 +19,9 @@ from tests.support.web import (
 )
 
 
-async def test_register_answers_the_same_for_known_and_new_addresses(client, settings, deliver_mail):
+async def test_register_answers_the_same_for_known_and_new_addresses(
+    client, settings, deliver_mail
+):
     known = await make_user()
     new = unique_email("new")
     body = {"password": PASSWORD, "name": "Kim", "locale": "de"}
@@ -34,7 +36,9 @@ async def test_register_answers_the_same_for_known_and_new_addresses(client, set
     assert await User.count().where(User.email == known["email"]) == 1
 
 
-async def test_reset_answers_the_same_for_known_and_unknown_addresses(client, settings, deliver_mail):
+async def test_reset_answers_the_same_for_known_and_unknown_addresses(
+    client, settings, deliver_mail
+):
     known = await make_user()
     unknown = unique_email("nobody")
     first = await api(client, "POST", "/api/v1/auth/password-reset", {"email": known["email"]})
@@ -49,7 +53,12 @@ async def test_reset_answers_the_same_for_known_and_unknown_addresses(client, se
 
 async def test_emails_are_normalised(client):
     user = await make_user(email=unique_email("norm"))
-    response = await api(client, "POST", "/api/v1/auth/login", {"email": f"  {user['email'].upper()} ", "password": PASSWORD})
+    response = await api(
+        client,
+        "POST",
+        "/api/v1/auth/login",
+        {"email": f"  {user['email'].upper()} ", "password": PASSWORD},
+    )
     assert response.status_code == 200
     assert response.json()["email"] == user["email"]
 
@@ -77,7 +86,9 @@ async def test_session_cookie_flags(client):
 async def test_https_base_url_uses_host_prefix_secure_cookies_and_hsts(app, tmp_path, database_url):
     from tests.conftest import make_settings
 
-    secure = make_settings(tmp_path / "https", database_url, base_url="https://challenge.leipzig.de")
+    secure = make_settings(
+        tmp_path / "https", database_url, base_url="https://challenge.leipzig.de"
+    )
     user = await make_user()
     async with other_app(app, secure) as client:
         client.base_url = "https://portal.test"  # Secure cookies travel over https only
@@ -102,7 +113,12 @@ async def test_password_change_ends_every_other_session(app, client, settings, d
     async with http_client(app) as other_browser:
         await login(other_browser, user["email"])
         await login(client, user["email"])
-        response = await api(client, "POST", "/api/v1/me/password", {"current_password": PASSWORD, "new_password": "Ein-ganz-neues-Passwort-7"})
+        response = await api(
+            client,
+            "POST",
+            "/api/v1/me/password",
+            {"current_password": PASSWORD, "new_password": "Ein-ganz-neues-Passwort-7"},
+        )
         assert response.status_code == 200
         assert (await other_browser.get("/api/v1/me")).status_code == 401
         assert (await client.get("/api/v1/me")).status_code == 200  # this one got a new session
@@ -115,7 +131,12 @@ async def test_password_change_with_wrong_current_password_changes_nothing(clien
     user = await make_user()
     await login(client, user["email"])
     before = await User.select(User.password_hash).where(User.id == user["id"]).first()
-    response = await api(client, "POST", "/api/v1/me/password", {"current_password": "falsch-falsch-falsch", "new_password": "Ein-ganz-neues-Passwort-7"})
+    response = await api(
+        client,
+        "POST",
+        "/api/v1/me/password",
+        {"current_password": "falsch-falsch-falsch", "new_password": "Ein-ganz-neues-Passwort-7"},
+    )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "current_password"
     after = await User.select(User.password_hash).where(User.id == user["id"]).first()
@@ -126,13 +147,28 @@ async def test_sessions_expire_when_idle_and_after_their_lifetime(app):
     user = await make_user()
     token = await sessions.create_session(user["id"], max_days=14)
     now = datetime.now(UTC)
-    assert await sessions.resolve_session(token, idle_hours=8, now=now + timedelta(hours=7)) is not None
-    assert await sessions.resolve_session(token, idle_hours=8, now=now + timedelta(hours=7, minutes=59)) is not None
+    assert (
+        await sessions.resolve_session(token, idle_hours=8, now=now + timedelta(hours=7))
+        is not None
+    )
+    assert (
+        await sessions.resolve_session(
+            token, idle_hours=8, now=now + timedelta(hours=7, minutes=59)
+        )
+        is not None
+    )
     # idle for more than 8 h after the last use: gone
-    assert await sessions.resolve_session(token, idle_hours=8, now=now + timedelta(hours=16)) is None
+    assert (
+        await sessions.resolve_session(token, idle_hours=8, now=now + timedelta(hours=16)) is None
+    )
     token = await sessions.create_session(user["id"], max_days=14)
-    await Session.update({Session.last_seen_at: now + timedelta(days=14)}).where(Session.user == user["id"])
-    assert await sessions.resolve_session(token, idle_hours=8, now=now + timedelta(days=14, seconds=1)) is None
+    await Session.update({Session.last_seen_at: now + timedelta(days=14)}).where(
+        Session.user == user["id"]
+    )
+    assert (
+        await sessions.resolve_session(token, idle_hours=8, now=now + timedelta(days=14, seconds=1))
+        is None
+    )
 
 
 async def test_two_app_instances_share_a_session(app, client, settings):
@@ -150,10 +186,14 @@ async def test_unsafe_request_without_csrf_token_is_refused_and_changes_nothing(
     user = await make_user(name="Vorher")
     await login(client, user["email"])
     no_header = await client.patch("/api/v1/me", json={"name": "Nachher"})
-    wrong = await client.patch("/api/v1/me", json={"name": "Nachher"}, headers={"x-csrftoken": "forged.token"})
+    wrong = await client.patch(
+        "/api/v1/me", json={"name": "Nachher"}, headers={"x-csrftoken": "forged.token"}
+    )
     assert no_header.status_code == wrong.status_code == 403
     assert no_header.json()["code"] == "csrf_failed"
-    form = await client.post("/account/profile", data={"name": "Nachher", "locale": "de", "affiliation": ""})
+    form = await client.post(
+        "/account/profile", data={"name": "Nachher", "locale": "de", "affiliation": ""}
+    )
     assert form.status_code == 403
     assert "Formular" in form.text
     assert (await User.select(User.name).where(User.id == user["id"]).first())["name"] == "Vorher"
@@ -166,7 +206,9 @@ async def test_csrf_token_of_another_browser_is_refused(app, client):
     await login(client, user["email"])
     async with http_client(app) as attacker:
         foreign = await csrf(attacker)
-    response = await client.patch("/api/v1/me", json={"name": "X"}, headers={"x-csrftoken": foreign})
+    response = await client.patch(
+        "/api/v1/me", json={"name": "X"}, headers={"x-csrftoken": foreign}
+    )
     assert response.status_code == 403
 
 
@@ -193,7 +235,9 @@ async def test_api_tokens_are_shown_once_and_work_without_csrf(app, client):
         bearer = {"Authorization": f"Bearer {plaintext}"}
         me = await integration.get("/api/v1/me", headers=bearer)
         assert me.status_code == 200 and me.json()["email"] == staff["email"]
-        patched = await integration.patch("/api/v1/me", json={"affiliation": "Stadt Leipzig"}, headers=bearer)
+        patched = await integration.patch(
+            "/api/v1/me", json={"affiliation": "Stadt Leipzig"}, headers=bearer
+        )
         assert patched.status_code == 200  # no CSRF for token requests
         token_id = created.json()["id"]
         assert (await api(client, "DELETE", f"/api/v1/me/tokens/{token_id}")).status_code == 204
@@ -206,9 +250,13 @@ async def test_expired_api_token_is_refused(app, client):
     staff = await make_user(roles=("staff",))
     await login(client, staff["email"])
     created = (await api(client, "POST", "/api/v1/me/tokens", {"name": "kurz", "days": 1})).json()
-    await ApiToken.update({ApiToken.expires_at: datetime.now(UTC) - timedelta(seconds=1)}).where(ApiToken.id == created["id"])
+    await ApiToken.update({ApiToken.expires_at: datetime.now(UTC) - timedelta(seconds=1)}).where(
+        ApiToken.id == created["id"]
+    )
     async with http_client(app) as integration:
-        response = await integration.get("/api/v1/me", headers={"Authorization": f"Bearer {created['token']}"})
+        response = await integration.get(
+            "/api/v1/me", headers={"Authorization": f"Bearer {created['token']}"}
+        )
         assert response.status_code == 401
 
 
@@ -224,13 +272,22 @@ async def test_admin_grants_and_revokes_roles_audited(client):
     admin = await make_user(roles=("admin",))
     target = await make_user()
     await login(client, admin["email"])
-    granted = await api(client, "POST", f"/api/v1/admin/users/{target['id']}/roles", {"role": "staff"})
+    granted = await api(
+        client, "POST", f"/api/v1/admin/users/{target['id']}/roles", {"role": "staff"}
+    )
     assert granted.status_code == 200 and granted.json()["roles"] == ["staff"]
     revoked = await api(client, "DELETE", f"/api/v1/admin/users/{target['id']}/roles/staff")
     assert revoked.json()["roles"] == []
-    actions = [row["action"] for row in await AuditEntry.select(AuditEntry.action).where(AuditEntry.object_id == str(target["id"])).order_by(AuditEntry.id)]
+    actions = [
+        row["action"]
+        for row in await AuditEntry.select(AuditEntry.action)
+        .where(AuditEntry.object_id == str(target["id"]))
+        .order_by(AuditEntry.id)
+    ]
     assert actions[-2:] == ["role.granted", "role.revoked"]
-    bad = await api(client, "POST", f"/api/v1/admin/users/{target['id']}/roles", {"role": "emperor"})
+    bad = await api(
+        client, "POST", f"/api/v1/admin/users/{target['id']}/roles", {"role": "emperor"}
+    )
     assert bad.status_code == 422
 
 
@@ -245,16 +302,28 @@ async def test_admin_cannot_remove_own_admin_role(client):
 async def test_non_admins_cannot_change_roles(client):
     staff = await make_user(roles=("staff",))
     await login(client, staff["email"])
-    response = await api(client, "POST", f"/api/v1/admin/users/{staff['id']}/roles", {"role": "admin"})
+    response = await api(
+        client, "POST", f"/api/v1/admin/users/{staff['id']}/roles", {"role": "admin"}
+    )
     assert response.status_code == 403
     assert (await client.get("/api/v1/me")).json()["roles"] == ["staff"]
 
 
 async def test_login_and_failed_login_are_audited(client):
     user = await make_user()
-    await api(client, "POST", "/api/v1/auth/login", {"email": user["email"], "password": "falsch-falsch-falsch"})
+    await api(
+        client,
+        "POST",
+        "/api/v1/auth/login",
+        {"email": user["email"], "password": "falsch-falsch-falsch"},
+    )
     await login(client, user["email"])
-    actions = [row["action"] for row in await AuditEntry.select(AuditEntry.action).where(AuditEntry.actor_label == user["email"]).order_by(AuditEntry.id)]
+    actions = [
+        row["action"]
+        for row in await AuditEntry.select(AuditEntry.action)
+        .where(AuditEntry.actor_label == user["email"])
+        .order_by(AuditEntry.id)
+    ]
     assert actions[-2:] == ["auth.login_failed", "auth.login"]
 
 
@@ -265,6 +334,8 @@ async def test_outdated_password_hash_is_upgraded_at_login(client):
     user = await make_user()
     await User.update({User.password_hash: weak}).where(User.id == user["id"])
     await login(client, user["email"])
-    stored = (await User.select(User.password_hash).where(User.id == user["id"]).first())["password_hash"]
+    stored = (await User.select(User.password_hash).where(User.id == user["id"]).first())[
+        "password_hash"
+    ]
     assert stored != weak
     assert not HASHER.check_needs_rehash(stored)

@@ -20,9 +20,13 @@ async def test_admin_finds_users_and_grants_a_role_through_the_page(client):
     assert listing.status_code == 200
     assert "Gesa Gesucht" in listing.text and target["email"] in listing.text
     assert "1 Person" in listing.text
-    granted = await post_form(client, f"/admin/users/{target['id']}/roles", {"role": "finance"}, follow_redirects=True)
+    granted = await post_form(
+        client, f"/admin/users/{target['id']}/roles", {"role": "finance"}, follow_redirects=True
+    )
     assert granted.status_code == 200
-    assert await RoleGrant.exists().where((RoleGrant.user == target["id"]) & (RoleGrant.role == "finance"))
+    assert await RoleGrant.exists().where(
+        (RoleGrant.user == target["id"]) & (RoleGrant.role == "finance")
+    )
 
 
 async def test_revoking_a_role_asks_for_confirmation_first(client):
@@ -31,7 +35,9 @@ async def test_revoking_a_role_asks_for_confirmation_first(client):
     confirm = await client.get(f"/admin/users/{target['id']}/roles/staff/revoke")
     assert confirm.status_code == 200
     assert "wirklich entziehen" in confirm.text
-    assert await RoleGrant.exists().where((RoleGrant.user == target["id"]) & (RoleGrant.role == "staff"))
+    assert await RoleGrant.exists().where(
+        (RoleGrant.user == target["id"]) & (RoleGrant.role == "staff")
+    )
     await post_form(client, f"/admin/users/{target['id']}/roles/staff/revoke", {})
     assert not await RoleGrant.exists().where(RoleGrant.user == target["id"])
 
@@ -56,7 +62,10 @@ async def test_audit_page_lists_filters_and_checks_the_chain(client):
     admin = await admin_client(client)
     target = await make_user()
     await api(client, "POST", f"/api/v1/admin/users/{target['id']}/roles", {"role": "staff"})
-    page = await client.get("/admin/audit", params={"action": "role.granted", "object_id": str(target["id"]), "check": "1"})
+    page = await client.get(
+        "/admin/audit",
+        params={"action": "role.granted", "object_id": str(target["id"]), "check": "1"},
+    )
     assert page.status_code == 200
     assert "Die Hash-Kette ist intakt" in page.text
     assert "role.granted" in page.text and admin["email"] in page.text
@@ -83,7 +92,12 @@ async def test_api_token_creation_and_revocation_are_audited(client):
     assert token.startswith("scc_")
     token_id = re.search(r'action="/account/tokens/([0-9a-f-]+)/revoke"', created.text).group(1)
     await post_form(client, f"/account/tokens/{token_id}/revoke", {})
-    actions = [row["action"] for row in await AuditEntry.select(AuditEntry.action).where(AuditEntry.object_id == token_id).order_by(AuditEntry.id)]
+    actions = [
+        row["action"]
+        for row in await AuditEntry.select(AuditEntry.action)
+        .where(AuditEntry.object_id == token_id)
+        .order_by(AuditEntry.id)
+    ]
     assert actions == ["token.created", "token.revoked"]
     page = await client.get("/account/tokens")
     assert token not in page.text  # shown once only

@@ -41,19 +41,27 @@ def check(entries, jurors, k, conflicts, existing, result):
 
 def round_of(n_entries, n_jurors, conflict_bits):
     entries = [Entry(f"e{i}", "Hitze" if i % 2 else "Wasser") for i in range(n_entries)]
-    jurors = [Juror(f"j{i}", frozenset({"Hitze"}) if i % 2 else frozenset()) for i in range(n_jurors)]
+    jurors = [
+        Juror(f"j{i}", frozenset({"Hitze"}) if i % 2 else frozenset()) for i in range(n_jurors)
+    ]
     cells = [(j.id, e.id) for j in jurors for e in entries]
     conflicts = {cell for cell, bit in zip(cells, conflict_bits, strict=False) if bit}
     return entries, jurors, conflicts
 
 
-SIZES = dict(n_entries=st.integers(1, 4), n_jurors=st.integers(1, 4), k=st.integers(1, 2),
-             conflict_bits=st.lists(st.booleans(), min_size=16, max_size=16))
+SIZES = dict(
+    n_entries=st.integers(1, 4),
+    n_jurors=st.integers(1, 4),
+    k=st.integers(1, 2),
+    conflict_bits=st.lists(st.booleans(), min_size=16, max_size=16),
+)
 
 
 @settings(max_examples=400, deadline=None)
 @given(**SIZES)
-def test_assignment_respects_conflicts_and_balance_or_fails_for_real(n_entries, n_jurors, k, conflict_bits):
+def test_assignment_respects_conflicts_and_balance_or_fails_for_real(
+    n_entries, n_jurors, k, conflict_bits
+):
     entries, jurors, conflicts = round_of(n_entries, n_jurors, conflict_bits)
     try:
         result = assign(entries, jurors, k, conflicts)
@@ -66,13 +74,17 @@ def test_assignment_respects_conflicts_and_balance_or_fails_for_real(n_entries, 
 
 @settings(max_examples=200, deadline=None)
 @given(**SIZES, keep_bits=st.lists(st.booleans(), min_size=8, max_size=8))
-def test_rerun_after_removals_fills_the_gaps_balanced(n_entries, n_jurors, k, conflict_bits, keep_bits):
+def test_rerun_after_removals_fills_the_gaps_balanced(
+    n_entries, n_jurors, k, conflict_bits, keep_bits
+):
     entries, jurors, conflicts = round_of(n_entries, n_jurors, conflict_bits)
     try:
         first = assign(entries, jurors, k, conflicts)
     except AssignmentImpossible:
         return
-    kept = {pair for pair, keep in zip(first, keep_bits + [True] * len(first), strict=False) if keep}
+    kept = {
+        pair for pair, keep in zip(first, keep_bits + [True] * len(first), strict=False) if keep
+    }
     again = assign(entries, jurors, k, conflicts, kept)
     check(entries, jurors, k, conflicts, kept, again)
 

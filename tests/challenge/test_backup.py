@@ -13,15 +13,24 @@ import pytest
 
 
 def run(env, *args):
-    return subprocess.run([sys.executable, "-m", "challenge", *args], env=env, capture_output=True, text=True, timeout=180)
+    return subprocess.run(
+        [sys.executable, "-m", "challenge", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
 
 
 @pytest.fixture
 def embedded(tmp_path):
     data = tmp_path / "var"
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHALLENGE_")}
-    env.update(CHALLENGE_DATA_DIR=str(data), CHALLENGE_DATABASE_URL=f"sqlite:///{data / 'challenge.sqlite3'}",
-               CHALLENGE_LOG_LEVEL="warning")
+    env.update(
+        CHALLENGE_DATA_DIR=str(data),
+        CHALLENGE_DATABASE_URL=f"sqlite:///{data / 'challenge.sqlite3'}",
+        CHALLENGE_LOG_LEVEL="warning",
+    )
     loaded = run(env, "demo")  # includes issued PDFs (the demo partnership's contract)
     assert loaded.returncode == 0, loaded.stderr
     return env, data
@@ -33,8 +42,11 @@ def snapshot(data: Path) -> tuple[list[str], dict[str, str]]:
         dump = list(connection.iterdump())
     finally:
         connection.close()
-    files = {p.relative_to(data / "documents").as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-             for p in (data / "documents").rglob("*") if p.is_file()}
+    files = {
+        p.relative_to(data / "documents").as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in (data / "documents").rglob("*")
+        if p.is_file()
+    }
     return dump, files
 
 
@@ -64,12 +76,18 @@ def test_a_damaged_backup_is_refused_before_anything_is_replaced(embedded, tmp_p
     # the live data moves on after the backup; a refused restore must leave it as it is
     connection = sqlite3.connect(data / "challenge.sqlite3")
     with connection:
-        connection.execute("UPDATE calls SET title = 'Nach dem Backup geändert' WHERE slug = 'mobilitaet-2025'")
+        connection.execute(
+            "UPDATE calls SET title = 'Nach dem Backup geändert' WHERE slug = 'mobilitaet-2025'"
+        )
     connection.close()
     before = snapshot(data)
     refused = run(env, "restore", "--from", str(tmp_path / "backup"))
     assert refused.returncode == 1
-    assert "checksum mismatch" in refused.stderr and damaged.name in refused.stderr and "nothing was replaced" in refused.stderr
+    assert (
+        "checksum mismatch" in refused.stderr
+        and damaged.name in refused.stderr
+        and "nothing was replaced" in refused.stderr
+    )
     assert snapshot(data) == before
     assert not (data / "documents.restoring").exists()
 
@@ -85,6 +103,9 @@ def test_backup_refuses_a_used_folder_and_restore_a_folder_without_manifest(embe
 
 def test_postgresql_is_backed_up_with_its_own_tools(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHALLENGE_")}
-    env.update(CHALLENGE_DATA_DIR=str(tmp_path / "var"), CHALLENGE_DATABASE_URL="postgresql://postgres@127.0.0.1:5432/none")
+    env.update(
+        CHALLENGE_DATA_DIR=str(tmp_path / "var"),
+        CHALLENGE_DATABASE_URL="postgresql://postgres@127.0.0.1:5432/none",
+    )
     result = run(env, "backup", "--to", str(tmp_path / "backup"))
     assert result.returncode == 1 and "pg_dump" in result.stderr

@@ -17,14 +17,30 @@ def call_body(**overrides) -> dict:
         "description": "## Ziel\n\nMehr Grün.",
         "categories": ["Starkregen", "Trockenheit"],
         "questions": [
-            {"key": "problem", "label": "Welches Problem lösen Sie?", "type": "long_text", "required": True, "max_length": 3000},
-            {"key": "licence", "label": "Lizenz", "type": "choice", "required": True, "choices": ["EUPL-1.2", "MIT"]},
+            {
+                "key": "problem",
+                "label": "Welches Problem lösen Sie?",
+                "type": "long_text",
+                "required": True,
+                "max_length": 3000,
+            },
+            {
+                "key": "licence",
+                "label": "Lizenz",
+                "type": "choice",
+                "required": True,
+                "choices": ["EUPL-1.2", "MIT"],
+            },
         ],
         "criteria": [
             {"key": "impact", "name": "Nutzen", "weight": 2, "scale_min": 0, "scale_max": 10},
             {"key": "team", "name": "Team", "weight": 1, "scale_min": 1, "scale_max": 5},
         ],
-        "document_rules": {"max_files": 3, "max_bytes": 10 * 1024 * 1024, "allowed_types": ["application/pdf"]},
+        "document_rules": {
+            "max_files": 3,
+            "max_bytes": 10 * 1024 * 1024,
+            "allowed_types": ["application/pdf"],
+        },
         "opens_at": "2027-03-01T09:00:00+01:00",
         "closes_at": "2027-05-02T12:00:00+02:00",
         "budget_cents": 150_000_00,
@@ -48,7 +64,9 @@ async def test_staff_create_a_draft_change_it_and_publish(staff_client, client):
     assert created.status_code == 201, created.text
     assert created.json()["status"] == "draft" and created.json()["phase"] == "draft"
     assert created.json()["closes_at"] == "2027-05-02T10:00:00Z"
-    changed = await api(staff_client, "PATCH", f"/api/v1/calls/{body['slug']}", {"title": "Wasser in Leipzig"})
+    changed = await api(
+        staff_client, "PATCH", f"/api/v1/calls/{body['slug']}", {"title": "Wasser in Leipzig"}
+    )
     assert changed.status_code == 200 and changed.json()["title"] == "Wasser in Leipzig"
     assert changed.json()["criteria"][0]["weight"] == 2
     published = await api(staff_client, "POST", f"/api/v1/calls/{body['slug']}/publish")
@@ -56,7 +74,12 @@ async def test_staff_create_a_draft_change_it_and_publish(staff_client, client):
     again = await api(staff_client, "POST", f"/api/v1/calls/{body['slug']}/publish")
     assert again.status_code == 409
     call = await Call.select(Call.id).where(Call.slug == body["slug"]).first()
-    actions = [r["action"] for r in await AuditEntry.select(AuditEntry.action).where(AuditEntry.object_id == str(call["id"])).order_by(AuditEntry.id)]
+    actions = [
+        r["action"]
+        for r in await AuditEntry.select(AuditEntry.action)
+        .where(AuditEntry.object_id == str(call["id"]))
+        .order_by(AuditEntry.id)
+    ]
     assert actions == ["call.created", "call.updated", "call.published"]
 
 
@@ -74,13 +97,48 @@ async def test_staff_create_a_draft_change_it_and_publish(staff_client, client):
         ({"categories": ["A", "A"]}, "categories"),
         ({"categories": ["Stadtgrün " * 11]}, "categories"),  # 110 characters: a proposal keeps 100
         ({"criteria": []}, "criteria"),
-        ({"criteria": [{"key": "a", "name": "A", "weight": 0, "scale_min": 0, "scale_max": 10}]}, "criteria[0].weight"),
-        ({"criteria": [{"key": "a", "name": "A", "weight": 1, "scale_min": 5, "scale_max": 5}]}, "criteria[0].scale_max"),
-        ({"criteria": [{"key": "a", "name": "A", "weight": 1, "scale_min": 0, "scale_max": 5}, {"key": "a", "name": "B", "weight": 1, "scale_min": 0, "scale_max": 5}]}, "criteria[1].key"),
-        ({"questions": [{"key": "q", "label": "Q", "type": "choice", "choices": ["nur eine"]}]}, "questions[0].choices"),
+        (
+            {"criteria": [{"key": "a", "name": "A", "weight": 0, "scale_min": 0, "scale_max": 10}]},
+            "criteria[0].weight",
+        ),
+        (
+            {"criteria": [{"key": "a", "name": "A", "weight": 1, "scale_min": 5, "scale_max": 5}]},
+            "criteria[0].scale_max",
+        ),
+        (
+            {
+                "criteria": [
+                    {"key": "a", "name": "A", "weight": 1, "scale_min": 0, "scale_max": 5},
+                    {"key": "a", "name": "B", "weight": 1, "scale_min": 0, "scale_max": 5},
+                ]
+            },
+            "criteria[1].key",
+        ),
+        (
+            {"questions": [{"key": "q", "label": "Q", "type": "choice", "choices": ["nur eine"]}]},
+            "questions[0].choices",
+        ),
         ({"questions": [{"key": "Q-1", "label": "Q", "type": "text"}]}, "questions[0].key"),
-        ({"document_rules": {"max_files": 3, "max_bytes": 1000, "allowed_types": ["image/svg+xml"]}}, "document_rules.allowed_types"),
-        ({"document_rules": {"max_files": 99, "max_bytes": 1000, "allowed_types": ["application/pdf"]}}, "document_rules.max_files"),
+        (
+            {
+                "document_rules": {
+                    "max_files": 3,
+                    "max_bytes": 1000,
+                    "allowed_types": ["image/svg+xml"],
+                }
+            },
+            "document_rules.allowed_types",
+        ),
+        (
+            {
+                "document_rules": {
+                    "max_files": 99,
+                    "max_bytes": 1000,
+                    "allowed_types": ["application/pdf"],
+                }
+            },
+            "document_rules.max_files",
+        ),
     ],
 )
 async def test_invalid_calls_are_refused_with_the_field_named(staff_client, overrides, field):
@@ -107,20 +165,34 @@ async def test_duplicate_slug_is_refused(staff_client):
 
 async def test_categories_are_stored_as_validated_without_surrounding_spaces(staff_client):
     longest = "K" * 100
-    body = call_body(categories=[" Starkregen ", f"{longest}   "])  # 103 characters before stripping
+    body = call_body(
+        categories=[" Starkregen ", f"{longest}   "]
+    )  # 103 characters before stripping
     created = await api(staff_client, "POST", "/api/v1/calls", body)
     assert created.status_code == 201, created.text
     assert created.json()["categories"] == ["Starkregen", longest]
-    changed = await api(staff_client, "PATCH", f"/api/v1/calls/{body['slug']}", {"categories": ["  Hitze"]})
+    changed = await api(
+        staff_client, "PATCH", f"/api/v1/calls/{body['slug']}", {"categories": ["  Hitze"]}
+    )
     assert changed.status_code == 200 and changed.json()["categories"] == ["Hitze"]
-    stored = await Call.select(Call.categories).output(load_json=True).where(Call.slug == body["slug"]).first()
+    stored = (
+        await Call.select(Call.categories)
+        .output(load_json=True)
+        .where(Call.slug == body["slug"])
+        .first()
+    )
     assert stored["categories"] == ["Hitze"]
 
 
 async def test_a_bad_change_leaves_the_call_as_it_was(staff_client):
     body = call_body()
     await api(staff_client, "POST", "/api/v1/calls", body)
-    response = await api(staff_client, "PATCH", f"/api/v1/calls/{body['slug']}", {"title": "Neu", "closes_at": "2020-01-01T00:00:00+00:00"})
+    response = await api(
+        staff_client,
+        "PATCH",
+        f"/api/v1/calls/{body['slug']}",
+        {"title": "Neu", "closes_at": "2020-01-01T00:00:00+00:00"},
+    )
     assert response.status_code == 422
     row = await Call.select(Call.title).where(Call.slug == body["slug"]).first()
     assert row["title"] == body["title"]
@@ -142,7 +214,9 @@ async def test_applicants_cannot_create_or_change_calls(client):
     await login(client, user["email"])
     body = call_body()
     assert (await api(client, "POST", "/api/v1/calls", body)).status_code == 403
-    assert (await api(client, "PATCH", "/api/v1/calls/klimaanpassung-im-quartier", {"title": "x"})).status_code == 403
+    assert (
+        await api(client, "PATCH", "/api/v1/calls/klimaanpassung-im-quartier", {"title": "x"})
+    ).status_code == 403
     assert not await Call.exists().where(Call.slug == body["slug"])
 
 
@@ -161,10 +235,33 @@ async def test_rubric_and_questions_lock_once_proposals_exist(staff_client):
 
     call = await CallTable.select(CallTable.id).where(CallTable.slug == body["slug"]).first()
     await Submission(call=call["id"], organisation=team["id"], created_at=datetime.now(UTC)).save()
-    changed_rubric = await api(staff_client, "PATCH", f"/api/v1/calls/{body['slug']}", {"criteria": [{"key": "impact", "name": "Nutzen", "weight": 5, "scale_min": 0, "scale_max": 10}]})
+    changed_rubric = await api(
+        staff_client,
+        "PATCH",
+        f"/api/v1/calls/{body['slug']}",
+        {
+            "criteria": [
+                {"key": "impact", "name": "Nutzen", "weight": 5, "scale_min": 0, "scale_max": 10}
+            ]
+        },
+    )
     assert changed_rubric.status_code == 422 and changed_rubric.json()["code"] == "rubric_locked"
-    required_question = body["questions"] + [{"key": "neu", "label": "Neu", "type": "text", "required": True}]
-    assert (await api(staff_client, "PATCH", f"/api/v1/calls/{body['slug']}", {"questions": required_question})).json()["code"] == "questions_locked"
-    optional_question = body["questions"] + [{"key": "neu", "label": "Neu", "type": "text", "required": False}]
-    assert (await api(staff_client, "PATCH", f"/api/v1/calls/{body['slug']}", {"questions": optional_question})).status_code == 200
-    assert (await api(staff_client, "PATCH", f"/api/v1/calls/{body['slug']}", {"title": "Neuer Titel"})).status_code == 200
+    required_question = body["questions"] + [
+        {"key": "neu", "label": "Neu", "type": "text", "required": True}
+    ]
+    assert (
+        await api(
+            staff_client, "PATCH", f"/api/v1/calls/{body['slug']}", {"questions": required_question}
+        )
+    ).json()["code"] == "questions_locked"
+    optional_question = body["questions"] + [
+        {"key": "neu", "label": "Neu", "type": "text", "required": False}
+    ]
+    assert (
+        await api(
+            staff_client, "PATCH", f"/api/v1/calls/{body['slug']}", {"questions": optional_question}
+        )
+    ).status_code == 200
+    assert (
+        await api(staff_client, "PATCH", f"/api/v1/calls/{body['slug']}", {"title": "Neuer Titel"})
+    ).status_code == 200

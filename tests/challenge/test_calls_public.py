@@ -17,14 +17,26 @@ async def test_home_lists_the_open_demo_call(client):
 
 async def test_demo_is_idempotent(app, settings):
     await load_demo(settings=settings)
-    assert await load_demo(settings=settings) == {"users": 0, "calls": 0, "proposals": 0, "jurors": 0, "past entries": 0,
-                                                  "partnerships": 0}
+    assert await load_demo(settings=settings) == {
+        "users": 0,
+        "calls": 0,
+        "proposals": 0,
+        "jurors": 0,
+        "past entries": 0,
+        "partnerships": 0,
+    }
 
 
 async def test_home_groups_upcoming_and_past_calls(client):
     now = datetime.now(UTC)
-    upcoming = await make_call(title="Zukunftsaufruf", opens_at=now + timedelta(days=5), closes_at=now + timedelta(days=50))
-    past = await make_call(title="Vergangener Aufruf", opens_at=now - timedelta(days=50), closes_at=now - timedelta(seconds=1))
+    upcoming = await make_call(
+        title="Zukunftsaufruf", opens_at=now + timedelta(days=5), closes_at=now + timedelta(days=50)
+    )
+    past = await make_call(
+        title="Vergangener Aufruf",
+        opens_at=now - timedelta(days=50),
+        closes_at=now - timedelta(seconds=1),
+    )
     text = (await client.get("/")).text
     upcoming_section = text.split('id="upcoming-calls"')[1].split("</section>")[0]
     past_section = text.split('id="past-calls"')[1].split("</section>")[0]
@@ -73,7 +85,18 @@ async def test_calls_api_pages_and_describes_calls(client):
     assert first["total"] >= 3 and first["per_page"] == 2
     assert {i["slug"] for i in first["items"]}.isdisjoint({i["slug"] for i in second["items"]})
     item = first["items"][0]
-    for key in ("id", "slug", "title", "status", "phase", "criteria", "opens_at", "closes_at", "budget_cents", "document_rules"):
+    for key in (
+        "id",
+        "slug",
+        "title",
+        "status",
+        "phase",
+        "criteria",
+        "opens_at",
+        "closes_at",
+        "budget_cents",
+        "document_rules",
+    ):
         assert key in item
 
 
@@ -85,7 +108,9 @@ async def test_call_api_phase_follows_the_clock(client):
     assert (await client.get(f"/api/v1/calls/{open_['slug']}")).json()["phase"] == "open"
 
 
-async def test_public_pages_are_cached_briefly_for_anonymous_visitors_only(app, tmp_path, database_url):
+async def test_public_pages_are_cached_briefly_for_anonymous_visitors_only(
+    app, tmp_path, database_url
+):
     from tests.conftest import make_settings, other_app
     from tests.support.web import login, make_user
 
@@ -96,11 +121,18 @@ async def test_public_pages_are_cached_briefly_for_anonymous_visitors_only(app, 
         from challenge.calls.tables import Call
 
         await Call.update({Call.title: "Nachher"}).where(Call.slug == call["slug"])
-        assert "Vorher" in (await client.get(f"/calls/{call['slug']}")).text  # served from the cache
-        assert "Nachher" in (await client.get(f"/calls/{call['slug']}", headers={"Accept-Language": "en"})).text
+        assert (
+            "Vorher" in (await client.get(f"/calls/{call['slug']}")).text
+        )  # served from the cache
+        assert (
+            "Nachher"
+            in (await client.get(f"/calls/{call['slug']}", headers={"Accept-Language": "en"})).text
+        )
         user = await make_user()
         await login(client, user["email"])
-        assert "Nachher" in (await client.get(f"/calls/{call['slug']}")).text  # logged in: never cached
+        assert (
+            "Nachher" in (await client.get(f"/calls/{call['slug']}")).text
+        )  # logged in: never cached
 
 
 async def test_demo_past_call_has_published_results_within_budget(client):

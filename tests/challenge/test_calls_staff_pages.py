@@ -29,25 +29,35 @@ async def test_staff_create_preview_and_publish_a_call_through_pages(client):
     staff = await make_user(roles=("staff",))
     await login(client, staff["email"])
     slug = f"licht-{uuid.uuid4().hex[:6]}"
-    created = await post_form(client, "/staff/calls/new", {**FORM, "slug": slug}, follow_redirects=False)
+    created = await post_form(
+        client, "/staff/calls/new", {**FORM, "slug": slug}, follow_redirects=False
+    )
     assert created.status_code == 303, created.text
     row = await Call.select().output(load_json=True).where(Call.slug == slug).first()
     assert row["status"] == "draft"
     assert row["budget_cents"] == 120_000_00 and row["max_award_cents"] == 40_000_00
     assert row["closes_at"].isoformat() == "2028-05-01T10:00:00+00:00"  # 12:00 in Leipzig (CEST)
     assert [c["key"] for c in row["criteria"]] == ["impact", "team"]
-    assert row["questions"][1]["choices"] == ["EUPL-1.2", "MIT"] and row["questions"][0]["max_length"] == 2000
+    assert (
+        row["questions"][1]["choices"] == ["EUPL-1.2", "MIT"]
+        and row["questions"][0]["max_length"] == 2000
+    )
     assert row["document_rules"]["allowed_types"] == ["application/pdf", "image/png"]
     assert row["faq"] == [{"question": "Wer darf teilnehmen?", "answer": "Alle Teams."}]
 
     preview = await client.get(f"/calls/{slug}")
     assert "Vorschau" in preview.text
     edit = await client.get(f"/staff/calls/{slug}/edit")
-    assert 'value="2028-05-01T12:00"' in edit.text and "impact | Nutzen | 3 | 0 | 10 | Wie sehr hilft es?" in edit.text
+    assert (
+        'value="2028-05-01T12:00"' in edit.text
+        and "impact | Nutzen | 3 | 0 | 10 | Wie sehr hilft es?" in edit.text
+    )
     confirm = await client.get(f"/staff/calls/{slug}/publish")
     assert "veröffentlichen" in confirm.text.lower()
     await post_form(client, f"/staff/calls/{slug}/publish", {})
-    assert (await Call.select(Call.status).where(Call.slug == slug).first())["status"] == "published"
+    assert (await Call.select(Call.status).where(Call.slug == slug).first())[
+        "status"
+    ] == "published"
     listing = await client.get("/staff/calls")
     assert FORM["title"] in listing.text
 
@@ -55,12 +65,18 @@ async def test_staff_create_preview_and_publish_a_call_through_pages(client):
 async def test_the_call_form_shows_errors_and_keeps_the_input(client):
     staff = await make_user(roles=("staff",))
     await login(client, staff["email"])
-    response = await post_form(client, "/staff/calls/new", {**FORM, "slug": "x", "closes_at": "2028-01-01T12:00", "criteria": "nur ein Feld"})
+    response = await post_form(
+        client,
+        "/staff/calls/new",
+        {**FORM, "slug": "x", "closes_at": "2028-01-01T12:00", "criteria": "nur ein Feld"},
+    )
     assert response.status_code == 422
     assert 'id="error-summary"' in response.text
     assert "Kriterienzeile ist unvollständig" in response.text
     assert "Smart City Challenge 2028: Licht" in response.text
-    response = await post_form(client, "/staff/calls/new", {**FORM, "slug": "x", "closes_at": "2028-01-01T12:00"})
+    response = await post_form(
+        client, "/staff/calls/new", {**FORM, "slug": "x", "closes_at": "2028-01-01T12:00"}
+    )
     assert response.status_code == 422
     assert "Die Einreichungsfrist muss nach dem Beginn liegen." in response.text
     assert "Verwenden Sie 3 bis 80" in response.text

@@ -7,16 +7,40 @@ import sys
 def run(env, *args, input_text=None):
     return subprocess.run(
         [sys.executable, "-m", "challenge", *args],
-        env=env, capture_output=True, text=True, timeout=120, input=input_text,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        input=input_text,
     )
 
 
 def test_users_create_makes_a_verified_staff_user(cli_env):
     env = {**cli_env, "CHALLENGE_NEW_PASSWORD": "ein-langes-Passwort-42"}
-    result = run(env, "users", "create", "--email", " Anna.Schmidt@Leipzig.DE ", "--name", "Anna Schmidt", "--role", "staff")
+    result = run(
+        env,
+        "users",
+        "create",
+        "--email",
+        " Anna.Schmidt@Leipzig.DE ",
+        "--name",
+        "Anna Schmidt",
+        "--role",
+        "staff",
+    )
     assert result.returncode == 0, result.stderr
     assert "Created staff anna.schmidt@leipzig.de." in result.stdout
-    again = run(env, "users", "create", "--email", "anna.schmidt@leipzig.de", "--name", "Anna", "--role", "staff")
+    again = run(
+        env,
+        "users",
+        "create",
+        "--email",
+        "anna.schmidt@leipzig.de",
+        "--name",
+        "Anna",
+        "--role",
+        "staff",
+    )
     assert again.returncode == 1
     assert "already exists" in again.stderr
 
@@ -29,13 +53,32 @@ def test_users_create_refuses_a_short_password(cli_env):
 
 
 def test_users_create_prompts_for_the_password(cli_env):
-    result = run(cli_env, "users", "create", "--email", "p@b.de", "--name", "P", input_text="ein-langes-Passwort-42\nein-langes-Passwort-42\n")
+    result = run(
+        cli_env,
+        "users",
+        "create",
+        "--email",
+        "p@b.de",
+        "--name",
+        "P",
+        input_text="ein-langes-Passwort-42\nein-langes-Passwort-42\n",
+    )
     assert result.returncode == 0, result.stderr
     assert "Created applicant p@b.de." in result.stdout
 
 
 def test_users_create_refuses_an_unknown_role(cli_env):
-    result = run({**cli_env, "CHALLENGE_NEW_PASSWORD": "ein-langes-Passwort-42"}, "users", "create", "--email", "x@b.de", "--name", "X", "--role", "juror")
+    result = run(
+        {**cli_env, "CHALLENGE_NEW_PASSWORD": "ein-langes-Passwort-42"},
+        "users",
+        "create",
+        "--email",
+        "x@b.de",
+        "--name",
+        "X",
+        "--role",
+        "juror",
+    )
     assert result.returncode == 2
     assert "juror" in result.stderr
 
@@ -54,8 +97,13 @@ def test_demo_loads_once(cli_env):
 
 def test_privacy_export_and_erase_from_the_command_line(cli_env, tmp_path):
     env = {**cli_env, "CHALLENGE_NEW_PASSWORD": "ein-langes-Passwort-42"}
-    assert run(env, "users", "create", "--email", "weg@example.org", "--name", "Wilma Weg").returncode == 0
-    exported = run(env, "privacy", "export", "--email", "weg@example.org", "--to", str(tmp_path / "daten.zip"))
+    assert (
+        run(env, "users", "create", "--email", "weg@example.org", "--name", "Wilma Weg").returncode
+        == 0
+    )
+    exported = run(
+        env, "privacy", "export", "--email", "weg@example.org", "--to", str(tmp_path / "daten.zip")
+    )
     assert exported.returncode == 0, exported.stderr
     import zipfile
 

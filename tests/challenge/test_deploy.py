@@ -24,7 +24,16 @@ def test_the_image_runs_as_a_user_with_the_pdf_libraries_and_a_healthcheck():
 def test_compose_has_two_replicas_a_proxy_a_worker_and_the_services():
     compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
     services = compose["services"]
-    assert {"app", "worker", "proxy", "postgres", "seaweedfs", "createbucket", "mailpit", "migrate"} <= set(services)
+    assert {
+        "app",
+        "worker",
+        "proxy",
+        "postgres",
+        "seaweedfs",
+        "createbucket",
+        "mailpit",
+        "migrate",
+    } <= set(services)
     assert services["app"]["deploy"]["replicas"] == 2
     assert services["worker"]["command"] == ["challenge", "worker"]
     assert services["migrate"]["command"] == ["challenge", "migrate"]
@@ -33,10 +42,25 @@ def test_compose_has_two_replicas_a_proxy_a_worker_and_the_services():
 
 
 def test_kubernetes_manifests_cover_what_production_needs():
-    documents = [d for f in sorted(p for p in (DEPLOY / "kubernetes").rglob("*.yaml") if p.name != "kustomization.yaml") for d in yaml.safe_load_all(f.read_text()) if d]
+    documents = [
+        d
+        for f in sorted(
+            p for p in (DEPLOY / "kubernetes").rglob("*.yaml") if p.name != "kustomization.yaml"
+        )
+        for d in yaml.safe_load_all(f.read_text())
+        if d
+    ]
     kinds = {d["kind"] for d in documents}
-    assert {"Deployment", "Service", "Ingress", "ConfigMap", "Secret", "Job", "HorizontalPodAutoscaler",
-            "PodDisruptionBudget"} <= kinds
+    assert {
+        "Deployment",
+        "Service",
+        "Ingress",
+        "ConfigMap",
+        "Secret",
+        "Job",
+        "HorizontalPodAutoscaler",
+        "PodDisruptionBudget",
+    } <= kinds
     deployments = {d["metadata"]["name"]: d for d in documents if d["kind"] == "Deployment"}
     app = deployments["challenge-app"]["spec"]["template"]["spec"]
     assert app["securityContext"]["runAsNonRoot"] is True
@@ -49,8 +73,15 @@ def test_kubernetes_manifests_cover_what_production_needs():
 
 def test_every_command_the_files_run_exists():
     runner = CliRunner()
-    for command in (["serve", "--help"], ["worker", "--help"], ["migrate", "--help"], ["backup", "--help"],
-                    ["restore", "--help"], ["privacy", "export", "--help"], ["privacy", "erase", "--help"]):
+    for command in (
+        ["serve", "--help"],
+        ["worker", "--help"],
+        ["migrate", "--help"],
+        ["backup", "--help"],
+        ["restore", "--help"],
+        ["privacy", "export", "--help"],
+        ["privacy", "erase", "--help"],
+    ):
         result = runner.invoke(main, command)
         assert result.exit_code == 0, (command, result.output)
     assert "--no-worker" in runner.invoke(main, ["serve", "--help"]).output

@@ -17,11 +17,18 @@ async def test_upload_list_and_delete_through_the_pages(client):
     await login(client, user["email"])
     page = await client.get("/account/documents")
     assert "Sie haben noch keine Dokumente hochgeladen." in page.text
-    action = re.search(r'<form method="post" action="([^"]+)" enctype="multipart/form-data"', page.text).group(1)
+    action = re.search(
+        r'<form method="post" action="([^"]+)" enctype="multipart/form-data"', page.text
+    ).group(1)
     # multipart bodies stream: the token travels in the URL (and must be the real one)
     assert action.endswith(f"_csrf_token={client.cookies['csrftoken']}")
     body, content_type = multipart("Lebenslauf.pdf", pdf())
-    uploaded = await client.post(action.replace("&amp;", "&"), content=body, headers={"content-type": content_type}, follow_redirects=True)
+    uploaded = await client.post(
+        action.replace("&amp;", "&"),
+        content=body,
+        headers={"content-type": content_type},
+        follow_redirects=True,
+    )
     assert uploaded.status_code == 200
     assert "Lebenslauf.pdf" in uploaded.text
     document_id = re.search(r"/account/documents/([0-9a-f-]+)/delete", uploaded.text).group(1)
@@ -36,7 +43,11 @@ async def test_upload_errors_are_shown_on_the_page(client):
     user = await make_user()
     await login(client, user["email"])
     body, content_type = multipart("bild.png", pdf())
-    response = await client.post(f"/account/documents?_csrf_token={await csrf(client)}", content=body, headers={"content-type": content_type})
+    response = await client.post(
+        f"/account/documents?_csrf_token={await csrf(client)}",
+        content=body,
+        headers={"content-type": content_type},
+    )
     assert response.status_code == 422
     assert 'id="error-summary"' in response.text
     assert "Der Dateiname passt nicht zum Inhalt der Datei." in response.text
@@ -46,7 +57,9 @@ async def test_multipart_upload_without_csrf_token_is_refused(client):
     user = await make_user()
     await login(client, user["email"])
     body, content_type = multipart("a.pdf", pdf())
-    response = await client.post("/account/documents", content=body, headers={"content-type": content_type})
+    response = await client.post(
+        "/account/documents", content=body, headers={"content-type": content_type}
+    )
     assert response.status_code == 403
     assert not await Document.exists().where(Document.owner_id == str(user["id"]))
 
@@ -63,9 +76,16 @@ async def test_orphaned_objects_and_stale_pending_uploads_are_removed(settings):
     await storage.put_stream(fresh, one_chunk(), content_type="application/pdf", max_bytes=100)
     old = time.time() - 2 * 86400
     os.utime(settings.documents_dir / orphan, (old, old))
-    pending = Document(storage_key=new_key("upload"), kind="upload", status="pending", owner_type="user",
-                       owner_id="x", filename="p.pdf", content_type="application/pdf",
-                       created_at=datetime.now(UTC) - timedelta(days=2))
+    pending = Document(
+        storage_key=new_key("upload"),
+        kind="upload",
+        status="pending",
+        owner_type="user",
+        owner_id="x",
+        filename="p.pdf",
+        content_type="application/pdf",
+        created_at=datetime.now(UTC) - timedelta(days=2),
+    )
     await pending.save()
     removed = await remove_orphans(storage)
     assert removed >= 2

@@ -74,7 +74,13 @@ async def forbidden() -> None:
 
 @get("/api/v1/test-only/problem", include_in_schema=False)
 async def problem() -> None:
-    raise Problem(422, "deadline_passed", "The deadline has passed.", errors=[FieldError("closes_at", "closed")], extra={"closed_at": "2026-01-01T12:00:00+01:00"})
+    raise Problem(
+        422,
+        "deadline_passed",
+        "The deadline has passed.",
+        errors=[FieldError("closes_at", "closed")],
+        extra={"closed_at": "2026-01-01T12:00:00+01:00"},
+    )
 
 
 async def _extra_client(app, settings):

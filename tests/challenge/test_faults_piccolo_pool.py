@@ -17,7 +17,9 @@ from challenge.platform.piccolo_postgres import HealingPostgresEngine
 pytestmark = pytest.mark.postgres_only
 
 
-async def _drop_inside_transactions(engine: PostgresEngine, database_url: str, rounds: int) -> list[BaseException]:
+async def _drop_inside_transactions(
+    engine: PostgresEngine, database_url: str, rounds: int
+) -> list[BaseException]:
     admin = await asyncpg.connect(database_url)
     errors = []
     try:
@@ -64,9 +66,12 @@ async def _rollback_fails(engine: PostgresEngine) -> BaseException:
     server has just terminated while asyncpg has not yet seen it close."""
     with pytest.raises(Exception) as raised:  # noqa: PT011 - which one is asserted by the callers
         async with engine.transaction() as transaction:
+
             class DeadRollback:
                 async def rollback(self):
-                    raise asyncpg.exceptions.InterfaceError("cannot call Transaction.rollback(): connection is closed")
+                    raise asyncpg.exceptions.InterfaceError(
+                        "cannot call Transaction.rollback(): connection is closed"
+                    )
 
             transaction.transaction = DeadRollback()
             await engine.run_ddl("SELECT 1")
@@ -82,7 +87,9 @@ async def test_a_failing_rollback_gives_the_connection_back_and_clears_the_marke
         assert str(error) == "the request failed"  # the caller's error, not the rollback's
         assert engine.current_transaction.get() is None
         assert _in_use(engine) == 0
-        rows = await asyncio.wait_for(engine.run_ddl("SELECT 2 AS n"), 5)  # the one slot is free again
+        rows = await asyncio.wait_for(
+            engine.run_ddl("SELECT 2 AS n"), 5
+        )  # the one slot is free again
         assert rows[0]["n"] == 2
     finally:
         started = time.monotonic()
@@ -90,14 +97,18 @@ async def test_a_failing_rollback_gives_the_connection_back_and_clears_the_marke
     assert time.monotonic() - started < 2
 
 
-async def test_stock_piccolo_still_leaks_on_a_failing_rollback_so_the_carried_patch_is_needed(database_url):
+async def test_stock_piccolo_still_leaks_on_a_failing_rollback_so_the_carried_patch_is_needed(
+    database_url,
+):
     """When this fails, Piccolo has fixed the leak: drop challenge/platform/piccolo_postgres.py."""
     engine = PostgresEngine(config={"dsn": database_url})
     await engine.start_connection_pool(min_size=1, max_size=1)
     try:
         await _rollback_fails(engine)
         assert engine.current_transaction.get() is not None  # the dead transaction stays current
-        assert _in_use(engine) == 1  # and its pool slot stays taken: Pool.close() would wait for ever
+        assert (
+            _in_use(engine) == 1
+        )  # and its pool slot stays taken: Pool.close() would wait for ever
     finally:
         engine.current_transaction.set(None)
         engine.pool.terminate()

@@ -54,16 +54,26 @@ class World:
         self.tmp = tmp
         self.url = create_database(tmp)
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("CHALLENGE_")}
-        self.env.update(CHALLENGE_DATA_DIR=str(tmp / "var"), CHALLENGE_DATABASE_URL=self.url,
-                        CHALLENGE_LOG_LEVEL="warning", CHALLENGE_SECRET_KEY=secrets.token_hex(32),
-                        CHALLENGE_TRUSTED_PROXIES="127.0.0.1", CHALLENGE_PAGE_CACHE="false",
-                        CHALLENGE_LOG_FORMAT="text", **extra)
+        self.env.update(
+            CHALLENGE_DATA_DIR=str(tmp / "var"),
+            CHALLENGE_DATABASE_URL=self.url,
+            CHALLENGE_LOG_LEVEL="warning",
+            CHALLENGE_SECRET_KEY=secrets.token_hex(32),
+            CHALLENGE_TRUSTED_PROXIES="127.0.0.1",
+            CHALLENGE_PAGE_CACHE="false",
+            CHALLENGE_LOG_FORMAT="text",
+            **extra,
+        )
         self.processes: list[subprocess.Popen] = []
 
     def start(self, *args: str, name: str) -> subprocess.Popen:
         log = (self.tmp / f"{name}.log").open("wb")
-        process = subprocess.Popen([sys.executable, "-m", "challenge", *args], env=self.env, stdout=log,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "challenge", *args],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         self.processes.append(process)
         return process
 
@@ -75,7 +85,9 @@ class World:
         return process, base
 
     def log(self, name_start: str) -> str:
-        return "\n".join(p.read_text(errors="replace")[-3000:] for p in self.tmp.glob(f"{name_start}*.log"))
+        return "\n".join(
+            p.read_text(errors="replace")[-3000:] for p in self.tmp.glob(f"{name_start}*.log")
+        )
 
     async def cut_all(self) -> int:
         """pg_terminate_backend for every connection to this database but the admin's own."""
@@ -83,7 +95,8 @@ class World:
         try:
             return await admin.fetchval(
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
         finally:
             await admin.close()
 
@@ -129,10 +142,16 @@ def sigterm_seconds(process: subprocess.Popen) -> float:
 
 # --- a replica under connection cuts -----------------------------------------------------------
 
-async def _writer(client: httpx.AsyncClient, team: str, stop: asyncio.Event, statuses: Counter) -> None:
+
+async def _writer(
+    client: httpx.AsyncClient, team: str, stop: asyncio.Event, statuses: Counter
+) -> None:
     token = {"x-csrftoken": client.cookies["csrftoken"]}
-    created = await client.post("/api/v1/calls/skalierung/submissions", headers=token, json={
-        "organisation_id": team, "title": "Vorschlag", "summary": "Kurz", "category": "A"})
+    created = await client.post(
+        "/api/v1/calls/skalierung/submissions",
+        headers=token,
+        json={"organisation_id": team, "title": "Vorschlag", "summary": "Kurz", "category": "A"},
+    )
     created.raise_for_status()
     sub = created.json()["id"]
     n = 0
@@ -143,8 +162,11 @@ async def _writer(client: httpx.AsyncClient, team: str, stop: asyncio.Event, sta
             statuses[got.status_code] += 1
             if got.status_code != 200:
                 continue
-            patched = await client.patch(f"/api/v1/submissions/{sub}", headers=token,
-                                         json={"version": got.json()["version"], "title": f"Vorschlag {n}"})
+            patched = await client.patch(
+                f"/api/v1/submissions/{sub}",
+                headers=token,
+                json={"version": got.json()["version"], "title": f"Vorschlag {n}"},
+            )
             statuses[patched.status_code] += 1
         except httpx.HTTPError as error:
             statuses[type(error).__name__] += 1
@@ -154,7 +176,9 @@ async def test_a_replica_survives_thirty_connection_cuts_under_writes(world):
     w = world()
     _in_subprocess(w.env, "prepare", str(WRITERS + 1))
     replica, base = w.serve()
-    clients = [await log_in(base, f"s{n}@example.org", PASSWORD, f"10.9.0.{n + 1}") for n in range(WRITERS)]
+    clients = [
+        await log_in(base, f"s{n}@example.org", PASSWORD, f"10.9.0.{n + 1}") for n in range(WRITERS)
+    ]
     reader, _team = await log_in(base, f"s{WRITERS}@example.org", PASSWORD, "10.9.1.1")
     stop, statuses = asyncio.Event(), Counter()
     tasks = [asyncio.create_task(_writer(client, team, stop, statuses)) for client, team in clients]
@@ -192,37 +216,65 @@ async def test_a_replica_survives_thirty_connection_cuts_under_writes(world):
 
 # --- a certificates job under connection cuts ---------------------------------------------------
 
+
 async def test_a_certificates_job_finishes_through_thirty_connection_cuts(world):
     w = world()
-    demo = subprocess.run([sys.executable, "-m", "challenge", "demo"], env=w.env, capture_output=True, timeout=240)
+    demo = subprocess.run(
+        [sys.executable, "-m", "challenge", "demo"], env=w.env, capture_output=True, timeout=240
+    )
     assert demo.returncode == 0, demo.stderr[-2000:]
     (call,) = await w.fetch("SELECT id FROM calls WHERE results_published_at IS NOT NULL LIMIT 1")
     job_id = uuid.uuid4()
-    await w.fetch("INSERT INTO jobs (id, kind, subject, payload, status, total, done, error, attempts, created_at) "
-                  "VALUES ($1, 'certificates', $2, $3::jsonb, 'pending', 0, 0, '', 0, $4)",
-                  job_id, f"call:{call['id']}", json.dumps({"call": str(call["id"])}), datetime.now(UTC))
+    await w.fetch(
+        "INSERT INTO jobs (id, kind, subject, payload, status, total, done, error, attempts, created_at) "
+        "VALUES ($1, 'certificates', $2, $3::jsonb, 'pending', 0, 0, '', 0, $4)",
+        job_id,
+        f"call:{call['id']}",
+        json.dumps({"call": str(call["id"])}),
+        datetime.now(UTC),
+    )
     worker = w.start("worker", "--poll-interval", "0.2", name="worker")
     deadline = time.monotonic() + 60
-    while (await w.fetch("SELECT status FROM jobs WHERE id = $1", job_id))[0]["status"] == "pending":
+    while (await w.fetch("SELECT status FROM jobs WHERE id = $1", job_id))[0][
+        "status"
+    ] == "pending":
         assert time.monotonic() < deadline, w.log("worker")
         await asyncio.sleep(0.05)
     # Spread over the job (rendering holds no connection; storing and progress do).
     cuts = 0
-    while cuts < CUTS and (await w.fetch("SELECT status FROM jobs WHERE id = $1", job_id))[0]["status"] == "running":
+    while (
+        cuts < CUTS
+        and (await w.fetch("SELECT status FROM jobs WHERE id = $1", job_id))[0]["status"]
+        == "running"
+    ):
         await w.cut_all()
         cuts += 1
         await asyncio.sleep(0.8)
     last_cut = time.monotonic()
-    while (row := (await w.fetch("SELECT status, done, total, error FROM jobs WHERE id = $1", job_id))[0])[
-            "status"] in ("pending", "running"):
-        assert time.monotonic() - last_cut < 240, (dict(row), w.log("worker"))  # PDFs are slow on a busy machine
+    while (
+        row := (await w.fetch("SELECT status, done, total, error FROM jobs WHERE id = $1", job_id))[
+            0
+        ]
+    )["status"] in ("pending", "running"):
+        assert time.monotonic() - last_cut < 240, (
+            dict(row),
+            w.log("worker"),
+        )  # PDFs are slow on a busy machine
         await asyncio.sleep(0.1)
     finished = time.monotonic() - last_cut
-    timing = (await w.fetch("SELECT attempts, finished_at - started_at AS took FROM jobs WHERE id = $1", job_id))[0]
+    timing = (
+        await w.fetch(
+            "SELECT attempts, finished_at - started_at AS took FROM jobs WHERE id = $1", job_id
+        )
+    )[0]
     exit_seconds = sigterm_seconds(worker)
-    figure("certificates job: claims and seconds from start to finish",
-           (timing["attempts"], round(timing["took"].total_seconds(), 2)))
-    certificates = await w.fetch("SELECT count(*) AS n FROM documents WHERE kind = 'certificate' AND status = 'stored'")
+    figure(
+        "certificates job: claims and seconds from start to finish",
+        (timing["attempts"], round(timing["took"].total_seconds(), 2)),
+    )
+    certificates = await w.fetch(
+        "SELECT count(*) AS n FROM documents WHERE kind = 'certificate' AND status = 'stored'"
+    )
     figure("certificates job: connection cuts while it ran", cuts)
     figure("certificates job: seconds to finish after the last cut", round(finished, 2))
     figure("certificates job: worker SIGTERM-to-exit seconds", round(exit_seconds, 2))
@@ -232,6 +284,7 @@ async def test_a_certificates_job_finishes_through_thirty_connection_cuts(world)
 
 
 # --- mail: a killed worker, a mail server away ---------------------------------------------------
+
 
 class Inbox:
     """An aiosmtpd handler; while ``hold`` is set, RCPT waits (a delivery in progress)."""
@@ -249,8 +302,12 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        self.messages.append((list(envelope.rcpt_tos),
-                              email.message_from_bytes(envelope.content, policy=email.policy.default)))
+        self.messages.append(
+            (
+                list(envelope.rcpt_tos),
+                email.message_from_bytes(envelope.content, policy=email.policy.default),
+            )
+        )
         return "250 Message accepted for delivery"
 
 
@@ -261,7 +318,10 @@ async def _enqueue(w: World, count: int) -> None:
             "INSERT INTO outbox (id, to_address, subject, body_text, body_html, locale, template, status, attempts, "
             "next_attempt_at, claimed_by, last_error, created_at) "
             "VALUES ($1, $2, 'Test', 'Hallo', '', 'de', 'test', 'pending', 0, $3, '', '', $3)",
-            uuid.uuid4(), f"person{n}@example.org", now)
+            uuid.uuid4(),
+            f"person{n}@example.org",
+            now,
+        )
 
 
 def _delivered(inbox: Inbox) -> Counter:
@@ -269,7 +329,9 @@ def _delivered(inbox: Inbox) -> Counter:
 
 
 async def _migrated(w: World) -> None:
-    done = subprocess.run([sys.executable, "-m", "challenge", "migrate"], env=w.env, capture_output=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "challenge", "migrate"], env=w.env, capture_output=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr[-2000:]
 
 
@@ -360,7 +422,9 @@ def _running(pid: int) -> bool:
 
 
 def test_pdf_pool_processes_die_with_a_killed_parent():
-    parent = subprocess.Popen([sys.executable, "-c", POOL_PARENT], stdout=subprocess.PIPE, text=True)
+    parent = subprocess.Popen(
+        [sys.executable, "-c", POOL_PARENT], stdout=subprocess.PIPE, text=True
+    )
     try:
         children = [int(pid) for pid in parent.stdout.readline().split()]
         assert children and all(_running(pid) for pid in children)
@@ -370,7 +434,10 @@ def test_pdf_pool_processes_die_with_a_killed_parent():
         while any(_running(pid) for pid in children):
             assert time.monotonic() - killed < 10, "pool processes outlived their parent"
             time.sleep(0.05)
-        figure("seconds until the PDF pool processes of a SIGKILLed parent are gone", round(time.monotonic() - killed, 2))
+        figure(
+            "seconds until the PDF pool processes of a SIGKILLed parent are gone",
+            round(time.monotonic() - killed, 2),
+        )
     finally:
         if parent.poll() is None:
             parent.kill()

@@ -29,7 +29,9 @@ DOWN_URL = "postgresql://postgres@127.0.0.1:1/nowhere"  # nothing listens on por
 
 @get("/api/v1/test-dropped-connection", opt={"exclude_from_auth": True}, sync_to_thread=False)
 def api_dropped() -> dict:
-    raise asyncpg.exceptions.ConnectionDoesNotExistError("connection was closed in the middle of operation")
+    raise asyncpg.exceptions.ConnectionDoesNotExistError(
+        "connection was closed in the middle of operation"
+    )
 
 
 @get("/test-dropped-connection", opt={"exclude_from_auth": True}, sync_to_thread=False)
@@ -96,27 +98,38 @@ async def test_readyz_is_not_ready_when_the_disk_is_nearly_full(app, settings, t
 
 # --- leases and heartbeats -------------------------------------------------------------------
 
+
 async def _pending_job() -> Job:
     await Job.update({Job.status: "done"}).where(Job.status.is_in(["pending", "running"]))
-    job = Job(kind="certificates", subject=f"call:{random.random()}", payload={"call": "0" * 32},
-              created_at=datetime.now(UTC))
+    job = Job(
+        kind="certificates",
+        subject=f"call:{random.random()}",
+        payload={"call": "0" * 32},
+        created_at=datetime.now(UTC),
+    )
     await job.save()
     return job
 
 
-async def test_a_dead_workers_job_is_taken_over_within_a_minute_unless_its_heartbeat_extends_it(app):
+async def test_a_dead_workers_job_is_taken_over_within_a_minute_unless_its_heartbeat_extends_it(
+    app,
+):
     job = await _pending_job()
     start = datetime.now(UTC)
     assert await jobs._claim("worker-a", start) == job.id
     assert await jobs._claim("worker-b", start + timedelta(seconds=20)) is None
-    await jobs.extend_lease(job.id, "worker-a", start + timedelta(seconds=25) + jobs.LEASE)  # a heartbeat
+    await jobs.extend_lease(
+        job.id, "worker-a", start + timedelta(seconds=25) + jobs.LEASE
+    )  # a heartbeat
     assert await jobs._claim("worker-b", start + timedelta(seconds=40)) is None
     # worker-a died: no more heartbeats; within a minute of its last one, worker-b has the job
     assert await jobs._claim("worker-b", start + timedelta(seconds=25 + 31)) == job.id
     await Job.update({Job.status: "done"}).where(Job.id == job.id)
 
 
-async def test_a_job_cut_off_by_a_database_fault_resumes_on_the_next_poll(app, settings, monkeypatch):
+async def test_a_job_cut_off_by_a_database_fault_resumes_on_the_next_poll(
+    app, settings, monkeypatch
+):
     job = await _pending_job()
     calls = []
 
@@ -124,7 +137,9 @@ async def test_a_job_cut_off_by_a_database_fault_resumes_on_the_next_poll(app, s
         calls.append(job["id"])
         await progress(len(calls), 2)
         if len(calls) == 1:
-            raise asyncpg.exceptions.ConnectionDoesNotExistError("connection was closed in the middle of operation")
+            raise asyncpg.exceptions.ConnectionDoesNotExistError(
+                "connection was closed in the middle of operation"
+            )
 
     add_domain(monkeypatch, job_handlers={"flaky": flaky})
     await Job.update({Job.kind: "flaky"}).where(Job.id == job.id)
@@ -142,13 +157,21 @@ FLAKY = None
 
 
 async def _one_pending_mail(settings) -> OutboxMail:
-    await OutboxMail.update({OutboxMail.status: "sent"}).where(OutboxMail.status.is_in(["pending", "sending"]))
-    await enqueue(f"lease-{random.randint(0, 10**9)}@example.org", "password_reset", locale="en",
-                  context={**TEMPLATES["password_reset"], "base_url": "http://portal.test"})
+    await OutboxMail.update({OutboxMail.status: "sent"}).where(
+        OutboxMail.status.is_in(["pending", "sending"])
+    )
+    await enqueue(
+        f"lease-{random.randint(0, 10**9)}@example.org",
+        "password_reset",
+        locale="en",
+        context={**TEMPLATES["password_reset"], "base_url": "http://portal.test"},
+    )
     return await OutboxMail.objects().where(OutboxMail.status == "pending").first()
 
 
-async def test_a_dead_workers_mails_are_taken_over_within_a_minute_unless_its_heartbeat_extends_them(app, settings):
+async def test_a_dead_workers_mails_are_taken_over_within_a_minute_unless_its_heartbeat_extends_them(
+    app, settings
+):
     row = await _one_pending_mail(settings)
     start = datetime.now(UTC) + timedelta(seconds=1)
     assert [r["id"] for r in await mail._claim("worker-a", 10, start)] == [row.id]
@@ -170,17 +193,26 @@ def refused_smtp_url():
 
 
 async def test_an_unreachable_mail_server_is_retried_within_half_a_minute_and_never_given_up(
-        app, settings, refused_smtp_url, tmp_path):
+    app, settings, refused_smtp_url, tmp_path
+):
     smtp = make_settings(tmp_path / "data", settings.database_url, smtp_url=refused_smtp_url)
     # the outbox holds just this test's two mails (earlier tests in the session may leave some)
-    await OutboxMail.update({OutboxMail.status: "sent"}).where(OutboxMail.status.is_in(["pending", "sending", "failed"]))
+    await OutboxMail.update({OutboxMail.status: "sent"}).where(
+        OutboxMail.status.is_in(["pending", "sending", "failed"])
+    )
     first = await _one_pending_mail(settings)
-    await enqueue("second@example.org", "password_reset", locale="en",
-                  context={**TEMPLATES["password_reset"], "base_url": "http://portal.test"})
+    await enqueue(
+        "second@example.org",
+        "password_reset",
+        locale="en",
+        context={**TEMPLATES["password_reset"], "base_url": "http://portal.test"},
+    )
     when = datetime.now(UTC) + timedelta(seconds=1)
     for batch in range(1, mail.MAX_ATTEMPTS + 3):
         assert await mail.deliver_batch(smtp, worker_id="relay-down", now=when) == 2
-        rows = await OutboxMail.select().where(OutboxMail.status.is_in(["pending", "sending", "failed"]))
+        rows = await OutboxMail.select().where(
+            OutboxMail.status.is_in(["pending", "sending", "failed"])
+        )
         assert {r["status"] for r in rows} == {"pending"}  # never failed for an unreachable server
         assert all(when < r["next_attempt_at"] <= when + timedelta(seconds=30) for r in rows)
         assert first.id in {r["id"] for r in rows}
@@ -194,4 +226,6 @@ def test_the_relay_backoff_is_capped_and_jittered():
     delays = [mail.relay_backoff(n, rng).total_seconds() for n in range(1, 12)]
     assert all(0 < d <= 30 for d in delays)
     assert delays[0] <= 2 and max(delays) > 14
-    assert len({round(mail.relay_backoff(9, rng).total_seconds(), 3) for _ in range(5)}) == 5  # jittered
+    assert (
+        len({round(mail.relay_backoff(9, rng).total_seconds(), 3) for _ in range(5)}) == 5
+    )  # jittered

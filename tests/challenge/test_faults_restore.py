@@ -31,8 +31,13 @@ CALL = "/calls/mobilitaet-2025"
 
 
 def run(env, *args):
-    return subprocess.run([sys.executable, "-m", "challenge", *args], env=env, capture_output=True, text=True,
-                          timeout=180)
+    return subprocess.run(
+        [sys.executable, "-m", "challenge", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +46,12 @@ def template(tmp_path_factory):
     root = tmp_path_factory.mktemp("restore-template")
     data = root / "var"
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHALLENGE_")}
-    env.update(CHALLENGE_DATA_DIR=str(data), CHALLENGE_DATABASE_URL=f"sqlite:///{data / 'challenge.sqlite3'}",
-               CHALLENGE_LOG_LEVEL="warning", CHALLENGE_PAGE_CACHE="false")
+    env.update(
+        CHALLENGE_DATA_DIR=str(data),
+        CHALLENGE_DATABASE_URL=f"sqlite:///{data / 'challenge.sqlite3'}",
+        CHALLENGE_LOG_LEVEL="warning",
+        CHALLENGE_PAGE_CACHE="false",
+    )
     loaded = run(env, "demo")
     assert loaded.returncode == 0, loaded.stderr
     made = run(env, "backup", "--to", str(root / "backup"))
@@ -59,19 +68,30 @@ class Portal:
         shutil.copytree(source, self.data)
         self.backup = backup
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("CHALLENGE_")}
-        self.env.update(CHALLENGE_DATA_DIR=str(self.data),
-                        CHALLENGE_DATABASE_URL=f"sqlite:///{self.data / 'challenge.sqlite3'}",
-                        CHALLENGE_LOG_LEVEL="warning", CHALLENGE_PAGE_CACHE="false", CHALLENGE_LOG_FORMAT="text")
+        self.env.update(
+            CHALLENGE_DATA_DIR=str(self.data),
+            CHALLENGE_DATABASE_URL=f"sqlite:///{self.data / 'challenge.sqlite3'}",
+            CHALLENGE_LOG_LEVEL="warning",
+            CHALLENGE_PAGE_CACHE="false",
+            CHALLENGE_LOG_FORMAT="text",
+        )
         self.processes: list[subprocess.Popen] = []
         # the live data moves on after the backup
         connection = sqlite3.connect(self.data / "challenge.sqlite3")
         with connection:
-            connection.execute("UPDATE calls SET title = ? WHERE slug = 'mobilitaet-2025'", (CHANGED,))
+            connection.execute(
+                "UPDATE calls SET title = ? WHERE slug = 'mobilitaet-2025'", (CHANGED,)
+            )
         connection.close()
 
     def start(self, *args: str) -> tuple[subprocess.Popen, Lines]:
-        process = subprocess.Popen([sys.executable, "-m", "challenge", *args], env=self.env,
-                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "challenge", *args],
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         self.processes.append(process)
         return process, Lines(process)
 
@@ -88,7 +108,9 @@ class Portal:
     def title(self) -> str:
         connection = sqlite3.connect(self.data / "challenge.sqlite3")
         try:
-            return connection.execute("SELECT title FROM calls WHERE slug = 'mobilitaet-2025'").fetchone()[0]
+            return connection.execute(
+                "SELECT title FROM calls WHERE slug = 'mobilitaet-2025'"
+            ).fetchone()[0]
         finally:
             connection.close()
 
@@ -98,8 +120,13 @@ class Portal:
             dump = list(connection.iterdump())
         finally:
             connection.close()
-        files = {p.relative_to(self.data / "documents").as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-                 for p in (self.data / "documents").rglob("*") if p.is_file()}
+        files = {
+            p.relative_to(self.data / "documents").as_posix(): hashlib.sha256(
+                p.read_bytes()
+            ).hexdigest()
+            for p in (self.data / "documents").rglob("*")
+            if p.is_file()
+        }
         return dump, files
 
     def stop_all(self) -> None:
@@ -127,7 +154,9 @@ class Lines:
             try:
                 line = self.lines.get(timeout=seconds)
             except queue.Empty:
-                raise AssertionError(f"no line with {text!r} within {seconds} s: {self.seen}") from None
+                raise AssertionError(
+                    f"no line with {text!r} within {seconds} s: {self.seen}"
+                ) from None
             if not line:
                 raise AssertionError(f"the process ended without saying {text!r}: {self.seen}")
             self.seen.append(line)
@@ -185,7 +214,11 @@ def test_restore_proceeds_once_the_portal_has_stopped_or_was_killed(portal, how)
     assert "running" not in restored.stderr
     assert portal.title() == ORIGINAL
     # the killed portal's note of itself is cleared away by the restore
-    assert not [p for p in (portal.data / "locks" / "processes").glob("*.json") if f"-{serve.pid}-" in p.name]
+    assert not [
+        p
+        for p in (portal.data / "locks" / "processes").glob("*.json")
+        if f"-{serve.pid}-" in p.name
+    ]
 
 
 def test_a_portal_started_during_a_restore_waits_and_serves_the_restored_data(portal, monkeypatch):
@@ -201,7 +234,8 @@ def test_a_portal_started_during_a_restore_waits_and_serves_the_restored_data(po
     settings = load_settings(portal.env)
     outcome: list[object] = []
     restoring = threading.Thread(
-        target=lambda: outcome.append(backup_module.restore(settings, portal.backup)), daemon=True)
+        target=lambda: outcome.append(backup_module.restore(settings, portal.backup)), daemon=True
+    )
     restoring.start()
     assert halfway.wait(timeout=120)
     try:

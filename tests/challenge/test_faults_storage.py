@@ -32,8 +32,12 @@ LATER = timedelta(days=2)  # the sweep's clock, past the one-day grace
 
 @pytest.fixture
 def s3_settings(tmp_path, database_url, moto_s3):
-    return make_settings(tmp_path / "data", database_url, upload_max_mb="20",
-                         **moto_s3.settings_env(prefix=f"faults{random.randint(0, 10**9)}/"))
+    return make_settings(
+        tmp_path / "data",
+        database_url,
+        upload_max_mb="20",
+        **moto_s3.settings_env(prefix=f"faults{random.randint(0, 10**9)}/"),
+    )
 
 
 @pytest.fixture
@@ -105,10 +109,13 @@ async def upload(client, filename, content):
 
     async def pieces():  # as a browser sends it: in pieces, so a large file goes in several parts
         for start in range(0, len(body), MB):
-            yield body[start:start + MB]
+            yield body[start : start + MB]
 
-    return await client.post("/api/v1/me/documents", content=pieces(),
-                             headers={"content-type": content_type, "x-csrftoken": await csrf(client)})
+    return await client.post(
+        "/api/v1/me/documents",
+        content=pieces(),
+        headers={"content-type": content_type, "x-csrftoken": await csrf(client)},
+    )
 
 
 async def rows(client) -> int:
@@ -126,21 +133,30 @@ def assert_storage_unavailable(response):
 
 STREAMED_STEPS = [
     # (S3 call that fails, which call, went through?, size of the file)
-    ("put_object", 1, True, 0),                 # the PUT arrived, its answer was lost
-    ("head_object", 1, False, 0),               # the verify after the PUT
+    ("put_object", 1, True, 0),  # the PUT arrived, its answer was lost
+    ("head_object", 1, False, 0),  # the verify after the PUT
     ("create_multipart_upload", 1, False, 12 * MB),
-    ("upload_part", 2, False, 12 * MB),         # a part in the middle
+    ("upload_part", 2, False, 12 * MB),  # a part in the middle
     ("complete_multipart_upload", 1, False, 12 * MB),
     ("complete_multipart_upload", 1, True, 12 * MB),  # completed, answer lost
-    ("copy_object", 1, False, 12 * MB),         # recording the hash after the multipart upload
+    ("copy_object", 1, False, 12 * MB),  # recording the hash after the multipart upload
     ("head_object", 1, False, 12 * MB),
 ]
 
 
-@pytest.mark.parametrize(("method", "nth", "through", "size"), STREAMED_STEPS,
-                         ids=[f"{m}-{n}{'-through' if t else ''}-{s // MB}MB" for m, n, t, s in STREAMED_STEPS])
+@pytest.mark.parametrize(
+    ("method", "nth", "through", "size"),
+    STREAMED_STEPS,
+    ids=[f"{m}-{n}{'-through' if t else ''}-{s // MB}MB" for m, n, t, s in STREAMED_STEPS],
+)
 async def test_storage_error_at_each_step_of_an_s3_upload_answers_503_and_leaves_nothing(
-    s3_client, s3_settings, moto_s3, method, nth, through, size,
+    s3_client,
+    s3_settings,
+    moto_s3,
+    method,
+    nth,
+    through,
+    size,
 ):
     calls = fail(s3_client.storage, method, nth=nth, through=through)
     response = await upload(s3_client, "antrag.pdf", pdf(size=size))
@@ -156,7 +172,9 @@ async def test_storage_error_at_each_step_of_an_s3_upload_answers_503_and_leaves
 
 
 async def test_s3_outage_between_put_and_head_answers_503_and_the_sweep_removes_the_object(
-    s3_client, s3_settings, moto_s3,
+    s3_client,
+    s3_settings,
+    moto_s3,
 ):
     # A real outage: moto goes away right after the PUT, so the HEAD and the delete both fail.
     fail(s3_client.storage, "head_object", before=moto_s3.stop)
@@ -185,7 +203,9 @@ def initiated(moto_s3, settings) -> datetime:
 
 
 async def test_failed_abort_leaves_an_incomplete_upload_the_sweep_aborts_after_a_day(
-    s3_client, s3_settings, moto_s3,
+    s3_client,
+    s3_settings,
+    moto_s3,
 ):
     fail(s3_client.storage, "upload_part", nth=2)
     fail(s3_client.storage, "abort_multipart_upload")
@@ -195,14 +215,19 @@ async def test_failed_abort_leaves_an_incomplete_upload_the_sweep_aborts_after_a
     assert len(incomplete_uploads(moto_s3, s3_settings)) == 1
     storage = storage_from_settings(s3_settings)
     started = initiated(moto_s3, s3_settings)
-    assert await sweep_storage(storage, started + timedelta(hours=23)) == (0, 0)  # younger than a day: kept
+    assert await sweep_storage(storage, started + timedelta(hours=23)) == (
+        0,
+        0,
+    )  # younger than a day: kept
     assert len(incomplete_uploads(moto_s3, s3_settings)) == 1
     assert await sweep_storage(storage, started + LATER) == (0, 1)
     assert incomplete_uploads(moto_s3, s3_settings) == []
     assert objects(moto_s3, s3_settings) == []
 
 
-async def test_sweep_aborts_only_incomplete_uploads_older_than_a_day_under_its_prefix(s3_settings, moto_s3):
+async def test_sweep_aborts_only_incomplete_uploads_older_than_a_day_under_its_prefix(
+    s3_settings, moto_s3
+):
     s3 = bucket(moto_s3)
     for name in ("eins", "zwei"):
         s3.create_multipart_upload(Bucket=BUCKET, Key=f"{s3_settings.s3_prefix}upload/2026/{name}")
@@ -217,28 +242,41 @@ async def test_sweep_aborts_only_incomplete_uploads_older_than_a_day_under_its_p
         listed = s3.list_multipart_uploads(Bucket=BUCKET, Prefix="anderes/")["Uploads"]
         assert [item["UploadId"] for item in listed] == [elsewhere["UploadId"]]
     finally:
-        s3.abort_multipart_upload(Bucket=BUCKET, Key="anderes/upload", UploadId=elsewhere["UploadId"])
+        s3.abort_multipart_upload(
+            Bucket=BUCKET, Key="anderes/upload", UploadId=elsewhere["UploadId"]
+        )
 
 
 async def test_refused_upload_whose_delete_fails_keeps_its_answer_and_the_sweep_removes_it(
-    s3_client, s3_settings, moto_s3,
+    s3_client,
+    s3_settings,
+    moto_s3,
 ):
     fail(s3_client.storage, "delete_object")
-    script = pdf()[:-6] + b"1 0 obj << /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >> endobj\n%%EOF\n"
+    script = (
+        pdf()[:-6]
+        + b"1 0 obj << /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >> endobj\n%%EOF\n"
+    )
     response = await upload(s3_client, "formular.pdf", script)
     assert response.status_code == 422  # the refusal stands: retrying the same file cannot help
     assert response.json()["code"] == "pdf_javascript"
     assert await rows(s3_client) == 0
     assert len(objects(moto_s3, s3_settings)) == 1
-    assert await sweep_storage(storage_from_settings(s3_settings), datetime.now(UTC) + LATER) == (1, 0)
+    assert await sweep_storage(storage_from_settings(s3_settings), datetime.now(UTC) + LATER) == (
+        1,
+        0,
+    )
     assert objects(moto_s3, s3_settings) == []
 
 
 async def test_storage_error_on_the_form_page_shows_the_message(s3_client, s3_settings, moto_s3):
     fail(s3_client.storage, "head_object")
     body, content_type = multipart("antrag.pdf", pdf())
-    response = await s3_client.post(f"/account/documents?_csrf_token={await csrf(s3_client)}",
-                                    content=body, headers={"content-type": content_type})
+    response = await s3_client.post(
+        f"/account/documents?_csrf_token={await csrf(s3_client)}",
+        content=body,
+        headers={"content-type": content_type},
+    )
     assert response.status_code == 503
     assert "Der Dokumentenspeicher ist gerade nicht erreichbar." in response.text
     assert await rows(s3_client) == 0
@@ -248,25 +286,43 @@ async def test_storage_error_on_the_form_page_shows_the_message(s3_client, s3_se
 # --- direct uploads to S3: the confirm step --------------------------------------------------
 
 CONFIRM_STEPS = [
-    ("head_object", 1, 0),       # what arrived
-    ("get_object", 1, 0),        # the ranged read for the type
-    ("get_object", 2, 0),        # the full read for the hash
-    ("put_object", 1, 0),        # the checked copy under a fresh key
+    ("head_object", 1, 0),  # what arrived
+    ("get_object", 1, 0),  # the ranged read for the type
+    ("get_object", 2, 0),  # the full read for the hash
+    ("put_object", 1, 0),  # the checked copy under a fresh key
     ("copy_object", 1, 6 * MB),  # the checked copy's hash, after its multipart upload
-    ("delete_object", 1, 0),     # removing the key the browser posted to
+    ("delete_object", 1, 0),  # removing the key the browser posted to
 ]
 
 
-@pytest.mark.parametrize(("method", "nth", "size"), CONFIRM_STEPS,
-                         ids=[f"{m}-{n}-{s // MB}MB" for m, n, s in CONFIRM_STEPS])
+@pytest.mark.parametrize(
+    ("method", "nth", "size"),
+    CONFIRM_STEPS,
+    ids=[f"{m}-{n}-{s // MB}MB" for m, n, s in CONFIRM_STEPS],
+)
 async def test_storage_error_while_confirming_a_direct_upload_answers_503_and_confirming_again_works(
-    s3_client, s3_settings, moto_s3, method, nth, size,
+    s3_client,
+    s3_settings,
+    moto_s3,
+    method,
+    nth,
+    size,
 ):
     content = pdf("direkt", size=size)
-    plan = (await api(s3_client, "POST", "/api/v1/me/documents/direct",
-                      {"filename": "direkt.pdf", "content_type": "application/pdf", "size": len(content)})).json()
+    plan = (
+        await api(
+            s3_client,
+            "POST",
+            "/api/v1/me/documents/direct",
+            {"filename": "direkt.pdf", "content_type": "application/pdf", "size": len(content)},
+        )
+    ).json()
     async with httpx.AsyncClient() as browser:
-        posted = await browser.post(plan["url"], data=plan["fields"], files={"file": ("direkt.pdf", content, "application/pdf")})
+        posted = await browser.post(
+            plan["url"],
+            data=plan["fields"],
+            files={"file": ("direkt.pdf", content, "application/pdf")},
+        )
         assert posted.status_code in (200, 201, 204)
     posted_key = plan["fields"]["key"]
     calls = fail(s3_client.storage, method, nth=nth)
@@ -288,12 +344,19 @@ async def test_storage_error_while_confirming_a_direct_upload_answers_503_and_co
 
 # --- the local folder ---------------------------------------------------------------------------
 
+
 def stored_files(settings) -> list[str]:
     root = settings.documents_dir
-    return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()) if root.exists() else []
+    return (
+        sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file())
+        if root.exists()
+        else []
+    )
 
 
-async def test_local_storage_error_after_the_write_answers_503_and_leaves_nothing(local_client, local_settings, monkeypatch):
+async def test_local_storage_error_after_the_write_answers_503_and_leaves_nothing(
+    local_client, local_settings, monkeypatch
+):
     storage = local_client.storage
     original_head = storage.head
 
@@ -310,7 +373,9 @@ async def test_local_storage_error_after_the_write_answers_503_and_leaves_nothin
     assert again.status_code == 201
 
 
-async def test_local_storage_error_on_head_and_delete_leaves_the_file_to_the_sweep(local_client, local_settings, monkeypatch):
+async def test_local_storage_error_on_head_and_delete_leaves_the_file_to_the_sweep(
+    local_client, local_settings, monkeypatch
+):
     storage = local_client.storage
 
     async def unavailable(key):
@@ -322,7 +387,16 @@ async def test_local_storage_error_on_head_and_delete_leaves_the_file_to_the_swe
     assert_storage_unavailable(response)
     assert await rows(local_client) == 0
     monkeypatch.undo()
-    assert len([name for name in stored_files(local_settings) if not os.path.basename(name).startswith(".")]) == 1
+    assert (
+        len(
+            [
+                name
+                for name in stored_files(local_settings)
+                if not os.path.basename(name).startswith(".")
+            ]
+        )
+        == 1
+    )
     sweep = storage_from_settings(local_settings)
     assert await sweep_storage(sweep, datetime.now(UTC)) == (0, 0)
     assert await sweep_storage(sweep, datetime.now(UTC) + LATER) == (1, 0)

@@ -52,7 +52,11 @@ def metadata_of(content: bytes) -> str:
     """Everything pikepdf reads as metadata: the Info dictionary and the XMP packet."""
     with pikepdf.open(io.BytesIO(content)) as document:
         info = {str(k): str(v) for k, v in document.docinfo.items()}
-        xmp = bytes(document.Root.Metadata.read_bytes()).decode("utf-8", "replace") if "/Metadata" in document.Root else ""
+        xmp = (
+            bytes(document.Root.Metadata.read_bytes()).decode("utf-8", "replace")
+            if "/Metadata" in document.Root
+            else ""
+        )
     return f"{info} {xmp}"
 
 
@@ -63,12 +67,22 @@ async def entry_with(app, call, content: bytes, filename: str, more: tuple = ())
     user = await make_user(name="Moritz Mitglied")
     await login(client, user["email"])
     team = await make_team(user["id"], name="Team Sonnenfeld")
-    sub = (await api(client, "POST", f"/api/v1/calls/{call['slug']}/submissions", {"organisation_id": str(team["id"]), **COMPLETE})).json()
+    sub = (
+        await api(
+            client,
+            "POST",
+            f"/api/v1/calls/{call['slug']}/submissions",
+            {"organisation_id": str(team["id"]), **COMPLETE},
+        )
+    ).json()
     documents = []
     for name, data in ((filename, content), *more):
         body, content_type = multipart(name, data)
-        attached = await client.post(f"/api/v1/submissions/{sub['id']}/documents", content=body,
-                                     headers={"content-type": content_type, "x-csrftoken": await csrf(client)})
+        attached = await client.post(
+            f"/api/v1/submissions/{sub['id']}/documents",
+            content=body,
+            headers={"content-type": content_type, "x-csrftoken": await csrf(client)},
+        )
         assert attached.status_code == 201, attached.text
         documents.append(attached.json())
     submitted = await api(client, "POST", f"/api/v1/submissions/{sub['id']}/submit", {})
@@ -78,8 +92,15 @@ async def entry_with(app, call, content: bytes, filename: str, more: tuple = ())
 
 async def assigned_juror(app, staff, call, entry):  # noqa: F811
     juror = await juror_client(app, staff, call)
-    assert (await api(juror, "POST", f"/api/v1/jury/calls/{call['slug']}/declaration/complete")).status_code == 200
-    assigned = await api(staff, "POST", f"/api/v1/calls/{call['slug']}/assignments/auto", {"round": 1, "reviews_per_submission": 1})
+    assert (
+        await api(juror, "POST", f"/api/v1/jury/calls/{call['slug']}/declaration/complete")
+    ).status_code == 200
+    assigned = await api(
+        staff,
+        "POST",
+        f"/api/v1/calls/{call['slug']}/assignments/auto",
+        {"round": 1, "reviews_per_submission": 1},
+    )
     assert assigned.status_code == 200, assigned.text
     assert (await juror.get(f"/api/v1/submissions/{entry['id']}")).status_code == 200
     return juror
@@ -96,7 +117,11 @@ async def test_receipts_are_not_attachments_jurors_see_or_teams_delete(app, staf
     await receipt_for(app.state.storage, UUID(entry["id"]), base_url="http://portal.test")
     receipt = await team.get(f"/api/v1/submissions/{entry['id']}/receipt.pdf")
     assert receipt.status_code == 200 and receipt.content.startswith(b"%PDF-")
-    row = await Document.select().where((Document.kind == "receipt") & (Document.owner_id == entry["id"])).first()
+    row = (
+        await Document.select()
+        .where((Document.kind == "receipt") & (Document.owner_id == entry["id"]))
+        .first()
+    )
     assert row["owner_type"] == "submission_issued"
 
     # the team and staff still download it, by the receipt route and by its document id
@@ -125,21 +150,40 @@ async def test_receipts_are_not_attachments_jurors_see_or_teams_delete(app, staf
 
 
 async def test_the_migration_moves_receipts_stored_as_attachments():
-    migration = importlib.import_module("challenge.piccolo_migrations.challenge_2026_11_30t13_07_56_636276")
+    migration = importlib.import_module(
+        "challenge.piccolo_migrations.challenge_2026_11_30t13_07_56_636276"
+    )
     owner = "00000000-0000-4000-8000-00000000abcd"
     now = datetime.now(UTC)
     rows = {}
     for kind in ("receipt", "award_letter", "certificate", "attachment"):
-        document = Document(storage_key=f"{kind}/2026/{hashlib.sha256(owner.encode() + kind.encode()).hexdigest()[:32]}",
-                            kind=kind, owner_type="submission", owner_id=owner, filename=f"{kind}.pdf",
-                            content_type="application/pdf", size=1, sha256="", created_at=now)
+        document = Document(
+            storage_key=f"{kind}/2026/{hashlib.sha256(owner.encode() + kind.encode()).hexdigest()[:32]}",
+            kind=kind,
+            owner_type="submission",
+            owner_id=owner,
+            filename=f"{kind}.pdf",
+            content_type="application/pdf",
+            size=1,
+            sha256="",
+            created_at=now,
+        )
         await document.save()
         rows[kind] = document.id
     manager = await migration.forwards()
     await manager.run()
-    owners = {r["kind"]: r["owner_type"] for r in await Document.select(Document.kind, Document.owner_type).where(Document.owner_id == owner)}
-    assert owners == {"receipt": "submission_issued", "award_letter": "submission_issued",
-                      "certificate": "submission_issued", "attachment": "submission"}
+    owners = {
+        r["kind"]: r["owner_type"]
+        for r in await Document.select(Document.kind, Document.owner_type).where(
+            Document.owner_id == owner
+        )
+    }
+    assert owners == {
+        "receipt": "submission_issued",
+        "award_letter": "submission_issued",
+        "certificate": "submission_issued",
+        "attachment": "submission",
+    }
     await Document.delete().where(Document.owner_id == owner)
 
 
@@ -190,34 +234,60 @@ async def test_on_open_calls_jurors_still_get_no_metadata(app, staff):  # noqa: 
 
 async def test_a_confirmed_direct_upload_cannot_be_swapped(doc_client, storage_settings):  # noqa: F811
     content = pdf("bestaetigt")
-    plan = (await api(doc_client, "POST", "/api/v1/me/documents/direct",
-                      {"filename": "direkt.pdf", "content_type": "application/pdf", "size": len(content)})).json()
+    plan = (
+        await api(
+            doc_client,
+            "POST",
+            "/api/v1/me/documents/direct",
+            {"filename": "direkt.pdf", "content_type": "application/pdf", "size": len(content)},
+        )
+    ).json()
     if storage_settings.storage == "local":
         assert plan["mode"] == "stream"  # nothing reaches the storage but through the portal
         return
     async with httpx.AsyncClient() as browser:
-        posted = await browser.post(plan["url"], data=plan["fields"], files={"file": ("direkt.pdf", content, "application/pdf")})
+        posted = await browser.post(
+            plan["url"],
+            data=plan["fields"],
+            files={"file": ("direkt.pdf", content, "application/pdf")},
+        )
         assert posted.status_code in (200, 201, 204)
-    confirmed = await api(doc_client, "POST", f"/api/v1/me/documents/{plan['document_id']}/confirm",
-                          {"sha256": hashlib.sha256(content).hexdigest()})
+    confirmed = await api(
+        doc_client,
+        "POST",
+        f"/api/v1/me/documents/{plan['document_id']}/confirm",
+        {"sha256": hashlib.sha256(content).hexdigest()},
+    )
     assert confirmed.status_code == 200, confirmed.text
     posted_key = plan["fields"]["key"].removeprefix(storage_settings.s3_prefix)
 
     # the presigned POST is still valid: post other bytes to it, and overwrite the key directly
     swapped = pdf("vertauscht")
     async with httpx.AsyncClient() as browser:
-        await browser.post(plan["url"], data=plan["fields"], files={"file": ("direkt.pdf", swapped, "application/pdf")})
+        await browser.post(
+            plan["url"],
+            data=plan["fields"],
+            files={"file": ("direkt.pdf", swapped, "application/pdf")},
+        )
     storage = storage_from_settings(storage_settings)
 
     async def chunks():
         yield swapped
 
-    await storage.put_stream(posted_key, chunks(), content_type="application/pdf", max_bytes=len(swapped))
+    await storage.put_stream(
+        posted_key, chunks(), content_type="application/pdf", max_bytes=len(swapped)
+    )
     served = await doc_client.get(f"/api/v1/documents/{plan['document_id']}")
     assert served.status_code == 200
     assert served.content == content
-    row = await Document.select(Document.storage_key).where(Document.id == plan["document_id"]).first()
-    assert row["storage_key"] != posted_key  # the checked bytes live under a key the browser never had
+    row = (
+        await Document.select(Document.storage_key)
+        .where(Document.id == plan["document_id"])
+        .first()
+    )
+    assert (
+        row["storage_key"] != posted_key
+    )  # the checked bytes live under a key the browser never had
 
 
 def image_with_metadata(kind: str) -> bytes:
@@ -241,11 +311,22 @@ def image_with_metadata(kind: str) -> bytes:
 async def test_jurors_get_images_without_exif_or_text_chunks(app, staff):  # noqa: F811
     from PIL import Image
 
-    call = await open_call(blind_review=True, document_rules={"max_files": 3, "max_bytes": 1024 * 1024,
-                                                              "allowed_types": ["application/pdf", "image/jpeg", "image/png"]})
+    call = await open_call(
+        blind_review=True,
+        document_rules={
+            "max_files": 3,
+            "max_bytes": 1024 * 1024,
+            "allowed_types": ["application/pdf", "image/jpeg", "image/png"],
+        },
+    )
     jpeg, png = image_with_metadata("jpeg"), image_with_metadata("png")
-    entry = await entry_with(app, call, jpeg, "Foto Sonnenfeld.jpg", more=(("Plan Sonnenfeld.png", png),))
-    documents = [(d["id"], original, d["content_type"]) for d, original in zip(entry["documents"], (jpeg, png), strict=True)]
+    entry = await entry_with(
+        app, call, jpeg, "Foto Sonnenfeld.jpg", more=(("Plan Sonnenfeld.png", png),)
+    )
+    documents = [
+        (d["id"], original, d["content_type"])
+        for d, original in zip(entry["documents"], (jpeg, png), strict=True)
+    ]
     assert [media_type for _, _, media_type in documents] == ["image/jpeg", "image/png"]
     juror = await assigned_juror(app, staff, call, entry)
     for document_id, original, media_type in documents:

@@ -32,10 +32,19 @@ from tests.support.web import (
 
 def cli(settings, *args):
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHALLENGE_")}
-    env.update(CHALLENGE_DATA_DIR=str(settings.data_dir), CHALLENGE_DATABASE_URL=settings.database_url,
-               CHALLENGE_BASE_URL="http://portal.test", CHALLENGE_LOG_LEVEL="warning")
-    return subprocess.run([sys.executable, "-m", "challenge", *args], env=env, capture_output=True, text=True,
-                          timeout=180)
+    env.update(
+        CHALLENGE_DATA_DIR=str(settings.data_dir),
+        CHALLENGE_DATABASE_URL=settings.database_url,
+        CHALLENGE_BASE_URL="http://portal.test",
+        CHALLENGE_LOG_LEVEL="warning",
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "challenge", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
 
 
 async def person_who_acts(app, settings, deliver_mail) -> dict:
@@ -45,28 +54,56 @@ async def person_who_acts(app, settings, deliver_mail) -> dict:
     address, name = f"lotta-{marker}@example.org", f"Lotta Löschmich{marker}"
     client = http_client(app)
     async with client:
-        registered = await api(client, "POST", "/api/v1/auth/register",
-                               {"email": address, "password": PASSWORD, "name": name, "locale": "de"})
+        registered = await api(
+            client,
+            "POST",
+            "/api/v1/auth/register",
+            {"email": address, "password": PASSWORD, "name": name, "locale": "de"},
+        )
         assert registered.status_code == 201, registered.text
         await deliver_mail()
-        token = link_in(spooled_mails(settings.mail_dir, to=address)[-1], "/account/verify").split("token=")[1]
-        assert (await api(client, "POST", "/api/v1/auth/verify", {"token": token})).status_code == 200
-        failed = await api(client, "POST", "/api/v1/auth/login", {"email": address, "password": "falsch-falsch-42"})
+        token = link_in(spooled_mails(settings.mail_dir, to=address)[-1], "/account/verify").split(
+            "token="
+        )[1]
+        assert (
+            await api(client, "POST", "/api/v1/auth/verify", {"token": token})
+        ).status_code == 200
+        failed = await api(
+            client, "POST", "/api/v1/auth/login", {"email": address, "password": "falsch-falsch-42"}
+        )
         assert failed.status_code == 401
         await login(client, address)
-        team = await api(client, "POST", "/api/v1/organisations", {"name": f"Löschteam {marker}", "kind": "startup"})
+        team = await api(
+            client,
+            "POST",
+            "/api/v1/organisations",
+            {"name": f"Löschteam {marker}", "kind": "startup"},
+        )
         assert team.status_code == 201, team.text
-        invited = await api(client, "POST", f"/api/v1/organisations/{team.json()['id']}/invitations",
-                            {"email": unique_email("colleague")})
+        invited = await api(
+            client,
+            "POST",
+            f"/api/v1/organisations/{team.json()['id']}/invitations",
+            {"email": unique_email("colleague")},
+        )
         assert invited.status_code == 201, invited.text
         call = await open_call()
-        created = await api(client, "POST", f"/api/v1/calls/{call['slug']}/submissions",
-                            {"organisation_id": team.json()["id"], **COMPLETE, "title": f"Vorschlag {marker}"})
+        created = await api(
+            client,
+            "POST",
+            f"/api/v1/calls/{call['slug']}/submissions",
+            {"organisation_id": team.json()["id"], **COMPLETE, "title": f"Vorschlag {marker}"},
+        )
         assert created.status_code == 201, created.text
         body, content_type = multipart("konzept.pdf", pdf("Konzept"))
-        await client.post(f"/api/v1/submissions/{created.json()['id']}/documents", content=body,
-                          headers={"content-type": content_type, "x-csrftoken": await csrf(client)})
-        submitted = await api(client, "POST", f"/api/v1/submissions/{created.json()['id']}/submit", {})
+        await client.post(
+            f"/api/v1/submissions/{created.json()['id']}/documents",
+            content=body,
+            headers={"content-type": content_type, "x-csrftoken": await csrf(client)},
+        )
+        submitted = await api(
+            client, "POST", f"/api/v1/submissions/{created.json()['id']}/submit", {}
+        )
         assert submitted.status_code == 200, submitted.text
         user_id = (await client.get("/api/v1/me")).json()["id"]
     admin = await make_user(roles=("admin",))
@@ -74,11 +111,18 @@ async def person_who_acts(app, settings, deliver_mail) -> dict:
     other_team = await make_team(other_owner["id"], name=f"Andere {marker}")
     async with http_client(app) as client:
         await login(client, admin["email"])
-        granted = await api(client, "POST", f"/api/v1/admin/users/{user_id}/roles", {"role": "staff"})
+        granted = await api(
+            client, "POST", f"/api/v1/admin/users/{user_id}/roles", {"role": "staff"}
+        )
         assert granted.status_code == 200, granted.text
     async with http_client(app) as client:
         await login(client, other_owner["email"])
-        invited = await api(client, "POST", f"/api/v1/organisations/{other_team['id']}/invitations", {"email": address})
+        invited = await api(
+            client,
+            "POST",
+            f"/api/v1/organisations/{other_team['id']}/invitations",
+            {"email": address},
+        )
         assert invited.status_code == 201, invited.text
         reset = await api(client, "POST", "/api/v1/auth/password-reset", {"email": address})
         assert reset.status_code == 202, reset.text
@@ -98,13 +142,21 @@ async def traces_in_database(person: dict) -> list[str]:
 
 
 def traces_in_files(folder, person: dict) -> list[str]:
-    needles = [person["email"].encode(), person["name"].encode(), person["name"].encode("utf-16-le")]
-    return [str(path) for path in folder.rglob("*") if path.is_file()
-            and any(needle in path.read_bytes() for needle in needles)]
+    needles = [
+        person["email"].encode(),
+        person["name"].encode(),
+        person["name"].encode("utf-16-le"),
+    ]
+    return [
+        str(path)
+        for path in folder.rglob("*")
+        if path.is_file() and any(needle in path.read_bytes() for needle in needles)
+    ]
 
 
 async def test_erasure_leaves_no_trace_in_any_table_mail_or_new_backup_and_the_chain_verifies(
-        app, settings, deliver_mail, tmp_path):
+    app, settings, deliver_mail, tmp_path
+):
     person = await person_who_acts(app, settings, deliver_mail)
     assert {"audit_log", "audit_persons", "users"} <= set(await traces_in_database(person))
     erased = cli(settings, "privacy", "erase", "--email", person["email"], "--yes")
@@ -113,31 +165,47 @@ async def test_erasure_leaves_no_trace_in_any_table_mail_or_new_backup_and_the_c
     assert traces_in_files(settings.mail_dir, person) == []
     assert (await verify()).ok
     verified = cli(settings, "audit", "verify")
-    assert verified.returncode == 0 and "audit log intact" in verified.stdout, verified.stdout + verified.stderr
-    if ENGINE == "sqlite":  # `challenge backup` covers the embedded database; PostgreSQL uses pg_dump
+    assert verified.returncode == 0 and "audit log intact" in verified.stdout, (
+        verified.stdout + verified.stderr
+    )
+    if (
+        ENGINE == "sqlite"
+    ):  # `challenge backup` covers the embedded database; PostgreSQL uses pg_dump
         database = settings.database_url.removeprefix("sqlite:///")
         live = [p for p in (database, f"{database}-wal") if os.path.exists(p)]
-        assert [p for p in live if person["email"].encode() in open(p, "rb").read()
-                or person["name"].encode() in open(p, "rb").read()] == []  # free pages and the WAL too
+        assert [
+            p
+            for p in live
+            if person["email"].encode() in open(p, "rb").read()
+            or person["name"].encode() in open(p, "rb").read()
+        ] == []  # free pages and the WAL too
         backed_up = cli(settings, "backup", "--to", str(tmp_path / "backup"))
         assert backed_up.returncode == 0, backed_up.stderr
         assert traces_in_files(tmp_path / "backup", person) == []
 
 
-async def test_the_audit_log_shows_the_name_until_erasure_and_then_an_erased_person(app, settings, deliver_mail):
+async def test_the_audit_log_shows_the_name_until_erasure_and_then_an_erased_person(
+    app, settings, deliver_mail
+):
     person = await person_who_acts(app, settings, deliver_mail)
     own, _ = await list_entries(actor_id=person["id"], action="auth.login")
-    assert own and person["name"] in own[0]["actor_label"] and person["email"] in own[0]["actor_label"]
+    assert (
+        own and person["name"] in own[0]["actor_label"] and person["email"] in own[0]["actor_label"]
+    )
     granted, _ = await list_entries(action="role.granted", object_id=person["id"])
     assert person["name"] in json.dumps(granted[0]["payload"], ensure_ascii=False)
     cli(settings, "privacy", "erase", "--email", person["email"], "--yes")
     own, _ = await list_entries(actor_id=person["id"], action="auth.login")
     assert own[0]["actor_label"] == ERASED_PERSON
     granted, _ = await list_entries(action="role.granted", object_id=person["id"])
-    assert granted[0]["payload"]["email"] == ERASED_PERSON and granted[0]["payload"]["role"] == "staff"
+    assert (
+        granted[0]["payload"]["email"] == ERASED_PERSON and granted[0]["payload"]["role"] == "staff"
+    )
 
 
-async def test_addresses_in_entries_written_before_references_are_rewritten_and_the_chain_resealed(cli_env):
+async def test_addresses_in_entries_written_before_references_are_rewritten_and_the_chain_resealed(
+    cli_env,
+):
     """A log from before this change (addresses hashed in) is migrated: afterwards it verifies, the
     person can be erased from it (the chain still verifies), and it ends with an entry naming the
     old chain's last hash."""
@@ -194,12 +262,22 @@ async def main():
 
 asyncio.run(main())
 """
-    fine = subprocess.run([sys.executable, "-c", code, "intact"], env=cli_env, capture_output=True, text=True,
-                          timeout=120)
+    fine = subprocess.run(
+        [sys.executable, "-c", code, "intact"],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert fine.returncode == 0, fine.stderr
     assert fine.stdout.split()[-4:] == ["True", "False", "audit.resealed", "True"], fine.stdout
-    broken = subprocess.run([sys.executable, "-c", code, "break"], env=cli_env, capture_output=True, text=True,
-                            timeout=120)
+    broken = subprocess.run(
+        [sys.executable, "-c", code, "break"],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert broken.returncode == 0, broken.stderr
     # a broken chain is not laundered: it stays broken, with its addresses
     assert broken.stdout.split()[-4:] == ["False", "True", "legacy", "False"], broken.stdout
@@ -210,8 +288,11 @@ async def test_new_entries_store_references_not_addresses(app):
     async with db.write_transaction():
         from challenge.platform.audit.service import record
 
-        entry_id = await record("test.referenced", actor_label=user["email"],
-                                payload={"email": user["email"].upper(), "nested": [{"to": user["email"]}], "n": 1})
+        entry_id = await record(
+            "test.referenced",
+            actor_label=user["email"],
+            payload={"email": user["email"].upper(), "nested": [{"to": user["email"]}], "n": 1},
+        )
     row = await AuditEntry.select().where(AuditEntry.id == entry_id).first()
     assert user["email"] not in row["payload"].lower() and row["actor_person"] is not None
     assert json.loads(row["payload"])["n"] == 1

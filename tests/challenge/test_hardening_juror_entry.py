@@ -13,8 +13,12 @@ async def _assigned_juror(app, staff, call):  # noqa: F811
     entries = [await proposal(app, call, team_name=f"Team {n}") for n in range(2)]
     juror = await juror_client(app, staff, call)
     await api(juror, "POST", f"/api/v1/jury/calls/{call['slug']}/declaration/complete")
-    assigned = await api(staff, "POST", f"/api/v1/calls/{call['slug']}/assignments/auto",
-                         {"round": 1, "reviews_per_submission": 1})
+    assigned = await api(
+        staff,
+        "POST",
+        f"/api/v1/calls/{call['slug']}/assignments/auto",
+        {"round": 1, "reviews_per_submission": 1},
+    )
     assert assigned.status_code == 200, assigned.text
     return juror, entries
 
@@ -23,11 +27,21 @@ async def test_a_juror_reads_the_calls_deadline_not_a_teams_extension(app, staff
     call = await open_call()
     juror, (extended, plain) = await _assigned_juror(app, staff, call)
     later = call["closes_at"] + timedelta(days=3)
-    granted = await api(staff, "POST", f"/api/v1/calls/{call['slug']}/extensions",
-                        {"organisation_id": str(extended["team"]["id"]), "closes_at": later.isoformat(),
-                         "reason": "Serverausfall beim Team"})
+    granted = await api(
+        staff,
+        "POST",
+        f"/api/v1/calls/{call['slug']}/extensions",
+        {
+            "organisation_id": str(extended["team"]["id"]),
+            "closes_at": later.isoformat(),
+            "reason": "Serverausfall beim Team",
+        },
+    )
     assert granted.status_code == 201, granted.text
-    seen = [(await juror.get(f"/api/v1/submissions/{entry['id']}")).json() for entry in (extended, plain)]
+    seen = [
+        (await juror.get(f"/api/v1/submissions/{entry['id']}")).json()
+        for entry in (extended, plain)
+    ]
     assert seen[0]["closes_at"] == seen[1]["closes_at"]
     # the team itself (and staff) still see the deadline that applies to it
     own = (await staff.get(f"/api/v1/submissions/{extended['id']}")).json()

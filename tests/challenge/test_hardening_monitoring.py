@@ -19,7 +19,11 @@ async def test_metrics_are_hidden_from_the_public_and_from_anything_a_proxy_forw
     assert (await http_client(app).get("/metrics")).status_code == 404  # a visitor
     assert (await http_client(app, ip="203.0.113.7").get("/metrics")).status_code == 404
     local = http_client(app, ip="127.0.0.1")
-    for header in ({"x-forwarded-for": "203.0.113.7"}, {"forwarded": "for=203.0.113.7"}, {"x-real-ip": "203.0.113.7"}):
+    for header in (
+        {"x-forwarded-for": "203.0.113.7"},
+        {"forwarded": "for=203.0.113.7"},
+        {"x-real-ip": "203.0.113.7"},
+    ):
         assert (await local.get("/metrics", headers=header)).status_code == 404, header
     on_the_machine = await local.get("/metrics")
     assert on_the_machine.status_code == 200 and "challenge_requests_total" in on_the_machine.text
@@ -29,17 +33,31 @@ async def test_readyz_tells_the_public_only_the_status_word(app):
     public = await http_client(app).get("/readyz")
     assert public.status_code == 200 and public.json() == {"status": "ready"}
     operator = (await http_client(app, ip="127.0.0.1").get("/readyz")).json()
-    assert operator["status"] == "ready" and operator["database"] == "ok" and operator["storage"] == "ok"
+    assert (
+        operator["status"] == "ready"
+        and operator["database"] == "ok"
+        and operator["storage"] == "ok"
+    )
 
 
-async def test_with_a_metrics_token_only_the_bearer_of_it_sees_metrics_and_readiness_details(app, tmp_path, database_url):
+async def test_with_a_metrics_token_only_the_bearer_of_it_sees_metrics_and_readiness_details(
+    app, tmp_path, database_url
+):
     settings = make_settings(tmp_path / "data", database_url, metrics_token=TOKEN)
     shutil.rmtree(settings.documents_dir)  # not ready: which check failed is for operators only
     async with other_app(app, settings, ip="127.0.0.1") as local:
         await local.get("/")
-        assert (await local.get("/metrics")).status_code == 404  # the token is required, even locally
-        for wrong in ("Bearer " + TOKEN[:-1] + "b", "Bearer " + TOKEN + "x", "Bearer", "Basic " + TOKEN, TOKEN,
-                      "Bearer äöü-" + "a" * 40):
+        assert (
+            await local.get("/metrics")
+        ).status_code == 404  # the token is required, even locally
+        for wrong in (
+            "Bearer " + TOKEN[:-1] + "b",
+            "Bearer " + TOKEN + "x",
+            "Bearer",
+            "Basic " + TOKEN,
+            TOKEN,
+            "Bearer äöü-" + "a" * 40,
+        ):
             response = await local.get("/metrics", headers={"authorization": wrong.encode()})
             assert response.status_code == 404, wrong
         metrics = await local.get("/metrics", headers={"authorization": f"Bearer {TOKEN}"})
@@ -54,12 +72,28 @@ async def test_with_a_metrics_token_only_the_bearer_of_it_sees_metrics_and_readi
 def test_a_short_metrics_token_is_refused_without_echoing_it(tmp_path):
     for name in ("METRICS_TOKEN", "CALENDAR_FEED_SECRET"):
         with pytest.raises(SettingsError) as refused:
-            load_settings({f"CHALLENGE_{name}": "geheim-aber-kurz", "CHALLENGE_DATA_DIR": str(tmp_path)})
-        assert f"CHALLENGE_{name}" in str(refused.value) and "geheim-aber-kurz" not in str(refused.value)
+            load_settings(
+                {f"CHALLENGE_{name}": "geheim-aber-kurz", "CHALLENGE_DATA_DIR": str(tmp_path)}
+            )
+        assert f"CHALLENGE_{name}" in str(refused.value) and "geheim-aber-kurz" not in str(
+            refused.value
+        )
 
 
-MALFORMED = ["z" * 40, "A" * 40, "a" * 39, "a" * 41, "a" * 4000, "ä" * 40, "ａ" * 40, "a" * 39 + "\u0000",
-             "../" + "a" * 37, "%00", " " * 40, "🙂" * 10]
+MALFORMED = [
+    "z" * 40,
+    "A" * 40,
+    "a" * 39,
+    "a" * 41,
+    "a" * 4000,
+    "ä" * 40,
+    "ａ" * 40,
+    "a" * 39 + "\u0000",
+    "../" + "a" * 37,
+    "%00",
+    " " * 40,
+    "🙂" * 10,
+]
 
 
 async def test_the_calendar_feed_answers_404_to_any_malformed_token(app, settings):
@@ -73,10 +107,16 @@ async def test_the_calendar_feed_answers_404_to_any_malformed_token(app, setting
     assert good.status_code == 200 and good.headers["content-type"].startswith("text/calendar")
 
 
-async def test_setting_the_feed_secret_rotates_the_feed_address_and_nothing_else(app, settings, tmp_path, database_url):
+async def test_setting_the_feed_secret_rotates_the_feed_address_and_nothing_else(
+    app, settings, tmp_path, database_url
+):
     old = feed_token(settings)
-    rotated = make_settings(tmp_path / "data", database_url, secret_key=settings.secret_key,
-                            calendar_feed_secret="feed-" + "b" * 40)
+    rotated = make_settings(
+        tmp_path / "data",
+        database_url,
+        secret_key=settings.secret_key,
+        calendar_feed_secret="feed-" + "b" * 40,
+    )
     new = feed_token(rotated)
     assert new != old and len(new) == 40
     async with other_app(app, rotated) as client:

@@ -44,7 +44,9 @@ def _javascript() -> Dictionary:
 
 
 def _annotation(document: pikepdf.Pdf, **entries) -> None:
-    annotation = document.make_indirect(Dictionary(Type=Name.Annot, Rect=Array([0, 0, 10, 10]), **entries))
+    annotation = document.make_indirect(
+        Dictionary(Type=Name.Annot, Rect=Array([0, 0, 10, 10]), **entries)
+    )
     document.pages[0].obj.Annots = document.make_indirect(Array([annotation]))
 
 
@@ -78,13 +80,17 @@ def script_in_object_stream() -> bytes:
 
 def document_script_name_tree() -> bytes:
     document = _new()
-    document.Root.Names = Dictionary(JavaScript=Dictionary(Names=Array([String("start"), document.make_indirect(_javascript())])))
+    document.Root.Names = Dictionary(
+        JavaScript=Dictionary(Names=Array([String("start"), document.make_indirect(_javascript())]))
+    )
     return _bytes(document)
 
 
 def page_additional_action() -> bytes:
     document = _new()
-    document.pages[0].obj.AA = Dictionary(O=Dictionary(S=Name.GoTo, D=Array([document.pages[0].obj, Name.Fit])))
+    document.pages[0].obj.AA = Dictionary(
+        O=Dictionary(S=Name.GoTo, D=Array([document.pages[0].obj, Name.Fit]))
+    )
     return _bytes(document)
 
 
@@ -96,10 +102,16 @@ def launch_link() -> bytes:
 
 def submit_form_field() -> bytes:
     document = _new()
-    field = document.make_indirect(Dictionary(
-        Type=Name.Annot, Subtype=Name.Widget, FT=Name.Btn, T=String("senden"), Rect=Array([0, 0, 10, 10]),
-        A=Dictionary(S=Name.SubmitForm, F=String("https://example.org/collect")),
-    ))
+    field = document.make_indirect(
+        Dictionary(
+            Type=Name.Annot,
+            Subtype=Name.Widget,
+            FT=Name.Btn,
+            T=String("senden"),
+            Rect=Array([0, 0, 10, 10]),
+            A=Dictionary(S=Name.SubmitForm, F=String("https://example.org/collect")),
+        )
+    )
     document.pages[0].obj.Annots = Array([field])
     document.Root.AcroForm = Dictionary(Fields=Array([field]))
     return _bytes(document)
@@ -113,13 +125,19 @@ def import_data() -> bytes:
 
 def rich_media() -> bytes:
     document = _new()
-    _annotation(document, Subtype=Name.RichMedia, RichMediaContent=Dictionary(Assets=Dictionary(Names=Array([]))))
+    _annotation(
+        document,
+        Subtype=Name.RichMedia,
+        RichMediaContent=Dictionary(Assets=Dictionary(Names=Array([]))),
+    )
     return _bytes(document)
 
 
 def embedded_file() -> bytes:
     document = _new()
-    document.attachments["liste.xlsx"] = pikepdf.AttachedFileSpec(document, b"PK\x03\x04 nicht wirklich")
+    document.attachments["liste.xlsx"] = pikepdf.AttachedFileSpec(
+        document, b"PK\x03\x04 nicht wirklich"
+    )
     return _bytes(document)
 
 
@@ -147,8 +165,10 @@ def hidden_after_end() -> bytes:
     data = clean()
     with pikepdf.open(io.BytesIO(data)) as document:
         root, pages = document.Root.objgen, document.Root.Pages.objgen
-    hidden = b"%d %d obj\n<< /Type /Catalog /Pages %d %d R /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>\nendobj\n%%%%EOF\n" % (
-        *root, *pages)
+    hidden = (
+        b"%d %d obj\n<< /Type /Catalog /Pages %d %d R /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>\nendobj\n%%%%EOF\n"
+        % (*root, *pages)
+    )
     return data + hidden
 
 
@@ -172,14 +192,24 @@ REFUSED = [
 
 
 @pytest.mark.parametrize(("case", "build", "code"), REFUSED, ids=[c[0] for c in REFUSED])
-async def test_active_content_is_refused_and_nothing_is_stored(doc_client, storage_settings, case, build, code):  # noqa: F811
+async def test_active_content_is_refused_and_nothing_is_stored(
+    doc_client,  # noqa: F811
+    storage_settings,
+    case,
+    build,
+    code,
+):
     content = build()
     keys_before, rows_before = await stored_keys(storage_settings), await Document.count()
     response = await upload(doc_client, "antrag.pdf", content)
     assert response.status_code == 422, response.text
     body = response.json()
     assert body["code"] == code
-    assert body["detail"].startswith("PDF-") or body["detail"].startswith("Verschlüsselte") or body["detail"].startswith("Die PDF-Datei")
+    assert (
+        body["detail"].startswith("PDF-")
+        or body["detail"].startswith("Verschlüsselte")
+        or body["detail"].startswith("Die PDF-Datei")
+    )
     assert body["errors"][0]["field"] == "file"
     assert await stored_keys(storage_settings) == keys_before
     assert await Document.count() == rows_before
@@ -195,17 +225,23 @@ async def test_the_refusal_speaks_english_too(doc_client):  # noqa: F811
 def text_about_scripts() -> bytes:
     """Harmless: the words /JavaScript and /Launch only in the page's text (uncompressed)."""
     document = _new()
-    document.pages[0].obj.Contents = document.make_stream(b"BT /F1 12 Tf 72 712 Td (Kein /JavaScript, kein /Launch, kein /JS) Tj ET")
+    document.pages[0].obj.Contents = document.make_stream(
+        b"BT /F1 12 Tf 72 712 Td (Kein /JavaScript, kein /Launch, kein /JS) Tj ET"
+    )
     return _bytes(document, compress_streams=False)
 
 
 def web_link() -> bytes:
     document = _new()
-    _annotation(document, Subtype=Name.Link, A=Dictionary(S=Name.URI, URI=String("https://www.leipzig.de/")))
+    _annotation(
+        document, Subtype=Name.Link, A=Dictionary(S=Name.URI, URI=String("https://www.leipzig.de/"))
+    )
     return _bytes(document)
 
 
-@pytest.mark.parametrize("build", [clean, text_about_scripts, web_link], ids=["clean", "words only", "web link"])
+@pytest.mark.parametrize(
+    "build", [clean, text_about_scripts, web_link], ids=["clean", "words only", "web link"]
+)
 async def test_ordinary_pdfs_are_accepted(doc_client, build):  # noqa: F811
     content = build()
     response = await upload(doc_client, "bericht.pdf", content)
@@ -215,36 +251,71 @@ async def test_ordinary_pdfs_are_accepted(doc_client, build):  # noqa: F811
 
 async def test_the_portals_own_pdfs_pass_and_verify_by_upload(app, doc_client):  # noqa: F811
     """Issued PDFs are PDF/A-3 with an embedded JSON file: /verify only hashes them."""
-    pdf = html_to_pdf('<html lang="de"><head><title>Prüfstück</title></head><body><p>Prüfstück</p></body></html>',
-                      attachments=[("release-package.json", b'{"releases": []}', "OCDS")])
-    issued = await store_issued(app.state.storage, pdf, code=new_verification_code(), issued_at=datetime.now(UTC),
-                                title="Prüfstück mit Anhang", filename="pruefstueck.pdf", kind="receipt",
-                                owner_type="submission_issued", owner_id="00000000-0000-4000-8000-000000009999")
-    content = b"".join([chunk async for chunk in app.state.storage.get_stream(issued["storage_key"])])
+    pdf = html_to_pdf(
+        '<html lang="de"><head><title>Prüfstück</title></head><body><p>Prüfstück</p></body></html>',
+        attachments=[("release-package.json", b'{"releases": []}', "OCDS")],
+    )
+    issued = await store_issued(
+        app.state.storage,
+        pdf,
+        code=new_verification_code(),
+        issued_at=datetime.now(UTC),
+        title="Prüfstück mit Anhang",
+        filename="pruefstueck.pdf",
+        kind="receipt",
+        owner_type="submission_issued",
+        owner_id="00000000-0000-4000-8000-000000009999",
+    )
+    content = b"".join(
+        [chunk async for chunk in app.state.storage.get_stream(issued["storage_key"])]
+    )
     with pikepdf.open(io.BytesIO(content)) as document:
         assert "release-package.json" in document.attachments
     body, content_type = multipart("pruefstueck.pdf", content)
-    result = await doc_client.post(f"/verify?_csrf_token={await csrf(doc_client)}", content=body, headers={"content-type": content_type})
+    result = await doc_client.post(
+        f"/verify?_csrf_token={await csrf(doc_client)}",
+        content=body,
+        headers={"content-type": content_type},
+    )
     assert result.status_code == 200
     assert "Das Portal hat dieses Dokument ausgestellt." in result.text
     # as an upload it is still an attachment carrier like any other
-    assert (await upload(doc_client, "pruefstueck.pdf", content)).json()["code"] == "pdf_embedded_file"
+    assert (await upload(doc_client, "pruefstueck.pdf", content)).json()[
+        "code"
+    ] == "pdf_embedded_file"
 
 
-@pytest.mark.parametrize(("build", "code"), [(escaped_names, "pdf_javascript"), (embedded_file, "pdf_embedded_file")],
-                         ids=["escaped script", "embedded file"])
+@pytest.mark.parametrize(
+    ("build", "code"),
+    [(escaped_names, "pdf_javascript"), (embedded_file, "pdf_embedded_file")],
+    ids=["escaped script", "embedded file"],
+)
 async def test_direct_uploads_get_the_same_check(doc_client, storage_settings, build, code):  # noqa: F811
     content = build()
-    plan = (await api(doc_client, "POST", "/api/v1/me/documents/direct",
-                      {"filename": "direkt.pdf", "content_type": "application/pdf", "size": len(content)})).json()
+    plan = (
+        await api(
+            doc_client,
+            "POST",
+            "/api/v1/me/documents/direct",
+            {"filename": "direkt.pdf", "content_type": "application/pdf", "size": len(content)},
+        )
+    ).json()
     if storage_settings.storage == "local":
         assert plan["mode"] == "stream"  # local storage: the streamed path above checks it
         return
     async with httpx.AsyncClient() as browser:
-        await browser.post(plan["url"], data=plan["fields"], files={"file": ("direkt.pdf", content, "application/pdf")})
+        await browser.post(
+            plan["url"],
+            data=plan["fields"],
+            files={"file": ("direkt.pdf", content, "application/pdf")},
+        )
     keys_before = await stored_keys(storage_settings)
-    response = await api(doc_client, "POST", f"/api/v1/me/documents/{plan['document_id']}/confirm",
-                         {"sha256": hashlib.sha256(content).hexdigest()})
+    response = await api(
+        doc_client,
+        "POST",
+        f"/api/v1/me/documents/{plan['document_id']}/confirm",
+        {"sha256": hashlib.sha256(content).hexdigest()},
+    )
     assert response.status_code == 422 and response.json()["code"] == code
     assert not await Document.exists().where(Document.id == plan["document_id"])
     key = plan["fields"]["key"].removeprefix(storage_settings.s3_prefix)
@@ -261,14 +332,28 @@ async def test_a_context_may_take_embedded_files_but_never_scripts(app):
     async def chunks(content):
         yield content
 
-    stored = await store_upload(app.state.storage, chunks=chunks(embedded_file()), filename="vertrag.pdf", rules=rules,
-                                owner_type="user", owner_id=owner, actor=None)
+    stored = await store_upload(
+        app.state.storage,
+        chunks=chunks(embedded_file()),
+        filename="vertrag.pdf",
+        rules=rules,
+        owner_type="user",
+        owner_id=owner,
+        actor=None,
+    )
     assert stored["status"] == "stored"
     document = _new()
     document.attachments["daten.json"] = pikepdf.AttachedFileSpec(document, b"{}")
     document.Root.OpenAction = _javascript()
     with pytest.raises(Problem) as refused:
-        await store_upload(app.state.storage, chunks=chunks(_bytes(document)), filename="vertrag.pdf", rules=rules,
-                           owner_type="user", owner_id=owner, actor=None)
+        await store_upload(
+            app.state.storage,
+            chunks=chunks(_bytes(document)),
+            filename="vertrag.pdf",
+            rules=rules,
+            owner_type="user",
+            owner_id=owner,
+            actor=None,
+        )
     assert refused.value.code == "pdf_javascript"
     await Document.delete().where(Document.owner_id == owner)

@@ -16,11 +16,14 @@ from tests.challenge.test_submissions import open_call
 from tests.support.web import api
 
 
-@pytest.mark.parametrize("body", [
-    {"round": "1", "reviews_per_submission": 2},
-    {"round": 1, "reviews_per_submission": 2.0},
-    {"round": True, "reviews_per_submission": 2},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"round": "1", "reviews_per_submission": 2},
+        {"round": 1, "reviews_per_submission": 2.0},
+        {"round": True, "reviews_per_submission": 2},
+    ],
+)
 async def test_json_numbers_must_be_numbers(app, staff, body):  # noqa: F811
     call = await open_call()
     response = await api(staff, "POST", f"/api/v1/calls/{call['slug']}/assignments/auto", body)

@@ -42,7 +42,9 @@ async def test_language_switch_links_are_on_every_page(client):
     assert 'lang="en"' in response.text
 
 
-@pytest.mark.parametrize("target", ["//evil.example", "https://evil.example/", "/\\evil.example", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target", ["//evil.example", "https://evil.example/", "/\\evil.example", "javascript:alert(1)"]
+)
 async def test_language_switch_refuses_foreign_redirects(client, target):
     response = await client.get("/lang/en", params={"next": target}, follow_redirects=False)
     assert response.status_code == 303

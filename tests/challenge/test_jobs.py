@@ -28,7 +28,9 @@ async def failing_handler(settings, job, progress):
 
 @pytest.fixture(autouse=True)
 def test_handlers(monkeypatch):
-    add_domain(monkeypatch, job_handlers={"test_count": counting_handler, "test_fail": failing_handler})
+    add_domain(
+        monkeypatch, job_handlers={"test_count": counting_handler, "test_fail": failing_handler}
+    )
 
 
 async def drain(settings, worker_id=None):
@@ -44,7 +46,9 @@ async def test_a_job_runs_once_with_progress_and_one_active_job_per_subject(app,
     done = await jobs.get(first["id"])
     assert (done["status"], done["done"], done["total"]) == ("done", 3, 3)
     assert RUNS.count(subject) == 1
-    assert (await jobs.submit("test_count", subject))["id"] != first["id"]  # finished: a new one may start
+    assert (await jobs.submit("test_count", subject))["id"] != first[
+        "id"
+    ]  # finished: a new one may start
 
 
 async def test_a_failing_job_is_marked_failed_with_its_error(app, settings):
@@ -57,14 +61,25 @@ async def test_a_failing_job_is_marked_failed_with_its_error(app, settings):
 async def test_a_dead_workers_job_is_taken_over_after_its_lease(app, settings):
     subject = f"test:{uuid.uuid4()}"
     job = await jobs.submit("test_count", subject)
-    await Job.update({Job.status: "running", Job.claimed_by: "dead-worker",
-                      Job.claimed_until: datetime.now(UTC) + timedelta(minutes=1)}).where(Job.id == job["id"])
+    await Job.update(
+        {
+            Job.status: "running",
+            Job.claimed_by: "dead-worker",
+            Job.claimed_until: datetime.now(UTC) + timedelta(minutes=1),
+        }
+    ).where(Job.id == job["id"])
     await drain(settings)
     assert (await jobs.get(job["id"]))["status"] == "running"  # lease still valid: left alone
-    await Job.update({Job.claimed_until: datetime.now(UTC) - timedelta(seconds=1)}).where(Job.id == job["id"])
+    await Job.update({Job.claimed_until: datetime.now(UTC) - timedelta(seconds=1)}).where(
+        Job.id == job["id"]
+    )
     await drain(settings)
     taken = await jobs.get(job["id"])
-    assert taken["status"] == "done" and taken["claimed_by"] != "dead-worker" and taken["attempts"] == 1
+    assert (
+        taken["status"] == "done"
+        and taken["claimed_by"] != "dead-worker"
+        and taken["attempts"] == 1
+    )
     assert RUNS.count(subject) == 1
 
 

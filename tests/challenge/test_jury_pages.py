@@ -15,58 +15,115 @@ async def test_juror_journey_through_the_pages(app, client, settings, deliver_ma
     await login(client, staff["email"])
     juror_email = unique_email("seitenjury")
     juror = await make_user(email=juror_email, name="Paula Prüfer")
-    invited = await post_form(client, f"/staff/calls/{call['slug']}/jury/invite", {"name": "Paula Prüfer", "email": juror_email}, follow_redirects=True)
+    invited = await post_form(
+        client,
+        f"/staff/calls/{call['slug']}/jury/invite",
+        {"name": "Paula Prüfer", "email": juror_email},
+        follow_redirects=True,
+    )
     assert "Paula Prüfer" in invited.text
 
     async with http_client(app) as browser:
         await login(browser, juror["email"])
         page = await browser.get(f"/jury/calls/{call['slug']}")
         assert "Interessenkonflikte" in page.text
-        declaration = await post_form(browser, f"/jury/calls/{call['slug']}/accept", {}, follow_redirects=True)
+        declaration = await post_form(
+            browser, f"/jury/calls/{call['slug']}/accept", {}, follow_redirects=True
+        )
         assert "Team Eins" in declaration.text and "Team Zwei" in declaration.text
-        refused = await post_form(browser, f"/jury/calls/{call['slug']}/conflicts", {"target": str(first["id"]), "kind": "submission", "reason": ""})
+        refused = await post_form(
+            browser,
+            f"/jury/calls/{call['slug']}/conflicts",
+            {"target": str(first["id"]), "kind": "submission", "reason": ""},
+        )
         assert refused.status_code == 422
-        await post_form(browser, f"/jury/calls/{call['slug']}/conflicts", {"target": str(first["id"]), "kind": "submission", "reason": "Ehemaliger Kollege"})
-        assert await Conflict.exists().where((Conflict.juror == juror["id"]) & (Conflict.submission == first["id"]))
+        await post_form(
+            browser,
+            f"/jury/calls/{call['slug']}/conflicts",
+            {"target": str(first["id"]), "kind": "submission", "reason": "Ehemaliger Kollege"},
+        )
+        assert await Conflict.exists().where(
+            (Conflict.juror == juror["id"]) & (Conflict.submission == first["id"])
+        )
         # the first row now shows its conflict: the summary's link still finds the next reason field
-        no_reason = await post_form(browser, f"/jury/calls/{call['slug']}/conflicts", {"target": str(second["id"]), "kind": "submission", "reason": ""})
+        no_reason = await post_form(
+            browser,
+            f"/jury/calls/{call['slug']}/conflicts",
+            {"target": str(second["id"]), "kind": "submission", "reason": ""},
+        )
         assert no_reason.status_code == 422 and 'href="#field-reason"' in no_reason.text
         assert no_reason.text.count('id="field-reason"') == 1
-        not_confirmed = await post_form(browser, f"/jury/calls/{call['slug']}/declaration/complete", {})
+        not_confirmed = await post_form(
+            browser, f"/jury/calls/{call['slug']}/declaration/complete", {}
+        )
         assert not_confirmed.status_code == 422
-        await post_form(browser, f"/jury/calls/{call['slug']}/declaration/complete", {"confirm": "1"})
+        await post_form(
+            browser, f"/jury/calls/{call['slug']}/declaration/complete", {"confirm": "1"}
+        )
 
         others = [await make_user() for _ in range(2)]
         for other in others:
-            await post_form(client, f"/staff/calls/{call['slug']}/jury/invite", {"name": "Weitere Jury", "email": other["email"]})
+            await post_form(
+                client,
+                f"/staff/calls/{call['slug']}/jury/invite",
+                {"name": "Weitere Jury", "email": other["email"]},
+            )
             async with http_client(app) as other_browser:
                 await login(other_browser, other["email"])
                 await post_form(other_browser, f"/jury/calls/{call['slug']}/accept", {})
-                await post_form(other_browser, f"/jury/calls/{call['slug']}/declaration/complete", {"confirm": "1"})
-        assigned = await post_form(client, f"/staff/calls/{call['slug']}/jury/assign", {"reviews_per_submission": "2"})
+                await post_form(
+                    other_browser,
+                    f"/jury/calls/{call['slug']}/declaration/complete",
+                    {"confirm": "1"},
+                )
+        assigned = await post_form(
+            client, f"/staff/calls/{call['slug']}/jury/assign", {"reviews_per_submission": "2"}
+        )
         assert "neue Zuteilungen" in assigned.text
-        assert not await Assignment.exists().where((Assignment.juror == juror["id"]) & (Assignment.submission == first["id"]))
+        assert not await Assignment.exists().where(
+            (Assignment.juror == juror["id"]) & (Assignment.submission == first["id"])
+        )
 
         overview = await browser.get(f"/jury/calls/{call['slug']}")
         assert f"/jury/reviews/{second['id']}" in overview.text
         screen = await browser.get(f"/jury/reviews/{second['id']}")
         assert 'type="radio"' in screen.text and "Team Zwei" in screen.text
-        draft = await post_form(browser, f"/jury/reviews/{second['id']}", {"score_impact": "7", "comment": "Solide", "action": "draft"})
+        draft = await post_form(
+            browser,
+            f"/jury/reviews/{second['id']}",
+            {"score_impact": "7", "comment": "Solide", "action": "draft"},
+        )
         assert "Entwurf gespeichert" in draft.text and 'value="7" checked' in draft.text
-        incomplete = await post_form(browser, f"/jury/reviews/{second['id']}", {"score_impact": "42", "action": "final"})
+        incomplete = await post_form(
+            browser, f"/jury/reviews/{second['id']}", {"score_impact": "42", "action": "final"}
+        )
         assert incomplete.status_code == 422
-        final = await post_form(browser, f"/jury/reviews/{second['id']}", {"score_impact": "8", "comment": "Sehr gut", "shareable": "1", "action": "final"})
+        final = await post_form(
+            browser,
+            f"/jury/reviews/{second['id']}",
+            {"score_impact": "8", "comment": "Sehr gut", "shareable": "1", "action": "final"},
+        )
         assert "abgeschlossen" in final.text
-        review = await Review.select().where((Review.juror == juror["id"]) & (Review.submission == second["id"])).first()
+        review = (
+            await Review.select()
+            .where((Review.juror == juror["id"]) & (Review.submission == second["id"]))
+            .first()
+        )
         assert review["status"] == "final" and review["shareable"] is True
-        assert (await browser.get(f"/jury/reviews/{first['id']}")).status_code == 404  # conflicted: never shown
+        assert (
+            await browser.get(f"/jury/reviews/{first['id']}")
+        ).status_code == 404  # conflicted: never shown
 
     reminded = await post_form(client, f"/staff/calls/{call['slug']}/jury/remind", {})
     assert "Erinnerungen gesendet" in reminded.text
     again = await post_form(client, f"/staff/calls/{call['slug']}/jury/remind", {})
     assert "0 Erinnerungen gesendet" in again.text  # at most one per juror per day
     await deliver_mail()
-    assert any("Erinnerung" in m["Subject"] for other in others for m in spooled_mails(settings.mail_dir, other["email"]))
+    assert any(
+        "Erinnerung" in m["Subject"]
+        for other in others
+        for m in spooled_mails(settings.mail_dir, other["email"])
+    )
 
 
 async def test_scoring_screen_autosaves_drafts(app, client):
@@ -80,11 +137,21 @@ async def test_scoring_screen_autosaves_drafts(app, client):
     await login(client, staff["email"])
     juror = await juror_client(app, client, call)
     await api(juror, "POST", f"/api/v1/jury/calls/{call['slug']}/declaration/complete")
-    await api(client, "POST", f"/api/v1/calls/{call['slug']}/assignments/auto", {"round": 1, "reviews_per_submission": 1})
+    await api(
+        client,
+        "POST",
+        f"/api/v1/calls/{call['slug']}/assignments/auto",
+        {"round": 1, "reviews_per_submission": 1},
+    )
     screen = await juror.get(f"/jury/reviews/{entry['id']}")
     assert f'hx-post="/jury/reviews/{entry["id"]}/autosave?round=1"' in screen.text
     saved = await post_form(juror, f"/jury/reviews/{entry['id']}/autosave", {"score_impact": "6"})
     assert "automatisch gespeichert" in saved.text
-    review = await Review.select(Review.scores, Review.status).output(load_json=True).where(Review.submission == entry["id"]).first()
+    review = (
+        await Review.select(Review.scores, Review.status)
+        .output(load_json=True)
+        .where(Review.submission == entry["id"])
+        .first()
+    )
     assert review == {"scores": {"impact": 6}, "status": "draft"}
     await juror.__aexit__(None, None, None)

@@ -128,8 +128,9 @@ def busy_smtp_url():
 
 
 async def drain(settings, directory) -> None:
-    while await deliver_batch(settings, worker_id="drain", limit=200, now=FAR_FUTURE,
-                              transport=SpoolTransport(directory)):
+    while await deliver_batch(
+        settings, worker_id="drain", limit=200, now=FAR_FUTURE, transport=SpoolTransport(directory)
+    ):
         pass
 
 
@@ -230,8 +231,12 @@ def test_smtp_url_is_parsed_with_credentials_and_tls_mode():
 async def test_smtp_delivery_reaches_a_real_server(settings, drained, smtp_inbox, tmp_path):
     smtp = make_settings(tmp_path / "data", settings.database_url, smtp_url=smtp_inbox.url)
     recipient = address("smtp")
-    await enqueue(recipient, "password_reset", locale="en", context={
-        **TEMPLATES["password_reset"], "base_url": "http://portal.test"})
+    await enqueue(
+        recipient,
+        "password_reset",
+        locale="en",
+        context={**TEMPLATES["password_reset"], "base_url": "http://portal.test"},
+    )
     assert await deliver_batch(smtp, worker_id="smtp-test") == 1
     (message,) = smtp_inbox.to([recipient])
     assert smtp_inbox.messages[-1][0] == [recipient]
@@ -242,7 +247,9 @@ async def test_smtp_delivery_reaches_a_real_server(settings, drained, smtp_inbox
     assert list(smtp.mail_dir.iterdir()) == []  # SMTP configured: nothing spooled
 
 
-async def test_smtp_failure_schedules_a_retry_with_backoff(settings, drained, busy_smtp_url, tmp_path):
+async def test_smtp_failure_schedules_a_retry_with_backoff(
+    settings, drained, busy_smtp_url, tmp_path
+):
     smtp = make_settings(tmp_path / "data", settings.database_url, smtp_url=busy_smtp_url)
     recipient = address("retry")
     await enqueue(recipient, "verify_email", locale="de", context=verify_context())
@@ -261,7 +268,9 @@ async def test_smtp_failure_schedules_a_retry_with_backoff(settings, drained, bu
     assert row["attempts"] == 2 and row["next_attempt_at"] == later + BACKOFF[1]
 
 
-async def test_smtp_failure_after_max_attempts_marks_failed(settings, drained, busy_smtp_url, tmp_path):
+async def test_smtp_failure_after_max_attempts_marks_failed(
+    settings, drained, busy_smtp_url, tmp_path
+):
     smtp = make_settings(tmp_path / "data", settings.database_url, smtp_url=busy_smtp_url)
     recipient = address("failed")
     await enqueue(recipient, "verify_email", locale="en", context=verify_context())
@@ -280,8 +289,9 @@ async def test_smtp_refused_recipient_fails_at_once(settings, drained, tmp_path)
     inbox = Inbox(refuse=True)
     controller = start_smtp(inbox)
     try:
-        smtp = make_settings(tmp_path / "data", settings.database_url,
-                             smtp_url=f"smtp://127.0.0.1:{controller.port}")
+        smtp = make_settings(
+            tmp_path / "data", settings.database_url, smtp_url=f"smtp://127.0.0.1:{controller.port}"
+        )
         recipient = address("unknown")
         await enqueue(recipient, "verify_email", locale="de", context=verify_context())
         assert await deliver_batch(smtp, worker_id="refuse-test") == 1
@@ -326,9 +336,13 @@ async def test_expired_lease_is_claimed_again(settings, drained, tmp_path):
     mail_id = await enqueue(recipient, "verify_email", locale="en", context=verify_context())
     now = datetime.now(UTC)
     # a worker claimed the mail and died: its lease runs for four more minutes
-    await OutboxMail.update({OutboxMail.status: "sending", OutboxMail.claimed_by: "dead-worker",
-                             OutboxMail.claimed_until: now + timedelta(minutes=4)}
-                            ).where(OutboxMail.id == mail_id)
+    await OutboxMail.update(
+        {
+            OutboxMail.status: "sending",
+            OutboxMail.claimed_by: "dead-worker",
+            OutboxMail.claimed_until: now + timedelta(minutes=4),
+        }
+    ).where(OutboxMail.id == mail_id)
     assert await deliver_batch(spool, worker_id="live-worker", now=now) == 0
     assert await deliver_batch(spool, worker_id="live-worker", now=now + timedelta(minutes=5)) == 1
     row = await row_for(recipient)
@@ -353,8 +367,13 @@ async def test_outbox_stats_count_mails_by_status(settings, drained, tmp_path):
 
 
 def run_python(env, code: str, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code), *args], env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 WORKER = "from challenge.platform.mail.cli import worker; worker(prog_name='challenge worker')"
@@ -388,9 +407,13 @@ def test_worker_once_migrates_and_delivers_into_the_spool(cli_env, tmp_path):
 
 
 def test_worker_stops_cleanly_on_sigterm(cli_env):
-    process = subprocess.Popen([sys.executable, "-c", WORKER, "--poll-interval", "0.2"],
-                               env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-c", WORKER, "--poll-interval", "0.2"],
+        env=cli_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert "running" in process.stdout.readline()
         process.send_signal(signal.SIGTERM)

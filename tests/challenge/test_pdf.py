@@ -24,15 +24,28 @@ def xmp(reader: PdfReader) -> str:
 def test_fetcher_serves_static_files_and_refuses_everything_else():
     fetcher = StaticOnlyFetcher()
     assert fetcher.fetch("static:/css/pdf.css").read().startswith(b"/*")
-    assert fetcher.fetch("font:/FiraSans-Regular").read()[:4] in (b"\x00\x01\x00\x00", b"OTTO", b"true")
-    for url in ("file:///etc/passwd", "http://example.org/x.css", "https://127.0.0.1/", "static:/../../../etc/passwd", "font:/../../etc/passwd", "ftp://x/y"):
+    assert fetcher.fetch("font:/FiraSans-Regular").read()[:4] in (
+        b"\x00\x01\x00\x00",
+        b"OTTO",
+        b"true",
+    )
+    for url in (
+        "file:///etc/passwd",
+        "http://example.org/x.css",
+        "https://127.0.0.1/",
+        "static:/../../../etc/passwd",
+        "font:/../../etc/passwd",
+        "ftp://x/y",
+    ):
         with pytest.raises(RefusedURL):
             fetcher.fetch(url)
 
 
 def test_rendering_never_pulls_local_files_into_a_pdf():
-    html = ('<html lang="de"><head><title>T</title><link rel="stylesheet" href="file:///etc/passwd"></head>'
-            '<body><img src="file:///etc/passwd"><object data="file:///etc/passwd"></object><p>ok</p></body></html>')
+    html = (
+        '<html lang="de"><head><title>T</title><link rel="stylesheet" href="file:///etc/passwd"></head>'
+        '<body><img src="file:///etc/passwd"><object data="file:///etc/passwd"></object><p>ok</p></body></html>'
+    )
     pdf = html_to_pdf(html)
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "root:" not in text and b"root:x:" not in pdf
@@ -48,7 +61,9 @@ def test_verification_codes_are_random_and_normalised():
 
 
 async def test_call_pdf_is_pdfa3_tagged_with_language_title_and_code(client):
-    call = await make_call(title="Hitzeschutz im Quartier", description="## Ziel\n\nSchatten für **alle**.")
+    call = await make_call(
+        title="Hitzeschutz im Quartier", description="## Ziel\n\nSchatten für **alle**."
+    )
     response = await client.get(f"/calls/{call['slug']}/call.pdf")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/pdf"
@@ -56,15 +71,32 @@ async def test_call_pdf_is_pdfa3_tagged_with_language_title_and_code(client):
     reader = PdfReader(io.BytesIO(response.content))
     metadata = xmp(reader)
     assert 'pdfaid:part="3"' in metadata or "<pdfaid:part>3</pdfaid:part>" in metadata
-    assert 'pdfaid:conformance="U"' in metadata or "<pdfaid:conformance>U</pdfaid:conformance>" in metadata
+    assert (
+        'pdfaid:conformance="U"' in metadata
+        or "<pdfaid:conformance>U</pdfaid:conformance>" in metadata
+    )
     assert reader.trailer["/Root"]["/Lang"] == "de"
     assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged
     assert reader.metadata.title == "Aufruf: Hitzeschutz im Quartier"
     text = "".join(page.extract_text() for page in reader.pages)
-    document = await Document.select().where((Document.owner_type == "call") & (Document.owner_id == str((await Call.select(Call.id).where(Call.slug == call["slug"]).first())["id"]))).first()
+    document = (
+        await Document.select()
+        .where(
+            (Document.owner_type == "call")
+            & (
+                Document.owner_id
+                == str((await Call.select(Call.id).where(Call.slug == call["slug"]).first())["id"])
+            )
+        )
+        .first()
+    )
     assert document["verification_code"] in text
     assert "Schatten für" in text
-    fonts = {str(font.get("/BaseFont")) for page in reader.pages for font in page["/Resources"]["/Font"].values()}
+    fonts = {
+        str(font.get("/BaseFont"))
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
     assert any("Fira" in font for font in fonts)
 
 
@@ -74,11 +106,21 @@ async def test_call_pdf_is_issued_once_per_version(client):
     second = await client.get(f"/calls/{call['slug']}/call.pdf")
     assert first.content == second.content
     row = await Call.select(Call.id).where(Call.slug == call["slug"]).first()
-    assert await Document.count().where((Document.owner_type == "call") & (Document.owner_id == str(row["id"]))) == 1
+    assert (
+        await Document.count().where(
+            (Document.owner_type == "call") & (Document.owner_id == str(row["id"]))
+        )
+        == 1
+    )
     await Call.update({Call.summary: "Neue Fassung"}).where(Call.id == row["id"])
     third = await client.get(f"/calls/{call['slug']}/call.pdf")
     assert third.content != first.content
-    assert await Document.count().where((Document.owner_type == "call") & (Document.owner_id == str(row["id"]))) == 2
+    assert (
+        await Document.count().where(
+            (Document.owner_type == "call") & (Document.owner_id == str(row["id"]))
+        )
+        == 2
+    )
 
 
 async def test_draft_call_has_no_public_pdf(client):
@@ -89,7 +131,11 @@ async def test_draft_call_has_no_public_pdf(client):
 async def test_verify_by_code_and_by_file(client):
     call = await make_call(title="Prüfbarer Aufruf")
     pdf = (await client.get(f"/calls/{call['slug']}/call.pdf")).content
-    code = (await Document.select(Document.verification_code).where(Document.title == "Aufruf: Prüfbarer Aufruf").first())["verification_code"]
+    code = (
+        await Document.select(Document.verification_code)
+        .where(Document.title == "Aufruf: Prüfbarer Aufruf")
+        .first()
+    )["verification_code"]
 
     page = await client.get("/verify", params={"code": code.lower().replace("-", "")})
     assert page.status_code == 200
@@ -101,10 +147,16 @@ async def test_verify_by_code_and_by_file(client):
 
     for content, genuine in ((pdf, True), (pdf[:-10] + b"manipuliert", False)):
         body, content_type = multipart("aufruf.pdf", content)
-        result = await client.post(f"/verify?_csrf_token={await csrf(client)}", content=body, headers={"content-type": content_type})
+        result = await client.post(
+            f"/verify?_csrf_token={await csrf(client)}",
+            content=body,
+            headers={"content-type": content_type},
+        )
         assert result.status_code == 200
         assert ("Das Portal hat dieses Dokument ausgestellt." in result.text) is genuine
-    assert await Document.count().where(Document.title == "Aufruf: Prüfbarer Aufruf") == 1  # checking stores nothing
+    assert (
+        await Document.count().where(Document.title == "Aufruf: Prüfbarer Aufruf") == 1
+    )  # checking stores nothing
 
 
 async def test_verify_shows_nothing_personal(client):

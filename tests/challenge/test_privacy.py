@@ -31,19 +31,39 @@ async def applicant_with_everything(app):
     await login(client, user["email"])
     team = await make_team(user["id"], name=f"Solo GmbH {marker}")
     call = await open_call()
-    created = (await api(client, "POST", f"/api/v1/calls/{call['slug']}/submissions",
-                         {"organisation_id": str(team["id"]), **COMPLETE, "title": f"Vorschlag {marker}"})).json()
+    created = (
+        await api(
+            client,
+            "POST",
+            f"/api/v1/calls/{call['slug']}/submissions",
+            {"organisation_id": str(team["id"]), **COMPLETE, "title": f"Vorschlag {marker}"},
+        )
+    ).json()
     attachment = pdf("Anhang")
     body, content_type = multipart("konzept.pdf", attachment)
-    await client.post(f"/api/v1/submissions/{created['id']}/documents", content=body,
-                      headers={"content-type": content_type, "x-csrftoken": await csrf(client)})
-    assert (await api(client, "POST", f"/api/v1/submissions/{created['id']}/submit", {})).status_code == 200
+    await client.post(
+        f"/api/v1/submissions/{created['id']}/documents",
+        content=body,
+        headers={"content-type": content_type, "x-csrftoken": await csrf(client)},
+    )
+    assert (
+        await api(client, "POST", f"/api/v1/submissions/{created['id']}/submit", {})
+    ).status_code == 200
     other_call = await open_call()
-    draft = (await api(client, "POST", f"/api/v1/calls/{other_call['slug']}/submissions",
-                       {"organisation_id": str(team["id"]), "title": "Entwurf"})).json()
+    draft = (
+        await api(
+            client,
+            "POST",
+            f"/api/v1/calls/{other_call['slug']}/submissions",
+            {"organisation_id": str(team["id"]), "title": "Entwurf"},
+        )
+    ).json()
     body, content_type = multipart("lebenslauf.pdf", pdf("Lebenslauf"))
-    await client.post("/api/v1/me/documents", content=body, headers={"content-type": content_type,
-                                                                     "x-csrftoken": await csrf(client)})
+    await client.post(
+        "/api/v1/me/documents",
+        content=body,
+        headers={"content-type": content_type, "x-csrftoken": await csrf(client)},
+    )
     await client.__aexit__(None, None, None)
     return user, created, draft, attachment
 
@@ -57,8 +77,12 @@ async def test_export_contains_the_persons_submissions_and_files(app):
     assert submitted["title"] in [s["title"] for s in person["submissions"]]
     files = [name for name in archive.namelist() if name.startswith("files/")]
     assert len(files) == 2 and any(archive.read(name) == attachment for name in files)
-    assert any("Proposal received" in m["subject"] or "Vorschlag eingegangen" in m["subject"] or submitted["reference"] in m["subject"]
-               for m in person["mails"])
+    assert any(
+        "Proposal received" in m["subject"]
+        or "Vorschlag eingegangen" in m["subject"]
+        or submitted["reference"] in m["subject"]
+        for m in person["mails"]
+    )
     assert "partnerships" in person  # extensions add their part
 
 
@@ -79,11 +103,18 @@ async def test_erase_leaves_name_and_address_only_in_retained_records(app):
     for table, text in stored.items():
         if table not in RETAINED_TABLES:
             assert user["email"] not in text and user["name"] not in text, table
-    assert await Submission.exists().where(Submission.id == submitted["id"])  # the submitted proposal stays
+    assert await Submission.exists().where(
+        Submission.id == submitted["id"]
+    )  # the submitted proposal stays
     assert not await Submission.exists().where(Submission.id == draft["id"])
     assert (await verify()).ok
     client = http_client(app)
-    response = await api(client, "POST", "/api/v1/auth/login", {"email": user["email"], "password": "egal-was-auch-immer"})
+    response = await api(
+        client,
+        "POST",
+        "/api/v1/auth/login",
+        {"email": user["email"], "password": "egal-was-auch-immer"},
+    )
     assert response.status_code == 401
 
 
@@ -98,21 +129,52 @@ async def test_unknown_addresses_are_refused(app):
 
 async def test_drafts_of_long_closed_calls_are_deleted_and_audited(app, settings):
     now = datetime.now(UTC)
-    old = await Call.select().where(Call.slug == (await make_call(
-        opens_at=now - timedelta(days=400), closes_at=now - timedelta(days=300)))["slug"]).first()
-    recent = await Call.select().where(Call.slug == (await make_call(
-        opens_at=now - timedelta(days=60), closes_at=now - timedelta(days=30)))["slug"]).first()
+    old = (
+        await Call.select()
+        .where(
+            Call.slug
+            == (
+                await make_call(
+                    opens_at=now - timedelta(days=400), closes_at=now - timedelta(days=300)
+                )
+            )["slug"]
+        )
+        .first()
+    )
+    recent = (
+        await Call.select()
+        .where(
+            Call.slug
+            == (
+                await make_call(
+                    opens_at=now - timedelta(days=60), closes_at=now - timedelta(days=30)
+                )
+            )["slug"]
+        )
+        .first()
+    )
     owner = await make_user()
     # one open proposal per team and call: the draft and the submitted entry come from two teams
-    teams = {status: await make_team(owner["id"], name=f"Team {status}") for status in ("draft", "submitted")}
+    teams = {
+        status: await make_team(owner["id"], name=f"Team {status}")
+        for status in ("draft", "submitted")
+    }
     ids = {}
     for name, call in (("old", old), ("recent", recent)):
         for status, team in teams.items():
-            row = Submission(call=call["id"], organisation=team["id"], title=f"{name} {status}", status=status,
-                             reference=f"X-{uuid.uuid4().hex[:8]}" if status == "submitted" else None, created_at=now)
+            row = Submission(
+                call=call["id"],
+                organisation=team["id"],
+                title=f"{name} {status}",
+                status=status,
+                reference=f"X-{uuid.uuid4().hex[:8]}" if status == "submitted" else None,
+                created_at=now,
+            )
             await row.save()
             ids[(name, status)] = row.id
-    deleted = await privacy.apply_retention(settings, now)  # drafts are the data with a retention rule
+    deleted = await privacy.apply_retention(
+        settings, now
+    )  # drafts are the data with a retention rule
     assert deleted >= 1
     assert not await Submission.exists().where(Submission.id == ids[("old", "draft")])
     for key in (("old", "submitted"), ("recent", "draft"), ("recent", "submitted")):

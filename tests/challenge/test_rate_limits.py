@@ -11,30 +11,57 @@ from tests.support.web import PASSWORD, api, make_user, unique_email
 async def test_login_failures_lock_the_account_then_the_window_resets(client):
     user = await make_user()
     for _ in range(ratelimit.LOGIN_FAILURES_PER_ACCOUNT.limit):
-        response = await api(client, "POST", "/api/v1/auth/login", {"email": user["email"], "password": "falsch-falsch-falsch"})
+        response = await api(
+            client,
+            "POST",
+            "/api/v1/auth/login",
+            {"email": user["email"], "password": "falsch-falsch-falsch"},
+        )
         assert response.status_code == 401
-    locked = await api(client, "POST", "/api/v1/auth/login", {"email": user["email"], "password": PASSWORD})
+    locked = await api(
+        client, "POST", "/api/v1/auth/login", {"email": user["email"], "password": PASSWORD}
+    )
     assert locked.status_code == 429
     assert locked.json()["code"] == "rate_limited"
     assert int(locked.headers["retry-after"]) > 0
     # in the next window the account may log in again
-    later = datetime.now(UTC) + timedelta(seconds=ratelimit.LOGIN_FAILURES_PER_ACCOUNT.window_seconds)
-    assert (await ratelimit.peek(ratelimit.LOGIN_FAILURES_PER_ACCOUNT, user["email"], now=later)).allowed
+    later = datetime.now(UTC) + timedelta(
+        seconds=ratelimit.LOGIN_FAILURES_PER_ACCOUNT.window_seconds
+    )
+    assert (
+        await ratelimit.peek(ratelimit.LOGIN_FAILURES_PER_ACCOUNT, user["email"], now=later)
+    ).allowed
 
 
 async def test_successful_login_clears_earlier_failures(client):
     user = await make_user()
     for _ in range(ratelimit.LOGIN_FAILURES_PER_ACCOUNT.limit - 1):
-        await api(client, "POST", "/api/v1/auth/login", {"email": user["email"], "password": "falsch-falsch-falsch"})
-    assert (await api(client, "POST", "/api/v1/auth/login", {"email": user["email"], "password": PASSWORD})).status_code == 200
+        await api(
+            client,
+            "POST",
+            "/api/v1/auth/login",
+            {"email": user["email"], "password": "falsch-falsch-falsch"},
+        )
+    assert (
+        await api(
+            client, "POST", "/api/v1/auth/login", {"email": user["email"], "password": PASSWORD}
+        )
+    ).status_code == 200
     assert (await ratelimit.peek(ratelimit.LOGIN_FAILURES_PER_ACCOUNT, user["email"])).count == 0
 
 
 async def test_login_per_ip_limit_trips(app):
     async with http_client(app, ip="192.0.2.10") as client:
         for _ in range(ratelimit.LOGIN_PER_IP.limit):
-            await api(client, "POST", "/api/v1/auth/login", {"email": unique_email(), "password": "x" * 12})
-        response = await api(client, "POST", "/api/v1/auth/login", {"email": unique_email(), "password": "x" * 12})
+            await api(
+                client,
+                "POST",
+                "/api/v1/auth/login",
+                {"email": unique_email(), "password": "x" * 12},
+            )
+        response = await api(
+            client, "POST", "/api/v1/auth/login", {"email": unique_email(), "password": "x" * 12}
+        )
         assert response.status_code == 429
 
 
@@ -44,21 +71,33 @@ async def test_registration_limit_is_shared_by_two_replicas(app, settings):
     limit = ratelimit.REGISTER_PER_IP.limit
     async with http_client(app, ip=ip) as first:
         for _ in range(limit // 2):
-            assert (await api(first, "POST", "/api/v1/auth/register", {**body, "email": unique_email()})).status_code == 201
+            assert (
+                await api(first, "POST", "/api/v1/auth/register", {**body, "email": unique_email()})
+            ).status_code == 201
     async with other_app(app, settings) as _replica:
         pass
     replica_app_client = http_client(app, ip=ip)
     async with replica_app_client as second:
         for _ in range(limit - limit // 2):
-            assert (await api(second, "POST", "/api/v1/auth/register", {**body, "email": unique_email()})).status_code == 201
-        assert (await api(second, "POST", "/api/v1/auth/register", {**body, "email": unique_email()})).status_code == 429
+            assert (
+                await api(
+                    second, "POST", "/api/v1/auth/register", {**body, "email": unique_email()}
+                )
+            ).status_code == 201
+        assert (
+            await api(second, "POST", "/api/v1/auth/register", {**body, "email": unique_email()})
+        ).status_code == 429
 
 
 async def test_reset_limit_per_address(client):
     address = unique_email("reset")
     for _ in range(ratelimit.RESET_PER_EMAIL.limit):
-        assert (await api(client, "POST", "/api/v1/auth/password-reset", {"email": address})).status_code == 202
-    assert (await api(client, "POST", "/api/v1/auth/password-reset", {"email": address})).status_code == 429
+        assert (
+            await api(client, "POST", "/api/v1/auth/password-reset", {"email": address})
+        ).status_code == 202
+    assert (
+        await api(client, "POST", "/api/v1/auth/password-reset", {"email": address})
+    ).status_code == 429
 
 
 async def test_window_counter_resets_in_the_next_window(app):
@@ -75,8 +114,20 @@ async def test_spoofed_forwarded_for_from_untrusted_peer_is_ignored(app):
     """Without trusted proxies a client cannot escape the per-IP limit by inventing addresses."""
     async with http_client(app, ip="192.0.2.30") as client:
         for n in range(ratelimit.LOGIN_PER_IP.limit):
-            await api(client, "POST", "/api/v1/auth/login", {"email": unique_email(), "password": "x" * 12}, headers={"X-Forwarded-For": f"203.0.113.{n}"})
-        response = await api(client, "POST", "/api/v1/auth/login", {"email": unique_email(), "password": "x" * 12}, headers={"X-Forwarded-For": "203.0.113.250"})
+            await api(
+                client,
+                "POST",
+                "/api/v1/auth/login",
+                {"email": unique_email(), "password": "x" * 12},
+                headers={"X-Forwarded-For": f"203.0.113.{n}"},
+            )
+        response = await api(
+            client,
+            "POST",
+            "/api/v1/auth/login",
+            {"email": unique_email(), "password": "x" * 12},
+            headers={"X-Forwarded-For": "203.0.113.250"},
+        )
         assert response.status_code == 429
 
 
@@ -86,8 +137,18 @@ async def test_forwarded_for_is_used_behind_a_trusted_proxy(app, tmp_path, datab
         user = await make_user()
         from challenge.platform.audit.tables import AuditEntry
 
-        await api(client, "POST", "/api/v1/auth/login", {"email": user["email"], "password": PASSWORD}, headers={"X-Forwarded-For": "198.51.100.7"})
-        entry = await AuditEntry.select(AuditEntry.payload).where((AuditEntry.action == "auth.login") & (AuditEntry.actor_label == user["email"])).first()
+        await api(
+            client,
+            "POST",
+            "/api/v1/auth/login",
+            {"email": user["email"], "password": PASSWORD},
+            headers={"X-Forwarded-For": "198.51.100.7"},
+        )
+        entry = (
+            await AuditEntry.select(AuditEntry.payload)
+            .where((AuditEntry.action == "auth.login") & (AuditEntry.actor_label == user["email"]))
+            .first()
+        )
         assert "198.51.100.7" in str(entry["payload"])
 
 

@@ -31,12 +31,24 @@ CRITERIA = [
 async def judged_call(*, entries=4, jurors=3, budget=100_000_00, awards_planned=2, **overrides):
     """A closed call with submitted entries, each scored by every juror (final reviews)."""
     now = datetime.now(UTC)
-    call = await make_call(status="published", opens_at=now - timedelta(days=60), closes_at=now - timedelta(days=20),
-                           budget_cents=budget, awards_planned=awards_planned, max_award_cents=60_000_00,
-                           criteria=CRITERIA, **overrides)
+    call = await make_call(
+        status="published",
+        opens_at=now - timedelta(days=60),
+        closes_at=now - timedelta(days=20),
+        budget_cents=budget,
+        awards_planned=awards_planned,
+        max_award_cents=60_000_00,
+        criteria=CRITERIA,
+        **overrides,
+    )
     call = await Call.select().where(Call.slug == call["slug"]).first()
     round_ = await round_of(call, 1)
-    jury = [await make_user(name=f"Geheim-Jurorin-{uuid.uuid4().hex[:6]}", email=unique_email(f"juror{i}")) for i in range(jurors)]
+    jury = [
+        await make_user(
+            name=f"Geheim-Jurorin-{uuid.uuid4().hex[:6]}", email=unique_email(f"juror{i}")
+        )
+        for i in range(jurors)
+    ]
     items = []
     for index in range(entries):
         locale = "en" if index % 2 else "de"
@@ -44,17 +56,39 @@ async def judged_call(*, entries=4, jurors=3, budget=100_000_00, awards_planned=
         member = await make_user(name="Zweites Mitglied", locale="de")
         team = await make_team(owner["id"], name=f"Team {index}", members=(member["id"],))
         reference = f"T-{uuid.uuid4().hex[:8]}"
-        submission = Submission(call=call["id"], organisation=team["id"], title=f"Projekt {index}",
-                                summary=f"Zusammenfassung {index}", status="submitted", reference=reference,
-                                consent_publication=index == 0, submitted_at=now - timedelta(days=25), created_at=now)
+        submission = Submission(
+            call=call["id"],
+            organisation=team["id"],
+            title=f"Projekt {index}",
+            summary=f"Zusammenfassung {index}",
+            status="submitted",
+            reference=reference,
+            consent_publication=index == 0,
+            submitted_at=now - timedelta(days=25),
+            created_at=now,
+        )
         await submission.save()
         for j, juror in enumerate(jury):
-            await Review(round=round_["id"], juror=juror["id"], submission=submission.id,
-                         scores={"impact": max(0, 10 - 2 * index - j), "team": 3}, status="final",
-                         comment=f"Kommentar von Juror {j} zu {index}", shareable=j == 0,
-                         finalized_at=now).save()
-        items.append({"id": submission.id, "reference": reference, "owner": owner, "member": member,
-                      "team": team, "locale": locale})
+            await Review(
+                round=round_["id"],
+                juror=juror["id"],
+                submission=submission.id,
+                scores={"impact": max(0, 10 - 2 * index - j), "team": 3},
+                status="final",
+                comment=f"Kommentar von Juror {j} zu {index}",
+                shareable=j == 0,
+                finalized_at=now,
+            ).save()
+        items.append(
+            {
+                "id": submission.id,
+                "reference": reference,
+                "owner": owner,
+                "member": member,
+                "team": team,
+                "locale": locale,
+            }
+        )
     return call, items, jury
 
 
@@ -70,21 +104,34 @@ async def staff(app):
 
 
 async def decide(staff, call, entry, outcome, award=0, rationale="Überzeugendes Konzept"):
-    return await api(staff, "POST", f"/api/v1/calls/{call['slug']}/decisions", {
-        "submission_id": str(entry["id"]), "outcome": outcome, "award_cents": award, "rationale": rationale})
+    return await api(
+        staff,
+        "POST",
+        f"/api/v1/calls/{call['slug']}/decisions",
+        {
+            "submission_id": str(entry["id"]),
+            "outcome": outcome,
+            "award_cents": award,
+            "rationale": rationale,
+        },
+    )
 
 
 async def test_decisions_are_recorded_changed_and_audited(app, staff):
     call, items, _ = await judged_call()
     response = await decide(staff, call, items[0], "winner", 40_000_00)
     assert response.status_code == 200, response.text
-    assert response.json()["budget"] == {"budget_cents": 100_000_00, "awarded_cents": 40_000_00,
-                                         "remaining_cents": 60_000_00}
+    assert response.json()["budget"] == {
+        "budget_cents": 100_000_00,
+        "awarded_cents": 40_000_00,
+        "remaining_cents": 60_000_00,
+    }
     changed = await decide(staff, call, items[0], "runner_up", 20_000_00)
     assert changed.json()["decision"]["outcome"] == "runner_up"
     assert await Decision.count().where(Decision.call == call["id"]) == 1
     audit = await AuditEntry.select(AuditEntry.payload).where(
-        (AuditEntry.action == "results.decision") & (AuditEntry.object_id == str(items[0]["id"])))
+        (AuditEntry.action == "results.decision") & (AuditEntry.object_id == str(items[0]["id"]))
+    )
     assert len(audit) == 2
     listed = (await staff.get(f"/api/v1/calls/{call['slug']}/decisions")).json()
     assert listed["budget"]["awarded_cents"] == 20_000_00
@@ -100,26 +147,40 @@ async def test_budget_guard_refuses_awards_above_the_budget_and_changes_nothing(
     assert not await Decision.exists().where(Decision.submission == items[1]["id"])
     # raising the existing award past the budget is refused too; lowering then giving the rest works
     assert (await decide(staff, call, items[1], "winner", 40_000_00)).status_code == 200
-    assert (await decide(staff, call, items[1], "winner", 40_000_01)).json()["code"] == "budget_exceeded"
-    row = await Decision.select(Decision.award_cents).where(Decision.submission == items[0]["id"]).first()
+    assert (await decide(staff, call, items[1], "winner", 40_000_01)).json()[
+        "code"
+    ] == "budget_exceeded"
+    row = (
+        await Decision.select(Decision.award_cents)
+        .where(Decision.submission == items[0]["id"])
+        .first()
+    )
     assert row["award_cents"] == 60_000_00
 
 
 async def test_concurrent_decisions_never_exceed_the_budget(app, staff):
     call, items, _ = await judged_call(entries=4, budget=100_000_00)
-    responses = await asyncio.gather(*(decide(staff, call, item, "winner", 40_000_00) for item in items))
+    responses = await asyncio.gather(
+        *(decide(staff, call, item, "winner", 40_000_00) for item in items)
+    )
     assert sorted(r.status_code for r in responses) == [200, 200, 422, 422]
-    total = sum(d["award_cents"] for d in await Decision.select(Decision.award_cents).where(Decision.call == call["id"]))
+    total = sum(
+        d["award_cents"]
+        for d in await Decision.select(Decision.award_cents).where(Decision.call == call["id"])
+    )
     assert total == 80_000_00
 
 
-@pytest.mark.parametrize(("payload", "field"), [
-    ({"outcome": "champion"}, "outcome"),
-    ({"outcome": "shortlisted", "award_cents": 100}, "award_cents"),
-    ({"outcome": "winner", "award_cents": -5}, "award_cents"),
-    ({"outcome": "winner", "award_cents": 60_000_01}, "award_cents"),
-    ({"outcome": "winner", "award_cents": 100, "rationale": "  "}, "rationale"),
-])
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"outcome": "champion"}, "outcome"),
+        ({"outcome": "shortlisted", "award_cents": 100}, "award_cents"),
+        ({"outcome": "winner", "award_cents": -5}, "award_cents"),
+        ({"outcome": "winner", "award_cents": 60_000_01}, "award_cents"),
+        ({"outcome": "winner", "award_cents": 100, "rationale": "  "}, "rationale"),
+    ],
+)
 async def test_invalid_decisions_answer_422_with_the_field(app, staff, payload, field):
     call, items, _ = await judged_call(entries=1)
     body = {"submission_id": str(items[0]["id"]), "rationale": "Gut", **payload}
@@ -141,12 +202,23 @@ async def test_only_staff_decide(app, staff, client):
     call, items, _ = await judged_call(entries=1)
     applicant = await make_user()
     await login(client, applicant["email"])
-    response = await api(client, "POST", f"/api/v1/calls/{call['slug']}/decisions", {
-        "submission_id": str(items[0]["id"]), "outcome": "winner", "award_cents": 1, "rationale": "x"})
+    response = await api(
+        client,
+        "POST",
+        f"/api/v1/calls/{call['slug']}/decisions",
+        {
+            "submission_id": str(items[0]["id"]),
+            "outcome": "winner",
+            "award_cents": 1,
+            "rationale": "x",
+        },
+    )
     assert response.status_code == 403
 
 
-async def test_publishing_mails_every_applicant_in_their_language_and_shows_winners(app, staff, settings, deliver_mail, client):
+async def test_publishing_mails_every_applicant_in_their_language_and_shows_winners(
+    app, staff, settings, deliver_mail, client
+):
     call, items, jury = await judged_call(entries=3)
     assert (await client.get(f"/api/v1/calls/{call['slug']}/results")).status_code == 404
     await decide(staff, call, items[0], "winner", 50_000_00)
@@ -191,8 +263,12 @@ async def test_publishing_mails_every_applicant_in_their_language_and_shows_winn
     assert page.status_code == 200 and "Projekt 0" in page.text and "Projekt 2" not in page.text
     for item in items:
         assert item["owner"]["email"] not in page.text and item["owner"]["name"] not in page.text
-        assert item["owner"]["email"] not in public.text and item["owner"]["name"] not in public.text
-    assert (await Call.select(Call.status).where(Call.id == call["id"]).first())["status"] == "results_published"
+        assert (
+            item["owner"]["email"] not in public.text and item["owner"]["name"] not in public.text
+        )
+    assert (await Call.select(Call.status).where(Call.id == call["id"]).first())[
+        "status"
+    ] == "results_published"
     assert "/results" in (await client.get(f"/calls/{call['slug']}")).text
     # the team sees its result, the shared comment and its award letters on its proposal
     await login(client, items[0]["owner"]["email"])
@@ -206,10 +282,14 @@ async def test_student_team_without_consent_is_published_anonymously(app, staff,
     call, items, _ = await judged_call(entries=2)
     from challenge.organisations.tables import Organisation
 
-    await Organisation.update({Organisation.kind: "student_team"}).where(Organisation.id == items[1]["team"]["id"])
+    await Organisation.update({Organisation.kind: "student_team"}).where(
+        Organisation.id == items[1]["team"]["id"]
+    )
     await decide(staff, call, items[0], "winner", 10_000_00)
     await decide(staff, call, items[1], "winner", 10_000_00)
-    assert (await api(staff, "POST", f"/api/v1/calls/{call['slug']}/results/publish")).status_code == 200
+    assert (
+        await api(staff, "POST", f"/api/v1/calls/{call['slug']}/results/publish")
+    ).status_code == 200
     data = (await client.get(f"/api/v1/calls/{call['slug']}/results")).json()
     names = {a["title"]: a["organisation"] for a in data["awards"]}
     assert names["Projekt 0"] == "Team 0"
@@ -223,17 +303,30 @@ async def test_scores_csv_and_xlsx_match_the_ranking_api(app, staff):
     call, items, jury = await judged_call(entries=4, jurors=3)
     ranking = (await staff.get(f"/api/v1/calls/{call['slug']}/ranking")).json()
     csv_response = await staff.get(f"/api/v1/calls/{call['slug']}/scores.csv")
-    assert csv_response.status_code == 200 and csv_response.headers["content-type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(csv_response.content.decode("utf-8-sig")), delimiter=";"))
-    assert len(rows) == 12 and set(rows[0]) == {"reference", "title", "juror", "impact", "team", "total"}
+    assert csv_response.status_code == 200 and csv_response.headers["content-type"].startswith(
+        "text/csv"
+    )
+    rows = list(
+        csv.DictReader(io.StringIO(csv_response.content.decode("utf-8-sig")), delimiter=";")
+    )
+    assert len(rows) == 12 and set(rows[0]) == {
+        "reference",
+        "title",
+        "juror",
+        "impact",
+        "team",
+        "total",
+    }
     assert {r["juror"] for r in rows} == {j["name"] for j in jury}
     xlsx = await staff.get(f"/api/v1/calls/{call['slug']}/scores.xlsx")
     book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
     assert book.sheetnames == ["Ranking", "Reviews", "Jurors", "Criteria"]
     sheet = book["Ranking"]
     header = [c.value for c in sheet[1]]
-    scores = {row[header.index("reference")]: row[header.index("score_mean")]
-              for row in sheet.iter_rows(min_row=2, values_only=True)}
+    scores = {
+        row[header.index("reference")]: row[header.index("score_mean")]
+        for row in sheet.iter_rows(min_row=2, values_only=True)
+    }
     api_scores = {e["reference"]: e["score"] for e in ranking["entries"]}
     assert scores == pytest.approx(api_scores)
     assert sum(scores.values()) == pytest.approx(sum(api_scores.values()))
@@ -247,12 +340,16 @@ async def test_scores_csv_and_xlsx_match_the_ranking_api(app, staff):
 
 async def test_exports_neutralise_spreadsheet_formulas(app, staff):
     call, items, _ = await judged_call(entries=2)
-    await Submission.update({Submission.title: "=HYPERLINK(\"http://evil\")"}).where(Submission.id == items[0]["id"])
+    await Submission.update({Submission.title: '=HYPERLINK("http://evil")'}).where(
+        Submission.id == items[0]["id"]
+    )
     rows = (await staff.get(f"/api/v1/calls/{call['slug']}/scores.csv")).content.decode("utf-8-sig")
     assert "'=HYPERLINK" in rows
-    book = openpyxl.load_workbook(io.BytesIO((await staff.get(f"/api/v1/calls/{call['slug']}/scores.xlsx")).content))
+    book = openpyxl.load_workbook(
+        io.BytesIO((await staff.get(f"/api/v1/calls/{call['slug']}/scores.xlsx")).content)
+    )
     titles = [row[1] for row in book["Reviews"].iter_rows(min_row=2, values_only=True)]
-    assert "'=HYPERLINK(\"http://evil\")" in titles
+    assert '\'=HYPERLINK("http://evil")' in titles
 
 
 async def test_jury_report_pdf_has_ranking_reliability_and_decisions(app, staff):
@@ -261,7 +358,9 @@ async def test_jury_report_pdf_has_ranking_reliability_and_decisions(app, staff)
     response = await staff.get(f"/api/v1/calls/{call['slug']}/jury-report.pdf?lang=de")
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
-    assert "Jurybericht" in text and "Begründung-Marker-XYZ" in text and items[0]["reference"] in text
+    assert (
+        "Jurybericht" in text and "Begründung-Marker-XYZ" in text and items[0]["reference"] in text
+    )
     assert "Krippendorff" in text
     again = await staff.get(f"/api/v1/calls/{call['slug']}/jury-report.pdf?lang=de")
     assert again.content == response.content  # nothing changed: the same issued report
@@ -270,7 +369,9 @@ async def test_jury_report_pdf_has_ranking_reliability_and_decisions(app, staff)
     assert changed.content != response.content
 
 
-async def test_certificates_job_issues_german_and_english_certificates_with_progress(app, staff, settings, client):
+async def test_certificates_job_issues_german_and_english_certificates_with_progress(
+    app, staff, settings, client
+):
     call, items, _ = await judged_call(entries=3)
     await decide(staff, call, items[0], "winner", 30_000_00)
     await decide(staff, call, items[1], "runner_up", 10_000_00)
@@ -286,16 +387,26 @@ async def test_certificates_job_issues_german_and_english_certificates_with_prog
     assert status["status"] == "done" and status["done"] == status["total"] == 4
     listing = (await staff.get(f"/api/v1/calls/{call['slug']}/certificates")).json()
     files = {d["filename"]: d["id"] for c in listing["certificates"] for d in c["documents"]}
-    assert sorted(files) == sorted([f"Urkunde-{items[0]['reference']}-de.pdf", f"Certificate-{items[0]['reference']}-en.pdf",
-                                    f"Urkunde-{items[1]['reference']}-de.pdf", f"Certificate-{items[1]['reference']}-en.pdf"])
+    assert sorted(files) == sorted(
+        [
+            f"Urkunde-{items[0]['reference']}-de.pdf",
+            f"Certificate-{items[0]['reference']}-en.pdf",
+            f"Urkunde-{items[1]['reference']}-de.pdf",
+            f"Certificate-{items[1]['reference']}-en.pdf",
+        ]
+    )
     ref0, ref1 = items[0]["reference"], items[1]["reference"]
     pdf = await staff.get(f"/api/v1/documents/{files[f'Certificate-{ref0}-en.pdf']}")
     text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
     assert "Certificate" in text and "Projekt 0" in text and "is a winner of the call" in text, text
     # the team reads its own certificate, another applicant does not
     await login(client, items[0]["owner"]["email"])
-    assert (await client.get(f"/api/v1/documents/{files[f'Urkunde-{ref0}-de.pdf']}")).status_code == 200
-    assert (await client.get(f"/api/v1/documents/{files[f'Urkunde-{ref1}-de.pdf']}")).status_code == 404
+    assert (
+        await client.get(f"/api/v1/documents/{files[f'Urkunde-{ref0}-de.pdf']}")
+    ).status_code == 200
+    assert (
+        await client.get(f"/api/v1/documents/{files[f'Urkunde-{ref1}-de.pdf']}")
+    ).status_code == 404
     # running again issues nothing new
     again = await api(staff, "POST", f"/api/v1/calls/{call['slug']}/certificates")
     assert again.json()["id"] != job_id
@@ -303,7 +414,9 @@ async def test_certificates_job_issues_german_and_english_certificates_with_prog
         pass
     assert (await staff.get(f"/api/v1/jobs/{again.json()['id']}")).json()["status"] == "done"
     listing_again = (await staff.get(f"/api/v1/calls/{call['slug']}/certificates")).json()
-    assert {d["id"] for c in listing_again["certificates"] for d in c["documents"]} == set(files.values())
+    assert {d["id"] for c in listing_again["certificates"] for d in c["documents"]} == set(
+        files.values()
+    )
 
 
 async def test_award_letter_for_the_team_in_its_language_after_publishing(app, staff, client):
@@ -318,7 +431,9 @@ async def test_award_letter_for_the_team_in_its_language_after_publishing(app, s
     assert letter.status_code == 200
     text = PdfReader(io.BytesIO(letter.content)).pages[0].extract_text()
     assert "Award letter" in text and "€25,000.00" in text
-    assert (await client.get(f"/api/v1/submissions/{items[0]['id']}/award-letter.pdf")).status_code == 404
+    assert (
+        await client.get(f"/api/v1/submissions/{items[0]['id']}/award-letter.pdf")
+    ).status_code == 404
     other = http_client(app)
     async with other:
         await login(other, items[0]["owner"]["email"])
@@ -330,37 +445,62 @@ async def test_award_letter_for_the_team_in_its_language_after_publishing(app, s
 
 async def test_staff_pages_rank_decide_shortlist_and_publish(app, staff):
     call, items, _ = await judged_call(entries=4, jurors=3)
-    await api(staff, "POST", f"/api/v1/calls/{call['slug']}/rounds", {
-        "number": 2, "name": "Finale", "criteria": CRITERIA})
+    await api(
+        staff,
+        "POST",
+        f"/api/v1/calls/{call['slug']}/rounds",
+        {"number": 2, "name": "Finale", "criteria": CRITERIA},
+    )
     page = await staff.get(f"/staff/calls/{call['slug']}/results?method=normalized")
     assert page.status_code == 200
     assert "<svg" in page.text and "Rangintervalle" in page.text and "Krippendorff" in page.text
     assert items[0]["reference"] in page.text
     # decide through the form: German amount, error on a bad one with nothing stored
-    bad = await post_form(staff, f"/staff/calls/{call['slug']}/results/decide/{items[0]['id']}",
-                          {"outcome": "winner", "award": "viel", "rationale": "Gut"})
+    bad = await post_form(
+        staff,
+        f"/staff/calls/{call['slug']}/results/decide/{items[0]['id']}",
+        {"outcome": "winner", "award": "viel", "rationale": "Gut"},
+    )
     assert bad.status_code == 422 and "Geben Sie die Prämie in Euro an" in bad.text
     assert not await Decision.exists().where(Decision.submission == items[0]["id"])
-    good = await post_form(staff, f"/staff/calls/{call['slug']}/results/decide/{items[0]['id']}",
-                           {"outcome": "winner", "award": "40.000,50", "rationale": "Gut"}, follow_redirects=False)
+    good = await post_form(
+        staff,
+        f"/staff/calls/{call['slug']}/results/decide/{items[0]['id']}",
+        {"outcome": "winner", "award": "40.000,50", "rationale": "Gut"},
+        follow_redirects=False,
+    )
     assert good.status_code == 303
-    row = await Decision.select(Decision.award_cents).where(Decision.submission == items[0]["id"]).first()
+    row = (
+        await Decision.select(Decision.award_cents)
+        .where(Decision.submission == items[0]["id"])
+        .first()
+    )
     assert row["award_cents"] == 40_000_50
-    over = await post_form(staff, f"/staff/calls/{call['slug']}/results/decide/{items[1]['id']}",
-                           {"outcome": "winner", "award": "60000", "rationale": "Gut"})
+    over = await post_form(
+        staff,
+        f"/staff/calls/{call['slug']}/results/decide/{items[1]['id']}",
+        {"outcome": "winner", "award": "60000", "rationale": "Gut"},
+    )
     assert over.status_code == 422 and "Budget" in over.text
     # shortlist the best two into round 2
-    shortlisted = await post_form(staff, f"/staff/calls/{call['slug']}/results/shortlist",
-                                  {"target": "2", "top": "2", "round": "1", "method": "mean"})
+    shortlisted = await post_form(
+        staff,
+        f"/staff/calls/{call['slug']}/results/shortlist",
+        {"target": "2", "top": "2", "round": "1", "method": "mean"},
+    )
     assert shortlisted.status_code == 200
     entries = {r["submission"] for r in await RoundEntry.select(RoundEntry.submission)}
     assert {items[0]["id"], items[1]["id"]} <= entries and items[3]["id"] not in entries
     # the rest as not selected, then publish through the confirmation page
-    assert (await post_form(staff, f"/staff/calls/{call['slug']}/results/rest-not-selected", {})).status_code == 200
+    assert (
+        await post_form(staff, f"/staff/calls/{call['slug']}/results/rest-not-selected", {})
+    ).status_code == 200
     assert await Decision.count().where(Decision.call == call["id"]) == 4
     confirm = await staff.get(f"/staff/calls/{call['slug']}/results/publish")
     assert "nicht rückgängig" in confirm.text
-    done = await post_form(staff, f"/staff/calls/{call['slug']}/results/publish", {}, follow_redirects=False)
+    done = await post_form(
+        staff, f"/staff/calls/{call['slug']}/results/publish", {}, follow_redirects=False
+    )
     assert done.status_code == 303 and done.headers["location"] == f"/calls/{call['slug']}/results"
 
 

@@ -131,8 +131,14 @@ EXPECTATIONS = {
     ("GET", "/api/v1/organisations/{organisation_id:uuid}"): a_only(),
     ("PATCH", "/api/v1/organisations/{organisation_id:uuid}"): a_only(),
     ("POST", "/api/v1/organisations/{organisation_id:uuid}/invitations"): a_only(),
-    ("POST", "/api/v1/organisations/invitations/accept"): logged_in(),  # the token decides, not the role
-    ("POST", "/api/v1/organisations/{organisation_id:uuid}/leave"): a_only(),  # A: 422, the last owner
+    (
+        "POST",
+        "/api/v1/organisations/invitations/accept",
+    ): logged_in(),  # the token decides, not the role
+    (
+        "POST",
+        "/api/v1/organisations/{organisation_id:uuid}/leave",
+    ): a_only(),  # A: 422, the last owner
     ("POST", "/api/v1/organisations/{organisation_id:uuid}/owners/{user_id:uuid}"): a_only(),
     ("DELETE", "/api/v1/organisations/{organisation_id:uuid}/members/{user_id:uuid}"): a_only(),
     ("GET", "/teams"): logged_in(),
@@ -150,7 +156,10 @@ EXPECTATIONS = {
     ("GET", "/teams/join"): logged_in(),
     ("POST", "/teams/join"): logged_in(),
     # submissions: the team changes its proposal; staff and the assigned juror read it
-    ("POST", "/api/v1/calls/{slug:str}/submissions"): a_only(),  # for A's team: A 409 (applied already)
+    (
+        "POST",
+        "/api/v1/calls/{slug:str}/submissions",
+    ): a_only(),  # for A's team: A 409 (applied already)
     ("GET", "/api/v1/calls/{slug:str}/submissions"): STAFF,
     ("POST", "/api/v1/calls/{slug:str}/extensions"): STAFF,
     ("GET", "/api/v1/submissions/{submission_id:uuid}"): a_and_staff(juror_assigned=ALLOW),
@@ -211,7 +220,10 @@ EXPECTATIONS = {
     ("POST", "/jury/calls/{slug:str}/accept"): jurors_only(),
     ("GET", "/jury/calls/{slug:str}/declaration"): jurors_only(),
     ("POST", "/jury/calls/{slug:str}/conflicts"): jurors_only(),
-    ("POST", "/jury/calls/{slug:str}/conflicts/{conflict_id:uuid}/withdraw"): jurors_only(),  # as above
+    (
+        "POST",
+        "/jury/calls/{slug:str}/conflicts/{conflict_id:uuid}/withdraw",
+    ): jurors_only(),  # as above
     ("POST", "/jury/calls/{slug:str}/declaration/complete"): jurors_only(),
     ("GET", "/jury/reviews/{submission_id:uuid}"): reviewer_only(),
     ("POST", "/jury/reviews/{submission_id:uuid}"): reviewer_only(),
@@ -233,7 +245,9 @@ EXPECTATIONS = {
     ("GET", "/api/v1/calls/{slug:str}/certificates"): STAFF,
     ("GET", "/api/v1/jobs/{job_id:uuid}"): STAFF,
     # the winning team's letter: no login guard, so anonymous is not found either
-    ("GET", "/api/v1/submissions/{submission_id:uuid}/award-letter.pdf"): a_and_staff(anonymous=HIDDEN),
+    ("GET", "/api/v1/submissions/{submission_id:uuid}/award-letter.pdf"): a_and_staff(
+        anonymous=HIDDEN
+    ),
     ("GET", "/staff/calls/{slug:str}/results"): STAFF,
     ("GET", "/staff/calls/{slug:str}/results/decide/{submission_id:uuid}"): STAFF,
     ("POST", "/staff/calls/{slug:str}/results/decide/{submission_id:uuid}"): STAFF,
@@ -282,7 +296,10 @@ EXPECTATIONS = {
     ("GET", "/partner"): logged_in(),
     ("GET", "/partner/partnerships/{partnership_id:uuid}"): a_only(),
     ("POST", "/partner/partnerships/{partnership_id:uuid}/signed"): a_only(),
-    ("POST", "/partner/partnerships/{partnership_id:uuid}/milestones/{milestone_id:uuid}/evidence"): a_only(),
+    (
+        "POST",
+        "/partner/partnerships/{partnership_id:uuid}/milestones/{milestone_id:uuid}/evidence",
+    ): a_only(),
     # open data and funded projects (public; unsigned partnerships answer 404)
     ("GET", "/api/v1/opendata/ocds/release-package.json"): everyone(),
     ("GET", "/api/v1/opendata/ocds/record-package.json"): everyone(),
@@ -299,18 +316,25 @@ EXPECTATIONS = {
     ("POST", "/account/documents"): logged_in(),
     ("GET", "/account/documents/{document_id:uuid}/delete"): a_only(),
     ("POST", "/account/documents/{document_id:uuid}/delete"): a_only(),
-    ("GET", "/api/v1/documents/{document_id:uuid}"): a_and_staff(anonymous=HIDDEN, juror_assigned=ALLOW),
+    ("GET", "/api/v1/documents/{document_id:uuid}"): a_and_staff(
+        anonymous=HIDDEN, juror_assigned=ALLOW
+    ),
     ("GET", "/api/v1/me/documents"): logged_in(),
     ("POST", "/api/v1/me/documents"): logged_in(),
     ("POST", "/api/v1/me/documents/direct"): logged_in(),
-    ("POST", "/api/v1/me/documents/{document_id:uuid}/confirm"): a_only(),  # A: 422, nothing arrived
+    (
+        "POST",
+        "/api/v1/me/documents/{document_id:uuid}/confirm",
+    ): a_only(),  # A: 422, nothing arrived
     ("DELETE", "/api/v1/me/documents/{document_id:uuid}"): a_only(),
 }
 
 
 def test_every_route_has_an_expectation(app):
     routes = set(app_routes(app))
-    missing = [f"{method} {path}" for method, path in sorted(routes) if (method, path) not in EXPECTATIONS]
+    missing = [
+        f"{method} {path}" for method, path in sorted(routes) if (method, path) not in EXPECTATIONS
+    ]
     assert not missing, f"routes without an expectation in the matrix: {missing}"
     stale = [f"{method} {path}" for method, path in EXPECTATIONS if (method, path) not in routes]
     assert not stale, f"expectations for routes that no longer exist: {stale}"
@@ -335,7 +359,9 @@ async def test_route_matrix(app, world):
             expected = EXPECTATIONS[(method, template)][role]
             actual = outcome_of(response.status_code, response.headers.get("location"), expected)
             if actual != expected or response.status_code >= 500:
-                failures.append(f"{method} {template} as {role}: {response.status_code} ({actual}), expected {expected}")
+                failures.append(
+                    f"{method} {template} as {role}: {response.status_code} ({actual}), expected {expected}"
+                )
             if "logout" in template and role != "anonymous":
                 await world.relogin(role)  # keep the role's session for later routes
     assert not failures, "\n".join(failures)

@@ -111,7 +111,10 @@ def test_cli_stops_with_one_line_naming_the_bad_variable(tmp_path):
     env.update(CHALLENGE_DATA_DIR=str(tmp_path), CHALLENGE_STORAGE="ftp")
     result = subprocess.run(
         [sys.executable, "-m", "challenge", "migrate"],
-        env=env, capture_output=True, text=True, timeout=60,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()

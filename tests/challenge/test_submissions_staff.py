@@ -22,11 +22,20 @@ async def submitted_proposal(app, call, *, title, team_name, kind="startup", fil
         sub = await draft(client, call, **{**COMPLETE, "title": title})
         for name, content in files:
             body, content_type = multipart(name, content)
-            await client.post(f"/api/v1/submissions/{sub['id']}/documents", content=body, headers={"content-type": content_type, "x-csrftoken": await csrf(client)})
+            await client.post(
+                f"/api/v1/submissions/{sub['id']}/documents",
+                content=body,
+                headers={"content-type": content_type, "x-csrftoken": await csrf(client)},
+            )
         response = await api(client, "POST", f"/api/v1/submissions/{sub['id']}/submit", {})
         assert response.status_code == 200, response.text
         sub = response.json()
-        await api(client, "PATCH", f"/api/v1/submissions/{sub['id']}", {"version": sub["version"], "summary": "Neu gefasst"})
+        await api(
+            client,
+            "PATCH",
+            f"/api/v1/submissions/{sub['id']}",
+            {"version": sub["version"], "summary": "Neu gefasst"},
+        )
         await api(client, "POST", f"/api/v1/submissions/{sub['id']}/submit", {})
         return sub
 
@@ -40,41 +49,67 @@ async def staff_client(client):
 
 async def test_staff_list_filters_searches_and_shows_changes(app, staff_client):
     call = await open_call()
-    first = await submitted_proposal(app, call, title="Schattendach", team_name="Alpha", kind="startup")
-    await submitted_proposal(app, call, title="Regentonne digital", team_name="Beta", kind="student_team")
-    page = await staff_client.get(f"/staff/calls/{call['slug']}/submissions", params={"q": "schatten"})
+    first = await submitted_proposal(
+        app, call, title="Schattendach", team_name="Alpha", kind="startup"
+    )
+    await submitted_proposal(
+        app, call, title="Regentonne digital", team_name="Beta", kind="student_team"
+    )
+    page = await staff_client.get(
+        f"/staff/calls/{call['slug']}/submissions", params={"q": "schatten"}
+    )
     assert "Schattendach" in page.text and "Regentonne" not in page.text
-    page = await staff_client.get(f"/staff/calls/{call['slug']}/submissions", params={"kind": "student_team"})
+    page = await staff_client.get(
+        f"/staff/calls/{call['slug']}/submissions", params={"kind": "student_team"}
+    )
     assert "Regentonne" in page.text and "Schattendach" not in page.text
-    api_list = (await staff_client.get(f"/api/v1/calls/{call['slug']}/submissions", params={"sort": "title"})).json()
+    api_list = (
+        await staff_client.get(
+            f"/api/v1/calls/{call['slug']}/submissions", params={"sort": "title"}
+        )
+    ).json()
     assert [item["title"] for item in api_list["items"]] == ["Regentonne digital", "Schattendach"]
     detail = await staff_client.get(f"/staff/submissions/{first['id']}")
-    assert "Fassung 2" in detail.text and "<del>Wir planen Schatten.</del>" in detail.text and "<ins>Neu gefasst</ins>" in detail.text
+    assert (
+        "Fassung 2" in detail.text
+        and "<del>Wir planen Schatten.</del>" in detail.text
+        and "<ins>Neu gefasst</ins>" in detail.text
+    )
 
 
 async def test_csv_and_xlsx_exports_match(app, staff_client):
     call = await open_call()
-    await submitted_proposal(app, call, title="=HYPERLINK(\"http://evil\")", team_name="Gamma")
+    await submitted_proposal(app, call, title='=HYPERLINK("http://evil")', team_name="Gamma")
     await submitted_proposal(app, call, title="Kühle Wege", team_name="Delta")
     response = await staff_client.get(f"/api/v1/calls/{call['slug']}/submissions.csv")
     assert response.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["reference", "title", "team"] and "problem" in rows[0]
     titles = {row[1] for row in rows[1:]}
-    assert "Kühle Wege" in titles and "'=HYPERLINK(\"http://evil\")" in titles  # no formula injection
-    workbook = openpyxl.load_workbook(io.BytesIO((await staff_client.get(f"/api/v1/calls/{call['slug']}/submissions.xlsx")).content))
+    assert (
+        "Kühle Wege" in titles and '\'=HYPERLINK("http://evil")' in titles
+    )  # no formula injection
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(
+            (await staff_client.get(f"/api/v1/calls/{call['slug']}/submissions.xlsx")).content
+        )
+    )
     sheet = workbook.active
     xlsx_rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert len(xlsx_rows) == len(rows)
-    assert {r[1] for r in xlsx_rows[1:]} == {"Kühle Wege", "=HYPERLINK(\"http://evil\")"}
+    assert {r[1] for r in xlsx_rows[1:]} == {"Kühle Wege", '=HYPERLINK("http://evil")'}
     assert sheet.cell(row=2, column=2).data_type == "s"  # a string, not a formula
 
 
 async def test_attachments_zip_streams_every_file(app, staff_client):
     call = await open_call()
     a, b = pdf("eins"), pdf("zwei")
-    first = await submitted_proposal(app, call, title="Eins", team_name="Epsilon", files=[("Konzept.pdf", a)])
-    second = await submitted_proposal(app, call, title="Zwei", team_name="Zeta", files=[("Konzept.pdf", b)])
+    first = await submitted_proposal(
+        app, call, title="Eins", team_name="Epsilon", files=[("Konzept.pdf", a)]
+    )
+    second = await submitted_proposal(
+        app, call, title="Zwei", team_name="Zeta", files=[("Konzept.pdf", b)]
+    )
     response = await staff_client.get(f"/api/v1/calls/{call['slug']}/attachments.zip")
     assert response.status_code == 200 and response.headers["content-type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(response.content))
@@ -86,8 +121,12 @@ async def test_attachments_zip_streams_every_file(app, staff_client):
 async def test_applicants_cannot_export(client):
     user = await make_user()
     await login(client, user["email"])
-    assert (await client.get("/api/v1/calls/klimaanpassung-im-quartier/submissions.csv")).status_code == 403
-    assert (await client.get("/staff/calls/klimaanpassung-im-quartier/submissions")).status_code == 403
+    assert (
+        await client.get("/api/v1/calls/klimaanpassung-im-quartier/submissions.csv")
+    ).status_code == 403
+    assert (
+        await client.get("/staff/calls/klimaanpassung-im-quartier/submissions")
+    ).status_code == 403
 
 
 async def test_staff_grant_an_extension_on_the_page(app, staff_client):
@@ -96,9 +135,18 @@ async def test_staff_grant_an_extension_on_the_page(app, staff_client):
 
     call = await open_call()
     sub = await submitted_proposal(app, call, title="Spät dran", team_name="Eta")
-    refused = await post_form(staff_client, f"/staff/submissions/{sub['id']}/extension", {"closes_at": "2020-01-01T12:00", "reason": "Krankheit im Team"})
+    refused = await post_form(
+        staff_client,
+        f"/staff/submissions/{sub['id']}/extension",
+        {"closes_at": "2020-01-01T12:00", "reason": "Krankheit im Team"},
+    )
     assert refused.status_code == 422 and "nach der Frist" in refused.text
-    granted = await post_form(staff_client, f"/staff/submissions/{sub['id']}/extension", {"closes_at": "2099-01-01T12:00", "reason": "Krankheit im Team"}, follow_redirects=False)
+    granted = await post_form(
+        staff_client,
+        f"/staff/submissions/{sub['id']}/extension",
+        {"closes_at": "2099-01-01T12:00", "reason": "Krankheit im Team"},
+        follow_redirects=False,
+    )
     assert granted.status_code == 303
     assert await DeadlineExtension.exists().where(DeadlineExtension.reason == "Krankheit im Team")
 
@@ -106,8 +154,14 @@ async def test_staff_grant_an_extension_on_the_page(app, staff_client):
 async def test_call_page_shows_faq_and_document_rules(client):
     from tests.support.factories import make_call
 
-    call = await make_call(faq=[{"question": "Dürfen Vereine mitmachen?", "answer": "Ja, gern."}],
-                           document_rules={"max_files": 4, "max_bytes": 10 * 1024 * 1024, "allowed_types": ["application/pdf", "image/png"]})
+    call = await make_call(
+        faq=[{"question": "Dürfen Vereine mitmachen?", "answer": "Ja, gern."}],
+        document_rules={
+            "max_files": 4,
+            "max_bytes": 10 * 1024 * 1024,
+            "allowed_types": ["application/pdf", "image/png"],
+        },
+    )
     page = await client.get(f"/calls/{call['slug']}")
     assert "Dürfen Vereine mitmachen?" in page.text and "Ja, gern." in page.text
     assert "Bis zu 4 Dateien, je höchstens 10.0 MB." in page.text and "PDF, PNG" in page.text

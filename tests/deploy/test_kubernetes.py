@@ -15,7 +15,9 @@ import yaml
 KUBERNETES = Path(__file__).parents[2] / "deploy" / "kubernetes"
 BASE = KUBERNETES / "base"
 OVERLAY = KUBERNETES / "overlays" / "production"
-MANIFESTS = sorted(p for p in BASE.glob("*.yaml") if p.name != "kustomization.yaml") + [KUBERNETES / "secret.example.yaml"]
+MANIFESTS = sorted(p for p in BASE.glob("*.yaml") if p.name != "kustomization.yaml") + [
+    KUBERNETES / "secret.example.yaml"
+]
 CACHE = Path(os.environ.get("CHALLENGE_CI_CACHE", "/var/cache/challenge-ci"))
 
 # checkov findings accepted, each for a reason; any other finding fails the test, and none of
@@ -30,9 +32,22 @@ ACCEPTED = {
     "CKV_K8S_9": "the worker serves no HTTP and takes no traffic",
 }
 RESTRICTED = {  # Pod Security restricted + what the issue requires (limits, no token)
-    "CKV_K8S_16", "CKV_K8S_17", "CKV_K8S_18", "CKV_K8S_19", "CKV_K8S_20", "CKV_K8S_22", "CKV_K8S_23",
-    "CKV_K8S_25", "CKV_K8S_28", "CKV_K8S_31", "CKV_K8S_37", "CKV_K8S_38", "CKV_K8S_10", "CKV_K8S_11",
-    "CKV_K8S_12", "CKV_K8S_13",
+    "CKV_K8S_16",
+    "CKV_K8S_17",
+    "CKV_K8S_18",
+    "CKV_K8S_19",
+    "CKV_K8S_20",
+    "CKV_K8S_22",
+    "CKV_K8S_23",
+    "CKV_K8S_25",
+    "CKV_K8S_28",
+    "CKV_K8S_31",
+    "CKV_K8S_37",
+    "CKV_K8S_38",
+    "CKV_K8S_10",
+    "CKV_K8S_11",
+    "CKV_K8S_12",
+    "CKV_K8S_13",
 }
 
 
@@ -53,9 +68,14 @@ def test_every_pod_meets_the_restricted_profile_without_a_fixed_uid():
     assert set(specs) == {"challenge-app", "challenge-worker", "challenge-migrate-1-0-0"}
     for name, spec in specs.items():
         pod = spec["securityContext"]
-        assert pod["runAsNonRoot"] is True and pod["seccompProfile"] == {"type": "RuntimeDefault"}, name
+        assert pod["runAsNonRoot"] is True and pod["seccompProfile"] == {
+            "type": "RuntimeDefault"
+        }, name
         assert "runAsUser" not in pod and "fsGroup" not in pod, name  # OpenShift picks the UID
-        assert spec["automountServiceAccountToken"] is False and spec["serviceAccountName"] == "challenge", name
+        assert (
+            spec["automountServiceAccountToken"] is False
+            and spec["serviceAccountName"] == "challenge"
+        ), name
         for container in spec["containers"]:
             context = container["securityContext"]
             assert context["allowPrivilegeEscalation"] is False, name
@@ -85,7 +105,9 @@ def test_the_migration_job_is_named_per_release_and_the_overlay_renames_it():
 
 def test_the_base_lists_every_manifest_but_the_secret_example():
     base = yaml.safe_load((BASE / "kustomization.yaml").read_text())
-    assert sorted(base["resources"]) == sorted(p.name for p in MANIFESTS if p.name != "secret.example.yaml")
+    assert sorted(base["resources"]) == sorted(
+        p.name for p in MANIFESTS if p.name != "secret.example.yaml"
+    )
     overlay = yaml.safe_load((OVERLAY / "kustomization.yaml").read_text())
     assert overlay["resources"] == ["../../base"] and overlay["namespace"]
     names = {(d["kind"], d["metadata"]["name"]) for d in documents()}
@@ -97,38 +119,76 @@ def test_metrics_only_on_the_internal_service_and_every_pod_behind_a_network_pol
     docs = documents()
     services = {d["metadata"]["name"]: d for d in docs if d["kind"] == "Service"}
     metrics = services["challenge-app-metrics"]
-    assert metrics["spec"]["type"] == "ClusterIP" and metrics["metadata"]["annotations"]["prometheus.io/path"] == "/metrics"
-    backends = {path["backend"]["service"]["name"] for d in docs if d["kind"] == "Ingress"
-                for rule in d["spec"]["rules"] for path in rule["http"]["paths"]}
+    assert (
+        metrics["spec"]["type"] == "ClusterIP"
+        and metrics["metadata"]["annotations"]["prometheus.io/path"] == "/metrics"
+    )
+    backends = {
+        path["backend"]["service"]["name"]
+        for d in docs
+        if d["kind"] == "Ingress"
+        for rule in d["spec"]["rules"]
+        for path in rule["http"]["paths"]
+    }
     assert backends == {"challenge-app"}
     pods = [d for d in docs if d["kind"] == "Deployment"]
-    assert all("annotations" not in d["spec"]["template"]["metadata"] for d in pods)  # scrape config lives on the Service
+    assert all(
+        "annotations" not in d["spec"]["template"]["metadata"] for d in pods
+    )  # scrape config lives on the Service
     policies = [d for d in docs if d["kind"] == "NetworkPolicy"]
     deny = next(p for p in policies if p["metadata"]["name"] == "challenge-default-deny")
-    assert set(deny["spec"]["policyTypes"]) == {"Ingress", "Egress"} and "ingress" not in deny["spec"]
+    assert (
+        set(deny["spec"]["policyTypes"]) == {"Ingress", "Egress"} and "ingress" not in deny["spec"]
+    )
     for pod in pods + [d for d in docs if d["kind"] == "Job"]:
         labels = pod["spec"]["template"]["metadata"]["labels"]
         assert deny["spec"]["podSelector"]["matchLabels"].items() <= labels.items()
     account = next(d for d in docs if d["kind"] == "ServiceAccount")
     assert account["automountServiceAccountToken"] is False
     probes = pod_specs()["challenge-app"]["containers"][0]
-    assert probes["readinessProbe"]["httpGet"]["path"] == "/readyz"  # the public status word suffices
+    assert (
+        probes["readinessProbe"]["httpGet"]["path"] == "/readyz"
+    )  # the public status word suffices
 
 
 @pytest.mark.deploy_tools
 def test_kubernetes_validate_strict_accepts_every_manifest():
-    done = subprocess.run([str(CACHE / "tools" / "bin" / "kubernetes-validate"), "--strict", "--quiet",
-                           *map(str, MANIFESTS)], capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [
+            str(CACHE / "tools" / "bin" / "kubernetes-validate"),
+            "--strict",
+            "--quiet",
+            *map(str, MANIFESTS),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
 def checkov(folder: Path) -> tuple[set[tuple[str, str]], dict]:
-    done = subprocess.run([str(CACHE / "checkov" / "bin" / "checkov"), "-d", str(folder), "--framework",
-                           "kubernetes", "--quiet", "--compact", "-o", "json"],
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [
+            str(CACHE / "checkov" / "bin" / "checkov"),
+            "-d",
+            str(folder),
+            "--framework",
+            "kubernetes",
+            "--quiet",
+            "--compact",
+            "-o",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     report = json.loads(done.stdout)
     report = report[0] if isinstance(report, list) else report
-    return {(f["check_id"], f["resource"]) for f in report["results"]["failed_checks"]}, report["summary"]
+    return {(f["check_id"], f["resource"]) for f in report["results"]["failed_checks"]}, report[
+        "summary"
+    ]
 
 
 @pytest.mark.deploy_tools
@@ -144,19 +204,36 @@ def test_checkov_finds_nothing_beyond_the_accepted_and_nothing_restricted(tmp_pa
 
 @pytest.mark.deploy_tools
 def test_the_production_overlay_renders_and_passes_the_same_checks(tmp_path):
-    done = subprocess.run(["kubectl", "kustomize", str(OVERLAY)], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        ["kubectl", "kustomize", str(OVERLAY)], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     rendered = [d for d in yaml.safe_load_all(done.stdout) if d]
     overlay = yaml.safe_load((OVERLAY / "kustomization.yaml").read_text())
     assert all(d["metadata"]["namespace"] == overlay["namespace"] for d in rendered)
     jobs = [d["metadata"]["name"] for d in rendered if d["kind"] == "Job"]
     assert jobs == [f"challenge-migrate-{overlay['images'][0]['newTag'].replace('.', '-')}"]
-    images = {c["image"] for d in rendered if d["kind"] in {"Deployment", "Job"}
-              for c in d["spec"]["template"]["spec"]["containers"]}
+    images = {
+        c["image"]
+        for d in rendered
+        if d["kind"] in {"Deployment", "Job"}
+        for c in d["spec"]["template"]["spec"]["containers"]
+    }
     assert images == {f"{overlay['images'][0]['newName']}:{overlay['images'][0]['newTag']}"}
     (tmp_path / "rendered.yaml").write_text(done.stdout)
-    validated = subprocess.run([str(CACHE / "tools" / "bin" / "kubernetes-validate"), "--strict", "--quiet",
-                                str(tmp_path / "rendered.yaml")], capture_output=True, text=True, timeout=300)
+    validated = subprocess.run(
+        [
+            str(CACHE / "tools" / "bin" / "kubernetes-validate"),
+            "--strict",
+            "--quiet",
+            str(tmp_path / "rendered.yaml"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert validated.returncode == 0, validated.stdout + validated.stderr
     failed, _summary = checkov(tmp_path)
-    assert sorted(f for f in failed if f[0] not in ACCEPTED.keys() - {"CKV_K8S_21"}) == []  # namespaced now
+    assert (
+        sorted(f for f in failed if f[0] not in ACCEPTED.keys() - {"CKV_K8S_21"}) == []
+    )  # namespaced now

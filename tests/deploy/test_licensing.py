@@ -17,8 +17,14 @@ ROOT = Path(__file__).parents[2]
 CACHE = Path(os.environ.get("CHALLENGE_CI_CACHE", "/var/cache/challenge-ci"))
 VENDOR = ROOT / "static" / "vendor"
 CATEGORIES = {  # the standard's category list (the ones a portal like this could use)
-    "applicant-tracking", "document-management", "grant-management", "project-management",
-    "workflow-management", "data-collection", "procurement", "contact-management",
+    "applicant-tracking",
+    "document-management",
+    "grant-management",
+    "project-management",
+    "workflow-management",
+    "data-collection",
+    "procurement",
+    "contact-management",
 }
 
 
@@ -30,7 +36,9 @@ def licence_for(path: str) -> str:
     """The licence REUSE.toml gives a file (the last matching override wins)."""
     found = None
     for annotation in annotations():
-        patterns = annotation["path"] if isinstance(annotation["path"], list) else [annotation["path"]]
+        patterns = (
+            annotation["path"] if isinstance(annotation["path"], list) else [annotation["path"]]
+        )
         for pattern in patterns:
             regex = re.escape(pattern).replace(r"\*\*", ".*").replace(r"\*", "[^/]*")
             if re.fullmatch(regex, path):
@@ -48,27 +56,51 @@ def test_fonts_ship_their_ofl_text_and_are_declared_ofl():
 
 
 def test_vendored_assets_keep_their_licences():
-    expected = {"htmx.org-2.0.11": "0BSD", "kern-ux-native-2.7.2": "EUPL-1.2", "swagger-ui-dist-5.35.0": "Apache-2.0"}
+    expected = {
+        "htmx.org-2.0.11": "0BSD",
+        "kern-ux-native-2.7.2": "EUPL-1.2",
+        "swagger-ui-dist-5.35.0": "Apache-2.0",
+    }
     for folder, licence in expected.items():
         assert licence_for(f"static/vendor/{folder}/package.json") == licence, folder
         assert any((VENDOR / folder / name).exists() for name in ("LICENSE", "LICENSE.md")), folder
     assert licence_for("challenge/app.py") == "EUPL-1.2"
-    used = {part for a in annotations() for part in re.findall(r"[A-Za-z0-9.-]+", a["SPDX-License-Identifier"])
-            if part not in {"AND", "OR"}}
+    used = {
+        part
+        for a in annotations()
+        for part in re.findall(r"[A-Za-z0-9.-]+", a["SPDX-License-Identifier"])
+        if part not in {"AND", "OR"}
+    }
     assert used == {p.stem for p in (ROOT / "LICENSES").glob("*.txt")}
 
 
 def test_publiccode_yml_has_what_the_standard_requires():
     code = yaml.safe_load((ROOT / "publiccode.yml").read_text())
     assert code["publiccodeYmlVersion"] == "0.4"
-    for key in ("name", "url", "platforms", "categories", "developmentStatus", "softwareType", "description",
-                "legal", "maintenance", "localisation"):
+    for key in (
+        "name",
+        "url",
+        "platforms",
+        "categories",
+        "developmentStatus",
+        "softwareType",
+        "description",
+        "legal",
+        "maintenance",
+        "localisation",
+    ):
         assert code[key], key
     assert set(code["categories"]) <= CATEGORIES
     assert code["developmentStatus"] in {"concept", "development", "beta", "stable", "obsolete"}
     assert code["softwareType"] == "standalone/web"
-    assert code["legal"]["license"] == tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["license"]
-    assert code["softwareVersion"] == tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    assert (
+        code["legal"]["license"]
+        == tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["license"]
+    )
+    assert (
+        code["softwareVersion"]
+        == tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    )
     assert code["maintenance"]["type"] in {"internal", "contract", "community", "none"}
     assert set(code["localisation"]["availableLanguages"]) == {"de", "en"}
     for language, text in code["description"].items():
@@ -79,6 +111,10 @@ def test_publiccode_yml_has_what_the_standard_requires():
 
 @pytest.mark.deploy_tools
 def test_reuse_lint_passes():
-    done = subprocess.run([str(CACHE / "tools" / "bin" / "reuse"), "--root", str(ROOT), "lint"],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [str(CACHE / "tools" / "bin" / "reuse"), "--root", str(ROOT), "lint"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stdout[-3000:]

@@ -53,11 +53,20 @@ def test_the_body_limit_fits_the_portal_upload_limit(tmp_path):
     limit = megabytes(proxy_environment()["NGINX_CLIENT_MAX_BODY_SIZE"])
     assert upload_mb < limit <= upload_mb + 20  # room for the multipart envelope, not much more
     # the Kubernetes ingress with the default upload limit
-    ingress = next(d for d in yaml.safe_load_all((DEPLOY / "kubernetes" / "base" / "app.yaml").read_text())
-                   if d["kind"] == "Ingress")
-    ingress_mb = megabytes(ingress["metadata"]["annotations"]["nginx.ingress.kubernetes.io/proxy-body-size"])
-    configmap = yaml.safe_load((DEPLOY / "kubernetes" / "base" / "configmap.yaml").read_text())["data"]
-    portal_mb = load_settings({**configmap, "CHALLENGE_SECRET_KEY": "k" * 32}, cwd=tmp_path).upload_max_mb
+    ingress = next(
+        d
+        for d in yaml.safe_load_all((DEPLOY / "kubernetes" / "base" / "app.yaml").read_text())
+        if d["kind"] == "Ingress"
+    )
+    ingress_mb = megabytes(
+        ingress["metadata"]["annotations"]["nginx.ingress.kubernetes.io/proxy-body-size"]
+    )
+    configmap = yaml.safe_load((DEPLOY / "kubernetes" / "base" / "configmap.yaml").read_text())[
+        "data"
+    ]
+    portal_mb = load_settings(
+        {**configmap, "CHALLENGE_SECRET_KEY": "k" * 32}, cwd=tmp_path
+    ).upload_max_mb
     assert portal_mb < ingress_mb <= portal_mb + 20
 
 
@@ -67,9 +76,14 @@ def test_nginx_accepts_the_rendered_configuration(tmp_path):
     (tmp_path / "nginx.conf").write_text(
         f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
         f"http {{\n  access_log off;\n  client_body_temp_path {tmp_path}/body;\n  proxy_temp_path {tmp_path}/proxy;\n"
-        f"  include {tmp_path}/default.conf;\n}}\n")
+        f"  include {tmp_path}/default.conf;\n}}\n"
+    )
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    done = subprocess.run([nginx, "-t", "-c", str(tmp_path / "nginx.conf")], capture_output=True, text=True,
-                          timeout=60)
+    done = subprocess.run(
+        [nginx, "-t", "-c", str(tmp_path / "nginx.conf")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert "syntax is ok" in done.stderr

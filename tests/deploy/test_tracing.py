@@ -38,9 +38,13 @@ async def test_one_request_gives_one_trace_with_its_database_spans(app, settings
     assert len(servers) == 1 and servers[0].parent is None
     statements = [span for span in spans if "db.statement" in span.attributes]
     assert statements and {span.name for span in statements} >= {"SELECT"}
-    assert {span.attributes["db.system"] for span in statements} == {"postgresql" if PG_URL else "sqlite"}
+    assert {span.attributes["db.system"] for span in statements} == {
+        "postgresql" if PG_URL else "sqlite"
+    }
     assert all(span.kind == SpanKind.CLIENT and span.parent is not None for span in statements)
-    assert not any("kein-aufruf" in span.attributes["db.statement"] for span in statements)  # values stay out
+    assert not any(
+        "kein-aufruf" in span.attributes["db.statement"] for span in statements
+    )  # values stay out
 
 
 async def test_without_an_endpoint_nothing_is_traced(app, monkeypatch):

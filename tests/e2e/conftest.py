@@ -34,12 +34,20 @@ def portal(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("e2e")
     url = create_database(tmp)
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHALLENGE_")}
-    env.update(CHALLENGE_DATA_DIR=str(tmp / "var"), CHALLENGE_DATABASE_URL=url, CHALLENGE_LOG_LEVEL="warning",
-               CHALLENGE_PAGE_CACHE="false")
+    env.update(
+        CHALLENGE_DATA_DIR=str(tmp / "var"),
+        CHALLENGE_DATABASE_URL=url,
+        CHALLENGE_LOG_LEVEL="warning",
+        CHALLENGE_PAGE_CACHE="false",
+    )
     port = free_port()
     env["CHALLENGE_BASE_URL"] = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([sys.executable, "-m", "challenge", "serve", "--demo", "--port", str(port)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "challenge", "serve", "--demo", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_ready(base)
@@ -54,7 +62,9 @@ def portal(tmp_path_factory):
 async def browser(request):
     """A factory of tabs, each in its own browser context (one signed-in person per tab)."""
     async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        chromium = await playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
+        )
         tabs = []
 
         async def new_page():
@@ -68,7 +78,9 @@ async def browser(request):
             if getattr(request.node, "failed", False):
                 OUTPUT.mkdir(parents=True, exist_ok=True)
                 for number, tab in enumerate(tabs, 1):
-                    await tab.screenshot(path=str(OUTPUT / f"{request.node.name}-{number}.png"), full_page=True)
+                    await tab.screenshot(
+                        path=str(OUTPUT / f"{request.node.name}-{number}.png"), full_page=True
+                    )
             await chromium.close()
 
 
@@ -89,15 +101,20 @@ async def accessible(page, label: str = "") -> None:
     """axe-core on the page as it is: no serious or critical violation; unique ids; lang set."""
     await page.wait_for_load_state("load")
     results = await Axe().run(page)
-    bad = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-           for v in results.response["violations"] if v.get("impact") in SERIOUS]
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v.get("impact") in SERIOUS
+    ]
     assert not bad, f"{label or page.url}: " + "; ".join(bad)
     duplicates = await page.evaluate("""() => {
         const seen = new Set(), twice = new Set();
         for (const node of document.querySelectorAll("[id]")) (seen.has(node.id) ? twice : seen).add(node.id);
         return [...twice];
     }""")
-    assert not duplicates, f"{label or page.url}: ids used more than once (labels and the error summary break): {duplicates}"
+    assert not duplicates, (
+        f"{label or page.url}: ids used more than once (labels and the error summary break): {duplicates}"
+    )
     assert await page.get_attribute("html", "lang") in ("de", "en")
 
 

@@ -35,8 +35,11 @@ def signed_in(base: str, email: str) -> requests.Session:
     session = requests.Session()
     session.get(f"{base}/login")
     token = session.cookies["csrftoken"]
-    response = session.post(f"{base}/api/v1/auth/login", json={"email": email, "password": DEMO_PASSWORD},
-                            headers={"x-csrftoken": token})
+    response = session.post(
+        f"{base}/api/v1/auth/login",
+        json={"email": email, "password": DEMO_PASSWORD},
+        headers={"x-csrftoken": token},
+    )
     response.raise_for_status()
     session.headers["x-csrftoken"] = session.cookies["csrftoken"]
     return session
@@ -48,8 +51,11 @@ def sessions(portal):
     anonymous = requests.Session()
     anonymous.get(f"{base}/login")
     anonymous.headers["x-csrftoken"] = anonymous.cookies["csrftoken"]
-    return {"anonymous": anonymous, "applicant": signed_in(base, "team01@demo.leipzig.de"),
-            "staff": signed_in(base, "staff@demo.leipzig.de")}
+    return {
+        "anonymous": anonymous,
+        "applicant": signed_in(base, "team01@demo.leipzig.de"),
+        "staff": signed_in(base, "staff@demo.leipzig.de"),
+    }
 
 
 schema = schemathesis.openapi.from_dict(_openapi())
@@ -57,13 +63,17 @@ schema = schemathesis.openapi.from_dict(_openapi())
 
 def fuzz(case, role: str, portal, sessions) -> None:
     base, _data = portal
-    if case.path in ("/api/v1/auth/logout", "/api/v1/auth/password") or case.path.startswith("/api/v1/me/tokens"):
+    if case.path in ("/api/v1/auth/logout", "/api/v1/auth/password") or case.path.startswith(
+        "/api/v1/me/tokens"
+    ):
         return  # would end or change the session the next examples use
     response = case.call(base_url=base, session=sessions[role])
     case.validate_response(response, checks=(not_a_server_error, response_schema_conformance))
 
 
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+FUZZ = settings(
+    max_examples=EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+)
 
 
 @schema.parametrize()

@@ -29,7 +29,9 @@ async def test_applicant_registers_verifies_builds_a_team_and_submits(portal, pa
     await page.goto(f"{base}/teams/new")
     await accessible(page, "new team")
     await page.fill("#field-name", "Team Ende-zu-Ende")
-    await submit(page, "form[action='/teams/new'] button[type=submit]")  # without a kind: the error summary
+    await submit(
+        page, "form[action='/teams/new'] button[type=submit]"
+    )  # without a kind: the error summary
     assert await page.locator("#error-summary").count() == 1
     await accessible(page, "new team with an error")
     await page.check("#kind-startup")
@@ -142,8 +144,13 @@ async def test_staff_pages_and_public_pages_are_accessible(portal, page):
     await project.click()
     await accessible(page, "project page")
     await log_in(page, base, "staff@demo.leipzig.de")
-    for path in ("/staff/calls", "/staff/calls/mobilitaet-2025/results", "/staff/calls/klimaanpassung-im-quartier/jury",
-                 "/staff/partnerships", "/staff/funding"):
+    for path in (
+        "/staff/calls",
+        "/staff/calls/mobilitaet-2025/results",
+        "/staff/calls/klimaanpassung-im-quartier/jury",
+        "/staff/partnerships",
+        "/staff/funding",
+    ):
         await page.goto(f"{base}{path}")
         await accessible(page, path)
     await page.goto(f"{base}/staff/partnerships")

@@ -22,7 +22,9 @@ async def test_staff_create_and_publish_a_call(portal, browser):
     await staff.goto(f"{base}/staff/calls/new")
     await accessible(staff, "new call")
     await staff.fill("#field-slug", "laerm-2028")
-    await submit(staff, "form[action='/staff/calls/new'] button[type=submit]")  # no title: the error summary
+    await submit(
+        staff, "form[action='/staff/calls/new'] button[type=submit]"
+    )  # no title: the error summary
     assert await staff.locator("#error-summary").count() == 1
     await accessible(staff, "new call with errors")
     await staff.fill("#field-title", "Smart City Challenge 2028: Leiser leben")
@@ -35,7 +37,10 @@ async def test_staff_create_and_publish_a_call(portal, browser):
     await staff.fill("#field-budget_cents", "120.000")
     await staff.fill("#field-max_award_cents", "40.000")
     await staff.fill("#field-awards_planned", "3")
-    await staff.fill("#field-criteria", "wirkung | Wirkung | 2 | 0 | 5 | Nutzen für Leipzig\nmachbarkeit | Machbarkeit | 1 | 0 | 5 |")
+    await staff.fill(
+        "#field-criteria",
+        "wirkung | Wirkung | 2 | 0 | 5 | Nutzen für Leipzig\nmachbarkeit | Machbarkeit | 1 | 0 | 5 |",
+    )
     await staff.fill("#field-max_files", "3")
     await staff.fill("#field-max_mb", "10")
     await staff.check("#type-1")
@@ -81,11 +86,17 @@ async def test_juror_accepts_declares_a_conflict_and_scores_two_entries(portal, 
     await submit(juror, f"form[action='/jury/calls/{OPEN_CALL}/accept'] button[type=submit]")
     await juror.goto(f"{base}/jury/calls/{OPEN_CALL}/declaration")
     await accessible(juror, "declaration")
-    conflicted = await juror.locator("tbody tr").first.locator("td").nth(1).inner_text()  # the proposal's title
+    conflicted = (
+        await juror.locator("tbody tr").first.locator("td").nth(1).inner_text()
+    )  # the proposal's title
     await juror.fill("#reason-1", "Ich habe mit diesem Team zusammengearbeitet.")
     await submit(juror, "form[action$='/conflicts'] button[type=submit] >> nth=0")
-    assert await juror.locator("tbody tr").first.locator("strong").count() == 1  # marked as a conflict
-    await submit(juror, "form[action$='/declaration/complete'] button[type=submit]")  # not confirmed yet
+    assert (
+        await juror.locator("tbody tr").first.locator("strong").count() == 1
+    )  # marked as a conflict
+    await submit(
+        juror, "form[action$='/declaration/complete'] button[type=submit]"
+    )  # not confirmed yet
     assert await juror.locator("#error-summary").count() == 1
     await accessible(juror, "declaration with an error")
     await juror.check("#confirm")
@@ -94,7 +105,9 @@ async def test_juror_accepts_declares_a_conflict_and_scores_two_entries(portal, 
     await staff.goto(f"{base}/staff/calls/{OPEN_CALL}/jury")
     assert "Ich habe mit diesem Team" in await staff.content()  # staff see the declared conflict
     assert "von der Jurorin oder dem Juror erklärt" in await staff.inner_text("main")
-    await staff.fill("#field-reviews_per_submission", "5")  # five jurors, one conflicted: impossible
+    await staff.fill(
+        "#field-reviews_per_submission", "5"
+    )  # five jurors, one conflicted: impossible
     await submit(staff, "form[action$='/jury/assign'] button[type=submit]")
     assert await staff.locator("#error-summary a").count() == 1  # one message, linked to its field
     assert "Betroffene Vorschläge:" in await staff.inner_text("main")  # and the entries it concerns
@@ -121,12 +134,16 @@ async def test_juror_accepts_declares_a_conflict_and_scores_two_entries(portal, 
         async with juror.expect_navigation():
             await juror.click("button[name=action][value=final]")
         await accessible(juror, f"review {number + 1} final")
-        assert await juror.locator("button[name=action][value=final]").count() == 0  # final: no more edits
+        assert (
+            await juror.locator("button[name=action][value=final]").count() == 0
+        )  # final: no more edits
     await juror.goto(f"{base}/jury/calls/{OPEN_CALL}")
     assert (await juror.inner_text("main")).count("erledigt") >= 2
 
 
-async def test_from_ranking_to_results_contract_evidence_approvals_payment_and_public_progress(portal, browser):
+async def test_from_ranking_to_results_contract_evidence_approvals_payment_and_public_progress(
+    portal, browser
+):
     base, data = portal
     staff = await browser()
     await log_in(staff, base, "staff@demo.leipzig.de")
@@ -150,7 +167,9 @@ async def test_from_ranking_to_results_contract_evidence_approvals_payment_and_p
     await submit(staff, "form[action$='/results/rest-not-selected'] button[type=submit]")
     await staff.goto(f"{base}/staff/calls/{OPEN_CALL}/results/publish")
     await accessible(staff, "publish the results")
-    await submit(staff, f"form[action='/staff/calls/{OPEN_CALL}/results/publish'] button[type=submit]")
+    await submit(
+        staff, f"form[action='/staff/calls/{OPEN_CALL}/results/publish'] button[type=submit]"
+    )
 
     public = await browser()
     await public.goto(f"{base}/calls/{OPEN_CALL}/results")
@@ -174,12 +193,18 @@ async def test_from_ranking_to_results_contract_evidence_approvals_payment_and_p
     await submit(staff, "form[action='/staff/partnerships/new'] button[type=submit]")
     partnership = re.search(r"/staff/partnerships/([0-9a-f-]{36})", staff.url).group(1)
     await accessible(staff, "draft partnership")
-    await submit(staff, f"form[action='/staff/partnerships/{partnership}/send'] button[type=submit]")
+    await submit(
+        staff, f"form[action='/staff/partnerships/{partnership}/send'] button[type=submit]"
+    )
     await accessible(staff, "sent partnership")
-    partner_address = (await recipients_of(data / "mail", f"/partner/partnerships/{partnership}"))[0]
+    partner_address = (await recipients_of(data / "mail", f"/partner/partnerships/{partnership}"))[
+        0
+    ]
     signed = _file(data, "vertrag-unterschrieben.pdf", pdf("Vertrag, gegengezeichnet"))
     await staff.set_input_files("#signed-file", str(signed))
-    await submit(staff, f"form[action^='/staff/partnerships/{partnership}/signed'] button[type=submit]")
+    await submit(
+        staff, f"form[action^='/staff/partnerships/{partnership}/signed'] button[type=submit]"
+    )
     assert "Status\nLaufend" in await staff.inner_text("dl")
     await accessible(staff, "active partnership")
 
@@ -192,7 +217,9 @@ async def test_from_ranking_to_results_contract_evidence_approvals_payment_and_p
     await accessible(partner, "partner partnership")
     evidence = partner.locator("form[action*='/evidence']").first
     await evidence.locator("textarea[name=note]").fill("Der Prototyp läuft an drei Schulen.")
-    await evidence.locator("input[type=file]").set_input_files(str(_file(data, "bericht.pdf", pdf("Bericht"))))
+    await evidence.locator("input[type=file]").set_input_files(
+        str(_file(data, "bericht.pdf", pdf("Bericht")))
+    )
     async with partner.expect_navigation():
         await evidence.locator("button[type=submit]").click()
     assert "Der Prototyp läuft an drei Schulen." in await partner.inner_text("main")
@@ -207,7 +234,10 @@ async def test_from_ranking_to_results_contract_evidence_approvals_payment_and_p
     await staff.reload()
     first_milestone = staff.locator("article.milestone").first
     assert "Abgenommen" in await first_milestone.inner_text()
-    assert "(Sabine Krüger" in await first_milestone.inner_text() and "(Admin Portal)" in await first_milestone.inner_text()
+    assert (
+        "(Sabine Krüger" in await first_milestone.inner_text()
+        and "(Admin Portal)" in await first_milestone.inner_text()
+    )
 
     finance = await browser()
     await log_in(finance, base, "finance@demo.leipzig.de")
@@ -221,7 +251,9 @@ async def test_from_ranking_to_results_contract_evidence_approvals_payment_and_p
 
     await public.goto(f"{base}/projects/{partnership}")
     await accessible(public, "public project")
-    assert await public.get_attribute("#progress", "value") == "38"  # milestones worth 15.000 of 40.000 € met
+    assert (
+        await public.get_attribute("#progress", "value") == "38"
+    )  # milestones worth 15.000 of 40.000 € met
     assert "15.000,00" in await public.inner_text("main")
 
 

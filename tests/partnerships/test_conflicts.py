@@ -18,15 +18,27 @@ async def unit_page(app, clients, call) -> str:
 async def test_a_juror_from_the_unit_that_ran_a_partnership_with_a_team_is_pre_marked(app, clients):
     entry, partnership, partner = await running(app, clients)  # city unit: Referat Digitale Stadt
     call = await Call.select().where(Call.slug == (await open_call())["slug"]).first()
-    again = Submission(call=call["id"], organisation=entry["team"]["id"], title="Kühle Wege 2", status="submitted",
-                       reference=f"R-{partnership['id'].split('-')[0]}", created_at=datetime.now(UTC))
+    again = Submission(
+        call=call["id"],
+        organisation=entry["team"]["id"],
+        title="Kühle Wege 2",
+        status="submitted",
+        reference=f"R-{partnership['id'].split('-')[0]}",
+        created_at=datetime.now(UTC),
+    )
     await again.save()
-    unit = await juror_client(app, clients["staff"], call, affiliation="Stadt Leipzig, Referat Digitale Stadt")
+    unit = await juror_client(
+        app, clients["staff"], call, affiliation="Stadt Leipzig, Referat Digitale Stadt"
+    )
     other = await juror_client(app, clients["staff"], call, affiliation="Universität Leipzig")
     for juror, expected in ((unit, [REASON]), (other, [])):
         declaration = (await juror.get(f"/api/v1/jury/calls/{call['slug']}/declaration")).json()
-        assert [c["reason"] for c in declaration["conflicts"] if c["submission_id"] == str(again.id)] == expected
-        assert [c["source"] for c in declaration["conflicts"] if c["submission_id"] == str(again.id)] == ["suggested"] * len(expected)
+        assert [
+            c["reason"] for c in declaration["conflicts"] if c["submission_id"] == str(again.id)
+        ] == expected
+        assert [
+            c["source"] for c in declaration["conflicts"] if c["submission_id"] == str(again.id)
+        ] == ["suggested"] * len(expected)
         await juror.__aexit__(None, None, None)
     page = await unit_page(app, clients, call)
     assert "Ihre Organisation hatte eine Entwicklungspartnerschaft mit diesem Team." in page

@@ -5,9 +5,15 @@ from partnerships.contracts import services
 from partnerships.tables import Partnership
 
 
-async def test_demo_has_a_running_partnership_with_paid_submitted_and_overdue_milestones(app, settings):
+async def test_demo_has_a_running_partnership_with_paid_submitted_and_overdue_milestones(
+    app, settings
+):
     await load_demo(settings=settings)
-    partnership = await Partnership.select().where(Partnership.title == "Sichere Fahrradbügel an 40 Haltestellen").first()
+    partnership = (
+        await Partnership.select()
+        .where(Partnership.title == "Sichere Fahrradbügel an 40 Haltestellen")
+        .first()
+    )
     assert partnership["status"] == "active" and partnership["signed_sha256"]
     milestones = await services.milestones_of(partnership["id"])
     assert [m["status"] for m in milestones] == ["paid", "submitted", "planned", "planned"]

@@ -24,18 +24,26 @@ def _signed(contract: bytes, tmp_path, **entries) -> bytes:
 
 async def test_the_portals_own_contract_comes_back_as_the_signed_copy(app, clients, tmp_path):
     entry = await awarded_entry()
-    pid = (await api(clients["staff"], "POST", "/api/v1/partnerships", plan(entry["submission_id"]))).json()["id"]
-    assert (await api(clients["staff"], "POST", f"/api/v1/partnerships/{pid}/send")).status_code == 200
+    pid = (
+        await api(clients["staff"], "POST", "/api/v1/partnerships", plan(entry["submission_id"]))
+    ).json()["id"]
+    assert (
+        await api(clients["staff"], "POST", f"/api/v1/partnerships/{pid}/send")
+    ).status_code == 200
     contract = await clients["staff"].get(f"/api/v1/partnerships/{pid}/contract.pdf")
     assert contract.status_code == 200
-    signed = await upload(clients["staff"], f"/api/v1/partnerships/{pid}/signed", _signed(contract.content, tmp_path))
+    signed = await upload(
+        clients["staff"], f"/api/v1/partnerships/{pid}/signed", _signed(contract.content, tmp_path)
+    )
     assert signed.status_code == 200, signed.text
     assert (await state(pid))["status"] == "active"
 
 
 async def test_a_signed_copy_with_a_script_is_still_refused(app, clients, tmp_path):
     entry = await awarded_entry()
-    pid = (await api(clients["staff"], "POST", "/api/v1/partnerships", plan(entry["submission_id"]))).json()["id"]
+    pid = (
+        await api(clients["staff"], "POST", "/api/v1/partnerships", plan(entry["submission_id"]))
+    ).json()["id"]
     await api(clients["staff"], "POST", f"/api/v1/partnerships/{pid}/send")
     contract = await clients["staff"].get(f"/api/v1/partnerships/{pid}/contract.pdf")
     script = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))

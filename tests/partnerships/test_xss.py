@@ -20,57 +20,125 @@ from tests.support.web import api
 
 
 def payload_plan() -> dict:
-    return {"title": f"Projekt {PAYLOAD}", "scope": PAYLOAD, "city_unit": f"Amt {PAYLOAD}",
-            "milestones": [{"title": f"Meilenstein {n} {PAYLOAD}", "deliverables": PAYLOAD,
-                            "due_date": f"2027-0{2 * n + 1}-01", "amount_cents": amount}
-                           for n, amount in enumerate((20_000_00, 40_000_00))]}
+    return {
+        "title": f"Projekt {PAYLOAD}",
+        "scope": PAYLOAD,
+        "city_unit": f"Amt {PAYLOAD}",
+        "milestones": [
+            {
+                "title": f"Meilenstein {n} {PAYLOAD}",
+                "deliverables": PAYLOAD,
+                "due_date": f"2027-0{2 * n + 1}-01",
+                "amount_cents": amount,
+            }
+            for n, amount in enumerate((20_000_00, 40_000_00))
+        ],
+    }
 
 
 async def test_results_partnership_and_project_pages_render_payloads_inert(app, clients):
     entry, partnership, partner = await running(app, clients, **payload_plan())
     pid, first = partnership["id"], partnership["milestones"][0]["id"]
-    await Submission.update({Submission.title: f"Titel {PAYLOAD}"[:200], Submission.summary: PAYLOAD}).where(
-        Submission.id == entry["submission_id"])
-    await Organisation.update({Organisation.name: f"Team {PAYLOAD}"[:200]}).where(Organisation.id == entry["team"]["id"])
-    await Decision.update({Decision.rationale: PAYLOAD}).where(Decision.submission == entry["submission_id"])
-    await Call.update({Call.title: f"Aufruf {PAYLOAD}"}).where(Call.id == entry["call"]["id"])  # the funding overview
-    evidence = await upload(partner, f"/api/v1/milestones/{first}/evidence", pdf(), filename=f"bericht{SHORT}.pdf",
-                            extra={"note": PAYLOAD})
+    await Submission.update(
+        {Submission.title: f"Titel {PAYLOAD}"[:200], Submission.summary: PAYLOAD}
+    ).where(Submission.id == entry["submission_id"])
+    await Organisation.update({Organisation.name: f"Team {PAYLOAD}"[:200]}).where(
+        Organisation.id == entry["team"]["id"]
+    )
+    await Decision.update({Decision.rationale: PAYLOAD}).where(
+        Decision.submission == entry["submission_id"]
+    )
+    await Call.update({Call.title: f"Aufruf {PAYLOAD}"}).where(
+        Call.id == entry["call"]["id"]
+    )  # the funding overview
+    evidence = await upload(
+        partner,
+        f"/api/v1/milestones/{first}/evidence",
+        pdf(),
+        filename=f"bericht{SHORT}.pdf",
+        extra={"note": PAYLOAD},
+    )
     assert evidence.status_code == 200, evidence.text
-    changes = await api(clients["staff"], "POST", f"/api/v1/milestones/{first}/reviews", {"decision": "request_changes", "comment": PAYLOAD})
+    changes = await api(
+        clients["staff"],
+        "POST",
+        f"/api/v1/milestones/{first}/reviews",
+        {"decision": "request_changes", "comment": PAYLOAD},
+    )
     assert changes.status_code == 200, changes.text
-    again = await upload(partner, f"/api/v1/milestones/{first}/evidence", pdf(), filename="bericht2.pdf", extra={"note": f"Neu {PAYLOAD}"})
+    again = await upload(
+        partner,
+        f"/api/v1/milestones/{first}/evidence",
+        pdf(),
+        filename="bericht2.pdf",
+        extra={"note": f"Neu {PAYLOAD}"},
+    )
     assert again.status_code == 200, again.text
     for name in ("staff", "staff2"):
-        approved = await api(clients[name], "POST", f"/api/v1/milestones/{first}/reviews", {"decision": "approve"})
+        approved = await api(
+            clients[name], "POST", f"/api/v1/milestones/{first}/reviews", {"decision": "approve"}
+        )
         assert approved.status_code == 200, approved.text
-    paid = await api(clients["finance"], "POST", f"/api/v1/milestones/{first}/payments",
-                     {"amount_cents": 5_000_00, "paid_on": START.isoformat(), "reference": f"K-1 {SHORT}"})
+    paid = await api(
+        clients["finance"],
+        "POST",
+        f"/api/v1/milestones/{first}/payments",
+        {"amount_cents": 5_000_00, "paid_on": START.isoformat(), "reference": f"K-1 {SHORT}"},
+    )
     assert paid.status_code == 201, paid.text
-    amended = await api(clients["staff"], "POST", f"/api/v1/partnerships/{pid}/amendments", {
-        "rationale": PAYLOAD, "milestones": [{"id": partnership["milestones"][1]["id"], "deliverables": f"Neu {PAYLOAD}"}]})
+    amended = await api(
+        clients["staff"],
+        "POST",
+        f"/api/v1/partnerships/{pid}/amendments",
+        {
+            "rationale": PAYLOAD,
+            "milestones": [
+                {"id": partnership["milestones"][1]["id"], "deliverables": f"Neu {PAYLOAD}"}
+            ],
+        },
+    )
     assert amended.status_code == 201, amended.text
     # a second awarded entry with a payload title, whose partnership is still to be drafted
     other = await awarded_entry()
-    await Submission.update({Submission.title: f"Zweiter {PAYLOAD}"[:200]}).where(Submission.id == other["submission_id"])
+    await Submission.update({Submission.title: f"Zweiter {PAYLOAD}"[:200]}).where(
+        Submission.id == other["submission_id"]
+    )
 
     slug = entry["call"]["slug"]
-    await sweep(clients["staff"], [
-        "/staff/partnerships", f"/staff/partnerships/{pid}", f"/staff/partnerships/{pid}/edit", "/staff/funding",
-        f"/staff/partnerships/new?submission={other['submission_id']}", f"/staff/calls/{slug}/results",
-        f"/staff/calls/{slug}/results/decide/{entry['submission_id']}", f"/staff/calls/{slug}/results/publish"])
+    await sweep(
+        clients["staff"],
+        [
+            "/staff/partnerships",
+            f"/staff/partnerships/{pid}",
+            f"/staff/partnerships/{pid}/edit",
+            "/staff/funding",
+            f"/staff/partnerships/new?submission={other['submission_id']}",
+            f"/staff/calls/{slug}/results",
+            f"/staff/calls/{slug}/results/decide/{entry['submission_id']}",
+            f"/staff/calls/{slug}/results/publish",
+        ],
+    )
     detail = (await clients["staff"].get(f"/staff/partnerships/{pid}")).text
-    assert detail.count(SHOWN) >= 8  # title, scope, milestones, notes, comment, payment, amendment …
+    assert (
+        detail.count(SHOWN) >= 8
+    )  # title, scope, milestones, notes, comment, payment, amendment …
     await sweep(clients["finance"], [f"/staff/partnerships/{pid}", "/staff/funding"])
-    await sweep(partner, ["/partner", f"/partner/partnerships/{pid}", f"/submissions/{entry['submission_id']}"])
+    await sweep(
+        partner,
+        ["/partner", f"/partner/partnerships/{pid}", f"/submissions/{entry['submission_id']}"],
+    )
     async with http_client(app) as public:
         await sweep(public, ["/projects", f"/projects/{pid}", f"/calls/{slug}/results"])
-        await sweep(public, ["/opendata"], with_payload=False)  # the catalogue of files, no project text
+        await sweep(
+            public, ["/opendata"], with_payload=False
+        )  # the catalogue of files, no project text
     mails = await mails_to([entry["owner"]["email"]])
     assert {"partnership_sent", "partnership_amended"} <= {m["template"] for m in mails}
 
     # ended early: the reason goes to the audit log; the pages stay as they were
-    terminated = await api(clients["staff"], "POST", f"/api/v1/partnerships/{pid}/terminate", {"reason": PAYLOAD})
+    terminated = await api(
+        clients["staff"], "POST", f"/api/v1/partnerships/{pid}/terminate", {"reason": PAYLOAD}
+    )
     assert terminated.status_code == 200, terminated.text
     admin = await role_client(app, "staff", "admin")
     await sweep(admin, [f"/admin/audit?object_id={pid}", f"/staff/partnerships/{pid}"])

@@ -20,7 +20,9 @@ async def make_call(**overrides: Any) -> dict[str, Any]:
         "opens_at": now - timedelta(days=1),
         "closes_at": now + timedelta(days=10),
         "budget_cents": 100_000_00,
-        "criteria": [{"key": "impact", "name": "Nutzen", "weight": 1, "scale_min": 0, "scale_max": 10}],
+        "criteria": [
+            {"key": "impact", "name": "Nutzen", "weight": 1, "scale_min": 0, "scale_max": 10}
+        ],
     }
     data.update(overrides)
     call = Call(**data)
@@ -28,22 +30,40 @@ async def make_call(**overrides: Any) -> dict[str, Any]:
     return data
 
 
-async def make_team(owner_id, *, name: str = "Team Test", kind: str = "startup", members=()) -> dict:
+async def make_team(
+    owner_id, *, name: str = "Team Test", kind: str = "startup", members=()
+) -> dict:
     """An organisation with its owner (and further members)."""
     from challenge.organisations.tables import Membership, Organisation
 
     now = datetime.now(UTC)
     organisation = Organisation(name=name, kind=kind, created_at=now)
     await organisation.save()
-    await Membership(organisation=organisation.id, user=owner_id, role="owner", created_at=now).save()
+    await Membership(
+        organisation=organisation.id, user=owner_id, role="owner", created_at=now
+    ).save()
     for member_id in members:
-        await Membership(organisation=organisation.id, user=member_id, role="member", created_at=now).save()
+        await Membership(
+            organisation=organisation.id, user=member_id, role="member", created_at=now
+        ).save()
     return {"id": organisation.id, "name": name}
 
 
 QUESTIONS = [
-    {"key": "problem", "label": "Welches Problem?", "type": "long_text", "required": True, "max_length": 500},
-    {"key": "licence", "label": "Lizenz", "type": "choice", "required": True, "choices": ["EUPL-1.2", "MIT"]},
+    {
+        "key": "problem",
+        "label": "Welches Problem?",
+        "type": "long_text",
+        "required": True,
+        "max_length": 500,
+    },
+    {
+        "key": "licence",
+        "label": "Lizenz",
+        "type": "choice",
+        "required": True,
+        "choices": ["EUPL-1.2", "MIT"],
+    },
     {"key": "staff", "label": "Wie viele Personen?", "type": "number", "required": False},
     {"key": "demo", "label": "Demo-Link", "type": "url", "required": False},
 ]

@@ -28,20 +28,31 @@ def pdf(text: str = "Hallo", size: int = 0) -> bytes:
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
     if size > len(out):
         out += b"%" + b"0" * (size - len(out) - 2) + b"\n"
     return out
 
 
-def multipart(filename: str | None, content: bytes, field: str = "file", extra: dict[str, str] | None = None) -> tuple[bytes, str]:
+def multipart(
+    filename: str | None, content: bytes, field: str = "file", extra: dict[str, str] | None = None
+) -> tuple[bytes, str]:
     """A multipart/form-data body with the file name exactly as given (bytes and all)."""
     boundary = "----challenge" + uuid.uuid4().hex
     parts = []
     for name, value in (extra or {}).items():
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        )
     if filename is not None:
         disposition = f'form-data; name="{field}"; filename="{filename}"'
-        parts.append(f"--{boundary}\r\nContent-Disposition: {disposition}\r\nContent-Type: application/octet-stream\r\n\r\n".encode() + content + b"\r\n")
+        parts.append(
+            f"--{boundary}\r\nContent-Disposition: {disposition}\r\nContent-Type: application/octet-stream\r\n\r\n".encode()
+            + content
+            + b"\r\n"
+        )
     parts.append(f"--{boundary}--\r\n".encode())
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"

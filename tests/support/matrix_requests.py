@@ -17,13 +17,28 @@ from tests.support.web import csrf
 # open call (A's and B's proposals, the jury); the results routes use the call whose results are
 # published (RESULTS below). {user_id} is A's teammate; admin routes name users with a role.
 OBJECTS = {
-    "slug": "call", "submission_id": "submission", "organisation_id": "team", "team_id": "team",
-    "document_id": "attachment", "user_id": "teammate", "conflict_id": "conflict", "token_id": "staff_token",
-    "partnership_id": "partnership", "project_id": "partnership", "milestone_id": "milestone", "job_id": "job",
+    "slug": "call",
+    "submission_id": "submission",
+    "organisation_id": "team",
+    "team_id": "team",
+    "document_id": "attachment",
+    "user_id": "teammate",
+    "conflict_id": "conflict",
+    "token_id": "staff_token",
+    "partnership_id": "partnership",
+    "project_id": "partnership",
+    "milestone_id": "milestone",
+    "job_id": "job",
     "token": "calendar_token",
 }
-CONSTANTS = {"code": "en", "file_path": "css/app.css", "path": "openapi.yaml", "role": "staff", "step": "proposal",
-             "number": "1"}
+CONSTANTS = {
+    "code": "en",
+    "file_path": "css/app.css",
+    "path": "openapi.yaml",
+    "role": "staff",
+    "step": "proposal",
+    "number": "1",
+}
 
 RESULTS = {"slug": "call_with_results"}
 RESULTS_ROUTES = [
@@ -49,28 +64,64 @@ RESULTS_ROUTES = [
 # own, so no other route finds it gone; the assignment delete, allowed to two roles, one each.
 OVERRIDES: dict[tuple[str, str], dict[str, str | dict[str, str]]] = {
     **{route: RESULTS for route in RESULTS_ROUTES},
-    ("GET", "/staff/calls/{slug:str}/results/decide/{submission_id:uuid}"): {**RESULTS, "submission_id": "awarded_submission"},
-    ("POST", "/staff/calls/{slug:str}/results/decide/{submission_id:uuid}"): {**RESULTS, "submission_id": "awarded_submission"},
-    ("GET", "/api/v1/submissions/{submission_id:uuid}/award-letter.pdf"): {"submission_id": "awarded_submission"},
-    ("DELETE", "/api/v1/calls/{slug:str}/assignments/{assignment_id:uuid}"): {"assignment_id": {
-        "admin": "assignment_deleted_by_admin", "*": "assignment_deleted_by_staff"}},
-    ("DELETE", "/api/v1/submissions/{submission_id:uuid}/documents/{document_id:uuid}"): {"document_id": "attachment_deleted_by_api"},
-    ("POST", "/submissions/{submission_id:uuid}/attachments/{document_id:uuid}/delete"): {"document_id": "attachment_deleted_by_page"},
+    ("GET", "/staff/calls/{slug:str}/results/decide/{submission_id:uuid}"): {
+        **RESULTS,
+        "submission_id": "awarded_submission",
+    },
+    ("POST", "/staff/calls/{slug:str}/results/decide/{submission_id:uuid}"): {
+        **RESULTS,
+        "submission_id": "awarded_submission",
+    },
+    ("GET", "/api/v1/submissions/{submission_id:uuid}/award-letter.pdf"): {
+        "submission_id": "awarded_submission"
+    },
+    ("DELETE", "/api/v1/calls/{slug:str}/assignments/{assignment_id:uuid}"): {
+        "assignment_id": {
+            "admin": "assignment_deleted_by_admin",
+            "*": "assignment_deleted_by_staff",
+        }
+    },
+    ("DELETE", "/api/v1/submissions/{submission_id:uuid}/documents/{document_id:uuid}"): {
+        "document_id": "attachment_deleted_by_api"
+    },
+    ("POST", "/submissions/{submission_id:uuid}/attachments/{document_id:uuid}/delete"): {
+        "document_id": "attachment_deleted_by_page"
+    },
     ("GET", "/account/documents/{document_id:uuid}/delete"): {"document_id": "library_document"},
-    ("POST", "/account/documents/{document_id:uuid}/delete"): {"document_id": "library_document_deleted_by_page"},
-    ("DELETE", "/api/v1/me/documents/{document_id:uuid}"): {"document_id": "library_document_deleted_by_api"},
-    ("POST", "/api/v1/me/documents/{document_id:uuid}/confirm"): {"document_id": "library_document_pending"},
-    ("DELETE", "/api/v1/organisations/{organisation_id:uuid}/members/{user_id:uuid}"): {"user_id": "member_removed_by_api"},
-    ("POST", "/teams/{team_id:uuid}/members/{user_id:uuid}/remove"): {"user_id": "member_removed_by_page"},
+    ("POST", "/account/documents/{document_id:uuid}/delete"): {
+        "document_id": "library_document_deleted_by_page"
+    },
+    ("DELETE", "/api/v1/me/documents/{document_id:uuid}"): {
+        "document_id": "library_document_deleted_by_api"
+    },
+    ("POST", "/api/v1/me/documents/{document_id:uuid}/confirm"): {
+        "document_id": "library_document_pending"
+    },
+    ("DELETE", "/api/v1/organisations/{organisation_id:uuid}/members/{user_id:uuid}"): {
+        "user_id": "member_removed_by_api"
+    },
+    ("POST", "/teams/{team_id:uuid}/members/{user_id:uuid}/remove"): {
+        "user_id": "member_removed_by_page"
+    },
     # a second team of A's: with two owners, A could leave her main team
-    ("POST", "/api/v1/organisations/{organisation_id:uuid}/owners/{user_id:uuid}"): {"organisation_id": "team_spare", "user_id": "new_owner"},
-    ("POST", "/teams/{team_id:uuid}/members/{user_id:uuid}/owner"): {"team_id": "team_spare", "user_id": "new_owner"},
+    ("POST", "/api/v1/organisations/{organisation_id:uuid}/owners/{user_id:uuid}"): {
+        "organisation_id": "team_spare",
+        "user_id": "new_owner",
+    },
+    ("POST", "/teams/{team_id:uuid}/members/{user_id:uuid}/owner"): {
+        "team_id": "team_spare",
+        "user_id": "new_owner",
+    },
     ("GET", "/admin/users/{user_id:uuid}"): {"user_id": "role_holder"},
     ("POST", "/admin/users/{user_id:uuid}/roles"): {"user_id": "role_holder"},
     ("GET", "/admin/users/{user_id:uuid}/roles/{role:str}/revoke"): {"user_id": "role_holder"},
-    ("POST", "/admin/users/{user_id:uuid}/roles/{role:str}/revoke"): {"user_id": "role_revoked_by_page"},
+    ("POST", "/admin/users/{user_id:uuid}/roles/{role:str}/revoke"): {
+        "user_id": "role_revoked_by_page"
+    },
     ("POST", "/api/v1/admin/users/{user_id:uuid}/roles"): {"user_id": "role_holder"},
-    ("DELETE", "/api/v1/admin/users/{user_id:uuid}/roles/{role:str}"): {"user_id": "role_revoked_by_api"},
+    ("DELETE", "/api/v1/admin/users/{user_id:uuid}/roles/{role:str}"): {
+        "user_id": "role_revoked_by_api"
+    },
     ("PUT", "/api/v1/calls/{slug:str}/jurors/{user_id:uuid}"): {"user_id": "juror"},
 }
 QUERIES = {("GET", "/staff/partnerships/new"): lambda o: {"submission": o["awarded_submission"]}}
@@ -82,11 +133,19 @@ Body = Callable[[dict[str, str]], dict]
 JSON_BODIES: dict[tuple[str, str], Body] = {
     ("POST", "/api/v1/calls/{slug:str}/submissions"): lambda o: {"organisation_id": o["team"]},
     ("PATCH", "/api/v1/submissions/{submission_id:uuid}"): lambda o: {"version": 0},
-    ("POST", "/api/v1/organisations/{organisation_id:uuid}/invitations"): lambda o: {"email": "keine-adresse"},
-    ("POST", "/api/v1/jury/calls/{slug:str}/conflicts"): lambda o: {"submission_id": o["submission"], "reason": ""},
+    ("POST", "/api/v1/organisations/{organisation_id:uuid}/invitations"): lambda o: {
+        "email": "keine-adresse"
+    },
+    ("POST", "/api/v1/jury/calls/{slug:str}/conflicts"): lambda o: {
+        "submission_id": o["submission"],
+        "reason": "",
+    },
     ("POST", "/api/v1/me/documents/{document_id:uuid}/confirm"): lambda o: {"sha256": "0" * 64},
     # an empty body would run the assignment with its defaults
-    ("POST", "/api/v1/calls/{slug:str}/assignments/auto"): lambda o: {"round": 1, "reviews_per_submission": 0},
+    ("POST", "/api/v1/calls/{slug:str}/assignments/auto"): lambda o: {
+        "round": 1,
+        "reviews_per_submission": 0,
+    },
 }
 FORM_BODIES: dict[tuple[str, str], Body] = {
     ("POST", "/calls/{slug:str}/apply"): lambda o: {"organisation_id": o["team"]},

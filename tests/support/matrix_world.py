@@ -31,8 +31,12 @@ from tests.support.files import multipart, pdf
 from tests.support.route_matrix import ROLES
 from tests.support.web import api, csrf, make_user
 
-PROPOSAL = {"title": "Schattenplaner", "summary": "Wir planen Schatten.", "category": "Hitze",
-            "answers": {"problem": "Hitzeinseln im Osten", "licence": "EUPL-1.2", "staff": 4}}
+PROPOSAL = {
+    "title": "Schattenplaner",
+    "summary": "Wir planen Schatten.",
+    "category": "Hitze",
+    "answers": {"problem": "Hitzeinseln im Osten", "licence": "EUPL-1.2", "staff": 4},
+}
 ROLE_GRANTS = {"staff": ("staff",), "finance": ("finance",), "admin": ("admin",)}
 
 
@@ -61,14 +65,19 @@ async def start_session(client: httpx.AsyncClient, user_id, cookie: str) -> None
 
 async def _upload(client: httpx.AsyncClient, url: str, filename: str) -> dict:
     body, content_type = multipart(filename, pdf(filename))
-    response = await client.post(url, content=body, headers={"content-type": content_type,
-                                                             "x-csrftoken": await csrf(client)})
+    response = await client.post(
+        url, content=body, headers={"content-type": content_type, "x-csrftoken": await csrf(client)}
+    )
     assert response.status_code in (200, 201), response.text
     return response.json()
 
 
 def _ok(response: httpx.Response) -> dict:
-    assert response.status_code in (200, 201, 202), (response.request.url, response.status_code, response.text)
+    assert response.status_code in (200, 201, 202), (
+        response.request.url,
+        response.status_code,
+        response.text,
+    )
     return response.json() if response.content else {}
 
 
@@ -81,7 +90,9 @@ async def build_world(app: Litestar) -> World:
         world.clients[role] = client
         if role != "anonymous":
             names = {"applicant_a": "Anna Antrag", "applicant_b": "Berta Bewerbung"}
-            user = await make_user(roles=ROLE_GRANTS.get(role, ()), name=names.get(role, f"Rolle {role}"))
+            user = await make_user(
+                roles=ROLE_GRANTS.get(role, ()), name=names.get(role, f"Rolle {role}")
+            )
             world.users[role] = user
             await world.relogin(role)
     a, b, staff = world.clients["applicant_a"], world.clients["applicant_b"], world.clients["staff"]
@@ -90,31 +101,63 @@ async def build_world(app: Litestar) -> World:
     # Teams: A's team with a teammate who stays and two members that remove routes take away;
     # a second team of A's whose ownership the make-owner routes change; B's own team.
     teammate, removed_by_api, removed_by_page, new_owner = [
-        await make_user(name=f"Mitglied {n}") for n in ("Max", "Api", "Seite", "Olga")]
-    team_a = await make_team(a_id, name="Team Anna", members=[teammate["id"], removed_by_api["id"], removed_by_page["id"]])
+        await make_user(name=f"Mitglied {n}") for n in ("Max", "Api", "Seite", "Olga")
+    ]
+    team_a = await make_team(
+        a_id,
+        name="Team Anna",
+        members=[teammate["id"], removed_by_api["id"], removed_by_page["id"]],
+    )
     team_spare = await make_team(a_id, name="Team Anna Zwei", members=[new_owner["id"]])
     team_b = await make_team(world.users["applicant_b"]["id"], name="Team Berta")
-    objects.update(team=str(team_a["id"]), team_spare=str(team_spare["id"]), teammate=str(teammate["id"]),
-                   member_removed_by_api=str(removed_by_api["id"]), member_removed_by_page=str(removed_by_page["id"]),
-                   new_owner=str(new_owner["id"]))
+    objects.update(
+        team=str(team_a["id"]),
+        team_spare=str(team_spare["id"]),
+        teammate=str(teammate["id"]),
+        member_removed_by_api=str(removed_by_api["id"]),
+        member_removed_by_page=str(removed_by_page["id"]),
+        new_owner=str(new_owner["id"]),
+    )
 
     # The open call: A's submitted proposal with three attachments (one to read, two to delete);
     # B's submitted proposal in the same call.
     now = datetime.now(UTC)
-    call = await make_call(categories=["Hitze", "Wasser"], questions=QUESTIONS,
-                           document_rules={"max_files": 5, "max_bytes": 1024 * 1024, "allowed_types": ["application/pdf"]},
-                           opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=5))
+    call = await make_call(
+        categories=["Hitze", "Wasser"],
+        questions=QUESTIONS,
+        document_rules={
+            "max_files": 5,
+            "max_bytes": 1024 * 1024,
+            "allowed_types": ["application/pdf"],
+        },
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=5),
+    )
     slug = call["slug"]
     call_id = (await Call.select(Call.id).where(Call.slug == slug).first())["id"]
     objects["call"] = slug
-    submission = _ok(await api(a, "POST", f"/api/v1/calls/{slug}/submissions",
-                               {"organisation_id": str(team_a["id"]), **PROPOSAL}))
+    submission = _ok(
+        await api(
+            a,
+            "POST",
+            f"/api/v1/calls/{slug}/submissions",
+            {"organisation_id": str(team_a["id"]), **PROPOSAL},
+        )
+    )
     for name in ("attachment", "attachment_deleted_by_api", "attachment_deleted_by_page"):
-        objects[name] = (await _upload(a, f"/api/v1/submissions/{submission['id']}/documents", f"{name}.pdf"))["id"]
+        objects[name] = (
+            await _upload(a, f"/api/v1/submissions/{submission['id']}/documents", f"{name}.pdf")
+        )["id"]
     _ok(await api(a, "POST", f"/api/v1/submissions/{submission['id']}/submit", {}))
     objects["submission"] = submission["id"]
-    other = _ok(await api(b, "POST", f"/api/v1/calls/{slug}/submissions",
-                          {"organisation_id": str(team_b["id"]), **PROPOSAL}))
+    other = _ok(
+        await api(
+            b,
+            "POST",
+            f"/api/v1/calls/{slug}/submissions",
+            {"organisation_id": str(team_b["id"]), **PROPOSAL},
+        )
+    )
     _ok(await api(b, "POST", f"/api/v1/submissions/{other['id']}/submit", {}))
     objects["submission_b"] = other["id"]
 
@@ -122,34 +165,78 @@ async def build_world(app: Litestar) -> World:
     # entry, then the conflicted juror declares a conflict with it (which recuses that assignment).
     for role in ("juror_assigned", "juror_conflicted"):
         user = world.users[role]
-        _ok(await api(staff, "POST", f"/api/v1/calls/{slug}/jurors", {"email": user["email"], "name": user["name"]}))
+        _ok(
+            await api(
+                staff,
+                "POST",
+                f"/api/v1/calls/{slug}/jurors",
+                {"email": user["email"], "name": user["name"]},
+            )
+        )
         juror = world.clients[role]
         _ok(await api(juror, "POST", f"/api/v1/jury/calls/{slug}/accept"))
         _ok(await juror.get(f"/api/v1/jury/calls/{slug}/declaration"))
         _ok(await api(juror, "POST", f"/api/v1/jury/calls/{slug}/declaration/complete"))
-        _ok(await api(staff, "POST", f"/api/v1/calls/{slug}/assignments",
-                      {"juror_id": str(user["id"]), "submission_id": submission["id"]}))
+        _ok(
+            await api(
+                staff,
+                "POST",
+                f"/api/v1/calls/{slug}/assignments",
+                {"juror_id": str(user["id"]), "submission_id": submission["id"]},
+            )
+        )
     objects["juror"] = str(world.users["juror_assigned"]["id"])
-    [conflict] = _ok(await api(world.clients["juror_conflicted"], "POST", f"/api/v1/jury/calls/{slug}/conflicts",
-                               {"submission_id": submission["id"], "reason": "Ehemalige Kollegin im Team"}))
+    [conflict] = _ok(
+        await api(
+            world.clients["juror_conflicted"],
+            "POST",
+            f"/api/v1/jury/calls/{slug}/conflicts",
+            {"submission_id": submission["id"], "reason": "Ehemalige Kollegin im Team"},
+        )
+    )
     objects["conflict"] = conflict["id"]
     # The assigned juror has finalised her review in a round that shares scores, so she may also
     # read the other jurors' scores (a draft would get 403 there: not an authorisation matter).
     await Round.update({Round.share_scores: True}).where(Round.call == call_id)
-    _ok(await api(world.clients["juror_assigned"], "PUT", f"/api/v1/jury/reviews/{submission['id']}",
-                  {"round": 1, "scores": {"impact": 7}, "final": True}))
+    _ok(
+        await api(
+            world.clients["juror_assigned"],
+            "PUT",
+            f"/api/v1/jury/reviews/{submission['id']}",
+            {"round": 1, "scores": {"impact": 7}, "final": True},
+        )
+    )
     # Assignments the delete route removes: one for staff, one for admin (each deletes its own).
     for role, juror in (("staff", "juror_assigned"), ("admin", "juror_conflicted")):
-        spare = _ok(await api(staff, "POST", f"/api/v1/calls/{slug}/assignments",
-                              {"juror_id": str(world.users[juror]["id"]), "submission_id": other["id"]}))
+        spare = _ok(
+            await api(
+                staff,
+                "POST",
+                f"/api/v1/calls/{slug}/assignments",
+                {"juror_id": str(world.users[juror]["id"]), "submission_id": other["id"]},
+            )
+        )
         objects[f"assignment_deleted_by_{role}"] = str(spare["id"])
 
     # A's document library: one to look at, two to delete, and one direct upload still pending.
-    for name in ("library_document", "library_document_deleted_by_api", "library_document_deleted_by_page"):
+    for name in (
+        "library_document",
+        "library_document_deleted_by_api",
+        "library_document_deleted_by_page",
+    ):
         objects[name] = (await _upload(a, "/api/v1/me/documents", f"{name}.pdf"))["id"]
-    pending = Document(storage_key=f"direct/{uuid.uuid4().hex}", kind="upload", status="pending", owner_type="user",
-                       owner_id=str(a_id), filename="gross.pdf", content_type="application/pdf", size=1000,
-                       uploaded_by=a_id, created_at=now)
+    pending = Document(
+        storage_key=f"direct/{uuid.uuid4().hex}",
+        kind="upload",
+        status="pending",
+        owner_type="user",
+        owner_id=str(a_id),
+        filename="gross.pdf",
+        content_type="application/pdf",
+        size=1000,
+        uploaded_by=a_id,
+        created_at=now,
+    )
     await pending.save()
     objects["library_document_pending"] = str(pending.id)
 
@@ -161,19 +248,39 @@ async def build_world(app: Litestar) -> World:
 
     # A call with published results: A's team won; its running partnership (sent by staff,
     # countersigned by A).
-    done = await make_call(status="results_published", opens_at=now - timedelta(days=90),
-                           closes_at=now - timedelta(days=30), budget_cents=200_000_00, results_published_at=now)
+    done = await make_call(
+        status="results_published",
+        opens_at=now - timedelta(days=90),
+        closes_at=now - timedelta(days=30),
+        budget_cents=200_000_00,
+        results_published_at=now,
+    )
     done_row = await Call.select(Call.id).where(Call.slug == done["slug"]).first()
-    awarded = Submission(call=done_row["id"], organisation=team_a["id"], title="Kühle Wege", status="submitted",
-                         reference=f"M-{uuid.uuid4().hex[:8]}", consent_publication=True, created_at=now,
-                         submitted_at=now - timedelta(days=40))
+    awarded = Submission(
+        call=done_row["id"],
+        organisation=team_a["id"],
+        title="Kühle Wege",
+        status="submitted",
+        reference=f"M-{uuid.uuid4().hex[:8]}",
+        consent_publication=True,
+        created_at=now,
+        submitted_at=now - timedelta(days=40),
+    )
     await awarded.save()
-    await Decision(call=done_row["id"], submission=awarded.id, outcome="winner", award_cents=60_000_00,
-                   rationale="Überzeugend", created_at=now).save()
+    await Decision(
+        call=done_row["id"],
+        submission=awarded.id,
+        outcome="winner",
+        award_cents=60_000_00,
+        rationale="Überzeugend",
+        created_at=now,
+    ).save()
     objects.update(call_with_results=done["slug"], awarded_submission=str(awarded.id))
     partnership = _ok(await api(staff, "POST", "/api/v1/partnerships", plan(awarded.id)))
     _ok(await api(staff, "POST", f"/api/v1/partnerships/{partnership['id']}/send"))
-    signed = await _upload(a, f"/api/v1/partnerships/{partnership['id']}/signed", "vertrag-unterschrieben.pdf")
+    signed = await _upload(
+        a, f"/api/v1/partnerships/{partnership['id']}/signed", "vertrag-unterschrieben.pdf"
+    )
     assert signed["status"] == "active", signed
     objects.update(partnership=partnership["id"], milestone=signed["milestones"][0]["id"])
     # A certificates job of the open call: it has no awards, so whichever test drains the job

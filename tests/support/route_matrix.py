@@ -14,7 +14,16 @@ from litestar import Litestar
 # applicant_a owns the objects the placeholders name (team, proposal, documents, partnership);
 # applicant_b is a verified applicant with a team and a proposal of her own, and no relation to
 # A's; juror_assigned reviews A's proposal; juror_conflicted declared a conflict with it.
-ROLES = ("anonymous", "applicant_a", "applicant_b", "juror_assigned", "juror_conflicted", "staff", "finance", "admin")
+ROLES = (
+    "anonymous",
+    "applicant_a",
+    "applicant_b",
+    "juror_assigned",
+    "juror_conflicted",
+    "staff",
+    "finance",
+    "admin",
+)
 IGNORED_METHODS = {"OPTIONS", "HEAD"}
 
 ALLOW = "allow"  # authorised and the object found: not 401/403/404 or a login redirect; never 5xx

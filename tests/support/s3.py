@@ -47,8 +47,15 @@ class MotoS3:
         client = boto3.client("s3", endpoint_url=self.url, region_name=REGION)
         existing = {bucket["Name"] for bucket in client.list_buckets().get("Buckets", [])}
         if name not in existing:
-            client.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
+            client.create_bucket(
+                Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION}
+            )
 
     def settings_env(self, prefix: str = "") -> dict[str, str]:
-        return {"storage": "s3", "s3_bucket": BUCKET, "s3_endpoint_url": self.url,
-                "s3_region": REGION, "s3_prefix": prefix}
+        return {
+            "storage": "s3",
+            "s3_bucket": BUCKET,
+            "s3_endpoint_url": self.url,
+            "s3_region": REGION,
+            "s3_prefix": prefix,
+        }

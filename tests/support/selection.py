@@ -28,10 +28,12 @@ SLOW = (
 
 # Tests about the password hashing itself keep argon2's production parameters (tests/conftest.py
 # hashes cheaply everywhere else).
-PRODUCTION_HASHING = frozenset({
-    "test_hashing_does_not_stall_other_requests",
-    "test_outdated_password_hash_is_upgraded_at_login",
-})
+PRODUCTION_HASHING = frozenset(
+    {
+        "test_hashing_does_not_stall_other_requests",
+        "test_outdated_password_hash_is_upgraded_at_login",
+    }
+)
 
 
 def _matches(entry: str, file_name: str, test_name: str) -> bool:
@@ -51,5 +53,8 @@ def markers_for(file_name: str, test_name: str, fixtures: list[str]) -> list[str
 
 def unmatched(collected: set[tuple[str, str]]) -> list[str]:
     """SLOW entries that name no collected (file name, test name)."""
-    return [entry for entry in SLOW
-            if not any(_matches(entry, file_name, test_name) for file_name, test_name in collected)]
+    return [
+        entry
+        for entry in SLOW
+        if not any(_matches(entry, file_name, test_name) for file_name, test_name in collected)
+    ]

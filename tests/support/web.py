@@ -22,13 +22,26 @@ def unique_email(prefix: str = "user") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}@example.org"
 
 
-async def make_user(*, email: str | None = None, roles: tuple[str, ...] = (), verified: bool = True,
-                    name: str = "Erika Mustermann", locale: str = "de", affiliation: str = "") -> dict:
+async def make_user(
+    *,
+    email: str | None = None,
+    roles: tuple[str, ...] = (),
+    verified: bool = True,
+    name: str = "Erika Mustermann",
+    locale: str = "de",
+    affiliation: str = "",
+) -> dict:
     """A user with PASSWORD, directly in the database."""
     from datetime import UTC, datetime
 
-    user = User(email=email or unique_email(), name=name, locale=locale, affiliation=affiliation,
-                password_hash=_HASH, email_verified_at=datetime.now(UTC) if verified else None)
+    user = User(
+        email=email or unique_email(),
+        name=name,
+        locale=locale,
+        affiliation=affiliation,
+        password_hash=_HASH,
+        email_verified_at=datetime.now(UTC) if verified else None,
+    )
     await user.save()
     for role in roles:
         await RoleGrant(user=user.id, role=role).save()
@@ -48,7 +61,9 @@ async def post_form(client: httpx.AsyncClient, url: str, data: dict, **kwargs) -
     return await client.post(url, data={**data, "_csrf_token": token}, **kwargs)
 
 
-async def api(client: httpx.AsyncClient, method: str, url: str, json=None, **kwargs) -> httpx.Response:
+async def api(
+    client: httpx.AsyncClient, method: str, url: str, json=None, **kwargs
+) -> httpx.Response:
     """A cookie-authenticated API call sending the CSRF header like the portal's JS would."""
     headers = dict(kwargs.pop("headers", {}))
     if method.upper() not in ("GET", "HEAD", "OPTIONS"):
@@ -56,8 +71,12 @@ async def api(client: httpx.AsyncClient, method: str, url: str, json=None, **kwa
     return await client.request(method, url, json=json, headers=headers, **kwargs)
 
 
-async def login(client: httpx.AsyncClient, user_email: str, password: str = PASSWORD) -> httpx.Response:
-    response = await api(client, "POST", "/api/v1/auth/login", {"email": user_email, "password": password})
+async def login(
+    client: httpx.AsyncClient, user_email: str, password: str = PASSWORD
+) -> httpx.Response:
+    response = await api(
+        client, "POST", "/api/v1/auth/login", {"email": user_email, "password": password}
+    )
     assert response.status_code == 200, response.text
     return response
 

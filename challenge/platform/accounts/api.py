@@ -44,8 +44,14 @@ from challenge.platform.i18n import request_locale
 
 
 def me_out(user: CurrentUser) -> MeOut:
-    return MeOut(id=user.id, email=user.email, name=user.name, locale=user.locale,
-                 affiliation=user.affiliation, roles=sorted(user.roles))
+    return MeOut(
+        id=user.id,
+        email=user.email,
+        name=user.name,
+        locale=user.locale,
+        affiliation=user.affiliation,
+        roles=sorted(user.roles),
+    )
 
 
 class AuthApi(Controller):
@@ -55,9 +61,14 @@ class AuthApi(Controller):
     @post("/register", status_code=HTTP_201_CREATED)
     async def register(self, request: Request, data: JSONBody[RegisterIn]) -> StatusOut:
         """Register; the same answer whether or not the address has an account."""
-        await services.register(email=data.email, password=data.password, name=data.name,
-                                locale=data.locale, ip=ip_of(request),
-                                base_url=settings_of(request).base_url)
+        await services.register(
+            email=data.email,
+            password=data.password,
+            name=data.name,
+            locale=data.locale,
+            ip=ip_of(request),
+            base_url=settings_of(request).base_url,
+        )
         return StatusOut(status="check_your_mail")
 
     @post("/verify", status_code=HTTP_200_OK)
@@ -69,8 +80,11 @@ class AuthApi(Controller):
     @post("/login", status_code=HTTP_200_OK)
     async def login(self, request: Request, data: JSONBody[LoginIn]) -> Response[MeOut]:
         user, token = await authentication.login(
-            email=data.email, password=data.password, ip=ip_of(request),
-            user_agent=user_agent_of(request), max_days=settings_of(request).session_max_days,
+            email=data.email,
+            password=data.password,
+            ip=ip_of(request),
+            user_agent=user_agent_of(request),
+            max_days=settings_of(request).session_max_days,
             old_token=session_token_of(request),
         )
         response = Response(me_out(user))
@@ -87,16 +101,24 @@ class AuthApi(Controller):
     @post("/password-reset", status_code=HTTP_202_ACCEPTED)
     async def password_reset(self, request: Request, data: JSONBody[EmailIn]) -> StatusOut:
         """Mail a reset link; the same answer whether or not the address has an account."""
-        await services.request_password_reset(email=data.email, ip=ip_of(request),
-                                              locale=request_locale(request),
-                                              base_url=settings_of(request).base_url)
+        await services.request_password_reset(
+            email=data.email,
+            ip=ip_of(request),
+            locale=request_locale(request),
+            base_url=settings_of(request).base_url,
+        )
         return StatusOut(status="check_your_mail")
 
     @post("/password-reset/confirm", status_code=HTTP_200_OK)
-    async def password_reset_confirm(self, request: Request, data: JSONBody[ResetConfirmIn]) -> StatusOut:
-        await services.confirm_password_reset(token=data.token, password=data.password,
-                                              base_url=settings_of(request).base_url,
-                                              ip=ip_of(request))
+    async def password_reset_confirm(
+        self, request: Request, data: JSONBody[ResetConfirmIn]
+    ) -> StatusOut:
+        await services.confirm_password_reset(
+            token=data.token,
+            password=data.password,
+            base_url=settings_of(request).base_url,
+            ip=ip_of(request),
+        )
         return StatusOut(status="password_changed")
 
 
@@ -118,18 +140,31 @@ class MeApi(Controller):
             locale=user.locale if data.locale is None else data.locale,
             affiliation=user.affiliation if data.affiliation is None else data.affiliation,
         )
-        return MeOut(id=row["id"], email=row["email"], name=row["name"], locale=row["locale"],
-                     affiliation=row["affiliation"], roles=sorted(user.roles))
+        return MeOut(
+            id=row["id"],
+            email=row["email"],
+            name=row["name"],
+            locale=row["locale"],
+            affiliation=row["affiliation"],
+            roles=sorted(user.roles),
+        )
 
     @post("/password", status_code=HTTP_200_OK)
-    async def change_password(self, request: Request, data: JSONBody[PasswordChangeIn]) -> Response[StatusOut]:
+    async def change_password(
+        self, request: Request, data: JSONBody[PasswordChangeIn]
+    ) -> Response[StatusOut]:
         """Change the password; every other session ends."""
         settings = settings_of(request)
         browser = (request.scope.get("auth") or {}).get("kind") == "session"
         token = await services.change_password(
-            current_user(request), current=data.current_password, new=data.new_password,
-            base_url=settings.base_url, ip=ip_of(request), user_agent=user_agent_of(request),
-            max_days=settings.session_max_days, new_session=browser,
+            current_user(request),
+            current=data.current_password,
+            new=data.new_password,
+            base_url=settings.base_url,
+            ip=ip_of(request),
+            user_agent=user_agent_of(request),
+            max_days=settings.session_max_days,
+            new_session=browser,
         )
         response = Response(StatusOut(status="password_changed"))
         if token:
@@ -145,8 +180,9 @@ class MeApi(Controller):
     async def create_token(self, request: Request, data: JSONBody[ApiTokenIn]) -> ApiTokenCreated:
         """Create an API token; the token is in this response only."""
         row, plaintext = await api_tokens.create_token(current_user(request), data.name, data.days)
-        return ApiTokenCreated(id=row["id"], name=row["name"], token=plaintext,
-                               expires_at=row["expires_at"])
+        return ApiTokenCreated(
+            id=row["id"], name=row["name"], token=plaintext, expires_at=row["expires_at"]
+        )
 
     @delete("/tokens/{token_id:uuid}")  # revoking one's own token needs no role
     async def revoke_token(self, request: Request, token_id: FromPath[UUID]) -> None:
@@ -166,23 +202,35 @@ class AdminUsersApi(Controller):
         page: Annotated[int, QueryParameter(ge=1, le=100_000)] = 1,
         per_page: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
     ) -> UserPage:
-        rows, total = await roles.list_users(current_user(request), query=q, page=page,
-                                             per_page=per_page)
-        return UserPage(items=[UserOut(**row) for row in rows], total=total, page=page,
-                        per_page=per_page)
+        rows, total = await roles.list_users(
+            current_user(request), query=q, page=page, per_page=per_page
+        )
+        return UserPage(
+            items=[UserOut(**row) for row in rows], total=total, page=page, per_page=per_page
+        )
 
     @post("/{user_id:uuid}/roles", status_code=HTTP_200_OK)
-    async def grant(self, request: Request, user_id: FromPath[UUID], data: JSONBody[RoleIn]) -> UserOut:
+    async def grant(
+        self, request: Request, user_id: FromPath[UUID], data: JSONBody[RoleIn]
+    ) -> UserOut:
         row = await roles.grant_role(current_user(request), user_id, data.role)
         return _user_out(row)
 
     @delete("/{user_id:uuid}/roles/{role:str}", status_code=HTTP_200_OK)
-    async def revoke(self, request: Request, user_id: FromPath[UUID], role: FromPath[str]) -> UserOut:
+    async def revoke(
+        self, request: Request, user_id: FromPath[UUID], role: FromPath[str]
+    ) -> UserOut:
         row = await roles.revoke_role(current_user(request), user_id, role)
         return _user_out(row)
 
 
 def _user_out(row: dict) -> UserOut:
-    return UserOut(id=row["id"], email=row["email"], name=row["name"], roles=row["roles"],
-                   email_verified_at=row["email_verified_at"], is_active=row["is_active"],
-                   created_at=row["created_at"])
+    return UserOut(
+        id=row["id"],
+        email=row["email"],
+        name=row["name"],
+        roles=row["roles"],
+        email_verified_at=row["email_verified_at"],
+        is_active=row["is_active"],
+        created_at=row["created_at"],
+    )

@@ -29,7 +29,11 @@ async def create_token(user: CurrentUser, name: str, days: int) -> tuple[dict, s
     """Create a token; returns its row and the plaintext, which is never stored or shown again."""
     if user.token_id is not None:
         # A token must not mint tokens: a leaked one could otherwise outlive its revocation.
-        raise Problem(403, "session_required", N_("API tokens can only be created when logged in with a password."))
+        raise Problem(
+            403,
+            "session_required",
+            N_("API tokens can only be created when logged in with a password."),
+        )
     errors = []
     if not name.strip() or len(name) > 100:
         errors.append(FieldError("name", N_("Enter a name of at most 100 characters.")))
@@ -49,17 +53,31 @@ async def create_token(user: CurrentUser, name: str, days: int) -> tuple[dict, s
     )
     async with db.write_transaction():
         await token.save()
-        await record("token.created", actor=user, object_type="api_token", object_id=token.id,
-                     payload={"name": token.name, "expires_at": token.expires_at})
+        await record(
+            "token.created",
+            actor=user,
+            object_type="api_token",
+            object_id=token.id,
+            payload={"name": token.name, "expires_at": token.expires_at},
+        )
     return token.to_dict(), plaintext
 
 
 async def list_tokens(user: CurrentUser) -> list[dict]:
     """The user's API tokens, newest first (never the secret)."""
-    return await ApiToken.select(
-        ApiToken.id, ApiToken.name, ApiToken.prefix, ApiToken.created_at,
-        ApiToken.expires_at, ApiToken.revoked_at, ApiToken.last_used_at,
-    ).where(ApiToken.user == user.id).order_by(ApiToken.created_at, ascending=False)
+    return (
+        await ApiToken.select(
+            ApiToken.id,
+            ApiToken.name,
+            ApiToken.prefix,
+            ApiToken.created_at,
+            ApiToken.expires_at,
+            ApiToken.revoked_at,
+            ApiToken.last_used_at,
+        )
+        .where(ApiToken.user == user.id)
+        .order_by(ApiToken.created_at, ascending=False)
+    )
 
 
 async def owns_tokens(user: CurrentUser) -> bool:
@@ -69,14 +87,23 @@ async def owns_tokens(user: CurrentUser) -> bool:
 
 async def revoke_token(user: CurrentUser, token_id: UUID) -> dict:
     """Revoke one of the user's own tokens (another user's token is not found)."""
-    row = await ApiToken.select().where((ApiToken.id == token_id) & (ApiToken.user == user.id)).first()
+    row = (
+        await ApiToken.select()
+        .where((ApiToken.id == token_id) & (ApiToken.user == user.id))
+        .first()
+    )
     if row is None:
         raise not_found(N_("Token not found"))
     if row["revoked_at"] is None:
         async with db.write_transaction():
             await ApiToken.update({ApiToken.revoked_at: clock.now()}).where(ApiToken.id == token_id)
-            await record("token.revoked", actor=user, object_type="api_token", object_id=token_id,
-                         payload={"name": row["name"]})
+            await record(
+                "token.revoked",
+                actor=user,
+                object_type="api_token",
+                object_id=token_id,
+                payload={"name": row["name"]},
+            )
     return row
 
 
@@ -85,10 +112,17 @@ async def resolve_token(plaintext: str, now: datetime | None = None) -> CurrentU
     if not plaintext.startswith(PREFIX):
         return None
     now = now or clock.now()
-    row = await ApiToken.select(
-        ApiToken.id, ApiToken.expires_at, ApiToken.revoked_at, ApiToken.last_used_at,
-        ApiToken.user,
-    ).where(ApiToken.token_hash == _digest(plaintext)).first()
+    row = (
+        await ApiToken.select(
+            ApiToken.id,
+            ApiToken.expires_at,
+            ApiToken.revoked_at,
+            ApiToken.last_used_at,
+            ApiToken.user,
+        )
+        .where(ApiToken.token_hash == _digest(plaintext))
+        .first()
+    )
     if row is None or row["revoked_at"] is not None or now >= row["expires_at"]:
         return None
     user = await User.select().where((User.id == row["user"]) & (User.is_active == True)).first()  # noqa: E712

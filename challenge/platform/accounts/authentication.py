@@ -40,13 +40,24 @@ async def login(
         stored_hash = await _pending_hash(user["id"])  # to say "confirm your address first"
     matches = await verify_password_async(stored_hash, password)
     if user is None or not matches or not user["is_active"]:
-        await record("auth.login_failed", actor_label=email, object_type="user",
-                     object_id=user["id"] if user else "", payload={"ip": ip})
-        raise Problem(401, "invalid_credentials", N_("The e-mail address or the password is wrong."))
+        await record(
+            "auth.login_failed",
+            actor_label=email,
+            object_type="user",
+            object_id=user["id"] if user else "",
+            payload={"ip": ip},
+        )
+        raise Problem(
+            401, "invalid_credentials", N_("The e-mail address or the password is wrong.")
+        )
     if user["email_verified_at"] is None:
-        raise Problem(403, "email_not_verified", N_(
-            "Please confirm your e-mail address first: follow the link in the mail we sent you."
-        ))
+        raise Problem(
+            403,
+            "email_not_verified",
+            N_(
+                "Please confirm your e-mail address first: follow the link in the mail we sent you."
+            ),
+        )
 
     await ratelimit.reset(ratelimit.LOGIN_FAILURES_PER_ACCOUNT, email)
     rehash = await hash_password_async(password) if needs_rehash(user["password_hash"]) else None
@@ -56,8 +67,13 @@ async def login(
         if rehash:
             await User.update({User.password_hash: rehash}).where(User.id == user["id"])
         token = await create_session(user["id"], max_days=max_days, ip=ip, user_agent=user_agent)
-        await record("auth.login", actor=_Actor(user), object_type="user", object_id=user["id"],
-                     payload={"ip": ip})
+        await record(
+            "auth.login",
+            actor=_Actor(user),
+            object_type="user",
+            object_id=user["id"],
+            payload={"ip": ip},
+        )
     return await identity_for(user), token
 
 
@@ -73,9 +89,16 @@ async def logout(user: CurrentUser | None, token: str | None) -> None:
 
 async def _pending_hash(user_id) -> str | None:
     """The password of the newest open registration of an unconfirmed account."""
-    row = await EmailToken.select(EmailToken.payload).where(
-        (EmailToken.user == user_id) & (EmailToken.purpose == "verify") & EmailToken.used_at.is_null()
-    ).order_by(EmailToken.created_at, ascending=False).first()
+    row = (
+        await EmailToken.select(EmailToken.payload)
+        .where(
+            (EmailToken.user == user_id)
+            & (EmailToken.purpose == "verify")
+            & EmailToken.used_at.is_null()
+        )
+        .order_by(EmailToken.created_at, ascending=False)
+        .first()
+    )
     return json.loads(row["payload"] or "{}").get("password_hash") if row else None
 
 

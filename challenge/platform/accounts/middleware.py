@@ -38,7 +38,9 @@ class AuthMiddleware(ASGIMiddleware):
         if authorization.lower().startswith("bearer "):
             user = await resolve_token(authorization[7:].strip())
             if user is None:
-                raise Problem(401, "invalid_token", N_("The API token is invalid, expired or revoked."))
+                raise Problem(
+                    401, "invalid_token", N_("The API token is invalid, expired or revoked.")
+                )
             scope["user"], scope["auth"] = user, {"kind": "token"}
         else:
             token = read_cookie(scope, self.cookie)

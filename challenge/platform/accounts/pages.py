@@ -48,8 +48,12 @@ class AccountPages(Controller):
         values["locale"] = values["locale"] or request_locale(request)
         try:
             await services.register(
-                email=values["email"], password=form_value(data, "password"), name=values["name"],
-                locale=values["locale"], ip=ip_of(request), base_url=settings_of(request).base_url,
+                email=values["email"],
+                password=form_value(data, "password"),
+                name=values["name"],
+                locale=values["locale"],
+                ip=ip_of(request),
+                base_url=settings_of(request).base_url,
             )
         except Problem as problem:
             return page("register", status=problem.status, values=values, errors=errors_of(problem))
@@ -63,10 +67,14 @@ class AccountPages(Controller):
     @post("/account/verify")
     async def verify(self, request: Request, data: FormData) -> Template:
         try:
-            _user_id, already = await services.verify_email(form_value(data, "token"), ip=ip_of(request))
+            _user_id, already = await services.verify_email(
+                form_value(data, "token"), ip=ip_of(request)
+            )
         except Problem as problem:
             return page("verify", status=problem.status, token="", errors=errors_of(problem))
-        return page("verified", already_verified=already, signed_in=current_user(request) is not None)
+        return page(
+            "verified", already_verified=already, signed_in=current_user(request) is not None
+        )
 
     @get("/login", name="login")
     async def login_form(self, request: Request, next_: NextParam = None) -> Template | Redirect:
@@ -80,13 +88,21 @@ class AccountPages(Controller):
         email = form_value(data, "email")
         try:
             _user, token = await authentication.login(
-                email=email, password=form_value(data, "password"), ip=ip_of(request),
-                user_agent=user_agent_of(request), max_days=settings_of(request).session_max_days,
+                email=email,
+                password=form_value(data, "password"),
+                ip=ip_of(request),
+                user_agent=user_agent_of(request),
+                max_days=settings_of(request).session_max_days,
                 old_token=session_token_of(request),
             )
         except Problem as problem:
-            return page("login", status=problem.status, next=target, values={"email": email},
-                        errors=errors_of(problem))
+            return page(
+                "login",
+                status=problem.status,
+                next=target,
+                values={"email": email},
+                errors=errors_of(problem),
+            )
         response = Redirect(target, status_code=303)
         set_session_cookie(response, request, token)
         return response
@@ -107,12 +123,16 @@ class AccountPages(Controller):
     async def forgot(self, request: Request, data: FormData) -> Template:
         email = form_value(data, "email")
         try:
-            await services.request_password_reset(email=email, ip=ip_of(request),
-                                                  locale=request_locale(request),
-                                                  base_url=settings_of(request).base_url)
+            await services.request_password_reset(
+                email=email,
+                ip=ip_of(request),
+                locale=request_locale(request),
+                base_url=settings_of(request).base_url,
+            )
         except Problem as problem:
-            return page("forgot", status=problem.status, values={"email": email},
-                        errors=errors_of(problem))
+            return page(
+                "forgot", status=problem.status, values={"email": email}, errors=errors_of(problem)
+            )
         return page("check_mail", email=normalise_email(email), kind="reset")
 
     @get("/password/reset")
@@ -123,9 +143,12 @@ class AccountPages(Controller):
     async def reset(self, request: Request, data: FormData) -> Template:
         token = form_value(data, "token")
         try:
-            await services.confirm_password_reset(token=token, password=form_value(data, "password"),
-                                                  base_url=settings_of(request).base_url,
-                                                  ip=ip_of(request))
+            await services.confirm_password_reset(
+                token=token,
+                password=form_value(data, "password"),
+                base_url=settings_of(request).base_url,
+                ip=ip_of(request),
+            )
         except Problem as problem:
             return page("reset", status=problem.status, token=token, errors=errors_of(problem))
         return page("password_changed")
@@ -145,8 +168,13 @@ class AccountSettingsPages(Controller):
     async def account(self, request: Request) -> Template:
         user = current_user(request)
         values = {"name": user.name, "locale": user.locale, "affiliation": user.affiliation}
-        return page("account", values=values, errors={}, notice=None,
-                    tokens_allowed=await _tokens_shown(user))
+        return page(
+            "account",
+            values=values,
+            errors={},
+            notice=None,
+            tokens_allowed=await _tokens_shown(user),
+        )
 
     @post("/profile")
     async def profile(self, request: Request, data: FormData) -> Template:
@@ -155,11 +183,22 @@ class AccountSettingsPages(Controller):
         try:
             await services.update_profile(user, **values)
         except Problem as problem:
-            return page("account", status=problem.status, values=values, errors=errors_of(problem),
-                        notice=None, tokens_allowed=await _tokens_shown(user))
+            return page(
+                "account",
+                status=problem.status,
+                values=values,
+                errors=errors_of(problem),
+                notice=None,
+                tokens_allowed=await _tokens_shown(user),
+            )
         request.state.locale = values["locale"]  # show the saved language at once
-        return page("account", values=values, errors={}, notice="profile",
-                    tokens_allowed=await _tokens_shown(user))
+        return page(
+            "account",
+            values=values,
+            errors={},
+            notice="profile",
+            tokens_allowed=await _tokens_shown(user),
+        )
 
     @post("/password")
     async def password(self, request: Request, data: FormData) -> Template:
@@ -168,16 +207,30 @@ class AccountSettingsPages(Controller):
         settings = settings_of(request)
         try:
             token = await services.change_password(
-                user, current=form_value(data, "current_password"),
-                new=form_value(data, "new_password"), base_url=settings.base_url,
-                ip=ip_of(request), user_agent=user_agent_of(request),
+                user,
+                current=form_value(data, "current_password"),
+                new=form_value(data, "new_password"),
+                base_url=settings.base_url,
+                ip=ip_of(request),
+                user_agent=user_agent_of(request),
                 max_days=settings.session_max_days,
             )
         except Problem as problem:
-            return page("account", status=problem.status, values=values, errors=errors_of(problem),
-                        notice=None, tokens_allowed=await _tokens_shown(user))
-        response = page("account", values=values, errors={}, notice="password",
-                        tokens_allowed=await _tokens_shown(user))
+            return page(
+                "account",
+                status=problem.status,
+                values=values,
+                errors=errors_of(problem),
+                notice=None,
+                tokens_allowed=await _tokens_shown(user),
+            )
+        response = page(
+            "account",
+            values=values,
+            errors={},
+            notice="password",
+            tokens_allowed=await _tokens_shown(user),
+        )
         set_session_cookie(response, request, token)
         return response
 
@@ -185,8 +238,14 @@ class AccountSettingsPages(Controller):
     async def tokens(self, request: Request) -> Template:
         user = current_user(request)
         rows = await api_tokens.list_tokens(user)
-        return page("tokens", tokens=rows, created=None, values={"days": "90"}, errors={},
-                    may_create=may_use_api_tokens(user))
+        return page(
+            "tokens",
+            tokens=rows,
+            created=None,
+            values={"days": "90"},
+            errors={},
+            may_create=may_use_api_tokens(user),
+        )
 
     @post("/tokens", guards=[role_required(*TOKEN_ROLES)])
     async def create_token(self, request: Request, data: FormData) -> Template:
@@ -201,8 +260,15 @@ class AccountSettingsPages(Controller):
         except Problem as problem:
             errors, status = errors_of(problem), problem.status
         rows = await api_tokens.list_tokens(user)
-        return page("tokens", status=status, tokens=rows, created=created, values=values,
-                    errors=errors, may_create=True)
+        return page(
+            "tokens",
+            status=status,
+            tokens=rows,
+            created=created,
+            values=values,
+            errors=errors,
+            may_create=True,
+        )
 
     @post("/tokens/{token_id:uuid}/revoke")
     async def revoke_token(self, request: Request, token_id: FromPath[UUID]) -> Redirect:

@@ -25,8 +25,9 @@ async def list_users(actor: CurrentUser, *, query: str = "", page: int = 1, per_
     if query.strip():
         text = query.strip().lower()
         where = db.contains_text(User.email, text) | db.contains_text(User.name, text)
-    select = User.select(User.id, User.email, User.name, User.email_verified_at, User.is_active,
-                         User.created_at).order_by(User.created_at, ascending=False)
+    select = User.select(
+        User.id, User.email, User.name, User.email_verified_at, User.is_active, User.created_at
+    ).order_by(User.created_at, ascending=False)
     count = User.count()
     if where is not None:
         select, count = select.where(where), count.where(where)
@@ -41,20 +42,36 @@ async def list_users(actor: CurrentUser, *, query: str = "", page: int = 1, per_
 
 async def get_user(actor: CurrentUser, user_id: UUID) -> dict:
     _require_admin(actor)
-    row = await User.select(User.id, User.email, User.name, User.locale, User.affiliation,
-                            User.email_verified_at, User.is_active, User.created_at).where(
-        User.id == user_id).first()
+    row = (
+        await User.select(
+            User.id,
+            User.email,
+            User.name,
+            User.locale,
+            User.affiliation,
+            User.email_verified_at,
+            User.is_active,
+            User.created_at,
+        )
+        .where(User.id == user_id)
+        .first()
+    )
     if row is None:
         raise not_found(N_("User not found"))
-    row["roles"] = sorted(g["role"] for g in await RoleGrant.select(RoleGrant.role).where(
-        RoleGrant.user == user_id))
+    row["roles"] = sorted(
+        g["role"] for g in await RoleGrant.select(RoleGrant.role).where(RoleGrant.user == user_id)
+    )
     return row
 
 
 def _check_role(role: str) -> None:
     if role not in GLOBAL_ROLES:
-        raise Problem(422, "validation_error", N_("Unknown role."),
-                      errors=[FieldError("role", N_("Unknown role."))])
+        raise Problem(
+            422,
+            "validation_error",
+            N_("Unknown role."),
+            errors=[FieldError("role", N_("Unknown role."))],
+        )
 
 
 async def grant_role(actor: CurrentUser, user_id: UUID, role: str) -> dict:
@@ -65,8 +82,13 @@ async def grant_role(actor: CurrentUser, user_id: UUID, role: str) -> dict:
         return target
     async with db.write_transaction():
         await RoleGrant(user=user_id, role=role, granted_by=actor.id).save()
-        await record("role.granted", actor=actor, object_type="user", object_id=user_id,
-                     payload={"role": role, "email": target["email"]})
+        await record(
+            "role.granted",
+            actor=actor,
+            object_type="user",
+            object_id=user_id,
+            payload={"role": role, "email": target["email"]},
+        )
     return await get_user(actor, user_id)
 
 
@@ -80,6 +102,11 @@ async def revoke_role(actor: CurrentUser, user_id: UUID, role: str) -> dict:
         return target
     async with db.write_transaction():
         await RoleGrant.delete().where((RoleGrant.user == user_id) & (RoleGrant.role == role))
-        await record("role.revoked", actor=actor, object_type="user", object_id=user_id,
-                     payload={"role": role, "email": target["email"]})
+        await record(
+            "role.revoked",
+            actor=actor,
+            object_type="user",
+            object_id=user_id,
+            payload={"role": role, "email": target["email"]},
+        )
     return await get_user(actor, user_id)

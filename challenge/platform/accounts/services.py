@@ -33,16 +33,19 @@ RESET_VALID = timedelta(minutes=60)
 REGISTER_RETRY = timedelta(seconds=60)
 
 
-
 async def _mail(to: str, template: str, *, locale: str, base_url: str, **context) -> None:
     await enqueue(to, template, locale=locale, context={"base_url": base_url, **context})
 
 
 def _invalid(errors: list[FieldError]) -> Problem:
-    return Problem(422, "validation_error", N_("Some fields are missing or invalid."), errors=errors)
+    return Problem(
+        422, "validation_error", N_("Some fields are missing or invalid."), errors=errors
+    )
 
 
-async def _new_email_token(user_id: UUID, purpose: str, valid: timedelta, payload: dict | None = None) -> str:
+async def _new_email_token(
+    user_id: UUID, purpose: str, valid: timedelta, payload: dict | None = None
+) -> str:
     token = secrets.token_urlsafe(32)
     now = clock.now()
     await EmailToken(
@@ -58,10 +61,14 @@ async def _new_email_token(user_id: UUID, purpose: str, valid: timedelta, payloa
 
 async def _find_email_token(token: str, purpose: str) -> dict:
     """A valid, unused token of this purpose — or the same refusal for every other case."""
-    row = await EmailToken.select().where(
-        (EmailToken.token_hash == hashlib.sha256(token.encode()).hexdigest())
-        & (EmailToken.purpose == purpose)
-    ).first()
+    row = (
+        await EmailToken.select()
+        .where(
+            (EmailToken.token_hash == hashlib.sha256(token.encode()).hexdigest())
+            & (EmailToken.purpose == purpose)
+        )
+        .first()
+    )
     if row is None or row["used_at"] is not None or clock.now() >= row["expires_at"]:
         raise _invalid_token()
     return row
@@ -74,11 +81,15 @@ def _invalid_token() -> Problem:
 async def _retire_email_tokens(user_id: UUID, purpose: str) -> None:
     """Use up every open token of a purpose: only the newest action counts."""
     await EmailToken.update({EmailToken.used_at: clock.now()}).where(
-        (EmailToken.user == user_id) & (EmailToken.purpose == purpose) & EmailToken.used_at.is_null()
+        (EmailToken.user == user_id)
+        & (EmailToken.purpose == purpose)
+        & EmailToken.used_at.is_null()
     )
 
 
-async def register(*, email: str, password: str, name: str, locale: str, ip: str, base_url: str) -> None:
+async def register(
+    *, email: str, password: str, name: str, locale: str, ip: str, base_url: str
+) -> None:
     """Create an unverified account and mail a link — answering the same for known addresses.
 
     A retry sends no second mail: the same registration repeated within ``REGISTER_RETRY``
@@ -87,7 +98,9 @@ async def register(*, email: str, password: str, name: str, locale: str, ip: str
     account, its owner gets the "you already have an account" mail at most once per
     ``REGISTER_RETRY``. The answer is the same in every case."""
     email = normalise_email(email)
-    errors = email_errors(email) + profile_errors(name, locale) + password_errors(password, email=email)
+    errors = (
+        email_errors(email) + profile_errors(name, locale) + password_errors(password, email=email)
+    )
     if errors:
         raise _invalid(errors)
     verdict = await ratelimit.hit(ratelimit.REGISTER_PER_IP, ip)
@@ -95,8 +108,12 @@ async def register(*, email: str, password: str, name: str, locale: str, ip: str
         raise ratelimit.too_many(verdict)
     password_hash = await hash_password_async(password)  # for known addresses too: same time
     fingerprint = _registration_fingerprint(email, name, locale, ip)
-    pending = {"password_hash": password_hash, "name": name.strip(), "locale": locale,
-               "retry": fingerprint}
+    pending = {
+        "password_hash": password_hash,
+        "name": name.strip(),
+        "locale": locale,
+        "retry": fingerprint,
+    }
     retry_of = await _repeated_registration(email, fingerprint, password)
     try:
         await _register(email, name, locale, pending, base_url, retry_of)
@@ -116,10 +133,17 @@ async def _repeated_registration(email: str, fingerprint: str, password: str) ->
     REGISTER_RETRY — or None. The password is checked with argon2 against the link's waiting
     hash, so a corrected password is a new registration (whose link then counts)."""
     since = clock.now() - REGISTER_RETRY
-    row = await EmailToken.select(EmailToken.id, EmailToken.payload).where(
-        (EmailToken.user.email == email) & (EmailToken.purpose == "verify")
-        & EmailToken.used_at.is_null() & (EmailToken.created_at > since)
-    ).order_by(EmailToken.created_at, ascending=False).first()
+    row = (
+        await EmailToken.select(EmailToken.id, EmailToken.payload)
+        .where(
+            (EmailToken.user.email == email)
+            & (EmailToken.purpose == "verify")
+            & EmailToken.used_at.is_null()
+            & (EmailToken.created_at > since)
+        )
+        .order_by(EmailToken.created_at, ascending=False)
+        .first()
+    )
     if row is None:
         return None
     pending = json.loads(row["payload"] or "{}")
@@ -130,16 +154,23 @@ async def _repeated_registration(email: str, fingerprint: str, password: str) ->
     return row["id"]
 
 
-async def _register(email: str, name: str, locale: str, pending: dict, base_url: str,
-                    retry_of: UUID | None = None) -> None:
+async def _register(
+    email: str, name: str, locale: str, pending: dict, base_url: str, retry_of: UUID | None = None
+) -> None:
     async with db.write_transaction():
         existing = await User.select().where(User.email == email).first()
         if existing and existing["email_verified_at"] is not None:
             if not await _first_within(f"register-existing:{email}", REGISTER_RETRY):
                 return  # its owner was told a moment ago
-            await _mail(email, "register_existing", locale=existing["locale"], base_url=base_url,
-                        name=existing["name"], login_link=f"{base_url}/login",
-                        reset_link=f"{base_url}/password/forgot")
+            await _mail(
+                email,
+                "register_existing",
+                locale=existing["locale"],
+                base_url=base_url,
+                name=existing["name"],
+                login_link=f"{base_url}/login",
+                reset_link=f"{base_url}/password/forgot",
+            )
             return
         if existing:
             user_id = existing["id"]
@@ -156,11 +187,22 @@ async def _register(email: str, name: str, locale: str, pending: dict, base_url:
             user = User(email=email, name=name.strip(), locale=locale, password_hash=None)
             await user.save()
             user_id = user.id
-            await record("account.registered", actor=None, actor_label=email,
-                         object_type="user", object_id=user_id)
+            await record(
+                "account.registered",
+                actor=None,
+                actor_label=email,
+                object_type="user",
+                object_id=user_id,
+            )
         token = await _new_email_token(user_id, "verify", VERIFY_VALID, pending)
-        await _mail(email, "verify_email", locale=locale, base_url=base_url, name=name.strip(),
-                    link=f"{base_url}/account/verify?token={token}")
+        await _mail(
+            email,
+            "verify_email",
+            locale=locale,
+            base_url=base_url,
+            name=name.strip(),
+            link=f"{base_url}/account/verify?token={token}",
+        )
 
 
 async def _first_within(marker: str, window: timedelta) -> bool:
@@ -171,21 +213,28 @@ async def _first_within(marker: str, window: timedelta) -> bool:
         "INSERT INTO rate_limits (key, count, expires_at) VALUES ({}, 1, {}) "
         "ON CONFLICT (key) DO UPDATE SET count = 1, expires_at = excluded.expires_at "
         "WHERE rate_limits.expires_at <= {} RETURNING count",
-        key, now + window, now,
+        key,
+        now + window,
+        now,
     )
     return bool(rows)
 
 
 async def limit_invitations(actor: CurrentUser, email: str) -> None:
     """Invitations by mail (teams, juries): at most so many per inviting user and per address."""
-    for limit, subject in ((ratelimit.INVITES_PER_USER, str(actor.id)),
-                           (ratelimit.INVITES_PER_RECIPIENT, normalise_email(email))):
+    for limit, subject in (
+        (ratelimit.INVITES_PER_USER, str(actor.id)),
+        (ratelimit.INVITES_PER_RECIPIENT, normalise_email(email)),
+    ):
         verdict = await ratelimit.hit(limit, subject)
         if not verdict.allowed:
-            raise Problem(429, "rate_limited", N_(
-                "Too many invitations. Please wait a while before inviting again."
-            ), extra={"retry_after": verdict.retry_after},
-                headers={"Retry-After": str(verdict.retry_after)})
+            raise Problem(
+                429,
+                "rate_limited",
+                N_("Too many invitations. Please wait a while before inviting again."),
+                extra={"retry_after": verdict.retry_after},
+                headers={"Retry-After": str(verdict.retry_after)},
+            )
 
 
 async def _limit_links(ip: str) -> None:
@@ -213,7 +262,9 @@ async def verify_email(token: str, *, ip: str) -> tuple[UUID, bool]:
     await _limit_links(ip)
     async with db.write_transaction():
         row = await _find_email_token_or_used(token, "verify")
-        await db.lock_row(User, row["user"])  # against a newer registration retiring this link meanwhile
+        await db.lock_row(
+            User, row["user"]
+        )  # against a newer registration retiring this link meanwhile
         row = await _find_email_token_or_used(token, "verify")
         if row["used_at"] is not None:
             if await _took_effect(row):
@@ -223,25 +274,38 @@ async def verify_email(token: str, *, ip: str) -> tuple[UUID, bool]:
         now = clock.now()
         changes = {User.email_verified_at: now}
         if pending.get("password_hash"):
-            changes.update({User.password_hash: pending["password_hash"], User.name: pending["name"],
-                            User.locale: pending["locale"]})
+            changes.update(
+                {
+                    User.password_hash: pending["password_hash"],
+                    User.name: pending["name"],
+                    User.locale: pending["locale"],
+                }
+            )
         await User.update(changes).where((User.id == user_id) & User.email_verified_at.is_null())
         await _retire_email_tokens(user_id, "verify")
         user = await User.select(User.password_hash).where(User.id == user_id).first()
         # The link now only remembers that it took effect (the waiting hash is dropped).
-        await EmailToken.update({EmailToken.payload: json.dumps(
-            {"took_effect": True, "password": _password_fingerprint(user["password_hash"])}
-        )}).where(EmailToken.id == row["id"])
+        await EmailToken.update(
+            {
+                EmailToken.payload: json.dumps(
+                    {"took_effect": True, "password": _password_fingerprint(user["password_hash"])}
+                )
+            }
+        ).where(EmailToken.id == row["id"])
         await record("account.verified", object_type="user", object_id=user_id)
     return user_id, False
 
 
 async def _find_email_token_or_used(token: str, purpose: str) -> dict:
     """A token of this purpose within its validity, used or not; else invalid_token."""
-    row = await EmailToken.select().where(
-        (EmailToken.token_hash == hashlib.sha256(token.encode()).hexdigest())
-        & (EmailToken.purpose == purpose)
-    ).first()
+    row = (
+        await EmailToken.select()
+        .where(
+            (EmailToken.token_hash == hashlib.sha256(token.encode()).hexdigest())
+            & (EmailToken.purpose == purpose)
+        )
+        .first()
+    )
     if row is None or clock.now() >= row["expires_at"]:
         raise _invalid_token()
     return row
@@ -256,11 +320,17 @@ async def _took_effect(row: dict) -> bool:
     marker = json.loads(row["payload"] or "{}")
     if not marker.get("took_effect"):
         return False
-    user = await User.select(User.email_verified_at, User.is_active, User.password_hash).where(
-        User.id == row["user"]).first()
+    user = (
+        await User.select(User.email_verified_at, User.is_active, User.password_hash)
+        .where(User.id == row["user"])
+        .first()
+    )
     return bool(
-        user and user["is_active"] and user["email_verified_at"] is not None
-        and user["password_hash"] and marker.get("password") == _password_fingerprint(user["password_hash"])
+        user
+        and user["is_active"]
+        and user["email_verified_at"] is not None
+        and user["password_hash"]
+        and marker.get("password") == _password_fingerprint(user["password_hash"])
     )
 
 
@@ -276,18 +346,32 @@ async def request_password_reset(*, email: str, ip: str, locale: str, base_url: 
     async with db.write_transaction():
         user = await User.select().where((User.email == email) & (User.is_active == True)).first()  # noqa: E712
         if user is None:
-            await _mail(email, "password_reset_unknown", locale=locale, base_url=base_url,
-                        register_link=f"{base_url}/register")
+            await _mail(
+                email,
+                "password_reset_unknown",
+                locale=locale,
+                base_url=base_url,
+                register_link=f"{base_url}/register",
+            )
             return
         token = await _new_email_token(user["id"], "reset", RESET_VALID)
-        await _mail(email, "password_reset", locale=user["locale"], base_url=base_url,
-                    name=user["name"], link=f"{base_url}/password/reset?token={token}",
-                    valid_minutes=int(RESET_VALID.total_seconds() // 60))
-        await record("account.reset_requested", actor_label=email, object_type="user",
-                     object_id=user["id"])
+        await _mail(
+            email,
+            "password_reset",
+            locale=user["locale"],
+            base_url=base_url,
+            name=user["name"],
+            link=f"{base_url}/password/reset?token={token}",
+            valid_minutes=int(RESET_VALID.total_seconds() // 60),
+        )
+        await record(
+            "account.reset_requested", actor_label=email, object_type="user", object_id=user["id"]
+        )
 
 
-async def _set_password(user: dict, password_hash: str, base_url: str, action: str, actor=None) -> None:
+async def _set_password(
+    user: dict, password_hash: str, base_url: str, action: str, actor=None
+) -> None:
     """New password: every session, open reset link and API token of the user ends."""
     await User.update({User.password_hash: password_hash}).where(User.id == user["id"])
     await end_all_sessions(user["id"])
@@ -295,10 +379,17 @@ async def _set_password(user: dict, password_hash: str, base_url: str, action: s
     await ApiToken.update({ApiToken.revoked_at: clock.now()}).where(
         (ApiToken.user == user["id"]) & ApiToken.revoked_at.is_null()
     )
-    await _mail(user["email"], "password_changed", locale=user["locale"], base_url=base_url,
-                name=user["name"], reset_link=f"{base_url}/password/forgot")
-    await record(action, actor=actor, actor_label=user["email"], object_type="user",
-                 object_id=user["id"])
+    await _mail(
+        user["email"],
+        "password_changed",
+        locale=user["locale"],
+        base_url=base_url,
+        name=user["name"],
+        reset_link=f"{base_url}/password/forgot",
+    )
+    await record(
+        action, actor=actor, actor_label=user["email"], object_type="user", object_id=user["id"]
+    )
 
 
 async def confirm_password_reset(*, token: str, password: str, base_url: str, ip: str) -> None:
@@ -321,8 +412,15 @@ async def confirm_password_reset(*, token: str, password: str, base_url: str, ip
 
 
 async def change_password(
-    actor: CurrentUser, *, current: str, new: str, base_url: str, ip: str, user_agent: str,
-    max_days: int, new_session: bool = True,
+    actor: CurrentUser,
+    *,
+    current: str,
+    new: str,
+    base_url: str,
+    ip: str,
+    user_agent: str,
+    max_days: int,
+    new_session: bool = True,
 ) -> str | None:
     """Change the password; all sessions end and (for a browser) this client gets a new one."""
     user = await User.select().where(User.id == actor.id).first()
@@ -347,8 +445,13 @@ async def update_profile(actor: CurrentUser, *, name: str, locale: str, affiliat
     changes = {User.name: name.strip(), User.locale: locale, User.affiliation: affiliation.strip()}
     async with db.write_transaction():
         await User.update(changes).where(User.id == actor.id)
-        await record("account.profile_updated", actor=actor, object_type="user", object_id=actor.id,
-                     payload={"locale": locale})
+        await record(
+            "account.profile_updated",
+            actor=actor,
+            object_type="user",
+            object_id=actor.id,
+            payload={"locale": locale},
+        )
     return await User.select().where(User.id == actor.id).first()
 
 
@@ -361,7 +464,9 @@ async def remember_locale(user: CurrentUser, code: str) -> None:
 async def create_verified_user(email: str, name: str, password: str, role: str) -> UUID:
     """Create an active, verified account with one role (the `users create` command)."""
     email = normalise_email(email)
-    errors = email_errors(email) + profile_errors(name, "de") + password_errors(password, email=email)
+    errors = (
+        email_errors(email) + profile_errors(name, "de") + password_errors(password, email=email)
+    )
     if role != "applicant" and role not in GLOBAL_ROLES:
         errors.append(FieldError("role", N_("Unknown role.")))
     if errors:
@@ -378,6 +483,11 @@ async def create_verified_user(email: str, name: str, password: str, role: str) 
         await user.save()
         if role != "applicant":
             await RoleGrant(user=user.id, role=role).save()
-        await record("account.created", actor_label="cli", object_type="user", object_id=user.id,
-                     payload={"role": role})
+        await record(
+            "account.created",
+            actor_label="cli",
+            object_type="user",
+            object_id=user.id,
+            payload={"role": role},
+        )
     return user.id

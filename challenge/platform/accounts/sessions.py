@@ -24,7 +24,9 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def create_session(user_id: UUID, *, max_days: int, ip: str = "", user_agent: str = "") -> str:
+async def create_session(
+    user_id: UUID, *, max_days: int, ip: str = "", user_agent: str = ""
+) -> str:
     """Start a session; returns the token for the cookie (only its hash is stored)."""
     token = secrets.token_urlsafe(32)
     now = clock.now()
@@ -59,13 +61,17 @@ async def identity_for(user: dict, **extra) -> CurrentUser:
     )
 
 
-async def resolve_session(token: str, *, idle_hours: int, now: datetime | None = None) -> CurrentUser | None:
+async def resolve_session(
+    token: str, *, idle_hours: int, now: datetime | None = None
+) -> CurrentUser | None:
     """The user of a live session, or None if unknown, idle too long or past its lifetime."""
     now = now or clock.now()
     session_id = _digest(token)
-    row = await Session.select(
-        Session.last_seen_at, Session.expires_at, *Session.user.all_columns()
-    ).where(Session.id == session_id).first()
+    row = (
+        await Session.select(Session.last_seen_at, Session.expires_at, *Session.user.all_columns())
+        .where(Session.id == session_id)
+        .first()
+    )
     if row is None:
         return None
     if now >= row["expires_at"] or now - row["last_seen_at"] >= timedelta(hours=idle_hours):
@@ -75,7 +81,9 @@ async def resolve_session(token: str, *, idle_hours: int, now: datetime | None =
         return None
     if now - row["last_seen_at"] >= TOUCH_INTERVAL:
         await Session.update({Session.last_seen_at: now}).where(Session.id == session_id)
-    user = {key.removeprefix("user."): value for key, value in row.items() if key.startswith("user.")}
+    user = {
+        key.removeprefix("user."): value for key, value in row.items() if key.startswith("user.")
+    }
     return await identity_for(user, session_id=session_id)
 
 

@@ -20,7 +20,11 @@ def email_errors(email: str) -> list[FieldError]:
     """One plain address: no display names, lists, brackets, spaces or control characters."""
     local, at, domain = email.partition("@")
     if (
-        not at or not local or "." not in domain.strip(".") or "@" in domain or len(email) > 320
+        not at
+        or not local
+        or "." not in domain.strip(".")
+        or "@" in domain
+        or len(email) > 320
         or any(ch in _EMAIL_FORBIDDEN or ord(ch) < 33 or ord(ch) == 127 for ch in email)
     ):
         return [FieldError("email", N_("Enter a valid e-mail address."))]

@@ -49,6 +49,12 @@ def clear_session_cookie(response: Response, request: Request) -> None:
     """Expire the cookie with the attributes it was set with (browsers ignore anything else)."""
     settings = settings_of(request)
     response.set_cookie(
-        cookie_name(settings.https), "", max_age=0, expires=0, path="/", httponly=True,
-        samesite="lax", secure=settings.https,
+        cookie_name(settings.https),
+        "",
+        max_age=0,
+        expires=0,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=settings.https,
     )

@@ -35,66 +35,117 @@ class AdminPages(Controller):
 
     @get("/users", name="admin_users")
     async def users(self, request: Request, q: Text = "", page: Page = 1) -> Template:
-        rows, total = await roles.list_users(current_user(request), query=q, page=page, per_page=PER_PAGE)
-        return Template(template_name="base/admin/users.html", context={
-            "users": rows, "total": total, "q": q, "page": page, "pages": pages_of(total),
-        })
+        rows, total = await roles.list_users(
+            current_user(request), query=q, page=page, per_page=PER_PAGE
+        )
+        return Template(
+            template_name="base/admin/users.html",
+            context={
+                "users": rows,
+                "total": total,
+                "q": q,
+                "page": page,
+                "pages": pages_of(total),
+            },
+        )
 
     @get("/users/{user_id:uuid}", name="admin_user")
     async def user(self, request: Request, user_id: FromPath[UUID]) -> Template:
         target = await roles.get_user(current_user(request), user_id)
-        return Template(template_name="base/admin/user.html", context={
-            "target": target, "roles": GLOBAL_ROLES, "errors": {},
-        })
+        return Template(
+            template_name="base/admin/user.html",
+            context={
+                "target": target,
+                "roles": GLOBAL_ROLES,
+                "errors": {},
+            },
+        )
 
     @post("/users/{user_id:uuid}/roles")
-    async def grant(self, request: Request, user_id: FromPath[UUID], data: FormData) -> Template | Redirect:
+    async def grant(
+        self, request: Request, user_id: FromPath[UUID], data: FormData
+    ) -> Template | Redirect:
         try:
             await roles.grant_role(current_user(request), user_id, form_value(data, "role"))
         except Problem as problem:
             target = await roles.get_user(current_user(request), user_id)
-            return Template(template_name="base/admin/user.html", status_code=problem.status,
-                            context={"target": target, "roles": GLOBAL_ROLES, "errors": errors_of(problem)})
+            return Template(
+                template_name="base/admin/user.html",
+                status_code=problem.status,
+                context={"target": target, "roles": GLOBAL_ROLES, "errors": errors_of(problem)},
+            )
         return Redirect(f"/admin/users/{user_id}", status_code=303)
 
     @get("/users/{user_id:uuid}/roles/{role:str}/revoke")
-    async def revoke_confirm(self, request: Request, user_id: FromPath[UUID], role: FromPath[str]) -> Template:
+    async def revoke_confirm(
+        self, request: Request, user_id: FromPath[UUID], role: FromPath[str]
+    ) -> Template:
         """Revoking is confirmed on its own page first."""
         target = await roles.get_user(current_user(request), user_id)
         if role not in target["roles"]:
-            return Template(template_name="base/admin/user.html", status_code=404,
-                            context={"target": target, "roles": GLOBAL_ROLES, "errors": {}})
-        return Template(template_name="base/admin/revoke.html", context={"target": target, "role": role})
+            return Template(
+                template_name="base/admin/user.html",
+                status_code=404,
+                context={"target": target, "roles": GLOBAL_ROLES, "errors": {}},
+            )
+        return Template(
+            template_name="base/admin/revoke.html", context={"target": target, "role": role}
+        )
 
     @post("/users/{user_id:uuid}/roles/{role:str}/revoke")
-    async def revoke(self, request: Request, user_id: FromPath[UUID], role: FromPath[str]) -> Template | Redirect:
+    async def revoke(
+        self, request: Request, user_id: FromPath[UUID], role: FromPath[str]
+    ) -> Template | Redirect:
         try:
             await roles.revoke_role(current_user(request), user_id, role)
         except Problem as problem:
             target = await roles.get_user(current_user(request), user_id)
-            return Template(template_name="base/admin/user.html", status_code=problem.status,
-                            context={"target": target, "roles": GLOBAL_ROLES, "errors": errors_of(problem)})
+            return Template(
+                template_name="base/admin/user.html",
+                status_code=problem.status,
+                context={"target": target, "roles": GLOBAL_ROLES, "errors": errors_of(problem)},
+            )
         return Redirect(f"/admin/users/{user_id}", status_code=303)
 
     @get("/audit", name="admin_audit")
     async def audit_log(
-        self, action: Text = "", object_type: Text = "", object_id: Text = "", page: Page = 1,
+        self,
+        action: Text = "",
+        object_type: Text = "",
+        object_id: Text = "",
+        page: Page = 1,
         check: Annotated[bool, QueryParameter()] = False,
     ) -> Template:
         rows, total = await audit.list_entries(
-            action=action or None, object_type=object_type or None, object_id=object_id or None,
-            page=page, per_page=PER_PAGE,
+            action=action or None,
+            object_type=object_type or None,
+            object_id=object_id or None,
+            page=page,
+            per_page=PER_PAGE,
         )
-        return Template(template_name="base/admin/audit.html", context={
-            "entries": rows, "total": total, "page": page, "pages": pages_of(total),
-            "filters": {"action": action, "object_type": object_type, "object_id": object_id},
-            "verification": await audit.verify() if check else None,
-        })
+        return Template(
+            template_name="base/admin/audit.html",
+            context={
+                "entries": rows,
+                "total": total,
+                "page": page,
+                "pages": pages_of(total),
+                "filters": {"action": action, "object_type": object_type, "object_id": object_id},
+                "verification": await audit.verify() if check else None,
+            },
+        )
 
     @get("/outbox", name="admin_outbox")
     async def outbox(self, status: Text = "", page: Page = 1) -> Template:
         rows, total = await list_outbox(status=status or None, page=page, per_page=PER_PAGE)
-        return Template(template_name="base/admin/outbox.html", context={
-            "mails": rows, "total": total, "page": page, "pages": pages_of(total),
-            "status": status, "states": OUTBOX_STATES,
-        })
+        return Template(
+            template_name="base/admin/outbox.html",
+            context={
+                "mails": rows,
+                "total": total,
+                "page": page,
+                "pages": pages_of(total),
+                "status": status,
+                "states": OUTBOX_STATES,
+            },
+        )

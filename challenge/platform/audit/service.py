@@ -146,17 +146,26 @@ def is_address(value: Any) -> bool:
 async def person_ref(email: str, user_id: UUID | str | None = None) -> UUID:
     """The id of the person with this address, created on first mention (call under the lock)."""
     email = email.strip().lower()
-    row = await AuditPerson.select(AuditPerson.id, AuditPerson.user_id).where(AuditPerson.email == email).first()
+    row = (
+        await AuditPerson.select(AuditPerson.id, AuditPerson.user_id)
+        .where(AuditPerson.email == email)
+        .first()
+    )
     if user_id is None:
         account = await User.select(User.id).where(User.email == email).first()
         user_id = account["id"] if account else None
     if row is not None:
         if row["user_id"] is None and user_id is not None:
-            await AuditPerson.update({AuditPerson.user_id: UUID(str(user_id))}).where(AuditPerson.id == row["id"])
+            await AuditPerson.update({AuditPerson.user_id: UUID(str(user_id))}).where(
+                AuditPerson.id == row["id"]
+            )
         return row["id"]
     person_id = uuid.uuid4()
-    await AuditPerson.insert(AuditPerson(
-        id=person_id, email=email, user_id=UUID(str(user_id)) if user_id is not None else None))
+    await AuditPerson.insert(
+        AuditPerson(
+            id=person_id, email=email, user_id=UUID(str(user_id)) if user_id is not None else None
+        )
+    )
     return person_id
 
 
@@ -289,9 +298,18 @@ def _person_ids(rows: list[dict]) -> list[UUID]:
 async def _display_names(ids: list[UUID]) -> dict[str, str]:
     """Person id -> how the audit log shows them."""
     people = await AuditPerson.select().where(AuditPerson.id.is_in(ids))
-    accounts = {a["id"]: a["name"] for a in await User.select(User.id, User.name).where(
-        User.id.is_in([p["user_id"] for p in people if p["user_id"] is not None] or [uuid.UUID(int=0)]))}
-    return {str(person["id"]): _display_name(person, accounts.get(person["user_id"])) for person in people}
+    accounts = {
+        a["id"]: a["name"]
+        for a in await User.select(User.id, User.name).where(
+            User.id.is_in(
+                [p["user_id"] for p in people if p["user_id"] is not None] or [uuid.UUID(int=0)]
+            )
+        )
+    }
+    return {
+        str(person["id"]): _display_name(person, accounts.get(person["user_id"]))
+        for person in people
+    }
 
 
 def _display_name(person: dict, account_name: str | None) -> str:
@@ -305,11 +323,18 @@ def _display_name(person: dict, account_name: str | None) -> str:
 async def erase_person(user_id: UUID, email: str) -> int:
     """Blank the address of every audit person of this account or address (and the entries'
     display copies); the chain still verifies because the hashes cover only references."""
-    people = [p["id"] for p in await AuditPerson.select(AuditPerson.id).where(
-        (AuditPerson.user_id == user_id) | (AuditPerson.email == email.strip().lower()))]
+    people = [
+        p["id"]
+        for p in await AuditPerson.select(AuditPerson.id).where(
+            (AuditPerson.user_id == user_id) | (AuditPerson.email == email.strip().lower())
+        )
+    ]
     if not people:
         return 0
     await AuditPerson.update({AuditPerson.email: None, AuditPerson.erased_at: clock.now()}).where(
-        AuditPerson.id.is_in(people))
-    await AuditEntry.update({AuditEntry.actor_label: ""}).where(AuditEntry.actor_person.is_in(people))
+        AuditPerson.id.is_in(people)
+    )
+    await AuditEntry.update({AuditEntry.actor_label: ""}).where(
+        AuditEntry.actor_person.is_in(people)
+    )
     return len(people)

@@ -52,27 +52,47 @@ class LibraryApi(Controller):
         upload = MultipartUpload(request)
         await upload.start()
         row = await uploads.store_upload(
-            request.app.state.storage, chunks=upload.chunks(), filename=upload.filename or "",
-            rules=library_rules(request.app.state.settings), owner_type="user", owner_id=str(user.id), actor=user,
+            request.app.state.storage,
+            chunks=upload.chunks(),
+            filename=upload.filename or "",
+            rules=library_rules(request.app.state.settings),
+            owner_type="user",
+            owner_id=str(user.id),
+            actor=user,
         )
         return document_out(row)
 
     @post("/direct", status_code=HTTP_201_CREATED)
-    async def start_direct(self, request: Request, data: JSONBody[DirectUploadIn]) -> DirectUploadOut:
+    async def start_direct(
+        self, request: Request, data: JSONBody[DirectUploadIn]
+    ) -> DirectUploadOut:
         """Large files: where to POST straight to S3 (mode "direct"), or "stream" locally."""
         user = current_user(request)
         result = await direct.start_direct_upload(
-            request.app.state.storage, filename=data.filename, content_type=data.content_type,
-            size=data.size, rules=library_rules(request.app.state.settings), owner_type="user", owner_id=str(user.id), actor=user,
+            request.app.state.storage,
+            filename=data.filename,
+            content_type=data.content_type,
+            size=data.size,
+            rules=library_rules(request.app.state.settings),
+            owner_type="user",
+            owner_id=str(user.id),
+            actor=user,
         )
         return DirectUploadOut(**result)
 
     @post("/{document_id:uuid}/confirm", status_code=HTTP_200_OK)
-    async def confirm_direct(self, request: Request, document_id: FromPath[UUID], data: JSONBody[ConfirmIn]) -> DocumentOut:
+    async def confirm_direct(
+        self, request: Request, document_id: FromPath[UUID], data: JSONBody[ConfirmIn]
+    ) -> DocumentOut:
         user = current_user(request)
         row = await direct.confirm_direct_upload(
-            request.app.state.storage, document_id=document_id, sha256=data.sha256, rules=library_rules(request.app.state.settings),
-            owner_type="user", owner_id=str(user.id), actor=user,
+            request.app.state.storage,
+            document_id=document_id,
+            sha256=data.sha256,
+            rules=library_rules(request.app.state.settings),
+            owner_type="user",
+            owner_id=str(user.id),
+            actor=user,
         )
         return document_out(row)
 

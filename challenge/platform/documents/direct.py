@@ -40,12 +40,22 @@ log = logging.getLogger("challenge.documents")
 
 
 async def start_direct_upload(
-    storage: Storage, *, filename: str, content_type: str, size: int, rules: UploadRules,
-    owner_type: str, owner_id: str, actor, kind: str = "upload",
+    storage: Storage,
+    *,
+    filename: str,
+    content_type: str,
+    size: int,
+    rules: UploadRules,
+    owner_type: str,
+    owner_id: str,
+    actor,
+    kind: str = "upload",
 ) -> dict:
     """Reserve a key and return where the browser posts the file (or that it must stream)."""
     name = check_filename(filename)
-    check_type(name, content_type if content_type in rules.allowed_types else None, rules.allowed_types)
+    check_type(
+        name, content_type if content_type in rules.allowed_types else None, rules.allowed_types
+    )
     if size <= 0:
         raise Problem(422, "empty_file", N_("The file is empty."))
     if size > rules.max_bytes:
@@ -54,31 +64,56 @@ async def start_direct_upload(
         raise Problem(422, "too_many_files", N_("The maximum number of files is reached."))
     key = new_key(kind)
     try:
-        post = await storage.presigned_post(key, content_type=content_type,
-                                            max_bytes=rules.max_bytes, expires=UPLOAD_SECONDS)
+        post = await storage.presigned_post(
+            key, content_type=content_type, max_bytes=rules.max_bytes, expires=UPLOAD_SECONDS
+        )
     except StorageUnavailable:
         raise storage_unavailable() from None
     if post is None:
         return {"mode": "stream"}
     document = Document(
-        storage_key=key, kind=kind, status="pending", owner_type=owner_type, owner_id=owner_id,
-        filename=name, content_type=content_type, size=size, uploaded_by=getattr(actor, "id", None),
+        storage_key=key,
+        kind=kind,
+        status="pending",
+        owner_type=owner_type,
+        owner_id=owner_id,
+        filename=name,
+        content_type=content_type,
+        size=size,
+        uploaded_by=getattr(actor, "id", None),
         created_at=clock.now(),
     )
     await document.save()
-    return {"mode": "direct", "document_id": document.id, "url": post["url"],
-            "fields": post["fields"], "expires_in": UPLOAD_SECONDS}
+    return {
+        "mode": "direct",
+        "document_id": document.id,
+        "url": post["url"],
+        "fields": post["fields"],
+        "expires_in": UPLOAD_SECONDS,
+    }
 
 
 async def confirm_direct_upload(
-    storage: Storage, *, document_id: UUID, sha256: str, rules: UploadRules, owner_type: str,
-    owner_id: str, actor,
+    storage: Storage,
+    *,
+    document_id: UUID,
+    sha256: str,
+    rules: UploadRules,
+    owner_type: str,
+    owner_id: str,
+    actor,
 ) -> dict:
     """Check what arrived in the bucket; keep it only if size, hash and type are right."""
-    row = await Document.select().where(
-        (Document.id == document_id) & (Document.status == "pending")
-        & (Document.owner_type == owner_type) & (Document.owner_id == owner_id)
-    ).first()
+    row = (
+        await Document.select()
+        .where(
+            (Document.id == document_id)
+            & (Document.status == "pending")
+            & (Document.owner_type == owner_type)
+            & (Document.owner_id == owner_id)
+        )
+        .first()
+    )
     if row is None:
         raise not_found(N_("Upload not found"))
     with tempfile.TemporaryDirectory(prefix="challenge-confirm-") as folder:
@@ -92,22 +127,43 @@ async def confirm_direct_upload(
     try:
         async with db.write_transaction():
             if await Document.exists().where(
-                (Document.owner_type == owner_type) & (Document.owner_id == owner_id)
-                & (Document.sha256 == actual) & (Document.status == "stored")
+                (Document.owner_type == owner_type)
+                & (Document.owner_id == owner_id)
+                & (Document.sha256 == actual)
+                & (Document.status == "stored")
             ):
                 duplicate = True
             else:
                 duplicate = False
-                confirmed = await Document.update({
-                    Document.status: "stored", Document.size: size, Document.storage_key: key,
-                    Document.sha256: actual, Document.content_type: media_type,
-                }).where((Document.id == document_id) & (Document.status == "pending")).returning(Document.id)
+                confirmed = (
+                    await Document.update(
+                        {
+                            Document.status: "stored",
+                            Document.size: size,
+                            Document.storage_key: key,
+                            Document.sha256: actual,
+                            Document.content_type: media_type,
+                        }
+                    )
+                    .where((Document.id == document_id) & (Document.status == "pending"))
+                    .returning(Document.id)
+                )
                 if not confirmed:  # a parallel confirm of the same upload won
                     duplicate = None
             if duplicate is False:
-                await record("document.uploaded", actor=actor, object_type="document", object_id=document_id,
-                             payload={"owner_type": owner_type, "owner_id": owner_id, "size": size,
-                                      "sha256": actual, "direct": True})
+                await record(
+                    "document.uploaded",
+                    actor=actor,
+                    object_type="document",
+                    object_id=document_id,
+                    payload={
+                        "owner_type": owner_type,
+                        "owner_id": owner_id,
+                        "size": size,
+                        "sha256": actual,
+                        "direct": True,
+                    },
+                )
     except BaseException:
         await _delete_object(storage, key)  # no row points at the checked copy
         raise
@@ -120,7 +176,9 @@ async def confirm_direct_upload(
     return await Document.select().where(Document.id == document_id).first()
 
 
-async def _check_object(storage: Storage, row: dict, rules: UploadRules, spool: Path) -> tuple[str, int, str]:
+async def _check_object(
+    storage: Storage, row: dict, rules: UploadRules, spool: Path
+) -> tuple[str, int, str]:
     """Type, size and SHA-256 of what arrived, spooled to a file; the Problem (and the pending
     upload removed) if it is refused."""
     key = row["storage_key"]
@@ -129,7 +187,11 @@ async def _check_object(storage: Storage, row: dict, rules: UploadRules, spool: 
         if info is None:
             raise Problem(422, "upload_missing", N_("The file has not arrived in the storage yet."))
         if info.size == 0 or info.size > rules.max_bytes:
-            raise too_large(rules.max_bytes) if info.size else Problem(422, "empty_file", N_("The file is empty."))
+            raise (
+                too_large(rules.max_bytes)
+                if info.size
+                else Problem(422, "empty_file", N_("The file is empty."))
+            )
         head = await storage.read_range(key, 0, SNIFF_BYTES)
         media_type = check_type(row["filename"], sniff(head), rules.allowed_types)
         digest, size = hashlib.sha256(), 0
@@ -154,7 +216,9 @@ async def _check_object(storage: Storage, row: dict, rules: UploadRules, spool: 
     return media_type, size, digest.hexdigest()
 
 
-async def _store_checked(storage: Storage, row: dict, spool: Path, media_type: str, size: int, sha256: str) -> str:
+async def _store_checked(
+    storage: Storage, row: dict, spool: Path, media_type: str, size: int, sha256: str
+) -> str:
     """The checked bytes under a fresh key; the key the browser posted to is deleted."""
     key = new_key(row["kind"])
 

@@ -35,8 +35,10 @@ async def download(storage: Storage, settings: Settings, document: dict) -> Resp
     if settings.download_mode == "redirect":
         try:
             url = await storage.presigned_get(
-                document["storage_key"], filename=document["filename"],
-                content_type=document["content_type"], expires=settings.presign_seconds,
+                document["storage_key"],
+                filename=document["filename"],
+                content_type=document["content_type"],
+                expires=settings.presign_seconds,
             )
         except StorageUnavailable:
             raise storage_unavailable() from None
@@ -83,6 +85,7 @@ async def download_redacted(storage: Storage, document: dict) -> Response:
     if media_type == "application/pdf":
         strip = strip_metadata
     elif media_type in ("image/jpeg", "image/png"):
+
         def strip(source: Path, target: Path) -> None:
             strip_image_metadata(source, target, media_type)
     else:
@@ -99,8 +102,11 @@ async def download_redacted(storage: Storage, document: dict) -> Response:
         try:
             await asyncio.to_thread(strip, original, redacted)
         except Exception:  # it cannot be rewritten: refuse rather than hand out the original
-            raise Problem(422, "document_unreadable", N_(
-                "This file cannot be prepared for the jury. Please ask the office.")) from None
+            raise Problem(
+                422,
+                "document_unreadable",
+                N_("This file cannot be prepared for the jury. Please ask the office."),
+            ) from None
         size = redacted.stat().st_size
         output = await asyncio.to_thread(open, redacted, "rb")
     except StorageUnavailable:

@@ -38,7 +38,9 @@ class MultipartUpload:
     def __init__(self, request: Request, file_field: str = "file") -> None:
         content_type, params = parse_options_header(request.headers.get("content-type", ""))
         if content_type != b"multipart/form-data" or b"boundary" not in params:
-            raise Problem(415, "unsupported_media_type", N_("Send the file as multipart/form-data."))
+            raise Problem(
+                415, "unsupported_media_type", N_("Send the file as multipart/form-data.")
+            )
         self.file_field = file_field
         self.fields: dict[str, str] = {}
         self.filename: str | None = None
@@ -47,15 +49,20 @@ class MultipartUpload:
         self._header_name = b""
         self._header_value = b""
         self._headers: dict[bytes, bytes] = {}
-        self._parser = MultipartParser(params[b"boundary"], callbacks={
-            "on_part_begin": self._part_begin,
-            "on_part_data": self._part_data,
-            "on_part_end": lambda: self._events.append(("end", None)),
-            "on_header_field": self._header_field,
-            "on_header_value": self._header_value_cb,
-            "on_header_end": self._header_end,
-            "on_headers_finished": lambda: self._events.append(("headers", dict(self._headers))),
-        })
+        self._parser = MultipartParser(
+            params[b"boundary"],
+            callbacks={
+                "on_part_begin": self._part_begin,
+                "on_part_data": self._part_data,
+                "on_part_end": lambda: self._events.append(("end", None)),
+                "on_header_field": self._header_field,
+                "on_header_value": self._header_value_cb,
+                "on_header_end": self._header_end,
+                "on_headers_finished": lambda: self._events.append(
+                    ("headers", dict(self._headers))
+                ),
+            },
+        )
         self._current: _Part | None = None
         self._file_started = False
         self._pending_file_bytes: list[bytes] = []
@@ -109,7 +116,10 @@ class MultipartUpload:
         _, params = parse_options_header(headers.get(b"content-disposition", b""))
         name = params.get(b"name", b"").decode("utf-8", "replace")
         filename = params.get(b"filename")
-        self._current = _Part(name=name, filename=filename.decode("utf-8", "replace") if filename is not None else None)
+        self._current = _Part(
+            name=name,
+            filename=filename.decode("utf-8", "replace") if filename is not None else None,
+        )
         check_text(name, "field")  # a file's name has its own rules (documents/sniff.py)
         if name == self.file_field and filename is not None and not self._file_started:
             self._file_started = True

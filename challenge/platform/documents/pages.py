@@ -31,9 +31,14 @@ class LibraryPages(Controller):
 
     @get("/", name="library")
     async def library(self, request: Request) -> Template:
-        return Template(template_name="base/documents/library.html", context={
-            "documents": await services.library_of(current_user(request)), "errors": {}, "rules": library_rules(request.app.state.settings),
-        })
+        return Template(
+            template_name="base/documents/library.html",
+            context={
+                "documents": await services.library_of(current_user(request)),
+                "errors": {},
+                "rules": library_rules(request.app.state.settings),
+            },
+        )
 
     @post("/", request_max_body_size=None)
     async def upload(self, request: Request) -> Template | Redirect:
@@ -42,13 +47,24 @@ class LibraryPages(Controller):
             upload = MultipartUpload(request)
             await upload.start()
             await uploads.store_upload(
-                request.app.state.storage, chunks=upload.chunks(), filename=upload.filename or "",
-                rules=library_rules(request.app.state.settings), owner_type="user", owner_id=str(user.id), actor=user,
+                request.app.state.storage,
+                chunks=upload.chunks(),
+                filename=upload.filename or "",
+                rules=library_rules(request.app.state.settings),
+                owner_type="user",
+                owner_id=str(user.id),
+                actor=user,
             )
         except Problem as problem:
-            return Template(template_name="base/documents/library.html", status_code=problem.status,
-                            context={"documents": await services.library_of(user), "errors": errors_of(problem),
-                                     "rules": library_rules(request.app.state.settings)})
+            return Template(
+                template_name="base/documents/library.html",
+                status_code=problem.status,
+                context={
+                    "documents": await services.library_of(user),
+                    "errors": errors_of(problem),
+                    "rules": library_rules(request.app.state.settings),
+                },
+            )
         return Redirect("/account/documents", status_code=303)
 
     @get("/{document_id:uuid}/delete")
@@ -63,7 +79,6 @@ class LibraryPages(Controller):
         return Redirect("/account/documents", status_code=303)
 
 
-
 class VerifyPages(Controller):
     path = "/verify"
     include_in_schema = False
@@ -75,8 +90,10 @@ class VerifyPages(Controller):
         if checked:
             normalised = normalise_code(code)
             result = await find_issued(code=normalised) if normalised else None
-        return Template(template_name="base/documents/verify.html",
-                        context={"code": code, "checked": checked, "result": result, "by": "code"})
+        return Template(
+            template_name="base/documents/verify.html",
+            context={"code": code, "checked": checked, "result": result, "by": "code"},
+        )
 
     @post("/", request_max_body_size=None)
     async def verify_upload(self, request: Request) -> Template:
@@ -90,6 +107,13 @@ class VerifyPages(Controller):
                 raise Problem(413, "file_too_large", N_("The file is larger than allowed."))
             digest.update(chunk)
         result = await find_issued(sha256=digest.hexdigest()) if size else None
-        return Template(template_name="base/documents/verify.html",
-                        context={"code": "", "checked": True, "result": result, "by": "file",
-                                 "sha256": digest.hexdigest()})
+        return Template(
+            template_name="base/documents/verify.html",
+            context={
+                "code": "",
+                "checked": True,
+                "result": result,
+                "by": "file",
+                "sha256": digest.hexdigest(),
+            },
+        )

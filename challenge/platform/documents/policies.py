@@ -23,7 +23,6 @@ def _find(attribute: str, owner_type: str) -> Callable | None:
     return None
 
 
-
 async def may_read(user: CurrentUser | None, document: dict) -> bool:
     """Public documents, or whom the owning domain's reader admits."""
     if document.get("public"):
@@ -39,7 +38,11 @@ async def library_reader(user: CurrentUser | None, document: dict) -> bool:
 
 def may_manage_library(user: CurrentUser | None, document: dict) -> bool:
     """Only the owner changes their library."""
-    return user is not None and document["owner_type"] == "user" and str(user.id) == document["owner_id"]
+    return (
+        user is not None
+        and document["owner_type"] == "user"
+        and str(user.id) == document["owner_id"]
+    )
 
 
 async def display_filename(user: CurrentUser | None, document: dict) -> str:

@@ -36,5 +36,11 @@ class ConfirmIn(msgspec.Struct):
 
 
 def document_out(row: dict) -> DocumentOut:
-    return DocumentOut(id=row["id"], filename=row["filename"], content_type=row["content_type"],
-                       size=row["size"], sha256=row["sha256"], created_at=row["created_at"])
+    return DocumentOut(
+        id=row["id"],
+        filename=row["filename"],
+        content_type=row["content_type"],
+        size=row["size"],
+        sha256=row["sha256"],
+        created_at=row["created_at"],
+    )

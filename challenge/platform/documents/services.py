@@ -24,10 +24,15 @@ async def readable_document(user, document_id: UUID) -> dict:
 
 async def library_of(user) -> list[dict]:
     """The user's own stored documents, newest first."""
-    return await Document.select().where(
-        (Document.owner_type == "user") & (Document.owner_id == str(user.id))
-        & (Document.status == "stored")
-    ).order_by(Document.created_at, ascending=False)
+    return (
+        await Document.select()
+        .where(
+            (Document.owner_type == "user")
+            & (Document.owner_id == str(user.id))
+            & (Document.status == "stored")
+        )
+        .order_by(Document.created_at, ascending=False)
+    )
 
 
 async def library_document(user, document_id: UUID) -> dict:

@@ -43,7 +43,9 @@ def check_filename(filename: str) -> str:
         problem = N_("The file name is longer than 255 characters.")
     elif "/" in name or "\\" in name or name in (".", "..") or name.startswith("."):
         problem = N_("The file name must not contain a path.")
-    elif any(unicodedata.category(ch) in ("Cc", "Cf") for ch in name) or _BIDI_AND_INVISIBLE.search(name):
+    elif any(unicodedata.category(ch) in ("Cc", "Cf") for ch in name) or _BIDI_AND_INVISIBLE.search(
+        name
+    ):
         problem = N_("The file name contains control or direction characters.")
     if problem:
         raise Problem(422, "bad_filename", problem, errors=[FieldError("file", problem)])
@@ -55,15 +57,18 @@ def check_type(filename: str, media_type: str | None, allowed: tuple[str, ...]) 
     allowed_labels = ", ".join(LABELS[t] for t in allowed)
     if media_type is None or media_type not in allowed:
         raise Problem(
-            415, "unsupported_type", N_("This file type is not accepted here."),
+            415,
+            "unsupported_type",
+            N_("This file type is not accepted here."),
             errors=[FieldError("file", N_("This file type is not accepted here."))],
             extra={"allowed": allowed_labels},
         )
     if not filename.lower().endswith(EXTENSIONS[media_type]):
         raise Problem(
-            422, "type_mismatch", N_("The file name does not match its content."),
+            422,
+            "type_mismatch",
+            N_("The file name does not match its content."),
             errors=[FieldError("file", N_("The file name does not match its content."))],
             extra={"detected": LABELS[media_type]},
         )
     return media_type
-

@@ -31,16 +31,26 @@ log = logging.getLogger("challenge.documents")
 
 def storage_unavailable() -> Problem:
     """503 with Retry-After: the storage cannot be reached, nothing was saved."""
-    return Problem(503, "storage_unavailable", N_(
-        "The document storage cannot be reached right now. Nothing was saved; please try again in a few minutes."
-    ), headers={"Retry-After": "30"})
+    return Problem(
+        503,
+        "storage_unavailable",
+        N_(
+            "The document storage cannot be reached right now. Nothing was saved; please try again in a few minutes."
+        ),
+        headers={"Retry-After": "30"},
+    )
 
 
 def too_large(limit: int) -> Problem:
     """413 naming the file field and the limit in bytes."""
     message = N_("The file is larger than allowed.")
-    return Problem(413, "file_too_large", message, errors=[FieldError("file", message)],
-                   extra={"max_bytes": limit})
+    return Problem(
+        413,
+        "file_too_large",
+        message,
+        errors=[FieldError("file", message)],
+        extra={"max_bytes": limit},
+    )
 
 
 async def _read_head(chunks: AsyncIterator[bytes]) -> bytes:
@@ -55,7 +65,8 @@ async def _read_head(chunks: AsyncIterator[bytes]) -> bytes:
 async def count_documents(owner_type: str, owner_id: str) -> int:
     """How many stored documents the owner has."""
     return await Document.count().where(
-        (Document.owner_type == owner_type) & (Document.owner_id == owner_id)
+        (Document.owner_type == owner_type)
+        & (Document.owner_id == owner_id)
         & (Document.status == "stored")
     )
 
@@ -74,8 +85,12 @@ async def store_upload(
     """Run an upload through every check and store it; returns the document row."""
     name = check_filename(filename)
     if await count_documents(owner_type, owner_id) >= rules.max_files:
-        raise Problem(422, "too_many_files", N_("The maximum number of files is reached."),
-                      extra={"max_files": rules.max_files})
+        raise Problem(
+            422,
+            "too_many_files",
+            N_("The maximum number of files is reached."),
+            extra={"max_files": rules.max_files},
+        )
     iterator = chunks.__aiter__()
     head = await _read_head(iterator)
     if not head:
@@ -86,21 +101,31 @@ async def store_upload(
     with tempfile.TemporaryDirectory(prefix="challenge-upload-") as folder:
         spool = Path(folder) / "upload.pdf" if checked else None
         key = new_key(kind)
-        stored = await _put(storage, key, head, iterator, spool, media_type=media_type,
-                            max_bytes=rules.max_bytes)
+        stored = await _put(
+            storage, key, head, iterator, spool, media_type=media_type, max_bytes=rules.max_bytes
+        )
         try:
             if spool is not None:
                 await asyncio.to_thread(check_pdf, spool, rules.allowed_pdf_content)
             await _verify_stored(storage, key, stored)
-            return await _commit(key, name, media_type, stored.size, stored.sha256, owner_type,
-                                 owner_id, actor, kind)
+            return await _commit(
+                key, name, media_type, stored.size, stored.sha256, owner_type, owner_id, actor, kind
+            )
         except BaseException:
             await remove_object(storage, key)
             raise
 
 
-async def _put(storage: Storage, key: str, head: bytes, rest: AsyncIterator[bytes],
-               spool: Path | None, *, media_type: str, max_bytes: int):
+async def _put(
+    storage: Storage,
+    key: str,
+    head: bytes,
+    rest: AsyncIterator[bytes],
+    spool: Path | None,
+    *,
+    media_type: str,
+    max_bytes: int,
+):
     """Stream the upload to storage (and, for a PDF to check, to the spool file on the way)."""
     handle = await asyncio.to_thread(open, spool, "wb") if spool is not None else None
 
@@ -152,21 +177,40 @@ async def remove_object(storage: Storage, key: str) -> bool:
 async def _commit(key, name, media_type, size, sha256, owner_type, owner_id, actor, kind) -> dict:
     async with db.write_transaction():
         duplicate = await Document.exists().where(
-            (Document.owner_type == owner_type) & (Document.owner_id == owner_id)
-            & (Document.sha256 == sha256) & (Document.status == "stored")
+            (Document.owner_type == owner_type)
+            & (Document.owner_id == owner_id)
+            & (Document.sha256 == sha256)
+            & (Document.status == "stored")
         )
         if duplicate:
             message = N_("This file has already been uploaded.")
             raise Problem(409, "duplicate_document", message, errors=[FieldError("file", message)])
         document = Document(
-            storage_key=key, kind=kind, status="stored", owner_type=owner_type,
-            owner_id=owner_id, filename=name, content_type=media_type, size=size, sha256=sha256,
-            uploaded_by=getattr(actor, "id", None), created_at=clock.now(),
+            storage_key=key,
+            kind=kind,
+            status="stored",
+            owner_type=owner_type,
+            owner_id=owner_id,
+            filename=name,
+            content_type=media_type,
+            size=size,
+            sha256=sha256,
+            uploaded_by=getattr(actor, "id", None),
+            created_at=clock.now(),
         )
         await document.save()
-        await record("document.uploaded", actor=actor, object_type="document", object_id=document.id,
-                     payload={"owner_type": owner_type, "owner_id": owner_id, "size": size,
-                              "sha256": sha256})
+        await record(
+            "document.uploaded",
+            actor=actor,
+            object_type="document",
+            object_id=document.id,
+            payload={
+                "owner_type": owner_type,
+                "owner_id": owner_id,
+                "size": size,
+                "sha256": sha256,
+            },
+        )
     return document.to_dict()
 
 
@@ -174,13 +218,20 @@ async def delete_document(storage: Storage, document: dict, actor) -> None:
     """Remove the row (audited) and then the object."""
     async with db.write_transaction():
         await Document.delete().where(Document.id == document["id"])
-        await record("document.deleted", actor=actor, object_type="document",
-                     object_id=document["id"], payload={"sha256": document["sha256"]})
+        await record(
+            "document.deleted",
+            actor=actor,
+            object_type="document",
+            object_id=document["id"],
+            payload={"sha256": document["sha256"]},
+        )
     await remove_object(storage, document["storage_key"])
 
 
 async def get_document(document_id: UUID) -> dict | None:
     """A stored document's row, or None."""
-    return await Document.select().where(
-        (Document.id == document_id) & (Document.status == "stored")
-    ).first()
+    return (
+        await Document.select()
+        .where((Document.id == document_id) & (Document.status == "stored"))
+        .first()
+    )

@@ -49,7 +49,6 @@ RETURNING id
 """
 
 
-
 ACTIVE = ("pending", "running")
 
 
@@ -58,15 +57,28 @@ async def submit(kind: str, subject: str, *, actor=None, payload: dict | None = 
     if handler_for(kind) is None:
         raise ValueError(f"unknown job kind {kind!r}")
     async with db.write_transaction():
-        active = await Job.select().where(
-            (Job.kind == kind) & (Job.subject == subject) & Job.status.is_in(list(ACTIVE))).first()
+        active = (
+            await Job.select()
+            .where((Job.kind == kind) & (Job.subject == subject) & Job.status.is_in(list(ACTIVE)))
+            .first()
+        )
         if active:
             return active
-        job = Job(kind=kind, subject=subject, payload=payload or {}, created_by=getattr(actor, "id", None),
-                  created_at=clock.now())
+        job = Job(
+            kind=kind,
+            subject=subject,
+            payload=payload or {},
+            created_by=getattr(actor, "id", None),
+            created_at=clock.now(),
+        )
         await job.save()
-        await record("job.submitted", actor=actor, object_type="job", object_id=job.id,
-                     payload={"kind": kind, "subject": subject})
+        await record(
+            "job.submitted",
+            actor=actor,
+            object_type="job",
+            object_id=job.id,
+            payload={"kind": kind, "subject": subject},
+        )
     return await get(job.id)
 
 
@@ -75,8 +87,13 @@ async def get(job_id: UUID) -> dict | None:
 
 
 async def latest(kind: str, subject: str) -> dict | None:
-    return await Job.select().output(load_json=True).where(
-        (Job.kind == kind) & (Job.subject == subject)).order_by(Job.created_at, ascending=False).first()
+    return (
+        await Job.select()
+        .output(load_json=True)
+        .where((Job.kind == kind) & (Job.subject == subject))
+        .order_by(Job.created_at, ascending=False)
+        .first()
+    )
 
 
 # worker id -> the job a database fault interrupted; that worker takes it up again first,
@@ -106,15 +123,26 @@ async def _claim(worker_id: str, now: datetime) -> UUID | None:
         rows = await Job.raw(_PG_CLAIM, worker_id, until, now, now)
         return rows[0]["id"] if rows else None
     async with db.write_transaction():
-        row = await Job.select(Job.id).where(
-            (Job.status == "pending") | ((Job.status == "running") & (Job.claimed_until < now))
-        ).order_by(Job.created_at).first()
+        row = (
+            await Job.select(Job.id)
+            .where(
+                (Job.status == "pending") | ((Job.status == "running") & (Job.claimed_until < now))
+            )
+            .order_by(Job.created_at)
+            .first()
+        )
         if row is None:
             return None
         job = await Job.select(Job.attempts, Job.started_at).where(Job.id == row["id"]).first()
-        await Job.update({Job.status: "running", Job.claimed_by: worker_id, Job.claimed_until: until,
-                          Job.attempts: job["attempts"] + 1, Job.started_at: job["started_at"] or now}).where(
-            Job.id == row["id"])
+        await Job.update(
+            {
+                Job.status: "running",
+                Job.claimed_by: worker_id,
+                Job.claimed_until: until,
+                Job.attempts: job["attempts"] + 1,
+                Job.started_at: job["started_at"] or now,
+            }
+        ).where(Job.id == row["id"])
         return row["id"]
 
 
@@ -163,31 +191,51 @@ async def run_one(settings: Settings, worker_id: str | None = None) -> bool:
         if is_transient(error):
             # The database, not the job, failed: give the claim up so the next poll (this
             # worker's or another's) resumes the job where it stopped.
-            log.warning("job %s (%s) interrupted by a database fault: %s", job_id, job["kind"], error)
+            log.warning(
+                "job %s (%s) interrupted by a database fault: %s", job_id, job["kind"], error
+            )
             _interrupted[worker_id] = job_id
-            with contextlib.suppress(Exception):  # if the database is still away, the lease runs out
-                await Job.update({Job.claimed_until: clock.now() - timedelta(seconds=1)}).where(mine)
+            with contextlib.suppress(
+                Exception
+            ):  # if the database is still away, the lease runs out
+                await Job.update({Job.claimed_until: clock.now() - timedelta(seconds=1)}).where(
+                    mine
+                )
             return True
         log.exception("job %s (%s) failed", job_id, job["kind"])
-        await Job.update({Job.status: "failed", Job.error: f"{type(error).__name__}: {error}"[:ERROR_MAX],
-                          Job.finished_at: clock.now(), Job.claimed_until: None}).where(mine)
+        await Job.update(
+            {
+                Job.status: "failed",
+                Job.error: f"{type(error).__name__}: {error}"[:ERROR_MAX],
+                Job.finished_at: clock.now(),
+                Job.claimed_until: None,
+            }
+        ).where(mine)
         return True
     finally:
         beat.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await beat
-    await Job.update({Job.status: "done", Job.finished_at: clock.now(), Job.claimed_until: None}).where(mine)
+    await Job.update(
+        {Job.status: "done", Job.finished_at: clock.now(), Job.claimed_until: None}
+    ).where(mine)
     return True
 
 
 async def extend_lease(job_id: UUID, worker_id: str, until: datetime) -> None:
     """The heartbeat: a running job stays its worker's until ``until``."""
     await Job.update({Job.claimed_until: until}).where(
-        (Job.id == job_id) & (Job.claimed_by == worker_id) & (Job.status == "running"))
+        (Job.id == job_id) & (Job.claimed_by == worker_id) & (Job.status == "running")
+    )
 
 
-async def run_jobs(settings: Settings, *, stop: asyncio.Event, worker_id: str | None = None,
-                   poll_interval: float = 1.0) -> None:
+async def run_jobs(
+    settings: Settings,
+    *,
+    stop: asyncio.Event,
+    worker_id: str | None = None,
+    poll_interval: float = 1.0,
+) -> None:
     """Run due jobs one after another until stop is set."""
     worker_id = worker_id or new_worker_id()
     while not stop.is_set():

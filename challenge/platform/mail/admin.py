@@ -8,9 +8,16 @@ from challenge.platform.mail.tables import OUTBOX_STATES, OutboxMail
 async def list_outbox(*, status: str | None = None, page: int = 1, per_page: int = 50):
     """Mails newest first, optionally of one status."""
     select = OutboxMail.select(
-        OutboxMail.id, OutboxMail.to_address, OutboxMail.subject, OutboxMail.template,
-        OutboxMail.status, OutboxMail.attempts, OutboxMail.last_error, OutboxMail.created_at,
-        OutboxMail.sent_at, OutboxMail.next_attempt_at,
+        OutboxMail.id,
+        OutboxMail.to_address,
+        OutboxMail.subject,
+        OutboxMail.template,
+        OutboxMail.status,
+        OutboxMail.attempts,
+        OutboxMail.last_error,
+        OutboxMail.created_at,
+        OutboxMail.sent_at,
+        OutboxMail.next_attempt_at,
     ).order_by(OutboxMail.created_at, ascending=False)
     count = OutboxMail.count()
     if status in OUTBOX_STATES:

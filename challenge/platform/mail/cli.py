@@ -54,9 +54,14 @@ async def _run(settings: Settings, once: bool, poll_interval: float) -> int:
 
 
 @click.command("worker")
-@click.option("--once", is_flag=True, help="Run the jobs and deliver the mail that are due now, then exit.")
 @click.option(
-    "--poll-interval", default=1.0, show_default=True, type=click.FloatRange(min=0.05),
+    "--once", is_flag=True, help="Run the jobs and deliver the mail that are due now, then exit."
+)
+@click.option(
+    "--poll-interval",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(min=0.05),
     help="Seconds between looks at the outbox when it is empty.",
 )
 def worker(once: bool, poll_interval: float) -> None:
@@ -67,7 +72,9 @@ def worker(once: bool, poll_interval: float) -> None:
     configure_logging(settings)
     from challenge.platform.datalock import hold_for_process
 
-    hold_for_process(settings, "challenge worker")  # a restore refuses while it runs; waits for one that runs
+    hold_for_process(
+        settings, "challenge worker"
+    )  # a restore refuses while it runs; waits for one that runs
     handled = asyncio.run(_run(settings, once, poll_interval))
     if once:
         click.echo(f"Processed {handled} mail(s).")

@@ -33,8 +33,17 @@ class PermanentDeliveryError(Exception):
 def relay_unreachable(error: BaseException) -> bool:
     """The mail server could not be reached or dropped the connection: nothing is wrong with
     the mail itself, so it is retried soon (and never given up), and the rest of the batch waits."""
-    return isinstance(error, (aiosmtplib.SMTPConnectError, aiosmtplib.SMTPServerDisconnected,
-                              aiosmtplib.SMTPTimeoutError, ConnectionError, TimeoutError, OSError))
+    return isinstance(
+        error,
+        (
+            aiosmtplib.SMTPConnectError,
+            aiosmtplib.SMTPServerDisconnected,
+            aiosmtplib.SMTPTimeoutError,
+            ConnectionError,
+            TimeoutError,
+            OSError,
+        ),
+    )
 
 
 class Transport(Protocol):

@@ -49,8 +49,11 @@ LEASE_MARGIN = timedelta(seconds=10)
 RELAY_BACKOFF_FIRST = 2.0
 RELAY_BACKOFF_CAP = 30.0
 BACKOFF = (
-    timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30),
-    timedelta(hours=2), timedelta(hours=12),
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=12),
 )
 MAX_ATTEMPTS = 6
 ERROR_MAX = 500
@@ -95,8 +98,11 @@ async def _claim(worker_id: str, limit: int, now: datetime) -> list[dict]:
         )
         if rows:
             await OutboxMail.update(
-                {OutboxMail.status: "sending", OutboxMail.claimed_by: worker_id,
-                 OutboxMail.claimed_until: until}
+                {
+                    OutboxMail.status: "sending",
+                    OutboxMail.claimed_by: worker_id,
+                    OutboxMail.claimed_until: until,
+                }
             ).where(OutboxMail.id.is_in([row["id"] for row in rows]))
     return rows
 
@@ -121,19 +127,27 @@ async def extend_lease(ids: list, worker_id: str, until: datetime) -> None:
     """The heartbeat: the mails this worker still holds stay its own until ``until``."""
     if ids:
         await OutboxMail.update({OutboxMail.claimed_until: until}).where(
-            OutboxMail.id.is_in(ids) & (OutboxMail.status == "sending")
-            & (OutboxMail.claimed_by == worker_id))
+            OutboxMail.id.is_in(ids)
+            & (OutboxMail.status == "sending")
+            & (OutboxMail.claimed_by == worker_id)
+        )
 
 
 async def _record(row: dict, worker_id: str, now: datetime, error: Exception | None) -> None:
     if error is None:
-        values = {OutboxMail.status: "sent", OutboxMail.sent_at: now,
-                  OutboxMail.claimed_until: None, OutboxMail.last_error: ""}
+        values = {
+            OutboxMail.status: "sent",
+            OutboxMail.sent_at: now,
+            OutboxMail.claimed_until: None,
+            OutboxMail.last_error: "",
+        }
     else:
         attempts = row["attempts"] + 1
         unreachable = relay_unreachable(error)
         # An unreachable server says nothing about the mail: it is never given up for that.
-        permanent = isinstance(error, PermanentDeliveryError) or (attempts >= MAX_ATTEMPTS and not unreachable)
+        permanent = isinstance(error, PermanentDeliveryError) or (
+            attempts >= MAX_ATTEMPTS and not unreachable
+        )
         delay = relay_backoff(attempts) if unreachable else BACKOFF[min(attempts, len(BACKOFF)) - 1]
         values = {
             OutboxMail.status: "failed" if permanent else "pending",
@@ -145,7 +159,9 @@ async def _record(row: dict, worker_id: str, now: datetime, error: Exception | N
     await OutboxMail.update(values).where(_mine(row["id"], worker_id))
 
 
-async def _release(rows: list[dict], worker_id: str, next_attempt_at: datetime | None = None) -> None:
+async def _release(
+    rows: list[dict], worker_id: str, next_attempt_at: datetime | None = None
+) -> None:
     values = {OutboxMail.status: "pending", OutboxMail.claimed_until: None}
     if next_attempt_at is not None:
         values[OutboxMail.next_attempt_at] = next_attempt_at
@@ -168,8 +184,11 @@ class _Heartbeat:
             await asyncio.sleep(HEARTBEAT.total_seconds())
             beat = self.clock()
             try:
-                await extend_lease(self.held, self.worker_id,
-                                   self.now + timedelta(seconds=beat - self.started) + LEASE)
+                await extend_lease(
+                    self.held,
+                    self.worker_id,
+                    self.now + timedelta(seconds=beat - self.started) + LEASE,
+                )
             except Exception as exc:  # noqa: BLE001 - the database may be away; the deadline stands
                 log.warning("mail worker %s: lease not extended: %s", self.worker_id, exc)
                 continue
@@ -187,7 +206,11 @@ class _Heartbeat:
 
 
 async def deliver_batch(
-    settings: Settings, *, worker_id: str, limit: int = 20, now: datetime | None = None,
+    settings: Settings,
+    *,
+    worker_id: str,
+    limit: int = 20,
+    now: datetime | None = None,
     transport: Transport | None = None,
 ) -> int:
     """Claim up to ``limit`` due mails, deliver them, record the outcome; return how many."""
@@ -209,19 +232,27 @@ async def deliver_batch(
             except Exception as exc:  # noqa: BLE001 - any failure is recorded and retried
                 error = exc
                 # The id, not the address: logs are kept longer and wider than the outbox.
-                log.warning("mail %s not delivered (attempt %d): %s", row["id"], row["attempts"] + 1, exc)
+                log.warning(
+                    "mail %s not delivered (attempt %d): %s", row["id"], row["attempts"] + 1, exc
+                )
             await _record(row, worker_id, now, error)
             heartbeat.held.remove(row["id"])
             if error is not None and relay_unreachable(error):
                 # The server is away: the others wait as long as this one, without an attempt.
-                await _release(rows[index + 1:], worker_id, now + relay_backoff(row["attempts"] + 1))
+                await _release(
+                    rows[index + 1 :], worker_id, now + relay_backoff(row["attempts"] + 1)
+                )
                 break
     return len(rows)
 
 
 async def run_worker(
-    settings: Settings, *, stop: asyncio.Event, worker_id: str | None = None,
-    poll_interval: float = 1.0, limit: int = 20,
+    settings: Settings,
+    *,
+    stop: asyncio.Event,
+    worker_id: str | None = None,
+    poll_interval: float = 1.0,
+    limit: int = 20,
 ) -> None:
     """Deliver due mails until ``stop`` is set; errors are logged and retried, never fatal."""
     worker_id = worker_id or new_worker_id()

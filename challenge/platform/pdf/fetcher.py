@@ -38,7 +38,9 @@ def font_ttf(name: str) -> bytes:
 class StaticOnlyFetcher(URLFetcher):
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
         if url.startswith("font:/"):
-            return URLFetcherResponse(url, font_ttf(url.removeprefix("font:/")), {"Content-Type": "font/ttf"})
+            return URLFetcherResponse(
+                url, font_ttf(url.removeprefix("font:/")), {"Content-Type": "font/ttf"}
+            )
         if url.startswith("static:/"):
             root = STATIC_DIR.resolve()
             path = (root / url.removeprefix("static:/").split("?")[0]).resolve()

@@ -35,11 +35,28 @@ async def issue_pdf(
     code = new_verification_code()
     issued_at = clock.now()
     pdf = await asyncio.to_thread(
-        render_pdf, template, locale=locale, attachments=attachments,
-        verification_code=code, issued_at=issued_at, title=title, **context,
+        render_pdf,
+        template,
+        locale=locale,
+        attachments=attachments,
+        verification_code=code,
+        issued_at=issued_at,
+        title=title,
+        **context,
     )
-    return await store_issued(storage, pdf, code=code, issued_at=issued_at, title=title, filename=filename,
-                              kind=kind, owner_type=owner_type, owner_id=owner_id, public=public, actor=actor)
+    return await store_issued(
+        storage,
+        pdf,
+        code=code,
+        issued_at=issued_at,
+        title=title,
+        filename=filename,
+        kind=kind,
+        owner_type=owner_type,
+        owner_id=owner_id,
+        public=public,
+        actor=actor,
+    )
 
 
 async def store_issued(
@@ -63,20 +80,37 @@ async def store_issued(
         yield pdf
 
     try:
-        stored = await storage.put_stream(key, chunks(), content_type="application/pdf", max_bytes=len(pdf))
+        stored = await storage.put_stream(
+            key, chunks(), content_type="application/pdf", max_bytes=len(pdf)
+        )
     except StorageUnavailable:
         raise storage_unavailable() from None
     try:
         async with db.write_transaction():
             document = Document(
-                storage_key=key, kind=kind, status="stored", owner_type=owner_type,
-                owner_id=owner_id, filename=filename, content_type="application/pdf",
-                size=stored.size, sha256=stored.sha256, title=title, public=public,
-                verification_code=code, uploaded_by=getattr(actor, "id", None), created_at=issued_at,
+                storage_key=key,
+                kind=kind,
+                status="stored",
+                owner_type=owner_type,
+                owner_id=owner_id,
+                filename=filename,
+                content_type="application/pdf",
+                size=stored.size,
+                sha256=stored.sha256,
+                title=title,
+                public=public,
+                verification_code=code,
+                uploaded_by=getattr(actor, "id", None),
+                created_at=issued_at,
             )
             await document.save()
-            await record("document.issued", actor=actor, object_type="document", object_id=document.id,
-                         payload={"kind": kind, "sha256": stored.sha256, "code": code})
+            await record(
+                "document.issued",
+                actor=actor,
+                object_type="document",
+                object_id=document.id,
+                payload={"kind": kind, "sha256": stored.sha256, "code": code},
+            )
     except BaseException:
         await storage.delete(key)
         raise

@@ -43,5 +43,9 @@ def _die_with_parent(parent: int) -> None:
 def process_pool(max_workers: int) -> ProcessPoolExecutor:
     """A spawn-started pool (it must not inherit the web process's threads and event loop by
     forking) whose processes end when this process ends, however it ends."""
-    return ProcessPoolExecutor(max_workers=max_workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_die_with_parent, initargs=(os.getpid(),))
+    return ProcessPoolExecutor(
+        max_workers=max_workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_die_with_parent,
+        initargs=(os.getpid(),),
+    )

@@ -18,7 +18,10 @@ def _house_style() -> tuple[CSS, FontConfiguration]:
     per thread because nothing promises that a font configuration may be shared across threads."""
     if not hasattr(_local, "style"):
         fonts = FontConfiguration()
-        _local.style = (CSS(url="static:/css/pdf.css", url_fetcher=StaticOnlyFetcher(), font_config=fonts), fonts)
+        _local.style = (
+            CSS(url="static:/css/pdf.css", url_fetcher=StaticOnlyFetcher(), font_config=fonts),
+            fonts,
+        )
     return _local.style
 
 
@@ -31,7 +34,11 @@ def html_to_pdf(html: str, attachments: list[tuple[str, bytes, str]] | None = No
     ]
     style, fonts = _house_style()
     return HTML(string=html, base_url="static:/", url_fetcher=StaticOnlyFetcher()).write_pdf(
-        stylesheets=[style], font_config=fonts, pdf_variant="pdf/a-3u", pdf_tags=True, attachments=files or None,
+        stylesheets=[style],
+        font_config=fonts,
+        pdf_variant="pdf/a-3u",
+        pdf_tags=True,
+        attachments=files or None,
     )
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from litestar.types import Message, Receive
 
 
-async def read_body(receive: Receive, max_bytes: int | None = None) -> tuple[bytes, list[Message]] | None:
+async def read_body(
+    receive: Receive, max_bytes: int | None = None
+) -> tuple[bytes, list[Message]] | None:
     """Read the body fully, keeping the messages for ``replay``; None when it exceeds max_bytes."""
     messages: list[Message] = []
     body = b""

@@ -87,8 +87,10 @@ class CSRFMiddleware(ASGIMiddleware):
                 raise Problem(
                     403,
                     "csrf_failed",
-                    N_("The form has expired or was sent from another site. "
-                       "Please reload the page and try again."),
+                    N_(
+                        "The form has expired or was sent from another site. "
+                        "Please reload the page and try again."
+                    ),
                 )
 
         if not issue:
@@ -98,7 +100,9 @@ class CSRFMiddleware(ASGIMiddleware):
 
     def _setting_cookie(self, send: Send, token: str) -> Send:
         """``send`` that adds the new token's cookie to the response."""
-        cookie_value = f"{COOKIE}={token}; Path=/; SameSite=Lax" + ("; Secure" if self.secure else "")
+        cookie_value = f"{COOKIE}={token}; Path=/; SameSite=Lax" + (
+            "; Secure" if self.secure else ""
+        )
 
         async def send_with_cookie(message: Message) -> None:
             if message["type"] == "http.response.start":

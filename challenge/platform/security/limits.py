@@ -74,8 +74,12 @@ MSG_TOO_LARGE = N_("This amount is too large.")
 
 
 def _invalid(field: str, message: str) -> Problem:
-    return Problem(422, "validation_error", N_("Some fields are missing or invalid."),
-                   errors=[FieldError(field, message)])
+    return Problem(
+        422,
+        "validation_error",
+        N_("Some fields are missing or invalid."),
+        errors=[FieldError(field, message)],
+    )
 
 
 def too_large() -> Problem:
@@ -83,7 +87,9 @@ def too_large() -> Problem:
 
 
 def too_slow() -> Problem:
-    return Problem(408, "request_timeout", N_("The request took too long to arrive. Please try again."))
+    return Problem(
+        408, "request_timeout", N_("The request took too long to arrive. Please try again.")
+    )
 
 
 def check_text(value: str, field: str, max_text: int = MAX_TEXT) -> None:
@@ -98,10 +104,15 @@ def validated(value: T) -> T:
     """A Struct a page form built, checked against its schema's limits as the JSON API checks them
     (building a Struct directly checks nothing)."""
     try:
-        return msgspec.convert(msgspec.to_builtins(value, builtin_types=(datetime, date, UUID)), type(value))
+        return msgspec.convert(
+            msgspec.to_builtins(value, builtin_types=(datetime, date, UUID)), type(value)
+        )
     except msgspec.ValidationError as error:
         text = str(error)
-        raise _invalid(_field_of(error), MSG_TOO_LONG if "length" in text else N_("Some fields are missing or invalid.")) from None
+        raise _invalid(
+            _field_of(error),
+            MSG_TOO_LONG if "length" in text else N_("Some fields are missing or invalid."),
+        ) from None
 
 
 def _field_of(error: msgspec.ValidationError) -> str:
@@ -163,7 +174,10 @@ def check_json(value: Any, path: str = "", max_text: int = MAX_TEXT) -> None:
                         raise _invalid(child_path, MSG_TOO_LARGE)
                 stack.append((child_path, child))
         elif isinstance(item, list):
-            stack.extend((f"{where}.{index}" if where else str(index), child) for index, child in enumerate(item))
+            stack.extend(
+                (f"{where}.{index}" if where else str(index), child)
+                for index, child in enumerate(item)
+            )
 
 
 def check_pairs(pairs: list[tuple[str, str]], max_text: int = MAX_TEXT) -> None:
@@ -181,14 +195,18 @@ def _header(scope: Scope, name: bytes) -> str:
 
 def _has_no_body(scope: Scope, length: str) -> bool:
     """A read-only request that announces no body."""
-    return scope["method"] in ("GET", "HEAD", "OPTIONS") and length in ("", "0") \
+    return (
+        scope["method"] in ("GET", "HEAD", "OPTIONS")
+        and length in ("", "0")
         and not _header(scope, b"transfer-encoding")
+    )
 
 
 def _body_checked(scope: Scope, content_type: str) -> bool:
     """Form and JSON bodies of unsafe requests are read here and checked before the handler."""
     return scope["method"] not in ("GET", "HEAD", "OPTIONS") and (
-        content_type == "application/x-www-form-urlencoded" or content_type.endswith("json"))
+        content_type == "application/x-www-form-urlencoded" or content_type.endswith("json")
+    )
 
 
 def _streams_uploads(scope: Scope) -> bool:
@@ -200,10 +218,19 @@ def _streams_uploads(scope: Scope) -> bool:
 class RequestLimitsMiddleware(ASGIMiddleware):
     """See the module docstring; ``clock`` is injectable so tests need not wait."""
 
-    def __init__(self, *, max_upload_bytes: int, max_body: int = MAX_BODY, max_depth: int = MAX_DEPTH,
-                 max_text: int = MAX_TEXT, idle_seconds: float = IDLE_SECONDS, grace_seconds: float = GRACE_SECONDS,
-                 min_rate: float = MIN_RATE, total_seconds: float = TOTAL_SECONDS,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        *,
+        max_upload_bytes: int,
+        max_body: int = MAX_BODY,
+        max_depth: int = MAX_DEPTH,
+        max_text: int = MAX_TEXT,
+        idle_seconds: float = IDLE_SECONDS,
+        grace_seconds: float = GRACE_SECONDS,
+        min_rate: float = MIN_RATE,
+        total_seconds: float = TOTAL_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.max_upload_body = max_upload_bytes + UPLOAD_SLACK
         self.max_body = max_body
         self.max_depth = max_depth
@@ -248,7 +275,8 @@ class RequestLimitsMiddleware(ASGIMiddleware):
                 done = True
                 return message
             if waited > self.total_seconds or (
-                    rated and waited > self.grace_seconds and received < self.min_rate * waited):
+                rated and waited > self.grace_seconds and received < self.min_rate * waited
+            ):
                 raise too_slow()
             return message
 
@@ -282,7 +310,9 @@ class RequestLimitsMiddleware(ASGIMiddleware):
             raise not_found()  # no address holds control characters: nothing is there
         query = scope.get("query_string", b"")
         if query:
-            check_pairs(parse_qsl(query.decode("utf-8", "replace"), keep_blank_values=True), self.max_text)
+            check_pairs(
+                parse_qsl(query.decode("utf-8", "replace"), keep_blank_values=True), self.max_text
+            )
 
     def body_limit(self, scope: Scope, content_type: str) -> int:
         """The largest body the route takes: uploads only where the route streams them."""
@@ -296,15 +326,22 @@ class RequestLimitsMiddleware(ASGIMiddleware):
             return
         if content_type == "application/x-www-form-urlencoded":
             try:
-                pairs = parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True,
-                                  max_num_fields=MAX_FORM_FIELDS)
+                pairs = parse_qsl(
+                    body.decode("utf-8", "replace"),
+                    keep_blank_values=True,
+                    max_num_fields=MAX_FORM_FIELDS,
+                )
             except ValueError:
                 raise Problem(413, "too_many_fields", N_("The form has too many fields.")) from None
             check_pairs(pairs, self.max_text)
             return
         if json_depth(body) > self.max_depth:
-            raise Problem(400, "json_too_deep", N_("The JSON document is nested too deeply."),
-                          extra={"max_depth": self.max_depth})
+            raise Problem(
+                400,
+                "json_too_deep",
+                N_("The JSON document is nested too deeply."),
+                extra={"max_depth": self.max_depth},
+            )
         try:
             value = msgspec.json.decode(body)
         except msgspec.DecodeError:
@@ -328,7 +365,9 @@ async def strict_json_body(request) -> None:
     try:
         decoder.decode(body)
     except msgspec.ValidationError as error:
-        raise _invalid(_field_of(error), N_("This value has the wrong type or is out of range.")) from None
+        raise _invalid(
+            _field_of(error), N_("This value has the wrong type or is out of range.")
+        ) from None
     except msgspec.DecodeError:
         return None  # Litestar answers malformed JSON with its own 400
     return None

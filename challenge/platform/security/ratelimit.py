@@ -60,9 +60,11 @@ async def peek(limit: Limit, subject: str, now: datetime | None = None) -> Verdi
     """The current window's count without counting (e.g. a locked account)."""
     now = now or clock.now()
     key, ends = _window(limit, subject, now)
-    row = await RateLimitCounter.select(RateLimitCounter.count).where(
-        RateLimitCounter.key == key
-    ).first()
+    row = (
+        await RateLimitCounter.select(RateLimitCounter.count)
+        .where(RateLimitCounter.key == key)
+        .first()
+    )
     count = row["count"] if row else 0
     return Verdict(count, count < limit.limit, max(1, int((ends - now).total_seconds())))
 

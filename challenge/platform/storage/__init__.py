@@ -11,6 +11,11 @@ from challenge.platform.storage.base import (
 from challenge.platform.storage.factory import storage_from_settings
 
 __all__ = [
-    "ObjectInfo", "PutResult", "Storage", "StorageUnavailable", "TooLarge", "new_key",
+    "ObjectInfo",
+    "PutResult",
+    "Storage",
+    "StorageUnavailable",
+    "TooLarge",
+    "new_key",
     "storage_from_settings",
 ]

@@ -108,9 +108,13 @@ class LocalStorage:
                 meta = json.loads(self._meta(path).read_text())
             except (OSError, ValueError):
                 meta = {}
-            return ObjectInfo(key=key, size=info.st_size, sha256=meta.get("sha256"),
-                              content_type=meta.get("content_type"),
-                              last_modified=datetime.fromtimestamp(info.st_mtime, UTC))
+            return ObjectInfo(
+                key=key,
+                size=info.st_size,
+                sha256=meta.get("sha256"),
+                content_type=meta.get("content_type"),
+                last_modified=datetime.fromtimestamp(info.st_mtime, UTC),
+            )
 
         return await asyncio.to_thread(stat)
 
@@ -124,6 +128,7 @@ class LocalStorage:
 
     async def abort_incomplete_uploads(self, older_than: datetime) -> int:
         """Remove the partial files (``.<name>.part``) of uploads a killed process left behind."""
+
         def sweep() -> int:
             removed = 0
             for path in self.root.rglob(".*.part"):
@@ -152,8 +157,12 @@ class LocalStorage:
             if info is not None:
                 yield info
 
-    async def presigned_get(self, key: str, *, filename: str, content_type: str, expires: int) -> None:
+    async def presigned_get(
+        self, key: str, *, filename: str, content_type: str, expires: int
+    ) -> None:
         return None  # the portal streams local files itself
 
-    async def presigned_post(self, key: str, *, content_type: str, max_bytes: int, expires: int) -> None:
+    async def presigned_post(
+        self, key: str, *, content_type: str, max_bytes: int, expires: int
+    ) -> None:
         return None  # uploads go through the portal's streamed path

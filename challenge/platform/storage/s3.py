@@ -75,7 +75,9 @@ class S3Storage:
         try:
             return await asyncio.to_thread(getattr(self.client, method), **kwargs)
         except ClientError as exc:
-            raise StorageUnavailable(f"{method}: {exc.response.get('Error', {}).get('Code')}") from None
+            raise StorageUnavailable(
+                f"{method}: {exc.response.get('Error', {}).get('Code')}"
+            ) from None
         except BotoCoreError as exc:
             raise StorageUnavailable(f"{method}: {exc}") from None
 
@@ -103,8 +105,13 @@ class S3Storage:
             sha256 = digest.hexdigest()
             if upload.upload_id is None:
                 await self._call(
-                    "put_object", Bucket=self.bucket, Key=upload.key, Body=bytes(buffer),
-                    ContentType=content_type, Metadata={"sha256": sha256}, **self._encryption(),
+                    "put_object",
+                    Bucket=self.bucket,
+                    Key=upload.key,
+                    Body=bytes(buffer),
+                    ContentType=content_type,
+                    Metadata={"sha256": sha256},
+                    **self._encryption(),
                 )
             else:
                 if buffer:
@@ -128,7 +135,9 @@ class S3Storage:
 
     async def read_range(self, key: str, start: int, length: int) -> bytes:
         response = await self._call(
-            "get_object", Bucket=self.bucket, Key=self._key(key),
+            "get_object",
+            Bucket=self.bucket,
+            Key=self._key(key),
             Range=f"bytes={start}-{start + length - 1}",
         )
         try:
@@ -138,7 +147,9 @@ class S3Storage:
 
     async def head(self, key: str) -> ObjectInfo | None:
         try:
-            response = await asyncio.to_thread(self.client.head_object, Bucket=self.bucket, Key=self._key(key))
+            response = await asyncio.to_thread(
+                self.client.head_object, Bucket=self.bucket, Key=self._key(key)
+            )
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
                 return None
@@ -146,9 +157,11 @@ class S3Storage:
         except BotoCoreError as exc:
             raise StorageUnavailable(f"head_object: {exc}") from None
         return ObjectInfo(
-            key=key, size=response["ContentLength"],
+            key=key,
+            size=response["ContentLength"],
             sha256=(response.get("Metadata") or {}).get("sha256"),
-            content_type=response.get("ContentType"), last_modified=response["LastModified"],
+            content_type=response.get("ContentType"),
+            last_modified=response["LastModified"],
         )
 
     async def delete(self, key: str) -> None:
@@ -162,8 +175,13 @@ class S3Storage:
                 kwargs["ContinuationToken"] = token
             page = await self._call("list_objects_v2", **kwargs)
             for item in page.get("Contents", []):
-                yield ObjectInfo(key=item["Key"].removeprefix(self.prefix), size=item["Size"],
-                                 sha256=None, content_type=None, last_modified=item["LastModified"])
+                yield ObjectInfo(
+                    key=item["Key"].removeprefix(self.prefix),
+                    size=item["Size"],
+                    sha256=None,
+                    content_type=None,
+                    last_modified=item["LastModified"],
+                )
             if not page.get("IsTruncated"):
                 return
             token = page["NextContinuationToken"]
@@ -174,34 +192,56 @@ class S3Storage:
         aborted = 0
         markers: dict = {}
         while True:
-            page = await self._call("list_multipart_uploads", Bucket=self.bucket, Prefix=self.prefix, **markers)
+            page = await self._call(
+                "list_multipart_uploads", Bucket=self.bucket, Prefix=self.prefix, **markers
+            )
             for item in page.get("Uploads", []):
                 if item["Initiated"] >= older_than:
                     continue
                 try:
-                    await self._call("abort_multipart_upload", Bucket=self.bucket, Key=item["Key"],
-                                     UploadId=item["UploadId"])
+                    await self._call(
+                        "abort_multipart_upload",
+                        Bucket=self.bucket,
+                        Key=item["Key"],
+                        UploadId=item["UploadId"],
+                    )
                     aborted += 1
                 except StorageUnavailable as exc:
                     log.warning("could not abort the multipart upload of %s: %s", item["Key"], exc)
             if not page.get("IsTruncated"):
                 return aborted
-            markers = {"KeyMarker": page["NextKeyMarker"], "UploadIdMarker": page["NextUploadIdMarker"]}
+            markers = {
+                "KeyMarker": page["NextKeyMarker"],
+                "UploadIdMarker": page["NextUploadIdMarker"],
+            }
 
-    async def presigned_get(self, key: str, *, filename: str, content_type: str, expires: int) -> str:
+    async def presigned_get(
+        self, key: str, *, filename: str, content_type: str, expires: int
+    ) -> str:
         return await self._call(
-            "generate_presigned_url", ClientMethod="get_object", ExpiresIn=expires,
+            "generate_presigned_url",
+            ClientMethod="get_object",
+            ExpiresIn=expires,
             Params={
-                "Bucket": self.bucket, "Key": self._key(key),
+                "Bucket": self.bucket,
+                "Key": self._key(key),
                 "ResponseContentDisposition": content_disposition(filename),
                 "ResponseContentType": content_type,
             },
         )
 
-    async def presigned_post(self, key: str, *, content_type: str, max_bytes: int, expires: int) -> dict:
+    async def presigned_post(
+        self, key: str, *, content_type: str, max_bytes: int, expires: int
+    ) -> dict:
         return await self._call(
-            "generate_presigned_post", Bucket=self.bucket, Key=self._key(key), ExpiresIn=expires,
-            Fields={"Content-Type": content_type, **({"x-amz-server-side-encryption": self.sse} if self.sse else {})},
+            "generate_presigned_post",
+            Bucket=self.bucket,
+            Key=self._key(key),
+            ExpiresIn=expires,
+            Fields={
+                "Content-Type": content_type,
+                **({"x-amz-server-side-encryption": self.sse} if self.sse else {}),
+            },
             Conditions=[
                 ["content-length-range", 1, max_bytes],
                 {"Content-Type": content_type},
@@ -225,13 +265,20 @@ class _Multipart:
         storage = self.storage
         if self.upload_id is None:
             created = await storage._call(
-                "create_multipart_upload", Bucket=storage.bucket, Key=self.key,
-                ContentType=self.content_type, **storage._encryption(),
+                "create_multipart_upload",
+                Bucket=storage.bucket,
+                Key=self.key,
+                ContentType=self.content_type,
+                **storage._encryption(),
             )
             self.upload_id = created["UploadId"]
         part = await storage._call(
-            "upload_part", Bucket=storage.bucket, Key=self.key, UploadId=self.upload_id,
-            PartNumber=len(self.parts) + 1, Body=body,
+            "upload_part",
+            Bucket=storage.bucket,
+            Key=self.key,
+            UploadId=self.upload_id,
+            PartNumber=len(self.parts) + 1,
+            Body=body,
         )
         self.parts.append({"ETag": part["ETag"], "PartNumber": len(self.parts) + 1})
 
@@ -239,14 +286,21 @@ class _Multipart:
         """Join the parts, then record the hash (known only now) by copying the object onto itself."""
         storage = self.storage
         await storage._call(
-            "complete_multipart_upload", Bucket=storage.bucket, Key=self.key,
-            UploadId=self.upload_id, MultipartUpload={"Parts": self.parts},
+            "complete_multipart_upload",
+            Bucket=storage.bucket,
+            Key=self.key,
+            UploadId=self.upload_id,
+            MultipartUpload={"Parts": self.parts},
         )
         self.upload_id = None  # complete: nothing left to abort
         await storage._call(
-            "copy_object", Bucket=storage.bucket, Key=self.key,
+            "copy_object",
+            Bucket=storage.bucket,
+            Key=self.key,
             CopySource={"Bucket": storage.bucket, "Key": self.key},
-            MetadataDirective="REPLACE", Metadata={"sha256": sha256}, ContentType=self.content_type,
+            MetadataDirective="REPLACE",
+            Metadata={"sha256": sha256},
+            ContentType=self.content_type,
             **storage._encryption(),
         )
 
@@ -255,8 +309,12 @@ class _Multipart:
         if self.upload_id is None:
             return
         try:
-            await self.storage._call("abort_multipart_upload", Bucket=self.storage.bucket,
-                                     Key=self.key, UploadId=self.upload_id)
+            await self.storage._call(
+                "abort_multipart_upload",
+                Bucket=self.storage.bucket,
+                Key=self.key,
+                UploadId=self.upload_id,
+            )
         except StorageUnavailable as exc:
             # The periodic clean-up (abort_incomplete_uploads) and the bucket's
             # lifecycle rule remove it after a day.

@@ -14,18 +14,30 @@ OPENS = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 
 def call(**overrides) -> dict:
     """A consistent call as ``create_call`` hands it to ``validate``."""
-    values = msgspec.structs.asdict(CallIn(
-        slug="wasser-2027", title="Smart City Challenge 2027: Wasser", summary="Wasser in der Stadt",
-        categories=["Starkregen", "Trockenheit"],
-        questions=[Question(key="problem", label="Welches Problem?", type="long_text", required=True),
-                   Question(key="licence", label="Lizenz", type="choice", choices=["EUPL-1.2", "MIT"])],
-        criteria=[Criterion(key="impact", name="Nutzen", weight=2, scale_min=0, scale_max=10)],
-        document_rules=DocumentRules(max_files=3, max_bytes=10 * MB, allowed_types=["application/pdf"]),
-        opens_at=OPENS, closes_at=OPENS + timedelta(days=60),
-        jury_starts_at=OPENS + timedelta(days=61), jury_ends_at=OPENS + timedelta(days=90),
-        results_at=OPENS + timedelta(days=100),
-        budget_cents=150_000_00, max_award_cents=50_000_00, awards_planned=3,
-    ))
+    values = msgspec.structs.asdict(
+        CallIn(
+            slug="wasser-2027",
+            title="Smart City Challenge 2027: Wasser",
+            summary="Wasser in der Stadt",
+            categories=["Starkregen", "Trockenheit"],
+            questions=[
+                Question(key="problem", label="Welches Problem?", type="long_text", required=True),
+                Question(key="licence", label="Lizenz", type="choice", choices=["EUPL-1.2", "MIT"]),
+            ],
+            criteria=[Criterion(key="impact", name="Nutzen", weight=2, scale_min=0, scale_max=10)],
+            document_rules=DocumentRules(
+                max_files=3, max_bytes=10 * MB, allowed_types=["application/pdf"]
+            ),
+            opens_at=OPENS,
+            closes_at=OPENS + timedelta(days=60),
+            jury_starts_at=OPENS + timedelta(days=61),
+            jury_ends_at=OPENS + timedelta(days=90),
+            results_at=OPENS + timedelta(days=100),
+            budget_cents=150_000_00,
+            max_award_cents=50_000_00,
+            awards_planned=3,
+        )
+    )
     values.update(overrides)
     return values
 
@@ -109,7 +121,9 @@ def test_validate_awards_planned_at_least_one():
     assert fields(call(awards_planned=None)) == []
 
 
-@pytest.mark.parametrize("categories", [["A", "A"], ["A", " "], [str(i) for i in range(21)], ["A", " A "]])
+@pytest.mark.parametrize(
+    "categories", [["A", "A"], ["A", " "], [str(i) for i in range(21)], ["A", " A "]]
+)
 def test_validate_categories_unique_and_not_empty(categories):
     assert fields(call(categories=categories)) == ["categories"]
 
@@ -119,14 +133,18 @@ def test_validate_category_too_long():
 
 
 def test_validate_question_keys_unique_and_well_formed():
-    questions = [Question(key="problem", label="A", type="text"),
-                 Question(key="problem", label="B", type="text"),
-                 Question(key="Bad Key", label="C", type="text")]
+    questions = [
+        Question(key="problem", label="A", type="text"),
+        Question(key="problem", label="B", type="text"),
+        Question(key="Bad Key", label="C", type="text"),
+    ]
     assert fields(call(questions=questions)) == ["questions[1].key", "questions[2].key"]
 
 
 def test_validate_question_needs_a_label():
-    assert fields(call(questions=[Question(key="a", label="  ", type="text")])) == ["questions[0].label"]
+    assert fields(call(questions=[Question(key="a", label="  ", type="text")])) == [
+        "questions[0].label"
+    ]
 
 
 @pytest.mark.parametrize("choices", [None, [], ["Ja"], ["Ja", "Ja"]])
@@ -149,20 +167,29 @@ def test_validate_rubric_needs_a_criterion():
 
 
 def test_validate_criteria_rules():
-    criteria = [Criterion(key="impact", name="Nutzen", weight=1, scale_min=0, scale_max=10),
-                Criterion(key="impact", name=" ", weight=0, scale_min=5, scale_max=5)]
+    criteria = [
+        Criterion(key="impact", name="Nutzen", weight=1, scale_min=0, scale_max=10),
+        Criterion(key="impact", name=" ", weight=0, scale_min=5, scale_max=5),
+    ]
     assert fields(call(criteria=criteria)) == [
-        "criteria[1].key", "criteria[1].name", "criteria[1].weight", "criteria[1].scale_max"]
+        "criteria[1].key",
+        "criteria[1].name",
+        "criteria[1].weight",
+        "criteria[1].scale_max",
+    ]
 
 
-@pytest.mark.parametrize(("rules", "field"), [
-    (DocumentRules(max_files=21), "document_rules.max_files"),
-    (DocumentRules(max_files=-1), "document_rules.max_files"),
-    (DocumentRules(max_bytes=0), "document_rules.max_bytes"),
-    (DocumentRules(max_bytes=51 * MB), "document_rules.max_bytes"),
-    (DocumentRules(allowed_types=[]), "document_rules.allowed_types"),
-    (DocumentRules(allowed_types=["application/zip"]), "document_rules.allowed_types"),
-])
+@pytest.mark.parametrize(
+    ("rules", "field"),
+    [
+        (DocumentRules(max_files=21), "document_rules.max_files"),
+        (DocumentRules(max_files=-1), "document_rules.max_files"),
+        (DocumentRules(max_bytes=0), "document_rules.max_bytes"),
+        (DocumentRules(max_bytes=51 * MB), "document_rules.max_bytes"),
+        (DocumentRules(allowed_types=[]), "document_rules.allowed_types"),
+        (DocumentRules(allowed_types=["application/zip"]), "document_rules.allowed_types"),
+    ],
+)
 def test_validate_document_rules(rules, field):
     assert fields(call(document_rules=rules)) == [field]
 

@@ -3,7 +3,10 @@ every criterion before finalising, and a rubric fingerprint that ignores key ord
 
 from challenge.jury.reviews import rubric_version, score_errors
 
-CRITERIA = [{"key": "impact", "scale_min": 1, "scale_max": 5}, {"key": "team", "scale_min": 0, "scale_max": 10}]
+CRITERIA = [
+    {"key": "impact", "scale_min": 1, "scale_max": 5},
+    {"key": "team", "scale_min": 0, "scale_max": 10},
+]
 
 
 def fields(errors) -> list[str]:
@@ -19,7 +22,10 @@ def test_score_errors_final_needs_every_criterion():
 
 
 def test_score_errors_values_off_the_scale_are_refused():
-    assert fields(score_errors(CRITERIA, {"impact": 0, "team": 11}, final=False)) == ["scores.impact", "scores.team"]
+    assert fields(score_errors(CRITERIA, {"impact": 0, "team": 11}, final=False)) == [
+        "scores.impact",
+        "scores.team",
+    ]
 
 
 def test_score_errors_the_scale_ends_are_allowed():

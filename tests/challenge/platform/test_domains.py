@@ -37,7 +37,9 @@ def test_install_refuses_two_domains_of_one_name(restore_domains):
 
 def test_each_yields_only_the_domains_that_set_the_attribute(restore_domains):
     readers = {"thing": _reader}
-    domains.install([Domain(name="a"), Domain(name="b", document_readers=readers), Domain(name="c")])
+    domains.install(
+        [Domain(name="a"), Domain(name="b", document_readers=readers), Domain(name="c")]
+    )
     assert [(d.name, value) for d, value in domains.each("document_readers")] == [("b", readers)]
     assert list(domains.each("periodic")) == []
 
@@ -65,7 +67,9 @@ def _handler_functions(router) -> set:
 
 def test_the_app_serves_every_installed_domains_routers(settings):
     app = create_app(settings)
-    served = {getattr(h.fn, "__func__", h.fn) for route in app.routes for h in route.route_handlers}  # controllers bind
+    served = {
+        getattr(h.fn, "__func__", h.fn) for route in app.routes for h in route.route_handlers
+    }  # controllers bind
     for domain in domains.installed():
         for router in domain.routers:
             missing = _handler_functions(router) - served
@@ -87,8 +91,17 @@ async def test_earlier_stages_ask_the_hooks_later_ones_register(restore_domains)
     async def outcome(call, submission_id) -> dict:
         return {"outcome": "awarded"}
 
-    domains.install([Domain(name="none"), Domain(name="later", call_has_entries=entries, call_events=events,
-                                                 submission_outcome=outcome)])
+    domains.install(
+        [
+            Domain(name="none"),
+            Domain(
+                name="later",
+                call_has_entries=entries,
+                call_events=events,
+                submission_outcome=outcome,
+            ),
+        ]
+    )
     assert await has_entries("with entries") and not await has_entries("empty")
     assert await public_events("call") == [{"name": "Pitch"}]
     assert await outcome_for({}, "entry") == {"outcome": "awarded"}

@@ -82,7 +82,11 @@ def test_parse_money_refuses_ambiguous_or_bad_amounts(locale, typed, message):
 
 
 def test_parse_money_empty_field_is_none():
-    assert parse_money("", "de") is None and parse_money("  € ", "en") is None and parse_money(None, "de") is None
+    assert (
+        parse_money("", "de") is None
+        and parse_money("  € ", "en") is None
+        and parse_money(None, "de") is None
+    )
 
 
 @pytest.mark.parametrize("cents", [0, 5, 1_234_50, 120_000_00, MAX_CENTS, 99])
@@ -124,38 +128,61 @@ def test_money_field_names_the_field_in_a_422():
 def test_number_amount_is_euros_as_a_json_number():
     from challenge.platform.money import number_amount
 
-    assert number_amount(20_000_00) == 20000.0 and number_amount(1_234_50) == 1234.5 and number_amount(5) == 0.05
+    assert (
+        number_amount(20_000_00) == 20000.0
+        and number_amount(1_234_50) == 1234.5
+        and number_amount(5) == 0.05
+    )
 
 
-@pytest.mark.parametrize(("locale", "typed", "cents"), [
-    ("de", "1.234.567,89", 1_234_567_89),
-    ("de", "1 234 567,89", 1_234_567_89),
-    ("de", "1\u202f234,50", 1_234_50),
-    ("en", "1,234,567.89", 1_234_567_89),
-    ("en", "EUR 12.50", 12_50),
-])
+@pytest.mark.parametrize(
+    ("locale", "typed", "cents"),
+    [
+        ("de", "1.234.567,89", 1_234_567_89),
+        ("de", "1 234 567,89", 1_234_567_89),
+        ("de", "1\u202f234,50", 1_234_50),
+        ("en", "1,234,567.89", 1_234_567_89),
+        ("en", "EUR 12.50", 12_50),
+    ],
+)
 def test_parse_money_thousands_separators(locale, typed, cents):
     assert parse_money(typed, locale) == cents
 
 
-@pytest.mark.parametrize(("locale", "typed", "cents"), [
-    ("de", "0,01", 1), ("de", "0,1", 10), ("de", "12,05", 12_05),
-    ("en", "0.01", 1), ("en", "0.10", 10), ("en", "12.05", 12_05),
-])
+@pytest.mark.parametrize(
+    ("locale", "typed", "cents"),
+    [
+        ("de", "0,01", 1),
+        ("de", "0,1", 10),
+        ("de", "12,05", 12_05),
+        ("en", "0.01", 1),
+        ("en", "0.10", 10),
+        ("en", "12.05", 12_05),
+    ],
+)
 def test_parse_money_cents_are_exact(locale, typed, cents):
     assert parse_money(typed, locale) == cents
 
 
-@pytest.mark.parametrize(("locale", "typed"), [
-    ("de", "1,234"), ("de", "12,345"), ("de", "0,999"), ("en", "12.345"), ("en", "0.001"),
-])
+@pytest.mark.parametrize(
+    ("locale", "typed"),
+    [
+        ("de", "1,234"),
+        ("de", "12,345"),
+        ("de", "0,999"),
+        ("en", "12.345"),
+        ("en", "0.001"),
+    ],
+)
 def test_parse_money_too_many_decimals(locale, typed):
     with pytest.raises(MoneyError) as refused:
         parse_money(typed, locale)
     assert refused.value.message == MSG_DECIMALS
 
 
-@pytest.mark.parametrize(("locale", "typed"), [("de", "-1"), ("de", "-0,50"), ("en", "-1,000.00"), ("en", "- 5")])
+@pytest.mark.parametrize(
+    ("locale", "typed"), [("de", "-1"), ("de", "-0,50"), ("en", "-1,000.00"), ("en", "- 5")]
+)
 def test_parse_money_negative_is_refused(locale, typed):
     with pytest.raises(MoneyError) as refused:
         parse_money(typed, locale)

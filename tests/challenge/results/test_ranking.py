@@ -32,7 +32,12 @@ def test_rank_an_unknown_method_is_refused():
 
 def test_rank_without_reviews_is_empty():
     result = rank([], CRITERIA, method="median")
-    assert result.method == "median" and result.entries == [] and result.alpha is None and result.leniency == {}
+    assert (
+        result.method == "median"
+        and result.entries == []
+        and result.alpha is None
+        and result.leniency == {}
+    )
 
 
 def test_rank_mean_of_the_totals():
@@ -41,18 +46,26 @@ def test_rank_mean_of_the_totals():
 
 
 def test_rank_median_of_an_even_count_is_the_middle_pair_mean():
-    result = rank(reviews({("a", "A"): 1, ("b", "A"): 2, ("c", "A"): 6, ("d", "A"): 9}), CRITERIA, method="median")
+    result = rank(
+        reviews({("a", "A"): 1, ("b", "A"): 2, ("c", "A"): 6, ("d", "A"): 9}),
+        CRITERIA,
+        method="median",
+    )
     assert scores_by_entry(result) == {"A": pytest.approx(40.0)}
 
 
 def test_rank_trimmed_drops_highest_and_lowest_from_four_reviews():
     table = {("a", "A"): 0, ("b", "A"): 4, ("c", "A"): 6, ("d", "A"): 10}
-    assert scores_by_entry(rank(reviews(table), CRITERIA, method="trimmed")) == {"A": pytest.approx(50.0)}
+    assert scores_by_entry(rank(reviews(table), CRITERIA, method="trimmed")) == {
+        "A": pytest.approx(50.0)
+    }
 
 
 def test_rank_trimmed_with_fewer_than_four_reviews_is_the_mean():
     table = {("a", "A"): 0, ("b", "A"): 3, ("c", "A"): 9}
-    assert scores_by_entry(rank(reviews(table), CRITERIA, method="trimmed")) == {"A": pytest.approx(40.0)}
+    assert scores_by_entry(rank(reviews(table), CRITERIA, method="trimmed")) == {
+        "A": pytest.approx(40.0)
+    }
 
 
 def test_rank_ties_share_the_better_rank_and_list_in_id_order():
@@ -69,9 +82,13 @@ def test_rank_counts_the_reviews_and_their_spread_per_entry():
 
 
 def test_rank_a_missing_criterion_score_is_left_out_of_the_weights():
-    criteria = [{"key": "q", "weight": 1, "scale_min": 0, "scale_max": 10},
-                {"key": "r", "weight": 1, "scale_min": 0, "scale_max": 10}]
-    result = rank([ReviewScores("j", "A", {"q": 8}), ReviewScores("j", "B", {"q": 8, "r": 0})], criteria)
+    criteria = [
+        {"key": "q", "weight": 1, "scale_min": 0, "scale_max": 10},
+        {"key": "r", "weight": 1, "scale_min": 0, "scale_max": 10},
+    ]
+    result = rank(
+        [ReviewScores("j", "A", {"q": 8}), ReviewScores("j", "B", {"q": 8, "r": 0})], criteria
+    )
     assert scores_by_entry(result) == {"A": pytest.approx(80.0), "B": pytest.approx(40.0)}
 
 
@@ -92,15 +109,20 @@ def test_rank_normalised_removes_a_constant_offset_between_jurors():
 
 
 def test_rank_is_reproducible_for_a_seed():
-    table = {(j, e): (3 * i + 5 * k) % 11 for i, j in enumerate("abc") for k, e in enumerate("ABCDE")}
+    table = {
+        (j, e): (3 * i + 5 * k) % 11 for i, j in enumerate("abc") for k, e in enumerate("ABCDE")
+    }
     first = rank(reviews(table), CRITERIA, seed=7, resamples=200)
     again = rank(reviews(table), CRITERIA, seed=7, resamples=200)
     assert first.entries == again.entries
 
 
 def test_rank_intervals_bracket_the_score():
-    table = {(j, e): s for e, base in zip("ABC", (2, 5, 8), strict=True)
-             for j, s in zip("abcd", (base - 1, base, base + 1, base), strict=True)}
+    table = {
+        (j, e): s
+        for e, base in zip("ABC", (2, 5, 8), strict=True)
+        for j, s in zip("abcd", (base - 1, base, base + 1, base), strict=True)
+    }
     for entry in rank(reviews(table), CRITERIA, resamples=300).entries:
         assert entry.score_low <= entry.score <= entry.score_high
         assert entry.rank_low <= entry.rank_high
@@ -108,9 +130,19 @@ def test_rank_intervals_bracket_the_score():
 
 def test_rank_marks_entries_whose_interval_straddles_the_award_cutoff():
     # B and C are close and noisy: one award makes their places unstable, A is clearly first
-    table = {("a", "A"): 10, ("b", "A"): 10, ("a", "B"): 3, ("b", "B"): 8, ("a", "C"): 8, ("b", "C"): 3,
-             ("a", "D"): 0, ("b", "D"): 0}
-    by_entry = {e.entry: e for e in rank(reviews(table), CRITERIA, awards_planned=2, resamples=300).entries}
+    table = {
+        ("a", "A"): 10,
+        ("b", "A"): 10,
+        ("a", "B"): 3,
+        ("b", "B"): 8,
+        ("a", "C"): 8,
+        ("b", "C"): 3,
+        ("a", "D"): 0,
+        ("b", "D"): 0,
+    }
+    by_entry = {
+        e.entry: e for e in rank(reviews(table), CRITERIA, awards_planned=2, resamples=300).entries
+    }
     assert by_entry["B"].cutoff_unstable and by_entry["C"].cutoff_unstable
     assert not by_entry["A"].cutoff_unstable and not by_entry["D"].cutoff_unstable
 
@@ -121,7 +153,13 @@ def test_rank_without_awards_planned_marks_nothing_unstable():
 
 
 def test_rank_leniency_is_the_mean_offset_from_the_others_on_shared_entries():
-    table = {("kind", "A"): 7, ("strict", "A"): 5, ("kind", "B"): 9, ("strict", "B"): 7, ("alone", "C"): 5}
+    table = {
+        ("kind", "A"): 7,
+        ("strict", "A"): 5,
+        ("kind", "B"): 9,
+        ("strict", "B"): 7,
+        ("alone", "C"): 5,
+    }
     leniency = rank(reviews(table), CRITERIA).leniency
     assert leniency == {"alone": None, "kind": pytest.approx(20.0), "strict": pytest.approx(-20.0)}
 

@@ -12,7 +12,13 @@ from challenge.submissions.rules import answer_errors, check_deadline, proposal_
 QUESTIONS = [
     {"key": "problem", "type": "long_text", "required": True, "max_length": 20, "label": "Problem"},
     {"key": "name", "type": "text", "required": False, "label": "Name"},
-    {"key": "licence", "type": "choice", "required": True, "choices": ["EUPL-1.2", "MIT"], "label": "Lizenz"},
+    {
+        "key": "licence",
+        "type": "choice",
+        "required": True,
+        "choices": ["EUPL-1.2", "MIT"],
+        "label": "Lizenz",
+    },
     {"key": "people", "type": "number", "required": False, "label": "Personen"},
     {"key": "site", "type": "url", "required": False, "label": "Webseite"},
     {"key": "plan", "type": "file", "required": True, "label": "Plan"},
@@ -34,7 +40,9 @@ def test_answer_errors_required_missing_when_complete():
 
 @pytest.mark.parametrize("empty", [None, "", "   ", "\n"])
 def test_answer_errors_blank_counts_as_missing(empty):
-    assert errors({**COMPLETE, "problem": empty}) == [("answers.problem", "Please answer this question.")]
+    assert errors({**COMPLETE, "problem": empty}) == [
+        ("answers.problem", "Please answer this question.")
+    ]
 
 
 def test_answer_errors_draft_may_leave_required_empty():
@@ -42,7 +50,9 @@ def test_answer_errors_draft_may_leave_required_empty():
 
 
 def test_answer_errors_draft_still_checks_what_is_given():
-    assert errors({"licence": "GPL"}, complete=False) == [("answers.licence", "Choose one of the given answers.")]
+    assert errors({"licence": "GPL"}, complete=False) == [
+        ("answers.licence", "Choose one of the given answers.")
+    ]
 
 
 def test_answer_errors_optional_may_stay_empty():
@@ -55,7 +65,9 @@ def test_answer_errors_required_file_question_is_not_an_answer():
 
 
 def test_answer_errors_unknown_key():
-    assert errors({**COMPLETE, "budget": "viel"}) == [("answers.budget", "There is no such question.")]
+    assert errors({**COMPLETE, "budget": "viel"}) == [
+        ("answers.budget", "There is no such question.")
+    ]
 
 
 def test_answer_errors_unknown_keys_also_in_drafts():
@@ -70,7 +82,9 @@ def test_answer_errors_text_questions_need_text(key, value):
 
 def test_answer_errors_length_limit():
     assert errors({**COMPLETE, "problem": "x" * 20}) == []
-    assert errors({**COMPLETE, "problem": "x" * 21}) == [("answers.problem", "The answer is too long.")]
+    assert errors({**COMPLETE, "problem": "x" * 21}) == [
+        ("answers.problem", "The answer is too long.")
+    ]
 
 
 def test_answer_errors_long_text_may_have_lines():
@@ -78,16 +92,22 @@ def test_answer_errors_long_text_may_have_lines():
 
 
 def test_answer_errors_text_is_a_single_line():
-    assert errors({**COMPLETE, "name": "Erika\nMustermann"}) == [("answers.name", "Use a single line.")]
+    assert errors({**COMPLETE, "name": "Erika\nMustermann"}) == [
+        ("answers.name", "Use a single line.")
+    ]
 
 
 def test_answer_errors_text_length_checked_before_lines():
     questions = [{"key": "name", "type": "text", "max_length": 3, "label": "Name"}]
-    assert errors({"name": "ab\ncd"}, questions=questions) == [("answers.name", "The answer is too long.")]
+    assert errors({"name": "ab\ncd"}, questions=questions) == [
+        ("answers.name", "The answer is too long.")
+    ]
 
 
 def test_answer_errors_choice_must_be_offered():
-    assert errors({**COMPLETE, "licence": "mit"}) == [("answers.licence", "Choose one of the given answers.")]
+    assert errors({**COMPLETE, "licence": "mit"}) == [
+        ("answers.licence", "Choose one of the given answers.")
+    ]
 
 
 @pytest.mark.parametrize("number", [0, 3, -1, 2.5])
@@ -105,19 +125,32 @@ def test_answer_errors_url_accepts_web_addresses(url):
     assert errors({**COMPLETE, "site": url}) == []
 
 
-@pytest.mark.parametrize("url", ["leipzig.de", "ftp://leipzig.de", "javascript:alert(1)", "https://"])
+@pytest.mark.parametrize(
+    "url", ["leipzig.de", "ftp://leipzig.de", "javascript:alert(1)", "https://"]
+)
 def test_answer_errors_url_refuses_other_addresses(url):
-    assert errors({**COMPLETE, "site": url}) == [("answers.site", "Enter a web address starting with https://.")]
+    assert errors({**COMPLETE, "site": url}) == [
+        ("answers.site", "Enter a web address starting with https://.")
+    ]
 
 
 def test_answer_errors_every_problem_at_once():
     answers = {"licence": "GPL", "people": "drei", "extra": 1}
     assert [field for field, _ in errors(answers)] == [
-        "answers.extra", "answers.problem", "answers.licence", "answers.people"]
+        "answers.extra",
+        "answers.problem",
+        "answers.licence",
+        "answers.people",
+    ]
 
 
 CALL = {"categories": ["Wasser", "Energie"], "questions": QUESTIONS}
-PROPOSAL = {"title": "Schwammstadt", "summary": "Regen speichern", "category": "Wasser", "answers": COMPLETE}
+PROPOSAL = {
+    "title": "Schwammstadt",
+    "summary": "Regen speichern",
+    "category": "Wasser",
+    "answers": COMPLETE,
+}
 
 
 def test_proposal_errors_complete_proposal_passes():
@@ -126,7 +159,11 @@ def test_proposal_errors_complete_proposal_passes():
 
 def test_proposal_errors_complete_needs_title_summary_category():
     data = {**PROPOSAL, "title": " ", "summary": "", "category": ""}
-    assert [e.field for e in proposal_errors(CALL, data, complete=True)] == ["title", "summary", "category"]
+    assert [e.field for e in proposal_errors(CALL, data, complete=True)] == [
+        "title",
+        "summary",
+        "category",
+    ]
 
 
 def test_proposal_errors_draft_may_be_empty():
@@ -137,11 +174,18 @@ def test_proposal_errors_draft_may_be_empty():
 def test_proposal_errors_lengths():
     data = {**PROPOSAL, "title": "x" * 201, "summary": "x" * 2001}
     assert [e.field for e in proposal_errors(CALL, data, complete=False)] == ["title", "summary"]
-    assert proposal_errors(CALL, {**PROPOSAL, "title": "x" * 200, "summary": "x" * 2000}, complete=True) == []
+    assert (
+        proposal_errors(
+            CALL, {**PROPOSAL, "title": "x" * 200, "summary": "x" * 2000}, complete=True
+        )
+        == []
+    )
 
 
 def test_proposal_errors_category_of_the_call():
-    assert [e.field for e in proposal_errors(CALL, {**PROPOSAL, "category": "Luft"}, complete=False)] == ["category"]
+    assert [
+        e.field for e in proposal_errors(CALL, {**PROPOSAL, "category": "Luft"}, complete=False)
+    ] == ["category"]
 
 
 def test_proposal_errors_call_without_categories():
@@ -151,7 +195,10 @@ def test_proposal_errors_call_without_categories():
 
 def test_proposal_errors_include_answer_errors():
     data = {**PROPOSAL, "answers": {}}
-    assert [e.field for e in proposal_errors(CALL, data, complete=True)] == ["answers.problem", "answers.licence"]
+    assert [e.field for e in proposal_errors(CALL, data, complete=True)] == [
+        "answers.problem",
+        "answers.licence",
+    ]
 
 
 OPENS = datetime(2027, 3, 1, 8, 0, tzinfo=UTC)

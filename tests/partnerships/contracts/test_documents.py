@@ -29,10 +29,15 @@ def embedded_release(pdf_bytes: bytes) -> dict:
 async def test_the_pdfs_embed_the_release_ids_of_the_open_data_package(app, clients):
     entry, partnership = await busy_partnership(app, clients)
     staff = clients["staff"]
-    published = {r["id"]: r for r in (await http_client(app).get(RELEASES)).json()["releases"]
-                 if r["ocid"] == partnership["ocid"]}
+    published = {
+        r["id"]: r
+        for r in (await http_client(app).get(RELEASES)).json()["releases"]
+        if r["ocid"] == partnership["ocid"]
+    }
 
-    contract = embedded_release((await staff.get(f"/api/v1/partnerships/{partnership['id']}/contract.pdf")).content)
+    contract = embedded_release(
+        (await staff.get(f"/api/v1/partnerships/{partnership['id']}/contract.pdf")).content
+    )
     assert contract["id"] == f"{partnership['ocid']}-contract" and contract["id"] in published
     assert contract["tag"] == published[contract["id"]]["tag"] == ["contract"]
 
@@ -40,4 +45,6 @@ async def test_the_pdfs_embed_the_release_ids_of_the_open_data_package(app, clie
     document = await staff.get(f"/api/v1/documents/{amendment['document_id']}")
     embedded = embedded_release(document.content)
     assert embedded["id"] == f"{partnership['ocid']}-amendment-1"
-    assert embedded == published[embedded["id"]]  # issued after the amendment: the very release published
+    assert (
+        embedded == published[embedded["id"]]
+    )  # issued after the amendment: the very release published

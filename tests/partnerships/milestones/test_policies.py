@@ -7,8 +7,14 @@ from partnerships.milestones.policies import awaits_evidence, may_pay, may_revie
 
 
 def person(*roles: str) -> CurrentUser:
-    return CurrentUser(id=uuid.uuid4(), email="p@example.org", name="P", locale="de", affiliation="",
-                       roles=frozenset(roles))
+    return CurrentUser(
+        id=uuid.uuid4(),
+        email="p@example.org",
+        name="P",
+        locale="de",
+        affiliation="",
+        roles=frozenset(roles),
+    )
 
 
 def test_finance_pays_approved_milestones_only():
