@@ -24,8 +24,8 @@ FLOORS = {
     "boto3": "1.36",  # request/response checksum settings (challenge/platform/storage)
     "pikepdf": "10.3",  # Dictionary.values() (challenge/platform/documents/pdfsafety.py)
     "pytest-asyncio": "0.26",  # asyncio_default_test_loop_scope
-    "moto": "5.2.2",  # response-content-disposition of presigned GETs (tests/challenge/test_storage.py)
-    "pypdf": "4.1",  # reading the PDF/A metadata (tests/challenge/test_pdf.py)
+    "moto": "5.2.2",  # response-content-disposition of presigned GETs (tests/challenge/platform/storage/test_storage.py)
+    "pypdf": "4.1",  # reading the PDF/A metadata (tests/challenge/platform/pdf/test_pdf.py)
 }
 
 

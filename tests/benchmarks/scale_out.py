@@ -10,7 +10,7 @@ import re
 import subprocess
 import sys
 
-from tests.challenge.test_mail import Inbox, start_smtp
+from tests.challenge.platform.mail.test_mail import Inbox, start_smtp
 from tests.support.scale_out import run_scale_out
 
 FLOWS = 100

@@ -4,7 +4,7 @@ every mail sent exactly once, a session made on one replica valid on the other."
 
 import pytest
 
-from tests.challenge.test_mail import Inbox, start_smtp
+from tests.challenge.platform.mail.test_mail import Inbox, start_smtp
 from tests.support.scale_out import run_scale_out
 
 pytestmark = (

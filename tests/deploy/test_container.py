@@ -26,7 +26,7 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from tests.challenge.test_mail import Inbox, start_smtp
+from tests.challenge.platform.mail.test_mail import Inbox, start_smtp
 from tests.support.applicant_flow import log_in, submit_proposal
 from tests.support.databases import _in_thread, _with_database
 from tests.support.files import pdf

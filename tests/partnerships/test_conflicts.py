@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 from challenge.calls.tables import Call
 from challenge.submissions.tables import Submission
 from partnerships.contracts.conflicts import REASON
-from tests.challenge.test_jury import juror_client
-from tests.challenge.test_submissions import open_call
+from tests.challenge.jury.test_jury import juror_client
+from tests.challenge.submissions.test_submissions import open_call
 from tests.partnerships.conftest import running
 
 

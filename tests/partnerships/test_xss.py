@@ -1,4 +1,4 @@
-"""Stored XSS sweep over results, partnerships and open-data pages (see tests/challenge/test_xss.py
+"""Stored XSS sweep over results, partnerships and open-data pages (see tests/challenge/platform/security/test_xss.py
 for the rules and the other fields): payloads in every field a person writes here render inert for
 staff, finance, the partner and the public, and every page answers 200.
 
@@ -12,7 +12,7 @@ from challenge.calls.tables import Call
 from challenge.organisations.tables import Organisation
 from challenge.results.tables import Decision
 from challenge.submissions.tables import Submission
-from tests.challenge.test_xss import PAYLOAD, SHORT, SHOWN, mails_to, sweep
+from tests.challenge.platform.security.test_xss import PAYLOAD, SHORT, SHOWN, mails_to, sweep
 from tests.conftest import http_client
 from tests.partnerships.conftest import START, awarded_entry, role_client, running, upload
 from tests.support.files import pdf

@@ -1,6 +1,6 @@
 """Ranking rules (challenge/results/ranking.py) on hand-computed small rounds: aggregation per
 method, ties, missing scores, normalisation, intervals and the award cut-off, leniency, alpha.
-Pure numpy; no database. (tests/challenge/test_ranking.py holds the larger cases.)"""
+Pure numpy; no database. (tests/challenge/results/test_http_ranking.py holds the larger cases.)"""
 
 import numpy as np
 import pytest

@@ -7,7 +7,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from tests.challenge.test_submissions import COMPLETE, draft, open_call
+from tests.challenge.submissions.test_submissions import COMPLETE, draft, open_call
 from tests.conftest import http_client
 from tests.support.factories import make_team
 from tests.support.files import multipart, pdf

@@ -6,7 +6,7 @@ import logging
 from challenge.platform import metrics
 from challenge.platform.jobs import service as jobs
 from challenge.platform.observability import JsonFormatter, request_id
-from tests.challenge.test_jobs import counting_handler
+from tests.challenge.platform.jobs.test_jobs import counting_handler
 from tests.conftest import http_client
 from tests.support.domains import add_domain
 

@@ -8,7 +8,7 @@ import pytest
 
 from challenge.jury.tables import Assignment, Conflict, Juror
 from challenge.platform.accounts.tables import User
-from tests.challenge.test_submissions import COMPLETE, open_call
+from tests.challenge.submissions.test_submissions import COMPLETE, open_call
 from tests.conftest import http_client
 from tests.support.domains import add_domain
 from tests.support.factories import make_team
@@ -305,7 +305,7 @@ async def test_blind_mode_leaks_no_name(app, staff):
     entry = await proposal(app, call, team_name="Geheimer Teamname")
     juror = await juror_client(app, staff, call)
     declaration = (await juror.get(f"/api/v1/jury/calls/{call['slug']}/declaration")).json()
-    # blind: teams with an opaque token, never entries (tests/challenge/test_hardening_jury.py)
+    # blind: teams with an opaque token, never entries (tests/challenge/jury/test_hardening_jury.py)
     assert (
         declaration["blind"] is True and "submissions" not in declaration and declaration["teams"]
     )

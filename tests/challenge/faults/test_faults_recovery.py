@@ -20,7 +20,7 @@ from challenge.platform.mail import worker as mail
 from challenge.platform.mail.outbox import enqueue
 from challenge.platform.mail.tables import OutboxMail
 from challenge.platform.piccolo_postgres import HealingPostgresEngine
-from tests.challenge.test_mail import TEMPLATES
+from tests.challenge.platform.mail.test_mail import TEMPLATES
 from tests.conftest import make_settings, other_app
 from tests.support.domains import add_domain
 

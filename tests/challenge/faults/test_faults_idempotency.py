@@ -17,8 +17,8 @@ from challenge.platform.mail.tables import OutboxMail
 from challenge.submissions import api as submissions_api
 from challenge.submissions import pages as submission_pages
 from challenge.submissions.tables import Submission, SubmissionVersion
-from tests.challenge.test_hardening_concurrency import COMPLETE, open_call
-from tests.challenge.test_submission_pages import start_proposal
+from tests.challenge.submissions.test_hardening_concurrency import COMPLETE, open_call
+from tests.challenge.submissions.test_submission_pages import start_proposal
 from tests.conftest import http_client
 from tests.support.factories import make_team
 from tests.support.web import (

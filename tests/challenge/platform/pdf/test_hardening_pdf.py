@@ -22,7 +22,7 @@ from challenge.platform.pdf.issue import store_issued
 from challenge.platform.pdf.render import html_to_pdf
 from challenge.platform.problems import Problem
 from challenge.platform.storage import storage_from_settings
-from tests.challenge.test_uploads import doc_client, stored_keys, upload  # noqa: F401 (fixture)
+from tests.challenge.platform.documents.test_uploads import doc_client, stored_keys, upload  # noqa: F401 (fixture)
 from tests.support.files import multipart
 from tests.support.web import api, csrf
 

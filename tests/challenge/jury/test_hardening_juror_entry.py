@@ -4,8 +4,8 @@ original file (jurors download a copy without metadata, so the hash would only l
 
 from datetime import timedelta
 
-from tests.challenge.test_jury import juror_client, proposal, staff  # noqa: F401 (fixture)
-from tests.challenge.test_submissions import open_call
+from tests.challenge.jury.test_jury import juror_client, proposal, staff  # noqa: F401 (fixture)
+from tests.challenge.submissions.test_submissions import open_call
 from tests.support.web import api
 
 

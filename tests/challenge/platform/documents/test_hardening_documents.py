@@ -15,9 +15,9 @@ import pikepdf
 from challenge.platform.documents.tables import Document
 from challenge.platform.storage import storage_from_settings
 from challenge.submissions.receipts import receipt_for
-from tests.challenge.test_jury import juror_client, staff  # noqa: F401 (fixture)
-from tests.challenge.test_submissions import COMPLETE, open_call
-from tests.challenge.test_uploads import doc_client  # noqa: F401 (fixture)
+from tests.challenge.jury.test_jury import juror_client, staff  # noqa: F401 (fixture)
+from tests.challenge.platform.documents.test_uploads import doc_client  # noqa: F401 (fixture)
+from tests.challenge.submissions.test_submissions import COMPLETE, open_call
 from tests.conftest import http_client
 from tests.support.factories import make_team
 from tests.support.files import multipart, pdf

@@ -11,8 +11,8 @@ import pytest
 
 from challenge.platform.problems import Problem
 from challenge.platform.security.limits import RequestLimitsMiddleware
-from tests.challenge.test_hardening_limits import Clock, _read_all, staff  # noqa: F401 (fixture)
-from tests.challenge.test_submissions import open_call
+from tests.challenge.platform.security.test_hardening_limits import Clock, _read_all, staff  # noqa: F401 (fixture)
+from tests.challenge.submissions.test_submissions import open_call
 from tests.support.web import api
 
 

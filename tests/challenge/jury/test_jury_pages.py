@@ -1,8 +1,8 @@
 """Jury pages without JavaScript: accept, declare, complete, score; the staff jury page."""
 
 from challenge.jury.tables import Assignment, Conflict, Review
-from tests.challenge.test_jury import proposal
-from tests.challenge.test_submissions import open_call
+from tests.challenge.jury.test_jury import proposal
+from tests.challenge.submissions.test_submissions import open_call
 from tests.conftest import http_client
 from tests.support.web import login, make_user, post_form, spooled_mails, unique_email
 
@@ -127,8 +127,8 @@ async def test_juror_journey_through_the_pages(app, client, settings, deliver_ma
 
 
 async def test_scoring_screen_autosaves_drafts(app, client):
-    from tests.challenge.test_jury import juror_client
-    from tests.challenge.test_jury import proposal as make_proposal
+    from tests.challenge.jury.test_jury import juror_client
+    from tests.challenge.jury.test_jury import proposal as make_proposal
     from tests.support.web import api
 
     call = await open_call()

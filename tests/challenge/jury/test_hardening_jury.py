@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from challenge.jury.tables import Assignment, Conflict, Review
 from challenge.organisations.tables import Membership
 from challenge.platform.audit.tables import AuditEntry
-from tests.challenge.test_jury import _round, juror_client, proposal, staff  # noqa: F401 (fixture)
-from tests.challenge.test_submissions import open_call
+from tests.challenge.jury.test_jury import _round, juror_client, proposal, staff  # noqa: F401 (fixture)
+from tests.challenge.submissions.test_submissions import open_call
 from tests.support.web import api, post_form
 
 

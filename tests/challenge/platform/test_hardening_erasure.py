@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from challenge import db
 from challenge.platform.audit.service import ERASED_PERSON, list_entries, verify
 from challenge.platform.audit.tables import AuditEntry
-from tests.challenge.test_submissions import COMPLETE, open_call
+from tests.challenge.submissions.test_submissions import COMPLETE, open_call
 from tests.conftest import ENGINE, http_client
 from tests.support.factories import make_team
 from tests.support.files import multipart, pdf

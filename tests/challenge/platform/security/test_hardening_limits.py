@@ -15,8 +15,8 @@ from challenge.platform.accounts.tables import User
 from challenge.platform.problems import Problem
 from challenge.platform.security.limits import MAX_DEPTH, RequestLimitsMiddleware, json_depth
 from challenge.results.tables import Decision
-from tests.challenge.test_calls_staff_pages import FORM
-from tests.challenge.test_results import judged_call
+from tests.challenge.calls.test_calls_staff_pages import FORM
+from tests.challenge.results.test_results import judged_call
 from tests.conftest import http_client
 from tests.support.files import multipart, pdf
 from tests.support.web import api, csrf, login, make_user, post_form, unique_email
@@ -210,7 +210,7 @@ async def test_multi_line_fields_keep_tabs_and_line_breaks(staff):
 
 
 async def test_the_call_api_refuses_nul_and_lenient_cents(staff):
-    from tests.challenge.test_calls_editing import call_body
+    from tests.challenge.calls.test_calls_editing import call_body
 
     for change in (
         {"description": "Text\u0000"},
@@ -399,7 +399,7 @@ async def test_a_streamed_body_above_its_limit_is_cut_with_413():
 
 
 async def test_a_round_name_longer_than_its_column_is_a_field_error(app, staff):
-    from tests.challenge.test_results import CRITERIA
+    from tests.challenge.results.test_results import CRITERIA
 
     call, _items, _ = await judged_call(entries=1, jurors=1)
     for body in ({"name": "R" * 201}, {"name": "Finale", "event_place": "P" * 301}):
@@ -428,7 +428,7 @@ async def test_call_form_texts_have_finite_limits(staff):
     )
     assert response.status_code == 422, response.text
     assert not await Call.exists().where(Call.slug == slug)
-    from tests.challenge.test_calls_editing import call_body
+    from tests.challenge.calls.test_calls_editing import call_body
 
     response = await api(
         staff,

@@ -13,7 +13,7 @@ from challenge.calls.tables import Call
 from challenge.platform import privacy
 from challenge.platform.audit.service import verify
 from challenge.submissions.tables import Submission
-from tests.challenge.test_submissions import COMPLETE, open_call
+from tests.challenge.submissions.test_submissions import COMPLETE, open_call
 from tests.conftest import http_client
 from tests.support.factories import make_call, make_team
 from tests.support.files import multipart, pdf
