@@ -32,31 +32,36 @@ async def _actor(email: str, role: str) -> CurrentUser:
     )
 
 
-async def load_demo_partnership(settings, now: datetime | None = None) -> int:
-    """Add the demo partnership once; returns how many were added (0 or 1)."""
-    call = await Call.select(Call.id).where(Call.slug == SLUG).first()
-    if call is None:
-        return 0
+async def _winner(call_id) -> dict | None:
+    """The past call's largest award, unless it already has a partnership."""
     winner = (
         await Decision.select(Decision.submission, Decision.award_cents)
-        .where((Decision.call == call["id"]) & (Decision.outcome == "winner"))
+        .where((Decision.call == call_id) & (Decision.outcome == "winner"))
         .order_by(Decision.award_cents, ascending=False)
         .first()
     )
     if winner is None or await Partnership.exists().where(
         Partnership.submission == winner["submission"]
     ):
-        return 0
-    today = (now or clock.now()).date()
-    staff, admin, finance = (
-        await _actor("staff@demo.leipzig.de", "staff"),
-        await _actor("admin@demo.leipzig.de", "admin"),
-        await _actor("finance@demo.leipzig.de", "finance"),
-    )
-    total = winner["award_cents"]
+        return None
+    return winner
+
+
+def _tranches(total: int) -> list[int]:
+    """20 %, 30 %, 30 % and the rest, in cents."""
     tranches = [total // 5, total * 3 // 10, total * 3 // 10]
-    tranches.append(total - sum(tranches))
-    plan = PartnershipIn(
+    return [*tranches, total - sum(tranches)]
+
+
+def _plan(winner: dict, today, tranches: list[int]) -> PartnershipIn:
+    """Four milestones: two in the past, one just due, one ahead."""
+    steps = [
+        ("Konzept und Datenmodell", "Konzeptpapier, offenes Datenmodell", -140),
+        ("Prototyp an fünf Haltestellen", "Sensoren, App-Anbindung, Testbericht", -40),
+        ("Nutzerbefragung", "Befragung von 300 Radfahrenden, Auswertung", -10),
+        ("Pilotbetrieb an 40 Haltestellen", "Betrieb, Übergabe, Abschlussbericht", 150),
+    ]
+    return PartnershipIn(
         submission_id=winner["submission"],
         title="Sichere Fahrradbügel an 40 Haltestellen",
         scope="Entwicklung, Pilotbetrieb und Übergabe eines Systems, das freie Fahrradbügel an Haltestellen "
@@ -64,42 +69,22 @@ async def load_demo_partnership(settings, now: datetime | None = None) -> int:
         city_unit="Referat Digitale Stadt",
         start_date=today - timedelta(days=200),
         end_date=today + timedelta(days=180),
-        total_cents=total,
+        total_cents=winner["award_cents"],
         milestones=[
             MilestoneIn(
-                title="Konzept und Datenmodell",
-                deliverables="Konzeptpapier, offenes Datenmodell",
-                due_date=today - timedelta(days=140),
-                amount_cents=tranches[0],
-            ),
-            MilestoneIn(
-                title="Prototyp an fünf Haltestellen",
-                deliverables="Sensoren, App-Anbindung, Testbericht",
-                due_date=today - timedelta(days=40),
-                amount_cents=tranches[1],
-            ),
-            MilestoneIn(
-                title="Nutzerbefragung",
-                deliverables="Befragung von 300 Radfahrenden, Auswertung",
-                due_date=today - timedelta(days=10),
-                amount_cents=tranches[2],
-            ),
-            MilestoneIn(
-                title="Pilotbetrieb an 40 Haltestellen",
-                deliverables="Betrieb, Übergabe, Abschlussbericht",
-                due_date=today + timedelta(days=150),
-                amount_cents=tranches[3],
-            ),
+                title=title,
+                deliverables=deliverables,
+                due_date=today + timedelta(days=days),
+                amount_cents=amount,
+            )
+            for (title, deliverables, days), amount in zip(steps, tranches, strict=True)
         ],
     )
-    partnership = await services.create(staff, plan)
-    storage = storage_from_settings(settings)
-    await services.send(staff, partnership["id"], storage=storage, settings=settings)
-    document = await services.contract_document(staff, partnership["id"])
-    await signing.signed_copy(
-        staff, partnership["id"], document
-    )  # the demo signs with the issued PDF itself
-    milestones = await services.milestones_of(partnership["id"])
+
+
+async def _deliver(partnership_id, today, tranches: list[int], staff, admin, finance) -> None:
+    """The first milestone reviewed and paid, the second submitted and waiting for review."""
+    milestones = await services.milestones_of(partnership_id)
     team = await User.select().where(User.email == "alumni01@demo.leipzig.de").first()
     partner = CurrentUser(
         id=team["id"], email=team["email"], name=team["name"], locale=team["locale"], affiliation=""
@@ -120,4 +105,26 @@ async def load_demo_partnership(settings, now: datetime | None = None) -> int:
     await delivery.submit_evidence(
         partner, second, None, "Prototyp läuft an fünf Haltestellen; Testbericht folgt im Anhang."
     )
+
+
+async def load_demo_partnership(settings, now: datetime | None = None) -> int:
+    """Add the demo partnership once; returns how many were added (0 or 1)."""
+    call = await Call.select(Call.id).where(Call.slug == SLUG).first()
+    winner = await _winner(call["id"]) if call else None
+    if winner is None:
+        return 0
+    today = (now or clock.now()).date()
+    staff, admin, finance = (
+        await _actor("staff@demo.leipzig.de", "staff"),
+        await _actor("admin@demo.leipzig.de", "admin"),
+        await _actor("finance@demo.leipzig.de", "finance"),
+    )
+    tranches = _tranches(winner["award_cents"])
+    partnership = await services.create(staff, _plan(winner, today, tranches))
+    storage = storage_from_settings(settings)
+    await services.send(staff, partnership["id"], storage=storage, settings=settings)
+    document = await services.contract_document(staff, partnership["id"])
+    # the demo signs with the issued PDF itself
+    await signing.signed_copy(staff, partnership["id"], document)
+    await _deliver(partnership["id"], today, tranches, staff, admin, finance)
     return 1
