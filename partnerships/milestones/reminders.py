@@ -31,10 +31,9 @@ def due_kinds(due: date, on: date) -> list[str]:
     return []
 
 
-async def send_reminders(settings: Settings, now: datetime | None = None) -> int:
-    """Send the reminders that are due; returns how many this worker sent."""
-    on = (now or clock.now()).date()
-    waiting = await Milestone.select(
+async def _waiting(on) -> list[dict]:
+    """Open milestones of active partnerships due within 14 days (or overdue)."""
+    return await Milestone.select(
         Milestone.id,
         Milestone.title,
         Milestone.due_date,
@@ -46,6 +45,60 @@ async def send_reminders(settings: Settings, now: datetime | None = None) -> int
         & (Milestone.partnership.status == "active")
         & (Milestone.due_date <= on + timedelta(days=14))
     )
+
+
+async def _mail_team(settings: Settings, milestone: dict, kind: str) -> int:
+    """Queue the reminder for every member of the team; returns how many."""
+    members = await Membership.select(
+        Membership.user.email.as_alias("email"),
+        Membership.user.locale.as_alias("locale"),
+    ).where(Membership.organisation == milestone["organisation"])
+    for member in members:
+        await enqueue(
+            member["email"],
+            "milestone_reminder",
+            locale=member["locale"],
+            context={
+                "base_url": settings.base_url,
+                "kind": kind,
+                "milestone": milestone["title"],
+                "title": milestone["partnership_title"],
+                "due_date": milestone["due_date"],
+                "link": f"{settings.base_url}/partner/partnerships/{milestone['partnership']}",
+            },
+        )
+    return len(members)
+
+
+async def _send_one(settings: Settings, milestone: dict, kind: str) -> bool:
+    """Send one reminder unless it was sent already; the unique index settles races."""
+    try:
+        async with db.write_transaction():
+            if await Reminder.exists().where(
+                (Reminder.milestone == milestone["id"]) & (Reminder.kind == kind)
+            ):
+                return False
+            await Reminder(milestone=milestone["id"], kind=kind, sent_at=clock.now()).save()
+            recipients = await _mail_team(settings, milestone, kind)
+            await record(
+                "milestone.reminder",
+                object_type="milestone",
+                object_id=milestone["id"],
+                actor_label="worker",
+                payload={"kind": kind, "recipients": recipients},
+            )
+        return True
+    except Exception as error:  # noqa: BLE001 - another worker won the unique index: its reminder stands
+        if "unique" not in str(error).lower():
+            raise
+        log.info("reminder %s for %s sent by another worker", kind, milestone["id"])
+        return False
+
+
+async def send_reminders(settings: Settings, now: datetime | None = None) -> int:
+    """Send the reminders that are due; returns how many this worker sent."""
+    on = (now or clock.now()).date()
+    waiting = await _waiting(on)
     if not waiting:
         return 0
     sent = {
@@ -57,43 +110,6 @@ async def send_reminders(settings: Settings, now: datetime | None = None) -> int
     count = 0
     for milestone in waiting:
         for kind in due_kinds(milestone["due_date"], on):
-            if (milestone["id"], kind) in sent:
-                continue
-            try:
-                async with db.write_transaction():
-                    if await Reminder.exists().where(
-                        (Reminder.milestone == milestone["id"]) & (Reminder.kind == kind)
-                    ):
-                        continue
-                    await Reminder(milestone=milestone["id"], kind=kind, sent_at=clock.now()).save()
-                    members = await Membership.select(
-                        Membership.user.email.as_alias("email"),
-                        Membership.user.locale.as_alias("locale"),
-                    ).where(Membership.organisation == milestone["organisation"])
-                    for member in members:
-                        await enqueue(
-                            member["email"],
-                            "milestone_reminder",
-                            locale=member["locale"],
-                            context={
-                                "base_url": settings.base_url,
-                                "kind": kind,
-                                "milestone": milestone["title"],
-                                "title": milestone["partnership_title"],
-                                "due_date": milestone["due_date"],
-                                "link": f"{settings.base_url}/partner/partnerships/{milestone['partnership']}",
-                            },
-                        )
-                    await record(
-                        "milestone.reminder",
-                        object_type="milestone",
-                        object_id=milestone["id"],
-                        actor_label="worker",
-                        payload={"kind": kind, "recipients": len(members)},
-                    )
+            if (milestone["id"], kind) not in sent and await _send_one(settings, milestone, kind):
                 count += 1
-            except Exception as error:  # noqa: BLE001 - another worker won the unique index: its reminder stands
-                if "unique" not in str(error).lower():
-                    raise
-                log.info("reminder %s for %s sent by another worker", kind, milestone["id"])
     return count
