@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from challenge.calls.tables import Call
-from challenge.jury import assignment_service, conflicts, reviews, services
+from challenge.jury import assignment_service, conflict_declaration, reviews, services
 from challenge.jury.tables import Juror
 from challenge.platform import clock
 from challenge.platform.accounts.identity import CurrentUser
@@ -82,8 +82,8 @@ async def load_demo_jury(password: str, base_url: str) -> int:
             id=user["id"], email=email, name=name, locale="de", affiliation=affiliation
         )
         await services.accept(call, actor)
-        await conflicts.declaration(call, actor)  # pre-marks suggested conflicts
-        await conflicts.complete_declaration(call, actor)
+        await conflict_declaration.declaration(call, actor)  # pre-marks suggested conflicts
+        await conflict_declaration.complete_declaration(call, actor)
         actors.append((actor, rng.uniform(-1.5, 1.5)))  # each juror a little more or less lenient
     await assignment_service.auto_assign(staff_actor, call, number=1, reviews_per_submission=2)
     criteria = call["criteria"]

@@ -17,7 +17,7 @@ from challenge.platform.accounts.identity import CurrentUser
 from challenge.platform.accounts.passwords import hash_password
 from challenge.platform.accounts.tables import User
 from challenge.platform.references import proposal_reference
-from challenge.results import decisions
+from challenge.results import decisions, publication
 from challenge.results.ranking import ReviewScores, rank
 from challenge.submissions.tables import Submission
 
@@ -249,5 +249,5 @@ async def load_demo_results(password: str, base_url: str) -> int:
         )
     await Call.update({Call.status: "decided"}).where(Call.id == call["id"])
     call = await Call.select().output(load_json=True).where(Call.id == call["id"]).first()
-    await decisions.publish_results(staff_actor, call, base_url=base_url)
+    await publication.publish_results(staff_actor, call, base_url=base_url)
     return len(entries)

@@ -10,7 +10,17 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from challenge.calls.services import get_call
-from challenge.jury import assignment_service, conflicts, progress, reviews, rounds, services
+from challenge.jury import (
+    assignment_service,
+    conflict_declaration,
+    conflict_withdrawal,
+    conflicts,
+    progress,
+    reviews,
+    rounds,
+    services,
+    staff_conflicts,
+)
 from challenge.jury.schemas import (
     AssignmentIn,
     AssignmentOut,
@@ -186,7 +196,7 @@ class StaffJuryApi(Controller):
     ) -> ConflictOut:
         call = await get_call(slug, include_drafts=True)
         return conflict_out(
-            await conflicts.staff_conflict(
+            await staff_conflicts.staff_conflict(
                 request.scope["user"],
                 call,
                 juror_id=data.juror_id,
@@ -204,7 +214,7 @@ class StaffJuryApi(Controller):
         data: JSONBody[LiftIn],
     ) -> None:
         call = await get_call(slug, include_drafts=True)
-        await conflicts.lift_conflict(request.scope["user"], call, conflict_id, data.reason)
+        await staff_conflicts.lift_conflict(request.scope["user"], call, conflict_id, data.reason)
 
 
 class JurorApi(Controller):
@@ -225,7 +235,9 @@ class JurorApi(Controller):
         """Before any content: who applied (names, members, titles) and the pre-marked conflicts.
         On a blind call: the teams (with an opaque token each) and conflicts per team, no entries."""
         call = await get_call(slug, include_drafts=True)
-        data = await conflicts.declaration(call, request.scope["user"], key=team_key(request))
+        data = await conflict_declaration.declaration(
+            call, request.scope["user"], key=team_key(request)
+        )
         marked = [conflict_out(c) for c in data["conflicts"]]
         if data["blind"]:
             return BlindDeclaration(
@@ -257,7 +269,7 @@ class JurorApi(Controller):
         self, request: Request, slug: FromPath[str], data: JSONBody[ConflictIn]
     ) -> list[ConflictOut]:
         call = await get_call(slug, include_drafts=True)
-        rows = await conflicts.declare_conflict(
+        rows = await conflict_declaration.declare_conflict(
             call,
             request.scope["user"],
             data.reason,
@@ -279,14 +291,14 @@ class JurorApi(Controller):
         """Take back a mark before completing, with a reason (body ``{reason}``; audited). Membership
         and staff conflicts: 403 ``conflict_locked``."""
         call = await get_call(slug, include_drafts=True)
-        await conflicts.withdraw_own_conflict(
+        await conflict_withdrawal.withdraw_own_conflict(
             call, request.scope["user"], conflict_id, data.reason if data else ""
         )
 
     @post("/calls/{slug:str}/declaration/complete", status_code=HTTP_200_OK)
     async def complete(self, request: Request, slug: FromPath[str]) -> dict:
         call = await get_call(slug, include_drafts=True)
-        juror = await conflicts.complete_declaration(call, request.scope["user"])
+        juror = await conflict_declaration.complete_declaration(call, request.scope["user"])
         return {"complete": True, "completed_at": juror["declaration_completed_at"]}
 
     @get("/assignments")

@@ -10,7 +10,13 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from challenge.calls.services import get_call
-from challenge.jury import assignment_service, conflicts, reviews, services
+from challenge.jury import (
+    assignment_service,
+    conflict_declaration,
+    conflict_withdrawal,
+    reviews,
+    services,
+)
 from challenge.jury.api import team_key
 from challenge.platform import clock
 from challenge.platform.accounts.guards import login_required
@@ -78,7 +84,9 @@ class JuryPages(Controller):
         self, request: Request, call: dict, errors: dict | None = None, status: int = 200
     ) -> Template:
         # a blind call lists teams (each with its conflict), never entries
-        data = await conflicts.declaration(call, request.scope["user"], key=team_key(request))
+        data = await conflict_declaration.declaration(
+            call, request.scope["user"], key=team_key(request)
+        )
         rows = (
             data["teams"]
             if data["blind"]
@@ -117,7 +125,7 @@ class JuryPages(Controller):
                     if kind == "organisation"
                     else {"submission_id": UUID(target)}
                 )
-            await conflicts.declare_conflict(
+            await conflict_declaration.declare_conflict(
                 call,
                 request.scope["user"],
                 form_value(data, "reason"),
@@ -138,7 +146,7 @@ class JuryPages(Controller):
     ) -> Template | Redirect:
         call = await get_call(slug, include_drafts=True)
         try:
-            await conflicts.withdraw_own_conflict(
+            await conflict_withdrawal.withdraw_own_conflict(
                 call, request.scope["user"], conflict_id, form_value(data, "reason")
             )
         except Problem as problem:
@@ -162,7 +170,7 @@ class JuryPages(Controller):
                 {"confirm": N_("Please confirm that you have declared every conflict.")},
                 422,
             )
-        await conflicts.complete_declaration(call, request.scope["user"])
+        await conflict_declaration.complete_declaration(call, request.scope["user"])
         return Redirect(f"/jury/calls/{slug}", status_code=303)
 
     @get("/reviews/{submission_id:uuid}", name="jury_review")

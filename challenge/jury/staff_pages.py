@@ -9,7 +9,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from challenge.calls.services import get_call
-from challenge.jury import assignment_service, conflicts, progress, services
+from challenge.jury import assignment_service, progress, services, staff_conflicts
 from challenge.platform.accounts.guards import staff_required
 from challenge.platform.forms import FormData, errors_of, form_value
 from challenge.platform.i18n import N_
@@ -97,7 +97,7 @@ class StaffJuryPages(Controller):
     ) -> Template | Redirect:
         call = await get_call(slug, include_drafts=True)
         try:
-            await conflicts.lift_conflict(
+            await staff_conflicts.lift_conflict(
                 request.scope["user"], call, conflict_id, form_value(data, "reason")
             )
         except Problem as problem:

@@ -19,7 +19,7 @@ from challenge.platform.documents.downloads import download
 from challenge.platform.i18n import N_, request_locale
 from challenge.platform.jobs import service as jobs
 from challenge.platform.problems import not_found
-from challenge.results import certificates, decisions, exports, letters
+from challenge.results import certificates, decisions, exports, letters, publication
 from challenge.results.services import ranking_for
 
 Round = Annotated[int, QueryParameter(ge=1, le=10)]
@@ -153,7 +153,7 @@ class StaffResultsApi(Controller):
     async def publish(self, request: Request, slug: FromPath[str]) -> dict:
         """Mail every applicant the outcome in their language and show the winners publicly."""
         call = await get_call(slug, include_drafts=True)
-        return await decisions.publish_results(
+        return await publication.publish_results(
             request.scope["user"], call, base_url=request.app.state.settings.base_url
         )
 
@@ -243,7 +243,7 @@ async def job_status(job_id: FromPath[UUID]) -> JobOut:
 async def public_results(slug: FromPath[str]) -> dict:
     """Winners and runners-up with their awards, once published; no personal data."""
     call = await get_call(slug, include_drafts=False)
-    return await decisions.public_results(call)
+    return await publication.public_results(call)
 
 
 @get(

@@ -9,9 +9,9 @@ from challenge.platform.domains import Domain
 def domain() -> Domain:
     from challenge.results.api import StaffResultsApi, award_letter, job_status, public_results
     from challenge.results.certificates import OWNER_TYPE, award_reader, run_certificates_job
-    from challenge.results.decisions import outcome_for
     from challenge.results.exports import REPORT_OWNER_TYPE, report_reader
     from challenge.results.pages import PublicResultsPages, StaffResultsPages
+    from challenge.results.publication import outcome_for
 
     return Domain(
         name="results",

@@ -17,7 +17,7 @@ from challenge.platform.i18n import N_, request_locale
 from challenge.platform.jobs import service as jobs
 from challenge.platform.money import money_field
 from challenge.platform.problems import FieldError, Problem
-from challenge.results import decisions, overview
+from challenge.results import decisions, overview, publication
 from challenge.results.services import top_of_ranking
 
 Number = Annotated[int, QueryParameter(ge=1, le=10)]
@@ -183,7 +183,7 @@ class StaffResultsPages(Controller):
     async def publish(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
         call = await get_call(slug, include_drafts=True)
         try:
-            await decisions.publish_results(
+            await publication.publish_results(
                 request.scope["user"], call, base_url=request.app.state.settings.base_url
             )
         except Problem as problem:
@@ -257,5 +257,5 @@ class PublicResultsPages(Controller):
         call = await get_call(slug, include_drafts=False)
         return Template(
             template_name="challenge/results/public.html",
-            context={"call": call, "results": await decisions.public_results(call)},
+            context={"call": call, "results": await publication.public_results(call)},
         )

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from challenge import db
 from challenge.calls.tables import Call
 from challenge.organisations.tables import Organisation
-from challenge.results.decisions import ANONYMOUS_TEAM_DE, is_anonymous
+from challenge.results.publication import ANONYMOUS_TEAM_DE, is_anonymous
 from challenge.results.tables import Decision
 from challenge.submissions.tables import Submission
 from partnerships.tables import Amendment, Milestone, Partnership, Payment, SupplierName
