@@ -213,49 +213,12 @@ def rank(
     if method == "normalized":
         values, raw_mask = _normalised(totals, jurors, len(juror_ids))
     raw_only = [juror_ids[i] for i in np.flatnonzero(raw_mask)]
-    # each entry's values contiguous, in juror order (the order the bootstrap resamples from)
-    order = np.lexsort((jurors, entries))
-    sorted_entries, sorted_values = entries[order], values[order]
-    counts = np.bincount(sorted_entries, minlength=len(entry_ids))
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
     aggregation = "mean" if method == "normalized" else method
-
-    scores = np.empty(len(entry_ids))
-    spread = np.empty(len(entry_ids))
-    sd = np.zeros(len(entry_ids))
-    groups = []
-    # entries grouped by review count: one (entries, n) matrix per group, resampled at once
-    for count in np.unique(counts):
-        indexes = np.flatnonzero(counts == count)
-        matrix = sorted_values[starts[indexes][:, None] + np.arange(count)]  # (E_n, n)
-        scores[indexes] = _aggregate(matrix, aggregation, axis=1)
-        spread[indexes] = matrix.max(axis=1) - matrix.min(axis=1)
-        if count > 1:
-            sd[indexes] = matrix.std(axis=1, ddof=1)
-        groups.append((indexes, matrix))
-    ranks = _ranks(scores)
-    score_low, score_high, rank_low, rank_high = _intervals(
-        groups, len(entry_ids), aggregation, seed, resamples
-    )
-
-    results = []
-    for index, entry in enumerate(entry_ids):
-        result = EntryResult(
-            entry=entry,
-            score=round(float(scores[index]), 2),
-            rank=int(ranks[index]),
-            score_low=round(float(score_low[index]), 2),
-            score_high=round(float(score_high[index]), 2),
-            rank_low=int(rank_low[index]),
-            rank_high=int(rank_high[index]),
-            reviews=int(counts[index]),
-            spread=round(float(spread[index]), 2),
-            sd=round(float(sd[index]), 2),
-        )
-        if awards_planned:
-            result.cutoff_unstable = result.rank_low <= awards_planned < result.rank_high
-        results.append(result)
-    results.sort(key=lambda r: (r.rank, str(r.entry)))
+    stats, groups = _entry_statistics(values, jurors, entries, len(entry_ids), aggregation)
+    stats["rank"] = _ranks(stats["score"])
+    intervals = _intervals(groups, len(entry_ids), aggregation, seed, resamples)
+    stats.update(zip(("score_low", "score_high", "rank_low", "rank_high"), intervals, strict=True))
+    results = _entry_results(entry_ids, stats, awards_planned)
     per_criterion = {
         c["key"]: _alpha_of(
             raw[:, i], jurors, entries, len(juror_ids), len(entry_ids), package=True
@@ -270,6 +233,57 @@ def rank(
         _leniency(totals, jurors, entries, juror_ids, len(entry_ids)),
         raw_only,
     )
+
+
+def _entry_statistics(
+    values: np.ndarray, jurors: np.ndarray, entries: np.ndarray, entry_count: int, aggregation: str
+) -> tuple[dict[str, np.ndarray], list]:
+    """Per entry: the review count, the score, the spread and the standard deviation; and the
+    (entries, values matrix) groups by review count that the bootstrap resamples."""
+    # each entry's values contiguous, in juror order (the order the bootstrap resamples from)
+    order = np.lexsort((jurors, entries))
+    sorted_entries, sorted_values = entries[order], values[order]
+    counts = np.bincount(sorted_entries, minlength=entry_count)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    scores = np.empty(entry_count)
+    spread = np.empty(entry_count)
+    sd = np.zeros(entry_count)
+    groups = []
+    # entries grouped by review count: one (entries, n) matrix per group, resampled at once
+    for count in np.unique(counts):
+        indexes = np.flatnonzero(counts == count)
+        matrix = sorted_values[starts[indexes][:, None] + np.arange(count)]  # (E_n, n)
+        scores[indexes] = _aggregate(matrix, aggregation, axis=1)
+        spread[indexes] = matrix.max(axis=1) - matrix.min(axis=1)
+        if count > 1:
+            sd[indexes] = matrix.std(axis=1, ddof=1)
+        groups.append((indexes, matrix))
+    return {"reviews": counts, "score": scores, "spread": spread, "sd": sd}, groups
+
+
+def _entry_results(
+    entry_ids: list, stats: dict[str, np.ndarray], awards_planned: int | None
+) -> list[EntryResult]:
+    """One result per entry (rounded as shown), ordered by rank; flags an unstable cut-off."""
+    results = []
+    for index, entry in enumerate(entry_ids):
+        result = EntryResult(
+            entry=entry,
+            score=round(float(stats["score"][index]), 2),
+            rank=int(stats["rank"][index]),
+            score_low=round(float(stats["score_low"][index]), 2),
+            score_high=round(float(stats["score_high"][index]), 2),
+            rank_low=int(stats["rank_low"][index]),
+            rank_high=int(stats["rank_high"][index]),
+            reviews=int(stats["reviews"][index]),
+            spread=round(float(stats["spread"][index]), 2),
+            sd=round(float(stats["sd"][index]), 2),
+        )
+        if awards_planned:
+            result.cutoff_unstable = result.rank_low <= awards_planned < result.rank_high
+        results.append(result)
+    results.sort(key=lambda r: (r.rank, str(r.entry)))
+    return results
 
 
 def _alpha_of(
