@@ -8,7 +8,7 @@ from challenge.platform import clock
 from challenge.platform.accounts.identity import CurrentUser
 from challenge.platform.accounts.passwords import hash_password
 from challenge.platform.accounts.tables import User
-from challenge.submissions import services
+from challenge.submissions import drafts, services, submitting
 from challenge.submissions.schemas import SubmissionIn
 
 TEAMS = [
@@ -153,7 +153,7 @@ async def load_demo_submissions(password: str, base_url: str) -> int:
         ).save()
         actor = CurrentUser(id=user.id, email=user.email, name=person, locale="de", affiliation="")
         answers = {"problem": summary, "pilot": "Leipziger Osten", "licence": "EUPL-1.2"}
-        row = await services.create_draft(
+        row = await drafts.create_draft(
             actor,
             call,
             SubmissionIn(
@@ -165,6 +165,6 @@ async def load_demo_submissions(password: str, base_url: str) -> int:
             ),
         )
         if submit:
-            await services.submit(actor, row["id"], consent=number % 3 != 0, base_url=base_url)
+            await submitting.submit(actor, row["id"], consent=number % 3 != 0, base_url=base_url)
         added += 1
     return added

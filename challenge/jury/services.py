@@ -13,7 +13,7 @@ from challenge import db
 from challenge.jury.tables import Assignment, Juror, Round
 from challenge.organisations.tables import Membership
 from challenge.platform import clock
-from challenge.platform.accounts.services import limit_invitations
+from challenge.platform.accounts.registration import limit_invitations
 from challenge.platform.accounts.tables import EmailToken, User
 from challenge.platform.accounts.validation import email_errors, name_errors, normalise_email
 from challenge.platform.audit.service import record

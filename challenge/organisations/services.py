@@ -16,7 +16,7 @@ from challenge.organisations.policies import role_in
 from challenge.organisations.schemas import OrganisationIn, OrganisationPatch
 from challenge.organisations.tables import KINDS, Invitation, Membership, Organisation
 from challenge.platform import clock
-from challenge.platform.accounts.services import limit_invitations
+from challenge.platform.accounts.registration import limit_invitations
 from challenge.platform.accounts.tables import User
 from challenge.platform.accounts.validation import email_errors, name_errors, normalise_email
 from challenge.platform.audit.service import record

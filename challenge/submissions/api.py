@@ -16,7 +16,16 @@ from challenge.platform.accounts.guards import login_required, staff_required
 from challenge.platform.documents.downloads import download
 from challenge.platform.documents.multipart import MultipartUpload
 from challenge.platform.documents.schemas import DocumentOut, document_out
-from challenge.submissions import policies, receipts, services, staff
+from challenge.submissions import (
+    attachments,
+    drafts,
+    extensions,
+    policies,
+    receipts,
+    services,
+    staff,
+    submitting,
+)
 from challenge.submissions.schemas import (
     ExtensionIn,
     SubmissionIn,
@@ -109,7 +118,7 @@ class CallSubmissionsApi(Controller):
     ) -> SubmissionOut:
         """Start a draft proposal for a team the caller belongs to."""
         call = await get_call(slug, include_drafts=False)
-        return await out(await services.create_draft(request.scope["user"], call, data))
+        return await out(await drafts.create_draft(request.scope["user"], call, data))
 
     @get("/submissions", guards=[staff_required])
     async def list_for_staff(
@@ -143,7 +152,7 @@ class CallSubmissionsApi(Controller):
     ) -> dict:
         """Give one team more time (audited, with a reason)."""
         call = await get_call(slug, include_drafts=True)
-        return await services.grant_extension(
+        return await extensions.grant_extension(
             request.scope["user"], call, data.organisation_id, data.closes_at, data.reason
         )
 
@@ -169,13 +178,13 @@ class SubmissionsApi(Controller):
         claim = claim_of(request, "PATCH /api/v1/submissions/{id}", submission_id, data)
         if stored := await idempotency.lookup(claim):
             return await replayed(claim, stored, user, submission_id)
-        return await answered(claim, await services.update(user, submission_id, data, claim=claim))
+        return await answered(claim, await drafts.update(user, submission_id, data, claim=claim))
 
     @post("/documents", status_code=HTTP_201_CREATED, request_max_body_size=None)
     async def attach(self, request: Request, submission_id: FromPath[UUID]) -> DocumentOut:
         upload = MultipartUpload(request)
         await upload.start()
-        row = await services.attach(
+        row = await attachments.attach(
             request.scope["user"],
             submission_id,
             request.app.state.storage,
@@ -188,7 +197,7 @@ class SubmissionsApi(Controller):
     async def detach(
         self, request: Request, submission_id: FromPath[UUID], document_id: FromPath[UUID]
     ) -> None:
-        await services.detach(
+        await attachments.detach(
             request.scope["user"], submission_id, document_id, request.app.state.storage
         )
 
@@ -203,7 +212,7 @@ class SubmissionsApi(Controller):
         claim = claim_of(request, "POST /api/v1/submissions/{id}/submit", submission_id, data)
         if stored := await idempotency.lookup(claim):
             return await replayed(claim, stored, user, submission_id)
-        row = await services.submit(
+        row = await submitting.submit(
             user,
             submission_id,
             consent=data.consent_publication,
@@ -214,7 +223,7 @@ class SubmissionsApi(Controller):
 
     @post("/withdraw", status_code=HTTP_200_OK)
     async def withdraw(self, request: Request, submission_id: FromPath[UUID]) -> SubmissionOut:
-        return await out(await services.withdraw(request.scope["user"], submission_id))
+        return await out(await submitting.withdraw(request.scope["user"], submission_id))
 
     @get("/receipt.pdf")
     async def receipt(self, request: Request, submission_id: FromPath[UUID]) -> Response:

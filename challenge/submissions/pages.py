@@ -18,7 +18,7 @@ from challenge.platform.documents.multipart import MultipartUpload
 from challenge.platform.forms import FormData, errors_of, form_value
 from challenge.platform.i18n import N_
 from challenge.platform.problems import Problem
-from challenge.submissions import services
+from challenge.submissions import attachments, drafts, services, snapshots, submitting
 from challenge.submissions.outcomes import outcome_for
 from challenge.submissions.schemas import SubmissionIn, SubmissionPatch
 
@@ -67,7 +67,7 @@ async def _context(request: Request, submission_id: UUID) -> dict:
         "versions": await services.versions(submission_id),
         "steps": STEPS,
         "errors": {},
-        "values": {k: row[k] for k in services.FIELDS},
+        "values": {k: row[k] for k in snapshots.FIELDS},
         "conflict": None,
         "notice": None,
         "idempotency_key": secrets.token_urlsafe(16),
@@ -107,7 +107,7 @@ async def _save_step(
         if stored["same_request"]:
             return {"version": stored["result"]["version"]}
         version = stored["result"]["version"]  # its own earlier save: go on from there
-    return await services.update(
+    return await drafts.update(
         user, submission_id, SubmissionPatch(version=version, **fields), claim=claim
     )
 
@@ -150,7 +150,7 @@ class ApplyPages(Controller):
         call = await get_call(slug, include_drafts=False)
         try:
             team_id = UUID(form_value(data, "organisation_id"))
-            row = await services.create_draft(
+            row = await drafts.create_draft(
                 request.scope["user"], call, SubmissionIn(organisation_id=team_id)
             )
         except ValueError:
@@ -242,7 +242,7 @@ class SubmissionPages(Controller):
         try:
             upload = MultipartUpload(request)
             await upload.start()
-            await services.attach(
+            await attachments.attach(
                 request.scope["user"],
                 submission_id,
                 request.app.state.storage,
@@ -259,7 +259,7 @@ class SubmissionPages(Controller):
     async def remove_document(
         self, request: Request, submission_id: FromPath[UUID], document_id: FromPath[UUID]
     ) -> Redirect:
-        await services.detach(
+        await attachments.detach(
             request.scope["user"], submission_id, document_id, request.app.state.storage
         )
         return Redirect(f"/submissions/{submission_id}/documents", status_code=303)
@@ -287,7 +287,7 @@ class SubmissionPages(Controller):
                 {"consent": consent},
             )
             if not await idempotency.lookup(claim):  # a retry of a submit that went through: done
-                await services.submit(
+                await submitting.submit(
                     request.scope["user"],
                     submission_id,
                     consent=consent,
@@ -305,7 +305,7 @@ class SubmissionPages(Controller):
 
     @post("/withdraw")
     async def withdraw(self, request: Request, submission_id: FromPath[UUID]) -> Redirect:
-        await services.withdraw(request.scope["user"], submission_id)
+        await submitting.withdraw(request.scope["user"], submission_id)
         return Redirect(f"/submissions/{submission_id}", status_code=303)
 
 

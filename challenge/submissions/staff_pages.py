@@ -18,7 +18,7 @@ from challenge.platform.accounts.guards import staff_required
 from challenge.platform.forms import FormData, errors_of, form_value
 from challenge.platform.i18n import BERLIN, N_
 from challenge.platform.problems import Problem
-from challenge.submissions import diffs, exports, services, snapshots, staff
+from challenge.submissions import diffs, exports, extensions, services, snapshots, staff
 
 PER_PAGE = 50
 Text = Annotated[str, QueryParameter(max_length=200)]
@@ -106,7 +106,7 @@ class StaffSubmissionPages(Controller):
             closes_at = datetime.fromisoformat(raw).replace(tzinfo=BERLIN) if raw else None
             if closes_at is None:
                 raise ValueError
-            await services.grant_extension(
+            await extensions.grant_extension(
                 request.scope["user"],
                 call,
                 row["organisation"],

@@ -9,7 +9,14 @@ from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
 
-from challenge.platform.accounts import api_tokens, authentication, roles, services
+from challenge.platform.accounts import (
+    api_tokens,
+    authentication,
+    password_reset,
+    registration,
+    roles,
+    services,
+)
 from challenge.platform.accounts.guards import admin_required, login_required, role_required
 from challenge.platform.accounts.identity import CurrentUser
 from challenge.platform.accounts.policies import TOKEN_ROLES
@@ -61,7 +68,7 @@ class AuthApi(Controller):
     @post("/register", status_code=HTTP_201_CREATED)
     async def register(self, request: Request, data: JSONBody[RegisterIn]) -> StatusOut:
         """Register; the same answer whether or not the address has an account."""
-        await services.register(
+        await registration.register(
             email=data.email,
             password=data.password,
             name=data.name,
@@ -74,7 +81,7 @@ class AuthApi(Controller):
     @post("/verify", status_code=HTTP_200_OK)
     async def verify(self, request: Request, data: JSONBody[TokenIn]) -> VerifiedOut:
         """Confirm an address; a link followed again answers already_verified: true."""
-        _user_id, already = await services.verify_email(data.token, ip=ip_of(request))
+        _user_id, already = await registration.verify_email(data.token, ip=ip_of(request))
         return VerifiedOut(status="verified", already_verified=already)
 
     @post("/login", status_code=HTTP_200_OK)
@@ -101,7 +108,7 @@ class AuthApi(Controller):
     @post("/password-reset", status_code=HTTP_202_ACCEPTED)
     async def password_reset(self, request: Request, data: JSONBody[EmailIn]) -> StatusOut:
         """Mail a reset link; the same answer whether or not the address has an account."""
-        await services.request_password_reset(
+        await password_reset.request_password_reset(
             email=data.email,
             ip=ip_of(request),
             locale=request_locale(request),
@@ -113,7 +120,7 @@ class AuthApi(Controller):
     async def password_reset_confirm(
         self, request: Request, data: JSONBody[ResetConfirmIn]
     ) -> StatusOut:
-        await services.confirm_password_reset(
+        await password_reset.confirm_password_reset(
             token=data.token,
             password=data.password,
             base_url=settings_of(request).base_url,
@@ -156,7 +163,7 @@ class MeApi(Controller):
         """Change the password; every other session ends."""
         settings = settings_of(request)
         browser = (request.scope.get("auth") or {}).get("kind") == "session"
-        token = await services.change_password(
+        token = await password_reset.change_password(
             current_user(request),
             current=data.current_password,
             new=data.new_password,

@@ -9,7 +9,13 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
-from challenge.platform.accounts import api_tokens, authentication, services
+from challenge.platform.accounts import (
+    api_tokens,
+    authentication,
+    password_reset,
+    registration,
+    services,
+)
 from challenge.platform.accounts.guards import login_required, role_required
 from challenge.platform.accounts.policies import TOKEN_ROLES, may_use_api_tokens
 from challenge.platform.accounts.validation import normalise_email
@@ -47,7 +53,7 @@ class AccountPages(Controller):
         values = {k: form_value(data, k) for k in ("email", "name", "locale")}
         values["locale"] = values["locale"] or request_locale(request)
         try:
-            await services.register(
+            await registration.register(
                 email=values["email"],
                 password=form_value(data, "password"),
                 name=values["name"],
@@ -67,7 +73,7 @@ class AccountPages(Controller):
     @post("/account/verify")
     async def verify(self, request: Request, data: FormData) -> Template:
         try:
-            _user_id, already = await services.verify_email(
+            _user_id, already = await registration.verify_email(
                 form_value(data, "token"), ip=ip_of(request)
             )
         except Problem as problem:
@@ -123,7 +129,7 @@ class AccountPages(Controller):
     async def forgot(self, request: Request, data: FormData) -> Template:
         email = form_value(data, "email")
         try:
-            await services.request_password_reset(
+            await password_reset.request_password_reset(
                 email=email,
                 ip=ip_of(request),
                 locale=request_locale(request),
@@ -143,7 +149,7 @@ class AccountPages(Controller):
     async def reset(self, request: Request, data: FormData) -> Template:
         token = form_value(data, "token")
         try:
-            await services.confirm_password_reset(
+            await password_reset.confirm_password_reset(
                 token=token,
                 password=form_value(data, "password"),
                 base_url=settings_of(request).base_url,
@@ -206,7 +212,7 @@ class AccountSettingsPages(Controller):
         values = {"name": user.name, "locale": user.locale, "affiliation": user.affiliation}
         settings = settings_of(request)
         try:
-            token = await services.change_password(
+            token = await password_reset.change_password(
                 user,
                 current=form_value(data, "current_password"),
                 new=form_value(data, "new_password"),
