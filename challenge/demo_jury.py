@@ -42,6 +42,53 @@ JURORS = [
 ]
 
 
+async def _enlist(staff_actor, call: dict, juror: tuple, password_hash: str, base_url: str):
+    """One juror invited, accepted and through the conflict declaration."""
+    email, name, affiliation, expertise = juror
+    if not await User.exists().where(User.email == email):
+        await User(
+            email=email,
+            name=name,
+            affiliation=affiliation,
+            password_hash=password_hash,
+            email_verified_at=clock.now(),
+        ).save()
+    await services.invite_juror(staff_actor, call, email=email, name=name, base_url=base_url)
+    user = await User.select().where(User.email == email).first()
+    await Juror.update({Juror.expertise: expertise}).where(
+        (Juror.call == call["id"]) & (Juror.user == user["id"])
+    )
+    actor = CurrentUser(id=user["id"], email=email, name=name, locale="de", affiliation=affiliation)
+    await services.accept(call, actor)
+    await conflict_declaration.declaration(call, actor)  # pre-marks suggested conflicts
+    await conflict_declaration.complete_declaration(call, actor)
+    return actor
+
+
+async def _score(actor, leniency: float, call: dict, rng) -> None:
+    """The juror's reviews: scores around a random quality, some still drafts."""
+    criteria = call["criteria"]
+    for n, assignment in enumerate(await assignment_service.assignments_of(actor, call["id"])):
+        quality = rng.uniform(3, 9)
+        scores = {
+            c["key"]: max(
+                c["scale_min"], min(c["scale_max"], round(quality + leniency + rng.gauss(0, 1)))
+            )
+            for c in criteria
+        }
+        await reviews.save_review(
+            actor,
+            assignment["submission"],
+            number=1,
+            scores=scores,
+            comment="Überzeugendes Konzept, Pilot in Leipzig gut vorstellbar."
+            if quality > 6
+            else "Idee interessant, Umsetzung noch unklar.",
+            shareable=n % 2 == 0,
+            final=n % 3 != 2,
+        )
+
+
 async def load_demo_jury(password: str, base_url: str) -> int:
     """Jurors, conflicts, assignments and a realistic spread of scores (idempotent)."""
     call = (
@@ -64,47 +111,10 @@ async def load_demo_jury(password: str, base_url: str) -> int:
     password_hash = hash_password(password)
     rng = random.Random(2026)
     actors = []
-    for email, name, affiliation, expertise in JURORS:
-        if not await User.exists().where(User.email == email):
-            await User(
-                email=email,
-                name=name,
-                affiliation=affiliation,
-                password_hash=password_hash,
-                email_verified_at=clock.now(),
-            ).save()
-        await services.invite_juror(staff_actor, call, email=email, name=name, base_url=base_url)
-        user = await User.select().where(User.email == email).first()
-        await Juror.update({Juror.expertise: expertise}).where(
-            (Juror.call == call["id"]) & (Juror.user == user["id"])
-        )
-        actor = CurrentUser(
-            id=user["id"], email=email, name=name, locale="de", affiliation=affiliation
-        )
-        await services.accept(call, actor)
-        await conflict_declaration.declaration(call, actor)  # pre-marks suggested conflicts
-        await conflict_declaration.complete_declaration(call, actor)
+    for juror in JURORS:
+        actor = await _enlist(staff_actor, call, juror, password_hash, base_url)
         actors.append((actor, rng.uniform(-1.5, 1.5)))  # each juror a little more or less lenient
     await assignment_service.auto_assign(staff_actor, call, number=1, reviews_per_submission=2)
-    criteria = call["criteria"]
     for actor, leniency in actors:
-        for n, assignment in enumerate(await assignment_service.assignments_of(actor, call["id"])):
-            quality = rng.uniform(3, 9)
-            scores = {
-                c["key"]: max(
-                    c["scale_min"], min(c["scale_max"], round(quality + leniency + rng.gauss(0, 1)))
-                )
-                for c in criteria
-            }
-            await reviews.save_review(
-                actor,
-                assignment["submission"],
-                number=1,
-                scores=scores,
-                comment="Überzeugendes Konzept, Pilot in Leipzig gut vorstellbar."
-                if quality > 6
-                else "Idee interessant, Umsetzung noch unklar.",
-                shareable=n % 2 == 0,
-                final=n % 3 != 2,
-            )
+        await _score(actor, leniency, call, rng)
     return len(actors)

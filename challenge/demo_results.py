@@ -120,13 +120,8 @@ RATIONALES = {
 }
 
 
-async def load_demo_results(password: str, base_url: str) -> int:
-    """The past call's entries, reviews, decisions and published results (idempotent)."""
-    call = await Call.select().output(load_json=True).where(Call.slug == SLUG).first()
-    if call is None or await Submission.exists().where(Submission.call == call["id"]):
-        return 0
-    staff = await User.select().where(User.email == "staff@demo.leipzig.de").first()
-    staff_actor = CurrentUser(
+def _staff_actor(staff: dict) -> CurrentUser:
+    return CurrentUser(
         id=staff["id"],
         email=staff["email"],
         name=staff["name"],
@@ -134,10 +129,10 @@ async def load_demo_results(password: str, base_url: str) -> int:
         affiliation="",
         roles=frozenset({"staff"}),
     )
-    password_hash = hash_password(password)
-    rng = random.Random(2025)
-    submitted_at = call["closes_at"] - timedelta(days=2)
-    round_ = await jury.round_of(call, 1)
+
+
+async def _jurors(call: dict, staff: dict, password_hash: str, rng, at) -> list[tuple]:
+    """The four jurors of last year (accounts made when missing), each with a leniency."""
     jurors = []
     for email, name, affiliation, _expertise in JURORS:
         user = await User.select(User.id).where(User.email == email).first()
@@ -159,76 +154,76 @@ async def load_demo_results(password: str, base_url: str) -> int:
             call=call["id"],
             user=user["id"],
             invited_by=staff["id"],
-            invited_at=submitted_at,
-            accepted_at=submitted_at,
-            declaration_completed_at=submitted_at,
+            invited_at=at,
+            accepted_at=at,
+            declaration_completed_at=at,
         ).save()
         jurors.append((user["id"], rng.uniform(-1.2, 1.2)))
-    entries = []
-    async with db.write_transaction():
-        for number, (team, kind, person, locale, title, summary, consent, quality) in enumerate(
-            TEAMS, 1
-        ):
-            user = User(
-                email=f"alumni{number:02d}@demo.leipzig.de",
-                name=person,
-                locale=locale,
-                password_hash=password_hash,
-                email_verified_at=submitted_at,
+    return jurors
+
+
+async def _entry(call: dict, number: int, team: tuple, password_hash: str, at) -> Submission:
+    """One alumni team with its owner and its submitted proposal."""
+    name, kind, person, locale, title, summary, consent, _quality = team
+    user = User(
+        email=f"alumni{number:02d}@demo.leipzig.de",
+        name=person,
+        locale=locale,
+        password_hash=password_hash,
+        email_verified_at=at,
+    )
+    await user.save()
+    organisation = Organisation(name=name, kind=kind, city="Leipzig", created_at=at)
+    await organisation.save()
+    await Membership(organisation=organisation.id, user=user.id, role="owner", created_at=at).save()
+    submission = Submission(
+        call=call["id"],
+        organisation=organisation.id,
+        title=title,
+        summary=summary,
+        category=call["categories"][number % len(call["categories"])],
+        answers={"problem": summary},
+        status="submitted",
+        reference=proposal_reference(2025, number),
+        consent_publication=consent,
+        submitted_at=at,
+        created_by=user.id,
+        created_at=at,
+    )
+    await submission.save()
+    return submission
+
+
+async def _reviews(call, round_, submission, number, quality, jurors, rng, at) -> None:
+    """Three of the four jurors per entry, rotating, score around the entry's quality."""
+    for offset in range(3):
+        juror, leniency = jurors[(number + offset) % len(jurors)]
+        scores = {
+            c["key"]: max(
+                c["scale_min"],
+                min(c["scale_max"], round(quality + leniency + rng.gauss(0, 0.8))),
             )
-            await user.save()
-            organisation = Organisation(
-                name=team, kind=kind, city="Leipzig", created_at=submitted_at
-            )
-            await organisation.save()
-            await Membership(
-                organisation=organisation.id, user=user.id, role="owner", created_at=submitted_at
-            ).save()
-            submission = Submission(
-                call=call["id"],
-                organisation=organisation.id,
-                title=title,
-                summary=summary,
-                category=call["categories"][number % len(call["categories"])],
-                answers={"problem": summary},
-                status="submitted",
-                reference=proposal_reference(2025, number),
-                consent_publication=consent,
-                submitted_at=submitted_at,
-                created_by=user.id,
-                created_at=submitted_at,
-            )
-            await submission.save()
-            entries.append(submission.id)
-            for offset in range(3):  # three of the four jurors per entry, rotating
-                juror, leniency = jurors[(number + offset) % len(jurors)]
-                scores = {
-                    c["key"]: max(
-                        c["scale_min"],
-                        min(c["scale_max"], round(quality + leniency + rng.gauss(0, 0.8))),
-                    )
-                    for c in call["criteria"]
-                }
-                finalized = submitted_at + timedelta(days=10 + offset)
-                await Assignment(
-                    round=round_["id"],
-                    juror=juror,
-                    submission=submission.id,
-                    status="done",
-                    created_at=submitted_at,
-                ).save()
-                await Review(
-                    round=round_["id"],
-                    juror=juror,
-                    submission=submission.id,
-                    scores=scores,
-                    status="final",
-                    comment="Überzeugender Nutzen für Leipzig, Pilot gut vorstellbar."
-                    if quality > 6
-                    else "Interessante Idee; Betrieb und Finanzierung nach dem Pilot sind noch offen.",
-                    shareable=offset == 0,
-                    finalized_at=finalized,
-                ).save()
+            for c in call["criteria"]
+        }
+        await Assignment(
+            round=round_["id"], juror=juror, submission=submission.id, status="done", created_at=at
+        ).save()
+        await Review(
+            round=round_["id"],
+            juror=juror,
+            submission=submission.id,
+            scores=scores,
+            status="final",
+            comment="Überzeugender Nutzen für Leipzig, Pilot gut vorstellbar."
+            if quality > 6
+            else "Interessante Idee; Betrieb und Finanzierung nach dem Pilot sind noch offen.",
+            shareable=offset == 0,
+            finalized_at=at + timedelta(days=10 + offset),
+        ).save()
+
+
+async def _decide_and_publish(staff_actor, call: dict, round_: dict, base_url: str) -> None:
+    """Decisions in ranking order (winners, runners-up, shortlist), then the published results."""
     reviews = (
         await Review.select(Review.juror, Review.submission, Review.scores)
         .output(load_json=True)
@@ -250,4 +245,23 @@ async def load_demo_results(password: str, base_url: str) -> int:
     await Call.update({Call.status: "decided"}).where(Call.id == call["id"])
     call = await Call.select().output(load_json=True).where(Call.id == call["id"]).first()
     await publication.publish_results(staff_actor, call, base_url=base_url)
-    return len(entries)
+
+
+async def load_demo_results(password: str, base_url: str) -> int:
+    """The past call's entries, reviews, decisions and published results (idempotent)."""
+    call = await Call.select().output(load_json=True).where(Call.slug == SLUG).first()
+    if call is None or await Submission.exists().where(Submission.call == call["id"]):
+        return 0
+    staff = await User.select().where(User.email == "staff@demo.leipzig.de").first()
+    password_hash = hash_password(password)
+    rng = random.Random(2025)
+    submitted_at = call["closes_at"] - timedelta(days=2)
+    round_ = await jury.round_of(call, 1)
+    jurors = await _jurors(call, staff, password_hash, rng, submitted_at)
+    async with db.write_transaction():
+        for number, team in enumerate(TEAMS, 1):
+            submission = await _entry(call, number, team, password_hash, submitted_at)
+            quality = team[-1]
+            await _reviews(call, round_, submission, number, quality, jurors, rng, submitted_at)
+    await _decide_and_publish(_staff_actor(staff), call, round_, base_url)
+    return len(TEAMS)
