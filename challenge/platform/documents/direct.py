@@ -104,52 +104,13 @@ async def confirm_direct_upload(
     actor,
 ) -> dict:
     """Check what arrived in the bucket; keep it only if size, hash and type are right."""
-    row = (
-        await Document.select()
-        .where(
-            (Document.id == document_id)
-            & (Document.status == "pending")
-            & (Document.owner_type == owner_type)
-            & (Document.owner_id == owner_id)
-        )
-        .first()
-    )
-    if row is None:
-        raise not_found(N_("Upload not found"))
-    with tempfile.TemporaryDirectory(prefix="challenge-confirm-") as folder:
-        spool = Path(folder) / "upload"
-        media_type, size, actual = await _check_object(storage, row, rules, spool)
-        if actual != sha256.lower():
-            await _discard(storage, row)
-            message = N_("The file changed on its way: its checksum does not match.")
-            raise Problem(422, "checksum_mismatch", message, errors=[FieldError("sha256", message)])
-        key = await _store_checked(storage, row, spool, media_type, size, actual)
+    row = await _pending_upload(document_id, owner_type, owner_id)
+    media_type, size, actual, key = await _checked_copy(storage, row, rules, sha256)
     try:
         async with db.write_transaction():
-            if await Document.exists().where(
-                (Document.owner_type == owner_type)
-                & (Document.owner_id == owner_id)
-                & (Document.sha256 == actual)
-                & (Document.status == "stored")
-            ):
-                duplicate = True
-            else:
-                duplicate = False
-                confirmed = (
-                    await Document.update(
-                        {
-                            Document.status: "stored",
-                            Document.size: size,
-                            Document.storage_key: key,
-                            Document.sha256: actual,
-                            Document.content_type: media_type,
-                        }
-                    )
-                    .where((Document.id == document_id) & (Document.status == "pending"))
-                    .returning(Document.id)
-                )
-                if not confirmed:  # a parallel confirm of the same upload won
-                    duplicate = None
+            duplicate = await _mark_stored(
+                row, key=key, size=size, sha256=actual, media_type=media_type
+            )
             if duplicate is False:
                 await record(
                     "document.uploaded",
@@ -174,6 +135,67 @@ async def confirm_direct_upload(
         await _discard(storage, {**row, "storage_key": key})
         raise Problem(409, "duplicate_document", N_("This file has already been uploaded."))
     return await Document.select().where(Document.id == document_id).first()
+
+
+async def _pending_upload(document_id: UUID, owner_type: str, owner_id: str) -> dict:
+    """The owner's pending upload, or 404."""
+    row = (
+        await Document.select()
+        .where(
+            (Document.id == document_id)
+            & (Document.status == "pending")
+            & (Document.owner_type == owner_type)
+            & (Document.owner_id == owner_id)
+        )
+        .first()
+    )
+    if row is None:
+        raise not_found(N_("Upload not found"))
+    return row
+
+
+async def _checked_copy(
+    storage: Storage, row: dict, rules: UploadRules, sha256: str
+) -> tuple[str, int, str, str]:
+    """Type, size, SHA-256 and storage key of the checked copy of what arrived; the Problem
+    (and the pending upload removed) if it is refused or its checksum differs."""
+    with tempfile.TemporaryDirectory(prefix="challenge-confirm-") as folder:
+        spool = Path(folder) / "upload"
+        media_type, size, actual = await _check_object(storage, row, rules, spool)
+        if actual != sha256.lower():
+            await _discard(storage, row)
+            message = N_("The file changed on its way: its checksum does not match.")
+            raise Problem(422, "checksum_mismatch", message, errors=[FieldError("sha256", message)])
+        key = await _store_checked(storage, row, spool, media_type, size, actual)
+    return media_type, size, actual, key
+
+
+async def _mark_stored(
+    row: dict, *, key: str, size: int, sha256: str, media_type: str
+) -> bool | None:
+    """Mark the pending upload stored (inside the caller's transaction). Answers False when it
+    was, True when the owner already has this file, None when a parallel confirm won."""
+    if await Document.exists().where(
+        (Document.owner_type == row["owner_type"])
+        & (Document.owner_id == row["owner_id"])
+        & (Document.sha256 == sha256)
+        & (Document.status == "stored")
+    ):
+        return True
+    confirmed = (
+        await Document.update(
+            {
+                Document.status: "stored",
+                Document.size: size,
+                Document.storage_key: key,
+                Document.sha256: sha256,
+                Document.content_type: media_type,
+            }
+        )
+        .where((Document.id == row["id"]) & (Document.status == "pending"))
+        .returning(Document.id)
+    )
+    return False if confirmed else None
 
 
 async def _check_object(
