@@ -71,22 +71,23 @@ async def _context(partnership: dict) -> dict:
     return {"partnership": partnership, "organisation": organisation, "milestones": milestones}
 
 
-async def issue_contract(storage, partnership: dict, *, settings, actor=None) -> dict:
-    """Issue the contract PDF of a partnership being sent; returns its document row."""
-    release = document_release(await releases_for_document(partnership, settings), "contract")
+async def _issue(storage, partnership: dict, *, settings, actor, tag: str, **pdf) -> dict:
+    """Issue one of the partnership's PDFs with the release package for ``tag`` attached."""
+    release = document_release(await releases_for_document(partnership, settings), tag)
     identifier = partnership_ocid(settings.ocds_prefix, partnership)
     return await issue_pdf(
         storage,
-        template="contract.html",
+        template=pdf["template"],
         context={
             **await _context(partnership),
             "ocid": identifier,
             "verify_url": f"{settings.base_url}/verify",
+            **pdf.get("context", {}),
         },
         locale="de",
-        title=f"Entwicklungspartnerschaft {identifier}",
-        filename=f"Vertrag-{identifier}.pdf",
-        kind="contract",
+        title=pdf["title"].format(ocid=identifier),
+        filename=pdf["filename"].format(ocid=identifier),
+        kind=pdf["kind"],
         owner_type="partnership",
         owner_id=str(partnership["id"]),
         actor=actor,
@@ -94,9 +95,25 @@ async def issue_contract(storage, partnership: dict, *, settings, actor=None) ->
             (
                 f"{identifier}-release-package.json",
                 _package_bytes(release, settings),
-                "OCDS 1.1.5 release package of this contract",
+                pdf["package_description"],
             )
         ],
+    )
+
+
+async def issue_contract(storage, partnership: dict, *, settings, actor=None) -> dict:
+    """Issue the contract PDF of a partnership being sent; returns its document row."""
+    return await _issue(
+        storage,
+        partnership,
+        settings=settings,
+        actor=actor,
+        tag="contract",
+        template="contract.html",
+        title="Entwicklungspartnerschaft {ocid}",
+        filename="Vertrag-{ocid}.pdf",
+        kind="contract",
+        package_description="OCDS 1.1.5 release package of this contract",
     )
 
 
@@ -104,31 +121,17 @@ async def issue_amendment(
     storage, partnership: dict, amendment: dict, *, settings, actor=None
 ) -> dict:
     """Issue an amendment's PDF (after the amendment is stored); returns its document row."""
-    release = document_release(
-        await releases_for_document(partnership, settings), "contractAmendment"
-    )
-    identifier = partnership_ocid(settings.ocds_prefix, partnership)
-    return await issue_pdf(
+    number = amendment["number"]
+    return await _issue(
         storage,
-        template="amendment.html",
-        context={
-            **await _context(partnership),
-            "ocid": identifier,
-            "amendment": amendment,
-            "verify_url": f"{settings.base_url}/verify",
-        },
-        locale="de",
-        title=f"Änderungsvereinbarung {amendment['number']} zu {identifier}",
-        filename=f"Aenderung-{amendment['number']}-{identifier}.pdf",
-        kind="amendment",
-        owner_type="partnership",
-        owner_id=str(partnership["id"]),
+        partnership,
+        settings=settings,
         actor=actor,
-        attachments=[
-            (
-                f"{identifier}-release-package.json",
-                _package_bytes(release, settings),
-                "OCDS 1.1.5 release package after this amendment",
-            )
-        ],
+        tag="contractAmendment",
+        template="amendment.html",
+        context={"amendment": amendment},
+        title=f"Änderungsvereinbarung {number} zu {{ocid}}",
+        filename=f"Aenderung-{number}-{{ocid}}.pdf",
+        kind="amendment",
+        package_description="OCDS 1.1.5 release package after this amendment",
     )
