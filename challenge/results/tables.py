@@ -19,9 +19,8 @@ class Decision(Table, tablename="decisions"):
     outcome = Varchar(length=20)
     award_cents = BigInt(default=0)
     rationale = Text(default="")
-    published_name = Varchar(
-        length=200, default=""
-    )  # the team's name when the results were published
+    # the team's name when the results were published
+    published_name = Varchar(length=200, default="")
     decided_by = ForeignKey(references=User, on_delete=OnDelete.set_null, null=True)
     created_at = Timestamptz()
     updated_at = Timestamptz(auto_update=Timestamptz.value_type.now)
