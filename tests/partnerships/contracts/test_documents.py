@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from partnerships.opendata import cache
 from tests.conftest import http_client
-from tests.partnerships.test_opendata import busy_partnership
+from tests.partnerships.opendata.test_opendata import busy_partnership
 
 RELEASES = "/api/v1/opendata/ocds/release-package.json"
 

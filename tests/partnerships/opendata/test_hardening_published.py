@@ -18,7 +18,7 @@ from partnerships.contracts.services import get
 from partnerships.opendata import cache
 from tests.conftest import http_client
 from tests.partnerships.conftest import role_client
-from tests.partnerships.test_opendata import busy_partnership, codelist, validator
+from tests.partnerships.opendata.test_opendata import busy_partnership, codelist, validator
 from tests.support.factories import make_call, make_team
 from tests.support.web import api, login, make_user
 

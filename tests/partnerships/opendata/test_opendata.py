@@ -18,7 +18,7 @@ from tests.partnerships.conftest import awarded_entry, plan, running, upload
 from tests.support.files import pdf
 from tests.support.web import api, login
 
-STANDARDS = Path(__file__).parents[1] / "support" / "standards" / "ocds-1.1.5"
+STANDARDS = Path(__file__).parents[2] / "support" / "standards" / "ocds-1.1.5"
 
 
 @pytest.fixture(autouse=True)
