@@ -50,15 +50,8 @@ async def new_email_token(
 
 async def find_email_token(token: str, purpose: str) -> dict:
     """A valid, unused token of this purpose — or the same refusal for every other case."""
-    row = (
-        await EmailToken.select()
-        .where(
-            (EmailToken.token_hash == hashlib.sha256(token.encode()).hexdigest())
-            & (EmailToken.purpose == purpose)
-        )
-        .first()
-    )
-    if row is None or row["used_at"] is not None or clock.now() >= row["expires_at"]:
+    row = await find_email_token_or_used(token, purpose)
+    if row["used_at"] is not None:
         raise invalid_token()
     return row
 

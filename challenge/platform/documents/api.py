@@ -48,17 +48,11 @@ class LibraryApi(Controller):
     @post("/", status_code=HTTP_201_CREATED, request_max_body_size=None)
     async def upload(self, request: Request) -> DocumentOut:
         """Upload a file (multipart field ``file``), streamed to storage."""
-        user = current_user(request)
-        upload = MultipartUpload(request)
-        await upload.start()
-        row = await uploads.store_upload(
+        row = await services.upload_to_library(
+            current_user(request),
             request.app.state.storage,
-            chunks=upload.chunks(),
-            filename=upload.filename or "",
-            rules=library_rules(request.app.state.settings),
-            owner_type="user",
-            owner_id=str(user.id),
-            actor=user,
+            request.app.state.settings,
+            MultipartUpload(request),
         )
         return document_out(row)
 

@@ -44,16 +44,11 @@ class LibraryPages(Controller):
     async def upload(self, request: Request) -> Template | Redirect:
         user = current_user(request)
         try:
-            upload = MultipartUpload(request)
-            await upload.start()
-            await uploads.store_upload(
+            await services.upload_to_library(
+                user,
                 request.app.state.storage,
-                chunks=upload.chunks(),
-                filename=upload.filename or "",
-                rules=library_rules(request.app.state.settings),
-                owner_type="user",
-                owner_id=str(user.id),
-                actor=user,
+                request.app.state.settings,
+                MultipartUpload(request),
             )
         except Problem as problem:
             return Template(

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from challenge.platform.documents.multipart import MultipartUpload
 from challenge.platform.documents.policies import may_manage_library, may_read
+from challenge.platform.documents.rules import library_rules
 from challenge.platform.documents.tables import Document
-from challenge.platform.documents.uploads import get_document
+from challenge.platform.documents.uploads import get_document, store_upload
 from challenge.platform.i18n import N_
 from challenge.platform.problems import not_found
 
@@ -41,3 +43,17 @@ async def library_document(user, document_id: UUID) -> dict:
     if document is None or not may_manage_library(user, document):
         raise not_found(N_("Document not found"))
     return document
+
+
+async def upload_to_library(user, storage, settings, upload: MultipartUpload) -> dict:
+    """Stream the request's file into the user's library under the library's rules."""
+    await upload.start()
+    return await store_upload(
+        storage,
+        chunks=upload.chunks(),
+        filename=upload.filename or "",
+        rules=library_rules(settings),
+        owner_type="user",
+        owner_id=str(user.id),
+        actor=user,
+    )
