@@ -20,15 +20,24 @@ GROUP = "challenge.extensions"
 
 
 def core_domains() -> list[Domain]:
-    """platform < organisations < calls < submissions < jury < results."""
+    """platform < organisations < calls < challenges < submissions < jury < results."""
     from challenge.calls.domain import domain as calls
+    from challenge.challenges.domain import domain as challenges
     from challenge.jury.domain import domain as jury
     from challenge.organisations.domain import domain as organisations
     from challenge.platform.domain import domain as platform
     from challenge.results.domain import domain as results
     from challenge.submissions.domain import domain as submissions
 
-    return [platform(), organisations(), calls(), submissions(), jury(), results()]
+    return [
+        platform(),
+        organisations(),
+        calls(),
+        challenges(),
+        submissions(),
+        jury(),
+        results(),
+    ]
 
 
 @cache

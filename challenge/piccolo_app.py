@@ -5,7 +5,16 @@ import os
 from piccolo.conf.apps import AppConfig
 
 from challenge.calls.tables import Call
-from challenge.jury.tables import Assignment, Conflict, Juror, Review, Round, RoundEntry
+from challenge.challenges.tables import Challenge, ChallengeEvent, Unit, UnitMember
+from challenge.jury.tables import (
+    Assignment,
+    Conflict,
+    Juror,
+    Review,
+    Round,
+    RoundEntry,
+    UnitComment,
+)
 from challenge.organisations.tables import Invitation, Membership, Organisation
 from challenge.platform.accounts.tables import ApiToken, EmailToken, RoleGrant, Session, User
 from challenge.platform.audit.tables import AuditEntry, AuditPerson
@@ -39,6 +48,10 @@ APP_CONFIG = AppConfig(
         AuditPerson,
         Document,
         Call,
+        Unit,
+        UnitMember,
+        Challenge,
+        ChallengeEvent,
         Organisation,
         Membership,
         Invitation,
@@ -52,6 +65,7 @@ APP_CONFIG = AppConfig(
         Assignment,
         Review,
         RoundEntry,
+        UnitComment,
         Decision,
         Job,
         IdempotencyKey,

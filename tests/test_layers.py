@@ -3,8 +3,8 @@
 - controllers (``api``, ``pages``, ``staff_pages``, ``public`` modules) import no ``*.tables``:
   they call services;
 - ``challenge`` never imports ``partnerships`` (an extension joins through its Domain record);
-- domains import only earlier stages: platform < organisations < calls < submissions < jury <
-  results < partnerships; ``challenge.platform`` imports no domain package. Later stages
+- domains import only earlier stages: platform < organisations < calls < challenges < submissions <
+  jury < results < partnerships; ``challenge.platform`` imports no domain package. Later stages
   register into earlier ones (``challenge/platform/domains.py``), never the reverse.
 
 Imports inside functions count too. The assembly modules (``challenge.app``, ``challenge.cli``,
@@ -27,19 +27,21 @@ STAGES = {
     "challenge.engines": 0,
     "challenge.organisations": 1,
     "challenge.calls": 2,
-    "challenge.submissions": 3,
-    "challenge.jury": 4,
-    "challenge.results": 5,
-    "partnerships": 6,
+    "challenge.challenges": 3,
+    "challenge.submissions": 4,
+    "challenge.jury": 5,
+    "challenge.results": 6,
+    "partnerships": 7,
 }
 STAGE_NAMES = {
     0: "platform",
     1: "organisations",
     2: "calls",
-    3: "submissions",
-    4: "jury",
-    5: "results",
-    6: "partnerships",
+    3: "challenges",
+    4: "submissions",
+    5: "jury",
+    6: "results",
+    7: "partnerships",
 }
 ASSEMBLY = (
     "challenge.app",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import timedelta
 from functools import cache
 from pathlib import Path
@@ -13,16 +11,12 @@ from challenge import db
 from challenge.jury.tables import Assignment, Juror, Round
 from challenge.organisations.tables import Membership
 from challenge.platform import clock
-from challenge.platform.accounts.registration import limit_invitations
-from challenge.platform.accounts.tables import EmailToken, User
-from challenge.platform.accounts.validation import email_errors, name_errors, normalise_email
+from challenge.platform.accounts.invitations import check_invitation, invited_account
 from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_
 from challenge.platform.mail.outbox import enqueue
-from challenge.platform.problems import FieldError, Problem, not_found
+from challenge.platform.problems import Problem, not_found
 from challenge.submissions.tables import Submission
-
-SET_PASSWORD_VALID = timedelta(days=7)
 
 
 @cache
@@ -78,35 +72,9 @@ async def juror_of(call: dict, user) -> dict | None:
 
 async def invite_juror(actor, call: dict, *, email: str, name: str, base_url: str) -> dict:
     """Invite by mail; a new person gets an account and a link to set a password."""
-    email = normalise_email(email)
-    errors = email_errors(email) + (
-        [FieldError("name", N_("Enter a name."))] if not name.strip() else []
-    )
-    errors += name_errors(name)
-    if errors:
-        raise Problem(
-            422, "validation_error", N_("Some fields are missing or invalid."), errors=errors
-        )
-    await limit_invitations(actor, email)
+    email = await check_invitation(actor, email, name)
     async with db.write_transaction():
-        user = await User.select().where(User.email == email).first()
-        set_password_link = None
-        if user is None:
-            created = User(
-                email=email, name=name.strip(), password_hash=None, email_verified_at=None
-            )
-            await created.save()
-            user = await User.select().where(User.id == created.id).first()
-        if user["password_hash"] is None:
-            token = secrets.token_urlsafe(32)
-            await EmailToken(
-                user=user["id"],
-                purpose="reset",
-                token_hash=hashlib.sha256(token.encode()).hexdigest(),
-                created_at=clock.now(),
-                expires_at=clock.now() + SET_PASSWORD_VALID,
-            ).save()
-            set_password_link = f"{base_url}/password/reset?token={token}"
+        user, set_password_link = await invited_account(email, name, base_url)
         if await Juror.exists().where((Juror.call == call["id"]) & (Juror.user == user["id"])):
             raise Problem(409, "already_juror", N_("This person is already on the jury."))
         juror = Juror(call=call["id"], user=user["id"], invited_by=actor.id, invited_at=clock.now())

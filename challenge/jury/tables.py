@@ -42,6 +42,7 @@ class Juror(Table, tablename="jurors"):
     call = ForeignKey(references=Call, on_delete=OnDelete.cascade, index=True)
     user = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
     rounds = JSONB(default=[1])
+    challenges = JSONB(default=[])  # ids of the challenges judged; empty: the whole call
     expertise = JSONB(default=[])
     invited_by = ForeignKey(references=User, on_delete=OnDelete.set_null, null=True)
     invited_at = Timestamptz()
@@ -98,4 +99,14 @@ class RoundEntry(Table, tablename="round_entries"):
     id = UUID(primary_key=True)
     round = ForeignKey(references=Round, on_delete=OnDelete.cascade, index=True)
     submission = ForeignKey(references=Submission, on_delete=OnDelete.cascade, index=True)
+    created_at = Timestamptz()
+
+
+class UnitComment(Table, tablename="unit_comments"):
+    """A note of the owning unit on a proposal to its challenge, for the jury to read."""
+
+    id = UUID(primary_key=True)
+    submission = ForeignKey(references=Submission, on_delete=OnDelete.cascade, index=True)
+    author = ForeignKey(references=User, on_delete=OnDelete.set_null, null=True)
+    body = Text()
     created_at = Timestamptz()

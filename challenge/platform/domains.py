@@ -58,6 +58,12 @@ class Domain:
     call_has_entries: Callable[..., Awaitable[bool]] | None = (
         None  # (call_id): proposals exist, the rubric stays
     )
+    challenge_has_entries: Callable[..., Awaitable[bool]] | None = (
+        None  # (challenge_id): a proposal that is not withdrawn answers it
+    )
+    call_challenges: Callable[..., Awaitable[list[dict]]] | None = (
+        None  # (call_id): the call's challenges for its page, PDF and calendar
+    )
     submission_readers: Sequence[
         Callable[..., Awaitable[bool]]
     ] = ()  # reader(user, submission): who else may read

@@ -36,3 +36,8 @@ class Problem(Exception):
 
 def not_found(detail: str = "Not found") -> Problem:
     return Problem(404, "not_found", detail)
+
+
+def forbidden(detail: str = "You are not allowed to do this.") -> Problem:
+    """403: the person may not use this at all (the object, if any, is theirs to know of)."""
+    return Problem(403, "forbidden", detail)

@@ -7,7 +7,7 @@ from challenge.calls.tables import Call
 from challenge.platform.accounts.tables import User
 from challenge.submissions.tables import Submission
 
-OUTCOMES = ("winner", "runner_up", "shortlisted", "not_selected")
+OUTCOMES = ("winner", "runner_up", "shortlisted", "development", "not_selected")
 
 
 class Decision(Table, tablename="decisions"):

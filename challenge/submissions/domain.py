@@ -9,7 +9,7 @@ from challenge.platform.domains import Domain
 def domain() -> Domain:
     from challenge.submissions import policies, privacy
     from challenge.submissions.api import CallSubmissionsApi, SubmissionsApi, my_submissions
-    from challenge.submissions.entries import has_entries
+    from challenge.submissions.entries import challenge_has_entries, has_entries
     from challenge.submissions.pages import ApplyPages, SubmissionPages, dashboard
     from challenge.submissions.staff_pages import StaffExports, StaffSubmissionPages
 
@@ -36,4 +36,5 @@ def domain() -> Domain:
         privacy_erase=privacy.erase,
         retention=[privacy.delete_stale_drafts],
         call_has_entries=has_entries,
+        challenge_has_entries=challenge_has_entries,
     )

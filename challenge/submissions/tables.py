@@ -14,6 +14,7 @@ from piccolo.columns import (
 from piccolo.table import Table
 
 from challenge.calls.tables import Call
+from challenge.challenges.tables import Challenge
 from challenge.organisations.tables import Organisation
 from challenge.platform.accounts.tables import User
 
@@ -24,6 +25,8 @@ class Submission(Table, tablename="submissions"):
     id = UUID(primary_key=True)
     call = ForeignKey(references=Call, on_delete=OnDelete.cascade, index=True)
     organisation = ForeignKey(references=Organisation, on_delete=OnDelete.cascade, index=True)
+    # On a call with challenges every proposal answers one of them; None on calls without.
+    challenge = ForeignKey(references=Challenge, on_delete=OnDelete.restrict, null=True, index=True)
     title = Varchar(length=200, default="")
     summary = Text(default="")
     category = Varchar(length=100, default="")
@@ -37,8 +40,10 @@ class Submission(Table, tablename="submissions"):
     created_by = ForeignKey(references=User, on_delete=OnDelete.set_null, null=True)
     created_at = Timestamptz()
     updated_at = Timestamptz(auto_update=Timestamptz.value_type.now)
-    # One proposal per team and call that is not withdrawn: the partial unique index
-    # submissions_one_open_per_call on (call, organisation) WHERE status <> 'withdrawn'.
+    # One proposal per team and challenge that is not withdrawn (per call on calls without
+    # challenges): the partial unique indexes submissions_one_open_per_call on
+    # (call, organisation) WHERE challenge IS NULL and submissions_one_open_per_challenge on
+    # (challenge, organisation), both only over rows WHERE status <> 'withdrawn'.
 
 
 class SubmissionVersion(Table, tablename="submission_versions"):

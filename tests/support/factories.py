@@ -67,3 +67,39 @@ QUESTIONS = [
     {"key": "staff", "label": "Wie viele Personen?", "type": "number", "required": False},
     {"key": "demo", "label": "Demo-Link", "type": "url", "required": False},
 ]
+
+
+async def make_unit(name: str | None = None, *, members=()) -> dict:
+    """A city unit (and its members, by user id)."""
+    from challenge.challenges.tables import Unit, UnitMember
+
+    now = datetime.now(UTC)
+    unit = Unit(name=name or f"Amt {uuid.uuid4().hex[:8]}", kind="city_office", created_at=now)
+    await unit.save()
+    for user_id in members:
+        await UnitMember(unit=unit.id, user=user_id, created_at=now).save()
+    return {"id": unit.id, "name": unit.name}
+
+
+async def make_challenge(call: dict, key: str, *, unit: dict | None = None, **overrides) -> dict:
+    """An approved challenge attached to the call (made by make_call) under ``key``."""
+    from challenge.calls.tables import Call
+    from challenge.challenges.tables import Challenge
+
+    unit = unit or await make_unit()
+    call_row = await Call.select(Call.id).where(Call.slug == call["slug"]).first()
+    values: dict[str, Any] = {
+        "unit": unit["id"],
+        "title": f"Challenge {key}",
+        "problem": "Ein Problem der Stadt.",
+        "contact_name": "Kontakt Person",
+        "status": "approved",
+        "call": call_row["id"],
+        "key": key,
+        "position": await Challenge.count().where(Challenge.call == call_row["id"]),
+        "created_at": datetime.now(UTC),
+    }
+    values.update(overrides)
+    challenge = Challenge(**values)
+    await challenge.save()
+    return {**values, "id": challenge.id, "unit_name": unit["name"]}
