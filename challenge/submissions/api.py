@@ -37,7 +37,7 @@ from challenge.submissions.schemas import (
 
 async def out(row: dict, viewer=None) -> SubmissionOut:
     """The proposal as JSON; for a juror on a blind call without anything that names the team."""
-    call = await services.call_of(row["call"])
+    call = await services.call_for(row)
     blind = viewer is not None and await policies.reads_blind(viewer, row, call)
     # A juror reads the call's deadline: a team's own extension would single the team out.
     as_juror = viewer is not None and not await policies.may_read_as_team(viewer, row)
@@ -66,6 +66,7 @@ async def out(row: dict, viewer=None) -> SubmissionOut:
         else await services.deadline_for(call, row["organisation"]),
         documents=documents,
         versions=len(await services.versions(row["id"])),
+        challenge=row.get("challenge_key"),
     )
 
 

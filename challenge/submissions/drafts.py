@@ -14,12 +14,26 @@ from challenge.platform.i18n import N_
 from challenge.platform.problems import Problem, not_found
 from challenge.submissions.rules import check_deadline, proposal_errors
 from challenge.submissions.schemas import SubmissionIn, SubmissionPatch
-from challenge.submissions.services import deadline_for, editable, invalid, load
+from challenge.submissions.services import (
+    challenge_for,
+    deadline_for,
+    editable,
+    invalid,
+    load,
+    with_questions,
+)
 from challenge.submissions.snapshots import FIELDS
 from challenge.submissions.tables import Submission
 
 
-def _already_applied(existing: dict) -> Problem:
+def _already_applied(existing: dict, challenge: dict | None) -> Problem:
+    if challenge is not None:
+        return Problem(
+            422,
+            "one_per_challenge",
+            N_("Your team already has a proposal for this challenge."),
+            extra={"submission_id": str(existing["id"]), "challenge": challenge["key"]},
+        )
     return Problem(
         409,
         "already_applied",
@@ -28,31 +42,41 @@ def _already_applied(existing: dict) -> Problem:
     )
 
 
-async def _open_proposal(call_id: UUID, organisation_id: UUID) -> dict | None:
-    """The team's proposal for the call that is not withdrawn — the key of the unique index
-    submissions_one_open_per_call (a challenge column will extend both)."""
+async def _open_proposal(
+    call_id: UUID, organisation_id: UUID, challenge: dict | None
+) -> dict | None:
+    """The team's proposal that is not withdrawn for the challenge (for the call, on a call
+    without challenges) — the keys of the unique indexes submissions_one_open_per_challenge
+    and submissions_one_open_per_call."""
+    same = (
+        Submission.challenge == challenge["id"]
+        if challenge is not None
+        else (Submission.call == call_id) & Submission.challenge.is_null()
+    )
     return (
         await Submission.select(Submission.id)
         .where(
-            (Submission.call == call_id)
-            & (Submission.organisation == organisation_id)
-            & (Submission.status != "withdrawn")
+            same & (Submission.organisation == organisation_id) & (Submission.status != "withdrawn")
         )
         .first()
     )
 
 
 async def create_draft(actor, call: dict, data: SubmissionIn) -> dict:
-    """Start a team's proposal for an open call.
+    """Start a team's proposal for an open call (for one of its challenges, if it has any).
 
-    One proposal per team and call that is not withdrawn: a second one, also from parallel
-    requests (the database's unique index decides), is refused with 409 ``already_applied``
-    naming the existing proposal in ``submission_id``."""
+    One proposal per team and challenge that is not withdrawn — per call on a call without
+    challenges: a second one, also from parallel requests (the database's unique index
+    decides), is refused with 422 ``one_per_challenge`` (409 ``already_applied`` on a call
+    without challenges) naming the existing proposal in ``submission_id``."""
     if call["status"] == "draft":
         raise not_found(N_("Call not found"))
     if not await is_member(actor, data.organisation_id):
         raise not_found(N_("Organisation not found"))
     check_deadline(await deadline_for(call, data.organisation_id), call["opens_at"], clock.now())
+    challenge = await challenge_for(call, data.challenge)
+    if challenge is not None:
+        call = with_questions(call, challenge["questions"] or [])
     values = {k: getattr(data, k) for k in FIELDS}
     values["title"], values["summary"] = values["title"].strip(), values["summary"].strip()
     errors = proposal_errors(call, values, complete=False)
@@ -60,11 +84,12 @@ async def create_draft(actor, call: dict, data: SubmissionIn) -> dict:
         raise invalid(errors)
     try:
         async with db.write_transaction():
-            existing = await _open_proposal(call["id"], data.organisation_id)
+            existing = await _open_proposal(call["id"], data.organisation_id, challenge)
             if existing:
-                raise _already_applied(existing)
+                raise _already_applied(existing, challenge)
             submission = Submission(
                 call=call["id"],
+                challenge=challenge["id"] if challenge else None,
                 organisation=data.organisation_id,
                 created_by=actor.id,
                 created_at=clock.now(),
@@ -76,15 +101,19 @@ async def create_draft(actor, call: dict, data: SubmissionIn) -> dict:
                 actor=actor,
                 object_type="submission",
                 object_id=submission.id,
-                payload={"call": call["slug"]},
+                payload={
+                    "call": call["slug"],
+                    "challenge": challenge["key"] if challenge else None,
+                },
             )
     except Exception as error:
         if not db.is_unique_violation(error):
             raise
-        existing = await _open_proposal(call["id"], data.organisation_id)  # the parallel request's
+        # the parallel request's
+        existing = await _open_proposal(call["id"], data.organisation_id, challenge)
         if existing is None:
             raise
-        raise _already_applied(existing) from None
+        raise _already_applied(existing, challenge) from None
     return await load(submission.id)
 
 

@@ -41,12 +41,17 @@ async def rows_for(call: dict) -> tuple[list[str], list[list]]:
             Submission.submitted_at,
             Submission.summary,
             Submission.answers,
+            Submission.challenge.key.as_alias("challenge"),
         )
         .output(load_json=True)
         .where((Submission.call == call["id"]) & (Submission.status != "draft"))
         .order_by(Submission.reference)
     )
+    # On a call with challenges the challenge's key follows the reference.
+    with_challenge = any(row["challenge"] for row in rows)
     header = BASE_COLUMNS + [q["key"] for q in questions]
+    if with_challenge:
+        header.insert(1, "challenge")
     table = []
     for row in rows:
         submitted = (
@@ -58,6 +63,7 @@ async def rows_for(call: dict) -> tuple[list[str], list[list]]:
         table.append(
             [
                 row["reference"] or "",
+                *([row["challenge"] or ""] if with_challenge else []),
                 row["title"],
                 row["team"],
                 row["kind"],

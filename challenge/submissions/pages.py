@@ -4,12 +4,14 @@ submit, withdraw, the dashboard. Conflicts from a second tab never lose typed te
 from __future__ import annotations
 
 import secrets
+from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
+from challenge.calls.entries import challenges_of
 from challenge.calls.services import get_call
 from challenge.organisations.services import my_organisations
 from challenge.platform import clock, idempotency
@@ -55,7 +57,7 @@ def fields_from_form(step: str, call: dict, data: dict) -> dict:
 
 async def _context(request: Request, submission_id: UUID) -> dict:
     row = await services.team_view(request.scope["user"], submission_id)
-    call = await services.call_of(row["call"])
+    call = await services.call_for(row)
     deadline = await services.deadline_for(call, row["organisation"])
     return {
         "outcome": await outcome_for(call, submission_id),
@@ -135,42 +137,52 @@ class ApplyPages(Controller):
     guards = [login_required]
 
     @get("/", name="apply")
-    async def choose_team(self, request: Request, slug: FromPath[str]) -> Template:
+    async def choose_team(
+        self,
+        request: Request,
+        slug: FromPath[str],
+        challenge: Annotated[str | None, QueryParameter(max_length=40)] = None,
+    ) -> Template:
         call = await get_call(slug, include_drafts=False)
-        teams = await my_organisations(request.scope["user"])
-        return Template(
-            template_name="challenge/submissions/apply.html",
-            context={"call": call, "teams": teams, "errors": {}},
-        )
+        return await _apply_page(request, call, challenge, {})
 
     @post("/")
     async def start(
         self, request: Request, slug: FromPath[str], data: FormData
     ) -> Template | Redirect:
         call = await get_call(slug, include_drafts=False)
+        chosen = form_value(data, "challenge") or None
         try:
             team_id = UUID(form_value(data, "organisation_id"))
             row = await drafts.create_draft(
-                request.scope["user"], call, SubmissionIn(organisation_id=team_id)
+                request.scope["user"],
+                call,
+                SubmissionIn(organisation_id=team_id, challenge=chosen),
             )
         except ValueError:
             problem = Problem(422, "validation_error", N_("Choose a team."))
-            teams = await my_organisations(request.scope["user"])
-            return Template(
-                template_name="challenge/submissions/apply.html",
-                status_code=422,
-                context={"call": call, "teams": teams, "errors": errors_of(problem)},
-            )
+            return await _apply_page(request, call, chosen, errors_of(problem), 422)
         except Problem as problem:
-            if problem.code == "already_applied":
+            if problem.code in ("already_applied", "one_per_challenge"):
                 return Redirect(f"/submissions/{problem.extra['submission_id']}", status_code=303)
-            teams = await my_organisations(request.scope["user"])
-            return Template(
-                template_name="challenge/submissions/apply.html",
-                status_code=problem.status,
-                context={"call": call, "teams": teams, "errors": errors_of(problem)},
-            )
+            return await _apply_page(request, call, chosen, errors_of(problem), problem.status)
         return Redirect(f"/submissions/{row['id']}/proposal", status_code=303)
+
+
+async def _apply_page(
+    request: Request, call: dict, selected: str | None, errors: dict, status: int = 200
+) -> Template:
+    return Template(
+        template_name="challenge/submissions/apply.html",
+        status_code=status,
+        context={
+            "call": call,
+            "teams": await my_organisations(request.scope["user"]),
+            "challenges": await challenges_of(call["id"]),
+            "selected": selected,
+            "errors": errors,
+        },
+    )
 
 
 class SubmissionPages(Controller):
@@ -225,7 +237,7 @@ class SubmissionPages(Controller):
         if step not in ("proposal", "questions"):
             raise Problem(404, "not_found", N_("Page not found"))
         row = await services.team_view(request.scope["user"], submission_id)
-        fields = fields_from_form(step, await services.call_of(row["call"]), data)
+        fields = fields_from_form(step, await services.call_for(row), data)
         state, version = "saved", row["version"]
         try:
             saved = await _save_step(request, submission_id, step, data, fields)

@@ -16,6 +16,7 @@ Category = Annotated[str, msgspec.Meta(max_length=100)]  # Submission.category i
 
 class SubmissionIn(msgspec.Struct, kw_only=True):
     organisation_id: UUID
+    challenge: Annotated[str, msgspec.Meta(max_length=40)] | None = None  # key, on such calls
     title: str = ""
     summary: str = ""
     category: Category = ""
@@ -56,3 +57,4 @@ class SubmissionOut(msgspec.Struct):
     closes_at: datetime
     documents: list[DocumentOut]
     versions: int = 0
+    challenge: str | None = None  # the challenge's key on a call with challenges

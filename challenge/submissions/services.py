@@ -5,10 +5,12 @@ withdrawing in ``submitting``, deadline extensions in ``extensions``."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from uuid import UUID
 
 from challenge.calls.tables import Call
+from challenge.challenges import placement
 from challenge.organisations.tables import Membership
 from challenge.platform import clock
 from challenge.platform.documents.tables import Document
@@ -26,6 +28,9 @@ async def load(submission_id: UUID) -> dict | None:
             *Submission.all_columns(),
             Submission.organisation.name.as_alias("organisation_name"),
             Submission.call.slug.as_alias("call_slug"),
+            Submission.challenge.key.as_alias("challenge_key"),
+            Submission.challenge.title.as_alias("challenge_title"),
+            Submission.challenge.questions.as_alias("challenge_questions"),
         )
         .output(load_json=True)
         .where(Submission.id == submission_id)
@@ -36,6 +41,37 @@ async def load(submission_id: UUID) -> dict | None:
 async def call_of(call_id: UUID) -> dict:
     """The call a submission belongs to."""
     return await Call.select().output(load_json=True).where(Call.id == call_id).first()
+
+
+async def call_for(row: dict) -> dict:
+    """The call a loaded submission answers, its questions followed by those of the proposal's
+    challenge (a challenge may ask more)."""
+    extra = row.get("challenge_questions") or []
+    if isinstance(extra, str):  # a joined JSON column comes back as text on some engines
+        extra = json.loads(extra)
+    return with_questions(await call_of(row["call"]), extra)
+
+
+def with_questions(call: dict, extra: list[dict]) -> dict:
+    """The call with a challenge's questions after its own."""
+    if not extra:
+        return call
+    return {**call, "questions": [*(call["questions"] or []), *extra]}
+
+
+async def challenge_for(call: dict, key: str | None) -> dict | None:
+    """The call's challenge a new proposal answers (None on a call without challenges); a
+    missing or unknown key on a call with challenges, or any key on one without, is a 422."""
+    challenges = {c["key"]: c for c in await placement.of_call(call["id"])}
+    if not challenges and not key:
+        return None
+    if not challenges:
+        raise invalid([FieldError("challenge", N_("This call has no challenges."))])
+    if not key:
+        raise invalid([FieldError("challenge", N_("Choose the challenge your proposal answers."))])
+    if key not in challenges:
+        raise invalid([FieldError("challenge", N_("This call has no such challenge."))])
+    return challenges[key]
 
 
 async def deadline_for(call: dict, organisation_id: UUID) -> datetime:
@@ -81,7 +117,7 @@ async def changeable(actor, submission_id: UUID) -> dict:
 async def editable(actor, submission_id: UUID) -> tuple[dict, dict, datetime]:
     """As changeable, and within the team's deadline."""
     row = await changeable(actor, submission_id)
-    call = await call_of(row["call"])
+    call = await call_for(row)
     deadline = await deadline_for(call, row["organisation"])
     check_deadline(deadline, call["opens_at"], clock.now())
     return row, call, deadline
@@ -139,6 +175,7 @@ async def mine(actor) -> list[dict]:
             Submission.call.title.as_alias("call_title"),
             Submission.call.slug.as_alias("call_slug"),
             Submission.call.closes_at.as_alias("closes_at"),
+            Submission.challenge.title.as_alias("challenge_title"),
         )
         .where(Submission.organisation.is_in(teams))
         .order_by(Submission.updated_at, ascending=False)

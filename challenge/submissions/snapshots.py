@@ -71,6 +71,11 @@ async def freeze_version(
         "organisation": current["organisation_name"],
         **content,
     }
+    if current.get("challenge_key"):  # calls without challenges keep their snapshot's shape
+        snapshot["challenge"] = {
+            "key": current["challenge_key"],
+            "title": current["challenge_title"],
+        }
     text = canonical(snapshot)
     sha256 = hashlib.sha256(text.encode()).hexdigest()
     await Submission.update(

@@ -20,6 +20,7 @@ async def list_submissions(
     status: str = "",
     category: str = "",
     kind: str = "",
+    challenge: str = "",
     sort: str = "reference",
     page: int = 1,
     per_page: int = 50,
@@ -32,6 +33,8 @@ async def list_submissions(
         where &= Submission.category == category
     if kind:
         where &= Submission.organisation.kind == kind
+    if challenge:
+        where &= Submission.challenge.key == challenge
     if q.strip():
         where &= db.contains_text(Submission.title, q.strip()) | db.contains_text(
             Submission.summary, q.strip()
@@ -47,6 +50,8 @@ async def list_submissions(
             Submission.submitted_at,
             Submission.organisation.name.as_alias("organisation"),
             Submission.organisation.kind.as_alias("kind"),
+            Submission.challenge.key.as_alias("challenge_key"),
+            Submission.challenge.title.as_alias("challenge_title"),
         )
         .where(where)
         .order_by(column, ascending=ascending)

@@ -12,6 +12,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Stream, Template
 
+from challenge.calls.entries import challenges_of
 from challenge.calls.services import get_call
 from challenge.organisations.services import KINDS
 from challenge.platform.accounts.guards import staff_required
@@ -40,7 +41,7 @@ async def _detail(
         status_code=status,
         context={
             "submission": row,
-            "call": await services.call_of(row["call"]),
+            "call": await services.call_for(row),
             "documents": await services.documents_of(submission_id),
             "history": history,
             "errors": errors or {},
@@ -61,6 +62,7 @@ class StaffSubmissionPages(Controller):
         status: Text = "",
         category: Text = "",
         kind: Text = "",
+        challenge: Text = "",
         sort: Text = "reference",
         page: Annotated[int, QueryParameter(ge=1, le=100_000)] = 1,
     ) -> Template:
@@ -71,11 +73,19 @@ class StaffSubmissionPages(Controller):
             status=status,
             category=category,
             kind=kind,
+            challenge=challenge,
             sort=sort,
             page=page,
             per_page=PER_PAGE,
         )
-        filters = {"q": q, "status": status, "category": category, "kind": kind, "sort": sort}
+        filters = {
+            "q": q,
+            "status": status,
+            "category": category,
+            "kind": kind,
+            "challenge": challenge,
+            "sort": sort,
+        }
         return Template(
             template_name="challenge/staff/submissions.html",
             context={
@@ -86,6 +96,7 @@ class StaffSubmissionPages(Controller):
                 "pages": max(1, ceil(total / PER_PAGE)),
                 "filters": filters,
                 "kinds": KINDS,
+                "challenges": await challenges_of(call["id"]),
                 "sorts": list(staff.SORTS),
             },
         )
@@ -100,7 +111,7 @@ class StaffSubmissionPages(Controller):
     ) -> Template | Redirect:
         """Give this proposal's team more time, with a reason (audited)."""
         row = await services.visible(request.scope["user"], submission_id)
-        call = await services.call_of(row["call"])
+        call = await services.call_for(row)
         try:
             raw = form_value(data, "closes_at")
             closes_at = datetime.fromisoformat(raw).replace(tzinfo=BERLIN) if raw else None
