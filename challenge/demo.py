@@ -64,11 +64,20 @@ QUESTIONS = [
         "required": True,
         "choices": ["EUPL-1.2", "MIT", "Apache-2.0", "andere"],
     },
+    {
+        "key": "presentation",
+        "label": "Präsentation als PDF (höchstens 10 MB, etwa 15 Folien: Team, Lösung, Kosten der "
+        "Gesamtumsetzung, Pilotkonzept im Pilotbudget, Referenzen) – unter „Dateien“ hochladen",
+        "type": "file",
+        "required": False,
+    },
 ]
 
+# The real call: the application is a PDF presentation of at most 10 MB (about 15 slides),
+# optionally with extras (images, further PDFs).
 DOCUMENT_RULES = {
-    "max_files": 5,
-    "max_bytes": 20 * 1024 * 1024,
+    "max_files": 4,
+    "max_bytes": 10 * 1024 * 1024,
     "allowed_types": ["application/pdf", "image/png", "image/jpeg"],
 }
 
@@ -173,12 +182,20 @@ async def load_demo(
     now: datetime | None = None, base_url: str = "http://127.0.0.1:8000", settings=None
 ) -> dict[str, int]:
     """Insert what is missing of the demo data; return how many rows were added per kind."""
+    from challenge.demo_challenges import load_demo_challenges
     from challenge.demo_jury import load_demo_jury
     from challenge.demo_results import load_demo_results
     from challenge.demo_submissions import load_demo_submissions
 
     now = now or clock.now()
-    added = {"users": 0, "calls": 0, "proposals": 0, "jurors": 0, "past entries": 0}
+    added = {
+        "users": 0,
+        "calls": 0,
+        "challenges": 0,
+        "proposals": 0,
+        "jurors": 0,
+        "past entries": 0,
+    }
     for email, name, role in DEMO_USERS:
         if not await User.exists().where(User.email == email):
             await create_verified_user(email, name, DEMO_PASSWORD, role)
@@ -189,6 +206,7 @@ async def load_demo(
         async with db.write_transaction():
             await Call(**data, published_at=data["opens_at"] - timedelta(days=14)).save()
         added["calls"] += 1
+    added["challenges"] = await load_demo_challenges(DEMO_PASSWORD)
     added["proposals"] = await load_demo_submissions(DEMO_PASSWORD, base_url)
     added["jurors"] = await load_demo_jury(DEMO_PASSWORD, base_url)
     added["past entries"] = await load_demo_results(DEMO_PASSWORD, base_url)

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from challenge import db
 from challenge.calls.tables import Call
+from challenge.challenges.tables import Challenge
 from challenge.demo_jury import JURORS
 from challenge.jury import services as jury
 from challenge.jury.tables import Assignment, Juror, Review
@@ -105,6 +106,17 @@ TEAMS = [
         4.2,
     ),
 ]
+# the challenge each alumni team answered, in TEAMS order
+CHALLENGE_KEYS = [
+    "radverkehr",
+    "barrierefrei",
+    "radverkehr",
+    "radverkehr",
+    "barrierefrei",
+    "barrierefrei",
+    "radverkehr",
+    "radverkehr",
+]
 AWARDS = [
     ("winner", 50_000_00),
     ("winner", 45_000_00),
@@ -162,8 +174,10 @@ async def _jurors(call: dict, staff: dict, password_hash: str, rng, at) -> list[
     return jurors
 
 
-async def _entry(call: dict, number: int, team: tuple, password_hash: str, at) -> Submission:
-    """One alumni team with its owner and its submitted proposal."""
+async def _entry(
+    call: dict, number: int, team: tuple, password_hash: str, at, challenges: dict
+) -> Submission:
+    """One alumni team with its owner and its submitted proposal (to its challenge)."""
     name, kind, person, locale, title, summary, consent, _quality = team
     user = User(
         email=f"alumni{number:02d}@demo.leipzig.de",
@@ -178,6 +192,7 @@ async def _entry(call: dict, number: int, team: tuple, password_hash: str, at) -
     await Membership(organisation=organisation.id, user=user.id, role="owner", created_at=at).save()
     submission = Submission(
         call=call["id"],
+        challenge=challenges.get(CHALLENGE_KEYS[number - 1]),
         organisation=organisation.id,
         title=title,
         summary=summary,
@@ -258,9 +273,15 @@ async def load_demo_results(password: str, base_url: str) -> int:
     submitted_at = call["closes_at"] - timedelta(days=2)
     round_ = await jury.round_of(call, 1)
     jurors = await _jurors(call, staff, password_hash, rng, submitted_at)
+    challenges = {
+        row["key"]: row["id"]
+        for row in await Challenge.select(Challenge.key, Challenge.id).where(
+            Challenge.call == call["id"]
+        )
+    }
     async with db.write_transaction():
         for number, team in enumerate(TEAMS, 1):
-            submission = await _entry(call, number, team, password_hash, submitted_at)
+            submission = await _entry(call, number, team, password_hash, submitted_at, challenges)
             quality = team[-1]
             await _reviews(call, round_, submission, number, quality, jurors, rng, submitted_at)
     await _decide_and_publish(_staff_actor(staff), call, round_, base_url)

@@ -123,6 +123,15 @@ TEAMS = [
 ]
 
 
+# Each category of the open call answers one of its challenges; Stadtgrün has only two
+# submitted proposals, so that challenge cannot fill its three places.
+CHALLENGE_OF = {
+    "Hitze und Gesundheit": "hitzewarnung",
+    "Wasser und Starkregen": "starkregen",
+    "Stadtgrün": "stadtbaeume",
+}
+
+
 async def load_demo_submissions(password: str, base_url: str) -> int:
     """Teams and proposals for the open demo call (idempotent); returns how many were added."""
     call = (
@@ -162,6 +171,7 @@ async def load_demo_submissions(password: str, base_url: str) -> int:
                 summary=summary,
                 category=category,
                 answers=answers,
+                challenge=CHALLENGE_OF[category],
             ),
         )
         if submit:

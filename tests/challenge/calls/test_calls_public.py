@@ -20,6 +20,7 @@ async def test_demo_is_idempotent(app, settings):
     assert await load_demo(settings=settings) == {
         "users": 0,
         "calls": 0,
+        "challenges": 0,
         "proposals": 0,
         "jurors": 0,
         "past entries": 0,
