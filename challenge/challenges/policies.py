@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from challenge.challenges.tables import UnitMember
+from challenge.challenges.tables import Challenge, UnitMember
+from challenge.platform import clock
 from challenge.platform.accounts.policies import is_staff
 
 
@@ -64,3 +65,18 @@ async def may_see_unit_ranking(user, challenge: dict) -> bool:
     return challenge.get("ranking_released_at") is not None and await is_unit_member(
         user, challenge["unit"]
     )
+
+
+async def unit_reads_submission(user, submission: dict) -> bool:
+    """A submission reader (``Domain.submission_readers``): the owning unit's members read the
+    submitted proposals to their challenge once the call's deadline has passed."""
+    if user is None or not submission.get("challenge") or submission.get("status") == "draft":
+        return False
+    row = (
+        await Challenge.select(Challenge.unit, Challenge.call.closes_at.as_alias("closes_at"))
+        .where(Challenge.id == submission["challenge"])
+        .first()
+    )
+    if row is None or row["closes_at"] is None:
+        return False
+    return await may_see_unit_proposals(user, row, row["closes_at"], clock.now())

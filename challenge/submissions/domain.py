@@ -7,11 +7,13 @@ from challenge.platform.domains import Domain
 
 
 def domain() -> Domain:
+    from challenge.challenges.policies import unit_reads_submission
     from challenge.submissions import policies, privacy
     from challenge.submissions.api import CallSubmissionsApi, SubmissionsApi, my_submissions
     from challenge.submissions.entries import challenge_has_entries, has_entries
     from challenge.submissions.pages import ApplyPages, SubmissionPages, dashboard
     from challenge.submissions.staff_pages import StaffExports, StaffSubmissionPages
+    from challenge.submissions.unit_pages import UnitProposalPages
 
     return Domain(
         name="submissions",
@@ -24,6 +26,7 @@ def domain() -> Domain:
             dashboard,
             StaffSubmissionPages,
             StaffExports,
+            UnitProposalPages,
         ],
         document_readers={
             "submission": policies.document_reader,
@@ -37,4 +40,6 @@ def domain() -> Domain:
         retention=[privacy.delete_stale_drafts],
         call_has_entries=has_entries,
         challenge_has_entries=challenge_has_entries,
+        # the owning unit reads the proposals to its challenge after the deadline
+        submission_readers=[unit_reads_submission],
     )

@@ -51,7 +51,13 @@ async def may_read_as_team(user, submission: dict) -> bool:
 async def document_reader(user, document: dict) -> bool:
     """A proposal's attachments: whoever may read the proposal."""
     row = (
-        await Submission.select(Submission.id, Submission.organisation, Submission.call)
+        await Submission.select(
+            Submission.id,
+            Submission.organisation,
+            Submission.call,
+            Submission.challenge,
+            Submission.status,
+        )
         .where(Submission.id == document["owner_id"])
         .first()
     )

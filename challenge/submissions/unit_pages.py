@@ -1,0 +1,33 @@
+"""Pages of the owning unit about the proposals to its challenges (after the deadline)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from litestar import Controller, Request, get
+from litestar.params import FromPath
+from litestar.response import Template
+
+from challenge.platform.accounts.guards import login_required
+from challenge.submissions import unit_view
+
+
+class UnitProposalPages(Controller):
+    path = "/unit"
+    include_in_schema = False
+    guards = [login_required]
+
+    @get("/challenges/{challenge_id:uuid}/proposals", name="unit_proposals")
+    async def proposals(self, request: Request, challenge_id: FromPath[UUID]) -> Template:
+        challenge, call, rows = await unit_view.proposals_for_unit(
+            request.scope["user"], challenge_id
+        )
+        return Template(
+            template_name="challenge/submissions/unit_proposals.html",
+            context={"challenge": challenge, "call": call, "rows": rows},
+        )
+
+    @get("/proposals/{submission_id:uuid}", name="unit_proposal")
+    async def proposal(self, request: Request, submission_id: FromPath[UUID]) -> Template:
+        context = await unit_view.proposal_for_unit(request.scope["user"], submission_id)
+        return Template(template_name="challenge/submissions/unit_proposal.html", context=context)
