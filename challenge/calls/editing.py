@@ -43,7 +43,7 @@ def validate(data: dict[str, Any], *, max_upload_bytes: int) -> list[FieldError]
     errors.extend(_validate_dates(data))
     errors.extend(_validate_money(data))
     errors.extend(_validate_categories(data["categories"]))
-    errors.extend(_validate_questions(data["questions"]))
+    errors.extend(validate_questions(data["questions"]))
     errors.extend(_validate_criteria(data["criteria"]))
     errors.extend(_validate_document_rules(data["document_rules"], max_upload_bytes))
     return errors
@@ -127,7 +127,8 @@ def _validate_document_rules(rules: DocumentRules, max_upload_bytes: int) -> lis
     return errors
 
 
-def _validate_questions(questions: list[Question]) -> list[FieldError]:
+def validate_questions(questions: list[Question]) -> list[FieldError]:
+    """What is wrong with a list of custom questions (a call's, or a challenge's own)."""
     errors, keys = [], set()
     for index, question in enumerate(questions):
         field = f"questions[{index}]"

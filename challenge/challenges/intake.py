@@ -9,6 +9,8 @@ from uuid import UUID
 import msgspec
 
 from challenge import db
+from challenge.calls.editing import validate_questions
+from challenge.calls.schemas import Question
 from challenge.calls.tables import Call
 from challenge.challenges import rules
 from challenge.challenges.policies import (
@@ -41,6 +43,7 @@ FIELDS = (
     "pilot_months",
     "places",
     "stipend_cents",
+    "questions",
 )
 COLUMNS = (Challenge.all_columns(), Challenge.unit.name.as_alias("unit_name"))
 
@@ -55,9 +58,15 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     for key in ("title", "contact_name", "mentor_name"):
         if key in values:
             values[key] = " ".join((values[key] or "").split())
-    if "offer" in values and not isinstance(values["offer"], dict):
-        values["offer"] = msgspec.to_builtins(values["offer"])
+    for key in ("offer", "questions"):  # structs from the API, stored as JSON
+        if key in values:
+            values[key] = msgspec.to_builtins(values[key])
     return values
+
+
+def _errors(values: dict[str, Any], *, complete: bool) -> list[FieldError]:
+    questions = msgspec.convert(values.get("questions") or [], list[Question])
+    return rules.draft_errors(values, complete=complete) + validate_questions(questions)
 
 
 async def load(challenge_id: UUID) -> dict:
@@ -99,7 +108,7 @@ async def create_challenge(actor, data: ChallengeIn) -> dict:
     if not (is_staff(actor) or await is_unit_member(actor, data.unit_id)):
         raise forbidden(N_("Only the unit's members and staff can draft its challenges."))
     values = _clean({k: getattr(data, k) for k in FIELDS})
-    errors = rules.draft_errors(values, complete=False)
+    errors = _errors(values, complete=False)
     if errors:
         raise _invalid(errors)
     now = clock.now()
@@ -131,7 +140,7 @@ async def update_challenge(actor, challenge_id: UUID, patch: ChallengePatch) -> 
             if k in FIELDS and v is not msgspec.UNSET
         }
     )
-    errors = rules.draft_errors({**row, **changes}, complete=False)
+    errors = _errors({**row, **changes}, complete=False)
     if errors:
         raise _invalid(errors)
     async with db.write_transaction():
@@ -153,7 +162,7 @@ async def submit_challenge(actor, challenge_id: UUID) -> dict:
     row = await readable(actor, challenge_id)
     if not await may_edit_challenge(actor, row):
         raise forbidden()
-    errors = rules.draft_errors(row, complete=True)
+    errors = _errors(row, complete=True)
     if errors:
         raise _invalid(errors)
     async with db.write_transaction():

@@ -69,6 +69,14 @@ async def attach(actor, call: dict, data: AttachIn) -> dict:
     if row["call"] is not None and row["call"] != call["id"]:
         raise Problem(409, "challenge_in_other_call", N_("This challenge belongs to another call."))
     await _refuse_open_call(call)
+    clash = {q["key"] for q in call["questions"] or []} & {q["key"] for q in row["questions"] or []}
+    if clash:
+        raise Problem(
+            422,
+            "question_key_clash",
+            N_("The challenge asks a question under a key the call uses already."),
+            extra={"keys": sorted(clash)},
+        )
     try:
         async with db.write_transaction():
             await Challenge.update({Challenge.call: call["id"], Challenge.key: data.key}).where(

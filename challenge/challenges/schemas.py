@@ -8,6 +8,8 @@ from uuid import UUID
 
 import msgspec
 
+from challenge.calls.schemas import Question
+
 Text = Annotated[str, msgspec.Meta(max_length=20_000)]
 Line = Annotated[str, msgspec.Meta(max_length=200)]
 
@@ -54,6 +56,7 @@ class ChallengeIn(msgspec.Struct, kw_only=True):
     pilot_months: int = 6
     places: int = 3
     stipend_cents: int = 200_000
+    questions: list[Question] = msgspec.field(default_factory=list)  # asked after the call's
 
 
 class ChallengePatch(msgspec.Struct, kw_only=True):
@@ -69,6 +72,7 @@ class ChallengePatch(msgspec.Struct, kw_only=True):
     pilot_months: int | msgspec.UnsetType = msgspec.UNSET
     places: int | msgspec.UnsetType = msgspec.UNSET
     stipend_cents: int | msgspec.UnsetType = msgspec.UNSET
+    questions: list[Question] | msgspec.UnsetType = msgspec.UNSET
 
 
 class ReviewIn(msgspec.Struct, kw_only=True):
@@ -102,6 +106,7 @@ class ChallengeOut(msgspec.Struct):
     stipend_cents: int
     call: str | None = None
     position: int = 0
+    questions: list[Question] = msgspec.field(default_factory=list)
 
 
 class EventOut(msgspec.Struct):

@@ -18,6 +18,7 @@ BENCHMARKS = [
     ("login", ("sqlite",)),
     ("documents", ("sqlite", "postgresql")),
     ("submissions", ("sqlite", "postgresql")),
+    ("challenge_call_page", ("sqlite", "postgresql")),
     ("jury", ("sqlite", "postgresql")),
     ("assignment", ("sqlite",)),
     ("ranking", ("sqlite",)),

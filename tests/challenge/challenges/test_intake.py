@@ -206,3 +206,41 @@ async def test_staff_attach_approved_challenges_to_a_call(client, staff):
     assert withdrawn.json()["status"] == "withdrawn"
     listed = await api(client, "GET", f"/api/v1/calls/{call['slug']}/challenges")
     assert [c["key"] for c in listed.json()] == ["radwege"]
+
+
+async def test_a_challenge_asks_its_own_questions_after_the_call(client, staff):
+    unit, member = await _unit_with_member(client, staff, name="Amt für Statistik und Wahlen")
+    await login(client, staff["email"])
+    call = await make_call(
+        status="draft",
+        opens_at=datetime.now(UTC) + timedelta(days=5),
+        questions=[{"key": "problem", "label": "Problem?", "type": "long_text"}],
+    )
+    question = {"key": "daten", "label": "Welche Daten nutzen Sie?", "type": "text"}
+    clashing = {"key": "problem", "label": "Noch einmal?", "type": "text"}
+    bad = await api(
+        client,
+        "POST",
+        "/api/v1/challenges",
+        {"unit_id": unit["id"], **DRAFT, "questions": [question, question]},
+    )
+    assert bad.status_code == 422
+    made = await api(
+        client,
+        "POST",
+        "/api/v1/challenges",
+        {"unit_id": unit["id"], **DRAFT, "questions": [question, clashing]},
+    )
+    assert made.status_code == 201 and made.json()["questions"][0]["key"] == "daten"
+    challenge_id = made.json()["id"]
+    await api(client, "POST", f"/api/v1/challenges/{challenge_id}/submit")
+    await api(client, "POST", f"/api/v1/challenges/{challenge_id}/review", {"decision": "approve"})
+    attach = {"challenge_id": challenge_id, "key": "statistik"}
+    clash = await api(client, "POST", f"/api/v1/calls/{call['slug']}/challenges", attach)
+    assert clash.status_code == 422 and clash.json()["code"] == "question_key_clash"
+    fixed = await api(
+        client, "PATCH", f"/api/v1/challenges/{challenge_id}", {"questions": [question]}
+    )
+    assert fixed.status_code == 200
+    attached = await api(client, "POST", f"/api/v1/calls/{call['slug']}/challenges", attach)
+    assert attached.status_code == 201

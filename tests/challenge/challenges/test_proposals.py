@@ -141,3 +141,26 @@ async def test_staff_list_filters_and_export_show_the_challenge(client):
     lines = export.text.lstrip("\ufeff").splitlines()
     assert lines[0].split(";")[1] == "challenge"
     assert sorted(line.split(";")[1] for line in lines[1:]) == ["beteiligung", "umwelt"]
+
+
+async def test_a_challenge_question_is_asked_only_of_its_proposals(client):
+    call = await open_call()
+    await make_challenge(
+        call,
+        "daten",
+        title="Daten",
+        questions=[{"key": "datensatz", "label": "Welcher Datensatz?", "type": "text"}],
+    )
+    await make_challenge(call, "ohne", title="Ohne Zusatzfrage")
+    team = await _applicant(client)
+    url = f"/api/v1/calls/{call['slug']}/submissions"
+    answers = {**COMPLETE["answers"], "datensatz": "Baumkataster"}
+    body = {**COMPLETE, "organisation_id": str(team["id"]), "answers": answers}
+    with_question = await api(client, "POST", url, {**body, "challenge": "daten"})
+    assert with_question.status_code == 201, with_question.text
+    assert with_question.json()["answers"]["datensatz"] == "Baumkataster"
+    without = await api(client, "POST", url, {**body, "challenge": "ohne"})
+    assert without.status_code == 422
+    assert without.json()["errors"][0]["field"] == "answers.datensatz"
+    page = await client.get(f"/submissions/{with_question.json()['id']}/questions")
+    assert "Welcher Datensatz?" in page.text
