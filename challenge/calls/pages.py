@@ -7,6 +7,7 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from challenge.calls import services
+from challenge.calls.entries import challenges_of
 from challenge.calls.events import public_events
 from challenge.calls.policies import may_see_draft_calls
 from challenge.platform import clock
@@ -22,7 +23,11 @@ class CallPages(Controller):
     @get("/", name="home", cache=PUBLIC_PAGE_SECONDS)
     async def home(self) -> Template:
         overview = await services.public_overview()
-        return Template(template_name="challenge/home.html", context={"overview": overview})
+        challenges = {call["id"]: await challenges_of(call["id"]) for call in overview.open}
+        return Template(
+            template_name="challenge/home.html",
+            context={"overview": overview, "challenges": challenges},
+        )
 
     @get("/calls/{slug:str}", name="call", cache=PUBLIC_PAGE_SECONDS)
     async def call(self, request: Request, slug: FromPath[str]) -> Template:
@@ -38,6 +43,7 @@ class CallPages(Controller):
                 ),
                 "events": await public_events(call["id"]),
                 "call": services.to_out(call, now),
+                "challenges": await services.challenge_cards(call["id"]),
                 "description_html": render_markdown(call["description"]),
                 "eligibility_html": render_markdown(call["eligibility"]),
             },
@@ -63,8 +69,9 @@ class CallPages(Controller):
         call = await services.get_call(
             slug, include_drafts=may_see_draft_calls(request.scope.get("user"))
         )
+        challenges = await challenges_of(call["id"])
         return Response(
-            services.call_calendar(call, request.app.state.settings.base_url),
+            services.call_calendar(call, request.app.state.settings.base_url, challenges),
             media_type="text/calendar; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{slug}.ics"'},
         )

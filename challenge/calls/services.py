@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import msgspec
+import nh3
 from icalendar import Calendar, Event
 
+from challenge.calls.entries import challenges_of
 from challenge.calls.schemas import CallOut, Criterion, DocumentRules, FaqItem, Question
 from challenge.calls.tables import Call
 from challenge.platform import clock
@@ -124,7 +128,10 @@ async def get_call(slug: str, *, include_drafts: bool) -> dict[str, Any]:
 
 
 async def call_document(storage, call: dict, *, base_url: str) -> dict:
-    """The call's official PDF, issued once per version of the call (public, verifiable)."""
+    """The call's official PDF with its challenges, issued once per version of the call (public,
+    verifiable): a new one after the call or one of its challenges changed."""
+    challenges = await challenges_of(call["id"])
+    version = max([call["updated_at"], *(c["updated_at"] for c in challenges)])
     existing = (
         await Document.select()
         .where(
@@ -132,7 +139,7 @@ async def call_document(storage, call: dict, *, base_url: str) -> dict:
             & (Document.owner_id == str(call["id"]))
             & (Document.kind == "call")
             & (Document.status == "stored")
-            & (Document.created_at >= call["updated_at"])
+            & (Document.created_at >= version)
         )
         .order_by(Document.created_at, ascending=False)
         .first()
@@ -146,6 +153,9 @@ async def call_document(storage, call: dict, *, base_url: str) -> dict:
             "call": to_out(call, clock.now()),
             "description_html": render_markdown(call["description"]),
             "eligibility_html": render_markdown(call["eligibility"]),
+            "challenges": [
+                {**c, "problem_html": render_markdown(c["problem"])} for c in challenges
+            ],
             "verify_url": f"{base_url}/verify",
         },
         locale="de",
@@ -158,8 +168,9 @@ async def call_document(storage, call: dict, *, base_url: str) -> dict:
     )
 
 
-def call_calendar(call: dict, base_url: str) -> bytes:
-    """An iCalendar file with the call's dates; UIDs are stable so updates replace events."""
+def call_calendar(call: dict, base_url: str, challenges: list[dict] = ()) -> bytes:
+    """An iCalendar file with the call's dates; UIDs are stable so updates replace events. On a
+    call with challenges each event's description names them."""
     calendar = Calendar()
     calendar.add("prodid", "-//Stadt Leipzig//Smart City Challenge//DE")
     calendar.add("version", "2.0")
@@ -170,6 +181,8 @@ def call_calendar(call: dict, base_url: str) -> bytes:
         ("jury", "Jury", call["jury_starts_at"], call["jury_ends_at"]),
         ("results", "Ergebnisse", call["results_at"], None),
     ]
+    description = calendar_description(challenges)
+    stamp = max([call["updated_at"], *(c["updated_at"] for c in challenges)])
     for key, label, start, end in entries:
         if start is None:
             continue
@@ -178,7 +191,41 @@ def call_calendar(call: dict, base_url: str) -> bytes:
         event.add("summary", f"{label}: {call['title']}")
         event.add("dtstart", start)
         event.add("dtend", end or start)
-        event.add("dtstamp", call["updated_at"])
+        event.add("dtstamp", stamp)
         event.add("url", f"{base_url}/calls/{call['slug']}")
+        if description:
+            event.add("description", description)
         calendar.add_component(event)
     return calendar.to_ical()
+
+
+def calendar_description(challenges: list[dict]) -> str:
+    """The challenges of a call for a calendar entry (German, like the call), or ""."""
+    if not challenges:
+        return ""
+    lines = [f"– {c['title']} ({c['unit_name']})" for c in challenges]
+    return "\n".join(["Challenges:", *lines])
+
+
+async def challenge_cards(call_id) -> list[dict]:
+    """The call's challenges for its page and the home page, each with a teaser of its problem
+    (empty for a call without challenges)."""
+    return [{**c, "teaser": teaser(c["problem"])} for c in await challenges_of(call_id)]
+
+
+@lru_cache(maxsize=512)
+def teaser(markdown: str, limit: int = 180) -> str:
+    """The first paragraph of a Markdown text (headings skipped) as plain text, cut after a
+    word near ``limit`` characters."""
+    paragraph = next(
+        (
+            block
+            for block in (markdown or "").split("\n\n")
+            if block.strip() and not block.lstrip().startswith("#")
+        ),
+        "",
+    )
+    text = " ".join(html.unescape(nh3.clean(str(render_markdown(paragraph)), tags=set())).split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.–-") + " …"

@@ -7,16 +7,18 @@ import io
 
 from challenge.calls.tables import Call
 from challenge.platform.money import plain_amount
+from challenge.submissions.tables import Submission
 from partnerships.contracts.rules import partnership_reference
 from partnerships.opendata.facts import Facts, load_facts
 
 LICENCE_NAME = "Datenlizenz Deutschland – Namensnennung – Version 2.0"
 
 
-def _project(p: dict, facts: Facts, calls: dict) -> dict:
+def _project(p: dict, facts: Facts, calls: dict, challenges: dict) -> dict:
     milestones = facts.milestones[p["id"]]
     met = sum(m["amount_cents"] for m in milestones if m["status"] in ("approved", "paid"))
     call = calls.get(p["call"], {})
+    challenge = challenges.get(p["submission"], {})
     return {
         "id": p["id"],
         "reference": partnership_reference(p),
@@ -26,6 +28,11 @@ def _project(p: dict, facts: Facts, calls: dict) -> dict:
         "anonymous": p["id"] in facts.anonymous,
         "call": call.get("slug", ""),
         "call_title": call.get("title", ""),
+        # the challenge the winning proposal answered and the unit that posed it (None on calls
+        # without challenges)
+        "challenge_title": challenge.get("title"),
+        "owner_id": challenge.get("unit_id"),
+        "owner": challenge.get("unit_name"),
         "status": p["status"],
         "start_date": p["start_date"],
         "end_date": p["end_date"],
@@ -51,7 +58,34 @@ async def projects(facts: Facts | None = None) -> list[dict]:
         if facts.partnerships
         else {}
     )
-    return [_project(p, facts, calls) for p in facts.partnerships]
+    challenges = await _challenges([p["submission"] for p in facts.partnerships])
+    return [_project(p, facts, calls, challenges) for p in facts.partnerships]
+
+
+async def _challenges(submission_ids: list) -> dict:
+    """submission id -> the challenge it answered: its title, unit id and unit name."""
+    if not submission_ids:
+        return {}
+    rows = await Submission.select(
+        Submission.id,
+        Submission.challenge.title.as_alias("title"),
+        Submission.challenge.unit.id.as_alias("unit_id"),
+        Submission.challenge.unit.name.as_alias("unit_name"),
+    ).where(Submission.id.is_in(submission_ids) & Submission.challenge.is_not_null())
+    return {row["id"]: row for row in rows}
+
+
+def owners(rows: list[dict]) -> list[dict]:
+    """The challenge owners (units) that have public projects, by name: ``{id, name}``."""
+    found = {str(r["owner_id"]): r["owner"] for r in rows if r["owner_id"] is not None}
+    return [{"id": k, "name": v} for k, v in sorted(found.items(), key=lambda item: item[1])]
+
+
+def owned_by(rows: list[dict], owner: str) -> list[dict]:
+    """The projects whose challenge the unit ``owner`` (its id) posed; every one without."""
+    if not owner:
+        return rows
+    return [r for r in rows if r["owner_id"] is not None and str(r["owner_id"]) == owner]
 
 
 async def project(project_id) -> dict | None:

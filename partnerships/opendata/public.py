@@ -3,10 +3,11 @@ open-data page listing each dataset."""
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, Request, Response, get
-from litestar.params import FromPath
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Template
 
 from challenge.platform.i18n import N_
@@ -15,6 +16,7 @@ from challenge.platform.problems import not_found
 from partnerships.opendata import cache, projects
 
 POLL_SECONDS = 60
+Owner = Annotated[str, QueryParameter(max_length=36)]
 
 
 def _conditional(
@@ -76,10 +78,16 @@ class PublicProjectPages(Controller):
     include_in_schema = False
 
     @get("/projects", name="projects", cache=PUBLIC_PAGE_SECONDS)
-    async def projects(self) -> Template:
+    async def projects(self, owner: Owner = "") -> Template:
+        """Funded projects, optionally only those of one challenge owner (a unit's id)."""
+        rows = await projects.projects()
         return Template(
             template_name="partnerships/public/projects.html",
-            context={"projects": await projects.projects()},
+            context={
+                "projects": projects.owned_by(rows, owner),
+                "owners": projects.owners(rows),
+                "owner": owner,
+            },
         )
 
     @get("/projects/{project_id:uuid}", name="project", cache=PUBLIC_PAGE_SECONDS)
