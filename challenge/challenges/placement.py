@@ -109,6 +109,8 @@ async def withdraw(actor, call: dict, key: str, reason: str, *, has_proposals: b
         await Challenge.update({Challenge.status: "withdrawn", Challenge.key: None}).where(
             Challenge.id == row["id"]
         )
+        # the call's PDF lists its challenges: a newer call issues it again
+        await Call.update({Call.updated_at: clock.now()}).where(Call.id == call["id"])
         await log_event(actor, row["id"], "withdrawn", reason.strip())
     return await load(row["id"])
 

@@ -3,6 +3,7 @@ challenge and hands it in, staff review it, approved challenges join a call."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -27,7 +28,8 @@ DRAFT = {
 }
 
 
-async def _unit_with_member(client, staff, name="Amt für Umweltschutz"):
+async def _unit_with_member(client, staff, name=None):
+    name = name or f"Amt für Umweltschutz {uuid.uuid4().hex[:6]}"
     await login(client, staff["email"])
     unit = await api(client, "POST", "/api/v1/units", {"name": name, "kind": "city_office"})
     assert unit.status_code == 201, unit.text
@@ -105,7 +107,7 @@ async def test_unit_drafts_submits_and_staff_approve(client, staff, deliver_mail
 
 
 async def test_decline_needs_a_reason_and_outsiders_see_nothing(client, staff):
-    unit, member = await _unit_with_member(client, staff, name="Leipzig Tourismus und Marketing")
+    unit, member = await _unit_with_member(client, staff, name="Tourismus und Marketing (Test)")
     await login(client, member["email"])
     created = await api(client, "POST", "/api/v1/challenges", {"unit_id": unit["id"], **DRAFT})
     challenge_id = created.json()["id"]
@@ -143,7 +145,7 @@ async def test_decline_needs_a_reason_and_outsiders_see_nothing(client, staff):
 
 
 async def test_staff_attach_approved_challenges_to_a_call(client, staff):
-    unit, member = await _unit_with_member(client, staff, name="Verkehrs- und Tiefbauamt")
+    unit, member = await _unit_with_member(client, staff, name="Amt für Verkehrsplanung (Test)")
     await login(client, staff["email"])
     call = await make_call(
         status="draft",
@@ -209,7 +211,7 @@ async def test_staff_attach_approved_challenges_to_a_call(client, staff):
 
 
 async def test_a_challenge_asks_its_own_questions_after_the_call(client, staff):
-    unit, member = await _unit_with_member(client, staff, name="Amt für Statistik und Wahlen")
+    unit, member = await _unit_with_member(client, staff, name="Amt für Statistik (Test)")
     await login(client, staff["email"])
     call = await make_call(
         status="draft",
