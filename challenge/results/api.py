@@ -18,8 +18,8 @@ from challenge.platform.accounts.web import current_user
 from challenge.platform.documents.downloads import download
 from challenge.platform.i18n import N_, request_locale
 from challenge.platform.jobs import service as jobs
-from challenge.platform.problems import not_found
-from challenge.results import certificates, decisions, exports, letters, publication
+from challenge.platform.problems import Problem, not_found
+from challenge.results import certificates, decisions, exports, letters, publication, selection
 from challenge.results.services import ranking_for
 
 Round = Annotated[int, QueryParameter(ge=1, le=10)]
@@ -116,16 +116,20 @@ class StaffResultsApi(Controller):
     async def decide(
         self, request: Request, slug: FromPath[str], data: JSONBody[DecisionIn]
     ) -> dict:
-        """Record or change an entry's outcome; 422 ``budget_exceeded`` when awards would pass the budget."""
+        """Record or change an entry's outcome; 422 ``budget_exceeded`` when awards would pass the
+        budget, ``places_exceeded`` when a challenge's development places are taken."""
         call = await get_call(slug, include_drafts=True)
-        row = await decisions.set_decision(
-            request.scope["user"],
-            call,
-            submission_id=data.submission_id,
-            outcome=data.outcome,
-            award_cents=data.award_cents,
-            rationale=data.rationale,
-        )
+        try:
+            row = await decisions.set_decision(
+                request.scope["user"],
+                call,
+                submission_id=data.submission_id,
+                outcome=data.outcome,
+                award_cents=data.award_cents,
+                rationale=data.rationale,
+            )
+        except Problem as problem:
+            raise selection.localised(problem, request_locale(request)) from None
         return {"decision": decision_out(row), "budget": await decisions.budget_of(call)}
 
     @get("/decisions")
@@ -137,17 +141,13 @@ class StaffResultsApi(Controller):
             "budget": await decisions.budget_of(call),
         }
 
-    @get("/ranking")
-    async def ranking(
-        self,
-        slug: FromPath[str],
-        round: Round = 1,
-        method: Annotated[str, QueryParameter(max_length=20)] = "mean",
+    @post("/challenges/{key:str}/release-ranking", status_code=HTTP_200_OK)
+    async def release_ranking(
+        self, request: Request, slug: FromPath[str], key: FromPath[str]
     ) -> dict:
-        """Scores with 90 % bootstrap intervals for score and rank, disagreement, alpha, leniency."""
+        """Let the challenge's owning unit read its ranking (audited)."""
         call = await get_call(slug, include_drafts=True)
-        result, titles = await ranking_for(call, number=round, method=method)
-        return ranking_out(result, titles)
+        return await selection.release_ranking(request.scope["user"], call, key)
 
     @post("/results/publish", status_code=HTTP_200_OK)
     async def publish(self, request: Request, slug: FromPath[str]) -> dict:
@@ -223,6 +223,29 @@ class StaffResultsApi(Controller):
                 for entry, docs in issued.items()
             ],
         }
+
+
+@get("/api/v1/calls/{slug:str}/ranking", tags=["results"], summary="Ranking of a round")
+async def ranking(
+    request: Request,
+    slug: FromPath[str],
+    round: Round = 1,
+    method: Annotated[str, QueryParameter(max_length=20)] = "mean",
+    challenge: Annotated[str | None, QueryParameter(max_length=40)] = None,
+) -> dict:
+    """Scores with 90 % bootstrap intervals for score and rank, disagreement, alpha, leniency;
+    with ``challenge`` over that challenge's entries (cut-off at its places). Staff; a
+    challenge's ranking also for its owning unit once released."""
+    call, chosen = await selection.readable_ranking(current_user(request), slug, challenge)
+    result, titles = await ranking_for(call, number=round, method=method, challenge=chosen)
+    body = ranking_out(result, titles)
+    if chosen is not None:
+        body["challenge"] = {
+            "key": chosen["key"],
+            "title": chosen["title"],
+            "places": chosen["places"],
+        }
+    return body
 
 
 @get(

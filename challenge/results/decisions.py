@@ -13,6 +13,12 @@ from challenge.platform import clock
 from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_
 from challenge.platform.problems import FieldError, Problem, not_found
+from challenge.results.selection import (
+    DEVELOPMENT,
+    check_places,
+    development_errors,
+    entry_challenge,
+)
 from challenge.results.tables import OUTCOMES, Decision
 from challenge.submissions.tables import Submission
 
@@ -21,6 +27,7 @@ OUTCOME_LABELS = {
     "winner": N_("Winner"),
     "runner_up": N_("Runner-up"),
     "shortlisted": N_("Shortlisted"),
+    "development": N_("Development phase"),
     "not_selected": N_("Not selected"),
 }
 RATIONALE_MAX = 5000
@@ -75,10 +82,15 @@ def _validate(call: dict, outcome: str, award_cents: int, rationale: str) -> lis
     errors = []
     if outcome not in OUTCOMES:
         errors.append(
-            FieldError("outcome", N_("Choose winner, runner-up, shortlisted or not selected."))
+            FieldError(
+                "outcome",
+                N_("Choose winner, runner-up, shortlisted, development phase or not selected."),
+            )
         )
     if award_cents < 0:
         errors.append(FieldError("award_cents", N_("An award cannot be negative.")))
+    elif outcome == DEVELOPMENT:
+        pass  # the challenge's stipend (see _development)
     elif award_cents and outcome not in AWARDED:
         errors.append(
             FieldError("award_cents", N_("Only winners and runners-up receive an award."))
@@ -103,9 +115,14 @@ async def set_decision(
     if errors:
         raise _invalid(errors)
     entry = await _entry_to_decide(call, submission_id)
+    challenge = None
+    if outcome == DEVELOPMENT:
+        challenge, award_cents = await _development(submission_id, award_cents)
     async with db.write_transaction():
         locked = await lock_call(call["id"])
         _check_not_published(locked)
+        if challenge is not None:
+            await check_places(challenge, submission_id)
         await _check_budget(call, locked, submission_id, award_cents)
         before = await _save_decision(
             actor,
@@ -131,6 +148,20 @@ async def set_decision(
         )
     row = await Decision.select().where(Decision.submission == submission_id).first()
     return row
+
+
+async def _development(submission_id: UUID, award_cents: int) -> tuple[dict, int]:
+    """The entry's challenge and the award of a development decision: the challenge's stipend,
+    which the budget guard counts like any award. Rule: on a call without challenges (or for an
+    entry that answers none) there is no development phase — 422 ``no_challenges`` rather than
+    places without a limit and a stipend without an amount."""
+    challenge = await entry_challenge(submission_id)
+    errors = development_errors(challenge, award_cents)
+    if challenge is None:
+        raise Problem(422, "no_challenges", errors[0].message, errors=errors)
+    if errors:
+        raise _invalid(errors)
+    return challenge, challenge["stipend_cents"]
 
 
 async def _entry_to_decide(call: dict, submission_id: UUID) -> dict:

@@ -7,21 +7,29 @@ from challenge.platform.domains import Domain
 
 
 def domain() -> Domain:
-    from challenge.results.api import StaffResultsApi, award_letter, job_status, public_results
+    from challenge.results.api import (
+        StaffResultsApi,
+        award_letter,
+        job_status,
+        public_results,
+        ranking,
+    )
     from challenge.results.certificates import OWNER_TYPE, award_reader, run_certificates_job
     from challenge.results.exports import REPORT_OWNER_TYPE, report_reader
-    from challenge.results.pages import PublicResultsPages, StaffResultsPages
+    from challenge.results.pages import PublicResultsPages, StaffResultsPages, UnitRankingPages
     from challenge.results.publication import outcome_for
 
     return Domain(
         name="results",
         routers=[
             StaffResultsApi,
+            ranking,
             job_status,
             public_results,
             award_letter,
             StaffResultsPages,
             PublicResultsPages,
+            UnitRankingPages,
         ],
         job_handlers={"certificates": run_certificates_job},
         document_readers={OWNER_TYPE: award_reader, REPORT_OWNER_TYPE: report_reader},

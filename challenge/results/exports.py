@@ -11,6 +11,7 @@ from challenge.platform.accounts.policies import is_staff
 from challenge.platform.documents.tables import Document
 from challenge.platform.pdf.issue import issue_pdf
 from challenge.results.decisions import OUTCOME_LABELS, decisions_of
+from challenge.results.selection import challenges_of
 from challenge.results.services import juror_names, rankings_for
 from challenge.results.tables import Decision
 
@@ -24,9 +25,14 @@ def cell(value):
     return value
 
 
-def _entry_rows(mean, normalized, titles: dict) -> list[list]:
+def _with_challenge(row: list, key, shown: bool) -> list:
+    """The row with the entry's challenge key after the reference, on calls with challenges."""
+    return [row[0], row[1], key or "", *row[2:]] if shown else row
+
+
+def _entry_rows(mean, normalized, titles: dict, challenges: bool = False) -> list[list]:
     norm = {e.entry: e for e in normalized.entries}
-    return [
+    rows = [
         [
             e.rank,
             titles[e.entry]["reference"],
@@ -44,13 +50,20 @@ def _entry_rows(mean, normalized, titles: dict) -> list[list]:
         ]
         for e in mean.entries
     ]
+    return [
+        _with_challenge(row, titles[e.entry].get("challenge"), challenges)
+        for row, e in zip(rows, mean.entries, strict=True)
+    ]
 
 
-def _review_rows(rows: list[dict], titles: dict, names: dict, criteria: list[dict]) -> list[list]:
+def _review_rows(
+    rows: list[dict], titles: dict, names: dict, criteria: list[dict], challenges: bool = False
+) -> list[list]:
     return sorted(
         (
             [
                 titles[r["submission"]]["reference"],
+                *([titles[r["submission"]].get("challenge") or ""] if challenges else []),
                 titles[r["submission"]]["title"],
                 names.get(r["juror"], ""),
                 *[r["scores"].get(c["key"]) for c in criteria],
@@ -58,7 +71,7 @@ def _review_rows(rows: list[dict], titles: dict, names: dict, criteria: list[dic
             ]
             for r in rows
         ),
-        key=lambda row: (row[0] or "", row[2]),
+        key=lambda row: (row[0] or "", row[3 if challenges else 2]),
     )
 
 
@@ -104,11 +117,15 @@ async def score_tables(call: dict, number: int) -> dict:
     criteria = round_["criteria"] or []
     names = await juror_names({r["juror"] for r in rows})
     mean = results["mean"]
+    # a challenge column (its key) after the reference, only on calls with challenges
+    shown = bool(await challenges_of(call))
+    column = ["challenge"] if shown else []
     return {
         "entries": (
             [
                 "rank",
                 "reference",
+                *column,
                 "title",
                 "score_mean",
                 "score_low",
@@ -121,11 +138,11 @@ async def score_tables(call: dict, number: int) -> dict:
                 "sd",
                 "cutoff_unstable",
             ],
-            _entry_rows(mean, results["normalized"], titles),
+            _entry_rows(mean, results["normalized"], titles, shown),
         ),
         "reviews": (
-            ["reference", "title", "juror", *[c["key"] for c in criteria], "total"],
-            _review_rows(rows, titles, names, criteria),
+            ["reference", *column, "title", "juror", *[c["key"] for c in criteria], "total"],
+            _review_rows(rows, titles, names, criteria, shown),
         ),
         "jurors": (["juror", "reviews", "mean_total", "leniency"], _juror_rows(mean, rows, names)),
         "criteria": (

@@ -12,9 +12,10 @@ from challenge.platform.i18n import N_
 from challenge.platform.jobs import service as jobs
 from challenge.platform.money import format_amount
 from challenge.platform.problems import not_found
-from challenge.results import certificates, charts, decisions
+from challenge.results import certificates, charts, decisions, selection
 from challenge.results.scores import METHODS
-from challenge.results.services import juror_names, rankings_for
+from challenge.results.selection import DEVELOPMENT
+from challenge.results.services import entry_titles, juror_names, rankings_for
 from challenge.results.tables import OUTCOMES
 from challenge.submissions.tables import Submission
 
@@ -75,20 +76,54 @@ def _page_of(entries: list, page: int) -> tuple[list, int, int]:
     return entries[(page - 1) * PER_PAGE : page * PER_PAGE], page, pages
 
 
-async def ranking_page(call: dict, *, number: int = 1, method: str = "mean", page: int = 1) -> dict:
-    """Everything the staff ranking page shows for a round and a method (unknown methods: mean)."""
+def _places(challenges: list[dict], decided: dict, titles_all: dict) -> list[dict]:
+    """Per challenge: its places in the development phase and how many are taken."""
+    taken: dict[str, int] = {}
+    for entry, decision in decided.items():
+        key = titles_all.get(entry, {}).get("challenge")
+        if key and decision["outcome"] == DEVELOPMENT:
+            taken[key] = taken.get(key, 0) + 1
+    return [
+        {
+            "key": c["key"],
+            "title": c["title"],
+            "unit_name": c["unit_name"],
+            "places": c["places"],
+            "taken": taken.get(c["key"], 0),
+            "released": c["ranking_released_at"],
+        }
+        for c in challenges
+    ]
+
+
+async def ranking_page(
+    call: dict, *, number: int = 1, method: str = "mean", page: int = 1, challenge: str = ""
+) -> dict:
+    """Everything the staff ranking page shows for a round and a method (unknown methods: mean),
+    for the whole call or one of its challenges (tabs; 404 for an unknown key)."""
     if method not in METHODS:
         method = "mean"
+    challenges = await selection.challenges_of(call)
+    chosen = await selection.challenge_of(call, challenge)
     results, titles, rows, round_ = await rankings_for(
-        call, number=number, methods=tuple(dict.fromkeys((method, "mean", "normalized")))
+        call,
+        number=number,
+        methods=tuple(dict.fromkeys((method, "mean", "normalized"))),
+        challenge=chosen,
     )
-    chosen, normalized = results[method], results["normalized"]
-    shown, page, pages = _page_of(chosen.entries, page)
+    shown_ranking, normalized = results[method], results["normalized"]
+    shown, page, pages = _page_of(shown_ranking.entries, page)
     names = await juror_names({r["juror"] for r in rows})
     decided = {d["submission"]: d for d in await decisions.decisions_of(call["id"])}
     all_rounds = await jury_rounds.rounds_of(call["id"])
-    total = len(chosen.entries)
+    total = len(shown_ranking.entries)
+    places = (
+        _places(challenges, decided, await entry_titles(call["id"], decided)) if challenges else []
+    )
     return {
+        "challenges": places,
+        "challenge": chosen,
+        "cutoff": chosen["places"] if chosen else call["awards_planned"],
         "round": round_,
         "number": number,
         "method": method,
@@ -97,14 +132,16 @@ async def ranking_page(call: dict, *, number: int = 1, method: str = "mean", pag
         "total": total,
         "page": page,
         "pages": pages,
-        "alpha": chosen.alpha,
-        "per_criterion": chosen.per_criterion,
+        "alpha": shown_ranking.alpha,
+        "per_criterion": shown_ranking.per_criterion,
         "criteria": round_["criteria"] or [],
-        "jurors": _juror_rows(chosen, normalized, rows, names),
+        "jurors": _juror_rows(shown_ranking, normalized, rows, names),
         "raw_only": [names.get(j, "?") for j in normalized.raw_only_jurors],
-        "unstable": sum(1 for e in chosen.entries if e.cutoff_unstable),
+        "unstable": sum(1 for e in shown_ranking.entries if e.cutoff_unstable),
         "distribution": charts.juror_distributions(rows, names),
-        "intervals": charts.rank_intervals(shown, titles, call["awards_planned"], total),
+        "intervals": charts.rank_intervals(
+            shown, titles, chosen["places"] if chosen else call["awards_planned"], total
+        ),
         "budget": await decisions.budget_of(call),
         "decided_count": len(decided),
         "later_rounds": [r for r in all_rounds if r["number"] > 1],
@@ -143,11 +180,13 @@ async def decision_form(
         (d for d in await decisions.decisions_of(call["id"]) if d["submission"] == submission_id),
         None,
     )
+    # the development phase only where the entry answers a challenge (see decisions._development)
+    has_challenge = await selection.entry_challenge(submission_id) is not None
     return {
         "entry": entry,
         "current": current,
         "values": _form_values(current, locale) if values is None else values,
-        "outcomes": OUTCOMES,
+        "outcomes": [o for o in OUTCOMES if o != DEVELOPMENT or has_challenge],
         "outcome_labels": decisions.OUTCOME_LABELS,
         "budget": await decisions.budget_of(call),
     }

@@ -11,18 +11,20 @@ from litestar.response import Redirect, Template
 
 from challenge.calls.services import get_call
 from challenge.jury import rounds as jury_rounds
-from challenge.platform.accounts.guards import staff_required
+from challenge.platform.accounts.guards import login_required, staff_required
 from challenge.platform.forms import FormData, errors_of, form_value
 from challenge.platform.i18n import N_, request_locale
 from challenge.platform.jobs import service as jobs
 from challenge.platform.money import money_field
 from challenge.platform.problems import FieldError, Problem
-from challenge.results import decisions, overview, publication
-from challenge.results.services import top_of_ranking
+from challenge.results import decisions, overview, publication, selection
+from challenge.results.scores import METHODS
+from challenge.results.services import ranking_for, top_of_ranking
 
 Number = Annotated[int, QueryParameter(ge=1, le=10)]
 Page = Annotated[int, QueryParameter(ge=1, le=100_000)]
 Method = Annotated[str, QueryParameter(max_length=20)]
+Key = Annotated[str, QueryParameter(max_length=40)]
 
 
 async def _page(
@@ -32,11 +34,14 @@ async def _page(
     number: int = 1,
     method: str = "mean",
     page: int = 1,
+    challenge: str = "",
     errors: dict | None = None,
     notice=None,
     status: int = 200,
 ) -> Template:
-    shown = await overview.ranking_page(call, number=number, method=method, page=page)
+    shown = await overview.ranking_page(
+        call, number=number, method=method, page=page, challenge=challenge
+    )
     return Template(
         template_name="challenge/results/staff.html",
         status_code=status,
@@ -66,9 +71,12 @@ class StaffResultsPages(Controller):
         round: Number = 1,
         method: Method = "mean",
         page: Page = 1,
+        challenge: Key = "",
     ) -> Template:
         call = await get_call(slug, include_drafts=True)
-        return await _page(request, call, number=round, method=method, page=page)
+        return await _page(
+            request, call, number=round, method=method, page=page, challenge=challenge
+        )
 
     @get("/decide/{submission_id:uuid}", name="staff_decide")
     async def decide_form(
@@ -107,6 +115,7 @@ class StaffResultsPages(Controller):
                 rationale=values["rationale"],
             )
         except Problem as problem:
+            problem = selection.localised(problem, request_locale(request))
             errors = {
                 ("award" if k == "award_cents" else k): v for k, v in errors_of(problem).items()
             }
@@ -173,6 +182,15 @@ class StaffResultsPages(Controller):
                 status=problem.status,
             )
         return await _page(request, call, notice=("shortlisted", len(chosen), number))
+
+    @post("/challenges/{key:str}/release-ranking")
+    async def release_ranking(
+        self, request: Request, slug: FromPath[str], key: FromPath[str]
+    ) -> Redirect:
+        """Let the challenge's owning unit read its ranking, then back to its tab."""
+        call = await get_call(slug, include_drafts=True)
+        await selection.release_ranking(request.scope["user"], call, key)
+        return Redirect(f"/staff/calls/{slug}/results?challenge={key}", status_code=303)
 
     @get("/publish", name="staff_results_publish")
     async def publish_confirm(self, request: Request, slug: FromPath[str]) -> Template:
@@ -258,4 +276,31 @@ class PublicResultsPages(Controller):
         return Template(
             template_name="challenge/results/public.html",
             context={"call": call, "results": await publication.public_results(call)},
+        )
+
+
+class UnitRankingPages(Controller):
+    """The owning unit's view of its challenge's ranking, once staff released it."""
+
+    path = "/unit"
+    include_in_schema = False
+    guards = [login_required]
+
+    @get("/challenges/{challenge_id:uuid}/ranking", name="unit_ranking")
+    async def ranking(
+        self, request: Request, challenge_id: FromPath[UUID], method: Method = "mean"
+    ) -> Template:
+        call, challenge = await selection.unit_ranking(request.scope["user"], challenge_id)
+        method = method if method in METHODS else "mean"
+        result, titles = await ranking_for(call, method=method, challenge=challenge)
+        return Template(
+            template_name="challenge/results/unit_ranking.html",
+            context={
+                "call": call,
+                "challenge": challenge,
+                "ranking": result,
+                "titles": titles,
+                "method": method,
+                "methods": METHODS,
+            },
         )

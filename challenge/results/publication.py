@@ -16,6 +16,7 @@ from challenge.platform.i18n import N_
 from challenge.platform.mail.outbox import enqueue
 from challenge.platform.problems import Problem, not_found
 from challenge.results.decisions import AWARDED, decisions_of, lock_call
+from challenge.results.selection import DEVELOPMENT, challenges_of
 from challenge.results.tables import Decision
 from challenge.submissions.tables import Submission
 
@@ -89,6 +90,7 @@ async def _mail_outcome(
                 "reference": entry["reference"],
                 "outcome": decision["outcome"],
                 "award_cents": decision["award_cents"],
+                "challenge": entry.get("challenge_title") or "",
                 "comments": comments,
                 "link": f"{base_url}/calls/{call['slug']}/results",
             },
@@ -100,7 +102,11 @@ async def _mail_outcome(
 async def publish_results(actor, call: dict, *, base_url: str) -> dict:
     """Mail every applicant their outcome in their language, then show the winners publicly."""
     entries = await Submission.select(
-        Submission.id, Submission.title, Submission.reference, Submission.organisation
+        Submission.id,
+        Submission.title,
+        Submission.reference,
+        Submission.organisation,
+        Submission.challenge.title.as_alias("challenge_title"),
     ).where((Submission.call == call["id"]) & (Submission.status == "submitted"))
     decided = {d["submission"]: d for d in await decisions_of(call["id"])}
     _check_publishable(entries, decided)
@@ -150,9 +156,12 @@ def public_name(organisation: dict, consent: bool) -> str:
 
 async def public_results(call: dict) -> dict:
     """What the public sees once results are published: winners, runners-up, awards and the
-    summaries their teams consented to publish. No personal data."""
+    summaries their teams consented to publish; on a call with challenges also, per challenge,
+    the teams selected for the development phase. No personal data."""
     if call.get("results_published_at") is None:
         raise not_found(N_("No results published for this call yet"))
+    challenges = await challenges_of(call)
+    shown = (*AWARDED, DEVELOPMENT) if challenges else AWARDED
     rows = await Decision.select(
         Decision.outcome,
         Decision.award_cents,
@@ -162,39 +171,25 @@ async def public_results(call: dict) -> dict:
         Decision.submission.summary.as_alias("summary"),
         Decision.submission.consent_publication.as_alias("consent"),
         Decision.submission.organisation.as_alias("organisation"),
-    ).where((Decision.call == call["id"]) & Decision.outcome.is_in(list(AWARDED)))
+        Decision.submission.challenge.key.as_alias("challenge"),
+    ).where((Decision.call == call["id"]) & Decision.outcome.is_in(list(shown)))
     organisations = {
         o["id"]: o
         for o in await Organisation.select(
             Organisation.id, Organisation.name, Organisation.kind
         ).where(Organisation.id.is_in([r["organisation"] for r in rows] or [UUID(int=0)]))
     }
-    awarded = []
-    for row in sorted(
-        rows, key=lambda r: (AWARDED.index(r["outcome"]), -r["award_cents"], r["title"])
-    ):
-        awarded.append(
-            {
-                "submission_id": row["id"],
-                "outcome": row["outcome"],
-                "title": row["title"],
-                # as published (snapshot at publication); the consent rule stays live
-                "organisation": public_name(
-                    {
-                        **organisations[row["organisation"]],
-                        **({"name": row["published_name"]} if row["published_name"] else {}),
-                    },
-                    row["consent"],
-                ),
-                "anonymous": is_anonymous(organisations[row["organisation"]], row["consent"]),
-                "award_cents": row["award_cents"],
-                "summary": row["summary"] if row["consent"] else "",
-            }
+    listed = [
+        _published(row, organisations[row["organisation"]], challenges)
+        for row in sorted(
+            rows, key=lambda r: (shown.index(r["outcome"]), -r["award_cents"], r["title"])
         )
+    ]
+    awarded = [a for a in listed if a["outcome"] in AWARDED]
     entries = await Submission.count().where(
         (Submission.call == call["id"]) & (Submission.status == "submitted")
     )
-    return {
+    result = {
         "call": call["slug"],
         "title": call["title"],
         "published_at": call["results_published_at"],
@@ -203,6 +198,38 @@ async def public_results(call: dict) -> dict:
         "budget_cents": call["budget_cents"],
         "awards": awarded,
     }
+    if challenges:
+        result["challenges"] = [
+            {
+                "key": c["key"],
+                "title": c["title"],
+                "unit": c["unit_name"],
+                "places": c["places"],
+                "selected": [a for a in listed if a["challenge"] == c["key"]],
+            }
+            for c in challenges
+        ]
+    return result
+
+
+def _published(row: dict, organisation: dict, challenges: list) -> dict:
+    """One decided entry as the public results show it."""
+    published = {
+        "submission_id": row["id"],
+        "outcome": row["outcome"],
+        "title": row["title"],
+        # as published (snapshot at publication); the consent rule stays live
+        "organisation": public_name(
+            {**organisation, **({"name": row["published_name"]} if row["published_name"] else {})},
+            row["consent"],
+        ),
+        "anonymous": is_anonymous(organisation, row["consent"]),
+        "award_cents": row["award_cents"],
+        "summary": row["summary"] if row["consent"] else "",
+    }
+    if challenges:  # calls without challenges keep their answer as before
+        published["challenge"] = row["challenge"]
+    return published
 
 
 async def outcome_for(call: dict, submission_id: UUID) -> dict | None:
