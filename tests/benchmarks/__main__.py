@@ -23,6 +23,7 @@ BENCHMARKS = [
     ("assignment", ("sqlite",)),
     ("ranking", ("sqlite",)),
     ("ranking_api", ("postgresql",)),
+    ("challenge_ranking", ("sqlite", "postgresql")),
     ("certificates", ("sqlite", "postgresql")),
     ("partnerships", ("sqlite", "postgresql")),
     ("scale_out", ("postgresql",)),

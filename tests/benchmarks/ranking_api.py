@@ -75,13 +75,18 @@ async def prepare() -> None:
             for n in range(JURORS)
         ]
         await User.insert(*jurors)
-        team = Organisation(name="Team", kind="startup", created_at=now)
-        await team.save()
+        # one team per entry: a team has one open proposal per call (a unique index)
+        teams = [
+            Organisation(id=uuid.uuid4(), name=f"Team {n}", kind="startup", created_at=now)
+            for n in range(ENTRIES)
+        ]
+        for start in range(0, ENTRIES, 500):
+            await Organisation.insert(*teams[start : start + 500])
         submissions = [
             Submission(
                 id=uuid.uuid4(),
                 call=call.id,
-                organisation=team.id,
+                organisation=teams[n].id,
                 title=f"Vorschlag {n}",
                 status="submitted",
                 reference=f"SCC-2026-{n:05d}",

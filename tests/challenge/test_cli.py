@@ -89,7 +89,8 @@ def test_demo_loads_once(cli_env):
     assert "3 calls" in first.stdout
     second = run(cli_env, "demo")
     assert second.returncode == 0, second.stderr
-    assert "0 users, 0 calls, 0 proposals, 0 jurors" in second.stdout
+    assert "0 users, 0 calls, 0 challenges, 0 proposals, 0 jurors" in second.stdout
+    assert "5 challenges" in first.stdout
     assert "4 jurors" in first.stdout
     assert "12 proposals" in first.stdout
     assert "8 past entries" in first.stdout

@@ -46,8 +46,16 @@ def test_each_yields_only_the_domains_that_set_the_attribute(restore_domains):
 
 def test_core_domains_come_in_stage_order_and_extensions_after_them():
     names = [d.name for d in all_domains()]
-    assert names[:6] == ["platform", "organisations", "calls", "submissions", "jury", "results"]
-    assert "partnerships" in names[6:]
+    assert names[:7] == [
+        "platform",
+        "organisations",
+        "calls",
+        "challenges",
+        "submissions",
+        "jury",
+        "results",
+    ]
+    assert "partnerships" in names[7:]
 
 
 def test_later_stages_register_into_earlier_ones():
@@ -57,6 +65,8 @@ def test_later_stages_register_into_earlier_ones():
     assert by_name["results"].submission_outcome is not None
     assert by_name["jury"].submission_readers and by_name["jury"].call_events is not None
     assert {"submission", "submission_issued"} <= set(by_name["submissions"].document_readers)
+    assert by_name["challenges"].call_challenges is not None
+    assert by_name["submissions"].challenge_has_entries is not None
 
 
 def _handler_functions(router) -> set:

@@ -4,7 +4,7 @@ bootstrap (1,000 resamples), alpha and leniency over one challenge's entries, ov
 running server (target <= 500 ms per challenge on PostgreSQL). Also the whole call (2,100 entries).
 
 Run: CHALLENGE_TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres \\
-     python -m tests.benchmarks.bench_challenge_ranking      (without the variable: SQLite)"""
+     python -m tests.benchmarks.challenge_ranking      (without the variable: SQLite)"""
 
 from __future__ import annotations
 
