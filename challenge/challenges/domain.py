@@ -3,14 +3,33 @@
 from __future__ import annotations
 
 from challenge.platform.domains import Domain
+from challenge.platform.i18n import N_
 
 
 def domain() -> Domain:
     from challenge.challenges import placement
     from challenge.challenges.api import CallChallengesApi, ChallengesApi, UnitsApi
+    from challenge.challenges.pages import UnitChallengePages
+    from challenge.challenges.staff_pages import (
+        StaffCallChallengePages,
+        StaffChallengePages,
+        StaffUnitPages,
+    )
 
     return Domain(
         name="challenges",
-        routers=[UnitsApi, ChallengesApi, CallChallengesApi],
+        routers=[
+            UnitsApi,
+            ChallengesApi,
+            CallChallengesApi,
+            UnitChallengePages,
+            StaffUnitPages,
+            StaffChallengePages,
+            StaffCallChallengePages,
+        ],
         call_challenges=placement.of_call,
+        nav_links=[
+            ("/staff/challenges", N_("Challenges"), ("staff", "admin")),
+            ("/staff/units", N_("City units"), ("staff", "admin")),
+        ],
     )
