@@ -10,6 +10,7 @@ def domain() -> Domain:
     from challenge.challenges import placement
     from challenge.challenges.api import CallChallengesApi, ChallengesApi, UnitsApi
     from challenge.challenges.pages import UnitChallengePages
+    from challenge.challenges.public import ChallengePages
     from challenge.challenges.staff_pages import (
         StaffCallChallengePages,
         StaffChallengePages,
@@ -22,6 +23,7 @@ def domain() -> Domain:
             UnitsApi,
             ChallengesApi,
             CallChallengesApi,
+            ChallengePages,
             UnitChallengePages,
             StaffUnitPages,
             StaffChallengePages,

@@ -2,7 +2,6 @@
 its own page (404 unless approved, attached and the call published), the call PDF and calendar
 name them, the home page shows the open call's challenges; a call without any looks as before."""
 
-import contextlib
 import io
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -11,9 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from challenge.calls.tables import Call
-from challenge.challenges.public import ChallengePages
 from challenge.challenges.tables import Challenge
-from tests.conftest import other_app
 from tests.support.factories import make_call, make_challenge, make_unit
 from tests.support.web import login, make_user
 
@@ -28,16 +25,8 @@ OFFER = {
 
 
 @pytest.fixture
-async def web(app, settings, client):
-    """The portal's client once ``challenges.domain`` registers the page; until then an app that
-    adds it (the router is named in the report for the integration)."""
-    if any(r.path == "/calls/{slug:str}/challenges/{key:str}" for r in app.routes):
-        yield client
-        return
-    async with contextlib.AsyncExitStack() as stack:
-        yield await stack.enter_async_context(
-            other_app(app, settings, extra_route_handlers=[ChallengePages])
-        )
+async def web(client):
+    return client
 
 
 async def _call_with_challenges(**call_overrides):
