@@ -7,7 +7,7 @@ from challenge.platform.i18n import N_
 
 
 def domain() -> Domain:
-    from challenge.challenges import placement
+    from challenge.challenges import placement, policies
     from challenge.challenges.api import CallChallengesApi, ChallengesApi, UnitsApi
     from challenge.challenges.pages import UnitChallengePages
     from challenge.challenges.public import ChallengePages
@@ -30,7 +30,9 @@ def domain() -> Domain:
             StaffCallChallengePages,
         ],
         call_challenges=placement.of_call,
+        user_areas=policies.areas_of,
         nav_links=[
+            ("/unit/challenges", N_("Your challenges"), ("unit",)),
             ("/staff/challenges", N_("Challenges"), ("staff", "admin")),
             ("/staff/units", N_("City units"), ("staff", "admin")),
         ],

@@ -19,6 +19,11 @@ async def unit_ids_of(user) -> set[UUID]:
     return {row["unit"] for row in rows}
 
 
+async def areas_of(user_id: UUID) -> set[str]:
+    """The area ``unit`` for members of any city unit (their navigation shows it)."""
+    return {"unit"} if await UnitMember.exists().where(UnitMember.user == user_id) else set()
+
+
 async def is_unit_member(user, unit_id: UUID) -> bool:
     """Whether the person is a member of this unit."""
     return unit_id in await unit_ids_of(user)

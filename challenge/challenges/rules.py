@@ -103,7 +103,7 @@ STATUS_LABELS = {
     "draft": N_("Draft"),
     "proposed": N_("Waiting for review"),
     "changes_requested": N_("Changes requested"),
-    "approved": N_("Approved"),
+    "approved": N_("Approved for a call"),
     "declined": N_("Declined"),
     "withdrawn": N_("Withdrawn"),
 }
@@ -112,7 +112,7 @@ ACTION_LABELS = {
     "submitted": N_("Handed in for review"),
     "comment": N_("Comment"),
     "request_changes": N_("Changes requested"),
-    "approve": N_("Approved"),
+    "approve": N_("Approved for a call"),
     "decline": N_("Declined"),
     "attached": N_("Added to a call"),
     "withdrawn": N_("Withdrawn from the call"),

@@ -50,7 +50,10 @@ class Domain:
     conflict_suggesters: Sequence[Callable] = ()  # see jury.conflicts
     demo: Callable[..., Awaitable[int]] | None = None  # demo(settings) -> rows added
     public_links: Sequence[tuple[str, str]] = ()  # main navigation: (path, label msgid)
-    nav_links: Sequence[tuple[str, str, tuple[str, ...]]] = ()  # (path, label msgid, roles)
+    # (path, label msgid, roles or areas); see CurrentUser.sees
+    nav_links: Sequence[tuple[str, str, tuple[str, ...]]] = ()
+    # user_areas(user_id) -> names of areas the domain opens to the person (e.g. {"unit"})
+    user_areas: Callable[..., Awaitable[set[str]]] | None = None
     # Hooks of later stages into earlier ones:
     call_events: Callable[..., Awaitable[list[dict]]] | None = (
         None  # call_events(call_id): dates on the call page

@@ -10,6 +10,7 @@ from uuid import UUID
 from challenge.platform import clock
 from challenge.platform.accounts.identity import CurrentUser
 from challenge.platform.accounts.tables import RoleGrant, Session, User
+from challenge.platform.domains import each
 
 # last_seen_at is written at most this often, so browsing costs no write per request.
 TOUCH_INTERVAL = timedelta(seconds=60)
@@ -57,8 +58,17 @@ async def identity_for(user: dict, **extra) -> CurrentUser:
         locale=user["locale"],
         affiliation=user["affiliation"],
         roles=await roles_of(user["id"]),
+        areas=await areas_of(user["id"]),
         **extra,
     )
+
+
+async def areas_of(user_id: UUID) -> frozenset[str]:
+    """The areas the installed domains open to the user (``Domain.user_areas``)."""
+    areas: set[str] = set()
+    for _domain, reads in each("user_areas"):
+        areas |= await reads(user_id)
+    return frozenset(areas)
 
 
 async def resolve_session(

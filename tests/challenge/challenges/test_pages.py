@@ -225,7 +225,7 @@ async def test_staff_review_attach_move_and_withdraw(client, staff):
             {"decision": "approve"},
             follow_redirects=True,
         )
-        assert approved.status_code == 200 and "Abgenommen" in approved.text
+        assert approved.status_code == 200 and "Für einen Aufruf freigegeben" in approved.text
     call = await make_call(
         status="draft",
         title="Smart City Challenge 2027",

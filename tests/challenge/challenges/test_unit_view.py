@@ -79,3 +79,14 @@ async def test_blind_call_hides_the_team_from_the_unit(client):
     assert "KlimaGrün" not in page.text
     body = (await api(client, "GET", f"/api/v1/submissions/{mine}")).json()
     assert body["organisation"] == "" and "KlimaGrün" not in str(body)
+
+
+async def test_unit_members_find_their_challenges_in_the_navigation(client):
+    member = await make_user()
+    await make_unit(members=[member["id"]])
+    outsider = await make_user()
+    await login(client, member["email"])
+    assert 'href="/unit/challenges"' in (await client.get("/")).text
+    client.cookies.clear()
+    await login(client, outsider["email"])
+    assert 'href="/unit/challenges"' not in (await client.get("/")).text
