@@ -18,8 +18,8 @@ from challenge.challenges.pages import detail_context, form_page
 from challenge.challenges.schemas import AttachIn, MemberIn, ReviewIn, UnitIn, WithdrawIn
 from challenge.platform.accounts.guards import staff_required
 from challenge.platform.forms import FormData, errors_of, form_value
-from challenge.platform.i18n import request_locale
-from challenge.platform.problems import Problem, not_found
+from challenge.platform.i18n import N_, request_locale
+from challenge.platform.problems import FieldError, Problem, not_found
 from challenge.platform.security.limits import validated
 
 
@@ -185,6 +185,13 @@ class StaffChallengePages(Controller):
     ) -> Template | Redirect:
         values = {"call": form_value(data, "call"), "key": form_value(data, "key").strip()}
         try:
+            if not values["call"]:
+                raise Problem(
+                    422,
+                    "validation_error",
+                    N_("Some fields are missing or invalid."),
+                    errors=[FieldError("call", N_("Choose a call."))],
+                )
             call = await get_call(values["call"], include_drafts=True)
             attach = validated(AttachIn(challenge_id=challenge_id, key=values["key"]))
             await placement.attach(request.scope["user"], call, attach)

@@ -43,6 +43,7 @@ from tests.support.route_matrix import (
 STAFF_TOKEN_ROLES = only("staff", "finance", "admin")
 STAFF = only("staff", "admin")
 OFFICE = only("staff", "finance", "admin")
+UNIT_AND_STAFF = logged_in(HIDDEN, unit=ALLOW, staff=ALLOW, admin=ALLOW)
 # The team's own pages: the assigned juror reads the entry on the review pages instead (404 here).
 A_PAGE_WRITES = a_writes(juror_assigned=HIDDEN)
 
@@ -177,6 +178,62 @@ EXPECTATIONS = {
     ("GET", "/api/v1/calls/{slug:str}/submissions.xlsx"): STAFF,
     ("GET", "/api/v1/calls/{slug:str}/attachments.zip"): STAFF,
     ("GET", "/calls/{slug:str}/dates.ics"): everyone(),
+    # units and challenges (issue 17): staff run units; a challenge is read and changed by its
+    # unit's members and staff (404 for everyone else); staff review and place challenges
+    ("GET", "/api/v1/units"): STAFF,
+    ("POST", "/api/v1/units"): STAFF,
+    ("POST", "/api/v1/units/{unit_id:uuid}/members"): STAFF,
+    ("GET", "/api/v1/challenges"): logged_in(),  # one's own units' challenges (often none)
+    ("POST", "/api/v1/challenges"): only("unit", "staff", "admin"),
+    ("GET", "/api/v1/challenges/{challenge_id:uuid}"): UNIT_AND_STAFF,
+    ("PATCH", "/api/v1/challenges/{challenge_id:uuid}"): UNIT_AND_STAFF,
+    ("GET", "/api/v1/challenges/{challenge_id:uuid}/events"): UNIT_AND_STAFF,
+    ("POST", "/api/v1/challenges/{challenge_id:uuid}/submit"): UNIT_AND_STAFF,
+    ("POST", "/api/v1/challenges/{challenge_id:uuid}/review"): STAFF,
+    ("GET", "/api/v1/calls/{slug:str}/challenges"): everyone(),
+    ("GET", "/calls/{slug:str}/challenges/{key:str}"): everyone(),
+    ("POST", "/api/v1/calls/{slug:str}/challenges"): STAFF,
+    ("PATCH", "/api/v1/calls/{slug:str}/challenges/{key:str}"): STAFF,
+    ("POST", "/api/v1/calls/{slug:str}/challenges/{key:str}/withdraw"): STAFF,
+    ("GET", "/api/v1/submissions/{submission_id:uuid}/unit-comments"): everyone(ANY),
+    ("POST", "/api/v1/submissions/{submission_id:uuid}/unit-comments"): everyone(ANY),
+    # the unit's pages: its challenges (members only; staff use /staff/challenges), one challenge
+    # for its unit and staff
+    ("GET", "/unit/challenges"): only("unit"),
+    ("GET", "/unit/challenges/new"): only("unit"),
+    ("POST", "/unit/challenges/new"): only("unit"),
+    ("GET", "/unit/challenges/{challenge_id:uuid}"): UNIT_AND_STAFF,
+    ("POST", "/unit/challenges/{challenge_id:uuid}"): UNIT_AND_STAFF,
+    ("POST", "/unit/challenges/{challenge_id:uuid}/submit"): UNIT_AND_STAFF,
+    # staff pages for units and challenges
+    ("GET", "/staff/units"): STAFF,
+    ("POST", "/staff/units"): STAFF,
+    ("GET", "/staff/units/{unit_id:uuid}"): STAFF,
+    ("POST", "/staff/units/{unit_id:uuid}/members"): STAFF,
+    ("GET", "/staff/units/{unit_id:uuid}/members/{member_id:uuid}/remove"): STAFF,
+    ("POST", "/staff/units/{unit_id:uuid}/members/{member_id:uuid}/remove"): STAFF,
+    ("GET", "/staff/challenges"): STAFF,
+    ("GET", "/staff/challenges/{challenge_id:uuid}"): STAFF,
+    ("GET", "/staff/challenges/{challenge_id:uuid}/edit"): STAFF,
+    ("POST", "/staff/challenges/{challenge_id:uuid}/edit"): STAFF,
+    ("POST", "/staff/challenges/{challenge_id:uuid}/review"): STAFF,
+    ("POST", "/staff/challenges/{challenge_id:uuid}/attach"): STAFF,
+    ("GET", "/staff/calls/{slug:str}/challenges"): STAFF,
+    ("POST", "/staff/calls/{slug:str}/challenges/{key:str}/move"): STAFF,
+    ("GET", "/staff/calls/{slug:str}/challenges/{key:str}/withdraw"): STAFF,
+    ("POST", "/staff/calls/{slug:str}/challenges/{key:str}/withdraw"): STAFF,
+    # the unit's view of the proposals to its challenge: the call is open, so the unit is refused
+    # (403 before the deadline) and reads no proposal yet
+    ("GET", "/unit/challenges/{challenge_id:uuid}/proposals"): logged_in(
+        HIDDEN, unit=DENY, staff=ALLOW, admin=ALLOW
+    ),
+    ("GET", "/unit/proposals/{submission_id:uuid}"): logged_in(HIDDEN, staff=ALLOW, admin=ALLOW),
+    ("POST", "/api/v1/calls/{slug:str}/challenges/{key:str}/release-ranking"): STAFF,
+    ("POST", "/staff/calls/{slug:str}/results/challenges/{key:str}/release-ranking"): STAFF,
+    # the owning unit reads its challenge's ranking once staff release it (not yet: 403)
+    ("GET", "/unit/challenges/{challenge_id:uuid}/ranking"): logged_in(
+        HIDDEN, unit=DENY, staff=ALLOW, admin=ALLOW
+    ),
     ("GET", "/calls/{slug:str}/apply"): logged_in(),
     ("POST", "/calls/{slug:str}/apply"): a_only(),  # for A's team
     ("GET", "/me/submissions"): logged_in(),

@@ -30,6 +30,8 @@ OBJECTS = {
     "milestone_id": "milestone",
     "job_id": "job",
     "token": "calendar_token",
+    "unit_id": "unit",
+    "challenge_id": "challenge",
 }
 CONSTANTS = {
     "code": "en",
@@ -38,6 +40,7 @@ CONSTANTS = {
     "role": "staff",
     "step": "proposal",
     "number": "1",
+    "key": "a",
 }
 
 RESULTS = {"slug": "call_with_results"}
@@ -112,6 +115,21 @@ OVERRIDES: dict[tuple[str, str], dict[str, str | dict[str, str]]] = {
         "team_id": "team_spare",
         "user_id": "new_owner",
     },
+    # releasing a ranking to its unit: challenge b's, so the unit role's challenge a stays unreleased
+    ("POST", "/api/v1/calls/{slug:str}/challenges/{key:str}/release-ranking"): {"key": "key_b"},
+    ("POST", "/staff/calls/{slug:str}/results/challenges/{key:str}/release-ranking"): {
+        "key": "key_b"
+    },
+    # two spare members of the world's unit: staff and admin remove one each
+    ("GET", "/staff/units/{unit_id:uuid}/members/{member_id:uuid}/remove"): {
+        "member_id": "unit_member_removed_by_staff"
+    },
+    ("POST", "/staff/units/{unit_id:uuid}/members/{member_id:uuid}/remove"): {
+        "member_id": {
+            "admin": "unit_member_removed_by_admin",
+            "*": "unit_member_removed_by_staff",
+        }
+    },
     ("GET", "/admin/users/{user_id:uuid}"): {"user_id": "role_holder"},
     ("POST", "/admin/users/{user_id:uuid}/roles"): {"user_id": "role_holder"},
     ("GET", "/admin/users/{user_id:uuid}/roles/{role:str}/revoke"): {"user_id": "role_holder"},
@@ -141,6 +159,8 @@ JSON_BODIES: dict[tuple[str, str], Body] = {
         "reason": "",
     },
     ("POST", "/api/v1/me/documents/{document_id:uuid}/confirm"): lambda o: {"sha256": "0" * 64},
+    # a body the schema takes, so the object check decides (it drafts a harmless challenge)
+    ("POST", "/api/v1/challenges"): lambda o: {"unit_id": o["unit"], "title": "Matrix"},
     # an empty body would run the assignment with its defaults
     ("POST", "/api/v1/calls/{slug:str}/assignments/auto"): lambda o: {
         "round": 1,

@@ -18,6 +18,7 @@ import httpx
 from litestar import Litestar
 
 from challenge.calls.tables import Call
+from challenge.challenges.tables import UnitMember
 from challenge.jury.tables import Round
 from challenge.platform.accounts.sessions import cookie_name, create_session
 from challenge.platform.documents.tables import Document
@@ -26,7 +27,7 @@ from challenge.submissions.tables import Submission
 from partnerships.milestones.calendar import feed_token
 from tests.conftest import http_client
 from tests.partnerships.conftest import plan
-from tests.support.factories import QUESTIONS, make_call, make_team
+from tests.support.factories import QUESTIONS, make_call, make_challenge, make_team, make_unit
 from tests.support.files import multipart, pdf
 from tests.support.route_matrix import ROLES
 from tests.support.web import api, csrf, make_user
@@ -136,12 +137,28 @@ async def build_world(app: Litestar) -> World:
     slug = call["slug"]
     call_id = (await Call.select(Call.id).where(Call.slug == slug).first())["id"]
     objects["call"] = slug
+    # Its two challenges: "a" posed by the unit role's unit, "b" by another unit.
+    spares = [await make_user(name=f"Stelle {n}") for n in ("Staff", "Admin")]
+    unit = await make_unit(
+        "Amt für Matrix", members=[world.users["unit"]["id"], *(u["id"] for u in spares)]
+    )
+    for role, spare in zip(("staff", "admin"), spares, strict=True):
+        row = await UnitMember.select(UnitMember.id).where(UnitMember.user == spare["id"]).first()
+        objects[f"unit_member_removed_by_{role}"] = str(row["id"])
+    challenge_a = await make_challenge(call, "a", unit=unit, title="Challenge A")
+    challenge_b = await make_challenge(call, "b", title="Challenge B")
+    objects.update(
+        unit=str(unit["id"]),
+        challenge=str(challenge_a["id"]),
+        challenge_b=str(challenge_b["id"]),
+        key_b="b",
+    )
     submission = _ok(
         await api(
             a,
             "POST",
             f"/api/v1/calls/{slug}/submissions",
-            {"organisation_id": str(team_a["id"]), **PROPOSAL},
+            {"organisation_id": str(team_a["id"]), "challenge": "a", **PROPOSAL},
         )
     )
     for name in ("attachment", "attachment_deleted_by_api", "attachment_deleted_by_page"):
@@ -155,7 +172,7 @@ async def build_world(app: Litestar) -> World:
             b,
             "POST",
             f"/api/v1/calls/{slug}/submissions",
-            {"organisation_id": str(team_b["id"]), **PROPOSAL},
+            {"organisation_id": str(team_b["id"]), "challenge": "b", **PROPOSAL},
         )
     )
     _ok(await api(b, "POST", f"/api/v1/submissions/{other['id']}/submit", {}))

@@ -13,13 +13,16 @@ from litestar import Litestar
 
 # applicant_a owns the objects the placeholders name (team, proposal, documents, partnership);
 # applicant_b is a verified applicant with a team and a proposal of her own, and no relation to
-# A's; juror_assigned reviews A's proposal; juror_conflicted declared a conflict with it.
+# A's; juror_assigned reviews A's proposal; juror_conflicted declared a conflict with it. The open
+# call has two challenges: A answers challenge "a", B challenge "b"; unit is a member of the city
+# unit that owns challenge "a" (the call is still open: the unit reads no proposal yet).
 ROLES = (
     "anonymous",
     "applicant_a",
     "applicant_b",
     "juror_assigned",
     "juror_conflicted",
+    "unit",
     "staff",
     "finance",
     "admin",
