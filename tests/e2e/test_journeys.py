@@ -40,6 +40,9 @@ async def test_applicant_registers_verifies_builds_a_team_and_submits(portal, pa
     await accessible(page, "call")
     await page.goto(f"{base}/calls/klimaanpassung-im-quartier/apply")
     await accessible(page, "apply")
+    await submit(page, "form[action$='/apply'] button[type=submit]")  # no challenge chosen
+    assert await page.locator("#error-summary").count() == 1
+    await page.check("#challenge-1")
     await submit(page, "form[action$='/apply'] button[type=submit]")
     await accessible(page, "proposal step")
     await page.fill("#field-title", "Schattenkarte für Schulwege")
