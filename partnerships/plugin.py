@@ -17,10 +17,12 @@ from partnerships.opendata.api import funding
 from partnerships.opendata.pages import StaffFundingPages
 from partnerships.opendata.public import OpenDataApi, PublicProjectPages
 from partnerships.privacy import privacy_export
+from partnerships.unit_conflicts import unit_partnership
 
 
 def domain() -> Domain:
-    """The partnerships domain: its routers, reminders, document readers, conflict suggestion,
+    """The partnerships domain: its routers, reminders, document readers, conflict suggestions
+    (an earlier partnership; the binding rule for jurors of a unit that contracts with the team),
     demo data, privacy export and navigation."""
     return Domain(
         name="partnerships",
@@ -39,7 +41,7 @@ def domain() -> Domain:
         ],
         periodic=[send_reminders],
         document_readers=dict(READERS),
-        conflict_suggesters=[earlier_partnership],
+        conflict_suggesters=[earlier_partnership, unit_partnership],
         demo=load_demo_partnership,
         privacy_export=privacy_export,
         public_links=[("/projects", N_("Funded projects")), ("/opendata", N_("Open data"))],

@@ -20,6 +20,7 @@ from challenge.jury import (
     rounds,
     services,
     staff_conflicts,
+    unit_comments,
 )
 from challenge.jury.schemas import (
     AssignmentIn,
@@ -37,6 +38,8 @@ from challenge.jury.schemas import (
     ReviewIn,
     ReviewOut,
     StaffConflictIn,
+    UnitCommentIn,
+    UnitCommentOut,
     WithdrawIn,
 )
 from challenge.platform.accounts.guards import login_required, staff_required
@@ -98,6 +101,7 @@ class StaffJuryApi(Controller):
             email=data.email,
             name=data.name,
             base_url=request.app.state.settings.base_url,
+            challenges=data.challenges,
         )
 
     @get("/jurors")
@@ -115,6 +119,7 @@ class StaffJuryApi(Controller):
                 declaration_completed_at=r["declaration_completed_at"],
                 assigned=r["assigned"],
                 done=r["done"],
+                challenges=[c["key"] for c in r["challenges"]],
             )
             for r in rows
         ]
@@ -348,3 +353,27 @@ class JurorApi(Controller):
         self, request: Request, submission_id: FromPath[UUID], round: Round = 1
     ) -> list[dict]:
         return await reviews.others(request.scope["user"], submission_id, round)
+
+
+class UnitCommentsApi(Controller):
+    """The owning unit's comments for the jury on a proposal to its challenge."""
+
+    path = "/api/v1/submissions/{submission_id:uuid}/unit-comments"
+    tags = ["jury"]
+    guards = [login_required]
+
+    @post("/", status_code=HTTP_201_CREATED)
+    async def add(
+        self, request: Request, submission_id: FromPath[UUID], data: JSONBody[UnitCommentIn]
+    ) -> UnitCommentOut:
+        """A member of the owning unit, after the call's deadline; 404 for anyone else."""
+        row = await unit_comments.add_comment(request.scope["user"], submission_id, data.body)
+        return UnitCommentOut(**row)
+
+    @get("/")
+    async def comments(
+        self, request: Request, submission_id: FromPath[UUID]
+    ) -> list[UnitCommentOut]:
+        """Staff, the owning unit and the entry's jurors."""
+        rows = await unit_comments.readable_comments(request.scope["user"], submission_id)
+        return [UnitCommentOut(**row) for row in rows]

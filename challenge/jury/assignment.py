@@ -23,12 +23,14 @@ Id = Hashable
 class Entry:
     id: Id
     category: str = ""
+    challenge: Id | None = None  # None: a call without challenges
 
 
 @dataclass(frozen=True)
 class Juror:
     id: Id
     expertise: frozenset[str] = field(default_factory=frozenset)
+    challenges: frozenset = field(default_factory=frozenset)  # empty: the whole call
 
 
 class AssignmentImpossible(Exception):
@@ -41,6 +43,36 @@ class AssignmentImpossible(Exception):
         self.reason = reason
         self.entries = entries or []
         self.jurors = jurors or []
+        self.challenge: Id | None = None  # set by assign_per_challenge
+
+
+def assign_per_challenge(
+    entries: Iterable[Entry],
+    jurors: Iterable[Juror],
+    k: int,
+    conflicts: Iterable[tuple[Id, Id]] = (),
+    existing: Iterable[tuple[Id, Id]] = (),
+) -> list[tuple[Id, Id]]:
+    """As ``assign``, but a juror only gets entries of their challenges. When no juror is
+    limited to challenges (always on a call without them) it is one ``assign`` over all, as
+    before; otherwise one per challenge with that challenge's jurors (those of the challenge and
+    those of the whole call), balanced within each challenge."""
+    entries, jurors = list(entries), list(jurors)
+    if not any(j.challenges for j in jurors):
+        return assign(entries, jurors, k, conflicts, existing)
+    conflicts, existing = set(conflicts), set(existing)
+    groups: dict[Id | None, list[Entry]] = {}
+    for entry in entries:
+        groups.setdefault(entry.challenge, []).append(entry)
+    result: list[tuple[Id, Id]] = []
+    for challenge in sorted(groups, key=str):
+        pool = [j for j in jurors if not j.challenges or challenge in j.challenges]
+        try:
+            result += assign(groups[challenge], pool, k, conflicts, existing)
+        except AssignmentImpossible as error:
+            error.challenge = challenge
+            raise
+    return result
 
 
 def assign(

@@ -7,10 +7,11 @@ from uuid import UUID
 
 from challenge import db
 from challenge.jury.access import is_team_member, member_pairs
-from challenge.jury.assignment import AssignmentImpossible, Entry, assign
+from challenge.jury.assignment import AssignmentImpossible, Entry, assign_per_challenge
 from challenge.jury.assignment import Juror as JurorSpec
 from challenge.jury.conflicts import active_conflicts, recuse
 from challenge.jury.rounds import entries_of_round
+from challenge.jury.scope import covers, in_scope, titles
 from challenge.jury.services import round_of
 from challenge.jury.tables import Assignment, Juror, Round
 from challenge.platform import clock
@@ -50,11 +51,22 @@ async def _active_pairs(round_id: UUID) -> list[dict]:
 def _solve(
     submissions: list[dict], jurors: list[dict], k: int, conflicts: set, existing: set
 ) -> list[tuple]:
-    """The algorithm's new pairs; an impossible round becomes a 422 naming the entries."""
+    """The algorithm's new pairs (a juror only gets entries of their challenges); an impossible
+    round becomes a 422 naming the entries (and the challenge)."""
     try:
-        return assign(
-            [Entry(s["id"], s["category"]) for s in submissions],
-            [JurorSpec(j["user"], frozenset(j["expertise"] or [])) for j in jurors],
+        return assign_per_challenge(
+            [
+                Entry(s["id"], s["category"], str(s["challenge"]) if s.get("challenge") else None)
+                for s in submissions
+            ],
+            [
+                JurorSpec(
+                    j["user"],
+                    frozenset(j["expertise"] or []),
+                    frozenset(str(c) for c in j.get("challenges") or []),
+                )
+                for j in jurors
+            ],
             k,
             conflicts,
             existing,
@@ -69,6 +81,7 @@ def _solve(
                 "reason": error.reason,
                 "entries": [references.get(e, str(e)) for e in error.entries],
                 "jurors": [str(j) for j in error.jurors],
+                "challenge": error.challenge,
             },
         ) from None
 
@@ -120,9 +133,10 @@ async def auto_assign(actor, call: dict, *, number: int, reviews_per_submission:
 
 
 async def _check_assignable(call: dict, juror_id: UUID, submission_id: UUID) -> None:
-    """A submitted entry of the call, a juror of the call, and no conflict between them."""
+    """A submitted entry of the call, a juror of the call judging the entry's challenge, and no
+    conflict between them."""
     entry = (
-        await Submission.select(Submission.id, Submission.organisation)
+        await Submission.select(Submission.id, Submission.organisation, Submission.challenge)
         .where(
             (Submission.id == submission_id)
             & (Submission.call == call["id"])
@@ -143,8 +157,20 @@ async def _check_assignable(call: dict, juror_id: UUID, submission_id: UUID) -> 
             "conflict_of_interest",
             N_("This juror has a conflict of interest with this entry."),
         )
-    if not await Juror.exists().where((Juror.call == call["id"]) & (Juror.user == juror_id)):
+    juror = (
+        await Juror.select(Juror.challenges)
+        .where((Juror.call == call["id"]) & (Juror.user == juror_id))
+        .output(load_json=True)
+        .first()
+    )
+    if juror is None:
         raise not_found(N_("Juror not found"))
+    if not covers(juror["challenges"], entry["challenge"]):
+        raise Problem(
+            422,
+            "outside_challenges",
+            N_("This juror judges other challenges than this entry's."),
+        )
 
 
 async def add_assignment(
@@ -204,15 +230,30 @@ async def assignments_of(user, call_id: UUID | None = None) -> list[dict]:
         Assignment.submission,
         Assignment.round.number.as_alias("round"),
         Assignment.round.call.slug.as_alias("call"),
+        Assignment.round.call.as_alias("call_id"),
         Assignment.submission.title.as_alias("title"),
+        Assignment.submission.challenge.as_alias("challenge"),
     ).where((Assignment.juror == user.id) & (Assignment.status != "recused"))
     if call_id is not None:
         query = query.where(Assignment.round.call == call_id)
-    return await query
+    rows = await query
+    scopes = {
+        j["call"]: j
+        for j in await Juror.select(Juror.call, Juror.challenges)
+        .where(Juror.user == user.id)
+        .output(load_json=True)
+    }
+    # only entries of the juror's challenges (``scope.covers``), whatever was assigned
+    return [r for r in rows if in_scope(scopes.get(r["call_id"], {}), [r])]
 
 
 async def visible_assignments(user, call: dict, juror: dict) -> list[dict]:
-    """A juror's assignments of the call — none before their declaration is complete."""
+    """A juror's assignments of the call — none before their declaration is complete — with
+    the challenge's title on a call with challenges."""
     if juror["declaration_completed_at"] is None:
         return []
-    return await assignments_of(user, call["id"])
+    rows = await assignments_of(user, call["id"])
+    named = await titles(call["id"])
+    for row in rows:
+        row["challenge_title"] = named.get(str(row["challenge"]), {}).get("title", "")
+    return rows

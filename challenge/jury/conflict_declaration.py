@@ -8,7 +8,7 @@ import hmac
 from uuid import UUID
 
 from challenge import db
-from challenge.jury.conflict_suggestions import suggestions_for
+from challenge.jury.conflict_suggestions import graded
 from challenge.jury.conflicts import (
     active_conflicts,
     add_conflict,
@@ -18,6 +18,7 @@ from challenge.jury.conflicts import (
     teams,
     teams_of_user,
 )
+from challenge.jury.scope import in_scope
 from challenge.jury.services import entries, require_juror
 from challenge.jury.tables import Conflict, Juror
 from challenge.platform import clock
@@ -31,14 +32,17 @@ from challenge.submissions.tables import Submission
 async def declaration(call: dict, user, *, key: str = "") -> dict:
     """What a juror sees before any content: who applied, and the conflicts (pre-marked). On a
     blind call the entries are grouped per team (``teams``) and each team carries its conflict;
-    nothing links an entry to its team."""
+    nothing links an entry to its team. Only the entries of the juror's challenges (and so only
+    their teams) are listed."""
     juror = await require_juror(call, user)
-    rows = await entries(call)
+    rows = in_scope(juror, await entries(call))
     own_teams = await teams_of_user(user.id)
     if juror["declaration_completed_at"] is None:
         await _premark_suggestions(call, user, rows, own_teams)
-    conflicts = await active_conflicts(call["id"], user.id)
     team_of = {r["id"]: r["organisation"] for r in rows}
+    conflicts = [
+        c for c in await active_conflicts(call["id"], user.id) if c["submission"] in team_of
+    ]
     for conflict in conflicts:
         conflict["locked"] = is_locked(conflict, team_of.get(conflict["submission"]), own_teams)
     data = {
@@ -54,7 +58,8 @@ async def declaration(call: dict, user, *, key: str = "") -> dict:
 
 
 async def _premark_suggestions(call: dict, user, rows: list[dict], own_teams: set[UUID]) -> None:
-    """Record the suggested conflicts not yet on record (``member`` for the juror's own team)."""
+    """Record the suggested conflicts not yet on record (``member`` for the juror's own team,
+    ``rule`` for a binding source's)."""
     user_row = await User.select().where(User.id == user.id).first()
     existing = {
         c["submission"]
@@ -63,15 +68,17 @@ async def _premark_suggestions(call: dict, user, rows: list[dict], own_teams: se
         )
     }
     new = [
-        (sid, why)
-        for sid, why in (await suggestions_for(user_row, rows)).items()
+        (sid, why, binding)
+        for sid, (why, binding) in (await graded(user_row, rows)).items()
         if sid not in existing
     ]
     team_of = {r["id"]: r["organisation"] for r in rows}
     if new:
         async with db.write_transaction():
-            for submission_id, why in new:
-                source = "member" if team_of.get(submission_id) in own_teams else "suggested"
+            for submission_id, why, binding in new:
+                source = "rule" if binding else "suggested"
+                if team_of.get(submission_id) in own_teams:
+                    source = "member"
                 await Conflict(
                     call=call["id"],
                     juror=user.id,
@@ -105,21 +112,26 @@ async def declare_conflict(
 ) -> list[dict]:
     """A juror declares a conflict with an entry, or with a whole team; on a blind call only with
     a team (its token from the declaration): the server finds the team's entries. Also after
-    assignment, when the assignment is recused."""
-    await require_juror(call, user)
+    assignment, when the assignment is recused. Only entries of the juror's challenges."""
+    juror = await require_juror(call, user)
     if not reason.strip():
         raise invalid("reason", N_("Give a reason."))
     if call["blind_review"]:
         if team is None or submission_id is not None or organisation_id is not None:
             raise invalid("team", N_("Name the team."))
-        return await _declare_for_team(call, user, reason.strip(), team, key)
-    return await _declare_for_entries(call, user, reason.strip(), submission_id, organisation_id)
+        return await _declare_for_team(call, juror, user, reason.strip(), team, key)
+    return await _declare_for_entries(
+        call, juror, user, reason.strip(), submission_id, organisation_id
+    )
 
 
-async def _declare_for_team(call: dict, user, reason: str, team: str, key: str) -> list[dict]:
+async def _declare_for_team(
+    call: dict, juror: dict, user, reason: str, team: str, key: str
+) -> list[dict]:
     """Blind call: a conflict with every entry of the team named by its token."""
+    rows = in_scope(juror, await entries(call))
     found = next(
-        (t for t in teams(call, await entries(call), key) if hmac.compare_digest(t["token"], team)),
+        (t for t in teams(call, rows, key) if hmac.compare_digest(t["token"], team)),
         None,
     )
     if found is None:
@@ -135,9 +147,15 @@ async def _declare_for_team(call: dict, user, reason: str, team: str, key: str) 
 
 
 async def _declare_for_entries(
-    call: dict, user, reason: str, submission_id: UUID | None, organisation_id: UUID | None
+    call: dict,
+    juror: dict,
+    user,
+    reason: str,
+    submission_id: UUID | None,
+    organisation_id: UUID | None,
 ) -> list[dict]:
-    """A conflict with one submitted entry, or with every submitted entry of a team."""
+    """A conflict with one submitted entry, or with every submitted entry of a team (of the
+    juror's challenges)."""
     where = (Submission.call == call["id"]) & (Submission.status == "submitted")
     if submission_id is not None:
         where &= Submission.id == submission_id
@@ -145,7 +163,12 @@ async def _declare_for_entries(
         where &= Submission.organisation == organisation_id
     else:
         raise invalid("submission_id", N_("Name the entry or the team."))
-    targets = await Submission.select(Submission.id, Submission.organisation).where(where)
+    targets = in_scope(
+        juror,
+        await Submission.select(Submission.id, Submission.organisation, Submission.challenge).where(
+            where
+        ),
+    )
     if not targets:
         raise not_found(N_("Submission not found"))
     own_teams = await teams_of_user(user.id)

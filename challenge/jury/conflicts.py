@@ -18,8 +18,9 @@ from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_
 from challenge.platform.problems import FieldError, Problem
 
-# Conflicts the juror cannot take back: found from the juror's own team membership, or set by staff.
-LOCKED_SOURCES = frozenset({"member", "staff"})
+# Conflicts the juror cannot take back: found from the juror's own team membership, set by staff,
+# or marked by a binding rule (``conflict_suggestions``: e.g. the juror's unit contracts with the team).
+LOCKED_SOURCES = frozenset({"member", "staff", "rule"})
 
 
 def invalid(field: str, message: str) -> Problem:

@@ -9,14 +9,14 @@ from challenge.platform.domains import Domain
 def domain() -> Domain:
     from challenge.jury import privacy
     from challenge.jury.access import juror_may_read
-    from challenge.jury.api import JurorApi, StaffJuryApi
+    from challenge.jury.api import JurorApi, StaffJuryApi, UnitCommentsApi
     from challenge.jury.pages import JuryPages
     from challenge.jury.rounds import public_events
     from challenge.jury.staff_pages import StaffJuryPages
 
     return Domain(
         name="jury",
-        routers=[StaffJuryApi, JurorApi, JuryPages, StaffJuryPages],
+        routers=[StaffJuryApi, JurorApi, UnitCommentsApi, JuryPages, StaffJuryPages],
         privacy_export=privacy.export,
         privacy_inline=True,
         submission_readers=[juror_may_read],

@@ -16,6 +16,7 @@ from challenge.jury import (
     conflict_withdrawal,
     reviews,
     services,
+    unit_comments,
 )
 from challenge.jury.api import team_key
 from challenge.platform import clock
@@ -196,6 +197,7 @@ class JuryPages(Controller):
         own = await reviews.own_review(round_["id"], request.scope["user"].id, submission_id)
         blind = await submission_policies.reads_blind(request.scope["user"], submission, call)
         documents = await documents_of(submission_id)
+        notes = await unit_comments.comments_for(submission)
         return Template(
             template_name="challenge/jury/review.html",
             status_code=status,
@@ -206,6 +208,7 @@ class JuryPages(Controller):
                 "review": own,
                 "blind": blind,
                 "documents": documents,
+                "unit_comments": notes,
                 "errors": errors or {},
                 "values": values,
                 "notice": notice,

@@ -145,7 +145,11 @@ async def set_shortlist(actor, call: dict, number: int, submission_ids: list[UUI
 async def entries_of_round(call: dict, round_: dict) -> list[dict]:
     """Round 1: every submitted entry; later rounds: their shortlist."""
     query = Submission.select(
-        Submission.id, Submission.reference, Submission.category, Submission.organisation
+        Submission.id,
+        Submission.reference,
+        Submission.category,
+        Submission.organisation,
+        Submission.challenge,
     ).where((Submission.call == call["id"]) & (Submission.status == "submitted"))
     if round_["number"] > 1:
         shortlisted = [

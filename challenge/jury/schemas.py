@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
 
 from challenge.platform.security.limits import Comment, Email, Name, Reason
 
+ChallengeKey = Annotated[str, msgspec.Meta(max_length=40)]
+
 
 class JurorIn(msgspec.Struct):
+    """Without ``challenges`` (or with none) the juror judges the whole call."""
+
     email: Email
     name: Name
+    challenges: Annotated[list[ChallengeKey], msgspec.Meta(max_length=50)] | None = None
 
 
 class JurorOut(msgspec.Struct):
@@ -25,6 +30,7 @@ class JurorOut(msgspec.Struct):
     declaration_completed_at: datetime | None
     assigned: int = 0
     done: int = 0
+    challenges: list[str] = msgspec.field(default_factory=list)  # keys; empty: the whole call
 
 
 class DeclaredEntry(msgspec.Struct):
@@ -128,3 +134,17 @@ class ReviewOut(msgspec.Struct):
     shareable: bool
     status: str
     rubric_version: str
+
+
+class UnitCommentIn(msgspec.Struct):
+    body: Comment
+
+
+class UnitCommentOut(msgspec.Struct):
+    """The owning unit's note for the jury: the unit's words, no author."""
+
+    id: UUID
+    submission_id: UUID
+    unit: str
+    body: str
+    created_at: datetime

@@ -8,6 +8,7 @@ from pathlib import Path
 from uuid import UUID
 
 from challenge import db
+from challenge.jury.scope import challenge_ids_for
 from challenge.jury.tables import Assignment, Juror, Round
 from challenge.organisations.tables import Membership
 from challenge.platform import clock
@@ -70,14 +71,31 @@ async def juror_of(call: dict, user) -> dict | None:
     )
 
 
-async def invite_juror(actor, call: dict, *, email: str, name: str, base_url: str) -> dict:
-    """Invite by mail; a new person gets an account and a link to set a password."""
+async def invite_juror(
+    actor,
+    call: dict,
+    *,
+    email: str,
+    name: str,
+    base_url: str,
+    challenges: list[str] | None = None,
+) -> dict:
+    """Invite by mail, for the whole call or for the call's challenges named by key (422 on
+    ``challenges`` for an unknown key); a new person gets an account and a link to set a
+    password."""
     email = await check_invitation(actor, email, name)
+    challenge_ids = await challenge_ids_for(call, challenges)
     async with db.write_transaction():
         user, set_password_link = await invited_account(email, name, base_url)
         if await Juror.exists().where((Juror.call == call["id"]) & (Juror.user == user["id"])):
             raise Problem(409, "already_juror", N_("This person is already on the jury."))
-        juror = Juror(call=call["id"], user=user["id"], invited_by=actor.id, invited_at=clock.now())
+        juror = Juror(
+            call=call["id"],
+            user=user["id"],
+            challenges=challenge_ids,
+            invited_by=actor.id,
+            invited_at=clock.now(),
+        )
         await juror.save()
         await enqueue(
             email,
@@ -96,9 +114,15 @@ async def invite_juror(actor, call: dict, *, email: str, name: str, base_url: st
             actor=actor,
             object_type="call",
             object_id=call["id"],
-            payload={"email": email},
+            payload={"email": email, "challenges": sorted(set(challenges or []))},
         )
-    return {"id": juror.id, "user_id": user["id"], "email": email, "accepted_at": None}
+    return {
+        "id": juror.id,
+        "user_id": user["id"],
+        "email": email,
+        "accepted_at": None,
+        "challenges": sorted(set(challenges or [])),
+    }
 
 
 async def require_juror(call: dict, user) -> dict:
@@ -120,12 +144,13 @@ async def accept(call: dict, user) -> dict:
 
 
 async def entries(call: dict) -> list[dict]:
-    """The submitted proposals of the call with their team and members."""
+    """The submitted proposals of the call with their challenge, team and members."""
     rows = (
         await Submission.select(
             Submission.id,
             Submission.title,
             Submission.category,
+            Submission.challenge,
             Submission.organisation,
             Submission.organisation.name.as_alias("organisation_name"),
         )
@@ -146,8 +171,21 @@ async def entries(call: dict) -> list[dict]:
 REMIND_EVERY = timedelta(days=1)
 
 
-async def remind(actor, call: dict, *, base_url: str) -> int:
-    """Mail jurors with open reviews — at most once per juror per day."""
+async def _open_reviews(user_id: UUID, call_id: UUID, challenge_id: UUID | None) -> int:
+    """The juror's open assignments in the call (of one challenge if given)."""
+    where = (
+        (Assignment.juror == user_id)
+        & (Assignment.status == "assigned")
+        & (Assignment.round.call == call_id)
+    )
+    if challenge_id is not None:
+        where &= Assignment.submission.challenge == challenge_id
+    return await Assignment.count().where(where)
+
+
+async def remind(actor, call: dict, *, base_url: str, challenge_id: UUID | None = None) -> int:
+    """Mail jurors with open reviews (of one challenge if given) — at most once per juror per
+    day."""
     now = clock.now()
     jurors = await Juror.select(
         Juror.id,
@@ -165,11 +203,7 @@ async def remind(actor, call: dict, *, base_url: str) -> int:
                 and now - juror["last_reminded_at"] < REMIND_EVERY
             ):
                 continue
-            open_reviews = await Assignment.count().where(
-                (Assignment.juror == juror["user"])
-                & (Assignment.status == "assigned")
-                & (Assignment.round.call == call["id"])
-            )
+            open_reviews = await _open_reviews(juror["user"], call["id"], challenge_id)
             if not open_reviews:
                 continue
             await enqueue(
@@ -191,7 +225,7 @@ async def remind(actor, call: dict, *, base_url: str) -> int:
             actor=actor,
             object_type="call",
             object_id=call["id"],
-            payload={"sent": sent},
+            payload={"sent": sent, "challenge": str(challenge_id) if challenge_id else None},
         )
     return sent
 

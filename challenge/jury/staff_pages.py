@@ -9,11 +9,18 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from challenge.calls.services import get_call
-from challenge.jury import assignment_service, progress, services, staff_conflicts
+from challenge.jury import assignment_service, progress, scope, services, staff_conflicts
 from challenge.platform.accounts.guards import staff_required
 from challenge.platform.forms import FormData, errors_of, form_value
 from challenge.platform.i18n import N_
 from challenge.platform.problems import Problem
+
+
+def form_list(data: dict, name: str) -> list[str]:
+    """Every value of a repeated field (checkboxes), without empty ones."""
+    value = data.get(name, [])
+    values = value if isinstance(value, list) else [value]
+    return [str(v) for v in values if str(v).strip()]
 
 
 async def _page(
@@ -60,6 +67,7 @@ class StaffJuryPages(Controller):
                 email=form_value(data, "email"),
                 name=form_value(data, "name"),
                 base_url=request.app.state.settings.base_url,
+                challenges=form_list(data, "challenges"),
             )
         except Problem as problem:
             return await _page(request, call, errors=errors_of(problem), status=problem.status)
@@ -105,9 +113,18 @@ class StaffJuryPages(Controller):
         return Redirect(f"/staff/calls/{slug}/jury", status_code=303)
 
     @post("/remind")
-    async def remind(self, request: Request, slug: FromPath[str]) -> Template:
+    async def remind(self, request: Request, slug: FromPath[str], data: FormData) -> Template:
+        """Remind jurors with open reviews — of one challenge if the form names one."""
         call = await get_call(slug, include_drafts=True)
+        key = form_value(data, "challenge").strip()
+        try:
+            ids = await scope.challenge_ids_for(call, [key] if key else None)
+        except Problem as problem:
+            return await _page(request, call, errors=errors_of(problem), status=problem.status)
         sent = await services.remind(
-            request.scope["user"], call, base_url=request.app.state.settings.base_url
+            request.scope["user"],
+            call,
+            base_url=request.app.state.settings.base_url,
+            challenge_id=UUID(ids[0]) if ids else None,
         )
         return await _page(request, call, notice=("reminded", sent))

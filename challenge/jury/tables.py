@@ -59,7 +59,7 @@ class Conflict(Table, tablename="conflicts"):
     juror = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
     submission = ForeignKey(references=Submission, on_delete=OnDelete.cascade, index=True)
     reason = Text(default="")
-    source = Varchar(length=10, default="declared")  # declared | suggested | staff
+    source = Varchar(length=10, default="declared")  # declared | suggested | staff | member | rule
     created_by = ForeignKey(references=User, on_delete=OnDelete.set_null, null=True)
     created_at = Timestamptz()
     lifted_at = Timestamptz(null=True, default=None)
