@@ -88,6 +88,10 @@ def serve(host: str, port: int, demo: bool, worker: bool) -> None:
             click.echo(f"  {role:<10} {email}")
         click.echo("  teams      team01@demo.leipzig.de … team12@demo.leipzig.de (with proposals)")
         click.echo(
+            "  units      stadtgruen@, gesundheit@, wasserwerke@, verkehr@, lvb@demo.leipzig.de"
+        )
+        click.echo("             (city units that pose the calls' challenges)")
+        click.echo(
             "  jurors     m.vogt@htwk.example, d.sommer@wasserwerke.example, a.demir@smart-hub.example,"
         )
         click.echo("             h.lange@dresden.example (with reviews)")
