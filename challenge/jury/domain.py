@@ -13,10 +13,18 @@ def domain() -> Domain:
     from challenge.jury.pages import JuryPages
     from challenge.jury.rounds import public_events
     from challenge.jury.staff_pages import StaffJuryPages
+    from challenge.jury.unit_pages import UnitProposalPage
 
     return Domain(
         name="jury",
-        routers=[StaffJuryApi, JurorApi, UnitCommentsApi, JuryPages, StaffJuryPages],
+        routers=[
+            StaffJuryApi,
+            JurorApi,
+            UnitCommentsApi,
+            JuryPages,
+            StaffJuryPages,
+            UnitProposalPage,
+        ],
         privacy_export=privacy.export,
         privacy_inline=True,
         submission_readers=[juror_may_read],

@@ -1,4 +1,5 @@
-"""Pages of the owning unit about the proposals to its challenges (after the deadline)."""
+"""The owning unit's list of the proposals to its challenge (after the deadline); one proposal
+with the unit's comments for the jury is a jury page (challenge.jury.unit_pages)."""
 
 from __future__ import annotations
 
@@ -26,8 +27,3 @@ class UnitProposalPages(Controller):
             template_name="challenge/submissions/unit_proposals.html",
             context={"challenge": challenge, "call": call, "rows": rows},
         )
-
-    @get("/proposals/{submission_id:uuid}", name="unit_proposal")
-    async def proposal(self, request: Request, submission_id: FromPath[UUID]) -> Template:
-        context = await unit_view.proposal_for_unit(request.scope["user"], submission_id)
-        return Template(template_name="challenge/submissions/unit_proposal.html", context=context)

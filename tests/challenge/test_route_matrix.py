@@ -195,8 +195,13 @@ EXPECTATIONS = {
     ("POST", "/api/v1/calls/{slug:str}/challenges"): STAFF,
     ("PATCH", "/api/v1/calls/{slug:str}/challenges/{key:str}"): STAFF,
     ("POST", "/api/v1/calls/{slug:str}/challenges/{key:str}/withdraw"): STAFF,
-    ("GET", "/api/v1/submissions/{submission_id:uuid}/unit-comments"): everyone(ANY),
-    ("POST", "/api/v1/submissions/{submission_id:uuid}/unit-comments"): everyone(ANY),
+    # the owning unit's comments for the jury: written by the unit after the deadline (the call
+    # is open: nobody yet), read by staff, the unit and the jurors who read the entry
+    ("GET", "/api/v1/submissions/{submission_id:uuid}/unit-comments"): logged_in(
+        HIDDEN, juror_assigned=ALLOW, staff=ALLOW, admin=ALLOW
+    ),
+    ("POST", "/api/v1/submissions/{submission_id:uuid}/unit-comments"): logged_in(HIDDEN),
+    ("POST", "/unit/proposals/{submission_id:uuid}/comments"): logged_in(HIDDEN),
     # the unit's pages: its challenges (members only; staff use /staff/challenges), one challenge
     # for its unit and staff
     ("GET", "/unit/challenges"): only("unit"),

@@ -159,6 +159,9 @@ JSON_BODIES: dict[tuple[str, str], Body] = {
         "reason": "",
     },
     ("POST", "/api/v1/me/documents/{document_id:uuid}/confirm"): lambda o: {"sha256": "0" * 64},
+    ("POST", "/api/v1/submissions/{submission_id:uuid}/unit-comments"): lambda o: {
+        "body": "Matrix"
+    },
     # a body the schema takes, so the object check decides (it drafts a harmless challenge)
     ("POST", "/api/v1/challenges"): lambda o: {"unit_id": o["unit"], "title": "Matrix"},
     # an empty body would run the assignment with its defaults
@@ -170,6 +173,7 @@ JSON_BODIES: dict[tuple[str, str], Body] = {
 FORM_BODIES: dict[tuple[str, str], Body] = {
     ("POST", "/calls/{slug:str}/apply"): lambda o: {"organisation_id": o["team"]},
     ("POST", "/submissions/{submission_id:uuid}/submit"): lambda o: {"confirm": "1"},
+    ("POST", "/unit/proposals/{submission_id:uuid}/comments"): lambda o: {"body": "Matrix"},
     ("POST", "/staff/partnerships/new"): lambda o: {"submission_id": o["awarded_submission"]},
 }
 UPLOADS = {

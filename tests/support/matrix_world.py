@@ -203,6 +203,28 @@ async def build_world(app: Litestar) -> World:
             )
         )
     objects["juror"] = str(world.users["juror_assigned"]["id"])
+    # A juror of challenge b only: on the jury, declared, assigned B's entry.
+    juror_b = world.users["juror_of_b"]
+    _ok(
+        await api(
+            staff,
+            "POST",
+            f"/api/v1/calls/{slug}/jurors",
+            {"email": juror_b["email"], "name": juror_b["name"], "challenges": ["b"]},
+        )
+    )
+    client_b = world.clients["juror_of_b"]
+    _ok(await api(client_b, "POST", f"/api/v1/jury/calls/{slug}/accept"))
+    _ok(await client_b.get(f"/api/v1/jury/calls/{slug}/declaration"))
+    _ok(await api(client_b, "POST", f"/api/v1/jury/calls/{slug}/declaration/complete"))
+    _ok(
+        await api(
+            staff,
+            "POST",
+            f"/api/v1/calls/{slug}/assignments",
+            {"juror_id": str(juror_b["id"]), "submission_id": other["id"]},
+        )
+    )
     [conflict] = _ok(
         await api(
             world.clients["juror_conflicted"],

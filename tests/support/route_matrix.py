@@ -15,13 +15,15 @@ from litestar import Litestar
 # applicant_b is a verified applicant with a team and a proposal of her own, and no relation to
 # A's; juror_assigned reviews A's proposal; juror_conflicted declared a conflict with it. The open
 # call has two challenges: A answers challenge "a", B challenge "b"; unit is a member of the city
-# unit that owns challenge "a" (the call is still open: the unit reads no proposal yet).
+# unit that owns challenge "a" (the call is still open: the unit reads no proposal yet);
+# juror_of_b sits on the call's jury for challenge "b" only, so A's entry is not hers to see.
 ROLES = (
     "anonymous",
     "applicant_a",
     "applicant_b",
     "juror_assigned",
     "juror_conflicted",
+    "juror_of_b",
     "unit",
     "staff",
     "finance",
@@ -102,8 +104,11 @@ def a_writes(**per_role: str) -> dict[str, str]:
 
 
 def jurors_only(**per_role: str) -> dict[str, str]:
-    """The call's jury area: both jurors of the call may; everyone else 404."""
-    return logged_in(HIDDEN, juror_assigned=ALLOW, juror_conflicted=ALLOW, **per_role)
+    """The call's jury area: the jurors of the call may (also one of a single challenge);
+    everyone else 404."""
+    return logged_in(
+        HIDDEN, juror_assigned=ALLOW, juror_conflicted=ALLOW, juror_of_b=ALLOW, **per_role
+    )
 
 
 def reviewer_only(**per_role: str) -> dict[str, str]:

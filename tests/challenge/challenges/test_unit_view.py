@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from challenge.calls.tables import Call
 from challenge.submissions.tables import Submission
 from tests.support.factories import make_call, make_challenge, make_team, make_unit
-from tests.support.web import api, login, make_user
+from tests.support.web import api, login, make_user, post_form
 
 
 async def _proposal(call, challenge, title="Baumpaten-App"):
@@ -90,3 +90,25 @@ async def test_unit_members_find_their_challenges_in_the_navigation(client):
     client.cookies.clear()
     await login(client, outsider["email"])
     assert 'href="/unit/challenges"' not in (await client.get("/")).text
+
+
+async def test_unit_comments_for_the_jury_on_the_proposal_page(client):
+    call, member, challenge, _other = await _setup(closed=True)
+    mine = await _proposal(call, challenge)
+    await login(client, member["email"])
+    empty = await post_form(client, f"/unit/proposals/{mine}/comments", {"body": "  "})
+    assert empty.status_code == 422 and 'id="field-body"' in empty.text
+    saved = await post_form(
+        client, f"/unit/proposals/{mine}/comments", {"body": "Passt gut zu unseren Daten."}
+    )
+    assert saved.status_code == 303
+    page = await client.get(saved.headers["location"])
+    assert "Passt gut zu unseren Daten." in page.text
+
+
+async def test_no_comment_before_the_deadline(client):
+    call, member, challenge, _other = await _setup(closed=False)
+    mine = await _proposal(call, challenge)
+    await login(client, member["email"])
+    refused = await post_form(client, f"/unit/proposals/{mine}/comments", {"body": "Früh"})
+    assert refused.status_code == 404
