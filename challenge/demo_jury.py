@@ -1,10 +1,12 @@
-"""Demo jury for the open call: three jurors with declarations, assignments and scores."""
+"""Demo jury for the open call: four jurors (one for the whole call, three for chosen
+challenges) with declarations, assignments and scores."""
 
 from __future__ import annotations
 
 import random
 
 from challenge.calls.tables import Call
+from challenge.challenges.placement import has_challenges
 from challenge.jury import assignment_service, conflict_declaration, reviews, services
 from challenge.jury.tables import Juror
 from challenge.platform import clock
@@ -42,7 +44,23 @@ JURORS = [
 ]
 
 
-async def _enlist(staff_actor, call: dict, juror: tuple, password_hash: str, base_url: str):
+# The challenges each juror judges (none: the whole call). Dirk Sommer of the Wasserwerke, the
+# unit that posed "starkregen", sits on that challenge's jury.
+JUROR_CHALLENGES = {
+    "d.sommer@wasserwerke.example": ["starkregen"],
+    "a.demir@smart-hub.example": ["hitzewarnung"],
+    "h.lange@dresden.example": ["stadtbaeume", "starkregen"],
+}
+
+
+async def _enlist(
+    staff_actor,
+    call: dict,
+    juror: tuple,
+    password_hash: str,
+    base_url: str,
+    call_has_challenges: bool,
+):
     """One juror invited, accepted and through the conflict declaration."""
     email, name, affiliation, expertise = juror
     if not await User.exists().where(User.email == email):
@@ -53,7 +71,14 @@ async def _enlist(staff_actor, call: dict, juror: tuple, password_hash: str, bas
             password_hash=password_hash,
             email_verified_at=clock.now(),
         ).save()
-    await services.invite_juror(staff_actor, call, email=email, name=name, base_url=base_url)
+    await services.invite_juror(
+        staff_actor,
+        call,
+        email=email,
+        name=name,
+        base_url=base_url,
+        challenges=JUROR_CHALLENGES.get(email) if call_has_challenges else None,
+    )
     user = await User.select().where(User.email == email).first()
     await Juror.update({Juror.expertise: expertise}).where(
         (Juror.call == call["id"]) & (Juror.user == user["id"])
@@ -111,8 +136,9 @@ async def load_demo_jury(password: str, base_url: str) -> int:
     password_hash = hash_password(password)
     rng = random.Random(2026)
     actors = []
+    with_challenges = await has_challenges(call["id"])
     for juror in JURORS:
-        actor = await _enlist(staff_actor, call, juror, password_hash, base_url)
+        actor = await _enlist(staff_actor, call, juror, password_hash, base_url, with_challenges)
         actors.append((actor, rng.uniform(-1.5, 1.5)))  # each juror a little more or less lenient
     await assignment_service.auto_assign(staff_actor, call, number=1, reviews_per_submission=2)
     for actor, leniency in actors:

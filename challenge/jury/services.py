@@ -8,6 +8,7 @@ from pathlib import Path
 from uuid import UUID
 
 from challenge import db
+from challenge.challenges import placement
 from challenge.jury.scope import challenge_ids_for
 from challenge.jury.tables import Assignment, Juror, Round
 from challenge.organisations.tables import Membership
@@ -71,6 +72,13 @@ async def juror_of(call: dict, user) -> dict | None:
     )
 
 
+async def _titles(call: dict, challenge_ids: list[str]) -> list[str]:
+    """The titles of the juror's challenges, in the call's order (for the invitation)."""
+    return [
+        c["title"] for c in await placement.of_call(call["id"]) if str(c["id"]) in challenge_ids
+    ]
+
+
 async def invite_juror(
     actor,
     call: dict,
@@ -107,6 +115,7 @@ async def invite_juror(
                 "call": call["title"],
                 "link": f"{base_url}/jury/calls/{call['slug']}",
                 "set_password_link": set_password_link,
+                "challenges": await _titles(call, challenge_ids),
             },
         )
         await record(

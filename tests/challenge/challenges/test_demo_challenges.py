@@ -33,3 +33,33 @@ async def test_demo_calls_have_challenges_with_uneven_proposals(app, settings):
     assert not await Submission.exists().where(
         (Submission.call == past["id"]) & Submission.challenge.is_null()
     )
+
+
+async def test_demo_jurors_judge_chosen_challenges(app, settings):
+    from challenge.jury.tables import Assignment, Juror
+    from challenge.platform.accounts.tables import User
+
+    await load_demo(settings=settings)
+    call = await Call.select(Call.id).where(Call.slug == "klimaanpassung-im-quartier").first()
+    keys = {
+        str(c["id"]): c["key"]
+        for c in await Challenge.select(Challenge.id, Challenge.key).where(
+            Challenge.call == call["id"]
+        )
+    }
+    jurors = (
+        await Juror.select(Juror.user, Juror.challenges)
+        .where(Juror.call == call["id"])
+        .output(load_json=True)
+    )
+    scopes = {}
+    for juror in jurors:
+        email = (await User.select(User.email).where(User.id == juror["user"]).first())["email"]
+        scopes[email] = sorted(keys[c] for c in juror["challenges"])
+    assert scopes["m.vogt@htwk.example"] == []  # the whole call
+    assert scopes["d.sommer@wasserwerke.example"] == ["starkregen"]
+    sommer = await User.select(User.id).where(User.email == "d.sommer@wasserwerke.example").first()
+    assigned = await Assignment.select(Assignment.submission.challenge.key.as_alias("key")).where(
+        (Assignment.juror == sommer["id"]) & (Assignment.submission.call == call["id"])
+    )
+    assert assigned and {a["key"] for a in assigned} == {"starkregen"}

@@ -16,6 +16,7 @@ from challenge.jury.scope import covers
 from challenge.jury.tables import Assignment, Round
 from challenge.jury.tables import Juror as JurorRow
 from challenge.platform.documents.tables import Document
+from challenge.platform.mail.tables import OutboxMail
 from challenge.submissions.tables import Submission
 from tests.challenge.submissions.test_submissions import COMPLETE, open_call
 from tests.conftest import http_client
@@ -176,6 +177,15 @@ async def test_invitation_names_challenges_by_key(world):
         .first()
     )
     assert row["challenges"] == [str(world["a"]["id"])]
+    mail = (
+        await OutboxMail.select(OutboxMail.body_text)
+        .where(
+            (OutboxMail.template == "juror_invitation")
+            & (OutboxMail.to_address == world["juror_a"].user["email"])
+        )
+        .first()
+    )
+    assert "Umweltdaten sehen" in mail["body_text"] and "Stadtrundgang" not in mail["body_text"]
 
 
 async def test_staff_page_invites_per_challenge_and_shows_progress(world):
