@@ -97,3 +97,38 @@ async def test_signed_in_people_switch_language_too(client):
     switched = await client.get("/lang/en?next=/impressum", follow_redirects=True)
     assert '<html lang="en"' in switched.text
     assert (await User.select(User.locale).where(User.id == user["id"]).first())["locale"] == "en"
+
+
+def test_every_message_in_the_sources_has_a_german_translation(tmp_path):
+    """What the sources mark for translation (Python, page and mail templates) is in the German
+    catalog with a translation: a new text cannot reach German pages in English."""
+    import subprocess
+    import sys
+
+    from babel.messages.pofile import read_po
+
+    from challenge.paths import PACKAGE_DIR
+
+    root = PACKAGE_DIR.parent
+    pot = tmp_path / "messages.pot"
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg"]
+        + ["-k", "N_", "--no-location", "--omit-header", "-o", str(pot), "."],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    )
+    with pot.open("rb") as handle:
+        template = read_po(handle)
+    with (PACKAGE_DIR / "locale/de/LC_MESSAGES/messages.po").open("rb") as handle:
+        german = read_po(handle, locale="de")
+    missing = []
+    for message in template:
+        if not message.id:
+            continue
+        found = german.get(message.id)
+        strings = [] if found is None else found.string
+        strings = [strings] if isinstance(strings, str) else list(strings)
+        if not strings or not all(strings):
+            missing.append(message.id)
+    assert not missing, f"run scripts/update_catalogs.py and translate: {missing}"
