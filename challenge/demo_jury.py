@@ -1,4 +1,4 @@
-"""Demo jury for the open call: four jurors (one for the whole call, three for chosen
+"""Demo jury for the open call: four jurors (two for the whole call, two for chosen
 challenges) with declarations, assignments and scores."""
 
 from __future__ import annotations
@@ -45,11 +45,10 @@ JURORS = [
 
 
 # The challenges each juror judges (none: the whole call). Dirk Sommer of the Wasserwerke, the
-# unit that posed "starkregen", sits on that challenge's jury.
+# unit that posed "starkregen", sits on that challenge's jury; every challenge has three jurors.
 JUROR_CHALLENGES = {
     "d.sommer@wasserwerke.example": ["starkregen"],
-    "a.demir@smart-hub.example": ["hitzewarnung"],
-    "h.lange@dresden.example": ["stadtbaeume", "starkregen"],
+    "a.demir@smart-hub.example": ["hitzewarnung", "stadtbaeume"],
 }
 
 

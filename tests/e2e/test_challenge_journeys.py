@@ -7,9 +7,10 @@ entry for the development phase and publish the results, grouped by challenge.""
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import datetime, timedelta
 
-from tests.e2e.conftest import accessible, log_in, submit
+from tests.e2e.conftest import accessible, log_in, mail_to, submit
 
 UPCOMING = "verwaltung-digital-2027"
 OPEN_CALL = "klimaanpassung-im-quartier"
@@ -90,3 +91,84 @@ async def test_unit_drafts_staff_approve_and_open_a_team_applies(portal, browser
     await team.goto(f"{base}/calls/{UPCOMING}/apply?challenge=parkbaenke")
     await submit(team, "form[action$='/apply'] button[type=submit]")
     assert "Solarbank mit Sonnensegel" in await team.inner_text("main")
+
+
+async def test_a_challenge_jury_scores_and_staff_select_for_the_development_phase(portal, browser):
+    base, data = portal
+    staff = await browser()
+    await log_in(staff, base, "staff@demo.leipzig.de")
+    await staff.goto(f"{base}/staff/calls/{OPEN_CALL}/jury")
+    await accessible(staff, "jury with challenges")
+    address = f"juror-{uuid.uuid4().hex[:8]}@example.org"
+    await staff.fill("form[action$='/jury/invite'] #field-name", "Dr. Jana Baum")
+    await staff.fill("form[action$='/jury/invite'] #field-email", address)
+    await staff.check("#invite-challenge-stadtbaeume")
+    await submit(staff, "form[action$='/jury/invite'] button[type=submit]")
+    assert address in await staff.content()
+
+    juror = await browser()
+    await juror.goto(await mail_to(data / "mail", address, "/password/reset"))
+    await juror.fill("#field-password", "Jury-Passwort-2026-lang")
+    await submit(juror, "form[action='/password/reset'] button[type=submit]")
+    await log_in(juror, base, address, "Jury-Passwort-2026-lang")
+    await juror.goto(f"{base}/jury/calls/{OPEN_CALL}")
+    await submit(juror, f"form[action='/jury/calls/{OPEN_CALL}/accept'] button[type=submit]")
+    await juror.goto(f"{base}/jury/calls/{OPEN_CALL}/declaration")
+    await accessible(juror, "declaration of one challenge")
+    declared = await juror.inner_text("main")
+    # only the teams of the Stadtgrün challenge
+    assert "KI-Prognose für Baumgesundheit" in declared
+    assert "Hitzewarnung per SMS" not in declared
+    await juror.check("#confirm")
+    await submit(juror, "form[action$='/declaration/complete'] button[type=submit]")
+
+    await staff.goto(f"{base}/staff/calls/{OPEN_CALL}/jury")
+    await staff.fill("#field-reviews_per_submission", "3")
+    await submit(staff, "form[action$='/jury/assign'] button[type=submit]")
+    await accessible(staff, "jury after assigning per challenge")
+
+    await juror.goto(f"{base}/jury/calls/{OPEN_CALL}")
+    await accessible(juror, "the entries of one challenge")
+    entries = juror.locator("a[href^='/jury/reviews/']")
+    titles = {await entries.nth(i).inner_text() for i in range(await entries.count())}
+    # entries of the Stadtgrün challenge only (the assignment balances: one or both)
+    assert titles and titles <= {"Förderlotse für Dachbegrünung", "KI-Prognose für Baumgesundheit"}
+    for number in range(len(titles)):
+        await juror.goto(f"{base}/jury/calls/{OPEN_CALL}")
+        await juror.locator("a[href^='/jury/reviews/']").nth(number).click()
+        await juror.wait_for_load_state("load")
+        await accessible(juror, f"review {number + 1} of one challenge")
+        for fieldset in await juror.locator("fieldset[id^='field-scores.']").all():
+            await fieldset.locator("input[type=radio]").last.check()
+        await juror.fill("#field-comment", "Guter Ansatz für Leipzigs Stadtbäume.")
+        async with juror.expect_navigation():
+            await juror.click("button[name=action][value=final]")
+
+    await staff.goto(f"{base}/staff/calls/{OPEN_CALL}/results?challenge=stadtbaeume")
+    await accessible(staff, "the ranking of one challenge")
+    rows = staff.locator("table.ranking tbody tr")
+    assert await rows.count() == 2
+    first = rows.first
+    selected_title = await first.locator("th").inner_text()
+    await first.locator("a[href*='/results/decide/']").click()
+    await staff.wait_for_load_state("load")
+    await staff.check("#outcome-development")
+    await staff.fill("#field-rationale", "Bestes Konzept der Challenge Stadtbäume.")
+    await submit(staff, "form[action*='/results/decide/'] button[type=submit]")
+    assert await staff.locator("#error-summary").count() == 0
+    # every other entry: not selected; then the results go out
+    await submit(staff, "form[action$='/results/rest-not-selected'] button[type=submit]")
+    await staff.goto(f"{base}/staff/calls/{OPEN_CALL}/results/publish")
+    await accessible(staff, "publish results with challenges")
+    await submit(
+        staff, f"form[action='/staff/calls/{OPEN_CALL}/results/publish'] button[type=submit]"
+    )
+    assert await staff.locator("#error-summary").count() == 0
+
+    public = await browser()
+    await public.goto(f"{base}/calls/{OPEN_CALL}/results")
+    await accessible(public, "public results by challenge")
+    text = await public.inner_text("main")
+    assert "Stadtbäume im Trockenstress früh erkennen" in text
+    assert "Entwicklungsphase" in text
+    assert selected_title

@@ -86,14 +86,16 @@ async def test_juror_accepts_declares_a_conflict_and_scores_two_entries(portal, 
     await submit(juror, f"form[action='/jury/calls/{OPEN_CALL}/accept'] button[type=submit]")
     await juror.goto(f"{base}/jury/calls/{OPEN_CALL}/declaration")
     await accessible(juror, "declaration")
-    conflicted = (
-        await juror.locator("tbody tr").first.locator("td").nth(1).inner_text()
-    )  # the proposal's title
-    await juror.fill("#reason-1", "Ich habe mit diesem Team zusammengearbeitet.")
-    await submit(juror, "form[action$='/conflicts'] button[type=submit] >> nth=0")
-    assert (
-        await juror.locator("tbody tr").first.locator("strong").count() == 1
-    )  # marked as a conflict
+    # a conflict with a team of the Starkregen challenge (the demo's assignment leaves room there)
+    rows = juror.locator("tbody tr")
+    titles = [
+        await rows.nth(i).locator("td").nth(1).inner_text() for i in range(await rows.count())
+    ]
+    row = titles.index("Digitaler Zwilling für Regenwasser")
+    conflicted = titles[row]
+    await juror.fill(f"#reason-{row + 1}", "Ich habe mit diesem Team zusammengearbeitet.")
+    await submit(juror, f"form[action$='/conflicts'] button[type=submit] >> nth={row}")
+    assert await rows.nth(row).locator("strong").count() == 1  # marked as a conflict
     await submit(
         juror, "form[action$='/declaration/complete'] button[type=submit]"
     )  # not confirmed yet
@@ -105,15 +107,15 @@ async def test_juror_accepts_declares_a_conflict_and_scores_two_entries(portal, 
     await staff.goto(f"{base}/staff/calls/{OPEN_CALL}/jury")
     assert "Ich habe mit diesem Team" in await staff.content()  # staff see the declared conflict
     assert "von der Jurorin oder dem Juror erklärt" in await staff.inner_text("main")
-    await staff.fill(
-        "#field-reviews_per_submission", "5"
-    )  # five jurors, one conflicted: impossible
+    # every challenge has four jurors with the new one: five reviews per entry are impossible
+    await staff.fill("#field-reviews_per_submission", "5")
     await submit(staff, "form[action$='/jury/assign'] button[type=submit]")
     assert await staff.locator("#error-summary a").count() == 1  # one message, linked to its field
     assert "Betroffene Vorschläge:" in await staff.inner_text("main")  # and the entries it concerns
     await accessible(staff, "jury with an assignment error")
-    await staff.fill("#field-reviews_per_submission", "4")
+    await staff.fill("#field-reviews_per_submission", "3")
     await submit(staff, "form[action$='/jury/assign'] button[type=submit]")
+    assert await staff.locator("#error-summary").count() == 0
     await accessible(staff, "jury after assigning")
 
     await juror.goto(f"{base}/jury/calls/{OPEN_CALL}")
