@@ -11,24 +11,26 @@ from __future__ import annotations
 import asyncio
 import random
 import statistics
-import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from tests.benchmarks.documents import login
 from tests.benchmarks.portal import engine_name, median_ms, temporary_portal
+from tests.benchmarks.ranking_api import (
+    CRITERIA,
+    PER_ENTRY,
+    seed_call,
+    seed_jurors,
+    seed_scored_entries,
+    seed_teams,
+)
 
-PASSWORD = "Benchmark-Passwort-2026"
-CHALLENGES, ENTRIES, JURORS, PER_ENTRY, CRITERIA = ("a", "b", "c"), 700, 20, 5, 6
+CHALLENGES, ENTRIES, JURORS = ("a", "b", "c"), 700, 20
 
 
 async def prepare() -> None:
     from challenge import db
-    from challenge.calls.tables import Call
     from challenge.challenges.tables import Challenge, Unit
     from challenge.jury.services import round_of
-    from challenge.organisations.tables import Organisation
-    from challenge.platform.accounts.passwords import hash_password
-    from challenge.platform.accounts.tables import RoleGrant, User
     from challenge.settings import load_settings
     from challenge.settings import prepare as prepare_settings
 
@@ -36,46 +38,10 @@ async def prepare() -> None:
     async with db.connected(settings):
         await db.migrate()
         now = datetime.now(UTC)
-        criteria = [
-            {
-                "key": f"c{n}",
-                "name": f"Kriterium {n}",
-                "weight": 1 + n % 3,
-                "scale_min": 0,
-                "scale_max": 10,
-            }
-            for n in range(CRITERIA)
-        ]
-        call = Call(
-            slug="challenges",
-            title="Smart City Challenge",
-            status="published",
-            opens_at=now - timedelta(days=90),
-            closes_at=now - timedelta(days=30),
-            criteria=criteria,
-            created_at=now,
-            budget_cents=10_000_000_00,
-            awards_planned=9,
-        )
-        await call.save()
-        staff = User(
-            email="staff@example.org",
-            name="Staff",
-            password_hash=hash_password(PASSWORD),
-            email_verified_at=now,
-        )
-        await staff.save()
-        await RoleGrant(user=staff.id, role="staff").save()
+        call, criteria = await seed_call("challenges", "Smart City Challenge", 9, now)
         # one proposal per team and challenge: a team per entry, each answering every challenge
-        teams = [
-            Organisation(id=uuid.uuid4(), name=f"Team {n}", kind="startup", created_at=now)
-            for n in range(ENTRIES)
-        ]
-        for start in range(0, ENTRIES, 500):
-            await Organisation.insert(*teams[start : start + 500])
-        round_ = await round_of(
-            await Call.select().output(load_json=True).where(Call.id == call.id).first()
-        )
+        teams = await seed_teams(ENTRIES, now)
+        round_ = await round_of(call)
         rng = random.Random(7)
         for position, key in enumerate(CHALLENGES):
             unit = Unit(name=f"Amt {key}", kind="city_office", created_at=now)
@@ -84,67 +50,25 @@ async def prepare() -> None:
                 unit=unit.id,
                 title=f"Challenge {key}",
                 status="approved",
-                call=call.id,
+                call=call["id"],
                 key=key,
                 position=position,
                 places=3,
                 created_at=now,
             )
             await challenge.save()
-            await _entries(call, round_, challenge, teams, criteria, rng, now)
-
-
-async def _entries(call, round_, challenge, teams, criteria, rng, now) -> None:
-    """One challenge's entries, its own jurors and k final reviews per entry."""
-    from challenge.jury.tables import Review
-    from challenge.platform.accounts.tables import User
-    from challenge.submissions.tables import Submission
-
-    key = challenge.key
-    jurors = [
-        User(
-            email=f"juror-{key}{n}@example.org",
-            name=f"Juror {key}{n}",
-            password_hash="x",
-            email_verified_at=now,
-        )
-        for n in range(JURORS)
-    ]
-    await User.insert(*jurors)
-    submissions = [
-        Submission(
-            id=uuid.uuid4(),
-            call=call.id,
-            organisation=teams[n].id,
-            challenge=challenge.id,
-            title=f"Vorschlag {key}{n}",
-            status="submitted",
-            reference=f"SCC-{key.upper()}-{n:05d}",
-            created_at=now,
-        )
-        for n in range(ENTRIES)
-    ]
-    for start in range(0, ENTRIES, 500):
-        await Submission.insert(*submissions[start : start + 500])
-    reviews = []
-    for n, submission in enumerate(submissions):
-        quality = rng.uniform(2, 9)
-        for k in range(PER_ENTRY):
-            reviews.append(
-                Review(
-                    round=round_["id"],
-                    juror=jurors[(n * PER_ENTRY + k) % JURORS].id,
-                    submission=submission.id,
-                    status="final",
-                    scores={
-                        c["key"]: max(0, min(10, round(quality + rng.gauss(0, 1.5))))
-                        for c in criteria
-                    },
-                    finalized_at=now,
-                )
+            jurors = await seed_jurors(JURORS, now, prefix=key)  # each challenge its own jury
+            await seed_scored_entries(
+                call,
+                round_,
+                teams,
+                jurors,
+                criteria,
+                rng,
+                now,
+                challenge=challenge.id,
+                prefix=key.upper(),
             )
-    for start in range(0, len(reviews), 1000):
-        await Review.insert(*reviews[start : start + 1000])
 
 
 async def main() -> None:
