@@ -11,8 +11,9 @@ import msgspec
 from challenge import db
 from challenge.calls.editing import _validate_criteria
 from challenge.calls.schemas import Criterion
+from challenge.jury.scope import challenge_ids_for, covers
 from challenge.jury.services import round_of
-from challenge.jury.tables import Juror, Round, RoundEntry
+from challenge.jury.tables import Assignment, Juror, Round, RoundEntry
 from challenge.platform import clock
 from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_
@@ -35,6 +36,8 @@ class RoundIn(msgspec.Struct, kw_only=True):
 class JurorRoundsIn(msgspec.Struct, kw_only=True):
     rounds: list[int]
     expertise: list[str] = msgspec.field(default_factory=list)
+    # keys of the challenges the juror judges ([]: the whole call); None keeps them
+    challenges: list[str] | None = None
 
 
 class ShortlistIn(msgspec.Struct):
@@ -83,14 +86,19 @@ async def create_round(actor, call: dict, data: RoundIn) -> dict:
 
 
 async def set_juror_rounds(actor, call: dict, user_id: UUID, data: JurorRoundsIn) -> dict:
-    """Which rounds a juror serves in, and their expertise (preferred categories)."""
+    """Which rounds a juror serves in, their expertise (preferred categories) and, if named,
+    the challenges they judge (409 ``assignments_outside`` while they hold assignments to
+    entries of other challenges)."""
     if not data.rounds or any(not 1 <= n <= 10 for n in data.rounds):
         raise _invalid([FieldError("rounds", N_("Name the rounds, 1 to 10."))])
+    changes = {Juror.rounds: sorted(set(data.rounds)), Juror.expertise: data.expertise}
+    if data.challenges is not None:
+        changes[Juror.challenges] = await challenge_ids_for(call, data.challenges)
     async with db.write_transaction():
+        if data.challenges is not None:
+            await _refuse_assignments_outside(call, user_id, changes[Juror.challenges])
         updated = (
-            await Juror.update(
-                {Juror.rounds: sorted(set(data.rounds)), Juror.expertise: data.expertise}
-            )
+            await Juror.update(changes)
             .where((Juror.call == call["id"]) & (Juror.user == user_id))
             .returning(Juror.id)
         )
@@ -101,9 +109,35 @@ async def set_juror_rounds(actor, call: dict, user_id: UUID, data: JurorRoundsIn
             actor=actor,
             object_type="call",
             object_id=call["id"],
-            payload={"juror": str(user_id), "rounds": data.rounds},
+            payload={"juror": str(user_id), "rounds": data.rounds, "challenges": data.challenges},
         )
-    return {"rounds": sorted(set(data.rounds)), "expertise": data.expertise}
+    out = {"rounds": sorted(set(data.rounds)), "expertise": data.expertise}
+    if data.challenges is not None:
+        out["challenges"] = sorted(set(data.challenges))
+    return out
+
+
+async def _refuse_assignments_outside(call: dict, user_id: UUID, challenge_ids: list[str]) -> None:
+    """A juror keeps only assignments their challenges cover: narrowing them first needs the
+    others removed (so no review is lost unseen)."""
+    held = await Assignment.select(
+        Assignment.submission.challenge.as_alias("challenge"),
+        Assignment.submission.reference.as_alias("reference"),
+    ).where(
+        (Assignment.juror == user_id)
+        & (Assignment.submission.call == call["id"])
+        & (Assignment.status != "recused")
+    )
+    outside = sorted(
+        r["reference"] or "" for r in held if not covers(challenge_ids, r["challenge"])
+    )
+    if outside:
+        raise Problem(
+            409,
+            "assignments_outside",
+            N_("The juror holds assignments to entries of other challenges: remove them first."),
+            extra={"entries": outside},
+        )
 
 
 async def set_shortlist(actor, call: dict, number: int, submission_ids: list[UUID]) -> list[UUID]:

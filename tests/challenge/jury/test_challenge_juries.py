@@ -436,3 +436,22 @@ async def test_a_unit_member_on_the_jury_never_scores_a_team_the_unit_contracts_
         (Assignment.juror == unit.user["id"]) & (Assignment.submission == entry_a["id"])
     )
     assert (await api(unit, "GET", f"/api/v1/jury/reviews/{entry_a['id']}")).status_code == 404
+
+
+async def test_staff_change_a_jurors_challenges_but_not_under_their_assignments(world):
+    staff, call, juror = world["staff"], world["call"], world["juror_all"]
+    url = f"/api/v1/calls/{call['slug']}/jurors/{juror.user['id']}"
+    await _assign_raw(call, juror.user["id"], world["entry_b"]["id"])
+    refused = await api(staff, "PUT", url, {"rounds": [1], "challenges": ["a"]})
+    assert refused.status_code == 409 and refused.json()["code"] == "assignments_outside"
+    assert (
+        await api(juror, "GET", f"/api/v1/jury/reviews/{world['entry_b']['id']}")
+    ).status_code == 200
+    unknown = await api(staff, "PUT", url, {"rounds": [1], "challenges": ["zzz"]})
+    assert unknown.status_code == 422
+    widened = await api(staff, "PUT", url, {"rounds": [1], "challenges": ["a", "b"]})
+    assert widened.status_code == 200 and widened.json()["challenges"] == ["a", "b"]
+    kept = await api(staff, "PUT", url, {"rounds": [1]})  # without challenges: unchanged
+    assert kept.status_code == 200
+    jurors = (await api(staff, "GET", f"/api/v1/calls/{call['slug']}/jurors")).json()
+    assert {j["user_id"]: j for j in jurors}[str(juror.user["id"])]["challenges"] == ["a", "b"]
