@@ -97,6 +97,11 @@ def questions_from_text(text: str, errors: list[FieldError]) -> list[Question]:
     return result
 
 
+def faq_text(items: list[dict]) -> str:
+    """FAQ entries as the form shows them: one "question | answer" per line."""
+    return "\n".join(f"{item['question']} | {item['answer']}" for item in items)
+
+
 def faq_from_text(text: str) -> list[FaqItem]:
     """question | answer"""
     items = []
@@ -220,7 +225,8 @@ def _criterion_line(c: dict) -> str:
     return " | ".join(str(x) for x in cells).rstrip(" |")
 
 
-def _question_line(q: dict) -> str:
+def question_line(q: dict) -> str:
+    """A question as one line of the form (key | type | required | label | choices | …)."""
     cells = [
         q["key"],
         q["type"],
@@ -238,10 +244,8 @@ def _texts_of(call: dict) -> dict[str, Any]:
     return {
         "categories": "\n".join(call["categories"] or []),
         "criteria": "\n".join(_criterion_line(c) for c in call["criteria"] or []),
-        "questions": "\n".join(_question_line(q) for q in call["questions"] or []),
-        "faq": "\n".join(
-            f"{item['question']} | {item['answer']}" for item in call.get("faq") or []
-        ),
+        "questions": "\n".join(question_line(q) for q in call["questions"] or []),
+        "faq": faq_text(call.get("faq") or []),
     }
 
 

@@ -12,7 +12,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from challenge.calls.entries import challenge_has_entries
 from challenge.calls.policies import may_see_draft_calls
-from challenge.calls.schemas import Question
+from challenge.calls.schemas import FaqItem, Question
 from challenge.calls.services import get_call
 from challenge.challenges import intake, placement, units
 from challenge.challenges.schemas import (
@@ -55,6 +55,7 @@ def to_out(row: dict, call_slug: str | None = None) -> ChallengeOut:
         call=call_slug,
         position=row["position"],
         questions=msgspec.convert(row["questions"] or [], list[Question]),
+        faq=msgspec.convert(row["faq"] or [], list[FaqItem]),
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from challenge.calls.forms import questions_from_text
+from challenge.calls.forms import faq_from_text, faq_text, question_line, questions_from_text
 from challenge.challenges.schemas import ChallengeIn, ChallengePatch, Dataset, Offer
 from challenge.platform.forms import form_value
 from challenge.platform.i18n import N_
@@ -84,12 +84,13 @@ def challenge_from_form(form: dict[str, Any], locale: str, unit_id: UUID) -> Cha
     datasets = _datasets(form, errors)
     numbers = _numbers(form, locale, errors)
     questions = questions_from_text(form_value(form, "questions"), errors)
+    faq = faq_from_text(form_value(form, "faq"))
     if errors:
         raise _invalid(errors)
     texts = {name: form_value(form, name).strip() for name in TEXTS}
     offer = Offer(datasets=datasets, **{n: form_value(form, n).strip() for n in OFFER_TEXTS})
     return validated(
-        ChallengeIn(unit_id=unit_id, offer=offer, questions=questions, **texts, **numbers)
+        ChallengeIn(unit_id=unit_id, offer=offer, questions=questions, faq=faq, **texts, **numbers)
     )
 
 
@@ -110,19 +111,6 @@ def field_errors(problem: Problem) -> dict[str, str]:
         name = parts[1] if parts[0] == "offer" and len(parts) > 1 else parts[0]
         errors.setdefault(name, error.message)
     return errors or {"_form": problem.detail}
-
-
-def _question_line(question: dict) -> str:
-    cells = [
-        question["key"],
-        question["type"],
-        "ja" if question.get("required") else "nein",
-        question["label"],
-        "; ".join(question.get("choices") or []),
-        str(question.get("max_length") or ""),
-        question.get("help") or "",
-    ]
-    return " | ".join(cells).rstrip(" |")
 
 
 def dataset_rows(values: dict[str, Any]) -> list[tuple[int, str, str]]:
@@ -154,7 +142,8 @@ def form_from_challenge(row: dict | None, locale: str) -> dict[str, Any]:
     values.update({name: offer.get(name) or "" for name in OFFER_TEXTS})
     values.update({name: format_amount(row[name], locale) for name in MONEY})
     values.update({name: str(row[name]) for name in COUNTS})
-    values["questions"] = "\n".join(_question_line(q) for q in row["questions"] or [])
+    values["questions"] = "\n".join(question_line(q) for q in row["questions"] or [])
+    values["faq"] = faq_text(row["faq"] or [])
     for number, dataset in enumerate(offer.get("datasets") or []):
         values[f"dataset_title_{number}"] = dataset.get("title", "")
         values[f"dataset_url_{number}"] = dataset.get("url", "")

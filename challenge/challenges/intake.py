@@ -44,6 +44,7 @@ FIELDS = (
     "places",
     "stipend_cents",
     "questions",
+    "faq",
 )
 COLUMNS = (Challenge.all_columns(), Challenge.unit.name.as_alias("unit_name"))
 
@@ -58,7 +59,7 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     for key in ("title", "contact_name", "mentor_name"):
         if key in values:
             values[key] = " ".join((values[key] or "").split())
-    for key in ("offer", "questions"):  # structs from the API, stored as JSON
+    for key in ("offer", "questions", "faq"):  # structs from the API, stored as JSON
         if key in values:
             values[key] = msgspec.to_builtins(values[key])
     return values

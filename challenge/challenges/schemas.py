@@ -8,7 +8,7 @@ from uuid import UUID
 
 import msgspec
 
-from challenge.calls.schemas import Question
+from challenge.calls.schemas import FaqItem, Question
 
 Text = Annotated[str, msgspec.Meta(max_length=20_000)]
 Line = Annotated[str, msgspec.Meta(max_length=200)]
@@ -57,6 +57,7 @@ class ChallengeIn(msgspec.Struct, kw_only=True):
     places: int = 3
     stipend_cents: int = 200_000
     questions: list[Question] = msgspec.field(default_factory=list)  # asked after the call's
+    faq: list[FaqItem] = msgspec.field(default_factory=list)  # on the challenge's public page
 
 
 class ChallengePatch(msgspec.Struct, kw_only=True):
@@ -73,6 +74,7 @@ class ChallengePatch(msgspec.Struct, kw_only=True):
     places: int | msgspec.UnsetType = msgspec.UNSET
     stipend_cents: int | msgspec.UnsetType = msgspec.UNSET
     questions: list[Question] | msgspec.UnsetType = msgspec.UNSET
+    faq: list[FaqItem] | msgspec.UnsetType = msgspec.UNSET
 
 
 class ReviewIn(msgspec.Struct, kw_only=True):
@@ -107,6 +109,7 @@ class ChallengeOut(msgspec.Struct):
     call: str | None = None
     position: int = 0
     questions: list[Question] = msgspec.field(default_factory=list)
+    faq: list[FaqItem] = msgspec.field(default_factory=list)
 
 
 class EventOut(msgspec.Struct):

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from challenge.calls.tables import Call
 from challenge.challenges.tables import Challenge, ChallengeEvent, UnitMember
 from tests.support.factories import make_call, make_challenge, make_unit
 from tests.support.web import login, make_user, post_form
@@ -297,3 +298,35 @@ async def test_pages_speak_english_to_english_members(client):
     await post_form(client, f"/unit/challenges/{challenge_id}/submit", {})
     listed = await client.get("/unit/challenges")
     assert "Waiting for review" in listed.text and ">proposed<" not in listed.text
+
+
+async def test_a_unit_writes_the_challenges_faq_and_the_public_page_shows_it(client):
+    member = await make_user()
+    unit = await make_unit(members=[member["id"]])
+    await login(client, member["email"])
+    created = await post_form(
+        client,
+        "/unit/challenges/new",
+        {
+            "unit_id": str(unit["id"]),
+            "title": "Schatten im Park",
+            "problem": "Zu heiß.",
+            "contact_name": "Katrin Vogel",
+            "pilot_budget_cents": "25.000,00",
+            "stipend_cents": "2.000,00",
+            "pilot_months": "6",
+            "places": "3",
+            "faq": "Gibt es Strom im Park? | Ja, an zwei Stellen.",
+        },
+    )
+    assert created.status_code == 303, created.text
+    challenge_id = created.headers["location"].rsplit("/", 1)[-1].split("?")[0]
+    page = await client.get(f"/unit/challenges/{challenge_id}")
+    assert "Gibt es Strom im Park? | Ja, an zwei Stellen." in page.text  # kept in the form
+    call = await make_call()
+    call_id = (await Call.select(Call.id).where(Call.slug == call["slug"]).first())["id"]
+    await Challenge.update(
+        {Challenge.status: "approved", Challenge.call: call_id, Challenge.key: "park"}
+    ).where(Challenge.id == challenge_id)
+    public = await client.get(f"/calls/{call['slug']}/challenges/park")
+    assert "Gibt es Strom im Park?" in public.text and "Ja, an zwei Stellen." in public.text
