@@ -3,6 +3,7 @@ withdraw them while no proposal answers them; the call's pages list them."""
 
 from __future__ import annotations
 
+import json
 from uuid import UUID
 
 from challenge import db
@@ -17,16 +18,24 @@ from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_
 from challenge.platform.problems import Problem, forbidden, not_found
 
+# Every page of a call reads its challenges: one fixed statement skips building the same
+# joined select for each request (the query builder cost more than the query; issue 17 figure).
+_OF_CALL = (
+    "SELECT challenges.*, units.name AS unit_name FROM challenges JOIN units ON units.id = "
+    "challenges.unit WHERE challenges.\"call\" = {} AND challenges.status = 'approved' "
+    'ORDER BY challenges."position", challenges."key"'
+)
+_JSON = ("offer", "questions", "faq")
+
 
 async def of_call(call_id: UUID) -> list[dict]:
-    """The call's challenges (approved, attached), in their order."""
-    return (
-        await Challenge.select(*COLUMNS)
-        .where((Challenge.call == call_id) & (Challenge.status == "approved"))
-        .order_by(Challenge.position)
-        .order_by(Challenge.key)
-        .output(load_json=True)
-    )
+    """The call's challenges (approved, attached), in their order, with the unit's name."""
+    rows = await Challenge.raw(_OF_CALL, call_id)
+    for row in rows:
+        for name in _JSON:
+            if isinstance(row[name], str):
+                row[name] = json.loads(row[name])
+    return rows
 
 
 async def has_challenges(call_id: UUID) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _format_date
@@ -96,6 +96,7 @@ def request_locale(request) -> str:
     return locale
 
 
+@lru_cache(maxsize=4096)  # a call's dates appear on every page of it: format each once
 def format_datetime(value: datetime | None, locale: str, fmt: str = "medium") -> str:
     """A timestamp shown in Berlin time, the German or English way."""
     if value is None:

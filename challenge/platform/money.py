@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from babel.numbers import NumberFormatError, format_currency, format_decimal, parse_decimal
 
@@ -114,6 +115,7 @@ def _euros(cents: int) -> Decimal:
     return Decimal(int(cents)).scaleb(-2)
 
 
+@lru_cache(maxsize=4096)  # Babel's formatting costs ~50 µs; pages show the same amounts again
 def format_money(cents: int | None, locale: str | None) -> str:
     """Integer euro cents for people: "1.234,50 €" (de) or "€1,234.50" (en); "" for None."""
     if cents is None:
