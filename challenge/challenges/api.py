@@ -10,7 +10,6 @@ from litestar import Controller, Request, get, patch, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from challenge.calls.entries import challenge_has_entries
 from challenge.calls.policies import may_see_draft_calls
 from challenge.calls.schemas import FaqItem, Question
 from challenge.calls.services import get_call
@@ -173,12 +172,4 @@ class CallChallengesApi(Controller):
         self, request: Request, slug: FromPath[str], key: FromPath[str], data: JSONBody[WithdrawIn]
     ) -> ChallengeOut:
         call = await get_call(slug, include_drafts=True)
-        row = await placement.by_key(call["id"], key)
-        row = await placement.withdraw(
-            request.scope["user"],
-            call,
-            key,
-            data.reason,
-            has_proposals=await challenge_has_entries(row["id"]),
-        )
-        return to_out(row)
+        return to_out(await placement.withdraw(request.scope["user"], call, key, data.reason))

@@ -7,6 +7,7 @@ import json
 from uuid import UUID
 
 from challenge import db
+from challenge.calls.entries import challenge_has_entries
 from challenge.calls.tables import Call
 from challenge.challenges import rules
 from challenge.challenges.intake import COLUMNS, load, log_event, refuse_once_open
@@ -102,13 +103,13 @@ async def attach(actor, call: dict, data: AttachIn) -> dict:
     return await load(row["id"])
 
 
-async def withdraw(actor, call: dict, key: str, reason: str, *, has_proposals: bool) -> dict:
+async def withdraw(actor, call: dict, key: str, reason: str) -> dict:
     """Take a challenge out of the call before anyone answered it (409
     ``challenge_has_proposals`` afterwards); the reason is kept in its history."""
     if not is_staff(actor):
         raise forbidden()
     row = await by_key(call["id"], key)
-    if has_proposals:
+    if await challenge_has_entries(row["id"]):
         raise Problem(
             409,
             "challenge_has_proposals",

@@ -10,7 +10,6 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
-from challenge.calls.entries import challenge_has_entries
 from challenge.calls.services import get_call, staff_list
 from challenge.challenges import intake, placement, rules, units
 from challenge.challenges.forms import field_errors, form_from_challenge, patch_from_form, values_of
@@ -281,15 +280,8 @@ class StaffCallChallengePages(Controller):
         reason = form_value(data, "reason")
         try:
             call = await get_call(slug, include_drafts=True)
-            row = await placement.by_key(call["id"], key)
             checked = validated(WithdrawIn(reason=reason.strip()))
-            await placement.withdraw(
-                request.scope["user"],
-                call,
-                key,
-                checked.reason,
-                has_proposals=await challenge_has_entries(row["id"]),
-            )
+            await placement.withdraw(request.scope["user"], call, key, checked.reason)
         except Problem as problem:
             if problem.status == 404:
                 raise

@@ -164,3 +164,35 @@ async def test_a_challenge_question_is_asked_only_of_its_proposals(client):
     assert without.json()["errors"][0]["field"] == "answers.datensatz"
     page = await client.get(f"/submissions/{with_question.json()['id']}/questions")
     assert "Welcher Datensatz?" in page.text
+
+
+async def test_a_challenge_with_a_proposal_cannot_be_withdrawn(client):
+    call, umwelt, _b = await _call_with_challenges()
+    team = await _applicant(client)
+    made = await api(
+        client,
+        "POST",
+        f"/api/v1/calls/{call['slug']}/submissions",
+        {"organisation_id": str(team["id"]), "challenge": "umwelt", **COMPLETE},
+    )
+    assert made.status_code == 201, made.text
+    client.cookies.clear()
+    await login(client, (await make_user(roles=("staff",)))["email"])
+    refused = await api(
+        client,
+        "POST",
+        f"/api/v1/calls/{call['slug']}/challenges/umwelt/withdraw",
+        {"reason": "Doppelt"},
+    )
+    assert refused.status_code == 409 and refused.json()["code"] == "challenge_has_proposals"
+    empty = await api(
+        client,
+        "POST",
+        f"/api/v1/calls/{call['slug']}/challenges/beteiligung/withdraw",
+        {"reason": "Doppelt"},
+    )
+    assert empty.status_code == 200 and empty.json()["status"] == "withdrawn"
+    assert [
+        c["key"]
+        for c in (await api(client, "GET", f"/api/v1/calls/{call['slug']}/challenges")).json()
+    ] == ["umwelt"]
