@@ -4,6 +4,15 @@ import os
 
 from piccolo.conf.apps import AppConfig
 
+from partnerships.development.tables import (
+    ChecklistItem,
+    DevelopmentPhase,
+    Meeting,
+    Offer,
+    PilotDecision,
+    PitchEvent,
+    PitchSlot,
+)
 from partnerships.tables import (
     Amendment,
     Evidence,
@@ -29,6 +38,13 @@ APP_CONFIG = AppConfig(
         Amendment,
         Reminder,
         SupplierName,
+        DevelopmentPhase,
+        ChecklistItem,
+        Meeting,
+        Offer,
+        PitchEvent,
+        PitchSlot,
+        PilotDecision,
     ],
     migration_dependencies=["challenge.piccolo_app"],
     commands=[],

@@ -10,6 +10,7 @@ from partnerships.contracts.conflicts import earlier_partnership
 from partnerships.contracts.documents import READERS
 from partnerships.contracts.pages import PartnerPages, StaffPartnershipPages
 from partnerships.demo import load_demo_partnership
+from partnerships.development import assembly
 from partnerships.milestones.api import MilestonesApi, staff_feed
 from partnerships.milestones.pages import PartnerMilestonePages, StaffMilestonePages
 from partnerships.milestones.reminders import send_reminders
@@ -38,9 +39,11 @@ def domain() -> Domain:
             PartnerMilestonePages,
             OpenDataApi,
             PublicProjectPages,
+            *assembly.routers(),
         ],
-        periodic=[send_reminders],
-        document_readers=dict(READERS),
+        periodic=[send_reminders, *assembly.periodic()],
+        document_readers={**READERS, **assembly.readers()},
+        decision_made=assembly.decision_made,
         conflict_suggesters=[earlier_partnership, unit_partnership],
         demo=load_demo_partnership,
         privacy_export=privacy_export,
@@ -48,5 +51,6 @@ def domain() -> Domain:
         nav_links=[
             ("/staff/partnerships", N_("Partnerships"), ("staff", "finance", "admin")),
             ("/partner", N_("My partnerships"), ()),
+            *assembly.nav_links(),
         ],
     )

@@ -20,6 +20,8 @@ from challenge.organisations.tables import Organisation
 from challenge.platform.accounts.tables import User
 from challenge.submissions.tables import Submission
 
+PARTNERSHIP_KINDS = ("partnership", "stipend", "pilot")
+MILESTONE_KINDS = ("regular", "open_source_bonus")
 PARTNERSHIP_STATES = ("draft", "sent", "signed", "active", "completed", "terminated")
 MILESTONE_STATES = ("planned", "submitted", "changes_requested", "approved", "paid")
 
@@ -29,7 +31,9 @@ class Partnership(Table, tablename="partnerships"):
     number = Integer(unique=True)  # the n in <prefix>-SCC-<year>-<n>, counted over all years
     year = Integer()
     call = ForeignKey(references=Call, on_delete=OnDelete.restrict, index=True)
-    submission = ForeignKey(references=Submission, on_delete=OnDelete.restrict, unique=True)
+    # one partnership per entry and kind (unique index partnerships_submission_kind)
+    submission = ForeignKey(references=Submission, on_delete=OnDelete.restrict)
+    kind = Varchar(length=12, default="partnership")  # stipend | pilot | partnership
     organisation = ForeignKey(references=Organisation, on_delete=OnDelete.restrict, index=True)
     title = Varchar(length=200)
     scope = Text(default="")
@@ -62,6 +66,9 @@ class Milestone(Table, tablename="milestones"):
     due_date = Date(index=True)
     amount_cents = BigInt()
     status = Varchar(length=20, default="planned", index=True)
+    kind = Varchar(length=20, default="regular")  # regular | open_source_bonus
+    # the bonus's verification by staff: {licence, osi_approved, matches_offer, by, at}
+    verification = JSONB(default={})
     evidence_round = Integer(default=0)  # 1 with the first evidence, +1 with every resubmission
     paid_cents = BigInt(default=0)
     submitted_at = Timestamptz(null=True, default=None)
@@ -75,6 +82,10 @@ class Evidence(Table, tablename="milestone_evidence"):
     round = Integer()
     document = UUID(null=True, default=None)
     note = Text(default="")
+    # the open-source bonus's evidence: the public repository, a release tag or commit, the licence
+    repository_url = Varchar(length=500, default="")
+    ref = Varchar(length=200, default="")
+    licence = Varchar(length=100, default="")
     submitted_by = ForeignKey(references=User, on_delete=OnDelete.set_null, null=True)
     created_at = Timestamptz()
 

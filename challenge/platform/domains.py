@@ -70,6 +70,9 @@ class Domain:
     submission_readers: Sequence[
         Callable[..., Awaitable[bool]]
     ] = ()  # reader(user, submission): who else may read
+    # decision_made(actor, call, submission_id, outcome): inside the decision's write
+    # transaction, after it is saved (e.g. a stipend agreement for the development phase)
+    decision_made: Callable[..., Awaitable[None]] | None = None
     submission_outcome: Callable[..., Awaitable[dict | None]] | None = (
         None  # outcome(call, submission_id) for the team
     )

@@ -9,7 +9,7 @@ from piccolo.query.functions.aggregate import Sum
 
 from challenge import db
 from challenge.calls.tables import Call
-from challenge.platform import clock
+from challenge.platform import clock, domains
 from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_
 from challenge.platform.problems import FieldError, Problem, not_found
@@ -132,6 +132,8 @@ async def set_decision(
             award_cents=award_cents,
             rationale=rationale,
         )
+        for _domain, hook in domains.each("decision_made"):
+            await hook(actor, call, submission_id, outcome)
         await record(
             "results.decision",
             actor=actor,

@@ -36,6 +36,7 @@ async def partnership_out(row: dict, prefix: str) -> PartnershipOut:
     return PartnershipOut(
         id=row["id"],
         ocid=partnership_ocid(prefix, row),
+        kind=row["kind"],
         status=row["status"],
         submission_id=row["submission"],
         organisation_id=row["organisation"],

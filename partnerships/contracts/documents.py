@@ -101,6 +101,10 @@ async def _issue(storage, partnership: dict, *, settings, actor, tag: str, **pdf
     )
 
 
+# the contract's template per kind of partnership (a pilot is a partnership contract)
+CONTRACT_TEMPLATES = {"stipend": "stipend_contract.html"}
+
+
 async def issue_contract(storage, partnership: dict, *, settings, actor=None) -> dict:
     """Issue the contract PDF of a partnership being sent; returns its document row."""
     return await _issue(
@@ -109,7 +113,7 @@ async def issue_contract(storage, partnership: dict, *, settings, actor=None) ->
         settings=settings,
         actor=actor,
         tag="contract",
-        template="contract.html",
+        template=CONTRACT_TEMPLATES.get(partnership.get("kind"), "contract.html"),
         title="Entwicklungspartnerschaft {ocid}",
         filename="Vertrag-{ocid}.pdf",
         kind="contract",

@@ -62,11 +62,13 @@ class MilestoneOut(msgspec.Struct):
     status: str
     overdue: bool
     paid_cents: int
+    kind: str = "regular"  # regular | open_source_bonus
 
 
 class PartnershipOut(msgspec.Struct):
     id: UUID
     ocid: str
+    kind: str  # stipend | pilot | partnership
     status: str
     submission_id: UUID
     organisation_id: UUID
@@ -107,4 +109,5 @@ def milestone_out(row: dict) -> MilestoneOut:
         status=row["status"],
         overdue=overdue(row),
         paid_cents=row["paid_cents"],
+        kind=row.get("kind", "regular"),
     )

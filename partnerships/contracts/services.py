@@ -76,11 +76,11 @@ async def partner_view(user, partnership_id: UUID) -> dict:
     return row
 
 
-async def for_submission(submission_id: UUID) -> UUID | None:
-    """The id of the entry's partnership, if it has one."""
+async def for_submission(submission_id: UUID, kind: str = "partnership") -> UUID | None:
+    """The id of the entry's partnership of this kind (stipend, pilot, partnership), if any."""
     row = (
         await Partnership.select(Partnership.id)
-        .where(Partnership.submission == submission_id)
+        .where((Partnership.submission == submission_id) & (Partnership.kind == kind))
         .first()
     )
     return row["id"] if row else None
@@ -170,7 +170,13 @@ async def prefill(submission_id: UUID) -> dict:
 
 
 async def _replace_milestones(partnership_id: UUID, milestones: list[MilestoneIn]) -> None:
-    await Milestone.delete().where(Milestone.partnership == partnership_id)
+    """The plan's regular milestones; an open-source bonus milestone stays as it is, last."""
+    await Milestone.delete().where(
+        (Milestone.partnership == partnership_id) & (Milestone.kind == "regular")
+    )
+    await Milestone.update({Milestone.position: len(milestones) + 1}).where(
+        Milestone.partnership == partnership_id
+    )
     for position, milestone in enumerate(milestones, start=1):
         await Milestone(
             partnership=partnership_id,
@@ -201,42 +207,60 @@ async def create(actor, data: PartnershipIn) -> dict:
     if errors:
         raise invalid(errors)
     decision = await _awarded(data.submission_id)
+    if data.total_cents > decision["award_cents"]:
+        raise invalid([FieldError("total_cents", N_("The total cannot exceed the award."))])
+    async with db.write_transaction():
+        partnership = await insert(actor, data, kind="partnership")
+    return await get(partnership["id"])
+
+
+async def insert(actor, data: PartnershipIn, *, kind: str) -> dict:
+    """Inside the caller's write transaction: a draft partnership of ``kind`` (partnership,
+    stipend, pilot) for the entry, numbered, with its milestones, audited. One per entry and
+    kind (409 ``partnership_exists``; the unique index partnerships_submission_kind decides
+    under races). The caller checks who may and what the entry earned."""
     entry = (
         await Submission.select(Submission.organisation, Submission.call)
         .where(Submission.id == data.submission_id)
         .first()
     )
-    if data.total_cents > decision["award_cents"]:
-        raise invalid([FieldError("total_cents", N_("The total cannot exceed the award."))])
-    async with db.write_transaction():
-        number = await _next_number()
-        if await Partnership.exists().where(Partnership.submission == data.submission_id):
-            raise Problem(409, "partnership_exists", N_("This entry has a partnership already."))
-        now = clock.now()
-        partnership = Partnership(
-            number=number,
-            year=now.year,
-            call=entry["call"],
-            submission=data.submission_id,
-            organisation=entry["organisation"],
-            title=data.title.strip(),
-            scope=data.scope.strip(),
-            city_unit=data.city_unit.strip(),
-            start_date=data.start_date,
-            end_date=data.end_date,
-            total_cents=data.total_cents,
-            created_by=getattr(actor, "id", None),
-            created_at=now,
-        )
-        await partnership.save()
-        await _replace_milestones(partnership.id, data.milestones)
-        await record(
-            "partnership.created",
-            actor=actor,
-            object_type="partnership",
-            object_id=partnership.id,
-            payload={"submission": str(data.submission_id), "total_cents": data.total_cents},
-        )
+    if entry is None:
+        raise not_found(N_("Proposal not found"))
+    number = await _next_number()
+    if await Partnership.exists().where(
+        (Partnership.submission == data.submission_id) & (Partnership.kind == kind)
+    ):
+        raise Problem(409, "partnership_exists", N_("This entry has a partnership already."))
+    now = clock.now()
+    partnership = Partnership(
+        number=number,
+        year=now.year,
+        call=entry["call"],
+        submission=data.submission_id,
+        organisation=entry["organisation"],
+        kind=kind,
+        title=data.title.strip(),
+        scope=data.scope.strip(),
+        city_unit=data.city_unit.strip(),
+        start_date=data.start_date,
+        end_date=data.end_date,
+        total_cents=data.total_cents,
+        created_by=getattr(actor, "id", None),
+        created_at=now,
+    )
+    await partnership.save()
+    await _replace_milestones(partnership.id, data.milestones)
+    await record(
+        "partnership.created",
+        actor=actor,
+        object_type="partnership",
+        object_id=partnership.id,
+        payload={
+            "submission": str(data.submission_id),
+            "kind": kind,
+            "total_cents": data.total_cents,
+        },
+    )
     return await get(partnership.id)
 
 

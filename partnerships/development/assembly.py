@@ -1,0 +1,49 @@
+"""What the development phase's parts add to the partnerships domain: each part's package
+exports ``ROUTERS`` (controllers and route handlers) and ``READERS`` (document owner type →
+may_read), and optionally ``CALL_EVENTS`` (call_events hooks), ``NAV_LINKS`` and ``PERIODIC``."""
+
+from __future__ import annotations
+
+from partnerships.development import offers, pilots, pitch, stipends, workspace
+
+PARTS = (stipends, workspace, offers, pitch, pilots)
+
+
+def routers() -> list:
+    """Every part's routers."""
+    return [router for part in PARTS for router in getattr(part, "ROUTERS", [])]
+
+
+def readers() -> dict:
+    """Every part's document readers."""
+    return {key: reader for part in PARTS for key, reader in getattr(part, "READERS", {}).items()}
+
+
+def nav_links() -> list:
+    """Every part's navigation links."""
+    return [link for part in PARTS for link in getattr(part, "NAV_LINKS", [])]
+
+
+def periodic() -> list:
+    """Every part's periodic tasks."""
+    return [task for part in PARTS for task in getattr(part, "PERIODIC", [])]
+
+
+def decision_hooks() -> list:
+    """Every part's hooks on a results decision (see Domain.decision_made)."""
+    return [hook for part in PARTS for hook in getattr(part, "DECISION_HOOKS", [])]
+
+
+async def decision_made(actor, call: dict, submission_id, outcome: str) -> None:
+    """Run every part's hook on a results decision, inside its write transaction."""
+    for hook in decision_hooks():
+        await hook(actor, call, submission_id, outcome)
+
+
+async def call_events(call_id) -> list[dict]:
+    """Every part's dates on the call page."""
+    events: list[dict] = []
+    for part in PARTS:
+        for hook in getattr(part, "CALL_EVENTS", []):
+            events += await hook(call_id)
+    return events

@@ -1,0 +1,61 @@
+"""Request and response shapes of the development phase (shared/API.md, "Development phase and
+pilots")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+import msgspec
+
+from challenge.platform.security.limits import LongText, Name, Place
+
+
+class OfferMilestone(msgspec.Struct, kw_only=True):
+    title: Name
+    deliverables: LongText = ""
+    month: int
+    amount_cents: int
+
+
+class CostLine(msgspec.Struct, kw_only=True):
+    category: Name
+    description: LongText = ""
+    amount_cents: int
+
+
+class OpenSource(msgspec.Struct, kw_only=True):
+    intent: bool = False
+    licence: str | None = None
+    repository_plan: LongText = ""
+    ownership: LongText = ""
+
+
+class OfferIn(msgspec.Struct, kw_only=True):
+    scope: LongText = ""
+    goals: LongText = ""
+    indicators: LongText = ""
+    months: int = 6
+    milestones: list[OfferMilestone] = msgspec.field(default_factory=list)
+    costs: list[CostLine] = msgspec.field(default_factory=list)
+    followup_cents_per_year: int = 0
+    operation: LongText = ""
+    personal_data: LongText = ""
+    hosting: LongText = ""
+    open_source: OpenSource = msgspec.field(default_factory=OpenSource)
+    public_summary: LongText = ""
+    consent_publication: bool = False
+    version: int = 0
+
+
+class PitchIn(msgspec.Struct, kw_only=True):
+    starts_at: datetime
+    place: Place = ""
+    video_url: str = ""
+    slot_minutes: int = 20
+
+
+class PilotIn(msgspec.Struct, kw_only=True):
+    challenge: str
+    submission_id: UUID | None = None  # None: no pilot for this challenge
+    rationale: LongText = ""

@@ -1,0 +1,4 @@
+"""The development workspace per selected team: dates, contacts, checklist, meetings, files."""
+
+ROUTERS: list = []
+READERS: dict = {}
