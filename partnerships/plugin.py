@@ -44,6 +44,7 @@ def domain() -> Domain:
         periodic=[send_reminders, *assembly.periodic()],
         document_readers={**READERS, **assembly.readers()},
         decision_made=assembly.decision_made,
+        submission_links=assembly.submission_links,
         conflict_suggesters=[earlier_partnership, unit_partnership],
         demo=load_demo_partnership,
         privacy_export=privacy_export,

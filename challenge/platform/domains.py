@@ -73,6 +73,9 @@ class Domain:
     # decision_made(actor, call, submission_id, outcome): inside the decision's write
     # transaction, after it is saved (e.g. a stipend agreement for the development phase)
     decision_made: Callable[..., Awaitable[None]] | None = None
+    # submission_links(user, submission) -> [(href, label msgid)]: next steps a later stage
+    # offers the team on its proposal page (e.g. the development workspace)
+    submission_links: Callable[..., Awaitable[list[tuple[str, str]]]] | None = None
     submission_outcome: Callable[..., Awaitable[dict | None]] | None = (
         None  # outcome(call, submission_id) for the team
     )

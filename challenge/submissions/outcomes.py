@@ -15,3 +15,11 @@ async def outcome_for(call: dict, submission_id: UUID) -> dict | None:
         if outcome is not None:
             return outcome
     return None
+
+
+async def links_for(user, submission: dict) -> list[tuple[str, str]]:
+    """Next steps later stages offer the team on its proposal page: (href, label msgid)."""
+    links: list[tuple[str, str]] = []
+    for _domain, provider in each("submission_links"):
+        links += await provider(user, submission)
+    return links

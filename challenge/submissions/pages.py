@@ -21,7 +21,7 @@ from challenge.platform.forms import FormData, errors_of, form_value
 from challenge.platform.i18n import N_
 from challenge.platform.problems import Problem
 from challenge.submissions import attachments, drafts, services, snapshots, submitting
-from challenge.submissions.outcomes import outcome_for
+from challenge.submissions.outcomes import links_for, outcome_for
 from challenge.submissions.schemas import SubmissionIn, SubmissionPatch
 
 STEPS = ("proposal", "questions", "documents", "review")
@@ -61,6 +61,7 @@ async def _context(request: Request, submission_id: UUID) -> dict:
     deadline = await services.deadline_for(call, row["organisation"])
     return {
         "outcome": await outcome_for(call, submission_id),
+        "next_links": await links_for(request.scope["user"], row),
         "submission": row,
         "call": call,
         "deadline": deadline,

@@ -4,7 +4,9 @@ may_read), and optionally ``CALL_EVENTS`` (call_events hooks), ``NAV_LINKS`` and
 
 from __future__ import annotations
 
+from challenge.platform.i18n import N_
 from partnerships.development import offers, pilots, pitch, stipends, workspace
+from partnerships.development.access import may_see_workspace, selected_entry
 
 PARTS = (stipends, workspace, offers, pitch, pilots)
 
@@ -47,3 +49,15 @@ async def call_events(call_id) -> list[dict]:
         for hook in getattr(part, "CALL_EVENTS", []):
             events += await hook(call_id)
     return events
+
+
+async def submission_links(user, submission: dict) -> list[tuple[str, str]]:
+    """The team's next steps on its proposal page: the development workspace and the offer once
+    the team may see them."""
+    entry = await selected_entry(submission["id"])
+    if entry is None or not await may_see_workspace(user, entry):
+        return []
+    return [
+        (f"/development/{submission['id']}", N_("Open the development workspace")),
+        (f"/development/{submission['id']}/offer", N_("Write the offer for a pilot")),
+    ]
