@@ -45,6 +45,11 @@ def domain() -> Domain:
         document_readers={**READERS, **assembly.readers()},
         decision_made=assembly.decision_made,
         submission_links=assembly.submission_links,
+        staff_call_links=[
+            ("development", N_("Development phase")),
+            ("pitch", N_("Pitch day")),
+            ("pilots", N_("Pilots")),
+        ],
         conflict_suggesters=[earlier_partnership, unit_partnership],
         demo=load_demo_partnership,
         privacy_export=privacy_export,

@@ -52,6 +52,8 @@ class Domain:
     public_links: Sequence[tuple[str, str]] = ()  # main navigation: (path, label msgid)
     # (path, label msgid, roles or areas); see CurrentUser.sees
     nav_links: Sequence[tuple[str, str, tuple[str, ...]]] = ()
+    # (path after /staff/calls/{slug}/, label msgid): a call's pages the domain adds for staff
+    staff_call_links: Sequence[tuple[str, str]] = ()
     # user_areas(user_id) -> names of areas the domain opens to the person (e.g. {"unit"})
     user_areas: Callable[..., Awaitable[set[str]]] | None = None
     # Hooks of later stages into earlier ones:

@@ -31,12 +31,18 @@ def environment() -> Environment:
     env.globals["extension_links"] = extension_links
     env.globals["has_extension"] = has_extension
     env.globals["extension_public_links"] = extension_public_links
+    env.globals["staff_call_links"] = staff_call_links
     return env
 
 
 def extension_public_links() -> list[tuple[str, str]]:
     """Main navigation entries the installed domains add: (path, label msgid)."""
     return [link for _domain, links in each("public_links") for link in links]
+
+
+def staff_call_links() -> list[tuple[str, str]]:
+    """Pages of a call later stages add to staff's call list: (path after the call, label msgid)."""
+    return [link for _domain, links in each("staff_call_links") for link in links]
 
 
 def has_extension(name: str) -> bool:
