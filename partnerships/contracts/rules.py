@@ -20,6 +20,7 @@ TRANSITIONS = {  # from → allowed targets
 APPROVALS_NEEDED = 2
 TITLE_MAX, TEXT_MAX = 200, 10_000
 WAITING_FOR_EVIDENCE = ("planned", "changes_requested")
+BONUS_KIND = "open_source_bonus"
 
 
 def today() -> date:
@@ -84,8 +85,17 @@ def _check_milestones(data) -> list[FieldError]:
     return errors
 
 
-def check_plan(data, *, sending: bool = False) -> list[FieldError]:
-    """Errors of a plan (a PlanIn); ``sending`` adds what a complete contract needs."""
+def _get(milestone, name: str):
+    if isinstance(milestone, dict):
+        return milestone.get(name)
+    return getattr(milestone, name, None)
+
+
+def check_plan(data, *, sending: bool = False, kept_cents: int = 0) -> list[FieldError]:
+    """Errors of a plan (a PlanIn); ``sending`` adds what a complete contract needs: every
+    milestone's amount, the open-source bonus included, adds up to the total. ``kept_cents`` are
+    milestones the plan keeps apart from ``data.milestones`` (the bonus, when a caller passes the
+    regular milestones only); a bonus milestone is never the only one."""
     errors = []
     if not data.title.strip() or len(data.title) > TITLE_MAX:
         errors.append(FieldError("title", N_("Enter a title of at most 200 characters.")))
@@ -97,8 +107,9 @@ def check_plan(data, *, sending: bool = False) -> list[FieldError]:
         errors.append(FieldError("total_cents", N_("The total must be more than zero.")))
     errors += _check_milestones(data)
     if sending:
-        if not data.milestones:
+        regular = [m for m in data.milestones if _get(m, "kind") != BONUS_KIND]
+        if not regular:
             errors.append(FieldError("milestones", N_("Add at least one milestone.")))
-        elif sum(m.amount_cents for m in data.milestones) != data.total_cents:
+        elif sum(m.amount_cents for m in data.milestones) + kept_cents != data.total_cents:
             errors.append(FieldError("milestones", N_("The tranches must add up to the total.")))
     return errors

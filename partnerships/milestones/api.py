@@ -16,7 +16,7 @@ from challenge.platform.documents.multipart import MultipartUpload
 from challenge.platform.i18n import N_
 from challenge.platform.problems import not_found
 from partnerships.contracts.schemas import MilestoneOut, milestone_out
-from partnerships.milestones import calendar, payments, services
+from partnerships.milestones import calendar, payments, services, verification
 
 finance_required = role_required("finance")
 
@@ -39,7 +39,9 @@ class MilestonesApi(Controller):
 
     @post("/evidence", status_code=HTTP_200_OK, request_max_body_size=None)
     async def evidence(self, request: Request, milestone_id: FromPath[UUID]) -> MilestoneOut:
-        """The partner's evidence (multipart ``file``, optional field ``note``) → submitted."""
+        """The partner's evidence (multipart ``file``, optional field ``note``) → submitted; for
+        the open-source bonus the fields ``repository_url``, ``ref`` and ``licence`` (no file
+        needed)."""
         row = await services.submit_evidence_upload(
             current_user(request),
             milestone_id,
@@ -53,6 +55,12 @@ class MilestonesApi(Controller):
         """A milestone with its evidence, reviews and payments."""
         detail = await services.milestone_detail(current_user(request), milestone_id)
         return {**detail, "milestone": milestone_out(detail["milestone"])}
+
+    @post("/verify-bonus", status_code=HTTP_200_OK, guards=[staff_required])
+    async def verify_bonus(self, request: Request, milestone_id: FromPath[UUID]) -> dict:
+        """Staff verify the open-source bonus's evidence: {licence, osi_approved, matches_offer,
+        by, at}; approval waits until both checks hold (422 ``bonus_not_verified``)."""
+        return await verification.verify(request.scope["user"], milestone_id)
 
     @post("/reviews", status_code=HTTP_200_OK, guards=[staff_required])
     async def review(

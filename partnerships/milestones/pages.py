@@ -17,7 +17,7 @@ from challenge.platform.problems import Problem
 from partnerships.contracts import services as contracts
 from partnerships.contracts.forms import form_cents, form_date
 from partnerships.contracts.views import act, partner_page
-from partnerships.milestones import payments, services
+from partnerships.milestones import payments, services, verification
 
 staff_or_finance = role_required("staff", "admin", "finance")
 
@@ -38,6 +38,18 @@ class StaffMilestonePages(Controller):
             lambda user: services.review(
                 user, milestone_id, form_value(data, "decision"), form_value(data, "comment")
             ),
+            anchor=f"m-{milestone_id}",
+        )
+
+    @post("/milestones/{milestone_id:uuid}/verify-bonus", guards=[staff_required])
+    async def verify_bonus(
+        self, request: Request, milestone_id: FromPath[UUID]
+    ) -> Template | Redirect:
+        _milestone, partnership = await services.milestone_context(milestone_id)
+        return await act(
+            request,
+            partnership["id"],
+            lambda user: verification.verify(user, milestone_id),
             anchor=f"m-{milestone_id}",
         )
 

@@ -37,3 +37,12 @@ def may_record_payments(user) -> bool:
 def may_pay(user, milestone: dict) -> bool:
     """Finance pays an approved milestone (never someone who reviewed it: the service checks)."""
     return may_record_payments(user) and milestone["status"] == "approved"
+
+
+def may_verify_bonus(user, milestone: dict) -> bool:
+    """Staff verify an open-source bonus milestone's evidence while it waits for review."""
+    return (
+        is_staff(user)
+        and milestone.get("kind") == "open_source_bonus"
+        and milestone["status"] == "submitted"
+    )

@@ -17,7 +17,7 @@ from challenge.platform.problems import FieldError, Problem, not_found
 from partnerships.contracts import policies as contract_policies
 from partnerships.contracts.rules import APPROVALS_NEEDED, invalid, partnership_reference, today
 from partnerships.contracts.services import FORBIDDEN, get, milestones_of, visible
-from partnerships.milestones import policies
+from partnerships.milestones import bonus, policies
 from partnerships.tables import Amendment, Evidence, Milestone, MilestoneReview, Payment
 from partnerships.uploads import EVIDENCE_RULES, discard
 
@@ -43,10 +43,17 @@ async def reportable_milestone(actor, milestone_id: UUID, partnership_id: UUID |
     return milestone
 
 
-async def submit_evidence(actor, milestone_id: UUID, document: dict | None, note: str) -> dict:
-    """The partner reports a milestone done: evidence (a stored file and/or a note) → submitted."""
-    await reportable_milestone(actor, milestone_id, None)
-    if document is None and not note.strip():
+async def submit_evidence(
+    actor, milestone_id: UUID, document: dict | None, note: str, fields: dict | None = None
+) -> dict:
+    """The partner reports a milestone done: evidence (a stored file and/or a note) → submitted.
+    The open-source bonus's evidence is the repository, a release tag or commit and the licence
+    (``fields``); a new round clears an earlier verification."""
+    reported = await reportable_milestone(actor, milestone_id, None)
+    source = {}
+    if bonus.is_bonus(reported):
+        source = bonus.evidence_fields(fields or {})
+    elif document is None and not note.strip():
         raise invalid([FieldError("file", N_("Add a report file or a note."))])
     async with db.write_transaction():
         await db.lock_row(Milestone, milestone_id)
@@ -70,12 +77,14 @@ async def submit_evidence(actor, milestone_id: UUID, document: dict | None, note
             note=note.strip(),
             submitted_by=actor.id,
             created_at=clock.now(),
+            **source,
         ).save()
         await Milestone.update(
             {
                 Milestone.status: "submitted",
                 Milestone.evidence_round: round_,
                 Milestone.submitted_at: clock.now(),
+                **({Milestone.verification: {}} if source else {}),
             }
         ).where(Milestone.id == milestone_id)
         await record(
@@ -83,7 +92,11 @@ async def submit_evidence(actor, milestone_id: UUID, document: dict | None, note
             actor=actor,
             object_type="milestone",
             object_id=milestone_id,
-            payload={"round": round_, "document": str(document["id"]) if document else None},
+            payload={
+                "round": round_,
+                "document": str(document["id"]) if document else None,
+                **source,
+            },
         )
     return await Milestone.select().where(Milestone.id == milestone_id).first()
 
@@ -132,13 +145,14 @@ async def submit_evidence_upload(
     """Evidence from an upload (``upload()`` opens the request's multipart upload, optional field
     ``note``): who may report is checked before the body is read; the file is stored under the
     evidence rules and removed again when the step is refused."""
-    await reportable_milestone(actor, milestone_id, partnership_id)
+    milestone = await reportable_milestone(actor, milestone_id, partnership_id)
     multipart = upload()
     document = None
+    optional = file_optional or bonus.is_bonus(milestone)  # the repository is the evidence
     try:
-        document = await _store_evidence(actor, milestone_id, storage, multipart, file_optional)
+        document = await _store_evidence(actor, milestone_id, storage, multipart, optional)
         return await submit_evidence(
-            actor, milestone_id, document, multipart.fields.get("note", "")
+            actor, milestone_id, document, multipart.fields.get("note", ""), multipart.fields
         )
     except Problem:
         if document:
@@ -172,6 +186,8 @@ async def review(actor, milestone_id: UUID, decision: str, comment: str) -> dict
                 & (MilestoneReview.decision == "approve")
             )
         }
+        if decision == "approve":
+            bonus.require_verified(milestone)
         if decision == "approve" and actor.id in approvers:
             raise Problem(
                 422,
@@ -215,7 +231,15 @@ async def milestone_detail(user, milestone_id: UUID) -> dict:
     milestone, partnership = await milestone_context(milestone_id)
     await visible(user, partnership["id"])
     evidence = (
-        await Evidence.select(Evidence.round, Evidence.document, Evidence.note, Evidence.created_at)
+        await Evidence.select(
+            Evidence.round,
+            Evidence.document,
+            Evidence.note,
+            Evidence.repository_url,
+            Evidence.ref,
+            Evidence.licence,
+            Evidence.created_at,
+        )
         .where(Evidence.milestone == milestone_id)
         .order_by(Evidence.created_at)
     )
@@ -279,6 +303,10 @@ async def _permissions(user, partnership: dict, milestones: list[dict]) -> dict:
         m["may_review"] = policies.may_review_milestone(user, m)
         m["may_pay"] = policies.may_pay(user, m)
         m["may_submit_evidence"] = may_report and policies.awaits_evidence(partnership, m)
+        m["may_verify"] = policies.may_verify_bonus(user, m)
+        m["verification"] = bonus.verification_of(m)
+        if bonus.is_bonus(m):
+            m["offer_licence"] = await bonus.offer_licence(partnership["submission"])
     return {
         "may_manage": contract_policies.may_manage(user),
         "may_edit_plan": contract_policies.may_edit_plan(user, partnership),
