@@ -14,6 +14,7 @@ from challenge.platform.problems import Problem
 from partnerships.contracts import policies
 from partnerships.contracts.rules import invalid_transition
 from partnerships.contracts.services import FORBIDDEN, get, transition
+from partnerships.development.stipends import services as stipends
 from partnerships.tables import Partnership
 from partnerships.uploads import SIGNED_RULES, discard
 
@@ -47,7 +48,9 @@ async def signed_copy(actor, partnership_id: UUID, document: dict) -> dict:
             },
             payload={"sha256": document["sha256"], "signed_name": signed_name},
         )
-        return await transition(actor, partnership_id, "active")
+        active = await transition(actor, partnership_id, "active")
+        await stipends.submit_signed_agreement(actor, active)
+        return active
 
 
 async def attach_signed_copy(actor, partnership_id: UUID, storage, upload: Callable) -> dict:

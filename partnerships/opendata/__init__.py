@@ -5,6 +5,6 @@ exports, the public project pages and the staff's funding overview.
 ``build`` and ``load_facts`` are the package's entry points for benchmarks and tools."""
 
 from partnerships.opendata.facts import load_facts
-from partnerships.opendata.ocds import build
+from partnerships.opendata.packages import build
 
 __all__ = ["build", "load_facts"]

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 
 from partnerships.opendata.facts import load_facts
-from partnerships.opendata.ocds import build
+from partnerships.opendata.packages import build
 from partnerships.tables import Partnership
 
 RECHECK_SECONDS = 1.0  # pollers are told max-age=60; one look at the database per second is plenty

@@ -10,8 +10,9 @@ SERIES = (
 )
 
 
-def funding_bars(groups: list[dict]) -> dict:
-    """Rows of bars (committed, approved, disbursed) scaled to the largest amount."""
+def funding_bars(groups: list[dict], labels: dict | None = None) -> dict:
+    """Rows of bars (committed, approved, disbursed) scaled to the largest amount; ``labels``
+    names each kind of award (stipends, pilots) after the call."""
     largest = max((g[key] for g in groups for key, _ in SERIES), default=0) or 1
     rows = []
     for index, group in enumerate(groups):
@@ -26,5 +27,7 @@ def funding_bars(groups: list[dict]) -> dict:
             }
             for n, (key, colour) in enumerate(SERIES)
         ]
-        rows.append({"label": f"{group['year']} · {group['call']}", "y": y + BAR + 4, "bars": bars})
+        kind = (labels or {}).get(group.get("kind"), "")
+        label = f"{group['year']} · {group['call']}" + (f" · {kind}" if kind else "")
+        rows.append({"label": label, "y": y + BAR + 4, "bars": bars})
     return {"width": WIDTH, "height": 24 + len(groups) * ROW, "left": LEFT, "rows": rows}

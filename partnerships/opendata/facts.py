@@ -9,7 +9,7 @@ consent to publication is anonymous in every release."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from challenge import db
@@ -18,7 +18,14 @@ from challenge.organisations.tables import Organisation
 from challenge.results.publication import ANONYMOUS_TEAM_DE, is_anonymous
 from challenge.results.tables import Decision
 from challenge.submissions.tables import Submission
-from partnerships.tables import Amendment, Milestone, Partnership, Payment, SupplierName
+from partnerships.tables import (
+    Amendment,
+    Evidence,
+    Milestone,
+    Partnership,
+    Payment,
+    SupplierName,
+)
 
 PUBLIC_STATES = ("signed", "active", "completed", "terminated")
 
@@ -44,6 +51,11 @@ class Facts:
     published: dict
     anonymous: set
     names: dict  # partnership id -> [(since, name, release suffix or None)], oldest first
+    # partnership id -> the entry's first partnership {id, year, number}: a stipend and the same
+    # team's pilot are one contracting process (one ocid, that of the first)
+    processes: dict = field(default_factory=dict)
+    # open-source bonus milestone id -> {repository_url, licence} of its approved evidence
+    bonus: dict = field(default_factory=dict)
 
     def supplier_at(self, partnership_id, moment) -> dict:
         """The partner as published at a moment: the latest name given by then."""
@@ -209,6 +221,42 @@ async def _partnerships(only, include_unsigned: bool) -> list[dict]:
     return await query
 
 
+async def _processes(partnerships: list[dict]) -> dict:
+    """Per partnership the first partnership of its entry (any state, by number)."""
+    if not partnerships:
+        return {}
+    first: dict = {}
+    for row in (
+        await Partnership.select(
+            Partnership.id, Partnership.submission, Partnership.year, Partnership.number
+        )
+        .where(Partnership.submission.is_in(list({p["submission"] for p in partnerships})))
+        .order_by(Partnership.number)
+    ):
+        first.setdefault(row["submission"], row)
+    return {p["id"]: first.get(p["submission"], p) for p in partnerships}
+
+
+async def _bonus(milestones: dict) -> dict:
+    """The public repository and licence of each approved open-source bonus milestone, as its
+    approved evidence round states them (no person's data: a URL and an SPDX id)."""
+    rounds = {
+        m["id"]: m["evidence_round"]
+        for rows in milestones.values()
+        for m in rows
+        if m.get("kind") == "open_source_bonus" and m["approved_at"] is not None
+    }
+    if not rounds:
+        return {}
+    bonus = {}
+    for e in await Evidence.select(
+        Evidence.milestone, Evidence.round, Evidence.repository_url, Evidence.licence
+    ).where(Evidence.milestone.is_in(list(rounds))):
+        if e["round"] == rounds[e["milestone"]]:
+            bonus[e["milestone"]] = {"repository_url": e["repository_url"], "licence": e["licence"]}
+    return bonus
+
+
 async def load_facts(only=None, *, include_unsigned: bool = False) -> Facts:
     """The facts of every signed partnership (or only one; ``include_unsigned`` for a contract
     being issued before it is signed)."""
@@ -244,5 +292,14 @@ async def load_facts(only=None, *, include_unsigned: bool = False) -> Facts:
         for p in partnerships
     }
     return Facts(
-        partnerships, milestones, payments, amendments, suppliers, published, anonymous, names
+        partnerships,
+        milestones,
+        payments,
+        amendments,
+        suppliers,
+        published,
+        anonymous,
+        names,
+        await _processes(partnerships),
+        await _bonus(milestones),
     )

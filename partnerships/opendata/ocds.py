@@ -14,11 +14,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-import msgspec
-
 from challenge.platform import clock
 from challenge.platform.money import number_amount
-from partnerships.contracts.rules import partnership_ocid
+from challenge.platform.references import ocid
 from partnerships.opendata.facts import Facts, moment_of
 
 CITY = {"id": "DE-LEIPZIG", "name": "Stadt Leipzig"}
@@ -32,6 +30,28 @@ CONTRACT_STATUS = {
 }
 RELEASE_PACKAGE = "/api/v1/opendata/ocds/release-package.json"
 RECORD_PACKAGE = "/api/v1/opendata/ocds/record-package.json"
+# how an award is labelled, by the partnership's kind (a plain partnership stays as published)
+AWARD_LABELS = {
+    "stipend": "Stipendium für die Entwicklungsphase (brutto)",
+    "pilot": "Pilotprojekt nach der Entwicklungsphase",
+}
+BONUS = "openSourceBonus"
+BONUS_DESCRIPTION = "Open-Source-Bonus: Veröffentlichung des Quellcodes unter einer OSI-Lizenz"
+
+
+def process_ids(prefix: str, partnership: dict, facts: Facts) -> tuple[str, str]:
+    """(ocid, stem of its ids): a partnership shares the ocid of its entry's first partnership
+    (the stipend, then the pilot); the first keeps plain ids, a later one adds its kind."""
+    first = facts.processes.get(partnership["id"], partnership)
+    identifier = ocid(prefix, first["year"], first["number"])
+    if first["id"] == partnership["id"]:
+        return identifier, identifier
+    return identifier, f"{identifier}-{partnership['kind']}"
+
+
+def ocid_of(prefix: str, partnership: dict, facts: Facts) -> str:
+    """The ocid a partnership is published under."""
+    return process_ids(prefix, partnership, facts)[0]
 
 
 def iso(moment) -> str:
@@ -74,30 +94,50 @@ def _period(plan: dict) -> dict:
     }
 
 
+def _milestone(m: dict, stored: dict, met, bonus: dict) -> dict:
+    """One milestone as planned, met or scheduled; the open-source bonus says so, and once met
+    names the public repository and its licence."""
+    item = {
+        "id": m["id"],
+        "title": m["title"],
+        "type": "delivery",
+        "dueDate": iso(date.fromisoformat(m["due_date"])),
+        "status": "met" if met else "scheduled",
+        **({"dateMet": iso(met)} if met else {}),
+    }
+    if stored.get("kind") != "open_source_bonus":
+        return item
+    item.update(code=BONUS, description=BONUS_DESCRIPTION)
+    evidence = bonus.get(stored["id"]) if met else None
+    if evidence and evidence["repository_url"]:
+        licence = evidence["licence"]
+        item["documents"] = [
+            {
+                "id": f"{m['id']}-repository",
+                "title": f"Quellcode ({licence})" if licence else "Quellcode",
+                "description": f"Öffentliches Repository; Lizenz (SPDX): {licence or '–'}",
+                "url": evidence["repository_url"],
+            }
+        ]
+    return item
+
+
 def _implementation(
-    plan: dict, milestones: list[dict], payments: list[dict], payee, moment
+    plan: dict, milestones: list[dict], payments: list[dict], payee, moment, bonus=None
 ) -> dict:
     """Milestones as planned at that moment (met once approved by then) and payments until then,
     each to the partner as named when it was recorded (``payee(moment)``)."""
-    approved = {str(m["id"]): m["approved_at"] for m in milestones}
+    stored = {str(m["id"]): m for m in milestones}
     planned = plan.get("milestones") or [
         {"id": str(m["id"]), "title": m["title"], "due_date": m["due_date"].isoformat()}
         for m in milestones
     ]
     items = []
     for m in planned:
-        met = approved.get(m["id"])
+        row = stored.get(m["id"], {})
+        met = row.get("approved_at")
         met = met if met is not None and met <= moment else None
-        items.append(
-            {
-                "id": m["id"],
-                "title": m["title"],
-                "type": "delivery",
-                "dueDate": iso(date.fromisoformat(m["due_date"])),
-                "status": "met" if met else "scheduled",
-                **({"dateMet": iso(met)} if met else {}),
-            }
-        )
+        items.append(_milestone(m, row, met, bonus or {}))
     return {
         "milestones": items,
         "transactions": [
@@ -119,8 +159,8 @@ class _Releases:
 
     def __init__(self, prefix: str, partnership: dict, facts: Facts) -> None:
         self.p, self.facts = partnership, facts
-        self.identifier = partnership_ocid(prefix, partnership)
-        self.contract_id, self.award_id = f"{self.identifier}-contract", f"{self.identifier}-award"
+        self.identifier, self.stem = process_ids(prefix, partnership, facts)
+        self.contract_id, self.award_id = f"{self.stem}-contract", f"{self.stem}-award"
         self.amendments = facts.amendments[partnership["id"]]
         self.order: dict[str, datetime] = {}
 
@@ -128,10 +168,10 @@ class _Releases:
         return self.facts.supplier_at(self.p["id"], moment)
 
     def base(self, suffix: str, tag: str, moment) -> dict:
-        self.order[f"{self.identifier}-{suffix}"] = moment_of(moment)
+        self.order[f"{self.stem}-{suffix}"] = moment_of(moment)
         return {
             "ocid": self.identifier,
-            "id": f"{self.identifier}-{suffix}",
+            "id": f"{self.stem}-{suffix}",
             "date": iso(moment),
             "tag": [tag],
             "initiationType": "tender",
@@ -156,6 +196,11 @@ class _Releases:
                 {
                     "id": self.award_id,
                     "title": p["title"],
+                    **(
+                        {"description": AWARD_LABELS[p["kind"]]}
+                        if p.get("kind") in AWARD_LABELS
+                        else {}
+                    ),
                     "status": "active",
                     "date": iso(awarded_at),
                     "value": _value(plan["total_cents"]),
@@ -170,7 +215,12 @@ class _Releases:
         moment = p["signed_at"] or clock.now()
         plan = _plan_at(p, self.amendments, moment)
         implementation = _implementation(
-            plan, self.facts.milestones[p["id"]], self.facts.payments[p["id"]], self.payee, moment
+            plan,
+            self.facts.milestones[p["id"]],
+            self.facts.payments[p["id"]],
+            self.payee,
+            moment,
+            self.facts.bonus,
         )  # the schedule as agreed
         return {
             **self.base("contract", "contract", moment),
@@ -239,6 +289,7 @@ class _Releases:
                             payments,
                             self.payee,
                             moment,
+                            self.facts.bonus,
                         ),
                     }
                 ],
@@ -292,56 +343,6 @@ def releases_of(prefix: str, partnership: dict, facts: Facts) -> list[dict]:
     return _Releases(prefix, partnership, facts).all()
 
 
-def compiled_release(prefix: str, partnership: dict, facts: Facts, releases: list[dict]) -> dict:
-    """The record's compiled release: the partnership as it stands, the partner as named now."""
-    identifier = partnership_ocid(prefix, partnership)
-    supplier = facts.suppliers[partnership["id"]]
-    amendments = facts.amendments[partnership["id"]]
-    latest = max(r["date"] for r in releases)
-    contract = {
-        "id": f"{identifier}-contract",
-        "awardID": f"{identifier}-award",
-        "title": partnership["title"],
-        **({"description": partnership["scope"]} if partnership["scope"] else {}),
-        "status": CONTRACT_STATUS[partnership["status"]],
-        "period": {
-            "startDate": iso(partnership["start_date"]),
-            "endDate": iso(partnership["end_date"]),
-        },
-        "value": _value(partnership["total_cents"]),
-        "dateSigned": iso(partnership["signed_at"]),
-        "implementation": _implementation(
-            {},
-            facts.milestones[partnership["id"]],
-            facts.payments[partnership["id"]],
-            lambda when: facts.supplier_at(partnership["id"], when),
-            datetime.max.replace(tzinfo=UTC),
-        ),
-    }
-    if amendments:
-        contract["amendments"] = [
-            {"id": str(a["number"]), "date": iso(a["created_at"]), "rationale": a["rationale"]}
-            for a in amendments
-        ]
-    return {
-        "ocid": identifier,
-        "id": f"{identifier}-compiled-{latest}",
-        "date": latest,
-        "tag": ["compiled"],
-        "initiationType": "tender",
-        "language": "de",
-        "parties": _parties(supplier),
-        "buyer": CITY,
-        "awards": [
-            {
-                **next(r for r in releases if r["tag"] == ["award"])["awards"][0],
-                "suppliers": [supplier],
-            }
-        ],
-        "contracts": [contract],
-    }
-
-
 def package_head(settings, path: str, published: str) -> dict:
     """The package metadata both packages (and the PDFs' attachments) share."""
     return {
@@ -358,30 +359,3 @@ def release_package(settings, releases: list[dict]) -> dict:
     """A release package of these releases, dated by the latest."""
     published = max((r["date"] for r in releases), default=iso(datetime(2026, 1, 1, tzinfo=UTC)))
     return {**package_head(settings, RELEASE_PACKAGE, published), "releases": releases}
-
-
-def build(settings, facts: Facts) -> tuple[bytes, bytes]:
-    """(release package, record package) as JSON bytes."""
-    per_partnership = [(p, releases_of(settings.ocds_prefix, p, facts)) for p in facts.partnerships]
-    package = release_package(settings, [r for _p, rs in per_partnership for r in rs])
-    records = [
-        {
-            "ocid": partnership_ocid(settings.ocds_prefix, p),
-            "releases": [
-                {
-                    "url": f"{settings.base_url}{RELEASE_PACKAGE}#{r['id']}",
-                    "date": r["date"],
-                    "tag": r["tag"],
-                }
-                for r in rs
-            ],
-            "compiledRelease": compiled_release(settings.ocds_prefix, p, facts, rs),
-        }
-        for p, rs in per_partnership
-    ]
-    record_package = {
-        **package_head(settings, RECORD_PACKAGE, package["publishedDate"]),
-        "packages": [f"{settings.base_url}{RELEASE_PACKAGE}"],
-        "records": records,
-    }
-    return msgspec.json.encode(package), msgspec.json.encode(record_package)

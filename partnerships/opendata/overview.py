@@ -14,6 +14,7 @@ from partnerships.tables import Evidence, Milestone, Partnership, Payment
 
 COMMITTED = ("signed", "active", "completed")
 DUE = ("planned", "changes_requested", "submitted")
+KINDS = ("stipend", "pilot", "partnership")  # each kind is its own award in the overview
 
 
 def _row(p: dict, mine: list[dict], names: dict) -> dict:
@@ -82,13 +83,15 @@ def _groups(
     groups: dict[tuple, dict] = {}
 
     def group(partnership: dict) -> dict:
-        key = (partnership["call"], partnership["year"])
+        kind = partnership.get("kind") or "partnership"
+        key = (partnership["call"], partnership["year"], kind)
         if key not in groups:
             call = calls.get(partnership["call"], {})
             groups[key] = {
                 "call": call.get("slug", ""),
                 "call_title": call.get("title", ""),
                 "year": partnership["year"],
+                "kind": kind,
                 "partnerships": 0,
                 "committed_cents": 0,
                 "approved_cents": 0,
@@ -106,7 +109,10 @@ def _groups(
             group(of[m["partnership"]])["approved_cents"] += m["amount_cents"]
     for payment in payments:
         group(of[payment["partnership"]])["disbursed_cents"] += payment["amount_cents"]
-    return sorted(groups.values(), key=lambda g: (-g["year"], g["call"]))
+    return sorted(
+        groups.values(),
+        key=lambda g: (-g["year"], g["call"], KINDS.index(g["kind"]) if g["kind"] in KINDS else 9),
+    )
 
 
 def _median(values: list[float]) -> float | None:
@@ -139,11 +145,13 @@ def _latency(milestones: list[dict], payments: list[dict], evidence: list[dict])
 
 
 async def funding() -> dict:
-    """Committed, approved and disbursed per call and year; payment latency in days."""
+    """Committed, approved and disbursed per call, year and kind of award (stipends, pilots and
+    partnerships each on their own row); payment latency in days."""
     partnerships = await Partnership.select(
         Partnership.id,
         Partnership.call,
         Partnership.year,
+        Partnership.kind,
         Partnership.status,
         Partnership.total_cents,
     )
