@@ -1,4 +1,8 @@
 """The pitch day: schedule, slots, calendar, and its scoring round."""
 
-ROUTERS: list = []
+from partnerships.development.pitch.api import PitchApi
+from partnerships.development.pitch.pages import PitchScoringPages
+from partnerships.development.pitch.staff_pages import StaffPitchPages
+
+ROUTERS: list = [PitchApi, PitchScoringPages, StaffPitchPages]
 READERS: dict = {}
