@@ -1,15 +1,21 @@
-"""What the public sees of funded projects: the project pages and the flat CSV exports."""
+"""What the public sees of funded projects: the project pages (with the path from the challenge
+through the development phase and the offer to the pilot) and the flat CSV exports."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 
 from challenge.calls.tables import Call
 from challenge.platform.money import plain_amount
+from challenge.results.tables import Decision
 from challenge.submissions.tables import Submission
 from partnerships.contracts.rules import partnership_reference
-from partnerships.opendata.facts import Facts, load_facts
+from partnerships.development.phase import phase_of
+from partnerships.development.tables import Offer, PilotDecision
+from partnerships.opendata.facts import PUBLIC_STATES, Facts, load_facts
+from partnerships.tables import Evidence, Milestone, Partnership, Payment
 
 LICENCE_NAME = "Datenlizenz Deutschland – Namensnennung – Version 2.0"
 
@@ -21,6 +27,8 @@ def _project(p: dict, facts: Facts, calls: dict, challenges: dict) -> dict:
     challenge = challenges.get(p["submission"], {})
     return {
         "id": p["id"],
+        "submission": p["submission"],  # for the path; never shown
+        "kind": p.get("kind", "partnership"),
         "reference": partnership_reference(p),
         "title": p["title"],
         "scope": p["scope"],
@@ -91,7 +99,121 @@ def owned_by(rows: list[dict], owner: str) -> list[dict]:
 async def project(project_id) -> dict | None:
     """One public project, or None when it is not public (not signed, or no such id)."""
     rows = await projects(await load_facts(only=project_id))
-    return rows[0] if rows else None
+    if not rows:
+        return None
+    return {**rows[0], "path": await path_of(rows[0])}
+
+
+# --- the path: challenge → proposal → development phase → offer → pilot -----------------
+
+
+async def _entry(submission_id) -> dict | None:
+    return (
+        await Submission.select(
+            Submission.title,
+            Submission.reference,
+            Submission.challenge.title.as_alias("challenge_title"),
+            Submission.challenge.unit.name.as_alias("unit_name"),
+            Submission.challenge.stipend_cents.as_alias("stipend_cents"),
+            Submission.call.as_alias("call_id"),
+            Submission.call.results_published_at.as_alias("results_published_at"),
+        )
+        .where((Submission.id == submission_id) & Submission.challenge.is_not_null())
+        .first()
+    )
+
+
+async def _partnership(submission_id, kind: str) -> dict | None:
+    """The entry's partnership of ``kind`` if public (signed or later), with what was paid."""
+    row = (
+        await Partnership.select(
+            Partnership.id, Partnership.total_cents, Partnership.start_date, Partnership.end_date
+        )
+        .where(
+            (Partnership.submission == submission_id)
+            & (Partnership.kind == kind)
+            & Partnership.status.is_in(list(PUBLIC_STATES))
+        )
+        .first()
+    )
+    if row is not None:
+        paid = await Payment.select(Payment.amount_cents).where(Payment.partnership == row["id"])
+        row["paid_cents"] = sum(p["amount_cents"] for p in paid)
+    return row
+
+
+async def _offer(submission_id) -> dict | None:
+    """A submitted offer: its total and months; its summary only with the team's consent."""
+    row = (
+        await Offer.select(
+            Offer.status,
+            Offer.total_cents,
+            Offer.months,
+            Offer.public_summary,
+            Offer.consent_publication,
+        )
+        .where(Offer.submission == submission_id)
+        .first()
+    )
+    if row is None or row["status"] != "submitted":
+        return None
+    return {
+        "total_cents": row["total_cents"],
+        "months": row["months"],
+        "summary": row["public_summary"] if row["consent_publication"] else "",
+    }
+
+
+async def open_source_of(pilot_id) -> dict | None:
+    """The pilot's published code: repository and licence from the bonus evidence that staff
+    verified (licence OSI-approved and as offered); None before."""
+    bonus = (
+        await Milestone.select(Milestone.id, Milestone.evidence_round, Milestone.verification)
+        .where((Milestone.partnership == pilot_id) & (Milestone.kind == "open_source_bonus"))
+        .first()
+    )
+    if bonus is None:
+        return None
+    verification = bonus["verification"] or {}
+    if isinstance(verification, str):
+        verification = json.loads(verification or "{}")
+    if not (verification.get("osi_approved") and verification.get("matches_offer")):
+        return None
+    evidence = (
+        await Evidence.select(Evidence.repository_url, Evidence.ref, Evidence.licence)
+        .where((Evidence.milestone == bonus["id"]) & (Evidence.round == bonus["evidence_round"]))
+        .first()
+    )
+    return evidence if evidence and evidence["repository_url"] else None
+
+
+async def path_of(project: dict) -> dict | None:
+    """The way of a project from its challenge: the proposal, the development phase with its
+    stipend, the offer (summary only with consent), the pilot and its published code. None for
+    projects without a challenge. No person's data."""
+    entry = await _entry(project["submission"])
+    if entry is None:
+        return None
+    developed = await Decision.exists().where(
+        (Decision.submission == project["submission"]) & (Decision.outcome == "development")
+    )
+    path = {"entry": entry, "phase": None, "stipend": None, "offer": None, "pilot": None}
+    if developed:
+        call = {"id": entry["call_id"], "results_published_at": entry["results_published_at"]}
+        path["phase"] = await phase_of(call)
+        path["stipend"] = await _partnership(project["submission"], "stipend")
+        path["offer"] = await _offer(project["submission"])
+    decided = (
+        await PilotDecision.select(PilotDecision.decided_at)
+        .where(PilotDecision.submission == project["submission"])
+        .first()
+    )
+    pilot = await _partnership(project["submission"], "pilot")
+    if decided is not None:
+        path["pilot"] = {**(pilot or {}), "decided_at": decided["decided_at"]}
+        if pilot is not None:
+            path["open_source"] = await open_source_of(pilot["id"])
+    return path
 
 
 def _csv(header: list[str], rows: list[list]) -> bytes:

@@ -17,7 +17,7 @@ from challenge.platform.accounts.policies import is_staff
 from challenge.platform.audit.service import record
 from challenge.platform.i18n import BERLIN, N_
 from challenge.platform.problems import FieldError, Problem, forbidden, not_found
-from partnerships.contracts import services as contracts
+from partnerships.contracts.creation import insert
 from partnerships.contracts.schemas import MilestoneIn, PartnershipIn
 from partnerships.development import access, rules
 from partnerships.development.phase import phase_of
@@ -142,7 +142,7 @@ async def _create_pilot(actor, call: dict, challenge: dict, data: PilotIn) -> UU
     entry, offer = await submitted_offer(data.submission_id, challenge)
     bonus = await bonus_of(call, offer)
     contract = contract_from_offer(entry, offer, challenge, await start_of(call), bonus)
-    partnership = await contracts.insert(actor, contract, kind="pilot")
+    partnership = await insert(actor, contract, kind="pilot")
     if bonus:
         await Milestone(
             partnership=partnership["id"],
