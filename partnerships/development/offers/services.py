@@ -38,6 +38,20 @@ CONTENT = (
 )
 
 
+# What a save leaves as it is (returned by the UPDATE instead of reading the row again).
+UNTOUCHED = (
+    Offer.id,
+    Offer.challenge,
+    Offer.status,
+    Offer.presentation_document,
+    Offer.sha256,
+    Offer.submitted_at,
+    Offer.submitted_by,
+    Offer.created_at,
+    Offer.updated_at,
+)
+
+
 async def readable(actor, submission_id: UUID) -> dict:
     """The selected entry if ``actor`` may read its offer (team, owning unit, staff) — else 404."""
     entry = await access.selected_entry(submission_id)
@@ -61,8 +75,10 @@ async def writable(actor, submission_id: UUID) -> dict:
 
 async def due_at(entry: dict) -> datetime:
     """When the entry's offer is due (to the second), from the call's development phase."""
-    call = {"id": entry["call"], "results_published_at": entry["results_published_at"]}
-    return (await phase_of(call))["offer_due_at"]
+    if "offer_due_at" not in entry:  # asked once per request
+        call = {"id": entry["call"], "results_published_at": entry["results_published_at"]}
+        entry["offer_due_at"] = (await phase_of(call))["offer_due_at"]
+    return entry["offer_due_at"]
 
 
 def check_due(due: datetime, now: datetime) -> None:
@@ -167,9 +183,8 @@ async def save(actor, submission_id: UUID, data: OfferIn) -> tuple[dict, dict]:
     values = _values(data)
     if data.version == 0:
         await _create(actor, entry, values)
-    else:
-        await _update(actor, submission_id, data.version, values)
-    return entry, await load(submission_id)
+        return entry, await load(submission_id)
+    return entry, await _update(actor, submission_id, data.version, values)
 
 
 async def _create(actor, entry: dict, values: dict) -> None:
@@ -192,7 +207,9 @@ async def _create(actor, entry: dict, values: dict) -> None:
         raise (frozen() if current["status"] == "submitted" else conflict(current)) from None
 
 
-async def _update(actor, submission_id: UUID, version: int, values: dict) -> None:
+async def _update(actor, submission_id: UUID, version: int, values: dict) -> dict:
+    """The draft after the update on top of ``version`` (the stored row, without reading it
+    again: what was written and the columns the update did not touch)."""
     async with db.write_transaction():
         saved = (
             await Offer.update(
@@ -203,7 +220,7 @@ async def _update(actor, submission_id: UUID, version: int, values: dict) -> Non
                 & (Offer.version == version)
                 & (Offer.status == "draft")
             )
-            .returning(Offer.id)
+            .returning(*UNTOUCHED)
         )
         if saved:
             await _audit(actor, submission_id, version + 1)
@@ -212,6 +229,7 @@ async def _update(actor, submission_id: UUID, version: int, values: dict) -> Non
         if current is not None and current["status"] == "submitted":
             raise frozen()
         raise conflict(current)
+    return {**saved[0], **values, "submission": submission_id, "version": version + 1}
 
 
 async def _audit(actor, submission_id: UUID, version: int) -> None:
