@@ -49,9 +49,11 @@ async def workspace_page(
     values: dict | None = None,
     form: str = "",
     notice: str | None = None,
+    saved_item: str = "",
 ) -> Template:
     """The workspace page, with a form's errors and values when it was refused."""
-    data = await services.workspace(current_user(request), submission_id)
+    user = current_user(request)
+    data = await services.workspace(user, submission_id)
     for meeting in data["meetings"]:
         meeting["minutes_html"] = render_markdown(meeting["minutes"])
     return Template(
@@ -59,10 +61,12 @@ async def workspace_page(
         status_code=status,
         context={
             **data,
+            "back": await services.way_back(user, data["entry"]),
             "errors": errors or {},
             "values": values or {},
             "form": form,
             "notice": notice,
+            "saved_item": saved_item if notice == "item" else "",
             "status_labels": STATUS_LABELS,
             "owner_labels": OWNER_LABELS,
             "offer_labels": OFFER_STATUS_LABELS,
@@ -88,9 +92,13 @@ class WorkspacePages(Controller):
         request: Request,
         submission_id: FromPath[UUID],
         notice: Annotated[str | None, QueryParameter(max_length=20)] = None,
+        item: Annotated[str | None, QueryParameter(max_length=40)] = None,
     ) -> Template:
         return await workspace_page(
-            request, submission_id, notice=notice if notice in NOTICES else None
+            request,
+            submission_id,
+            notice=notice if notice in NOTICES else None,
+            saved_item=item or "",
         )
 
     @post("/checklist/{key:str}")
@@ -112,7 +120,9 @@ class WorkspacePages(Controller):
                 values=values_of(data, ITEM_FIELDS),
                 form=f"item-{key}",
             )
-        return Redirect(f"/development/{submission_id}?notice=item#item-{key}", status_code=303)
+        return Redirect(
+            f"/development/{submission_id}?notice=item&item={key}#item-{key}", status_code=303
+        )
 
     @post("/meetings")
     async def meeting(

@@ -11,6 +11,7 @@ from uuid import UUID
 from challenge import db
 from challenge.calls.tables import Call
 from challenge.platform import clock
+from challenge.platform.accounts.policies import is_staff
 from challenge.platform.audit.service import record
 from challenge.platform.documents.rules import UploadRules
 from challenge.platform.documents.tables import Document
@@ -19,6 +20,7 @@ from challenge.platform.i18n import N_
 from challenge.platform.problems import FieldError, Problem
 from partnerships.contracts.services import for_submission
 from partnerships.development.access import (
+    is_owning_unit,
     may_see_workspace,
     may_work_on_checklist,
     selected_entry,
@@ -115,6 +117,16 @@ async def workspace(user, submission_id: UUID) -> dict:
         "files": await files_of(submission_id),
         "may_work": await may_work_on_checklist(user, entry),
     }
+
+
+async def way_back(user, entry: dict) -> tuple[str, str]:
+    """Where the breadcrumb leads: staff to the call's phase, the unit to its challenge's
+    proposals, the team to its proposals."""
+    if is_staff(user):
+        return f"/staff/calls/{entry['call_slug']}/development", N_("Development phase")
+    if await is_owning_unit(user, entry):
+        return f"/unit/challenges/{entry['challenge']['id']}/proposals", N_("Proposals")
+    return "/me/submissions", N_("Proposals")
 
 
 def meeting_errors(data: MeetingIn) -> list[FieldError]:
