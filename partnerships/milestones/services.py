@@ -160,6 +160,18 @@ async def submit_evidence_upload(
         raise
 
 
+async def _approvers(milestone: dict) -> set:
+    """Who approved the milestone's current evidence round."""
+    return {
+        r["reviewer"]
+        for r in await MilestoneReview.select(MilestoneReview.reviewer).where(
+            (MilestoneReview.milestone == milestone["id"])
+            & (MilestoneReview.round == milestone["evidence_round"])
+            & (MilestoneReview.decision == "approve")
+        )
+    }
+
+
 async def review(actor, milestone_id: UUID, decision: str, comment: str) -> dict:
     """Staff: request changes (with a comment) or approve; approval needs two different people."""
     if not policies.may_review(actor):
@@ -178,14 +190,7 @@ async def review(actor, milestone_id: UUID, decision: str, comment: str) -> dict
                 N_("This milestone has no evidence waiting for review."),
                 extra={"status": milestone["status"]},
             )
-        approvers = {
-            r["reviewer"]
-            for r in await MilestoneReview.select(MilestoneReview.reviewer).where(
-                (MilestoneReview.milestone == milestone_id)
-                & (MilestoneReview.round == milestone["evidence_round"])
-                & (MilestoneReview.decision == "approve")
-            )
-        }
+        approvers = await _approvers(milestone)
         if decision == "approve":
             bonus.require_verified(milestone)
         if decision == "approve" and actor.id in approvers:
