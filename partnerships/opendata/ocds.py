@@ -13,6 +13,7 @@ natural persons: organisations only, and a student team without consent appears 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import lru_cache
 
 from challenge.platform import clock
 from challenge.platform.money import number_amount
@@ -54,8 +55,10 @@ def ocid_of(prefix: str, partnership: dict, facts: Facts) -> str:
     return process_ids(prefix, partnership, facts)[0]
 
 
+@lru_cache(maxsize=65_536)
 def iso(moment) -> str:
-    """OCDS date-time: UTC, whole seconds, ``Z``; a date is its midnight."""
+    """OCDS date-time: UTC, whole seconds, ``Z``; a date is its midnight (memoised: a package
+    repeats the same moments in every release)."""
     if isinstance(moment, datetime):
         return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     return f"{moment.isoformat()}T00:00:00Z"
@@ -101,7 +104,7 @@ def _milestone(m: dict, stored: dict, met, bonus: dict) -> dict:
         "id": m["id"],
         "title": m["title"],
         "type": "delivery",
-        "dueDate": iso(date.fromisoformat(m["due_date"])),
+        "dueDate": f"{m['due_date']}T00:00:00Z",  # an ISO date, as iso() writes a day
         "status": "met" if met else "scheduled",
         **({"dateMet": iso(met)} if met else {}),
     }
@@ -122,16 +125,23 @@ def _milestone(m: dict, stored: dict, met, bonus: dict) -> dict:
     return item
 
 
-def _implementation(
-    plan: dict, milestones: list[dict], payments: list[dict], payee, moment, bonus=None
-) -> dict:
-    """Milestones as planned at that moment (met once approved by then) and payments until then,
-    each to the partner as named when it was recorded (``payee(moment)``)."""
-    stored = {str(m["id"]): m for m in milestones}
-    planned = plan.get("milestones") or [
+def schedule(milestones: list[dict]) -> tuple[dict, list[dict]]:
+    """(stored milestone by id, the plan's milestones as signed) — computed once per
+    partnership, not once per release."""
+    return {str(m["id"]): m for m in milestones}, [
         {"id": str(m["id"]), "title": m["title"], "due_date": m["due_date"].isoformat()}
         for m in milestones
     ]
+
+
+def _implementation(
+    plan: dict, milestones: list[dict], payments: list[dict], payee, moment, bonus=None, **known
+) -> dict:
+    """Milestones as planned at that moment (met once approved by then) and payments until then,
+    each to the partner as named when it was recorded (``payee(moment)``); ``known`` may carry
+    the ``schedule`` of the milestones."""
+    stored, signed = known.get("schedule") or schedule(milestones)
+    planned = plan.get("milestones") or signed
     items = []
     for m in planned:
         row = stored.get(m["id"], {})
@@ -162,6 +172,7 @@ class _Releases:
         self.identifier, self.stem = process_ids(prefix, partnership, facts)
         self.contract_id, self.award_id = f"{self.stem}-contract", f"{self.stem}-award"
         self.amendments = facts.amendments[partnership["id"]]
+        self.schedule = schedule(facts.milestones[partnership["id"]])
         self.order: dict[str, datetime] = {}
 
     def payee(self, moment) -> dict:
@@ -221,6 +232,7 @@ class _Releases:
             self.payee,
             moment,
             self.facts.bonus,
+            schedule=self.schedule,
         )  # the schedule as agreed
         return {
             **self.base("contract", "contract", moment),
@@ -290,6 +302,7 @@ class _Releases:
                             self.payee,
                             moment,
                             self.facts.bonus,
+                            schedule=self.schedule,
                         ),
                     }
                 ],
