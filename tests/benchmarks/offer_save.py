@@ -23,75 +23,87 @@ SUBMISSION: dict = {}
 async def prepare() -> None:
     """A call with published results, a challenge, and a team selected for development."""
     from challenge import db
-    from challenge.calls.tables import Call
-    from challenge.challenges.tables import Challenge, Unit
-    from challenge.organisations.tables import Membership, Organisation
-    from challenge.platform.accounts.passwords import hash_password
-    from challenge.platform.accounts.tables import User
-    from challenge.results.tables import Decision
     from challenge.settings import load_settings
     from challenge.settings import prepare as prepare_settings
-    from challenge.submissions.tables import Submission
 
     settings = prepare_settings(load_settings())
     async with db.connected(settings):
         await db.migrate()
-        now = datetime.now(UTC)
-        call = Call(
-            slug="angebote",
-            title="Smart City Challenge 2027",
-            summary="Benchmark",
-            status="results_published",
-            opens_at=now - timedelta(days=90),
-            closes_at=now - timedelta(days=60),
-            results_published_at=now - timedelta(days=5),
-            budget_cents=100_000_00,
-            created_at=now,
-        )
-        await call.save()
-        unit = Unit(name="Amt für Stadtgrün", kind="city_office", created_at=now)
-        await unit.save()
-        challenge = Challenge(
-            unit=unit.id,
-            title="Kühle Wege",
-            problem="Hitze",
-            contact_name="Kontakt",
-            status="approved",
-            call=call.id,
-            key="a",
-            position=0,
-            created_at=now,
-        )
-        await challenge.save()
-        owner = User(
-            email="team@example.org",
-            name="Tina Team",
-            password_hash=hash_password(PASSWORD),
-            email_verified_at=now,
-        )
-        await owner.save()
-        team = Organisation(name="Schattenwerk GmbH", kind="startup", created_at=now)
-        await team.save()
-        await Membership(organisation=team.id, user=owner.id, role="owner").save()
-        submission = Submission(
-            call=call.id,
-            organisation=team.id,
-            challenge=challenge.id,
-            title="Schattige Wege",
-            status="submitted",
-            reference="SCC-2027-0001",
-            created_at=now,
-        )
-        await submission.save()
-        await Decision(
-            call=call.id,
-            submission=submission.id,
-            outcome="development",
-            award_cents=2_000_00,
-            rationale="Gut",
-            created_at=now,
-        ).save()
-        SUBMISSION["id"] = str(submission.id)
+        call_id, challenge_id = await _call_and_challenge()
+        SUBMISSION["id"] = str(await _selected_team(call_id, challenge_id))
+
+
+async def _call_and_challenge():
+    from challenge.calls.tables import Call
+    from challenge.challenges.tables import Challenge, Unit
+
+    now = datetime.now(UTC)
+    call = Call(
+        slug="angebote",
+        title="Smart City Challenge 2027",
+        summary="Benchmark",
+        status="results_published",
+        opens_at=now - timedelta(days=90),
+        closes_at=now - timedelta(days=60),
+        results_published_at=now - timedelta(days=5),
+        budget_cents=100_000_00,
+        created_at=now,
+    )
+    await call.save()
+    unit = Unit(name="Amt für Stadtgrün", kind="city_office", created_at=now)
+    await unit.save()
+    challenge = Challenge(
+        unit=unit.id,
+        title="Kühle Wege",
+        problem="Hitze",
+        contact_name="Kontakt",
+        status="approved",
+        call=call.id,
+        key="a",
+        position=0,
+        created_at=now,
+    )
+    await challenge.save()
+    return call.id, challenge.id
+
+
+async def _selected_team(call_id, challenge_id):
+    from challenge.organisations.tables import Membership, Organisation
+    from challenge.platform.accounts.passwords import hash_password
+    from challenge.platform.accounts.tables import User
+    from challenge.results.tables import Decision
+    from challenge.submissions.tables import Submission
+
+    now = datetime.now(UTC)
+    owner = User(
+        email="team@example.org",
+        name="Tina Team",
+        password_hash=hash_password(PASSWORD),
+        email_verified_at=now,
+    )
+    await owner.save()
+    team = Organisation(name="Schattenwerk GmbH", kind="startup", created_at=now)
+    await team.save()
+    await Membership(organisation=team.id, user=owner.id, role="owner").save()
+    submission = Submission(
+        call=call_id,
+        organisation=team.id,
+        challenge=challenge_id,
+        title="Schattige Wege",
+        status="submitted",
+        reference="SCC-2027-0001",
+        created_at=now,
+    )
+    await submission.save()
+    await Decision(
+        call=call_id,
+        submission=submission.id,
+        outcome="development",
+        award_cents=2_000_00,
+        rationale="Gut",
+        created_at=now,
+    ).save()
+    return submission.id
 
 
 def offer(version: int, n: int) -> dict:
