@@ -117,14 +117,10 @@ CHALLENGE_KEYS = [
     "radverkehr",
     "radverkehr",
 ]
-AWARDS = [
-    ("winner", 50_000_00),
-    ("winner", 45_000_00),
-    ("runner_up", 25_000_00),
-    ("shortlisted", 0),
-    ("shortlisted", 0),
-]
+PLACES = 3  # the best three ideas per challenge enter the development phase
 RATIONALES = {
+    "development": "Überzeugende Idee mit klarem Nutzen für Leipzig; das Team erarbeitet in der "
+    "Entwicklungsphase mit der Stadt die Bedingungen für einen Piloten.",
     "winner": "Hoher Nutzen für Leipzig, überzeugendes Team und ein realistischer Pilot im nächsten Jahr.",
     "runner_up": "Starker Ansatz mit offenen Daten; die Jury empfiehlt eine Partnerschaft mit kleinerem Umfang.",
     "shortlisted": "",
@@ -238,7 +234,8 @@ async def _reviews(call, round_, submission, number, quality, jurors, rng, at) -
 
 
 async def _decide_and_publish(staff_actor, call: dict, round_: dict, base_url: str) -> None:
-    """Decisions in ranking order (winners, runners-up, shortlist), then the published results."""
+    """Decisions in ranking order — the best three per challenge enter the development phase,
+    the others are not selected — then the published results."""
     reviews = (
         await Review.select(Review.juror, Review.submission, Review.scores)
         .output(load_json=True)
@@ -247,14 +244,23 @@ async def _decide_and_publish(staff_actor, call: dict, round_: dict, base_url: s
     ranking = rank(
         [ReviewScores(r["juror"], r["submission"], r["scores"]) for r in reviews], call["criteria"]
     )
-    for position, entry in enumerate(ranking.entries):
-        outcome, award = AWARDS[position] if position < len(AWARDS) else ("not_selected", 0)
+    challenge_of = {
+        row["id"]: row["challenge"]
+        for row in await Submission.select(Submission.id, Submission.challenge).where(
+            Submission.call == call["id"]
+        )
+    }
+    selected: dict = {}
+    for entry in ranking.entries:
+        challenge = challenge_of[entry.entry]
+        selected[challenge] = selected.get(challenge, 0) + 1
+        outcome = "development" if selected[challenge] <= PLACES else "not_selected"
         await decisions.set_decision(
             staff_actor,
             call,
             submission_id=entry.entry,
             outcome=outcome,
-            award_cents=award,
+            award_cents=0,
             rationale=RATIONALES[outcome],
         )
     await Call.update({Call.status: "decided"}).where(Call.id == call["id"])
