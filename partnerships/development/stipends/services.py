@@ -11,6 +11,7 @@ from uuid import UUID
 from challenge.challenges.tables import Challenge
 from challenge.platform import clock
 from challenge.platform.audit.service import record
+from challenge.platform.i18n import BERLIN
 from partnerships.contracts import services as contracts
 from partnerships.contracts.schemas import MilestoneIn, PartnershipIn
 from partnerships.development.access import DEVELOPMENT, selected_entry
@@ -28,11 +29,16 @@ EVIDENCE_NOTE = "Gegengezeichnete Stipendienvereinbarung"  # stored, like the pl
 SCOPE_MAX = 10_000
 
 
+def deliverables(phase: dict) -> str:
+    """The stipend's deliverables with the offer deadline in Leipzig time."""
+    due = phase["offer_due_at"].astimezone(BERLIN)
+    return DELIVERABLES.format(due=due.strftime("%d.%m.%Y, %H:%M Uhr"))
+
+
 def agreement_plan(entry: dict, phase: dict) -> PartnershipIn:
     """The draft agreement of a selected entry: the challenge's title, problem, unit and
     stipend; the phase's dates; one milestone, the stipend, due on the first day."""
     challenge = entry["challenge"]
-    due = phase["offer_due_at"]
     scope = (challenge.get("problem") or challenge["title"]).strip()[:SCOPE_MAX]
     return PartnershipIn(
         submission_id=entry["id"],
@@ -45,7 +51,7 @@ def agreement_plan(entry: dict, phase: dict) -> PartnershipIn:
         milestones=[
             MilestoneIn(
                 title=MILESTONE_TITLE,
-                deliverables=DELIVERABLES.format(due=due.strftime("%d.%m.%Y, %H:%M Uhr")),
+                deliverables=deliverables(phase),
                 due_date=phase["starts_on"],
                 amount_cents=challenge["stipend_cents"],
             )
@@ -153,3 +159,35 @@ async def submit_signed_agreement(actor, partnership: dict) -> None:
             object_id=milestone["id"],
             payload={"round": round_, "document": str(partnership["signed_document"])},
         )
+
+
+async def align_drafts(actor, call: dict) -> int:
+    """Inside the caller's write transaction: the call's draft stipend agreements take the
+    phase's current dates (when staff set the phase, or the results are published); audited.
+    Returns how many changed. Sent or signed agreements keep what was agreed."""
+    phase = await phase_of(call)
+    drafts = await Partnership.select(Partnership.id).where(
+        (Partnership.call == call["id"])
+        & (Partnership.kind == KIND)
+        & (Partnership.status == "draft")
+        & (
+            (Partnership.start_date != phase["starts_on"])
+            | (Partnership.end_date != phase["ends_on"])
+        )
+    )
+    due = deliverables(phase)
+    for row in drafts:
+        await Partnership.update(
+            {Partnership.start_date: phase["starts_on"], Partnership.end_date: phase["ends_on"]}
+        ).where(Partnership.id == row["id"])
+        await Milestone.update(
+            {Milestone.due_date: phase["starts_on"], Milestone.deliverables: due}
+        ).where(Milestone.partnership == row["id"])
+        await record(
+            "partnership.plan_changed",
+            actor=actor,
+            object_type="partnership",
+            object_id=row["id"],
+            payload={"reason": "phase_dates", "start_date": str(phase["starts_on"])},
+        )
+    return len(drafts)

@@ -5,11 +5,15 @@ a contract, and paid once by finance after two different staff approved — neve
 approver."""
 
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
 from pypdf import PdfReader
 
+from challenge import db
 from challenge.platform.audit.tables import AuditEntry
+from partnerships.development.phase import end_of_day
+from partnerships.development.stipends import services as stipends
+from partnerships.development.tables import DevelopmentPhase
 from partnerships.tables import Evidence, Milestone, Partnership
 from tests.challenge.results.test_challenge_results import challenge_call, decide
 from tests.conftest import http_client
@@ -146,3 +150,22 @@ async def test_paid_once_by_finance_after_four_eyes_never_by_an_approver(app, cl
     assert sum(g["disbursed_cents"] for g in mine) >= 2_000_00
     page = await clients["finance"].get("/staff/funding")
     assert page.status_code == 200 and "Stipendien" in page.text
+
+
+async def test_draft_agreements_follow_the_phase_staff_set(app, clients):
+    call, _challenge, entries, _unit = await selected_call(clients, chosen=1, size=2)
+    await DevelopmentPhase(  # as staff set it (phase.set_phase)
+        call=call["id"],
+        starts_on=date(2027, 3, 1),
+        ends_on=date(2027, 4, 30),
+        offer_due_at=end_of_day(date(2027, 4, 30)).astimezone(UTC),
+        created_at=datetime.now(UTC),
+    ).save()
+    async with db.write_transaction():
+        assert await stipends.align_drafts(None, call) == 1
+        assert await stipends.align_drafts(None, call) == 0  # nothing left to change
+    [stipend] = await stipends_of([entries[0]["id"]])
+    assert (stipend["start_date"], stipend["end_date"]) == (date(2027, 3, 1), date(2027, 4, 30))
+    [milestone] = await Milestone.select().where(Milestone.partnership == stipend["id"])
+    assert milestone["due_date"] == date(2027, 3, 1)
+    assert "30.04.2027, 23:59 Uhr" in milestone["deliverables"]  # in Leipzig time
