@@ -332,3 +332,36 @@ async def test_the_presentation_is_a_pdf_read_by_team_unit_and_staff(world):
     assert (await unit.get(f"/api/v1/documents/{document}")).status_code == 200
     assert (await other.get(f"/api/v1/documents/{document}")).status_code in (403, 404)
     assert (await _upload(unit, url, pdf("Amt"))).status_code == 403
+
+
+async def test_autosave_answers_a_status_line_and_the_new_version(world):
+    team = world["team"]
+    saved = await post_form(team, world["page"] + "/autosave", form())
+    assert saved.status_code == 200 and "automatisch gespeichert" in saved.text
+    assert 'name="version" value="1"' in saved.text
+    stale = await post_form(team, world["page"] + "/autosave", form(scope="Zweiter Tab"))
+    assert "inzwischen gespeichert" in stale.text
+    assert (await api(team, "GET", world["url"])).json()["scope"] == "Schattenkarte"
+    page = await team.get(world["page"] + "?saved=1")
+    assert "Der Entwurf ist gespeichert." in page.text and 'value="12500,50"' in page.text
+
+
+async def test_the_page_refuses_a_presentation_that_is_no_pdf(world):
+    body, content_type = multipart("folie.png", PNG)
+    token = await csrf(world["team"])
+    refused = await world["team"].post(
+        world["page"] + f"/presentation?_csrf_token={token}",
+        content=body,
+        headers={"content-type": content_type},
+    )
+    assert refused.status_code in (415, 422)
+    assert 'id="error-file"' in refused.text and 'name="m0_title"' in refused.text
+    body, content_type = multipart("pitch.pdf", pdf("Pitch"))
+    stored = await world["team"].post(
+        world["page"] + f"/presentation?_csrf_token={token}",
+        content=body,
+        headers={"content-type": content_type},
+    )
+    assert stored.status_code == 303 and stored.headers["location"].endswith("?uploaded=1")
+    page = await world["team"].get(stored.headers["location"])
+    assert "Die Präsentation ist gespeichert." in page.text and "pitch.pdf" in page.text
