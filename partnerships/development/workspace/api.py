@@ -14,7 +14,7 @@ from challenge.platform.accounts.guards import login_required, staff_required
 from challenge.platform.accounts.web import current_user
 from challenge.platform.documents.multipart import MultipartUpload
 from challenge.platform.i18n import gettext, request_locale
-from partnerships.development.phase import PhaseIn, phase_of, set_phase
+from partnerships.development.phase import PhaseIn, phase_of
 from partnerships.development.workspace import checklist, services, staff
 from partnerships.development.workspace.schemas import ChecklistIn, MeetingIn
 
@@ -139,7 +139,7 @@ class StaffDevelopmentApi(Controller):
         Leipzig), bonus_cap_cents."""
         user = current_user(request)
         call = await staff.staff_call(user, slug)
-        return staff.phase_out(await set_phase(user, call, data))
+        return staff.phase_out(await staff.set_dates(user, call, data))
 
     @get("/teams")
     async def teams(self, request: Request, slug: FromPath[str]) -> list[dict]:

@@ -3,13 +3,15 @@ selected teams per challenge with their checklist progress, stipend and offer st
 
 from __future__ import annotations
 
+from challenge import db
 from challenge.challenges.tables import Challenge
 from challenge.platform.accounts.policies import is_staff
 from challenge.platform.i18n import N_
 from challenge.platform.problems import forbidden, not_found
 from partnerships.development.access import call_by_slug, selected_of_call
-from partnerships.development.phase import phase_of
+from partnerships.development.phase import PhaseIn, phase_of, set_phase
 from partnerships.development.rules import CHECKLIST
+from partnerships.development.stipends.services import align_drafts
 from partnerships.development.tables import Offer
 from partnerships.development.workspace.checklist import progress_of
 from partnerships.tables import Partnership
@@ -25,6 +27,15 @@ async def staff_call(actor, slug: str) -> dict:
     if call is None:
         raise not_found(CALL_NOT_FOUND)
     return call
+
+
+async def set_dates(actor, call: dict, data: PhaseIn) -> dict:
+    """Staff set the phase's dates (phase.set_phase, audited); the call's draft stipend
+    agreements then take the new dates (sent or signed ones keep what was agreed)."""
+    phase = await set_phase(actor, call, data)
+    async with db.write_transaction():
+        await align_drafts(actor, call)
+    return phase
 
 
 def phase_out(phase: dict) -> dict:

@@ -15,7 +15,7 @@ from challenge.platform.accounts.web import current_user
 from challenge.platform.forms import FormData, errors_of, form_value
 from challenge.platform.i18n import N_, request_locale
 from challenge.platform.problems import Problem
-from partnerships.development.phase import phase_of, set_phase
+from partnerships.development.phase import phase_of
 from partnerships.development.rules import OFFER_STATUS_LABELS
 from partnerships.development.workspace import staff
 from partnerships.development.workspace.forms import (
@@ -78,7 +78,7 @@ class StaffDevelopmentPages(Controller):
                 raise invalid(
                     "confirm", N_("Confirm the change; the teams see the new dates at once.")
                 )
-            await set_phase(user, call, phase)
+            await staff.set_dates(user, call, phase)
         except Problem as problem:
             return await self._page(
                 request,

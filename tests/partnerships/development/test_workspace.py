@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from uuid import UUID
 
 from challenge import db
 from challenge.calls.tables import Call
@@ -17,6 +18,7 @@ from challenge.submissions.tables import Submission
 from partnerships.contracts.creation import insert
 from partnerships.contracts.schemas import PartnershipIn
 from partnerships.development.tables import ChecklistItem, Offer
+from partnerships.tables import Partnership
 from tests.conftest import http_client
 from tests.partnerships.conftest import upload
 from tests.support.factories import make_call, make_challenge, make_team, make_unit
@@ -357,6 +359,18 @@ async def test_stipend_and_offer_status_show_in_the_workspace(app, clients):
     assert mine["stipend"]["status"] == "draft"
     page = await clients["staff"].get(f"/development/{w['entry']['id']}")
     assert "Entwurf" in page.text and f"/development/{w['entry']['id']}/offer" in page.text
+    # staff setting the phase moves the draft stipend agreement to the new dates
+    phase = {"starts_on": "2027-01-04", "ends_on": "2027-02-26", "bonus_cap_cents": 1_000_000}
+    saved = await api(
+        clients["staff"], "PUT", f"/api/v1/calls/{w['call']['slug']}/development", phase
+    )
+    assert saved.status_code == 200, saved.text
+    stipend = (
+        await Partnership.select(Partnership.start_date, Partnership.end_date)
+        .where(Partnership.id == UUID(data["stipend"]["partnership_id"]))
+        .first()
+    )
+    assert stipend == {"start_date": date(2027, 1, 4), "end_date": date(2027, 2, 26)}
 
 
 async def test_staff_set_the_phase_dates_with_validation(app, clients):
