@@ -6,7 +6,6 @@ stipends paid, offers in draft and the pitch day scheduled (idempotent)."""
 
 from __future__ import annotations
 
-from challenge.demo import DEMO_PASSWORD
 from partnerships.development.demo.now import load_now
 from partnerships.development.demo.past import load_past
 
@@ -14,5 +13,5 @@ from partnerships.development.demo.past import load_past
 async def load_demo_partnership(settings) -> int:
     """Add what is missing; returns how many parts were added."""
     added = await load_past(settings)
-    added += await load_now(settings, settings.base_url, DEMO_PASSWORD)
+    added += await load_now(settings, settings.base_url)
     return added

@@ -95,7 +95,9 @@ class StaffPartnershipPages(Controller):
     @get("/partnerships/{partnership_id:uuid}/edit", guards=[staff_required])
     async def edit(self, request: Request, partnership_id: FromPath[UUID]) -> Template:
         partnership = await services.visible(current_user(request), partnership_id)
-        milestones = await services.milestones_of(partnership_id)
+        # the plan's regular milestones; an open-source bonus stays as it is (not in the form)
+        every = await services.milestones_of(partnership_id)
+        milestones = [m for m in every if m["kind"] == "regular"]
         locale = request_locale(request)
         values = {
             **partnership,
@@ -103,6 +105,7 @@ class StaffPartnershipPages(Controller):
             "milestones": [
                 {**m, "amount": format_amount(m["amount_cents"], locale)} for m in milestones
             ],
+            "bonus": [m for m in every if m["kind"] == "open_source_bonus"],
         }
         return editor(partnership, values)
 

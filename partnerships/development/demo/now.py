@@ -54,10 +54,10 @@ async def _draft_offers(call: dict) -> int:
     return count
 
 
-async def load_now(settings, base_url: str, password: str) -> int:
+async def load_now(settings, base_url: str) -> int:
     """The spring call, its paid stipends and draft offers; 0 if it exists already."""
     people = await flow.cast()
-    call = await current.load_current_call(people.staff, password, base_url)
+    call = await current.load_current_call(people.staff, base_url)
     if call is None:
         return 0
     phase = await phase_of(call)

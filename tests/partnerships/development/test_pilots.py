@@ -3,12 +3,13 @@ parallel decisions) or none, only from a submitted offer, a draft contract equal
 plan with the open-source bonus only for open-source intent under an OSI-approved licence."""
 
 import asyncio
+import re
 
 from partnerships.development.tables import PilotDecision
 from partnerships.tables import Milestone, Partnership
 from tests.partnerships.conftest import role_client
 from tests.partnerships.development.pilot_world import decide, offer_values, pilot_call
-from tests.support.web import api
+from tests.support.web import api, post_form
 
 
 async def pilots_of(call) -> int:
@@ -201,3 +202,21 @@ async def _csrf(client):
     from tests.support.web import csrf
 
     return await csrf(client)
+
+
+async def test_the_edit_page_keeps_one_bonus_when_staff_save_it(app, clients):
+    call, _challenge, entries = await pilot_call(teams=1)
+    decision = (await decide(clients["staff"], call, entries[0]["id"])).json()
+    edit = f"/staff/partnerships/{decision['partnership_id']}/edit"
+    page = await clients["staff"].get(edit)
+    assert page.status_code == 200 and "Open-Source-Bonus" in page.text
+    form = dict(re.findall(r'name="([^"]+)" (?:[^>]*?)value="([^"]*)"', page.text))
+    saved = await post_form(clients["staff"], edit, form)
+    assert saved.status_code == 303, saved.text
+    body = (
+        await api(clients["staff"], "GET", f"/api/v1/partnerships/{decision['partnership_id']}")
+    ).json()
+    kinds = [m["kind"] for m in body["milestones"]]
+    assert kinds.count("open_source_bonus") == 1 and kinds[-1] == "open_source_bonus"
+    # and the form did not save the bonus a second time as a regular milestone
+    assert [m["title"] for m in body["milestones"]].count("Open-Source-Bonus") == 1
