@@ -120,6 +120,8 @@ async def test_team_unit_and_staff_see_the_workspace_jurors_and_others_do_not(ap
         for client in (team, unit, clients["staff"]):
             response = await client.get(url(w["entry"]))
             assert response.status_code == 200, response.text
+            page = await client.get(f"/development/{w['entry']['id']}")
+            assert page.status_code == 200 and "Karla Kontakt" in page.text
             data = response.json()
             assert data["unit"] == w["unit"]["name"]
             assert data["contact_name"] == "Karla Kontakt" and data["mentor_name"] == "Max Mentor"
