@@ -22,6 +22,7 @@ def _row(p: dict, mine: list[dict], names: dict) -> dict:
     return {
         "id": p["id"],
         "title": p["title"],
+        "kind": p.get("kind", "partnership"),
         "organisation": names.get(p["organisation"], ""),
         "status": p["status"],
         "total_cents": p["total_cents"],
@@ -39,6 +40,7 @@ async def partnership_list(member: UUID | None = None) -> list[dict]:
     query = Partnership.select(
         Partnership.id,
         Partnership.title,
+        Partnership.kind,
         Partnership.status,
         Partnership.total_cents,
         Partnership.organisation,
