@@ -5,32 +5,31 @@ goes through the jury's review rules (challenge.jury.reviews.save_review) unchan
 
 from __future__ import annotations
 
+import asyncio
 from uuid import UUID
 
+from challenge.calls.tables import Call
 from challenge.jury import reviews
 from challenge.jury.scope import covers
 from challenge.jury.services import existing_round
-from challenge.jury.tables import Assignment, Conflict, Juror
+from challenge.jury.tables import Assignment, Conflict, Juror, Review
 from challenge.organisations.tables import Membership
 from challenge.platform.i18n import N_
 from challenge.platform.problems import not_found
-from partnerships.development import access
 from partnerships.development.pitch.audience import ROUND
 from partnerships.development.tables import PitchSlot
 
 NOT_FOUND = N_("There is no pitch to score for you here.")
 
 
-async def _juror(call: dict, user) -> dict:
+async def _juror(call: dict, user) -> dict | None:
     row = (
         await Juror.select(Juror.rounds, Juror.challenges, Juror.declaration_completed_at)
         .where((Juror.call == call["id"]) & (Juror.user == user.id))
         .output(load_json=True)
         .first()
     )
-    if row is None or ROUND not in (row["rounds"] or [1]):
-        raise not_found(NOT_FOUND)
-    return row
+    return row if row is not None and ROUND in (row["rounds"] or [1]) else None
 
 
 async def _slots(call_id: UUID) -> list[dict]:
@@ -52,50 +51,97 @@ async def _slots(call_id: UUID) -> list[dict]:
     )
 
 
-async def _blocked(user, round_id: UUID) -> tuple[set, set, set]:
-    """The juror's round-2 assignments, active conflicts and own teams."""
-    assigned = {
+async def _assigned(user, call_id: UUID) -> set:
+    """The entries the juror is assigned (not recused) in the call's round 2."""
+    return {
         r["submission"]
         for r in await Assignment.select(Assignment.submission).where(
-            (Assignment.round == round_id)
+            (Assignment.round.call == call_id)
+            & (Assignment.round.number == ROUND)
             & (Assignment.juror == user.id)
             & (Assignment.status != "recused")
         )
     }
-    conflicted = {
+
+
+async def _reviews(user, call_id: UUID) -> dict:
+    """The juror's own round-2 reviews of the call, by entry."""
+    rows = (
+        await Review.select()
+        .where(
+            (Review.round.call == call_id)
+            & (Review.round.number == ROUND)
+            & (Review.juror == user.id)
+        )
+        .output(load_json=True)
+    )
+    return {r["submission"]: r for r in rows}
+
+
+async def _conflicted(user) -> set:
+    return {
         r["submission"]
         for r in await Conflict.select(Conflict.submission).where(
             (Conflict.juror == user.id) & Conflict.lifted_at.is_null()
         )
     }
-    teams = {
+
+
+async def _teams(user) -> set:
+    return {
         r["organisation"]
         for r in await Membership.select(Membership.organisation).where(Membership.user == user.id)
     }
-    return assigned, conflicted, teams
 
 
-async def juror_slots(user, slug: str) -> tuple[dict, dict, list[dict]]:
-    """The call, round 2 and the slots this juror scores, in order — 404 for anyone else (and
-    before the declaration is complete, when a juror sees no entry)."""
-    call = await access.call_by_slug(slug) if user is not None else None
-    if call is None:
-        raise not_found(NOT_FOUND)
-    juror = await _juror(call, user)
-    round_ = await existing_round(call["id"], ROUND)
-    if round_ is None or juror["declaration_completed_at"] is None:
-        return call, round_ or {}, []
-    assigned, conflicted, teams = await _blocked(user, round_["id"])
-    slots = [
+async def _call(slug: str) -> dict | None:
+    return (
+        await Call.select(Call.id, Call.slug, Call.title, Call.blind_review)
+        .where(Call.slug == slug)
+        .first()
+    )
+
+
+def _visible(rows: list, juror: dict, assigned: set, conflicted: set, teams: set) -> list:
+    """The slots of the juror's assigned, unconflicted entries of their challenges, never of
+    their own team."""
+    return [
         s
-        for s in await _slots(call["id"])
+        for s in rows
         if s["id"] in assigned
         and s["id"] not in conflicted
         and s["organisation"] not in teams
         and covers(juror["challenges"], s["challenge"])
     ]
-    if call["blind_review"]:
-        for slot in slots:
+
+
+async def juror_slots(user, slug: str, *, with_reviews: bool = False) -> tuple:
+    """The call, round 2 and the slots this juror scores, in order — 404 for anyone else (and
+    none before the declaration is complete, when a juror sees no entry). The reads run side by
+    side: the screen loads in a few round trips."""
+    call = await _call(slug) if user is not None else None
+    if call is None:
+        raise not_found(NOT_FOUND)
+    reads = [
+        _juror(call, user),
+        existing_round(call["id"], ROUND),
+        _slots(call["id"]),
+        _assigned(user, call["id"]),
+        _conflicted(user),
+        _teams(user),
+    ]
+    if with_reviews:
+        reads.append(_reviews(user, call["id"]))
+    juror, round_, rows, assigned, conflicted, teams, *reviewed = await asyncio.gather(*reads)
+    if juror is None:
+        raise not_found(NOT_FOUND)
+    if round_ is None or juror["declaration_completed_at"] is None:
+        return call, round_ or {}, []
+    slots = _visible(rows, juror, assigned, conflicted, teams)
+    for slot in slots:
+        if reviewed:
+            slot["review"] = reviewed[0].get(slot["id"])
+        if call["blind_review"]:
             slot["team"] = ""
             slot["organisation"] = None
     return call, round_, slots
@@ -103,12 +149,12 @@ async def juror_slots(user, slug: str) -> tuple[dict, dict, list[dict]]:
 
 async def screen(user, slug: str, position: int) -> dict:
     """One slot (1-based ``position``, clamped) with the juror's review and the neighbours."""
-    call, round_, slots = await juror_slots(user, slug)
+    call, round_, slots = await juror_slots(user, slug, with_reviews=True)
     if not slots:
         return {"call": call, "round": round_, "slots": [], "slot": None, "review": None}
     index = min(max(position, 1), len(slots)) - 1
     slot = slots[index]
-    review = await reviews.own_review(round_["id"], user.id, slot["id"])
+    review = slot.get("review")
     return {
         "call": call,
         "round": round_,
