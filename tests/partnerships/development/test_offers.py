@@ -2,10 +2,12 @@
 optimistic saves, the deadline to the second, freezing with a SHA-256 and the receipt, who may
 read and write it, the page without JavaScript and the presentation PDF."""
 
+import io
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from pypdf import PdfReader
 
 from challenge.calls.tables import Call
 from challenge.jury.tables import Juror
@@ -206,6 +208,8 @@ async def test_a_submitted_offer_is_frozen_with_its_checksum(world, settings, de
     assert (await api(world["team"], "GET", world["url"])).json()["sha256"] == body["sha256"]
     receipt = await world["team"].get(world["page"] + "/receipt")
     assert receipt.status_code == 200 and receipt.content.startswith(b"%PDF")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(receipt.content)).pages)
+    assert "Prüfsumme" in text and body["sha256"][:16] in text.replace("\n", "")
     await deliver_mail()
     mail = spooled_mails(settings.mail_dir, world["owner"]["email"])[-1]
     assert "Prüfsumme" in text_of(mail) and body["sha256"] in text_of(mail)
