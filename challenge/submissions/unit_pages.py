@@ -11,6 +11,7 @@ from litestar.response import Template
 
 from challenge.platform.accounts.guards import login_required
 from challenge.submissions import unit_view
+from challenge.submissions.outcomes import links_for
 
 
 class UnitProposalPages(Controller):
@@ -23,7 +24,9 @@ class UnitProposalPages(Controller):
         challenge, call, rows = await unit_view.proposals_for_unit(
             request.scope["user"], challenge_id
         )
+        user = request.scope["user"]
+        links = {row["id"]: await links_for(user, row) for row in rows}
         return Template(
             template_name="challenge/submissions/unit_proposals.html",
-            context={"challenge": challenge, "call": call, "rows": rows},
+            context={"challenge": challenge, "call": call, "rows": rows, "links": links},
         )

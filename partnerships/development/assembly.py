@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from challenge.platform.i18n import N_
 from partnerships.development import offers, pilots, pitch, stipends, workspace
-from partnerships.development.access import may_see_workspace, selected_entry
+from partnerships.development.access import may_edit_offer, may_see_workspace, selected_entry
 
 PARTS = (stipends, workspace, offers, pitch, pilots)
 
@@ -52,12 +52,15 @@ async def call_events(call_id) -> list[dict]:
 
 
 async def submission_links(user, submission: dict) -> list[tuple[str, str]]:
-    """The team's next steps on its proposal page: the development workspace and the offer once
-    the team may see them."""
+    """Next steps on a proposal for whoever may see its development workspace: the team writes
+    its offer there; the owning unit and staff read both."""
     entry = await selected_entry(submission["id"])
     if entry is None or not await may_see_workspace(user, entry):
         return []
-    return [
-        (f"/development/{submission['id']}", N_("Open the development workspace")),
-        (f"/development/{submission['id']}/offer", N_("Write the offer for a pilot")),
-    ]
+    workspace = f"/development/{submission['id']}"
+    if await may_edit_offer(user, entry):
+        return [
+            (workspace, N_("Open the development workspace")),
+            (f"{workspace}/offer", N_("Write the offer for a pilot")),
+        ]
+    return [(workspace, N_("Development workspace")), (f"{workspace}/offer", N_("Offer"))]

@@ -24,13 +24,14 @@ CHECKLIST = (
     ("operation", N_("Operation after the pilot"), "team"),
     ("procurement", N_("Procurement route"), "city"),
 )
+# the workspace's own words ("Open" and "City" already mean an open call and a town elsewhere)
 CHECKLIST_STATUS_LABELS = {
-    "open": N_("Open"),
+    "open": N_("To do"),
     "in_progress": N_("In progress"),
     "done": N_("Done"),
     "not_needed": N_("Not needed"),
 }
-CHECKLIST_OWNER_LABELS = {"city": N_("City"), "team": N_("Team")}
+CHECKLIST_OWNER_LABELS = {"city": N_("City of Leipzig"), "team": N_("Team")}
 OFFER_STATUS_LABELS = {"draft": N_("Draft"), "submitted": N_("Submitted")}
 PARTNERSHIP_KIND_LABELS = {
     "partnership": N_("Partnership"),

@@ -15,9 +15,14 @@ from challenge.platform.accounts.guards import login_required
 from challenge.platform.accounts.web import current_user
 from challenge.platform.documents.multipart import MultipartUpload
 from challenge.platform.forms import FormData, errors_of
-from challenge.platform.i18n import N_
 from challenge.platform.markdown import render_markdown
 from challenge.platform.problems import Problem
+from partnerships.development.rules import (
+    CHECKLIST_OWNER_LABELS as OWNER_LABELS,
+)
+from partnerships.development.rules import (
+    CHECKLIST_STATUS_LABELS as STATUS_LABELS,
+)
 from partnerships.development.rules import OFFER_STATUS_LABELS
 from partnerships.development.workspace import checklist, services
 from partnerships.development.workspace.forms import (
@@ -27,14 +32,6 @@ from partnerships.development.workspace.forms import (
 )
 
 NOTICES = ("item", "meeting", "file")
-# The workspace's own words ("Open" and "City" already mean an open call and a town elsewhere).
-STATUS_LABELS = {
-    "open": N_("To do"),
-    "in_progress": N_("In progress"),
-    "done": N_("Done"),
-    "not_needed": N_("Not needed"),
-}
-OWNER_LABELS = {"city": N_("City of Leipzig"), "team": N_("Team")}
 BADGES = {"open": "info", "in_progress": "warning", "done": "success", "not_needed": "success"}
 MEETING_FIELDS = ("held_at", "participants", "minutes")
 ITEM_FIELDS = ("status", "owner", "note", "due_on")
