@@ -12,6 +12,9 @@ from partnerships.development.demo.past import _at
 from partnerships.development.offers import services as offers
 from partnerships.development.phase import phase_of
 from partnerships.development.schemas import CostLine, OfferIn, OfferMilestone, OpenSource
+from partnerships.development.workspace import checklist
+from partnerships.development.workspace import services as workspace
+from partnerships.development.workspace.schemas import ChecklistIn, MeetingIn
 
 DRAFTS = {
     1: ("Echtzeitkarte freier Ladezonen mit Sensoren an 20 Zonen", 18_000_00, True),
@@ -54,6 +57,37 @@ async def _draft_offers(call: dict) -> int:
     return count
 
 
+# what the city and two teams have worked through so far: (team, key, status, owner, note)
+CHECKLIST = [
+    (1, "data_access", "done", "city", "Zugang zu den Ladezonen-Daten des VTA eingerichtet."),
+    (1, "data_protection", "in_progress", "city", "Datenschutz-Folgenabschätzung läuft."),
+    (1, "infrastructure", "in_progress", "city", "20 Ladezonen am Ring als Teststrecke."),
+    (4, "data_access", "done", "city", "Spielplatzkataster als Export bereitgestellt."),
+    (4, "procurement", "in_progress", "city", "Direktauftrag unter der Wertgrenze geprüft."),
+]
+
+
+async def _workspaces(people, call: dict, starts_on) -> None:
+    """The checklists under way and a kick-off meeting per selected team."""
+    for number, key, status, owner, note in CHECKLIST:
+        entry = await current.entry_of(call["id"], number)
+        await checklist.update_item(
+            people.staff, entry, key, ChecklistIn(status=status, owner=owner, note=note)
+        )
+    for number in (1, 2, 3, 4, 5):
+        entry = await current.entry_of(call["id"], number)
+        await workspace.add_meeting(
+            people.staff,
+            entry,
+            MeetingIn(
+                held_at=_at(starts_on + timedelta(days=2), 10),
+                participants="Team, Mentor des Digitalstadt-Teams, Fachamt",
+                minutes="Auftakt: Ziele der Entwicklungsphase, **Datenzugang** und nächste "
+                "Termine besprochen.",
+            ),
+        )
+
+
 async def load_now(settings, base_url: str) -> int:
     """The spring call, its paid stipends and draft offers; 0 if it exists already."""
     people = await flow.cast()
@@ -64,6 +98,6 @@ async def load_now(settings, base_url: str) -> int:
     today = clock.now().astimezone(BERLIN).date()
     paid_on = min(today, phase["starts_on"] + timedelta(days=5))
     await flow.pay_stipends(people, call["id"], settings, phase, paid_on, "STIP-2026")
+    await _workspaces(people, call, phase["starts_on"])
     await _draft_offers(call)
-    _ = _at
     return 1
