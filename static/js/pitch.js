@@ -51,8 +51,9 @@
       }
       if (key === form.dataset.key) {
         if (response.ok) {
-          var now = new Date();
-          show("saved", form.dataset.savedText + " (" + now.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) + ")");
+          response.json().then(function (data) {
+            show("saved", form.dataset.savedText + (data.time ? " (" + data.time + ")" : ""));
+          }, function () { show("saved", form.dataset.savedText); });
         } else if (response.status >= 400 && response.status < 500) {
           show("unsaved", form.dataset.refusedText);
         } else {

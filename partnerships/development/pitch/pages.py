@@ -16,6 +16,7 @@ from challenge.platform import clock
 from challenge.platform.accounts.guards import login_required
 from challenge.platform.accounts.web import current_user
 from challenge.platform.forms import FormData, errors_of, form_value
+from challenge.platform.i18n import format_datetime, request_locale
 from challenge.platform.problems import Problem
 from partnerships.development.pitch import scoring
 
@@ -132,5 +133,6 @@ class PitchScoringPages(Controller):
                 "status": review["status"],
                 "version": review["version"],
                 "saved_at": clock.now().isoformat(),
+                "time": format_datetime(clock.now(), request_locale(request), "HH:mm"),
             }
         )
