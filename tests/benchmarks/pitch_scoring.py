@@ -137,7 +137,7 @@ async def prepare() -> None:
                 position += 1
 
 
-async def measure(base: str) -> list[float]:
+async def measure(base: str) -> tuple[list[float], list[float]]:
     async with httpx.AsyncClient(base_url=base) as client:
         await client.get("/login")
         (
@@ -156,7 +156,12 @@ async def measure(base: str) -> list[float]:
                 response.raise_for_status()
                 loads.append((time.perf_counter() - started) * 1000)
         assert "Reifegrad" in response.text
-        return loads[slots:]  # the first pass warms up
+        baseline = []
+        for _ in range(slots * (PASSES - 1)):
+            started = time.perf_counter()
+            (await client.get("/jury")).raise_for_status()
+            baseline.append((time.perf_counter() - started) * 1000)
+        return loads[slots:], baseline  # the first pass warms up
 
 
 async def main() -> None:
@@ -174,7 +179,7 @@ async def main() -> None:
             await prepare()
             server, base = start_server(env)
             try:
-                loads = await measure(base)
+                loads, baseline = await measure(base)
             finally:
                 server.terminate()
                 server.wait(timeout=10)
@@ -182,6 +187,10 @@ async def main() -> None:
             drop_database(url)
     print(f"engine: {engine}")
     print(f"pitch scoring screen load: median {statistics.median(loads):.1f} ms   target <= 30 ms")
+    # for comparison on a busy machine: the juror's plain overview page (no figure of its own)
+    print(
+        f"(juror overview page /jury on the same server: median {statistics.median(baseline):.1f} ms)"
+    )
 
 
 if __name__ == "__main__":
