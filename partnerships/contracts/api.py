@@ -15,7 +15,6 @@ from challenge.platform.documents.downloads import download
 from challenge.platform.documents.multipart import MultipartUpload
 from partnerships.contracts import amendments as amending
 from partnerships.contracts import services, signing
-from partnerships.contracts.rules import partnership_ocid
 from partnerships.contracts.schemas import (
     AmendmentIn,
     PartnershipIn,
@@ -35,7 +34,7 @@ async def partnership_out(row: dict, prefix: str) -> PartnershipOut:
     """A partnership as the API shows it, with its milestones."""
     return PartnershipOut(
         id=row["id"],
-        ocid=partnership_ocid(prefix, row),
+        ocid=await services.process_ocid(prefix, row),
         kind=row["kind"],
         status=row["status"],
         submission_id=row["submission"],

@@ -10,7 +10,6 @@ import json
 from challenge.organisations.tables import Organisation
 from challenge.platform.pdf.issue import issue_pdf
 from partnerships.contracts.policies import may_view
-from partnerships.contracts.rules import partnership_ocid
 from partnerships.opendata.facts import load_facts
 from partnerships.opendata.ocds import release_package, releases_of
 from partnerships.tables import Milestone, Partnership
@@ -74,7 +73,7 @@ async def _context(partnership: dict) -> dict:
 async def _issue(storage, partnership: dict, *, settings, actor, tag: str, **pdf) -> dict:
     """Issue one of the partnership's PDFs with the release package for ``tag`` attached."""
     release = document_release(await releases_for_document(partnership, settings), tag)
-    identifier = partnership_ocid(settings.ocds_prefix, partnership)
+    identifier = release["ocid"]  # a pilot shares its stipend's contracting process
     return await issue_pdf(
         storage,
         template=pdf["template"],
@@ -101,8 +100,14 @@ async def _issue(storage, partnership: dict, *, settings, actor, tag: str, **pdf
     )
 
 
-# the contract's template per kind of partnership (a pilot is a partnership contract)
+# the contract's template, title and file name per kind of partnership (a pilot is a
+# partnership contract; it shares its ocid with the team's stipend agreement)
 CONTRACT_TEMPLATES = {"stipend": "stipend_contract.html"}
+CONTRACT_TITLES = {
+    "stipend": ("Stipendienvereinbarung {ocid}", "Stipendienvereinbarung-{ocid}.pdf"),
+    "pilot": ("Pilotvertrag {ocid}", "Pilotvertrag-{ocid}.pdf"),
+    "partnership": ("Entwicklungspartnerschaft {ocid}", "Vertrag-{ocid}.pdf"),
+}
 
 
 async def issue_contract(storage, partnership: dict, *, settings, actor=None) -> dict:
@@ -114,8 +119,8 @@ async def issue_contract(storage, partnership: dict, *, settings, actor=None) ->
         actor=actor,
         tag="contract",
         template=CONTRACT_TEMPLATES.get(partnership.get("kind"), "contract.html"),
-        title="Entwicklungspartnerschaft {ocid}",
-        filename="Vertrag-{ocid}.pdf",
+        title=CONTRACT_TITLES[partnership.get("kind") or "partnership"][0],
+        filename=CONTRACT_TITLES[partnership.get("kind") or "partnership"][1],
         kind="contract",
         package_description="OCDS 1.1.5 release package of this contract",
     )

@@ -25,6 +25,7 @@ from partnerships.contracts.rules import (
     invalid,
     invalid_transition,
     overdue,
+    partnership_ocid,
     partnership_reference,
 )
 from partnerships.contracts.schemas import MilestoneIn, PartnershipIn, PlanIn
@@ -83,6 +84,18 @@ async def for_submission(submission_id: UUID, kind: str = "partnership") -> UUID
         .first()
     )
     return row["id"] if row else None
+
+
+async def process_ocid(prefix: str, partnership: dict) -> str:
+    """The ocid a partnership is published under: its entry's first partnership's (a stipend
+    and the same team's pilot are one contracting process; see opendata.facts)."""
+    first = (
+        await Partnership.select(Partnership.year, Partnership.number)
+        .where(Partnership.submission == partnership["submission"])
+        .order_by(Partnership.number)
+        .first()
+    )
+    return partnership_ocid(prefix, first or partnership)
 
 
 async def contract_document(user, partnership_id: UUID) -> dict:

@@ -26,6 +26,8 @@ BENCHMARKS = [
     ("challenge_ranking", ("sqlite", "postgresql")),
     ("certificates", ("sqlite", "postgresql")),
     ("partnerships", ("sqlite", "postgresql")),
+    ("offer_save", ("postgresql",)),
+    ("ocds_development", ("postgresql",)),
     ("scale_out", ("postgresql",)),
 ]
 FIGURE = re.compile(

@@ -32,9 +32,13 @@ async def test_last_years_open_source_pilot_runs_with_its_bonus_paid(app, settin
     assert [m["overdue"] for m in milestones] == [False, False, True, False, False]
     assert json.loads(milestones[-1]["verification"])["osi_approved"] is True
     assert sum(m["amount_cents"] for m in milestones) == pilot["total_cents"] == 35_000_00
-    decisions = await PilotDecision.select(
-        PilotDecision.challenge.key.as_alias("key"), PilotDecision.submission
-    ).order_by(PilotDecision.challenge.key)
+    decisions = (
+        await PilotDecision.select(
+            PilotDecision.challenge.key.as_alias("key"), PilotDecision.submission
+        )
+        .where(PilotDecision.call == pilot["call"])
+        .order_by(PilotDecision.challenge.key)
+    )
     assert [(d["key"], d["submission"] is not None) for d in decisions] == [
         ("barrierefrei", False),
         ("radverkehr", True),

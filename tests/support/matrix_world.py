@@ -82,6 +82,40 @@ def _ok(response: httpx.Response) -> dict:
     return response.json() if response.content else {}
 
 
+async def _development_call(objects: dict, team_a: dict, unit: dict, now: datetime) -> None:
+    """A call in the development phase (results published): A's entry to its challenge, owned by
+    the unit role's city unit, is selected; B's entry to the same challenge is not."""
+    call = await make_call(
+        status="results_published",
+        opens_at=now - timedelta(days=120),
+        closes_at=now - timedelta(days=60),
+        budget_cents=100_000_00,
+        results_published_at=now - timedelta(days=7),
+    )
+    call_id = (await Call.select(Call.id).where(Call.slug == call["slug"]).first())["id"]
+    challenge = await make_challenge(call, "a", unit=unit, title="Entwicklung A")
+    selected = Submission(
+        call=call_id,
+        organisation=team_a["id"],
+        challenge=challenge["id"],
+        title="Kühle Wege – Entwicklung",
+        status="submitted",
+        reference=f"D-{uuid.uuid4().hex[:8]}",
+        created_at=now,
+        submitted_at=now - timedelta(days=61),
+    )
+    await selected.save()
+    await Decision(
+        call=call_id,
+        submission=selected.id,
+        outcome="development",
+        award_cents=2_000_00,
+        rationale="Überzeugend",
+        created_at=now,
+    ).save()
+    objects.update(development_call=call["slug"], selected_submission=str(selected.id))
+
+
 async def build_world(app: Litestar) -> World:
     world = World(cookie=cookie_name(app.state.settings.https))
     objects = world.objects
@@ -322,6 +356,7 @@ async def build_world(app: Litestar) -> World:
     )
     assert signed["status"] == "active", signed
     objects.update(partnership=partnership["id"], milestone=signed["milestones"][0]["id"])
+    await _development_call(objects, team_a, unit, now)
     # A certificates job of the open call: it has no awards, so whichever test drains the job
     # queue later renders nothing for it.
     job = _ok(await api(staff, "POST", f"/api/v1/calls/{slug}/certificates"))
