@@ -28,6 +28,7 @@ BENCHMARKS = [
     ("partnerships", ("sqlite", "postgresql")),
     ("offer_save", ("postgresql",)),
     ("ocds_development", ("postgresql",)),
+    ("pitch_scoring", ("sqlite", "postgresql")),
     ("scale_out", ("postgresql",)),
 ]
 FIGURE = re.compile(

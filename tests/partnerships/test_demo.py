@@ -5,8 +5,9 @@ import json
 
 from challenge.calls.tables import Call
 from challenge.demo import load_demo
+from challenge.platform.i18n import BERLIN
 from partnerships.contracts import services
-from partnerships.development.tables import Offer, PilotDecision
+from partnerships.development.tables import Offer, PilotDecision, PitchEvent, PitchSlot
 from partnerships.tables import Partnership
 
 
@@ -54,6 +55,9 @@ async def test_this_years_call_is_in_the_development_phase(app, settings):
     assert [s["status"] for s in stipends] == ["completed"] * 5  # paid in full
     offers = await Offer.select(Offer.status).where(Offer.challenge.call == spring["id"])
     assert sorted(o["status"] for o in offers) == ["draft"] * 3
+    event = await PitchEvent.select().where(PitchEvent.call == spring["id"]).first()
+    assert event["starts_at"].astimezone(BERLIN).strftime("%A %H:%M") == "Thursday 09:00"
+    assert await PitchSlot.count().where(PitchSlot.event == event["id"]) == 5
 
 
 async def test_the_demo_loads_once(app, settings):

@@ -11,7 +11,8 @@ from partnerships.development.demo import current, flow
 from partnerships.development.demo.past import _at
 from partnerships.development.offers import services as offers
 from partnerships.development.phase import phase_of
-from partnerships.development.schemas import CostLine, OfferIn, OfferMilestone, OpenSource
+from partnerships.development.pitch import services as pitch
+from partnerships.development.schemas import CostLine, OfferIn, OfferMilestone, OpenSource, PitchIn
 from partnerships.development.workspace import checklist
 from partnerships.development.workspace import services as workspace
 from partnerships.development.workspace.schemas import ChecklistIn, MeetingIn
@@ -100,4 +101,14 @@ async def load_now(settings, base_url: str) -> int:
     await flow.pay_stipends(people, call["id"], settings, phase, paid_on, "STIP-2026")
     await _workspaces(people, call, phase["starts_on"])
     await _draft_offers(call)
+    await pitch.schedule(
+        people.staff,
+        call,
+        PitchIn(
+            starts_at=_at(phase["ends_on"] + timedelta(days=11), 9),  # a Thursday
+            place="Digital Campus Leipzig, Kolonnadenstraße 8",
+            slot_minutes=25,
+        ),
+        base_url=base_url,
+    )
     return 1

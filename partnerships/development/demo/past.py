@@ -9,7 +9,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from challenge.calls.tables import Call
 from challenge.challenges.tables import Challenge
-from challenge.jury.tables import Juror, Review, Round, RoundEntry
+from challenge.jury.tables import Assignment, Juror, Review, Round, RoundEntry
 from challenge.platform import clock
 from challenge.platform.i18n import BERLIN
 from challenge.results.tables import Decision
@@ -134,6 +134,13 @@ async def _pitch(call: dict, selected: list[dict], pitch_at) -> None:
         await RoundEntry(round=round_.id, submission=entry["id"]).save()
         for number, juror in enumerate(jurors[:3]):
             score = max(3, 9 - index - number % 2)
+            await Assignment(
+                round=round_.id,
+                juror=juror,
+                submission=entry["id"],
+                status="done",
+                created_at=pitch_at - timedelta(days=7),
+            ).save()
             await Review(
                 round=round_.id,
                 juror=juror,
