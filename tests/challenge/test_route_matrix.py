@@ -47,6 +47,34 @@ UNIT_AND_STAFF = logged_in(HIDDEN, unit=ALLOW, staff=ALLOW, admin=ALLOW)
 # The team's own pages: the assigned juror reads the entry on the review pages instead (404 here).
 A_PAGE_WRITES = a_writes(juror_assigned=HIDDEN)
 
+WORKSPACE = a_only(unit=ALLOW, staff=ALLOW, admin=ALLOW)
+# the offer is the team's to write: the unit and staff who read it are refused (403)
+TEAM_WRITES = a_only(unit=DENY, staff=DENY, admin=DENY)
+WORKSPACE_ROUTES = [
+    ("GET", "/api/v1/submissions/{submission_id:uuid}/development"),
+    ("PUT", "/api/v1/submissions/{submission_id:uuid}/development/checklist/{key:str}"),
+    ("POST", "/api/v1/submissions/{submission_id:uuid}/development/meetings"),
+    ("POST", "/api/v1/submissions/{submission_id:uuid}/development/files"),
+    ("GET", "/development/{submission_id:uuid}"),
+    ("POST", "/development/{submission_id:uuid}/checklist/{key:str}"),
+    ("POST", "/development/{submission_id:uuid}/meetings"),
+    ("POST", "/development/{submission_id:uuid}/files"),
+    ("GET", "/api/v1/submissions/{submission_id:uuid}/offer"),
+    ("GET", "/api/v1/submissions/{submission_id:uuid}/offer/receipt"),
+    ("GET", "/development/{submission_id:uuid}/offer"),
+    ("GET", "/development/{submission_id:uuid}/offer/confirm"),
+    ("GET", "/development/{submission_id:uuid}/offer/receipt"),
+]
+OFFER_WRITES = [
+    ("PUT", "/api/v1/submissions/{submission_id:uuid}/offer"),
+    ("POST", "/api/v1/submissions/{submission_id:uuid}/offer/submit"),
+    ("POST", "/api/v1/submissions/{submission_id:uuid}/offer/presentation"),
+    ("POST", "/development/{submission_id:uuid}/offer"),
+    ("POST", "/development/{submission_id:uuid}/offer/autosave"),
+    ("POST", "/development/{submission_id:uuid}/offer/presentation"),
+    ("POST", "/development/{submission_id:uuid}/offer/submit"),
+]
+
 EXPECTATIONS = {
     # public pages
     ("GET", "/"): everyone(),
@@ -389,6 +417,37 @@ EXPECTATIONS = {
         "/api/v1/me/documents/{document_id:uuid}/confirm",
     ): a_only(),  # A: 422, nothing arrived
     ("DELETE", "/api/v1/me/documents/{document_id:uuid}"): a_only(),
+    # the development phase (issue 18): A's entry is selected in a call whose challenge the unit
+    # owns; the team, the owning unit and staff see its workspace and offer, nobody else (404)
+    **{route: WORKSPACE for route in WORKSPACE_ROUTES},
+    **{route: TEAM_WRITES for route in OFFER_WRITES},
+    ("GET", "/api/v1/licences"): everyone(),
+    ("GET", "/api/v1/calls/{slug:str}/development"): STAFF,
+    ("PUT", "/api/v1/calls/{slug:str}/development"): STAFF,
+    ("GET", "/api/v1/calls/{slug:str}/development/teams"): STAFF,
+    ("GET", "/staff/calls/{slug:str}/development"): STAFF,
+    ("POST", "/staff/calls/{slug:str}/development"): STAFF,
+    ("GET", "/api/v1/calls/{slug:str}/pilots"): STAFF,
+    ("POST", "/api/v1/calls/{slug:str}/pilots"): STAFF,
+    ("GET", "/staff/calls/{slug:str}/pilots"): STAFF,
+    ("POST", "/staff/calls/{slug:str}/pilots"): STAFF,
+    ("POST", "/api/v1/milestones/{milestone_id:uuid}/verify-bonus"): STAFF,
+    ("POST", "/staff/milestones/{milestone_id:uuid}/verify-bonus"): STAFF,
+    ("GET", "/api/v1/calls/{slug:str}/pitch"): STAFF,
+    ("POST", "/api/v1/calls/{slug:str}/pitch"): STAFF,
+    ("PUT", "/api/v1/calls/{slug:str}/pitch/slots"): STAFF,
+    ("POST", "/api/v1/calls/{slug:str}/pitch/panel"): STAFF,
+    ("GET", "/staff/calls/{slug:str}/pitch"): STAFF,
+    ("POST", "/staff/calls/{slug:str}/pitch"): STAFF,
+    ("POST", "/staff/calls/{slug:str}/pitch/move/{submission_id:uuid}"): STAFF,
+    ("POST", "/staff/calls/{slug:str}/pitch/panel"): STAFF,
+    # the calendar: staff and the scheduled teams; nobody else learns that a pitch exists
+    ("GET", "/api/v1/calls/{slug:str}/pitch.ics"): a_and_staff(anonymous=HIDDEN),
+    # the pitch's scoring screen: round-2 jurors of the call only (the matrix's jurors judge
+    # round 1 of the open call)
+    ("GET", "/jury/calls/{slug:str}/pitch"): logged_in(HIDDEN),
+    ("POST", "/jury/calls/{slug:str}/pitch/{submission_id:uuid}"): logged_in(HIDDEN),
+    ("POST", "/jury/calls/{slug:str}/pitch/{submission_id:uuid}/autosave"): logged_in(HIDDEN),
 }
 
 

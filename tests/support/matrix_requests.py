@@ -61,6 +61,31 @@ RESULTS_ROUTES = [
     ("GET", "/staff/calls/{slug:str}/results/certificates"),
     ("GET", "/calls/{slug:str}/results"),
 ]
+# The development phase's routes name the call in that phase and A's selected entry in it.
+DEVELOPMENT = {
+    "slug": "development_call",
+    "submission_id": "selected_submission",
+    "key": "checklist_key",
+}
+DEVELOPMENT_PREFIXES = (
+    "/api/v1/submissions/{submission_id:uuid}/development",
+    "/api/v1/submissions/{submission_id:uuid}/offer",
+    "/development/",
+    "/api/v1/calls/{slug:str}/development",
+    "/api/v1/calls/{slug:str}/pilots",
+    "/api/v1/calls/{slug:str}/pitch",
+    "/staff/calls/{slug:str}/development",
+    "/staff/calls/{slug:str}/pilots",
+    "/staff/calls/{slug:str}/pitch",
+    "/jury/calls/{slug:str}/pitch",
+)
+
+
+def development_route(template: str) -> bool:
+    """Whether a route belongs to the development phase (and takes DEVELOPMENT's objects)."""
+    return template.startswith(DEVELOPMENT_PREFIXES)
+
+
 # Routes that need another object. Results live on the call whose results are published (the
 # open call has none yet), except starting certificates: a job for the open call renders nothing
 # when a later test drains the job queue. Routes that destroy something get an object of their
@@ -164,6 +189,15 @@ JSON_BODIES: dict[tuple[str, str], Body] = {
     },
     # a body the schema takes, so the object check decides (it drafts a harmless challenge)
     ("POST", "/api/v1/challenges"): lambda o: {"unit_id": o["unit"], "title": "Matrix"},
+    # bodies the schemas take, refused by the service's rules once the object check passed
+    ("PUT", "/api/v1/submissions/{submission_id:uuid}/development/checklist/{key:str}"): lambda o: {
+        "status": "unbekannt",
+        "owner": "city",
+    },
+    ("POST", "/api/v1/submissions/{submission_id:uuid}/development/meetings"): lambda o: {
+        "held_at": "2026-01-01T10:00:00+01:00",
+        "participants": "",
+    },
     # an empty body would run the assignment with its defaults
     ("POST", "/api/v1/calls/{slug:str}/assignments/auto"): lambda o: {
         "round": 1,
@@ -189,7 +223,9 @@ LAST = [
 
 def path_for(world: World, method: str, template: str, role: str) -> str:
     """The template with the role's objects filled in."""
-    overrides = OVERRIDES.get((method, template), {})
+    overrides = OVERRIDES.get((method, template)) or (
+        DEVELOPMENT if development_route(template) else {}
+    )
     values = {}
     for name in placeholders(template):
         choice = overrides.get(name, OBJECTS.get(name))

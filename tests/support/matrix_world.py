@@ -113,7 +113,11 @@ async def _development_call(objects: dict, team_a: dict, unit: dict, now: dateti
         rationale="Überzeugend",
         created_at=now,
     ).save()
-    objects.update(development_call=call["slug"], selected_submission=str(selected.id))
+    objects.update(
+        development_call=call["slug"],
+        selected_submission=str(selected.id),
+        checklist_key="data_access",
+    )
 
 
 async def build_world(app: Litestar) -> World:
@@ -357,6 +361,14 @@ async def build_world(app: Litestar) -> World:
     assert signed["status"] == "active", signed
     objects.update(partnership=partnership["id"], milestone=signed["milestones"][0]["id"])
     await _development_call(objects, team_a, unit, now)
+    _ok(
+        await api(
+            staff,
+            "POST",
+            f"/api/v1/calls/{objects['development_call']}/pitch",
+            {"starts_at": (now + timedelta(days=30)).isoformat(), "place": "Rathaus"},
+        )
+    )
     # A certificates job of the open call: it has no awards, so whichever test drains the job
     # queue later renders nothing for it.
     job = _ok(await api(staff, "POST", f"/api/v1/calls/{slug}/certificates"))

@@ -95,6 +95,7 @@ class OfferPages(Controller):
         self, request: Request, submission_id: FromPath[UUID], data: FormData
     ) -> Template | Redirect:
         """Save the draft (or add rows, or go on to the confirmation); messages per field."""
+        await services.writable(request.scope["user"], submission_id)  # 404 / 403 first
         action = form_value(data, "action") or "save"
         offer, errors = _parse(request, data)
         context = await _context(request, submission_id)
@@ -123,6 +124,7 @@ class OfferPages(Controller):
     ) -> Template:
         """HTMX autosave: the same save as the button, answered with a status line and the new
         version (nothing is saved while a field cannot be read)."""
+        await services.writable(request.scope["user"], submission_id)  # 404 / 403 first
         offer, errors = _parse(request, data)
         state, version = "invalid", offer.version
         if not errors:
@@ -130,9 +132,9 @@ class OfferPages(Controller):
                 _entry, row = await services.save(request.scope["user"], submission_id, offer)
                 state, version = "saved", row["version"]
             except Problem as problem:
-                state = problem.code
-                if problem.code == "not_found":
+                if problem.status in (403, 404):
                     raise
+                state = problem.code
         return Template(
             template_name="development/offer_autosave.html",
             context={"state": state, "version": version, "now": clock.now()},
@@ -151,7 +153,7 @@ class OfferPages(Controller):
                 lambda: MultipartUpload(request),
             )
         except Problem as problem:
-            if problem.status == 404:
+            if problem.status in (403, 404):
                 raise
             context = await _context(request, submission_id)
             context["errors"] = {"file": problem.detail, **errors_of(problem)}
@@ -172,6 +174,7 @@ class OfferPages(Controller):
         self, request: Request, submission_id: FromPath[UUID], data: FormData
     ) -> Template | Redirect:
         """Submit after the explicit confirmation; refusals are shown on the confirmation."""
+        await services.writable(request.scope["user"], submission_id)  # 404 / 403 first
         context = await _context(request, submission_id)
         try:
             if not form_value(data, "confirm"):
@@ -191,7 +194,7 @@ class OfferPages(Controller):
                 base_url=request.app.state.settings.base_url,
             )
         except Problem as problem:
-            if problem.status == 404:
+            if problem.status in (403, 404):
                 raise
             context["errors"] = errors_of(problem)
             context["problem"] = problem
