@@ -63,7 +63,8 @@ def workspace_out(data: dict, locale: str) -> dict:
         "submission_id": entry["id"],
         "reference": entry["reference"],
         "challenge": {"key": challenge["key"], "title": challenge["title"]},
-        "stipend": data["stipend"],
+        "stipend": data["stipend"]
+        and {k: data["stipend"][k] for k in ("partnership_id", "status")},
         "checklist": [item_out(row, locale) for row in data["checklist"]],
         "offer_due_at": phase["offer_due_at"],
         "starts_on": phase["starts_on"],

@@ -18,6 +18,7 @@ from challenge.platform.documents.tables import Document
 from challenge.platform.documents.uploads import store_upload
 from challenge.platform.i18n import N_
 from challenge.platform.problems import FieldError, Problem
+from partnerships.contracts import policies as contract_policies
 from partnerships.contracts.services import for_submission
 from partnerships.development.access import (
     is_owning_unit,
@@ -54,6 +55,20 @@ async def stipend_of(submission_id: UUID) -> dict | None:
         await Partnership.select(Partnership.status).where(Partnership.id == partnership_id).first()
     )
     return {"partnership_id": partnership_id, "status": row["status"] if row else "draft"}
+
+
+async def stipend_link(user, stipend: dict | None) -> dict | None:
+    """The stipend with where this person reads the agreement: staff in the staff area, the
+    team in its partner area once it is sent (none while a draft)."""
+    if stipend is None:
+        return None
+    row = await Partnership.select().where(Partnership.id == stipend["partnership_id"]).first()
+    link = None
+    if contract_policies.may_manage(user):
+        link = f"/staff/partnerships/{row['id']}"
+    elif await contract_policies.may_see_as_partner(user, row):
+        link = f"/partner/partnerships/{row['id']}"
+    return {**stipend, "link": link}
 
 
 async def offer_of(submission_id: UUID) -> dict | None:
@@ -110,7 +125,7 @@ async def workspace(user, submission_id: UUID) -> dict:
     return {
         "entry": entry,
         "phase": phase,
-        "stipend": await stipend_of(submission_id),
+        "stipend": await stipend_link(user, await stipend_of(submission_id)),
         "offer": await offer_of(submission_id),
         "checklist": await checklist_of(user, submission_id),
         "meetings": await meetings_of(submission_id),
