@@ -77,6 +77,9 @@ class Domain:
     decision_made: Callable[..., Awaitable[None]] | None = None
     # submission_links(user, submission) -> [(href, label msgid)]: next steps a later stage
     # offers the team on its proposal page (e.g. the development workspace)
+    # results_published(actor, call): inside the publication's write transaction (e.g. the
+    # development phase's draft agreements take the dates that follow from the publication)
+    results_published: Callable[..., Awaitable[None]] | None = None
     submission_links: Callable[..., Awaitable[list[tuple[str, str]]]] | None = None
     submission_outcome: Callable[..., Awaitable[dict | None]] | None = (
         None  # outcome(call, submission_id) for the team

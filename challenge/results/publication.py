@@ -9,7 +9,7 @@ from challenge import db
 from challenge.calls.tables import Call
 from challenge.jury.tables import Review
 from challenge.organisations.tables import Membership, Organisation
-from challenge.platform import clock
+from challenge.platform import clock, domains
 from challenge.platform.audit.service import record
 from challenge.platform.documents.tables import Document
 from challenge.platform.i18n import N_
@@ -121,6 +121,8 @@ async def publish_results(actor, call: dict, *, base_url: str) -> dict:
         await Call.update({Call.results_published_at: now, Call.status: "results_published"}).where(
             Call.id == call["id"]
         )
+        for _domain, hook in domains.each("results_published"):
+            await hook(actor, {**call, "results_published_at": now})
         names = await _team_names(entries)
         for entry in entries:
             # the name as published: a later rename of the team leaves the published results alone

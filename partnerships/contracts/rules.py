@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from challenge.platform import clock
-from challenge.platform.i18n import N_
+from challenge.platform.i18n import BERLIN, N_
 from challenge.platform.problems import FieldError, Problem
 from challenge.platform.references import ocid, reference
 
@@ -24,8 +24,9 @@ BONUS_KIND = "open_source_bonus"
 
 
 def today() -> date:
-    """Today's date by the portal's clock (UTC)."""
-    return clock.now().date()
+    """Today in Leipzig by the portal's clock: the calendar contracts, due dates and payments
+    are kept in (the payment form's default must pass the payment's own date check)."""
+    return clock.now().astimezone(BERLIN).date()
 
 
 def invalid(errors: list[FieldError]) -> Problem:

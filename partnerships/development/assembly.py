@@ -7,6 +7,7 @@ from __future__ import annotations
 from challenge.platform.i18n import N_
 from partnerships.development import offers, pilots, pitch, stipends, workspace
 from partnerships.development.access import may_edit_offer, may_see_workspace, selected_entry
+from partnerships.development.stipends import services as stipend_services
 
 PARTS = (stipends, workspace, offers, pitch, pilots)
 
@@ -64,3 +65,8 @@ async def submission_links(user, submission: dict) -> list[tuple[str, str]]:
             (f"{workspace}/offer", N_("Write the offer for a pilot")),
         ]
     return [(workspace, N_("Development workspace")), (f"{workspace}/offer", N_("Offer"))]
+
+
+async def results_published(actor, call: dict) -> None:
+    """Draft stipend agreements take the phase dates that follow from the publication."""
+    await stipend_services.align_drafts(actor, call)

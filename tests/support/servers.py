@@ -7,7 +7,7 @@ import time
 import httpx
 
 
-def wait_until_ready(base: str, seconds: float = 30.0) -> None:
+def wait_until_ready(base: str, seconds: float = 90.0) -> None:
     """Until GET /readyz answers 200; a server that does not come up is an error, not a hang."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from challenge import db
 from challenge.platform.audit.tables import AuditEntry
+from partnerships.contracts.rules import today as leipzig_today
 from partnerships.development.phase import end_of_day
 from partnerships.development.stipends import services as stipends
 from partnerships.development.tables import DevelopmentPhase
@@ -121,7 +122,11 @@ async def test_paid_once_by_finance_after_four_eyes_never_by_an_approver(app, cl
         f"/api/v1/milestones/{milestone_id}/reviews",
         f"/api/v1/milestones/{milestone_id}/payments",
     )
-    payment = {"amount_cents": 2_000_00, "paid_on": date.today().isoformat(), "reference": "ST-1"}
+    payment = {
+        "amount_cents": 2_000_00,
+        "paid_on": leipzig_today().isoformat(),
+        "reference": "ST-1",
+    }
     early = await api(clients["finance"], "POST", payments, payment)
     assert early.status_code == 422 and early.json()["code"] == "not_approved"
 
@@ -169,3 +174,48 @@ async def test_draft_agreements_follow_the_phase_staff_set(app, clients):
     [milestone] = await Milestone.select().where(Milestone.partnership == stipend["id"])
     assert milestone["due_date"] == date(2027, 3, 1)
     assert "30.04.2027, 23:59 Uhr" in milestone["deliverables"]  # in Leipzig time
+
+
+async def test_publishing_the_results_moves_draft_agreements_to_the_phase_that_follows(app):
+    """A selection made weeks before the results drafts the agreement on the planned results
+    date; the publication moves it to the phase that follows the real one (Leipzig's today)."""
+    from datetime import UTC, datetime, timedelta
+
+    from challenge.calls.tables import Call
+    from challenge.platform import clock
+    from challenge.platform.accounts.identity import CurrentUser
+    from challenge.platform.i18n import BERLIN
+    from challenge.results import decisions, publication
+    from partnerships.development import rules
+    from partnerships.tables import Partnership
+    from tests.challenge.results.test_challenge_results import challenge_call
+    from tests.support.web import make_user
+
+    call, _challenges, entries, _jurors, _units = await challenge_call(sizes={"a": 1})
+    planned = datetime.now(UTC) + timedelta(days=90)
+    await Call.update({Call.results_at: planned}).where(Call.id == call["id"])
+    call = await Call.select().output(load_json=True).where(Call.id == call["id"]).first()
+    user = await make_user(roles=("staff",))
+    staff = CurrentUser(
+        id=user["id"],
+        email=user["email"],
+        name="S",
+        locale="de",
+        affiliation="",
+        roles=frozenset({"staff"}),
+    )
+    entry = entries["a"][0]
+    await decisions.set_decision(
+        staff,
+        call,
+        submission_id=entry["id"],
+        outcome="development",
+        award_cents=0,
+        rationale="Gut",
+    )
+    drafted = await Partnership.select().where(Partnership.submission == entry["id"]).first()
+    assert drafted["start_date"] > datetime.now(UTC).date() + timedelta(days=60)
+    await publication.publish_results(staff, call, base_url="http://test")
+    moved = await Partnership.select().where(Partnership.submission == entry["id"]).first()
+    expected, _end = rules.default_phase(clock.now().astimezone(BERLIN).date())
+    assert moved["start_date"] == expected

@@ -12,6 +12,7 @@ from challenge import db
 from challenge.calls.tables import Call
 from challenge.organisations.tables import Membership
 from partnerships.contracts import services as contracts
+from partnerships.contracts.rules import today as leipzig_today
 from partnerships.contracts.schemas import MilestoneIn, PartnershipIn
 from partnerships.opendata import cache
 from partnerships.tables import Evidence, Milestone
@@ -40,7 +41,7 @@ async def paid_stipend(app, clients) -> dict:
         clients["finance"],
         "POST",
         f"/api/v1/milestones/{milestone['id']}/payments",
-        {"amount_cents": 2_000_00, "paid_on": date.today().isoformat(), "reference": "ST-9"},
+        {"amount_cents": 2_000_00, "paid_on": leipzig_today().isoformat(), "reference": "ST-9"},
     )
     assert paid.status_code == 201, paid.text
     return stipend
