@@ -74,8 +74,11 @@ async def own_review(round_id: UUID, user_id: UUID, submission_id: UUID) -> dict
 
 
 def _check_window(call: dict, round_: dict) -> None:
-    """Reviews lock when the round's (or else the call's) jury window closes."""
-    closes = round_["ends_at"] or call.get("jury_ends_at")
+    """Reviews lock when the round's window closes; round 1's defaults to the call's jury
+    window, a later round (a pitch after the idea round) has only its own."""
+    closes = round_["ends_at"]
+    if closes is None and round_.get("number", 1) == 1:
+        closes = call.get("jury_ends_at")
     if closes is not None and clock.now() >= closes:
         raise Problem(
             422,

@@ -8,7 +8,9 @@
     if (!form.hasAttribute("hx-post")) return;
     if (form.classList.contains("htmx-request")) {
       event.preventDefault();
-      form.addEventListener("htmx:afterSettle", function () { form.requestSubmit(); }, { once: true });
+      // send it again with the button that was pressed: its name and value say what to do
+      var submitter = event.submitter && event.submitter.form === form ? event.submitter : undefined;
+      form.addEventListener("htmx:afterSettle", function () { form.requestSubmit(submitter); }, { once: true });
       return;
     }
     form.dataset.submitting = "true";

@@ -120,6 +120,7 @@ async def test_offer_pitch_pilot_bonus_and_the_public_path(portal, browser):
     await accessible(team, "the offer form")
     await team.fill("#field-indicators", "Belegung der Ladezonen, Halten in zweiter Reihe.")
     await submit(team, "form[action$='/offer'] button[value=review]")
+    assert await team.locator("#field-confirm").count() == 1, await team.inner_text("main")
     await accessible(team, "the offer before submitting")
     await team.check("#field-confirm")
     await submit(team, f"form[action='/development/{entry}/offer/submit'] button[type=submit]")
@@ -140,7 +141,7 @@ async def test_offer_pitch_pilot_bonus_and_the_public_path(portal, browser):
         await label.click()
     await juror.fill("#field-comment", "Reif, günstig im Betrieb.")
     await submit(juror, "#pitch-form button[value=final]")
-    assert await juror.locator("#error-summary").count() == 0
+    assert await juror.locator("#error-summary").count() == 0, await juror.inner_text("main")
 
     # staff decide the pilot; the contract comes prefilled from the offer with the bonus
     await staff.goto(f"{base}/staff/calls/{SPRING_CALL}/pilots")

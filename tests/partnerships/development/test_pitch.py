@@ -70,6 +70,7 @@ async def pitch_world(app, staff, *, blind=False):
         opens_at=now - timedelta(days=90),
         closes_at=now - timedelta(days=60),
         results_published_at=now - timedelta(days=50),
+        jury_ends_at=now - timedelta(days=52),  # the idea round's jury closed long ago
         blind_review=blind,
     )
     call = await Call.select().where(Call.slug == made["slug"]).first()
