@@ -102,7 +102,7 @@ async def test_selection_stipend_agreement_and_checklist(portal, browser, tmp_pa
     assert "Betrieb durch einen Pflegedienst wird geprüft." in await team.inner_text("main")
 
 
-async def test_offer_pitch_pilot_bonus_and_the_public_path(portal, browser):
+async def test_offer_pitch_pilot_bonus_and_the_public_path(portal, browser, tmp_path):
     base, _data = portal
     staff, admin, finance, team, juror = [await browser() for _ in range(5)]
     await log_in(staff, base, "staff@demo.leipzig.de")
@@ -159,19 +159,16 @@ async def test_offer_pitch_pilot_bonus_and_the_public_path(portal, browser):
     assert "Freie Ladezonen in Echtzeit" in text and "Open-Source-Bonus" in text
     assert "Pilotbetrieb und Bericht" in text  # the offer's milestones
     await submit(staff, f"form[action='/staff/partnerships/{pilot}/send'] button")
-    await staff.goto(f"{base}/staff/partnerships/{pilot}")
-    document = await staff.locator("a[href^='/api/v1/documents/']").first.get_attribute("href")
-    signed = await staff.request.get(f"{base}{document}")
-    assert signed.ok
-
     # the team countersigns and reports its published code for the bonus
     await team.goto(f"{base}/partner/partnerships/{pilot}")
+    signed = tmp_path / "pilotvertrag-unterschrieben.pdf"
+    signed.write_bytes(pdf("Pilotvertrag unterschrieben"))
     await team.set_input_files(
-        f"form[action^='/partner/partnerships/{pilot}/signed'] input[type=file]",
-        files=[{"name": "pilot.pdf", "mimeType": "application/pdf", "buffer": await signed.body()}],
+        f"form[action^='/partner/partnerships/{pilot}/signed'] input[type=file]", str(signed)
     )
     await submit(team, f"form[action^='/partner/partnerships/{pilot}/signed'] button")
     await accessible(team, "the running pilot")
+    assert await team.locator("#field-repository_url").count() == 1, await team.inner_text("main")
     bonus_form = team.locator("form:has(#field-repository_url)")
     await bonus_form.locator("#field-repository_url").fill(REPOSITORY)
     await bonus_form.locator("#field-ref").fill("v1.0.0")
