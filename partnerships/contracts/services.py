@@ -195,13 +195,42 @@ async def create(actor, data: PartnershipIn) -> dict:
     return await get(partnership["id"])
 
 
+async def _limit_errors(partnership: dict, data: PlanIn) -> list[FieldError]:
+    """What a stipend or pilot may not exceed when staff edit its draft: the challenge's
+    stipend, or its pilot budget (plus the open-source bonus the contract carries)."""
+    if partnership["kind"] not in ("stipend", "pilot"):
+        return []
+    challenge = (
+        await Submission.select(
+            Submission.challenge.stipend_cents.as_alias("stipend_cents"),
+            Submission.challenge.pilot_budget_cents.as_alias("pilot_budget_cents"),
+        )
+        .where(Submission.id == partnership["submission"])
+        .first()
+    )
+    if not challenge or challenge["stipend_cents"] is None:
+        return []
+    if partnership["kind"] == "stipend":
+        limit = challenge["stipend_cents"]
+        message = N_("A stipend agreement cannot exceed the challenge's stipend.")
+    else:
+        bonus = sum(
+            m["amount_cents"]
+            for m in await milestones_of(partnership["id"])
+            if m["kind"] == "open_source_bonus"
+        )
+        limit = challenge["pilot_budget_cents"] + bonus
+        message = N_("A pilot cannot exceed the challenge's pilot budget (plus its bonus).")
+    return [FieldError("total_cents", message)] if data.total_cents > limit else []
+
+
 async def update_plan(actor, partnership_id: UUID, data: PlanIn) -> dict:
     """Change scope, period, total and milestones (add, remove, reorder) while a draft."""
     require_staff(actor)
     partnership = await get(partnership_id)
     if partnership is None:
         raise not_found(N_("Partnership not found"))
-    errors = check_plan(data)
+    errors = check_plan(data) + await _limit_errors(partnership, data)
     if errors:
         raise invalid(errors)
     async with db.write_transaction():

@@ -1,7 +1,8 @@
 """Who takes part in the development phase and who may see what of it — one policy function per
 permission, used by the services, pages and templates of every part (workspace, offer, pitch,
 pilot). Team, owning unit and staff see a selected team's workspace; jurors never do (they see
-the pitch as a scoring round, nothing more). The team sees it once the results are published."""
+the pitch as a scoring round, nothing more). Team and unit see it once the results are
+published."""
 
 from __future__ import annotations
 
@@ -95,12 +96,15 @@ async def is_owning_unit(user, entry: dict) -> bool:
 
 
 async def may_see_workspace(user, entry: dict) -> bool:
-    """Staff and the owning unit from the decision on; the team once results are published."""
+    """Staff from the decision on; the team and the owning unit once results are published
+    (before, a blind call's unit would learn the team's name from the workspace)."""
     if user is None:
         return False
-    if is_staff(user) or await is_owning_unit(user, entry):
+    if is_staff(user):
         return True
-    return entry["results_published_at"] is not None and await is_team(user, entry)
+    if entry["results_published_at"] is None:
+        return False
+    return await is_owning_unit(user, entry) or await is_team(user, entry)
 
 
 async def may_work_on_checklist(user, entry: dict) -> bool:

@@ -143,7 +143,8 @@ async def _partnership(submission_id, kind: str) -> dict | None:
 
 
 async def _offer(submission_id) -> dict | None:
-    """A submitted offer: its total and months; its summary only with the team's consent."""
+    """A submitted offer as the public sees it: only with the team's consent, and then its
+    summary, total and months (the pilot contract publishes what was agreed anyway)."""
     row = (
         await Offer.select(
             Offer.status,
@@ -155,12 +156,12 @@ async def _offer(submission_id) -> dict | None:
         .where(Offer.submission == submission_id)
         .first()
     )
-    if row is None or row["status"] != "submitted":
+    if row is None or row["status"] != "submitted" or not row["consent_publication"]:
         return None
     return {
         "total_cents": row["total_cents"],
         "months": row["months"],
-        "summary": row["public_summary"] if row["consent_publication"] else "",
+        "summary": row["public_summary"],
     }
 
 

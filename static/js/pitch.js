@@ -8,7 +8,10 @@
   var form = document.getElementById("pitch-form");
   var status = document.getElementById("pitch-status");
   if (!form || !status || !window.fetch) return;
-  var PREFIX = "pitch:";
+  // one juror's unsent scores are theirs alone: on a shared tablet the next juror neither sends
+  // nor sees them (the key starts with the juror's id)
+  var PREFIX = form.dataset.prefix;
+  if (!PREFIX) return;
   var sending = false;
 
   function store() {

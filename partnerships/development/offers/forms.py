@@ -4,6 +4,8 @@ plus a few blank ones; "add a row" adds more)."""
 
 from __future__ import annotations
 
+import re
+
 from challenge.platform.forms import form_value
 from challenge.platform.i18n import N_
 from challenge.platform.problems import FieldError, Problem
@@ -59,7 +61,7 @@ def _cents(text: str, field: str, locale: str, errors: list[FieldError]) -> int:
 def _number(text: str, field: str, errors: list[FieldError], default: int = 0) -> int:
     if not text:
         return default
-    if not text.isdigit():
+    if not re.fullmatch(r"[0-9]{1,9}", text):
         errors.append(FieldError(field, N_("Enter a whole number.")))
         return default
     return int(text)

@@ -5,6 +5,7 @@ a confirmation step before submitting, and a read-only view with the receipt onc
 
 from __future__ import annotations
 
+import re
 from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post
@@ -28,7 +29,7 @@ ADD_ROWS = 3
 
 def _extra(request: Request, name: str) -> int:
     value = request.query_params.get(name, "")
-    return min(int(value), forms.MAX_ROWS) if value.isdigit() else 0
+    return min(int(value), forms.MAX_ROWS) if re.fullmatch(r"[0-9]{1,4}", value) else 0
 
 
 async def _context(request: Request, submission_id: UUID) -> dict:
@@ -220,4 +221,4 @@ class OfferPages(Controller):
 
 def _form_int(data: dict, name: str) -> int:
     value = form_value(data, name)
-    return min(int(value), forms.MAX_ROWS) if value.isdigit() else 0
+    return min(int(value), forms.MAX_ROWS) if re.fullmatch(r"[0-9]{1,4}", value) else 0

@@ -60,7 +60,7 @@ async def send_schedule(call: dict, shown: dict, *, base_url: str) -> int:
                     call, shown, base_url, juror["name"], shown["slots"], not shown["blind"]
                 ),
                 "juror": True,
-                "link": f"{base_url}/jury/{call['slug']}/pitch",
+                "link": f"{base_url}/jury/calls/{call['slug']}/pitch",
             },
         )
         sent += 1

@@ -5,6 +5,7 @@ the browser while offline and sends them when the connection is back."""
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 from uuid import UUID
 
@@ -30,7 +31,7 @@ def scores_from_form(criteria: list[dict], data: dict) -> dict:
     for criterion in criteria:
         raw = form_value(data, f"score_{criterion['key']}").strip()
         if raw:
-            scores[criterion["key"]] = int(raw) if raw.lstrip("-").isdigit() else raw
+            scores[criterion["key"]] = int(raw) if re.fullmatch(r"-?[0-9]{1,6}", raw) else raw
     return scores
 
 

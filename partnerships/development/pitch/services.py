@@ -86,10 +86,14 @@ def _check(data: PitchIn) -> None:
         raise _invalid("place", N_("Name a place or a video link."))
 
 
+ONLINE = "Online (Videokonferenz)"
+
+
 async def _ensure_round(actor, call: dict, data: PitchIn) -> dict:
     """Round 2 named "Pitch" with the five criteria; an existing round keeps its rubric and gets
     the event's date and place (the call page shows them)."""
-    place = data.place.strip() or data.video_url.strip()
+    # the call page shows the place to everyone: a video link stays in the mails and calendar
+    place = data.place.strip() or ONLINE
     current = await existing_round(call["id"], ROUND)
     if current is None:
         return await rounds.create_round(

@@ -45,7 +45,7 @@ def parse_moment(text: str) -> datetime:
 def pitch_from_form(data: dict) -> PitchIn:
     """The schedule form as the API's input."""
     minutes = form_value(data, "slot_minutes").strip()
-    if not minutes.isdigit():
+    if not re.fullmatch(r"[0-9]{1,4}", minutes):
         raise _invalid("slot_minutes", N_("A slot lasts 5 to 120 minutes."))
     return PitchIn(
         starts_at=parse_moment(form_value(data, "starts_at")),

@@ -150,18 +150,21 @@ async def test_team_unit_and_staff_see_the_workspace_jurors_and_others_do_not(ap
         await people.close()
 
 
-async def test_the_team_sees_its_workspace_only_after_the_results_are_published(app, clients):
+async def test_team_and_unit_see_the_workspace_only_after_the_results_are_published(app, clients):
     w = await world(published=False)
     people = Clients(app)
     try:
         team = await people.of(w["entry"]["owner"])
         unit = await people.of(w["member"])
+        # before: a blind call's unit would learn the team's name from the workspace
         assert (await team.get(url(w["entry"]))).status_code == 404
-        assert (await unit.get(url(w["entry"]))).status_code == 200
+        assert (await unit.get(url(w["entry"]))).status_code == 404
+        assert (await clients["staff"].get(url(w["entry"]))).status_code == 200
         await Call.update({Call.results_published_at: datetime.now(UTC)}).where(
             Call.id == w["call"]["id"]
         )
         assert (await team.get(url(w["entry"]))).status_code == 200
+        assert (await unit.get(url(w["entry"]))).status_code == 200
     finally:
         await people.close()
 
