@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from challenge.jury.tables import Juror
+from challenge.jury.tables import Assignment, Juror
 from challenge.organisations.tables import Membership
 from challenge.platform.accounts.policies import is_staff
 
@@ -58,6 +58,20 @@ async def is_round_juror(user, call_id: UUID) -> bool:
     return row is not None and ROUND in (row["rounds"] or [1])
 
 
+async def juror_slots(user_id: UUID, call_id: UUID, slots: list[dict]) -> list[dict]:
+    """The slots of the teams a juror scores in round 2 (assigned: declaration done, no
+    conflict, their challenges); the day itself is theirs to see either way."""
+    assigned = {
+        row["submission"]
+        for row in await Assignment.select(Assignment.submission).where(
+            (Assignment.juror == user_id)
+            & (Assignment.round.call == call_id)
+            & (Assignment.round.number == ROUND)
+        )
+    }
+    return [s for s in slots if s["submission_id"] in assigned]
+
+
 async def view_for(user, call: dict, shown: dict) -> tuple[list[dict], bool] | None:
     """The slots ``user`` sees and whether with names — None: nothing (the caller answers 404)."""
     if user is None:
@@ -65,7 +79,7 @@ async def view_for(user, call: dict, shown: dict) -> tuple[list[dict], bool] | N
     if is_staff(user):
         return shown["slots"], True
     if await is_round_juror(user, call["id"]):
-        return shown["slots"], not shown["blind"]
+        return await juror_slots(user.id, call["id"], shown["slots"]), not shown["blind"]
     teams = {
         m["organisation"]
         for m in await Membership.select(Membership.organisation).where(Membership.user == user.id)

@@ -4,7 +4,7 @@ the whole schedule (by reference only on a blind call); every mail links the .ic
 from __future__ import annotations
 
 from challenge.platform.mail.outbox import enqueue
-from partnerships.development.pitch.audience import members_of, round_jurors
+from partnerships.development.pitch.audience import juror_slots, members_of, round_jurors
 from partnerships.development.pitch.calendar import slot_label
 
 TEMPLATE = "pitch_scheduled"
@@ -57,7 +57,12 @@ async def send_schedule(call: dict, shown: dict, *, base_url: str) -> int:
             locale=juror["locale"],
             context={
                 **_context(
-                    call, shown, base_url, juror["name"], shown["slots"], not shown["blind"]
+                    call,
+                    shown,
+                    base_url,
+                    juror["name"],
+                    await juror_slots(juror["user"], call["id"], shown["slots"]),
+                    not shown["blind"],
                 ),
                 "juror": True,
                 "link": f"{base_url}/jury/calls/{call['slug']}/pitch",

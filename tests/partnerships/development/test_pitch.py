@@ -161,7 +161,9 @@ async def test_scheduling_makes_round_two_slots_and_mails(app, clients, settings
     assert entries["a1"]["reference"] in text and entries["b1"]["reference"] not in text
     assert "Neues Rathaus" in text and f"/api/v1/calls/{call['slug']}/pitch.ics" in text
     [juror_mail] = spooled_mails(settings.mail_dir, jurors["a"].user["email"])
-    assert all(entries[k]["reference"] in text_of(juror_mail) for k in ("a1", "a2", "b1"))
+    # a juror gets the slots of the teams they score (their challenge), not the others'
+    assert all(entries[k]["reference"] in text_of(juror_mail) for k in ("a1", "a2"))
+    assert entries["b1"]["reference"] not in text_of(juror_mail)
     assert spooled_mails(settings.mail_dir, jurors["one"].user["email"]) == []
     assert spooled_mails(settings.mail_dir, entries["a3"]["owner"]["email"]) == []
     # re-scheduling recomputes the slots, keeps the round and its shortlist
@@ -256,10 +258,12 @@ async def test_the_ics_shows_each_their_part(app, clients):
     summaries = [str(e.get("summary")) for e in own.walk("VEVENT")]
     assert len(summaries) == 2 and entries["a1"]["reference"] in summaries[1]
     assert not any(entries["b1"]["reference"] in s for s in summaries)
-    # a juror of round 2: every slot, with team names on an open call
+    # a juror of round 2: the day and the slots of the teams they score, with team names on
+    # an open call
     juror = parsed(await jurors["b"].get(url))
-    assert len(juror.walk("VEVENT")) == 4
-    assert "Team Sonnenschein" in (await jurors["b"].get(url)).text
+    assert len(juror.walk("VEVENT")) == 2
+    text = (await jurors["b"].get(url)).text
+    assert entries["b1"]["reference"] in text and entries["a1"]["reference"] not in text
     # anyone else: 404
     for other in (jurors["one"], clients["finance"]):
         assert (await other.get(url)).status_code == 404
@@ -347,7 +351,7 @@ async def test_a_blind_call_names_no_team_to_jurors(app, clients):
         assert answer.status_code == 200
         assert "Team Sonnenschein" not in answer.text and "Team-Person" not in answer.text
     ics = (await juror.get(f"/api/v1/calls/{call['slug']}/pitch.ics")).text
-    assert entries["b1"]["reference"] in ics and "Vorschlag" not in ics
+    assert entries["a1"]["reference"] in ics and "Vorschlag" not in ics
     # staff still see the names
     assert "Team Sonnenschein" in (await staff.get(f"/api/v1/calls/{call['slug']}/pitch.ics")).text
     await close(jurors)
