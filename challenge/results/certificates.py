@@ -54,6 +54,10 @@ def pool_size() -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
+# who gets a certificate: the awarded entries and the teams selected for the development phase
+CERTIFIED = (*AWARDED, "development")
+
+
 async def awarded_entries(call_id: UUID) -> list[dict]:
     rows = (
         await Decision.select(
@@ -66,7 +70,7 @@ async def awarded_entries(call_id: UUID) -> list[dict]:
             Decision.submission.reference.as_alias("reference"),
             Decision.submission.organisation.as_alias("organisation"),
         )
-        .where((Decision.call == call_id) & Decision.outcome.is_in(list(AWARDED)))
+        .where((Decision.call == call_id) & Decision.outcome.is_in(list(CERTIFIED)))
         .order_by(Decision.submission.reference)
     )
     names = {
