@@ -173,13 +173,16 @@ def one_process(package: dict, records: dict, stipend: dict, pilot: dict, before
         "contract",
         "contract",
     ]
-    pilots = {  # the pilot is published under the stipend's ocid only
+    pilot_parts = (f"{stipend['ocid']}-pilot-award", f"{stipend['ocid']}-pilot-contract")
+    pilots = {  # this pilot is published under the stipend's ocid only (other tests' pilots
+        # may share the database)
         r["ocid"]
         for r in package["releases"]
         for part in r.get("awards", []) + r.get("contracts", [])
-        if part["id"].endswith(("-pilot-award", "-pilot-contract"))
+        if part["id"] in pilot_parts
     }
     assert pilots == {stipend["ocid"]}
+    assert pilot["ocid"] == stipend["ocid"]  # the API names the same contracting process
 
     compiled_with_both(records, stipend, len(mine))
 
