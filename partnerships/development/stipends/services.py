@@ -166,16 +166,22 @@ async def align_drafts(actor, call: dict) -> int:
     phase's current dates (when staff set the phase, or the results are published); audited.
     Returns how many changed. Sent or signed agreements keep what was agreed."""
     phase = await phase_of(call)
-    drafts = await Partnership.select(Partnership.id).where(
+    due = deliverables(phase)  # names the offer deadline: a change of it alone counts too
+    drafts = []
+    for row in await Partnership.select(
+        Partnership.id, Partnership.start_date, Partnership.end_date
+    ).where(
         (Partnership.call == call["id"])
         & (Partnership.kind == KIND)
         & (Partnership.status == "draft")
-        & (
-            (Partnership.start_date != phase["starts_on"])
-            | (Partnership.end_date != phase["ends_on"])
+    ):
+        texts = await Milestone.select(Milestone.deliverables).where(
+            Milestone.partnership == row["id"]
         )
-    )
-    due = deliverables(phase)
+        if (row["start_date"], row["end_date"]) != (phase["starts_on"], phase["ends_on"]) or any(
+            m["deliverables"] != due for m in texts
+        ):
+            drafts.append(row)
     for row in drafts:
         await Partnership.update(
             {Partnership.start_date: phase["starts_on"], Partnership.end_date: phase["ends_on"]}

@@ -174,6 +174,14 @@ async def test_draft_agreements_follow_the_phase_staff_set(app, clients):
     [milestone] = await Milestone.select().where(Milestone.partnership == stipend["id"])
     assert milestone["due_date"] == date(2027, 3, 1)
     assert "30.04.2027, 23:59 Uhr" in milestone["deliverables"]  # in Leipzig time
+    # a new offer deadline alone reaches the draft's deliverables too
+    await DevelopmentPhase.update(
+        {DevelopmentPhase.offer_due_at: end_of_day(date(2027, 5, 7)).astimezone(UTC)}
+    ).where(DevelopmentPhase.call == call["id"])
+    async with db.write_transaction():
+        assert await stipends.align_drafts(None, call) == 1
+    [milestone] = await Milestone.select().where(Milestone.partnership == stipend["id"])
+    assert "07.05.2027, 23:59 Uhr" in milestone["deliverables"]
 
 
 async def test_publishing_the_results_moves_draft_agreements_to_the_phase_that_follows(app):
