@@ -95,7 +95,8 @@ TEAMS = [
 ]
 
 
-def _berlin(day, hour: int) -> datetime:
+def at_berlin(day, hour: int = 10) -> datetime:
+    """A Leipzig wall-clock time on ``day``, as UTC."""
     return datetime.combine(day, time(hour, 0), tzinfo=BERLIN).astimezone(UTC)
 
 
@@ -116,15 +117,15 @@ def _call(now: datetime) -> dict:
         "questions": [],
         "criteria": CRITERIA,
         "document_rules": {},
-        "opens_at": _berlin(today - timedelta(days=150), 9),
-        "closes_at": _berlin(today - timedelta(days=80), 12),
-        "jury_starts_at": _berlin(today - timedelta(days=78), 9),
-        "jury_ends_at": _berlin(today - timedelta(days=40), 18),
-        "results_at": _berlin(today - timedelta(days=21), 10),
+        "opens_at": at_berlin(today - timedelta(days=150), 9),
+        "closes_at": at_berlin(today - timedelta(days=80), 12),
+        "jury_starts_at": at_berlin(today - timedelta(days=78), 9),
+        "jury_ends_at": at_berlin(today - timedelta(days=40), 18),
+        "results_at": at_berlin(today - timedelta(days=21), 10),
         "budget_cents": 100_000_00,
         "max_award_cents": 25_000_00,
         "awards_planned": 2,
-        "published_at": _berlin(today - timedelta(days=160), 9),
+        "published_at": at_berlin(today - timedelta(days=160), 9),
     }
 
 

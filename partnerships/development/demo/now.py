@@ -8,7 +8,7 @@ from datetime import timedelta
 from challenge.platform import clock
 from challenge.platform.i18n import BERLIN
 from partnerships.development.demo import current, flow
-from partnerships.development.demo.past import _at
+from partnerships.development.demo.current import at_berlin
 from partnerships.development.offers import services as offers
 from partnerships.development.phase import phase_of
 from partnerships.development.pitch import services as pitch
@@ -81,7 +81,7 @@ async def _workspaces(people, call: dict, starts_on) -> None:
             people.staff,
             entry,
             MeetingIn(
-                held_at=_at(starts_on + timedelta(days=2), 10),
+                held_at=at_berlin(starts_on + timedelta(days=2), 10),
                 participants="Team, Mentor des Digitalstadt-Teams, Fachamt",
                 minutes="Auftakt: Ziele der Entwicklungsphase, **Datenzugang** und nächste "
                 "Termine besprochen.",
@@ -105,7 +105,7 @@ async def load_now(settings, base_url: str) -> int:
         people.staff,
         call,
         PitchIn(
-            starts_at=_at(phase["ends_on"] + timedelta(days=11), 9),  # a Thursday
+            starts_at=at_berlin(phase["ends_on"] + timedelta(days=11), 9),  # a Thursday
             place="Digital Campus Leipzig, Kolonnadenstraße 8",
             slot_minutes=25,
         ),

@@ -5,7 +5,7 @@ review, an overdue one and one ahead."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import timedelta
 
 from challenge.calls.tables import Call
 from challenge.challenges.tables import Challenge
@@ -16,6 +16,7 @@ from challenge.results.tables import Decision
 from partnerships.contracts import services as contracts
 from partnerships.development import rules
 from partnerships.development.demo import flow
+from partnerships.development.demo.current import at_berlin
 from partnerships.development.offers import services as offers
 from partnerships.development.phase import PhaseIn, phase_of, set_phase
 from partnerships.development.pilots import services as pilots
@@ -39,10 +40,6 @@ COSTS = [
     ("Sachkosten", "Sensoren und Montage an 40 Bügeln", 7_000_00),
     ("Betrieb", "Hosting und Wartung während des Piloten", 2_000_00),
 ]
-
-
-def _at(day, hour: int = 10) -> datetime:
-    return datetime.combine(day, time(hour), tzinfo=BERLIN).astimezone(UTC)
 
 
 async def _selected(call_id) -> list[dict]:
@@ -201,7 +198,9 @@ async def load_past(settings) -> int:
     people = await flow.cast()
     today = clock.now().astimezone(BERLIN).date()
     results_on = call["closes_at"].astimezone(BERLIN).date() + timedelta(days=40)
-    await Call.update({Call.results_published_at: _at(results_on)}).where(Call.id == call["id"])
+    await Call.update({Call.results_published_at: at_berlin(results_on)}).where(
+        Call.id == call["id"]
+    )
     call = await Call.select().output(load_json=True).where(Call.id == call["id"]).first()
     starts_on, ends_on = rules.default_phase(results_on)
     await set_phase(people.staff, call, PhaseIn(starts_on=starts_on, ends_on=ends_on))
@@ -217,7 +216,7 @@ async def load_past(settings) -> int:
     }
     best = next(e for e in selected if e["key"] == "radverkehr")
     await _offers(selected, challenges, phase["offer_due_at"] - timedelta(days=2), best)
-    await _pitch(call, selected, _at(ends_on + timedelta(days=10), 9))
+    await _pitch(call, selected, at_berlin(ends_on + timedelta(days=10), 9))
     await _pilot(people, call, best, settings, today)
     await pilots.decide(
         people.staff,
