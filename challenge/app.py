@@ -24,6 +24,7 @@ from litestar.types import ControllerRouterHandler
 from challenge import db
 from challenge.domains import install_all
 from challenge.paths import STATIC_DIR
+from challenge.platform import theme
 from challenge.platform.accounts.middleware import AuthMiddleware
 from challenge.platform.documents.pages import VERIFY_MAX_BYTES
 from challenge.platform.domains import Domain
@@ -36,6 +37,7 @@ from challenge.platform.page_cache import response_cache_config
 from challenge.platform.security.csrf import CSRFMiddleware
 from challenge.platform.security.limits import MB, RequestLimitsMiddleware, strict_json_body
 from challenge.platform.storage import storage_from_settings
+from challenge.platform.templating import configure as configure_templates
 from challenge.platform.templating import environment
 from challenge.platform.tracing import tracing_plugins
 from challenge.settings import Settings
@@ -45,13 +47,19 @@ def infrastructure() -> list[ControllerRouterHandler]:
     """What every portal serves besides its domains: health, metrics and static files."""
     static_router = create_static_files_router(
         path="/static",
-        directories=[STATIC_DIR],
+        # the city's theme (CHALLENGE_THEME_DIR/static) first: its logo, favicon, …
+        directories=[*theme_static(), STATIC_DIR],
         name="static",
         opt={"exclude_from_auth": True},
         include_in_schema=False,
         send_as_attachment=False,
     )
     return [healthz, readyz, MetricsController, static_router]
+
+
+def theme_static() -> list:
+    folder = theme.folder()
+    return [folder / "static"] if folder and (folder / "static").is_dir() else []
 
 
 def route_handlers(domains: Sequence[Domain]) -> list[ControllerRouterHandler]:
@@ -124,6 +132,7 @@ def create_app(
     ``run_worker`` runs the outbox worker and scheduled jobs inside this process — the
     embedded single-machine mode of `challenge serve`; production runs `challenge worker`.
     """
+    configure_templates(settings.theme_dir)
     domains = install_all()
     engine = db.bind(settings)
     return Litestar(

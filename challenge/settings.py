@@ -62,6 +62,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     ) = None
     liveness_seconds: Annotated[int, msgspec.Meta(ge=5, le=3600)] = 30
     disk_min_free_mb: Annotated[int, msgspec.Meta(ge=0, le=10**7)] = 200
+    theme_dir: Path | None = None  # the city's identity (challenge.platform.theme)
 
     @property
     def is_sqlite(self) -> bool:
@@ -115,6 +116,7 @@ _ALLOWED = {
     "METRICS_TOKEN": "a random string of 32 to 200 printable characters without spaces (Bearer token for /metrics and /readyz details)",
     "CALENDAR_FEED_SECRET": "a random string of 32 to 200 printable characters without spaces (key of the staff calendar feed address)",
     "LIVENESS_SECONDS": "seconds, 5 to 3600, without a database connection after which /healthz fails (the orchestrator restarts the process)",
+    "THEME_DIR": "a folder holding theme.toml, templates/ and static/ (the city's identity)",
     "DISK_MIN_FREE_MB": "megabytes, 0 or more, of free space in the data folder below which /readyz reports not ready",
 }
 
@@ -203,6 +205,7 @@ def _secret_key(value: str | None) -> str | None:
 
 # Variables passed to msgspec as they are (validated by the Settings field types) ...
 _PLAIN = (
+    "THEME_DIR",
     "STORAGE",
     "S3_BUCKET",
     "S3_PREFIX",
@@ -288,6 +291,15 @@ def load_settings(env: Mapping[str, str] | None = None, cwd: Path | None = None)
     settings = _convert(raw)
     if settings.storage == "s3" and not settings.s3_bucket:
         raise SettingsError(f"{PREFIX}S3_BUCKET is required when {PREFIX}STORAGE=s3")
+    if settings.theme_dir is not None:
+        from challenge.platform.theme import ThemeError, load  # settings come before the platform
+
+        if not settings.theme_dir.is_dir():
+            raise _fail("THEME_DIR", str(settings.theme_dir))
+        try:
+            load(settings.theme_dir)
+        except ThemeError as error:
+            raise SettingsError(f"{PREFIX}THEME_DIR: {error}") from None
     return settings
 
 
@@ -322,7 +334,11 @@ def prepare(settings: Settings) -> Settings:
 def settings_or_exit() -> Settings:
     """For commands: prepared settings, or one line naming the bad variable and exit 2."""
     try:
-        return prepare(load_settings())
+        settings = prepare(load_settings())
     except SettingsError as exc:
         print(f"challenge: configuration error: {exc}", file=sys.stderr)
         sys.exit(2)
+    from challenge.platform.templating import configure  # mails and PDFs of every command
+
+    configure(settings.theme_dir)
+    return settings

@@ -25,8 +25,12 @@ def domain() -> Domain:
     """The partnerships domain: its routers, reminders, document readers, conflict suggestions
     (an earlier partnership; the binding rule for jurors of a unit that contracts with the team),
     demo data, privacy export and navigation."""
+    from partnerships import dashboard, statuses
+
     return Domain(
         name="partnerships",
+        statuses=statuses.STATUSES,
+        dashboard=dashboard.panels,
         routers=[
             PartnershipsApi,
             MilestonesApi,

@@ -7,7 +7,7 @@ from challenge.platform.i18n import N_
 
 
 def domain() -> Domain:
-    from challenge.challenges import placement, policies
+    from challenge.challenges import dashboard, placement, policies, statuses
     from challenge.challenges.api import CallChallengesApi, ChallengesApi, UnitsApi
     from challenge.challenges.pages import UnitChallengePages
     from challenge.challenges.public import ChallengePages
@@ -19,6 +19,8 @@ def domain() -> Domain:
 
     return Domain(
         name="challenges",
+        statuses=statuses.STATUSES,
+        dashboard=dashboard.panels,
         routers=[
             UnitsApi,
             ChallengesApi,

@@ -7,7 +7,7 @@ from challenge.platform.domains import Domain
 
 
 def domain() -> Domain:
-    from challenge.jury import privacy
+    from challenge.jury import dashboard, privacy, statuses
     from challenge.jury.access import juror_may_read
     from challenge.jury.api import JurorApi, StaffJuryApi, UnitCommentsApi
     from challenge.jury.pages import JuryPages
@@ -17,6 +17,8 @@ def domain() -> Domain:
 
     return Domain(
         name="jury",
+        statuses=statuses.STATUSES,
+        dashboard=dashboard.panels,
         routers=[
             StaffJuryApi,
             JurorApi,

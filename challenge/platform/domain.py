@@ -9,6 +9,7 @@ from challenge.platform.domains import Domain
 
 
 def domain() -> Domain:
+    from challenge.platform import dashboard, statuses
     from challenge.platform.accounts.api import AdminUsersApi, AuthApi, MeApi
     from challenge.platform.accounts.pages import AccountPages, AccountSettingsPages
     from challenge.platform.admin.pages import AdminPages
@@ -20,6 +21,8 @@ def domain() -> Domain:
 
     return Domain(
         name="platform",
+        statuses=statuses.STATUSES,
+        dashboard=dashboard.panels,
         routers=[
             SitePages,
             AccountPages,

@@ -84,6 +84,12 @@ class Domain:
     submission_outcome: Callable[..., Awaitable[dict | None]] | None = (
         None  # outcome(call, submission_id) for the team
     )
+    # {family: {code: (label msgid, tone)}}: the words and badge tone of every status the
+    # domain shows (challenge.platform.statuses; tone info, success, warning or danger)
+    statuses: Mapping[str, Mapping[str, tuple[str, str]]] = field(default_factory=dict)
+    # dashboard(user, locale) -> [panel dicts]: the domain's part of the person's start page
+    # (/dashboard); see challenge.platform.dashboard for the panel's keys
+    dashboard: Callable[..., Awaitable[list[dict]]] | None = None
 
 
 _installed: tuple[Domain, ...] = ()

@@ -7,11 +7,14 @@ from datetime import datetime
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date as _format_date
 from babel.dates import format_datetime as _format_datetime
 from babel.dates import format_timedelta
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.numbers import format_percent as _format_percent
 from babel.support import NullTranslations, Translations
 from jinja2 import pass_context
 
@@ -127,6 +130,37 @@ def format_money(cents: int | None, locale: str) -> str:
     return money(cents, locale)
 
 
+def format_number(value, locale: str, digits: int | None = None) -> str:
+    """A number the reader's way: 1.234,5 (de) or 1,234.5 (en); ``digits`` fixes the decimals
+    (None: as many as the value has, up to three)."""
+    if value is None:
+        return ""
+    if digits is None:
+        return format_decimal(value, locale=locale)
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=locale)
+
+
+def format_percent(share, locale: str, digits: int = 0) -> str:
+    """A share (0.25) as a percentage: 25 % (de) or 25% (en)."""
+    if share is None:
+        return ""
+    pattern = Locale.parse(locale).percent_formats[None].pattern
+    if digits:
+        pattern = pattern.replace("#,##0", "#,##0." + "0" * digits, 1)
+    return _format_percent(share, format=pattern, locale=locale)
+
+
+def format_filesize(size: int | None, locale: str) -> str:
+    """Bytes in words: 20,0 MB, 512 KB, 12 Bytes (decimal units, as browsers show them)."""
+    if size is None:
+        return ""
+    for unit, factor in (("GB", 10**9), ("MB", 10**6), ("KB", 10**3)):
+        if size >= factor:
+            return f"{format_number(size / factor, locale, 1)}\u00a0{unit}"
+    return f"{format_number(size, locale)}\u00a0Bytes" if locale == "de" else f"{size}\u00a0bytes"
+
+
 # Jinja callables: the locale comes from the request in the template context.
 def _ctx_locale(context) -> str:
     # Mails and PDFs render without a request and pass their recipient's locale instead.
@@ -183,6 +217,21 @@ def jinja_amount(context, cents) -> str:
     return format_amount(cents, _ctx_locale(context))
 
 
+@pass_context
+def jinja_number(context, value, digits: int | None = None) -> str:
+    return format_number(value, _ctx_locale(context), digits)
+
+
+@pass_context
+def jinja_percent(context, share, digits: int = 0) -> str:
+    return format_percent(share, _ctx_locale(context), digits)
+
+
+@pass_context
+def jinja_filesize(context, size) -> str:
+    return format_filesize(size, _ctx_locale(context))
+
+
 def install(environment) -> None:
     """Add gettext and formatting helpers to a Jinja environment."""
     environment.add_extension("jinja2.ext.i18n")
@@ -193,3 +242,6 @@ def install(environment) -> None:
     environment.filters["date"] = jinja_date
     environment.filters["money"] = jinja_money
     environment.filters["amount"] = jinja_amount
+    environment.filters["number"] = jinja_number  # {{ x | number(1) }}: 87,2
+    environment.filters["percent"] = jinja_percent  # {{ 0.25 | percent }}: 25 %
+    environment.filters["filesize"] = jinja_filesize  # {{ 20000000 | filesize }}: 20,0 MB

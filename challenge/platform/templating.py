@@ -4,19 +4,27 @@ from __future__ import annotations
 
 from functools import cache
 
-from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, pass_context, select_autoescape
 from markupsafe import Markup, escape
 
 from challenge import __version__
 from challenge.paths import TEMPLATES_DIR
-from challenge.platform import i18n
+from challenge.platform import i18n, statuses, theme
 from challenge.platform.domains import each, installed
+
+
+def configure(theme_dir) -> None:
+    """Use the city's theme (templates/ first, then the portal's own); at start-up."""
+    theme.activate(theme_dir)
+    environment.cache_clear()
 
 
 @cache
 def environment() -> Environment:
+    folder = theme.folder()
+    loaders = [FileSystemLoader(folder / "templates")] if folder else []
     env = Environment(
-        loader=FileSystemLoader(TEMPLATES_DIR),
+        loader=ChoiceLoader([*loaders, FileSystemLoader(TEMPLATES_DIR)]),
         autoescape=select_autoescape(["html", "xml", "svg"]),
         trim_blocks=True,
         lstrip_blocks=True,
@@ -32,7 +40,16 @@ def environment() -> Environment:
     env.globals["has_extension"] = has_extension
     env.globals["extension_public_links"] = extension_public_links
     env.globals["staff_call_links"] = staff_call_links
+    env.globals["theme"] = theme.current()
+    env.globals["status_label"] = status_label
+    env.globals["status_tone"] = statuses.tone
     return env
+
+
+@pass_context
+def status_label(context, family: str, code: str | None) -> str:
+    """A status in the reader's words (the badge macro's text)."""
+    return i18n.jinja_gettext(context, statuses.label(family, code))
 
 
 def extension_public_links() -> list[tuple[str, str]]:

@@ -7,6 +7,7 @@ from challenge.platform.domains import Domain
 
 
 def domain() -> Domain:
+    from challenge.results import dashboard, statuses
     from challenge.results.api import (
         StaffResultsApi,
         award_letter,
@@ -21,6 +22,8 @@ def domain() -> Domain:
 
     return Domain(
         name="results",
+        statuses=statuses.STATUSES,
+        dashboard=dashboard.panels,
         routers=[
             StaffResultsApi,
             ranking,

@@ -8,22 +8,25 @@ from challenge.platform.domains import Domain
 
 def domain() -> Domain:
     from challenge.challenges.policies import unit_reads_submission
-    from challenge.submissions import policies, privacy
+    from challenge.submissions import dashboard, policies, privacy, statuses
     from challenge.submissions.api import CallSubmissionsApi, SubmissionsApi, my_submissions
     from challenge.submissions.entries import challenge_has_entries, has_entries
-    from challenge.submissions.pages import ApplyPages, SubmissionPages, dashboard
+    from challenge.submissions.pages import ApplyPages, SubmissionPages
+    from challenge.submissions.pages import dashboard as my_proposals_page
     from challenge.submissions.staff_pages import StaffExports, StaffSubmissionPages
     from challenge.submissions.unit_pages import UnitProposalPages
 
     return Domain(
         name="submissions",
+        statuses=statuses.STATUSES,
+        dashboard=dashboard.panels,
         routers=[
             CallSubmissionsApi,
             SubmissionsApi,
             my_submissions,
             ApplyPages,
             SubmissionPages,
-            dashboard,
+            my_proposals_page,
             StaffSubmissionPages,
             StaffExports,
             UnitProposalPages,
