@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from decimal import ROUND_HALF_UP, Decimal
 from datetime import datetime
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
@@ -137,8 +138,10 @@ def format_number(value, locale: str, digits: int | None = None) -> str:
         return ""
     if digits is None:
         return format_decimal(value, locale=locale)
+    # half up, as people round (Babel would round half to even: 87,25 → 87,2)
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale=locale)
+    return format_decimal(rounded, format=pattern, locale=locale)
 
 
 def format_percent(share, locale: str, digits: int = 0) -> str:
