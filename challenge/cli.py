@@ -48,6 +48,44 @@ def main(ctx: click.Context) -> None:
         install_all()
 
 
+def served_url(host: str, port: int) -> str:
+    """The address `serve` answers on, as a browser on this machine reaches it (a wildcard host
+    such as 0.0.0.0 becomes the loopback address)."""
+    shown = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    if ":" in shown:  # an IPv6 address literal
+        shown = f"[{shown.strip('[]')}]"
+    return f"http://{shown}:{port}"
+
+
+def served_settings(settings: Settings, host: str, port: int) -> Settings:
+    """Without CHALLENGE_BASE_URL the base URL (mail links, PDFs, calendars) follows the host and
+    port actually served; a configured CHALLENGE_BASE_URL wins."""
+    if settings.base_url_set:
+        return settings
+    import msgspec
+
+    return msgspec.structs.replace(settings, base_url=served_url(host, port))
+
+
+def _echo_demo_logins() -> None:
+    from challenge.demo import DEMO_PASSWORD, DEMO_USERS
+
+    click.echo(f"Demo logins (password {DEMO_PASSWORD}):")
+    for email, _name, role in DEMO_USERS:
+        click.echo(f"  {role:<10} {email}")
+    click.echo("  teams      team01@demo.leipzig.de … team12@demo.leipzig.de (with proposals)")
+    click.echo("  units      stadtgruen@, gesundheit@, wasserwerke@, verkehr@, lvb@demo.leipzig.de")
+    click.echo("             (city units that pose the calls' challenges)")
+    click.echo(
+        "  jurors     m.vogt@htwk.example, d.sommer@wasserwerke.example, a.demir@smart-hub.example,"
+    )
+    click.echo("             h.lange@dresden.example (with reviews)")
+    click.echo(
+        "  past call  alumni01@demo.leipzig.de … alumni08@demo.leipzig.de (results published;"
+    )
+    click.echo("             alumni01 has a running partnership)")
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
@@ -60,7 +98,7 @@ def main(ctx: click.Context) -> None:
 )
 def serve(host: str, port: int, demo: bool, worker: bool) -> None:
     """Migrate if needed, then serve the portal."""
-    settings = settings_or_exit()
+    settings = served_settings(settings_or_exit(), host, port)
     from challenge.platform.observability import configure_logging
 
     configure_logging(settings)
@@ -79,26 +117,11 @@ def serve(host: str, port: int, demo: bool, worker: bool) -> None:
     from challenge.app import create_app
 
     app = create_app(settings, run_worker=worker)
-    click.echo(f"Smart City Challenge portal: http://{host}:{port}/")
+    click.echo(f"Smart City Challenge portal: {served_url(host, port)}/")
+    if settings.base_url != served_url(host, port):
+        click.echo(f"Links in mails and documents: {settings.base_url}/ (CHALLENGE_BASE_URL)")
     if demo:
-        from challenge.demo import DEMO_PASSWORD, DEMO_USERS
-
-        click.echo(f"Demo logins (password {DEMO_PASSWORD}):")
-        for email, _name, role in DEMO_USERS:
-            click.echo(f"  {role:<10} {email}")
-        click.echo("  teams      team01@demo.leipzig.de … team12@demo.leipzig.de (with proposals)")
-        click.echo(
-            "  units      stadtgruen@, gesundheit@, wasserwerke@, verkehr@, lvb@demo.leipzig.de"
-        )
-        click.echo("             (city units that pose the calls' challenges)")
-        click.echo(
-            "  jurors     m.vogt@htwk.example, d.sommer@wasserwerke.example, a.demir@smart-hub.example,"
-        )
-        click.echo("             h.lange@dresden.example (with reviews)")
-        click.echo(
-            "  past call  alumni01@demo.leipzig.de … alumni08@demo.leipzig.de (results published;"
-        )
-        click.echo("             alumni01 has a running partnership)")
+        _echo_demo_logins()
     from challenge.platform.shutdown import GRACEFUL_HTTP, exit_within
 
     class BoundedServer(uvicorn.Server):
@@ -115,7 +138,7 @@ def serve(host: str, port: int, demo: bool, worker: bool) -> None:
             host=host,
             port=port,
             log_level=settings.log_level,
-            log_config=None,  # keep the portal's handlers (JSON lines with request ids)
+            log_config=None,  # keep the portal's handlers (lines with request ids)
             proxy_headers=False,  # client IPs come from CHALLENGE_TRUSTED_PROXIES, not uvicorn
             server_header=False,
             timeout_graceful_shutdown=GRACEFUL_HTTP,

@@ -41,6 +41,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     smtp_url: str | None = None
     secret_key: str | None = None
     base_url: str = "http://127.0.0.1:8000"
+    # False when CHALLENGE_BASE_URL is unset: `challenge serve` then uses the host and port it
+    # serves, so mail links and PDFs point at the right port.
+    base_url_set: bool = False
     trusted_proxies: tuple[str, ...] = ()
     ocds_prefix: Annotated[str, msgspec.Meta(pattern=r"^ocds-[a-z0-9]{6}$")] = "ocds-000000"
     opendata_license: Annotated[str, msgspec.Meta(pattern=r"^https?://\S+$")] = (
@@ -50,7 +53,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     session_idle_hours: Annotated[int, msgspec.Meta(ge=1, le=24 * 30)] = 8
     session_max_days: Annotated[int, msgspec.Meta(ge=1, le=365)] = 14
     log_level: Literal["debug", "info", "warning", "error"] = "info"
-    log_format: Literal["json", "text"] = "json"
+    # None when CHALLENGE_LOG_FORMAT is unset: text lines on a terminal, JSON lines otherwise.
+    log_format: Literal["json", "text"] | None = None
     draft_retention_months: Annotated[int, msgspec.Meta(ge=1, le=120)] = 6
     metrics_token: (
         Annotated[str, msgspec.Meta(min_length=32, max_length=200, pattern=r"^[\x21-\x7e]+$")]
@@ -283,6 +287,7 @@ def load_settings(env: Mapping[str, str] | None = None, cwd: Path | None = None)
         "data_dir": str(data_dir),
         "database_url": database_url,
         "base_url": base_url,
+        "base_url_set": get("BASE_URL") is not None,
         "trusted_proxies": _trusted_proxies(get("TRUSTED_PROXIES")),
         "secret_key": _secret_key(get("SECRET_KEY")),
     }

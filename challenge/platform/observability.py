@@ -1,7 +1,8 @@
 """Structured logs and request ids: every request gets an id (a sane incoming X-Request-ID is
 kept, else a new one), the response carries it, and every log line written while handling the
-request includes it. Logs are one JSON object per line (CHALLENGE_LOG_FORMAT=json, the default)
-or plain text for a terminal (text)."""
+request includes it. Logs are one JSON object per line (CHALLENGE_LOG_FORMAT=json) or readable
+text lines (text); unset, the format follows the log stream: text on a terminal, JSON otherwise
+(a log collector, a pipe, a file)."""
 
 from __future__ import annotations
 
@@ -94,9 +95,12 @@ class JsonFormatter(logging.Formatter):
 
 
 class TextFormatter(logging.Formatter):
+    """One readable line: local time, level, logger, message (and the request id)."""
+
     def format(self, record: logging.LogRecord) -> str:
         rid = request_id.get()
-        line = f"{record.levelname} {record.name}: {record.getMessage()}" + (
+        when = datetime.fromtimestamp(record.created).strftime("%H:%M:%S")
+        line = f"{when} {record.levelname:<7} {record.name}: {record.getMessage()}" + (
             f" [request {rid}]" if rid else ""
         )
         if record.exc_info:
@@ -104,10 +108,23 @@ class TextFormatter(logging.Formatter):
         return line
 
 
-def configure_logging(settings) -> None:
-    """One handler on the root logger for the portal, uvicorn and libraries alike."""
-    handler = logging.StreamHandler()
-    handler.setFormatter(JsonFormatter() if settings.log_format == "json" else TextFormatter())
+def log_format(settings, stream) -> str:
+    """json or text: CHALLENGE_LOG_FORMAT when set, else text when the stream is a terminal."""
+    if settings.log_format is not None:
+        return settings.log_format
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return "text" if isatty is not None and isatty() else "json"
+    except ValueError:  # a closed stream
+        return "json"
+
+
+def configure_logging(settings, stream=None) -> None:
+    """One handler on the root logger for the portal, uvicorn and libraries alike (on stderr
+    unless another stream is given)."""
+    handler = logging.StreamHandler(stream)
+    text = log_format(settings, handler.stream) == "text"
+    handler.setFormatter(TextFormatter() if text else JsonFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level.upper())

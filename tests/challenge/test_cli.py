@@ -117,3 +117,74 @@ def test_privacy_export_and_erase_from_the_command_line(cli_env, tmp_path):
     again = run(env, "privacy", "erase", "--email", "weg@example.org", "--yes")
     assert again.returncode == 1 and "no account" in again.stderr
     assert run(env, "audit", "verify").returncode == 0
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _mailed_link(env, port: int, tmp_path) -> str:
+    """Serve on `port`, ask for a password reset, and return the register link of the mail."""
+    import email
+    import email.policy
+    import re
+    import time
+
+    import httpx
+
+    from tests.support.servers import wait_until_ready
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "challenge", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_until_ready(base)
+        # The CSRF cookie as a browser has it (sent by hand: behind an https base URL it is
+        # Secure, which httpx keeps off plain http).
+        cookie = httpx.get(f"{base}/impressum").headers["set-cookie"]
+        token = re.search(r"csrftoken=([^;]+)", cookie).group(1)
+        answer = httpx.post(
+            f"{base}/api/v1/auth/password-reset",
+            json={"email": "wer@example.org"},
+            headers={"x-csrftoken": token, "cookie": f"csrftoken={token}"},
+        )
+        assert answer.status_code == 202
+        spool = tmp_path / "var" / "mail"
+        deadline = time.monotonic() + 30
+        while not list(spool.glob("*.eml")) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        message = email.message_from_bytes(
+            next(spool.glob("*.eml")).read_bytes(), policy=email.policy.default
+        )
+        text = message.get_body(("plain",)).get_content()
+        return re.search(r"https?://\S+/register", text).group(0)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_serve_port_sets_the_base_url_of_mail_links_unless_configured(cli_env, tmp_path):
+    port = _free_port()
+    assert _mailed_link(cli_env, port, tmp_path) == f"http://127.0.0.1:{port}/register"
+    configured = {**cli_env, "CHALLENGE_BASE_URL": "https://challenge.example.org"}
+    for old in (tmp_path / "var" / "mail").glob("*.eml"):
+        old.unlink()
+    link = _mailed_link(configured, _free_port(), tmp_path)
+    assert link == "https://challenge.example.org/register"
+
+
+def test_served_url_names_a_reachable_address():
+    from challenge.cli import served_url
+
+    assert served_url("127.0.0.1", 8765) == "http://127.0.0.1:8765"
+    assert served_url("0.0.0.0", 9000) == "http://127.0.0.1:9000"
+    assert served_url("::", 9000) == "http://[::1]:9000"
+    assert served_url("localhost", 8001) == "http://localhost:8001"

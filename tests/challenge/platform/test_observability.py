@@ -1,7 +1,10 @@
 """Request ids, JSON log lines with them, and the outbox and job metrics."""
 
+import io
 import json
 import logging
+
+import msgspec
 
 from challenge.platform import metrics
 from challenge.platform.jobs import service as jobs
@@ -73,3 +76,51 @@ def test_libraries_that_narrate_at_info_stay_quiet(settings, monkeypatch):
     for name in ("weasyprint.progress", "pikepdf._core", "fontTools.subset"):
         assert not logging.getLogger(name).isEnabledFor(logging.INFO), name
     assert logging.getLogger("challenge.platform.mail.worker").isEnabledFor(logging.INFO)
+
+
+class _Stream(io.StringIO):
+    def __init__(self, terminal: bool) -> None:
+        super().__init__()
+        self.terminal = terminal
+
+    def isatty(self) -> bool:
+        return self.terminal
+
+
+def _one_line(settings, stream) -> str:
+    from challenge.platform.observability import configure_logging
+
+    configure_logging(settings, stream)
+    logging.getLogger("challenge.test").warning("Demo-Zugänge: %s", "staff@demo.leipzig.de")
+    return stream.getvalue().strip()
+
+
+def test_log_lines_are_text_on_a_terminal_and_json_otherwise(settings, monkeypatch):
+    """Unset CHALLENGE_LOG_FORMAT: a person at a terminal reads lines, a collector gets JSON."""
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", list(root.handlers))
+    monkeypatch.setattr(root, "level", root.level)
+    unset = msgspec.structs.replace(settings, log_format=None)
+    on_terminal = _one_line(unset, _Stream(terminal=True))
+    assert on_terminal.endswith("WARNING challenge.test: Demo-Zugänge: staff@demo.leipzig.de")
+    assert not on_terminal.startswith("{")
+    piped = json.loads(_one_line(unset, _Stream(terminal=False)))
+    assert piped["message"] == "Demo-Zugänge: staff@demo.leipzig.de"
+
+
+def test_an_explicit_log_format_wins_over_the_terminal(settings, monkeypatch):
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", list(root.handlers))
+    monkeypatch.setattr(root, "level", root.level)
+    as_json = msgspec.structs.replace(settings, log_format="json")
+    assert json.loads(_one_line(as_json, _Stream(terminal=True)))["level"] == "warning"
+    as_text = msgspec.structs.replace(settings, log_format="text")
+    assert "WARNING challenge.test:" in _one_line(as_text, _Stream(terminal=False))
+
+
+def test_log_format_setting_is_unset_unless_given():
+    from challenge.settings import load_settings
+
+    assert load_settings({}).log_format is None
+    assert load_settings({"CHALLENGE_LOG_FORMAT": "JSON"}).log_format == "json"
+    assert load_settings({"CHALLENGE_LOG_FORMAT": "text"}).log_format == "text"
