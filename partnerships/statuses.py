@@ -21,4 +21,44 @@ STATUSES = {
         "paid": (N_("Paid"), "success"),
         "overdue": (N_("Overdue"), "danger"),
     },
+    # a milestone's money: nothing paid yet, part of the tranche, all of it
+    "payment": {
+        "open": (N_("Not paid yet"), "info"),
+        "partly": (N_("Partly paid"), "warning"),
+        "paid": (N_("Paid"), "success"),
+    },
+    "offer": {
+        "none": (N_("Not started yet"), "info"),
+        "draft": (N_("Draft"), "info"),
+        "submitted": (N_("Submitted"), "success"),
+    },
+    # the development workspace's checklist ("Open" already means an open call elsewhere)
+    "checklist": {
+        "open": (N_("To do"), "warning"),
+        "in_progress": (N_("In progress"), "info"),
+        "done": (N_("Done"), "success"),
+        "not_needed": (N_("Not needed"), "success"),
+    },
+    "partnership_kind": {
+        "partnership": (N_("Partnership"), "info"),
+        "stipend": (N_("Stipend agreement"), "info"),
+        "pilot": (N_("Pilot contract"), "info"),
+    },
 }
+
+
+def milestone_code(milestone: dict, partnership: dict | None = None) -> str:
+    """The milestone's badge: its status, or "overdue" when the due date has passed on a running
+    contract and nothing has been handed in, approved or paid yet."""
+    running = partnership is None or partnership.get("status") == "active"
+    if running and milestone.get("overdue"):
+        return "overdue"
+    return milestone.get("status") or ""
+
+
+def payment_code(milestone: dict) -> str:
+    """open, partly or paid: how much of the tranche has been paid."""
+    paid = milestone.get("paid_cents") or 0
+    if paid <= 0:
+        return "open"
+    return "paid" if paid >= (milestone.get("amount_cents") or 0) else "partly"

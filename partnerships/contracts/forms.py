@@ -12,7 +12,6 @@ from challenge.platform.problems import FieldError, Problem
 from challenge.platform.security.limits import validated
 from partnerships.contracts.schemas import AmendmentIn, MilestoneChange, MilestoneIn, PlanIn
 
-BLANK_ROWS = 3
 PLAN_FIELDS = ("title", "scope", "city_unit", "start_date", "end_date", "total")
 
 
@@ -71,28 +70,87 @@ def plan_from_form(data: dict, locale: str = "de") -> PlanIn:
     )
 
 
-def form_values(data: dict) -> dict:
-    """The editor's fields as sent, to show the form again."""
-    values = {k: form_value(data, k) for k in PLAN_FIELDS}
+ROW_FIELDS = ("title", "deliverables", "due_date", "amount")
+ROW_NAMES = {
+    "title": "title",
+    "deliverables": "deliverables",
+    "due_date": "due",
+    "amount": "amount",
+}
+MAX_ROWS = 40
+
+
+def typed_rows(data: dict) -> list[dict]:
+    """The editor's milestone rows as typed, blank ones included (the row buttons keep them)."""
     rows, index = [], 1
-    while f"m{index}_title" in data:
+    while f"m{index}_title" in data and index <= MAX_ROWS:
         rows.append(
-            {
-                "title": form_value(data, f"m{index}_title"),
-                "deliverables": form_value(data, f"m{index}_deliverables"),
-                "due_date": form_value(data, f"m{index}_due"),
-                "amount": form_value(data, f"m{index}_amount"),
-                "position": form_value(data, f"m{index}_position"),
-            }
+            {name: form_value(data, f"m{index}_{ROW_NAMES[name]}") for name in ROW_FIELDS}
+            | {"position": form_value(data, f"m{index}_position")}
         )
         index += 1
-    values["milestones"] = [r for r in rows if r["title"].strip()]
+    return rows
+
+
+def form_values(data: dict) -> dict:
+    """The editor's fields as sent, to show the form again (every row as typed)."""
+    values = {k: form_value(data, k) for k in PLAN_FIELDS}
+    values["milestones"] = typed_rows(data)
     return values
 
 
+def row_action(data: dict) -> tuple[str, int] | None:
+    """The row button pressed (add, remove, up, down and the row's number), or None for a save."""
+    action, _sep, number = form_value(data, "row_action").partition("-")
+    if action == "add":
+        return ("add", 0)
+    if action in ("remove", "up", "down") and number.isdigit():
+        return (action, int(number))
+    return None
+
+
+def apply_row_action(rows: list[dict], action: tuple[str, int]) -> tuple[list[dict], int]:
+    """The rows after a row button (nothing is saved) and the number of the row to focus."""
+    rows, (kind, number) = list(rows), action
+    index = number - 1
+    if kind == "add" and len(rows) < MAX_ROWS:
+        rows.append({})
+        return rows, len(rows)
+    if not 0 <= index < len(rows):
+        return rows, 0
+    if kind == "remove":
+        rows.pop(index)
+        return rows, min(number, len(rows))
+    other = index - 1 if kind == "up" else index + 1
+    if 0 <= other < len(rows):
+        rows[index], rows[other] = rows[other], rows[index]
+        return rows, other + 1
+    return rows, number
+
+
+ERROR_FIELDS = {"title": "title", "due_date": "due", "amount_cents": "amount"}
+
+
+def row_errors(errors: dict, rows: list[dict]) -> dict:
+    """The service's ``milestones.<k>.<field>`` errors under the row's own field (``m<i>_due``),
+    so the message stands at the field and the error summary links to it (k counts the rows with
+    a title, as the plan does)."""
+    numbers = [i for i, row in enumerate(rows, start=1) if (row.get("title") or "").strip()]
+    mapped = {}
+    for key, message in errors.items():
+        parts = key.split(".")
+        if len(parts) == 3 and parts[0] == "milestones" and parts[1].isdigit():
+            k = int(parts[1])
+            if k < len(numbers) and parts[2] in ERROR_FIELDS:
+                mapped[f"m{numbers[k]}_{ERROR_FIELDS[parts[2]]}"] = message
+                continue
+        mapped["total" if key == "total_cents" else key] = message
+    return mapped
+
+
 def editor_rows(values: dict) -> list[dict]:
-    """The editor's milestone rows and a few blank ones."""
-    return list(values.get("milestones", [])) + [{} for _ in range(BLANK_ROWS)]
+    """The editor's milestone rows (one blank row when there is none yet)."""
+    return list(values.get("milestones") or []) or [{}]
 
 
 def _milestone_change(data: dict, m: dict, locale: str) -> MilestoneChange | None:

@@ -20,7 +20,13 @@ from challenge.platform.i18n import N_, request_locale
 from challenge.platform.money import format_amount
 from challenge.platform.problems import Problem, not_found
 from partnerships.contracts import amendments, services, signing
-from partnerships.contracts.forms import amendment_from_form, form_values, plan_from_form
+from partnerships.contracts.forms import (
+    amendment_from_form,
+    apply_row_action,
+    form_values,
+    plan_from_form,
+    row_action,
+)
 from partnerships.contracts.schemas import PartnershipIn
 from partnerships.contracts.views import act, editor, partner_page, staff_detail
 from partnerships.milestones import calendar
@@ -61,6 +67,7 @@ class StaffPartnershipPages(Controller):
             return Redirect(f"/staff/partnerships/{existing}", status_code=303)
         values = await services.prefill(submission)
         return editor(
+            request,
             None,
             {
                 **values,
@@ -75,6 +82,11 @@ class StaffPartnershipPages(Controller):
             submission_id = UUID(form_value(data, "submission_id"))
         except ValueError:
             raise not_found(N_("Proposal not found")) from None
+        action = row_action(data)
+        if action:  # a row button: the form again with the rows changed, nothing saved
+            values = {**await services.prefill(submission_id), **form_values(data)}
+            values["milestones"], focus = apply_row_action(values["milestones"], action)
+            return editor(request, None, values, focus=focus)
         try:
             plan = plan_from_form(data, request_locale(request))
             row = await services.create(
@@ -83,7 +95,7 @@ class StaffPartnershipPages(Controller):
             )
         except Problem as problem:
             values = {**await services.prefill(submission_id), **form_values(data)}
-            return editor(None, values, errors=errors_of(problem), status=problem.status)
+            return editor(request, None, values, errors=errors_of(problem), status=problem.status)
         return Redirect(f"/staff/partnerships/{row['id']}", status_code=303)
 
     @get("/partnerships/{partnership_id:uuid}", name="staff_partnership")
@@ -107,20 +119,25 @@ class StaffPartnershipPages(Controller):
             ],
             "bonus": [m for m in every if m["kind"] == "open_source_bonus"],
         }
-        return editor(partnership, values)
+        return editor(request, partnership, values)
 
     @post("/partnerships/{partnership_id:uuid}/edit", guards=[staff_required])
     async def save(
         self, request: Request, partnership_id: FromPath[UUID], data: FormData
     ) -> Template | Redirect:
         partnership = await services.visible(current_user(request), partnership_id)
+        values = {**form_values(data), "bonus": await _bonus(partnership_id)}
+        action = row_action(data)
+        if action:  # a row button: the form again with the rows changed, nothing saved
+            values["milestones"], focus = apply_row_action(values["milestones"], action)
+            return editor(request, partnership, values, focus=focus)
         try:
             await services.update_plan(
                 request.scope["user"], partnership_id, plan_from_form(data, request_locale(request))
             )
         except Problem as problem:
             return editor(
-                partnership, form_values(data), errors=errors_of(problem), status=problem.status
+                request, partnership, values, errors=errors_of(problem), status=problem.status
             )
         return Redirect(f"/staff/partnerships/{partnership_id}", status_code=303)
 
@@ -178,6 +195,12 @@ class StaffPartnershipPages(Controller):
                 user, partnership_id, request.app.state.storage, lambda: MultipartUpload(request)
             ),
         )
+
+
+async def _bonus(partnership_id: UUID) -> list[dict]:
+    """The plan's open-source bonus (kept apart from the editor's rows)."""
+    every = await services.milestones_of(partnership_id)
+    return [m for m in every if m["kind"] == "open_source_bonus"]
 
 
 class PartnerPages(Controller):

@@ -10,10 +10,12 @@ from litestar.response import Redirect, Template
 
 from challenge.platform.accounts.web import current_user
 from challenge.platform.forms import errors_of
+from challenge.platform.i18n import request_locale
 from challenge.platform.problems import Problem
 from partnerships.contracts import services
-from partnerships.contracts.forms import editor_rows
+from partnerships.contracts.forms import editor_rows, row_errors
 from partnerships.milestones.services import detail_context
+from partnerships.totals import running_total
 
 STAFF_DETAIL = "partnerships/staff/detail.html"
 PARTNER_DETAIL = "partnerships/partner/detail.html"
@@ -56,16 +58,29 @@ async def partner_page(
 
 
 def editor(
-    partnership: dict | None, values: dict, *, errors: dict | None = None, status: int = 200
+    request: Request,
+    partnership: dict | None,
+    values: dict,
+    *,
+    errors: dict | None = None,
+    status: int = 200,
+    focus: int = 0,
 ) -> Template:
-    """The plan editor (a new contract when ``partnership`` is None)."""
+    """The plan editor (a new contract when ``partnership`` is None): its milestone rows, the
+    running total of their tranches (and the bonus) against the contract's total, and the row to
+    focus after a row button."""
+    rows = editor_rows(values)
+    amounts = [row.get("amount") for row in rows]
+    amounts += [b["amount_cents"] for b in values.get("bonus") or []]
     return Template(
         template_name="partnerships/staff/edit.html",
         status_code=status,
         context={
             "partnership": partnership,
             "values": values,
-            "rows": editor_rows(values),
-            "errors": errors or {},
+            "rows": rows,
+            "errors": row_errors(errors or {}, rows),
+            "focus": focus,
+            "total": running_total(amounts, values.get("total"), request_locale(request)),
         },
     )

@@ -23,6 +23,7 @@ from challenge.platform.security.limits import validated
 from partnerships.development import access
 from partnerships.development.offers import forms, services, submitting
 from partnerships.development.rules import OFFER_STATUS_LABELS, offer_errors, osi_licences
+from partnerships.totals import running_total, sum_of
 
 ADD_ROWS = 3
 
@@ -52,11 +53,20 @@ async def _context(request: Request, submission_id: UUID) -> dict:
         "m_extra": _extra(request, "m_extra"),
         "c_extra": _extra(request, "c_extra"),
         "rows": forms.rows,
+        "locale": request_locale(request),
     }
+
+
+def _plan_total(values: dict, locale: str) -> dict:
+    """The milestones' running total against the cost lines' sum (the offer's total)."""
+    costs = sum_of([c.get("amount") for c in values.get("costs") or []], locale)
+    milestones = [m.get("amount") for m in values.get("milestones") or []]
+    return {**running_total(milestones, costs, locale), "costs_cents": costs}
 
 
 def _page(context: dict, status: int = 200) -> Template:
     name = "offer_form" if context["may_edit"] else "offer_view"
+    context["plan_total"] = _plan_total(context["values"], context["locale"])
     return Template(template_name=f"development/{name}.html", context=context, status_code=status)
 
 
