@@ -15,10 +15,12 @@ from challenge.jury import (
     conflict_declaration,
     conflict_withdrawal,
     reviews,
+    scoring,
     services,
     unit_comments,
 )
 from challenge.jury.api import team_key
+from challenge.jury.totals import running_total
 from challenge.platform import clock
 from challenge.platform.accounts.guards import login_required
 from challenge.platform.forms import FormData, errors_of, form_value
@@ -28,6 +30,7 @@ from challenge.submissions import policies as submission_policies
 from challenge.submissions.services import documents_of
 
 RoundNumber = Annotated[int, QueryParameter(ge=1, le=10)]
+N_UNCONFIRMED = N_("Confirm that your scores are complete: a final review cannot be changed.")
 
 
 def scores_from_form(criteria: list[dict], data: dict) -> tuple[dict, dict]:
@@ -53,10 +56,9 @@ class JuryPages(Controller):
 
     @get("/", name="jury")
     async def overview(self, request: Request) -> Template:
-        return Template(
-            template_name="challenge/jury/overview.html",
-            context={"juries": await services.my_juries(request.scope["user"])},
-        )
+        user = request.scope["user"]
+        juries = await scoring.juries_with_progress(user, await services.my_juries(user))
+        return Template(template_name="challenge/jury/overview.html", context={"juries": juries})
 
     @get("/calls/{slug:str}", name="jury_call")
     async def call(self, request: Request, slug: FromPath[str]) -> Template:
@@ -67,7 +69,12 @@ class JuryPages(Controller):
         )
         return Template(
             template_name="challenge/jury/call.html",
-            context={"call": call, "juror": juror, "assignments": assignments},
+            context={
+                "call": call,
+                "juror": juror,
+                "assignments": scoring.ordered(assignments),
+                "counts": scoring.progress(assignments),
+            },
         )
 
     @post("/calls/{slug:str}/accept")
@@ -191,13 +198,12 @@ class JuryPages(Controller):
         status: int = 200,
         notice: str | None = None,
     ) -> Template:
-        submission, call, round_ = await reviews.review_context(
-            request.scope["user"], submission_id, number
-        )
-        own = await reviews.own_review(round_["id"], request.scope["user"].id, submission_id)
-        blind = await submission_policies.reads_blind(request.scope["user"], submission, call)
-        documents = await documents_of(submission_id)
-        notes = await unit_comments.comments_for(submission)
+        user = request.scope["user"]
+        submission, call, round_ = await reviews.review_context(user, submission_id, number)
+        own = await reviews.own_review(round_["id"], user.id, submission_id)
+        juror = await services.require_juror(call, user)
+        assignments = await assignment_service.visible_assignments(user, call, juror)
+        scores = values["scores"] if values else (own or {}).get("scores") or {}
         return Template(
             template_name="challenge/jury/review.html",
             status_code=status,
@@ -206,12 +212,16 @@ class JuryPages(Controller):
                 "call": call,
                 "round": round_,
                 "review": own,
-                "blind": blind,
-                "documents": documents,
-                "unit_comments": notes,
+                "blind": await submission_policies.reads_blind(user, submission, call),
+                "documents": await documents_of(submission_id),
+                "unit_comments": await unit_comments.comments_for(submission),
                 "errors": errors or {},
                 "values": values,
                 "notice": notice,
+                "locked": reviews.locked_reason(call, round_, own),
+                "window_end": reviews.window_end(call, round_),
+                "total": running_total(scores, round_["criteria"] or []),
+                "next_entry": scoring.next_open(assignments, submission_id, number),
             },
         )
 
@@ -223,7 +233,7 @@ class JuryPages(Controller):
         data: FormData,
         round: RoundNumber = 1,
     ) -> Template:
-        """HTMX autosave of a draft review; answers with a status line."""
+        """HTMX autosave of a draft review; answers with a status line and the running total."""
         _submission, _call, round_ = await reviews.review_context(
             request.scope["user"], submission_id, round
         )
@@ -244,7 +254,12 @@ class JuryPages(Controller):
             state = problem.code
         return Template(
             template_name="challenge/jury/_autosave.html",
-            context={"state": state, "now": clock.now()},
+            context={
+                "state": state,
+                "saved_at": clock.now(),
+                "total": running_total(scores, round_["criteria"] or []),
+                "swap_total": True,
+            },
         )
 
     @post("/reviews/{submission_id:uuid}")
@@ -260,6 +275,22 @@ class JuryPages(Controller):
         )
         scores, comments = scores_from_form(round_["criteria"] or [], data)
         final = form_value(data, "action") == "final"
+        values = {
+            "scores": scores,
+            "comments": comments,
+            "comment": form_value(data, "comment"),
+            "shareable": bool(form_value(data, "shareable")),
+        }
+        if final and not form_value(data, "confirm_final"):
+            # finalising cannot be undone: without the confirmation nothing is saved
+            return await self._review(
+                request,
+                submission_id,
+                round,
+                errors={"confirm_final": N_UNCONFIRMED},
+                status=422,
+                values=values,
+            )
         try:
             await reviews.save_review(
                 request.scope["user"],
@@ -278,11 +309,7 @@ class JuryPages(Controller):
                 round,
                 errors=errors_of(problem),
                 status=problem.status,
-                values={
-                    "scores": scores,
-                    "comments": comments,
-                    "comment": form_value(data, "comment"),
-                },
+                values=values,
             )
         return await self._review(
             request, submission_id, round, notice="final" if final else "saved"

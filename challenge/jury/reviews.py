@@ -73,18 +73,40 @@ async def own_review(round_id: UUID, user_id: UUID, submission_id: UUID) -> dict
     )
 
 
-def _check_window(call: dict, round_: dict) -> None:
-    """Reviews lock when the round's window closes; round 1's defaults to the call's jury
-    window, a later round (a pitch after the idea round) has only its own."""
+def window_end(call: dict, round_: dict):
+    """When the round's reviews lock: its own end, for round 1 by default the call's jury
+    window's end (a later round, a pitch after the idea round, has only its own); None: open."""
     closes = round_["ends_at"]
     if closes is None and round_.get("number", 1) == 1:
         closes = call.get("jury_ends_at")
+    return closes
+
+
+def is_final(review: dict | None) -> bool:
+    """A final review never changes."""
+    return review is not None and review["status"] == "final"
+
+
+def locked_reason(call: dict, round_: dict, review: dict | None) -> str | None:
+    """Why the juror can no longer change the review — ``jury_closed`` or ``review_final``, the
+    codes ``save_review`` refuses with — or None while it can change. Pages ask this before
+    offering any edit control."""
+    closes = window_end(call, round_)
     if closes is not None and clock.now() >= closes:
+        return "jury_closed"
+    if is_final(review):
+        return "review_final"
+    return None
+
+
+def _check_window(call: dict, round_: dict) -> None:
+    """Reviews lock when the round's window closes (``window_end``)."""
+    if locked_reason(call, round_, None) == "jury_closed":
         raise Problem(
             422,
             "jury_closed",
             N_("The jury window has closed; reviews are locked."),
-            extra={"closed_at": closes.isoformat()},
+            extra={"closed_at": window_end(call, round_).isoformat()},
         )
 
 
@@ -154,7 +176,7 @@ async def save_review(
         db.write_transaction()
     ):  # read, check and write on one connection, one writer at a time
         current = await own_review(round_["id"], user.id, submission_id)
-        if current and current["status"] == "final":
+        if is_final(current):
             if final:
                 return current  # a second tab finalising the same review: one result, no error
             raise Problem(

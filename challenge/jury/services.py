@@ -246,4 +246,5 @@ async def my_juries(user) -> list[dict]:
         Juror.declaration_completed_at,
         Juror.call.slug.as_alias("slug"),
         Juror.call.title.as_alias("title"),
+        Juror.call.jury_ends_at.as_alias("jury_ends_at"),
     ).where(Juror.user == user.id)

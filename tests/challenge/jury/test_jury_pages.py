@@ -94,16 +94,31 @@ async def test_juror_journey_through_the_pages(app, client, settings, deliver_ma
             {"score_impact": "7", "comment": "Solide", "action": "draft"},
         )
         assert "Entwurf gespeichert" in draft.text and 'value="7" checked' in draft.text
+        assert "70,0" in draft.text  # the running total, server-side: 7 on a 0–10 scale
         incomplete = await post_form(
             browser, f"/jury/reviews/{second['id']}", {"score_impact": "42", "action": "final"}
         )
         assert incomplete.status_code == 422
-        final = await post_form(
+        unconfirmed = await post_form(
             browser,
             f"/jury/reviews/{second['id']}",
             {"score_impact": "8", "comment": "Sehr gut", "shareable": "1", "action": "final"},
         )
+        assert unconfirmed.status_code == 422 and 'href="#field-confirm_final"' in unconfirmed.text
+        assert 'value="8" checked' in unconfirmed.text  # nothing the juror entered is lost
+        final = await post_form(
+            browser,
+            f"/jury/reviews/{second['id']}",
+            {
+                "score_impact": "8",
+                "comment": "Sehr gut",
+                "shareable": "1",
+                "action": "final",
+                "confirm_final": "1",
+            },
+        )
         assert "abgeschlossen" in final.text
+        assert 'type="radio"' not in final.text and "Bewertung abschließen" not in final.text
         review = (
             await Review.select()
             .where((Review.juror == juror["id"]) & (Review.submission == second["id"]))

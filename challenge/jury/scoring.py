@@ -1,0 +1,61 @@
+"""What the juror's pages show around the scoring: the assignments in one order, the next
+unfinished one, progress per call and each jury's state in one word."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from challenge.jury.assignment_service import assignments_of
+
+
+def ordered(assignments: list[dict]) -> list[dict]:
+    """Round by round, by title: the order of the juror's list and of "next entry"."""
+    return sorted(assignments, key=lambda a: (a["round"], (a["title"] or "").casefold()))
+
+
+def next_open(assignments: list[dict], submission_id: UUID, number: int) -> dict | None:
+    """The juror's next unfinished review after this one in the list's order (wrapping round to
+    the start); None when every other review is done."""
+    rows = ordered(assignments)
+    here = next(
+        (
+            i
+            for i, a in enumerate(rows)
+            if a["submission"] == submission_id and a["round"] == number
+        ),
+        -1,
+    )
+    for a in rows[here + 1 :] + rows[: max(here, 0)]:
+        if a["status"] != "done" and (a["submission"], a["round"]) != (submission_id, number):
+            return a
+    return None
+
+
+def progress(assignments: list[dict]) -> dict:
+    """Reviews done and assigned (recused ones are not in the list)."""
+    return {
+        "done": sum(1 for a in assignments if a["status"] == "done"),
+        "assigned": len(assignments),
+    }
+
+
+def jury_state(jury: dict, done: int, assigned: int) -> str:
+    """The juror's state on a jury as a ``juror`` status code."""
+    if not jury["accepted_at"]:
+        return "invited"
+    if not jury["declaration_completed_at"]:
+        return "declaration_open"
+    if assigned and done == assigned:
+        return "finished"
+    return "reviewing" if assigned else "waiting"
+
+
+async def juries_with_progress(user, juries: list[dict]) -> list[dict]:
+    """The user's juries, each with reviews done and assigned and its state."""
+    mine = await assignments_of(user)
+    for jury in juries:
+        counts = progress([a for a in mine if a["call"] == jury["slug"]])
+        if not jury["declaration_completed_at"]:
+            counts = {"done": 0, "assigned": 0}  # nothing is shown before the declaration
+        jury.update(counts, state=jury_state(jury, counts["done"], counts["assigned"]))
+    return juries
