@@ -1,5 +1,8 @@
-"""The staff call form without JavaScript: plain fields, and one line per criterion or
-question (fields separated by "|"), turned into a CallIn or per-field messages."""
+"""The staff call form without JavaScript: plain fields, and row builders for the criteria and
+questions (one group of fields per row: ``criteria-0-name``, ``questions-2-type``, …), turned
+into a CallIn or per-field messages. The builder's buttons (``builder=add:questions``,
+``remove:criteria:1``, ``up:questions:2``, ``down:…``) only rearrange the rows. Lines of the
+older text format ("key | type | …") are still read when a form sends them."""
 
 from __future__ import annotations
 
@@ -8,7 +11,16 @@ from typing import Any
 
 import msgspec
 
+from challenge.calls.builder import (
+    QUESTION_TYPES,
+    criteria_from_rows,
+    criterion_row,
+    question_row,
+    questions_from_rows,
+    rows_from_form,
+)
 from challenge.calls.schemas import CallIn, Criterion, DocumentRules, FaqItem, Question
+from challenge.platform import theme
 from challenge.platform.documents.rules import MB
 from challenge.platform.forms import form_value
 from challenge.platform.i18n import BERLIN, N_
@@ -16,7 +28,6 @@ from challenge.platform.money import MoneyError, format_amount, parse_money
 from challenge.platform.problems import FieldError, Problem
 from challenge.platform.security.limits import validated
 
-QUESTION_TYPES = ("text", "long_text", "choice", "number", "url", "file")
 YES = ("ja", "yes", "j", "y", "1", "x", "pflicht", "required")
 
 
@@ -159,6 +170,19 @@ def _counts_from_form(value, errors: list[FieldError]) -> tuple[int | None, int,
     return awards, max_files, max_mb
 
 
+def _lists_from_form(form, value, errors: list[FieldError]):
+    """(criteria, questions) from the builders' rows, or from lines of the older text format."""
+    if "criteria" in form and not rows_from_form(form, "criteria"):
+        criteria = criteria_from_text(value("criteria"), errors)
+    else:
+        criteria = criteria_from_rows(rows_from_form(form, "criteria"), errors)
+    if "questions" in form and not rows_from_form(form, "questions"):
+        questions = questions_from_text(value("questions"), errors)
+    else:
+        questions = questions_from_rows(rows_from_form(form, "questions"), errors)
+    return criteria, questions
+
+
 def call_from_form(form: dict[str, Any], locale: str = "de") -> CallIn:
     """The form's fields as a CallIn — or a Problem naming every field that cannot be read.
     Amounts are read in the form's language (``locale``)."""
@@ -169,8 +193,7 @@ def call_from_form(form: dict[str, Any], locale: str = "de") -> CallIn:
     awards, max_files, max_mb = _counts_from_form(value, errors)
     allowed = form.get("allowed_types", [])
     allowed = [allowed] if isinstance(allowed, str) else list(allowed)
-    criteria = criteria_from_text(value("criteria"), errors)
-    questions = questions_from_text(value("questions"), errors)
+    criteria, questions = _lists_from_form(form, value, errors)
     if errors:
         raise Problem(
             422, "validation_error", N_("Some fields are missing or invalid."), errors=errors
@@ -204,25 +227,20 @@ def _new_call() -> dict[str, Any]:
         "max_files": "5",
         "max_mb": "20",
         "allowed_types": ["application/pdf"],
-        "questions": "",
-        "criteria": "impact | Nutzen für Leipzig | 3 | 0 | 10\ninnovation | Innovationsgrad | 2 | 0 | 10\nfeasibility | Umsetzbarkeit | 2 | 0 | 10",
+        "question_rows": [],
+        "criteria_rows": [
+            criterion_row(c)
+            for c in (
+                {"key": "impact", "name": f"Nutzen für {theme.current().city}", "weight": 3},
+                {"key": "innovation", "name": "Innovationsgrad", "weight": 2},
+                {"key": "feasibility", "name": "Umsetzbarkeit", "weight": 2},
+            )
+        ],
     }
 
 
 def _local_text(value: datetime | None) -> str:
     return value.astimezone(BERLIN).strftime("%Y-%m-%dT%H:%M") if value else ""
-
-
-def _criterion_line(c: dict) -> str:
-    cells = (
-        c["key"],
-        c["name"],
-        f"{c['weight']:g}",
-        c["scale_min"],
-        c["scale_max"],
-        c.get("description") or "",
-    )
-    return " | ".join(str(x) for x in cells).rstrip(" |")
 
 
 def question_line(q: dict) -> str:
@@ -240,11 +258,11 @@ def question_line(q: dict) -> str:
 
 
 def _texts_of(call: dict) -> dict[str, Any]:
-    """The call's lists written one line per item, as the form takes them."""
+    """The call's lists as the form shows them: lines, and the builders' rows."""
     return {
         "categories": "\n".join(call["categories"] or []),
-        "criteria": "\n".join(_criterion_line(c) for c in call["criteria"] or []),
-        "questions": "\n".join(question_line(q) for q in call["questions"] or []),
+        "criteria_rows": [criterion_row(c) for c in call["criteria"] or []],
+        "question_rows": [question_row(q) for q in call["questions"] or []],
         "faq": faq_text(call.get("faq") or []),
     }
 
