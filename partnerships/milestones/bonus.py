@@ -86,3 +86,13 @@ def require_verified(milestone: dict) -> None:
             "bonus_not_verified",
             N_("Verify the bonus first: the licence must be OSI-approved and match the offer's."),
         )
+
+
+def licence_names(milestones: list[dict]) -> dict[str, str]:
+    """The SPDX licences a page of milestones names (offer, evidence, verification), by name."""
+    known, ids = licences(), set()
+    for m in milestones:
+        ids.add(m.get("offer_licence"))
+        ids.add((m.get("verification") or {}).get("licence"))
+        ids.update(e.get("licence") for e in m.get("evidence") or [])
+    return {i: known[i]["name"] for i in ids if i and i in known}

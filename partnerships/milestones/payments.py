@@ -50,9 +50,10 @@ async def _check_payable(actor, milestone: dict, partnership: dict, amount_cents
             N_("Only an approved milestone can be paid."),
             extra={"status": milestone["status"]},
         )
-    if await MilestoneReview.exists().where(
-        (MilestoneReview.milestone == milestone["id"]) & (MilestoneReview.reviewer == actor.id)
-    ):
+    reviewers = await MilestoneReview.select(MilestoneReview.reviewer).where(
+        MilestoneReview.milestone == milestone["id"]
+    )
+    if not policies.may_pay_as(actor, milestone, [r["reviewer"] for r in reviewers]):
         raise Problem(
             422, "four_eyes_required", N_("Who reviewed a milestone does not record its payment.")
         )

@@ -35,7 +35,7 @@ def may_record_payments(user) -> bool:
 
 
 def may_pay(user, milestone: dict) -> bool:
-    """Finance pays an approved milestone (never someone who reviewed it: the service checks)."""
+    """Finance pays an approved milestone (never someone who reviewed it: ``may_pay_as``)."""
     return may_record_payments(user) and milestone["status"] == "approved"
 
 
@@ -46,3 +46,18 @@ def may_verify_bonus(user, milestone: dict) -> bool:
         and milestone.get("kind") == "open_source_bonus"
         and milestone["status"] == "submitted"
     )
+
+
+def has_reviewed(user, reviewer_ids) -> bool:
+    """Whether the user is among the milestone's reviewers (the four-eyes rule's question)."""
+    return user is not None and user.id in set(reviewer_ids)
+
+
+def may_approve(user, milestone: dict, approver_ids) -> bool:
+    """Staff approve waiting evidence once: the second approval is a different person's."""
+    return may_review_milestone(user, milestone) and not has_reviewed(user, approver_ids)
+
+
+def may_pay_as(user, milestone: dict, reviewer_ids) -> bool:
+    """Finance pays an approved milestone unless they reviewed it themselves (four eyes)."""
+    return may_pay(user, milestone) and not has_reviewed(user, reviewer_ids)

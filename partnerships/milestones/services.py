@@ -4,6 +4,7 @@ four eyes. Every step is audited; a refusal changes nothing. (Payments are in ``
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from uuid import UUID
 
 from challenge import db
@@ -18,6 +19,7 @@ from partnerships.contracts import policies as contract_policies
 from partnerships.contracts.rules import APPROVALS_NEEDED, invalid, partnership_reference, today
 from partnerships.contracts.services import FORBIDDEN, get, milestones_of, visible
 from partnerships.milestones import bonus, policies
+from partnerships.statuses import milestone_code, payment_code
 from partnerships.tables import Amendment, Evidence, Milestone, MilestoneReview, Payment
 from partnerships.uploads import EVIDENCE_RULES, discard
 
@@ -193,7 +195,7 @@ async def review(actor, milestone_id: UUID, decision: str, comment: str) -> dict
         approvers = await _approvers(milestone)
         if decision == "approve":
             bonus.require_verified(milestone)
-        if decision == "approve" and actor.id in approvers:
+        if decision == "approve" and not policies.may_approve(actor, milestone, approvers):
             raise Problem(
                 422,
                 "four_eyes_required",
@@ -306,7 +308,10 @@ async def _permissions(user, partnership: dict, milestones: list[dict]) -> dict:
     may_report = await policies.may_submit_evidence(user, partnership)
     for m in milestones:
         m["may_review"] = policies.may_review_milestone(user, m)
-        m["may_pay"] = policies.may_pay(user, m)
+        m["may_approve"] = policies.may_approve(user, m, [a["reviewer"] for a in m["approvals"]])
+        m["may_pay"] = policies.may_pay_as(user, m, [r["reviewer"] for r in m["reviews"]])
+        m["badge"] = milestone_code(m, partnership)
+        m["payment_badge"] = payment_code(m)
         m["may_submit_evidence"] = may_report and policies.awaits_evidence(partnership, m)
         m["may_verify"] = policies.may_verify_bonus(user, m)
         m["verification"] = bonus.verification_of(m)
@@ -331,6 +336,11 @@ async def detail_context(user, partnership: dict) -> dict:
         .where(Amendment.partnership == partnership["id"])
         .order_by(Amendment.number)
     )
+    for amendment in amendments:  # the plans' dates as dates, for the page's date format
+        for plan in (amendment["plan_before"], amendment["plan_after"]):
+            for m in (plan or {}).get("milestones") or []:
+                if isinstance(m.get("due_date"), str):
+                    m["due_date"] = date.fromisoformat(m["due_date"])
     documents = (
         await Document.select(Document.id, Document.filename, Document.kind, Document.created_at)
         .where(
@@ -355,8 +365,10 @@ async def detail_context(user, partnership: dict) -> dict:
         "errors": {},
         "values": {},
         "paid_cents": sum(p["amount_cents"] for p in payments),
+        "milestones_paid": sum(1 for m in milestones if m["status"] == "paid"),
         "user": user,
         "reference": partnership_reference(partnership),
         "today": today(),
         **await _permissions(user, partnership, milestones),
+        "licence_names": bonus.licence_names(milestones),
     }
