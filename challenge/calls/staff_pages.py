@@ -3,7 +3,6 @@ builders for criteria and questions, publishing with confirmation."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -39,23 +38,6 @@ TYPE_LABELS = {
     "url": N_("Web address"),
     "file": N_("Document (attached in step 3)"),
 }
-
-
-def staff_phase(call: dict[str, Any], now: datetime) -> str:
-    """The call's phase as staff follow it: draft, upcoming, open, then (after the deadline)
-    closed, jury (in the jury window), jury_done and results_published — from the call's own
-    dates and its results' publication."""
-    phase = services.phase_of(call, now)
-    if phase != "closed":
-        return phase
-    if call.get("results_published_at") or call.get("status") == "results_published":
-        return "results_published"
-    starts, ends = call.get("jury_starts_at"), call.get("jury_ends_at")
-    if ends is not None and now >= ends:
-        return "jury_done"
-    if starts is not None and now >= starts:
-        return "jury"
-    return "closed"
 
 
 class Rubric(msgspec.Struct):
@@ -157,7 +139,7 @@ class StaffCallPages(Controller):
         rows, _total = await services.list_calls(include_drafts=True, per_page=10_000)
         rows.sort(key=lambda row: row["opens_at"], reverse=True)
         for row in rows:
-            row["staff_phase"] = staff_phase(row, now)
+            row["staff_phase"] = services.call_phase(row, now)
         return Template(template_name="challenge/staff/calls.html", context={"calls": rows})
 
     @get("/new", name="staff_call_new")

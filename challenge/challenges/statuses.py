@@ -13,15 +13,4 @@ STATUSES = {
         "declined": (N_("Declined"), "danger"),
         "withdrawn": (N_("Withdrawn"), "warning"),
     },
-    # A call's phase as staff follow it (challenge.calls.staff_pages.staff_phase); declared here
-    # until the calls stage's statuses.py takes it over.
-    "call_phase": {
-        "draft": (N_("Draft"), "info"),
-        "upcoming": (N_("Published, not yet open"), "info"),
-        "open": (N_("Open for proposals"), "success"),
-        "closed": (N_("Deadline passed, jury not started"), "warning"),
-        "jury": (N_("Jury is scoring"), "warning"),
-        "jury_done": (N_("Jury finished, results not published"), "warning"),
-        "results_published": (N_("Results published"), "success"),
-    },
 }

