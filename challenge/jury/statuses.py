@@ -23,6 +23,9 @@ STATUSES = {
         "reviewing": (N_("Reviews open"), "info"),
         "finished": (N_("All reviews done"), "success"),
     },
+    "conflict": {
+        "declared": (N_("Conflict"), "warning"),
+    },
     # the staff's view of a juror's invitation and declaration
     "invitation": {
         "open": (N_("Not accepted yet"), "warning"),

@@ -60,6 +60,11 @@ async def test_running_total_next_entry_and_window_end(app, client):
     assert "Keine weitere Bewertung ist offen" in last.text
     overview = await juror.get("/jury")
     assert 'class="kern-progress"' in overview.text and "1 von 2" in overview.text
+    assert "Bewertungen offen" in overview.text  # the jury's state as a badge
+    staff_page = await client.get(f"/staff/calls/{call['slug']}/jury/")
+    assert "Erledigte Bewertungen in diesem Aufruf" in staff_page.text
+    assert staff_page.text.count('class="kern-progress"') == 2  # the call and its one juror
+    assert "1 von 2" in staff_page.text and "Erklärung abgeschlossen" in staff_page.text
     await juror.__aexit__(None, None, None)
 
 
