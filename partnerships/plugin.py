@@ -58,10 +58,11 @@ def domain() -> Domain:
         conflict_suggesters=[earlier_partnership, unit_partnership],
         demo=load_demo_partnership,
         privacy_export=privacy_export,
+        user_areas=dashboard.areas_of,
         public_links=[("/projects", N_("Funded projects")), ("/opendata", N_("Open data"))],
         nav_links=[
             ("/staff/partnerships", N_("Partnerships"), ("staff", "finance", "admin")),
-            ("/partner", N_("My partnerships"), ()),
+            ("/partner", N_("My partnerships"), ("partner",)),
             *assembly.nav_links(),
         ],
     )

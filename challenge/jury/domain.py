@@ -31,4 +31,5 @@ def domain() -> Domain:
         privacy_inline=True,
         submission_readers=[juror_may_read],
         call_events=public_events,
+        user_areas=dashboard.areas_of,
     )

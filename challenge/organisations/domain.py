@@ -18,4 +18,5 @@ def domain() -> Domain:
         privacy_export=privacy.export,
         privacy_inline=True,
         privacy_erase=privacy.erase,
+        user_areas=dashboard.areas_of,
     )

@@ -1,8 +1,128 @@
-"""This stage's part of the person's start page (/dashboard; challenge.platform.dashboard)."""
+"""This stage's part of the person's start page (/dashboard; challenge.platform.dashboard): an
+applicant's drafts with the time left until their call's deadline, and the proposals submitted.
+
+Requests to answer: no stage asks a team anything yet. :func:`open_requests` is the place where
+such requests (a question from staff, a missing document) will be read; while it returns none,
+no panel is shown for them — the page never invents work."""
 
 from __future__ import annotations
 
+from uuid import UUID
+
+from piccolo.query.functions.aggregate import Count
+
+from challenge.organisations.tables import Membership
+from challenge.platform import clock
+from challenge.platform.dashboard import count, due_text, is_applicant, item, panel
+from challenge.platform.i18n import N_, gettext
+from challenge.submissions.tables import DeadlineExtension, Submission
+
+LIMIT = 5
+
+
+async def team_ids(user_id: UUID) -> list[UUID]:
+    """The teams the person belongs to."""
+    rows = await Membership.select(Membership.organisation).where(Membership.user == user_id)
+    return [row["organisation"] for row in rows]
+
+
+async def _drafts(teams: list[UUID]) -> list[dict]:
+    """The teams' drafts on calls still open, the soonest deadline first (LIMIT)."""
+    return (
+        await Submission.select(
+            Submission.id,
+            Submission.title,
+            Submission.organisation,
+            Submission.call,
+            Submission.call.title.as_alias("call_title"),
+            Submission.call.closes_at.as_alias("closes_at"),
+        )
+        .where(
+            Submission.organisation.is_in(teams)
+            & (Submission.status == "draft")
+            & (Submission.call.status == "published")
+        )
+        .order_by(Submission.call.closes_at)
+        .limit(LIMIT)
+    )
+
+
+async def _extensions(teams: list[UUID]) -> dict:
+    """{(call, team): the latest deadline granted to the team} for the teams (one query)."""
+    rows = await DeadlineExtension.select(
+        DeadlineExtension.call, DeadlineExtension.organisation, DeadlineExtension.closes_at
+    ).where(DeadlineExtension.organisation.is_in(teams))
+    granted: dict = {}
+    for row in rows:
+        key = (row["call"], row["organisation"])
+        granted[key] = max(granted.get(key, row["closes_at"]), row["closes_at"])
+    return granted
+
+
+async def _counts(teams: list[UUID]) -> dict[str, int]:
+    """{status: proposals} of the teams, counted in SQL."""
+    rows = (
+        await Submission.select(Submission.status, Count())
+        .where(Submission.organisation.is_in(teams))
+        .group_by(Submission.status)
+    )
+    return {row["status"]: row["count"] for row in rows}
+
+
+async def open_requests(teams: list[UUID]) -> list[dict]:
+    """Requests the teams have to answer (the hook for a later stage); none exist yet."""
+    return []
+
+
+def _draft_item(row: dict, granted: dict, locale: str, now) -> dict:
+    deadline = max(
+        row["closes_at"], granted.get((row["call"], row["organisation"]), row["closes_at"])
+    )
+    when = due_text(deadline, locale, now)
+    return item(
+        row["title"] or gettext("New proposal", locale),
+        f"/submissions/{row['id']}",
+        meta=f"{row['call_title']} · {when}",
+        status=("proposal", "draft"),
+        due=deadline,
+    )
+
 
 async def panels(user, locale: str) -> list[dict]:
-    """The panels this stage shows ``user`` on the start page (none yet)."""
-    return []
+    """An applicant's proposals: drafts with the time left, figures per status."""
+    if not is_applicant(user):
+        return []
+    teams = await team_ids(user.id)
+    drafts, granted, figures = [], {}, {}
+    if teams:
+        drafts = await _drafts(teams)
+        granted = await _extensions(teams) if drafts else {}
+        figures = await _counts(teams)
+    now = clock.now()
+    proposals = panel(
+        "proposals",
+        N_("Your proposals"),
+        audience=N_("Applicant"),
+        order=10,
+        items=[_draft_item(row, granted, locale, now) for row in drafts],
+        counts=[
+            count(N_("Drafts"), figures.get("draft", 0), "/me/submissions"),
+            count(N_("Submitted"), figures.get("submitted", 0), "/me/submissions"),
+        ],
+        empty=N_("No drafts waiting. Open a call and choose “Apply” to start a proposal."),
+        more=("/me/submissions", N_("All your proposals")),
+    )
+    requests = await open_requests(teams) if teams else []
+    if not requests:
+        return [proposals]
+    return [
+        proposals,
+        panel(
+            "requests",
+            N_("Requests to answer"),
+            audience=N_("Applicant"),
+            order=11,
+            items=requests,
+            empty=N_("No requests to answer."),
+        ),
+    ]

@@ -110,6 +110,7 @@ EXPECTATIONS = {
     ("GET", "/password/reset"): everyone(),
     ("POST", "/password/reset"): everyone(),
     ("GET", "/account"): logged_in(),
+    ("GET", "/dashboard"): logged_in(),
     ("POST", "/account/profile"): logged_in(),
     ("POST", "/account/password"): logged_in(),
     # the owner lists and revokes their own tokens even after losing the role that made them

@@ -9,6 +9,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
+from challenge.platform import dashboard
 from challenge.platform.accounts import (
     api_tokens,
     authentication,
@@ -34,6 +35,8 @@ from challenge.platform.problems import Problem
 from challenge.platform.urls import safe_next
 
 NextParam = Annotated[str | None, QueryParameter(name="next")]
+# Where a person lands after logging in without a page to return to: their start page.
+LANDING = "/dashboard"
 
 
 def page(name: str, status: int = 200, **context) -> Template:
@@ -85,12 +88,12 @@ class AccountPages(Controller):
     @get("/login", name="login")
     async def login_form(self, request: Request, next_: NextParam = None) -> Template | Redirect:
         if current_user(request) is not None:
-            return Redirect(safe_next(next_, "/account"), status_code=303)
+            return Redirect(safe_next(next_, LANDING), status_code=303)
         return page("login", next=safe_next(next_, ""), values={}, errors={})
 
     @post("/login")
     async def login(self, request: Request, data: FormData, next_: NextParam = None) -> Response:
-        target = safe_next(form_value(data, "next") or next_, "/account")
+        target = safe_next(form_value(data, "next") or next_, LANDING)
         email = form_value(data, "email")
         try:
             _user, token = await authentication.login(
@@ -112,6 +115,18 @@ class AccountPages(Controller):
         response = Redirect(target, status_code=303)
         set_session_cookie(response, request, token)
         return response
+
+    @get("/dashboard", name="dashboard", guards=[login_required])
+    async def start_page(self, request: Request) -> Template:
+        """The person's start page: per role, what to do next (challenge.platform.dashboard)."""
+        user = current_user(request)
+        return Template(
+            template_name="base/dashboard.html",
+            context={
+                "panels": await dashboard.collect(user, request_locale(request)),
+                "roles": dashboard.roles_in_words(user),
+            },
+        )
 
     @post("/logout", name="logout")
     async def logout(self, request: Request) -> Template:

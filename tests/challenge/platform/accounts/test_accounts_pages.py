@@ -170,7 +170,7 @@ async def test_login_redirect_refuses_foreign_targets(client):
             follow_redirects=False,
         )
         assert response.status_code == 303
-        assert response.headers["location"] == "/account"
+        assert response.headers["location"] == "/dashboard"  # the start page instead
 
 
 async def test_password_reset_through_pages(client, settings, deliver_mail):
