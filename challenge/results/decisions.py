@@ -13,6 +13,7 @@ from challenge.platform import clock, domains
 from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_
 from challenge.platform.problems import FieldError, Problem, not_found
+from challenge.results.policies import decisions_frozen
 from challenge.results.selection import (
     DEVELOPMENT,
     check_places,
@@ -181,8 +182,9 @@ async def _entry_to_decide(call: dict, submission_id: UUID) -> dict:
 
 
 def _check_not_published(locked: dict) -> None:
-    """Decisions can no longer change once the results are published (409)."""
-    if locked["results_published_at"] is not None:
+    """Decisions can no longer change once the results are published (409;
+    ``policies.decisions_frozen``, which the pages ask too)."""
+    if decisions_frozen(locked):
         raise Problem(
             409,
             "results_published",

@@ -13,6 +13,7 @@ from challenge.platform.jobs import service as jobs
 from challenge.platform.money import format_amount
 from challenge.platform.problems import not_found
 from challenge.results import certificates, charts, decisions, selection
+from challenge.results.policies import decisions_frozen
 from challenge.results.scores import METHODS
 from challenge.results.selection import DEVELOPMENT
 from challenge.results.services import entry_titles, juror_names, rankings_for
@@ -149,6 +150,7 @@ async def ranking_page(
         "certs": await certificate_state(call),
         "outcomes": OUTCOMES,
         "outcome_labels": decisions.OUTCOME_LABELS,
+        "frozen": decisions_frozen(call),
     }
 
 
@@ -189,6 +191,7 @@ async def decision_form(
         "outcomes": [o for o in OUTCOMES if o != DEVELOPMENT or has_challenge],
         "outcome_labels": decisions.OUTCOME_LABELS,
         "budget": await decisions.budget_of(call),
+        "frozen": decisions_frozen(call),
     }
 
 
