@@ -31,7 +31,7 @@ CHECKLIST_STATUS_LABELS = {
     "done": N_("Done"),
     "not_needed": N_("Not needed"),
 }
-CHECKLIST_OWNER_LABELS = {"city": N_("City of Leipzig"), "team": N_("Team")}
+CHECKLIST_OWNER_LABELS = {"city": N_("City administration"), "team": N_("Team")}
 OFFER_STATUS_LABELS = {"draft": N_("Draft"), "submitted": N_("Submitted")}
 PARTNERSHIP_KIND_LABELS = {
     "partnership": N_("Partnership"),

@@ -13,6 +13,7 @@ from litestar.response import Template
 from challenge.platform.i18n import N_
 from challenge.platform.page_cache import PUBLIC_PAGE_SECONDS
 from challenge.platform.problems import not_found
+from partnerships.development.rules import licences
 from partnerships.opendata import cache, projects
 
 POLL_SECONDS = 60
@@ -95,7 +96,17 @@ class PublicProjectPages(Controller):
         row = await projects.project(project_id)
         if row is None:
             raise not_found(N_("Project not found"))
-        return Template(template_name="partnerships/public/project.html", context={"project": row})
+        source = (row.get("path") or {}).get("open_source") or {}
+        known = licences()
+        names = (
+            {source["licence"]: known[source["licence"]]["name"]}
+            if source.get("licence") in known
+            else {}
+        )
+        return Template(
+            template_name="partnerships/public/project.html",
+            context={"project": row, "licence_names": names},
+        )
 
     @get("/opendata", name="opendata", cache=PUBLIC_PAGE_SECONDS)
     async def datasets(self, request: Request) -> Template:

@@ -392,6 +392,6 @@ async def test_ranking_per_challenge_for_round_two(app, clients):
     page = await staff.get(f"/staff/calls/{call['slug']}/results?round=2&challenge=a")
     assert page.status_code == 200 and entries["a1"]["reference"] in page.text
     progress = await staff.get(f"/staff/calls/{call['slug']}/pitch")
-    assert "2 / 2" in progress.text
+    assert "2 von 2" in progress.text  # final scores of assigned, in words
     await extra.__aexit__(None, None, None)
     await close(jurors)
