@@ -22,6 +22,13 @@ STATUSES = {
         "sent": (N_("Sent"), "success"),
         "failed": (N_("Failed"), "danger"),
     },
+    # a person's global role (challenge.platform.accounts); "applicant" is having none
+    "role": {
+        "applicant": (N_("Applicant"), "info"),
+        "staff": (N_("Staff"), "info"),
+        "finance": (N_("Finance"), "info"),
+        "admin": (N_("Administrator"), "info"),
+    },
 }
 
 _merged: tuple[int, dict[str, dict[str, tuple[str, str]]]] = (0, {})

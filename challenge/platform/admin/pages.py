@@ -15,6 +15,8 @@ from challenge.platform.accounts.guards import admin_required
 from challenge.platform.accounts.roles import GLOBAL_ROLES
 from challenge.platform.accounts.web import current_user
 from challenge.platform.audit import service as audit
+from challenge.platform.audit.display import describe
+from challenge.platform.audit.labels import ACTIONS, OBJECT_TYPES
 from challenge.platform.forms import FormData, errors_of, form_value
 from challenge.platform.mail.admin import OUTBOX_STATES, list_outbox
 from challenge.platform.problems import Problem
@@ -126,7 +128,9 @@ class AdminPages(Controller):
         return Template(
             template_name="base/admin/audit.html",
             context={
-                "entries": rows,
+                "entries": [describe(row) for row in rows],
+                "action_labels": ACTIONS,
+                "object_type_labels": OBJECT_TYPES,
                 "total": total,
                 "page": page,
                 "pages": pages_of(total),
