@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 
 from challenge.platform.accounts.guards import login_required
 from challenge.platform.accounts.web import current_user
-from challenge.platform.documents import services, uploads
+from challenge.platform.documents import outcomes, services, uploads
 from challenge.platform.documents.multipart import MultipartUpload
 from challenge.platform.documents.rules import library_rules
 from challenge.platform.forms import errors_of
@@ -30,12 +30,19 @@ class LibraryPages(Controller):
     guards = [login_required]
 
     @get("/", name="library")
-    async def library(self, request: Request) -> Template:
+    async def library(
+        self,
+        request: Request,
+        refused: Annotated[str | None, QueryParameter(max_length=40)] = None,
+        uploaded: Annotated[str | None, QueryParameter(max_length=1)] = None,
+    ) -> Template:
+        """The library, with the words for the last upload's outcome (see documents.outcomes)."""
         return Template(
             template_name="base/documents/library.html",
             context={
                 "documents": await services.library_of(current_user(request)),
-                "errors": {},
+                "errors": outcomes.upload_errors(refused),
+                "uploaded": bool(uploaded) and not refused,
                 "rules": library_rules(request.app.state.settings),
             },
         )
@@ -51,16 +58,20 @@ class LibraryPages(Controller):
                 MultipartUpload(request),
             )
         except Problem as problem:
+            redirect = outcomes.refused("/account/documents", problem)
+            if redirect is not None:
+                return redirect
             return Template(
                 template_name="base/documents/library.html",
                 status_code=problem.status,
                 context={
                     "documents": await services.library_of(user),
                     "errors": errors_of(problem),
+                    "uploaded": False,
                     "rules": library_rules(request.app.state.settings),
                 },
             )
-        return Redirect("/account/documents", status_code=303)
+        return outcomes.uploaded("/account/documents")
 
     @get("/{document_id:uuid}/delete")
     async def confirm_delete(self, request: Request, document_id: FromPath[UUID]) -> Template:

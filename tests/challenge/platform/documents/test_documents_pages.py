@@ -39,18 +39,50 @@ async def test_upload_list_and_delete_through_the_pages(client):
     assert not await Document.exists().where(Document.id == document_id)
 
 
-async def test_upload_errors_are_shown_on_the_page(client):
+async def test_upload_errors_are_shown_on_the_page_without_the_token_in_its_address(client):
     user = await make_user()
     await login(client, user["email"])
+    token = await csrf(client)
     body, content_type = multipart("bild.png", pdf())
     response = await client.post(
-        f"/account/documents?_csrf_token={await csrf(client)}",
+        f"/account/documents?_csrf_token={token}",
         content=body,
         headers={"content-type": content_type},
     )
-    assert response.status_code == 422
-    assert 'id="error-summary"' in response.text
-    assert "Der Dateiname passt nicht zum Inhalt der Datei." in response.text
+    # the refusal comes back as a redirect to the form page: the page the person then sees (and
+    # its language switch, history and Referer) has an address without the CSRF token
+    assert response.status_code == 303
+    location = response.headers["location"]
+    assert token not in location and "csrf" not in location
+    assert location == "/account/documents?refused=type_mismatch"
+    page = await client.get(location)
+    assert 'id="error-summary"' in page.text
+    assert "Der Dateiname passt nicht zum Inhalt der Datei." in page.text
+    assert token not in str(page.url) and "Die Datei wurde hochgeladen." not in page.text
+
+
+async def test_a_refusal_code_in_the_address_shows_only_the_portal_s_own_words(client):
+    user = await make_user()
+    await login(client, user["email"])
+    page = await client.get("/account/documents", params={"refused": "<b>Passwort eingeben</b>"})
+    assert "Passwort eingeben" not in page.text
+    assert "Die Datei konnte nicht hochgeladen werden." in page.text
+
+
+async def test_a_stored_upload_is_confirmed_on_the_page(client):
+    user = await make_user()
+    await login(client, user["email"])
+    token = await csrf(client)
+    body, content_type = multipart("Lebenslauf.pdf", pdf())
+    response = await client.post(
+        f"/account/documents?_csrf_token={token}",
+        content=body,
+        headers={"content-type": content_type},
+    )
+    assert response.status_code == 303 and token not in response.headers["location"]
+    page = await client.get(response.headers["location"])
+    assert "Die Datei wurde hochgeladen." in page.text and "Lebenslauf.pdf" in page.text
+    assert "SHA-256" not in page.text  # no checksums shown to applicants
 
 
 async def test_multipart_upload_without_csrf_token_is_refused(client):
