@@ -91,12 +91,17 @@ async def readable(actor, challenge_id: UUID) -> dict:
     return row
 
 
+async def is_frozen(row: dict) -> bool:
+    """Whether the challenge's call has opened: then the challenge stays as published."""
+    if row["call"] is None:
+        return False
+    call = await Call.select(Call.status, Call.opens_at).where(Call.id == row["call"]).first()
+    return bool(call and rules.call_has_opened(call, clock.now()))
+
+
 async def refuse_once_open(row: dict) -> None:
     """A challenge stays as published once its call has opened (409 ``call_open``)."""
-    if row["call"] is None:
-        return
-    call = await Call.select(Call.status, Call.opens_at).where(Call.id == row["call"]).first()
-    if call and call["status"] != "draft" and clock.now() >= call["opens_at"]:
+    if await is_frozen(row):
         raise Problem(
             409, "call_open", N_("The call has opened: its challenges can no longer be changed.")
         )

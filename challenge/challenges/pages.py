@@ -75,7 +75,6 @@ def detail_context(row: dict, events: list[dict]) -> dict:
     offer = row["offer"] or {}
     return {
         "challenge": row,
-        "status_label": rules.STATUS_LABELS.get(row["status"], row["status"]),
         "status_labels": rules.STATUS_LABELS,
         "action_labels": rules.ACTION_LABELS,
         "events": events,

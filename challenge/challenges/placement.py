@@ -109,7 +109,7 @@ async def withdraw(actor, call: dict, key: str, reason: str) -> dict:
     if not is_staff(actor):
         raise forbidden()
     row = await by_key(call["id"], key)
-    if await challenge_has_entries(row["id"]):
+    if not await may_withdraw(row["id"]):
         raise Problem(
             409,
             "challenge_has_proposals",
@@ -161,8 +161,13 @@ async def _place(call_id: UUID, challenge_id: UUID, position: int | None) -> Non
         await Challenge.update({Challenge.position: index}).where(Challenge.id == other)
 
 
+async def may_withdraw(challenge_id: UUID) -> bool:
+    """A challenge leaves its call only while no team has answered it."""
+    return not await challenge_has_entries(challenge_id)
+
+
 async def _refuse_open_call(call: dict) -> None:
-    if call["status"] != "draft" and clock.now() >= call["opens_at"]:
+    if rules.call_has_opened(call, clock.now()):
         raise Problem(
             409, "call_open", N_("The call has opened: its challenges can no longer be changed.")
         )

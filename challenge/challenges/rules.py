@@ -23,6 +23,11 @@ def may_submit(status: str) -> bool:
     return status in EDITABLE
 
 
+def call_has_opened(call: dict[str, Any], now) -> bool:
+    """A published call that has opened keeps its challenges as they are (order, texts)."""
+    return call["status"] != "draft" and now >= call["opens_at"]
+
+
 def next_status(status: str, decision: str) -> str | None:
     """The state after a staff review, or None when the decision does not apply."""
     if status not in REVIEWABLE or decision not in DECISIONS:

@@ -15,11 +15,18 @@ from challenge.challenges import intake, placement, rules, units
 from challenge.challenges.forms import field_errors, form_from_challenge, patch_from_form, values_of
 from challenge.challenges.pages import detail_context, form_page
 from challenge.challenges.schemas import AttachIn, MemberIn, ReviewIn, UnitIn, WithdrawIn
+from challenge.platform import clock
 from challenge.platform.accounts.guards import staff_required
 from challenge.platform.forms import FormData, errors_of, form_value
 from challenge.platform.i18n import N_, request_locale
 from challenge.platform.problems import FieldError, Problem, not_found
 from challenge.platform.security.limits import validated
+
+DECISIONS = {
+    "request_changes": N_("Request changes"),
+    "approve": N_("Approve"),
+    "decline": N_("Decline"),
+}
 
 
 def _base_url(request: Request) -> str:
@@ -127,6 +134,10 @@ async def _challenge_page(challenge_id: UUID, status: int = 200, **extra) -> Tem
         context={
             **detail_context(row, await intake.events_of(challenge_id)),
             "call": call,
+            # only what intake.review_challenge and update_challenge accept is offered
+            "decisions": [d for d in DECISIONS if rules.next_status(row["status"], d)],
+            "decision_labels": DECISIONS,
+            "frozen": await intake.is_frozen(row),
             "calls": await _open_calls() if row["status"] == "approved" and not call else [],
             "values": {},
             "errors": {},
@@ -203,6 +214,8 @@ class StaffChallengePages(Controller):
     @get("/{challenge_id:uuid}/edit")
     async def edit(self, request: Request, challenge_id: FromPath[UUID]) -> Template:
         row = await intake.load(challenge_id)
+        if await intake.is_frozen(row):  # update_challenge would refuse the form
+            return await _challenge_page(challenge_id)
         return _staff_form(row, form_from_challenge(row, request_locale(request)), {})
 
     @post("/{challenge_id:uuid}/edit")
@@ -232,12 +245,16 @@ def _staff_form(row: dict, values: dict, errors: dict, status: int = 200) -> Tem
 
 async def _call_page(slug: str, status: int = 200, **extra) -> Template:
     call = await get_call(slug, include_drafts=True)
+    rows = await placement.of_call(call["id"])
+    for row in rows:  # the rules placement.withdraw and placement.move apply
+        row["withdrawable"] = await placement.may_withdraw(row["id"])
     return Template(
         template_name="challenge/challenges/staff_call.html",
         status_code=status,
         context={
             "call": call,
-            "rows": await placement.of_call(call["id"]),
+            "rows": rows,
+            "movable": not rules.call_has_opened(call, clock.now()),
             "errors": {},
             **extra,
         },
@@ -293,12 +310,14 @@ class StaffCallChallengePages(Controller):
 
 async def _withdraw_page(slug: str, key: str, status: int = 200, **extra) -> Template:
     call = await get_call(slug, include_drafts=True)
+    challenge = await placement.by_key(call["id"], key)
     return Template(
         template_name="challenge/challenges/staff_withdraw.html",
         status_code=status,
         context={
             "call": call,
-            "challenge": await placement.by_key(call["id"], key),
+            "challenge": challenge,
+            "withdrawable": await placement.may_withdraw(challenge["id"]),
             "reason": "",
             "errors": {},
             **extra,

@@ -36,17 +36,35 @@ async def _detail(
         {"version": versions[i], "changes": diffs.changes(frozen[i - 1], frozen[i]) if i else []}
         for i in range(len(versions))
     ]
+    call = await services.call_for(row)
     return Template(
         template_name="challenge/staff/submission.html",
         status_code=status,
         context={
             "submission": row,
-            "call": await services.call_for(row),
+            "call": call,
+            "field_labels": _field_labels(call),
             "documents": await services.documents_of(submission_id),
             "history": history,
             "errors": errors or {},
         },
     )
+
+
+FIELD_LABELS = {
+    "title": N_("Title"),
+    "summary": N_("Summary"),
+    "category": N_("Category"),
+    "documents": N_("Files"),
+}
+
+
+def _field_labels(call: dict) -> dict[str, str]:
+    """The words for the fields a version's changes name (answers by their question's label)."""
+    labels = dict(FIELD_LABELS)
+    for question in call.get("questions") or []:
+        labels[f"answers.{question['key']}"] = question["label"]
+    return labels
 
 
 class StaffSubmissionPages(Controller):
@@ -96,6 +114,7 @@ class StaffSubmissionPages(Controller):
                 "pages": max(1, ceil(total / PER_PAGE)),
                 "filters": filters,
                 "kinds": KINDS,
+                "statuses": ("submitted", "withdrawn"),
                 "challenges": await challenges_of(call["id"]),
                 "sorts": list(staff.SORTS),
             },
