@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from icalendar import Calendar, Event
 
-from challenge.platform import clock
+from challenge.platform import clock, theme
 from challenge.settings import Settings
 from partnerships.tables import Milestone, Partnership
 
@@ -43,7 +43,7 @@ async def partnership_calendar(partnerships: list[dict] | None, settings: Settin
             Partnership.status.is_in(["sent", "signed", "active"])
         )
     calendar = Calendar()
-    calendar.add("prodid", "-//Stadt Leipzig//Smart City Challenge//DE")
+    calendar.add("prodid", theme.current().prodid)
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "Smart City Challenge – Meilensteine")
     ids = [p["id"] for p in partnerships]

@@ -18,9 +18,27 @@ from functools import lru_cache
 from challenge.platform import clock
 from challenge.platform.money import number_amount
 from challenge.platform.references import ocid
+from challenge.platform.theme import current as current_theme
 from partnerships.opendata.facts import Facts, moment_of
 
-CITY = {"id": "DE-LEIPZIG", "name": "Stadt Leipzig"}
+DEFAULT_PUBLISHER = "Stadt Leipzig"  # challenge.settings' default for opendata_publisher
+
+
+def city() -> dict:
+    """The buyer and payer as an OCDS party reference: the theme's party id and authority."""
+    theme = current_theme()
+    return {"id": theme.party_id, "name": theme.authority_in("de")}
+
+
+def publisher(settings) -> str:
+    """The packages' publisher: the setting, or the theme's authority while the setting is
+    still Leipzig's default and the theme is another city's."""
+    name = settings.opendata_publisher
+    if name == DEFAULT_PUBLISHER and current_theme().authority_in("de") != DEFAULT_PUBLISHER:
+        return current_theme().authority_in("de")
+    return name
+
+
 CONTRACT_STATUS = {
     "draft": "pending",
     "sent": "pending",
@@ -70,7 +88,7 @@ def _value(cents: int) -> dict:
 
 def _parties(supplier: dict) -> list[dict]:
     return [
-        {**CITY, "roles": ["buyer", "payer", "procuringEntity"]},
+        {**city(), "roles": ["buyer", "payer", "procuringEntity"]},
         {**supplier, "roles": ["supplier", "payee"]},
     ]
 
@@ -155,7 +173,7 @@ def _implementation(
                 "id": str(p["id"]),
                 "date": iso(p["paid_on"]),
                 "value": _value(p["amount_cents"]),
-                "payer": CITY,
+                "payer": city(),
                 "payee": payee(p["created_at"]),
             }
             for p in payments
@@ -202,7 +220,7 @@ class _Releases:
         return {
             **self.base("award", "award", awarded_at),
             "parties": _parties(awarded_to),
-            "buyer": CITY,
+            "buyer": city(),
             "awards": [
                 {
                     "id": self.award_id,
@@ -237,7 +255,7 @@ class _Releases:
         return {
             **self.base("contract", "contract", moment),
             "parties": _parties(self.payee(moment)),
-            "buyer": CITY,
+            "buyer": city(),
             "contracts": [
                 {
                     "id": self.contract_id,
@@ -362,7 +380,7 @@ def package_head(settings, path: str, published: str) -> dict:
         "uri": f"{settings.base_url}{path}",
         "version": "1.1",
         "publishedDate": published,
-        "publisher": {"name": settings.opendata_publisher},
+        "publisher": {"name": publisher(settings)},
         "license": settings.opendata_license,
         "publicationPolicy": f"{settings.base_url}/opendata",
     }

@@ -11,13 +11,13 @@ import msgspec
 
 from partnerships.opendata.facts import Facts
 from partnerships.opendata.ocds import (
-    CITY,
     CONTRACT_STATUS,
     RECORD_PACKAGE,
     RELEASE_PACKAGE,
     _implementation,
     _parties,
     _value,
+    city,
     iso,
     package_head,
     process_ids,
@@ -82,7 +82,7 @@ def compiled_release(prefix: str, members: list[dict], facts: Facts, releases: l
         "initiationType": "tender",
         "language": "de",
         "parties": _parties(facts.suppliers[members[-1]["id"]]),
-        "buyer": CITY,
+        "buyer": city(),
         "awards": awards,
         "contracts": [_compiled_contract(prefix, p, facts) for p in members],
     }

@@ -15,6 +15,7 @@ from challenge.platform.page_cache import PUBLIC_PAGE_SECONDS
 from challenge.platform.problems import not_found
 from partnerships.development.rules import licences
 from partnerships.opendata import cache, projects
+from partnerships.opendata.ocds import publisher
 
 POLL_SECONDS = 60
 Owner = Annotated[str, QueryParameter(max_length=36)]
@@ -116,7 +117,7 @@ class PublicProjectPages(Controller):
             context={
                 "base": settings.base_url,
                 "license": settings.opendata_license,
-                "publisher": settings.opendata_publisher,
+                "publisher": publisher(settings),
                 "licence_name": projects.LICENCE_NAME
                 if "dl-de/by-2-0" in settings.opendata_license
                 else settings.opendata_license,

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from icalendar import Calendar, Event
 
-PRODID = "-//Stadt Leipzig//Smart City Challenge//DE"
+from challenge.platform import theme
 
 
 def slot_label(slot: dict, *, names: bool) -> str:
@@ -61,7 +61,7 @@ def pitch_calendar(
 ) -> bytes:
     """The pitch day and the given slots (a team: its own; jurors and staff: all)."""
     calendar = Calendar()
-    calendar.add("prodid", PRODID)
+    calendar.add("prodid", theme.current().prodid)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
