@@ -5,14 +5,16 @@ apply; nothing is written around them)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from challenge.platform import clock
 from challenge.platform.accounts.identity import CurrentUser
 from challenge.platform.accounts.tables import User
 from challenge.platform.storage import storage_from_settings
 from partnerships.contracts import services as contracts
 from partnerships.contracts import signing
 from partnerships.contracts.schemas import MilestoneIn, PlanIn
+from partnerships.development.demo.current import at_berlin
 from partnerships.milestones import payments
 from partnerships.milestones import services as delivery
 from partnerships.tables import Milestone, Partnership
@@ -97,16 +99,22 @@ async def sign(people: Cast, partnership_id, settings) -> None:
 
 
 async def approve_and_pay(people: Cast, milestone: dict, paid_on: date, reference: str) -> None:
-    """Two staff members approve the submitted milestone; finance records its payment."""
-    await delivery.review(people.staff, milestone["id"], "approve", "")
-    await delivery.review(people.admin, milestone["id"], "approve", "")
-    await payments.record_payment(
-        people.finance,
-        milestone["id"],
-        amount_cents=milestone["amount_cents"],
-        paid_on=paid_on,
-        reference=reference,
-    )
+    """Two staff members approve the submitted milestone on the two days before ``paid_on``;
+    finance records its payment on that day (the clock set to each moment, never ahead of the
+    real time, so evidence, approvals and payment follow one another as in the portal)."""
+    real = clock.now()
+    moments = [min(at_berlin(paid_on - timedelta(days=d), 10), real) for d in (2, 1)]
+    for reviewer, moment in zip((people.staff, people.admin), moments, strict=True):
+        with clock.frozen(moment):
+            await delivery.review(reviewer, milestone["id"], "approve", "")
+    with clock.frozen(min(at_berlin(paid_on, 11), real)):
+        await payments.record_payment(
+            people.finance,
+            milestone["id"],
+            amount_cents=milestone["amount_cents"],
+            paid_on=paid_on,
+            reference=reference,
+        )
 
 
 async def pay_stipends(
@@ -122,7 +130,9 @@ async def pay_stipends(
             await reschedule(
                 people, stipend, phase["starts_on"], phase["ends_on"], [phase["starts_on"]]
             )
-        await sign(people, stipend["id"], settings)
+        # countersigned (the agreement is the stipend's evidence) before its approvals
+        with clock.frozen(min(at_berlin(paid_on - timedelta(days=3), 9), clock.now())):
+            await sign(people, stipend["id"], settings)
         (milestone,) = await contracts.milestones_of(stipend["id"])
         await approve_and_pay(people, milestone, paid_on, f"{prefix}-{number:02d}")
         count += 1

@@ -169,21 +169,23 @@ async def _pilot(people, call: dict, best: dict, settings, today) -> None:
     milestones = await contracts.milestones_of(pilot["id"])
     team = await flow.actor("alumni01@demo.leipzig.de")
     first, second, bonus = milestones[0], milestones[1], milestones[-1]
-    await delivery.submit_evidence(
-        team, first["id"], None, "Konzept und Datenmodell liegen als PDF und im Repository vor."
-    )
+    with clock.frozen(at_berlin(today - timedelta(days=85))):  # reported before its review
+        await delivery.submit_evidence(
+            team, first["id"], None, "Konzept und Datenmodell liegen als PDF und im Repository vor."
+        )
     await flow.approve_and_pay(people, first, today - timedelta(days=80), "KASSE-2026-0815")
     await delivery.submit_evidence(
         team, second["id"], None, "Prototyp läuft an fünf Haltestellen; Testbericht folgt."
     )
-    await delivery.submit_evidence(
-        team,
-        bonus["id"],
-        None,
-        "Quellcode veröffentlicht, Version 1.0.",
-        {"repository_url": REPOSITORY, "ref": "v1.0.0", "licence": LICENCE},
-    )
-    await verification.verify(people.staff, bonus["id"])
+    with clock.frozen(at_berlin(today - timedelta(days=25))):  # published, then verified
+        await delivery.submit_evidence(
+            team,
+            bonus["id"],
+            None,
+            "Quellcode veröffentlicht, Version 1.0.",
+            {"repository_url": REPOSITORY, "ref": "v1.0.0", "licence": LICENCE},
+        )
+        await verification.verify(people.staff, bonus["id"])
     await flow.approve_and_pay(people, bonus, today - timedelta(days=20), "KASSE-2026-1107")
 
 
