@@ -86,6 +86,12 @@ async def for_submission(submission_id: UUID, kind: str = "partnership") -> UUID
     return row["id"] if row else None
 
 
+async def may_start(user, submission_id: UUID, kind: str = "partnership") -> bool:
+    """Whether "Start the partnership" is offered: staff, for an entry without a partnership of
+    this kind (the rule ``create`` keeps; the entry's award is checked there)."""
+    return policies.may_manage(user) and await for_submission(submission_id, kind) is None
+
+
 async def process_ocid(prefix: str, partnership: dict) -> str:
     """The ocid a partnership is published under: its entry's first partnership's (a stipend
     and the same team's pilot are one contracting process; see opendata.facts)."""
