@@ -16,12 +16,14 @@ from challenge.calls.services import get_call
 from challenge.organisations.services import my_organisations
 from challenge.platform import clock, idempotency
 from challenge.platform.accounts.guards import login_required
+from challenge.platform.documents import outcomes as upload_outcomes
 from challenge.platform.documents.multipart import MultipartUpload
 from challenge.platform.forms import FormData, errors_of, form_value
 from challenge.platform.i18n import N_
 from challenge.platform.problems import Problem
 from challenge.submissions import attachments, drafts, services, snapshots, submitting
 from challenge.submissions.outcomes import links_for, outcome_for
+from challenge.submissions.progress import progress
 from challenge.submissions.schemas import SubmissionIn, SubmissionPatch
 
 STEPS = ("proposal", "questions", "documents", "review")
@@ -55,18 +57,21 @@ def fields_from_form(step: str, call: dict, data: dict) -> dict:
     return {"answers": answers_from_form(call["questions"] or [], data)}
 
 
-async def _context(request: Request, submission_id: UUID) -> dict:
+async def _context(request: Request, submission_id: UUID, step: str = "review") -> dict:
     row = await services.team_view(request.scope["user"], submission_id)
     call = await services.call_for(row)
     deadline = await services.deadline_for(call, row["organisation"])
+    documents = await services.documents_of(submission_id)
+    now = clock.now()
     return {
         "outcome": await outcome_for(call, submission_id),
         "next_links": await links_for(request.scope["user"], row),
         "submission": row,
         "call": call,
         "deadline": deadline,
-        "now": clock.now(),
-        "documents": await services.documents_of(submission_id),
+        "now": now,
+        "documents": documents,
+        **await progress(call, row, documents, step, deadline, now),
         "versions": await services.versions(submission_id),
         "steps": STEPS,
         "errors": {},
@@ -197,11 +202,20 @@ class SubmissionPages(Controller):
 
     @get("/{step:str}")
     async def step(
-        self, request: Request, submission_id: FromPath[UUID], step: FromPath[str]
+        self,
+        request: Request,
+        submission_id: FromPath[UUID],
+        step: FromPath[str],
+        refused: Annotated[str | None, QueryParameter(max_length=40)] = None,
+        uploaded: Annotated[str | None, QueryParameter(max_length=1)] = None,
     ) -> Template:
         if step not in ("proposal", "questions", "documents"):
             raise Problem(404, "not_found", N_("Page not found"))
-        return _page(step, await _context(request, submission_id))
+        context = await _context(request, submission_id, step)
+        if step == "documents":  # the outcome of the upload that redirected here
+            context["errors"] = upload_outcomes.upload_errors(refused)
+            context["uploaded"] = bool(uploaded) and not refused
+        return _page(step, context)
 
     @post("/{step:str}")
     async def save(
@@ -210,7 +224,7 @@ class SubmissionPages(Controller):
         """Save one step as a draft; on to the next step (or show what to fix)."""
         if step not in ("proposal", "questions"):
             raise Problem(404, "not_found", N_("Page not found"))
-        context = await _context(request, submission_id)
+        context = await _context(request, submission_id, step)
         fields = fields_from_form(step, context["call"], data)
         try:
             await _save_step(request, submission_id, step, data, fields)
@@ -263,10 +277,14 @@ class SubmissionPages(Controller):
                 filename=upload.filename or "",
             )
         except Problem as problem:
-            context = await _context(request, submission_id)
+            # a redirect, so the form's address (with its CSRF token) stays out of the page's URL
+            form_path = f"/submissions/{submission_id}/documents"
+            if redirect := upload_outcomes.refused(form_path, problem):
+                return redirect
+            context = await _context(request, submission_id, "documents")
             context["errors"] = errors_of(problem)
             return _page("documents", context, status=problem.status)
-        return Redirect(f"/submissions/{submission_id}/documents", status_code=303)
+        return upload_outcomes.uploaded(f"/submissions/{submission_id}/documents")
 
     @post("/attachments/{document_id:uuid}/delete")
     async def remove_document(
@@ -314,7 +332,11 @@ class SubmissionPages(Controller):
 
     @get("/withdraw/confirm")
     async def confirm_withdraw(self, request: Request, submission_id: FromPath[UUID]) -> Template:
-        return _page("withdraw", await _context(request, submission_id))
+        """The confirmation, or the reason why the proposal can no longer be withdrawn."""
+        context = await _context(request, submission_id)
+        if context["withdraw_refusal"] is not None:
+            raise context["withdraw_refusal"]
+        return _page("withdraw", context)
 
     @post("/withdraw")
     async def withdraw(self, request: Request, submission_id: FromPath[UUID]) -> Redirect:

@@ -8,6 +8,9 @@ from challenge.organisations.policies import is_member
 from challenge.platform.accounts.policies import is_staff
 from challenge.platform.documents.tables import Document
 from challenge.platform.domains import each
+from challenge.platform.i18n import N_
+from challenge.platform.problems import Problem
+from challenge.submissions.outcomes import outcome_for
 from challenge.submissions.tables import Submission
 
 # Documents the portal issues about a submission (its receipts) are not attachments of the
@@ -40,6 +43,26 @@ async def reads_blind(user, submission: dict, call: dict) -> bool:
 async def may_edit(user, submission: dict) -> bool:
     """Only the team's members change a proposal."""
     return await is_member(user, submission["organisation"])
+
+
+WITHDRAWAL_CLOSED = N_(
+    "The results are published and this proposal was selected, so it can no longer be "
+    "withdrawn. Please write to the city's team if your plans have changed."
+)
+
+
+async def withdrawal_refusal(call: dict, submission: dict) -> Problem | None:
+    """Why the team may not withdraw this proposal now, or None when it may: a withdrawn
+    proposal stays withdrawn, and once the results are published an entry the city selected
+    (any outcome but not_selected) is part of them. The withdraw service, the API and the
+    proposal page all ask this one function; the outcome comes from a later stage through
+    Domain.submission_outcome (None before publication)."""
+    if submission["status"] == "withdrawn":
+        return Problem(409, "withdrawn", N_("This proposal was withdrawn and cannot be changed."))
+    outcome = await outcome_for(call, submission["id"])
+    if outcome is not None and outcome.get("outcome") != "not_selected":
+        return Problem(409, "withdrawal_closed", WITHDRAWAL_CLOSED)
+    return None
 
 
 async def may_read_as_team(user, submission: dict) -> bool:

@@ -10,4 +10,13 @@ STATUSES = {
         "submitted": (N_("Submitted"), "success"),
         "withdrawn": (N_("Withdrawn"), "warning"),
     },
+    # one step of the four-step proposal form (challenge.submissions.progress)
+    "step": {
+        "done": (N_("Complete"), "success"),
+        "todo": (N_("To do"), "info"),
+        "optional": (N_("Not required"), "info"),
+        "submitted": (N_("Submitted"), "success"),
+        "changed": (N_("Changes not submitted"), "warning"),
+        "withdrawn": (N_("Withdrawn"), "warning"),
+    },
 }

@@ -11,8 +11,16 @@ from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_
 from challenge.platform.mail.outbox import enqueue
 from challenge.platform.problems import FieldError, Problem
+from challenge.submissions.policies import withdrawal_refusal
 from challenge.submissions.rules import proposal_errors
-from challenge.submissions.services import changeable, documents_of, editable, invalid, load
+from challenge.submissions.services import (
+    call_of,
+    changeable,
+    documents_of,
+    editable,
+    invalid,
+    load,
+)
 from challenge.submissions.snapshots import (
     FIELDS,
     content_of,
@@ -110,9 +118,15 @@ async def _mail_team(organisation_id: UUID, context: dict) -> None:
 
 
 async def withdraw(actor, submission_id: UUID) -> dict:
-    """Withdraw for good: a withdrawn proposal cannot be submitted again."""
-    row = await changeable(actor, submission_id)
+    """Withdraw for good: a withdrawn proposal cannot be submitted again, and an entry selected
+    in published results cannot be withdrawn at all (409 withdrawal_closed)."""
+    await changeable(actor, submission_id)
     async with db.write_transaction():
+        await db.lock_row(Submission, submission_id)
+        row = await load(submission_id)
+        refusal = await withdrawal_refusal(await call_of(row["call"]), row)
+        if refusal is not None:
+            raise refusal
         await Submission.update(
             {
                 Submission.status: "withdrawn",

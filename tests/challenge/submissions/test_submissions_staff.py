@@ -164,4 +164,5 @@ async def test_call_page_shows_faq_and_document_rules(client):
     )
     page = await client.get(f"/calls/{call['slug']}")
     assert "Dürfen Vereine mitmachen?" in page.text and "Ja, gern." in page.text
-    assert "Bis zu 4 Dateien, je höchstens 10.0 MB." in page.text and "PDF, PNG" in page.text
+    # sizes in the reader's language and decimal units, as browsers and file managers show them
+    assert "Bis zu 4 Dateien, je höchstens 10,5\u00a0MB." in page.text and "PDF, PNG" in page.text
