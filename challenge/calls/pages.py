@@ -43,6 +43,7 @@ class CallPages(Controller):
                 ),
                 "events": await public_events(call["id"]),
                 "call": services.to_out(call, now),
+                "call_phase": services.call_phase(call, now),
                 "challenges": await services.challenge_cards(call["id"]),
                 "description_html": render_markdown(call["description"]),
                 "eligibility_html": render_markdown(call["eligibility"]),

@@ -15,7 +15,7 @@ from icalendar import Calendar, Event
 from challenge.calls.entries import challenges_of
 from challenge.calls.schemas import CallOut, Criterion, DocumentRules, FaqItem, Question
 from challenge.calls.tables import Call
-from challenge.platform import clock
+from challenge.platform import clock, theme
 from challenge.platform.documents.tables import Document
 from challenge.platform.i18n import N_
 from challenge.platform.markdown import render_markdown
@@ -31,6 +31,23 @@ def phase_of(call: dict[str, Any], now: datetime) -> str:
         return "upcoming"
     if now < call["closes_at"]:
         return "open"
+    return "closed"
+
+
+def call_phase(call: dict[str, Any], now: datetime) -> str:
+    """The call's phase as people follow it (the "call_phase" badge): draft, upcoming, open,
+    then after the deadline closed, jury (in the jury window), jury_done and
+    results_published — so a finished call never reads as still open or still being scored."""
+    phase = phase_of(call, now)
+    if phase != "closed":
+        return phase
+    if call.get("results_published_at") or call.get("status") == "results_published":
+        return "results_published"
+    starts, ends = call.get("jury_starts_at"), call.get("jury_ends_at")
+    if ends is not None and now >= ends:
+        return "jury_done"
+    if starts is not None and now >= starts:
+        return "jury"
     return "closed"
 
 
@@ -106,12 +123,16 @@ async def public_overview(now: datetime | None = None) -> Overview:
             Call.opens_at,
             Call.closes_at,
             Call.budget_cents,
+            Call.jury_starts_at,
+            Call.jury_ends_at,
+            Call.results_published_at,
         )
         .where(Call.status != "draft")
         .order_by(Call.closes_at)
     )
     overview = Overview()
     for row in rows:
+        row["phase"] = call_phase(row, now)
         getattr(
             overview, {"open": "open", "upcoming": "upcoming"}.get(phase_of(row, now), "past")
         ).append(row)
@@ -172,7 +193,7 @@ def call_calendar(call: dict, base_url: str, challenges: list[dict] = ()) -> byt
     """An iCalendar file with the call's dates; UIDs are stable so updates replace events. On a
     call with challenges each event's description names them."""
     calendar = Calendar()
-    calendar.add("prodid", "-//Stadt Leipzig//Smart City Challenge//DE")
+    calendar.add("prodid", theme.current().prodid)
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", call["title"])
     entries = [
