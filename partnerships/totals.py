@@ -17,28 +17,32 @@ def _cents(value, locale: str) -> int | None:
         return None
 
 
+def _state(values: list, goal: int | None, target_given: bool) -> str:
+    if None in values or (target_given and goal is None):
+        return "unreadable"
+    total = sum(values)
+    if not values and not goal:
+        return "empty"
+    if goal is None:
+        return "unreadable"
+    if total == goal:
+        return "match"
+    return "under" if total < goal else "over"
+
+
 def running_total(amounts, target, locale: str) -> dict:
     """``amounts`` (cents or typed text) summed against ``target`` (the same): the sum, the target,
     the difference and a state — ``match``, ``under``, ``over``, ``unreadable`` (an amount or the
     target cannot be read) or ``empty`` (no amount and no target yet)."""
     values = [_cents(a, locale) for a in amounts if a not in (None, "")]
-    goal = _cents(target, locale) if target not in (None, "") else None
+    given = target not in (None, "")
+    goal = _cents(target, locale) if given else None
     total = sum(v for v in values if v is not None)
-    if any(v is None for v in values) or (target not in (None, "") and goal is None):
-        state = "unreadable"
-    elif not values and not goal:
-        state = "empty"
-    elif goal is None:
-        state = "unreadable"
-    elif total == goal:
-        state = "match"
-    else:
-        state = "under" if total < goal else "over"
     return {
         "sum_cents": total,
         "target_cents": goal or 0,
         "difference_cents": abs((goal or 0) - total),
-        "state": state,
+        "state": _state(values, goal, given),
     }
 
 
