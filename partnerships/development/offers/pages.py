@@ -54,6 +54,7 @@ async def _context(request: Request, submission_id: UUID) -> dict:
         "c_extra": _extra(request, "c_extra"),
         "rows": forms.rows,
         "locale": request_locale(request),
+        "licence_names": {row["id"]: row["name"] for row in osi_licences()},
     }
 
 
