@@ -75,7 +75,11 @@ def _juror_items(juries, assignments, ends, locale, now) -> list[dict]:
         done = sum(1 for a in mine if a["status"] == "done")
         href, step = _next_step(jury, mine)
         closes = ends.get(jury["call_id"]) or jury["jury_ends_at"]
-        window = due_text(closes, locale, now)
+        window = (
+            gettext("Jury window: %(when)s", locale, when=due_text(closes, locale, now))
+            if closes
+            else ""
+        )
         meta = gettext(step, locale) if step else ""
         if window:
             meta = f"{meta} · {window}" if meta else window
