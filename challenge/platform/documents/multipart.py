@@ -14,6 +14,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 
 from challenge.platform.i18n import N_
 from challenge.platform.problems import Problem
+from challenge.platform.security.bodies import replay
 from challenge.platform.security.limits import check_text
 
 MAX_FIELD_BYTES = 64 * 1024
@@ -182,3 +183,57 @@ class MultipartUpload:
         while await self._pump():
             self._drain()
         self._drain()
+
+
+LEADING_FIELD_BYTES = 8 * 1024  # the first part of an upload form: its CSRF token
+
+
+async def leading_field(content_type: str, receive, name: str) -> tuple[str | None, object]:
+    """The value of a multipart body's first part when it is the plain field ``name`` (an upload
+    form puts its CSRF token before its file, so the token travels in the body, not the URL),
+    reading at most the first few kilobytes; and a ``receive`` that hands the app the messages
+    read here first, so the body still streams to the handler unchanged. None when the first
+    part is another field, a file, or not complete within the limit."""
+    _, params = parse_options_header(content_type)
+    boundary = params.get(b"boundary")
+    messages: list = []
+    head = b""
+    while boundary:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            break
+        head += message.get("body", b"")
+        if head.count(b"--" + boundary) >= 2 or len(head) > LEADING_FIELD_BYTES:
+            break
+        if not message.get("more_body", False):
+            break
+    value = (
+        first_part_value(head[: LEADING_FIELD_BYTES + 1024], boundary, name) if boundary else None
+    )
+    return value, replay(messages, receive)
+
+
+def first_part_value(head: bytes, boundary: bytes, name: str) -> str | None:
+    """The first part's text if it is complete and the plain field ``name``, else None."""
+    parts = head.split(b"--" + boundary)
+    if len(parts) < 3 or parts[0].strip():
+        return None
+    headers, separator, body = parts[1].partition(b"\r\n\r\n")
+    if not separator or not body.endswith(b"\r\n"):
+        return None
+    disposition = next(
+        (
+            line.split(b":", 1)[1].strip()
+            for line in headers.split(b"\r\n")
+            if line.lower().startswith(b"content-disposition:")
+        ),
+        None,
+    )
+    if disposition is None:
+        return None
+    _, options = parse_options_header(disposition)
+    if options.get(b"name") != name.encode() or b"filename" in options:
+        return None
+    value = body[:-2]
+    return value.decode("ascii") if value.isascii() and len(value) <= 200 else None

@@ -22,6 +22,10 @@ async def test_upload_list_and_delete_through_the_pages(client):
     ).group(1)
     # multipart bodies stream: the token travels in the URL (and must be the real one)
     assert action.endswith(f"_csrf_token={client.cookies['csrftoken']}")
+    # ... and first in the body, where documents.multipart.leading_field reads it
+    form = page.text.split(f'action="{action}" enctype="multipart/form-data"', 1)[1]
+    first_input = re.search(r"<input[^>]*>", form).group(0)
+    assert 'name="_csrf_token"' in first_input
     body, content_type = multipart("Lebenslauf.pdf", pdf())
     uploaded = await client.post(
         action.replace("&amp;", "&"),
