@@ -88,7 +88,7 @@ def _form(
             "values": values,
             "errors": page_errors(errors, offsets),
             "slug": slug,
-            "action": f"/staff/calls/{slug}/edit" if slug else "/staff/calls/new",
+            "form_action": f"/staff/calls/{slug}/edit" if slug else "/staff/calls/new",
             "types": LABELS,
             "question_types": [(code, TYPE_LABELS[code]) for code in QUESTION_TYPES],
             "type_labels": TYPE_LABELS,

@@ -57,6 +57,7 @@ async def test_new_call_offers_the_default_criteria_named_after_the_city(staff):
     assert page.status_code == 200
     assert value_of(page.text, "criteria-0-name") == "Nutzen für Leipzig"
     assert 'name="builder" value="add:questions"' in page.text
+    assert 'hx-post="/staff/calls/new"' in page.text  # htmx posts the form to its own page
     assert 'id="field-criteria"' in page.text and 'id="field-questions"' in page.text
     assert 'name="criteria"' not in page.text  # no line-format text area any more
 
