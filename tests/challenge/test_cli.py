@@ -171,14 +171,22 @@ def _mailed_link(env, port: int, tmp_path) -> str:
         server.wait(timeout=30)
 
 
-def test_serve_port_sets_the_base_url_of_mail_links_unless_configured(cli_env, tmp_path):
+def test_serve_port_sets_the_base_url_of_mail_links(cli_env, tmp_path):
+    """Without CHALLENGE_BASE_URL, a mail sent by `serve --port P` links to port P, not 8000."""
     port = _free_port()
     assert _mailed_link(cli_env, port, tmp_path) == f"http://127.0.0.1:{port}/register"
-    configured = {**cli_env, "CHALLENGE_BASE_URL": "https://challenge.example.org"}
-    for old in (tmp_path / "var" / "mail").glob("*.eml"):
-        old.unlink()
-    link = _mailed_link(configured, _free_port(), tmp_path)
-    assert link == "https://challenge.example.org/register"
+
+
+def test_a_configured_base_url_wins_over_the_served_port(tmp_path):
+    from challenge.cli import served_settings
+    from challenge.settings import load_settings
+
+    unset = load_settings({}, cwd=tmp_path)
+    assert served_settings(unset, "127.0.0.1", 8123).base_url == "http://127.0.0.1:8123"
+    configured = load_settings(
+        {"CHALLENGE_BASE_URL": "https://challenge.example.org/"}, cwd=tmp_path
+    )
+    assert served_settings(configured, "0.0.0.0", 8123).base_url == "https://challenge.example.org"
 
 
 def test_served_url_names_a_reachable_address():
