@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from piccolo.query.functions.aggregate import Count
 
+from challenge.calls.services import call_phase
 from challenge.calls.tables import Call
 from challenge.platform import clock
 from challenge.platform.accounts.policies import is_staff
@@ -12,6 +13,8 @@ from challenge.platform.dashboard import count, due_text, item, panel
 from challenge.platform.i18n import N_
 
 LIMIT = 5
+# Calls still under way (open, closed for proposals, judged or decided).
+RUNNING = ("published", "judging", "decided")
 # The phases of a call in words, in their order (archived calls are left out).
 PHASES = (
     ("draft", N_("Calls in preparation")),
@@ -22,16 +25,38 @@ PHASES = (
 )
 
 
+def _call_item(row: dict, locale: str, now) -> dict:
+    """A running call with its phase badge and the next date that matters."""
+    phase = call_phase(row, now)
+    when = row["closes_at"] if phase in ("upcoming", "open") else row["jury_ends_at"]
+    return item(
+        row["title"],
+        f"/staff/calls/{row['slug']}/submissions",
+        meta=due_text(when, locale, now) or None,
+        status=("call_phase", phase),
+        due=when,
+    )
+
+
 async def staff_panel(locale: str) -> dict:
-    """Calls per phase (one SQL count) and the next deadlines of published calls."""
+    """Calls per status (one SQL count) and the calls under way with their phase."""
     figures = {
         row["status"]: row["count"]
         for row in await Call.select(Call.status, Count()).group_by(Call.status)
     }
     now = clock.now()
-    upcoming = (
-        await Call.select(Call.slug, Call.title, Call.closes_at)
-        .where((Call.status == "published") & (Call.closes_at > now))
+    running = (
+        await Call.select(
+            Call.slug,
+            Call.title,
+            Call.status,
+            Call.opens_at,
+            Call.closes_at,
+            Call.jury_starts_at,
+            Call.jury_ends_at,
+            Call.results_published_at,
+        )
+        .where(Call.status.is_in(RUNNING))
         .order_by(Call.closes_at)
         .limit(LIMIT)
     )
@@ -41,16 +66,8 @@ async def staff_panel(locale: str) -> dict:
         audience=N_("City staff"),
         order=30,
         counts=[count(label, figures.get(code, 0), "/staff/calls") for code, label in PHASES],
-        items=[
-            item(
-                row["title"],
-                f"/staff/calls/{row['slug']}/submissions",
-                meta=due_text(row["closes_at"], locale, now),
-                due=row["closes_at"],
-            )
-            for row in upcoming
-        ],
-        empty=N_("No call is open for proposals."),
+        items=[_call_item(row, locale, now) for row in running],
+        empty=N_("No call is open or being judged."),
         more=("/staff/calls", N_("Manage calls")),
     )
 

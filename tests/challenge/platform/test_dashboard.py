@@ -216,6 +216,7 @@ async def test_staff_see_calls_by_phase_and_unassigned_entries(client):
     assert figure(unassigned, label) == figure(panel_html(before, "unassigned"), label) + 2
     assert "Aufruf Zuweisung" in unassigned and f"/staff/calls/{call['slug']}/jury" in unassigned
     calls = panel_html(page, "calls")
+    assert 'data-status="call_phase:' in calls  # the calls under way with their phase
     for phase in ("Calls in preparation", "Calls being judged"):
         assert figure(calls, phase) == figure(panel_html(before, "calls"), phase) + 1
     assert 'href="/me/submissions"' not in page and 'href="/jury"' not in page
