@@ -103,7 +103,10 @@ async def approve_and_pay(people: Cast, milestone: dict, paid_on: date, referenc
     finance records its payment on that day (the clock set to each moment, never ahead of the
     real time, so evidence, approvals and payment follow one another as in the portal)."""
     real = clock.now()
-    moments = [min(at_berlin(paid_on - timedelta(days=d), 10), real) for d in (2, 1)]
+    days = (2, 1)
+    moments = [
+        min(at_berlin(paid_on - timedelta(days=d), 10), real - timedelta(days=d)) for d in days
+    ]
     for reviewer, moment in zip((people.staff, people.admin), moments, strict=True):
         with clock.frozen(moment):
             await delivery.review(reviewer, milestone["id"], "approve", "")
@@ -131,7 +134,8 @@ async def pay_stipends(
                 people, stipend, phase["starts_on"], phase["ends_on"], [phase["starts_on"]]
             )
         # countersigned (the agreement is the stipend's evidence) before its approvals
-        with clock.frozen(min(at_berlin(paid_on - timedelta(days=3), 9), clock.now())):
+        three_days = timedelta(days=3)
+        with clock.frozen(min(at_berlin(paid_on - three_days, 9), clock.now() - three_days)):
             await sign(people, stipend["id"], settings)
         (milestone,) = await contracts.milestones_of(stipend["id"])
         await approve_and_pay(people, milestone, paid_on, f"{prefix}-{number:02d}")
