@@ -141,22 +141,24 @@ async def accessible(page, label: str = "") -> None:
     assert await page.get_attribute("html", "lang") in ("de", "en")
     components = await page.evaluate(COMPONENT_CHECK)
     assert not components, f"{where}: not built with the KERN macros: {sorted(set(components))}"
-    await fits_and_shoot(page, where)
+    await fits_and_shoot(page, label)
 
 
-async def fits_and_shoot(page, where: str) -> None:
+async def fits_and_shoot(page, label: str) -> None:
     """Screenshot the page at each width (then restore the viewport) and fail on a document wider
     than the window — a table may scroll inside its region, the page may not."""
     original = page.viewport_size
+    where = label or page.url
     PAGES.mkdir(parents=True, exist_ok=True)
-    name = re.sub(r"[^a-z0-9]+", "-", urlsplit(page.url).path.lower()).strip("-") or "home"
+    # the label names who looks (two people's start pages share one address)
+    name = re.sub(r"[^a-z0-9]+", "-", f"{urlsplit(page.url).path} {label}".lower()).strip("-")
     try:
         for width in WIDTHS:
             await page.set_viewport_size({"width": width, "height": 900})
             overflow = await page.evaluate(
                 "document.documentElement.scrollWidth - window.innerWidth"
             )
-            await page.screenshot(path=str(PAGES / f"{name[:80]}-{width}.png"), full_page=True)
+            await page.screenshot(path=str(PAGES / f"{name[:100]}-{width}.png"), full_page=True)
             assert overflow <= 0, f"{where}: {overflow} px wider than a {width}-px window"
     finally:
         if original:
