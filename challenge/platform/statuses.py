@@ -29,6 +29,11 @@ STATUSES = {
         "finance": (N_("Finance"), "info"),
         "admin": (N_("Administrator"), "info"),
     },
+    # whether a person holds a role (the admin's user page)
+    "role_grant": {
+        "granted": (N_("granted"), "success"),
+        "not_granted": (N_("not granted"), "info"),
+    },
 }
 
 _merged: tuple[int, dict[str, dict[str, tuple[str, str]]]] = (0, {})

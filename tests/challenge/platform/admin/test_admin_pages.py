@@ -153,7 +153,8 @@ async def test_users_pages_name_roles_in_words(client):
     detail = await client.get(f"/admin/users/{target['id']}")
     text = visible(detail.text)
     assert "Finanzen" in text and "Administration" in text
-    assert 'data-status="role:finance"' in detail.text
+    assert "Finanzen vergeben" in text and "Mitarbeitende nicht vergeben" in text
+    assert 'data-status="role_grant:granted"' in detail.text
     confirm = visible((await client.get(f"/admin/users/{target['id']}/roles/finance/revoke")).text)
     assert "die Rolle Finanzen" in confirm
 
