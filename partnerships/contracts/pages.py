@@ -19,7 +19,7 @@ from challenge.platform.forms import FormData, errors_of, form_value
 from challenge.platform.i18n import N_, request_locale
 from challenge.platform.money import format_amount
 from challenge.platform.problems import Problem, not_found
-from partnerships.contracts import amendments, services, signing
+from partnerships.contracts import amendments, policies, services, signing
 from partnerships.contracts.forms import (
     amendment_from_form,
     apply_row_action,
@@ -105,8 +105,11 @@ class StaffPartnershipPages(Controller):
         )
 
     @get("/partnerships/{partnership_id:uuid}/edit", guards=[staff_required])
-    async def edit(self, request: Request, partnership_id: FromPath[UUID]) -> Template:
+    async def edit(self, request: Request, partnership_id: FromPath[UUID]) -> Template | Redirect:
         partnership = await services.visible(current_user(request), partnership_id)
+        if not policies.may_edit_plan(current_user(request), partnership):
+            # a sent or signed contract is not edited (amended on its page instead)
+            return Redirect(f"/staff/partnerships/{partnership_id}", status_code=303)
         # the plan's regular milestones; an open-source bonus stays as it is (not in the form)
         every = await services.milestones_of(partnership_id)
         milestones = [m for m in every if m["kind"] == "regular"]
@@ -128,7 +131,8 @@ class StaffPartnershipPages(Controller):
         partnership = await services.visible(current_user(request), partnership_id)
         values = {**form_values(data), "bonus": await _bonus(partnership_id)}
         action = row_action(data)
-        if action:  # a row button: the form again with the rows changed, nothing saved
+        if action and policies.may_edit_plan(current_user(request), partnership):
+            # a row button: the form again with the rows changed, nothing saved
             values["milestones"], focus = apply_row_action(values["milestones"], action)
             return editor(request, partnership, values, focus=focus)
         try:

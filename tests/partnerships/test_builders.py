@@ -206,3 +206,13 @@ async def _current(client):
         affiliation="",
         roles=frozenset({"staff"}),
     )
+
+
+async def test_a_signed_contract_offers_no_editor(app, clients):
+    _entry, partnership, partner = await running(app, clients)
+    pid = partnership["id"]
+    detail = (await clients["staff"].get(f"/staff/partnerships/{pid}")).text
+    assert f"/staff/partnerships/{pid}/edit" not in detail and "Entwurf bearbeiten" not in detail
+    editor = await clients["staff"].get(f"/staff/partnerships/{pid}/edit")
+    assert editor.status_code == 303 and editor.headers["location"] == f"/staff/partnerships/{pid}"
+    await partner.__aexit__(None, None, None)

@@ -110,7 +110,6 @@ async def test_results_partnership_and_project_pages_render_payloads_inert(app, 
         [
             "/staff/partnerships",
             f"/staff/partnerships/{pid}",
-            f"/staff/partnerships/{pid}/edit",
             "/staff/funding",
             f"/staff/partnerships/new?submission={other['submission_id']}",
             f"/staff/calls/{slug}/results",
