@@ -169,9 +169,9 @@ async def _client(app, email: str | None):
     client.headers["accept-language"] = "de"
     client.cookies.set("lang", "de")
     if email is not None:
-        user = await User.select(User.id).where(User.email == email).first()
+        user = await User.select(User.id, User.locale).where(User.email == email).first()
         assert user is not None, f"the demo has no {email}"
-        await User.update({User.locale: "de"}).where(User.id == user["id"])
+        assert user["locale"] == "de", f"{email} reads the portal in {user['locale']}"
         cookie = cookie_name(app.state.settings.https)
         client.cookies.set(cookie, await create_session(user["id"], max_days=1))
     return client
