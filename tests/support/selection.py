@@ -24,6 +24,10 @@ SLOW = (
     "test_cli.py::test_demo_loads_once",
     "test_cli.py::test_privacy_export_and_erase_from_the_command_line",
     "test_submissions.py::test_fifty_concurrent_submits_get_unique_references",
+    # a `challenge serve` on its own port, its mailed link read back
+    "test_cli.py::test_serve_port_sets_the_base_url_of_mail_links",
+    # every page of the route matrix's world for every role, its links followed, its forms sent
+    "test_offered_actions.py::test_no_page_offers_what_the_portal_refuses",
 )
 
 # Tests about the password hashing itself keep argon2's production parameters (tests/conftest.py
