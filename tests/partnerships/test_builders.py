@@ -111,6 +111,7 @@ async def test_an_overdue_milestone_has_its_own_badge(app, clients):
     assert "Überfällig" in early
     assert 'data-status="milestone:planned"' in late and "kern-badge--info" in late
     assert 'data-status="milestone:overdue"' not in late
+    assert '<progress id="progress-paid" value="0" max="2">' in page and "0 von 2" in page
     await partner.__aexit__(None, None, None)
 
 
