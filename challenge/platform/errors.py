@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote, urlencode
 
 import msgspec
 from litestar import MediaType, Request, Response
@@ -107,7 +107,15 @@ def problem_response(request: Request, exc: Exception) -> Response:
 def page_response(request: Request, exc: Exception) -> Response:
     """An HTML error page in the visitor's language (a login redirect for anonymous visitors)."""
     if isinstance(exc, Problem) and exc.status == 401:
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        # the way back keeps the page's query, never a form's CSRF token
+        query = urlencode(
+            [
+                (k, v)
+                for k, v in parse_qsl(request.url.query, keep_blank_values=True)
+                if k != "_csrf_token"
+            ]
+        )
+        target = request.url.path + (f"?{query}" if query else "")
         return Redirect(f"/login?next={quote(target, safe='/')}", status_code=303)
     if isinstance(exc, Problem):
         status = exc.status

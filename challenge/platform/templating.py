@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from urllib.parse import urlencode
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, pass_context, select_autoescape
 from markupsafe import Markup, escape
@@ -41,9 +42,20 @@ def environment() -> Environment:
     env.globals["extension_public_links"] = extension_public_links
     env.globals["staff_call_links"] = staff_call_links
     env.globals["theme"] = theme.current()
+    env.globals["current_path"] = current_path
     env.globals["status_label"] = status_label
     env.globals["status_tone"] = statuses.tone
     return env
+
+
+@pass_context
+def current_path(context) -> str:
+    """The page's path and query (for the language switch's way back), never a CSRF token."""
+    request = context.get("request")
+    if request is None:
+        return "/"
+    query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "_csrf_token"])
+    return request.url.path + (f"?{query}" if query else "")
 
 
 @pass_context

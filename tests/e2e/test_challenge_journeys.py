@@ -141,12 +141,13 @@ async def test_a_challenge_jury_scores_and_staff_select_for_the_development_phas
         for fieldset in await juror.locator("fieldset[id^='field-scores.']").all():
             await fieldset.locator("input[type=radio]").last.check()
         await juror.fill("#field-comment", "Guter Ansatz für Leipzigs Stadtbäume.")
+        await juror.check("#field-confirm_final")
         async with juror.expect_navigation():
             await juror.click("button[name=action][value=final]")
 
     await staff.goto(f"{base}/staff/calls/{OPEN_CALL}/results?challenge=stadtbaeume")
     await accessible(staff, "the ranking of one challenge")
-    rows = staff.locator("table.ranking tbody tr")
+    rows = staff.locator("section[aria-labelledby=ranking] tbody tr")
     # the entries of this challenge with final reviews (the demo leaves some reviews drafts)
     assert 1 <= await rows.count() <= 2
     ranked = {await rows.nth(i).locator("th").inner_text() for i in range(await rows.count())}

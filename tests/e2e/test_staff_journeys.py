@@ -37,10 +37,13 @@ async def test_staff_create_and_publish_a_call(portal, browser):
     await staff.fill("#field-budget_cents", "120.000")
     await staff.fill("#field-max_award_cents", "40.000")
     await staff.fill("#field-awards_planned", "3")
-    await staff.fill(
-        "#field-criteria",
-        "wirkung | Wirkung | 2 | 0 | 5 | Nutzen für Leipzig\nmachbarkeit | Machbarkeit | 1 | 0 | 5 |",
-    )
+    # the criteria builder: one row of labelled fields per criterion (three rows to start)
+    for number, (key, name, weight) in enumerate(
+        [("wirkung", "Wirkung", "2"), ("machbarkeit", "Machbarkeit", "1"), ("team", "Team", "1")]
+    ):
+        await staff.fill(f"#field-criteria-{number}-key", key)
+        await staff.fill(f"#field-criteria-{number}-name", name)
+        await staff.fill(f"#field-criteria-{number}-weight", weight)
     await staff.fill("#field-max_files", "3")
     await staff.fill("#field-max_mb", "10")
     await staff.check("#type-1")
@@ -95,7 +98,8 @@ async def test_juror_accepts_declares_a_conflict_and_scores_two_entries(portal, 
     conflicted = titles[row]
     await juror.fill(f"#reason-{row + 1}", "Ich habe mit diesem Team zusammengearbeitet.")
     await submit(juror, f"form[action$='/conflicts'] button[type=submit] >> nth={row}")
-    assert await rows.nth(row).locator("strong").count() == 1  # marked as a conflict
+    # marked as a conflict
+    assert await rows.nth(row).locator("[data-status='conflict:declared']").count() == 1
     await submit(
         juror, "form[action$='/declaration/complete'] button[type=submit]"
     )  # not confirmed yet
@@ -133,6 +137,7 @@ async def test_juror_accepts_declares_a_conflict_and_scores_two_entries(portal, 
             await fieldset.locator("input[type=radio]").last.check()
         await juror.fill("#field-comment", "Überzeugendes Konzept mit klarem Nutzen.")
         await juror.check("#shareable")
+        await juror.check("#field-confirm_final")
         async with juror.expect_navigation():
             await juror.click("button[name=action][value=final]")
         await accessible(juror, f"review {number + 1} final")
@@ -140,7 +145,7 @@ async def test_juror_accepts_declares_a_conflict_and_scores_two_entries(portal, 
             await juror.locator("button[name=action][value=final]").count() == 0
         )  # final: no more edits
     await juror.goto(f"{base}/jury/calls/{OPEN_CALL}")
-    assert (await juror.inner_text("main")).count("erledigt") >= 2
+    assert await juror.locator("main [data-status='assignment:done']").count() >= 2
 
 
 async def test_from_ranking_to_results_contract_evidence_approvals_payment_and_public_progress(
@@ -151,7 +156,7 @@ async def test_from_ranking_to_results_contract_evidence_approvals_payment_and_p
     await log_in(staff, base, "staff@demo.leipzig.de")
     await staff.goto(f"{base}/staff/calls/{OPEN_CALL}/results")
     await accessible(staff, "ranking")
-    first = staff.locator("table.ranking tbody tr").first
+    first = staff.locator("section[aria-labelledby=ranking] tbody tr").first
     winner_title = await first.locator("th").inner_text()
     decide = first.locator("a[href*='/results/decide/']")
     entry_id = (await decide.get_attribute("href")).rsplit("/", 1)[-1]

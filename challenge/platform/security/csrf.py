@@ -18,6 +18,7 @@ from litestar.datastructures import MutableScopeHeaders
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from challenge.platform.documents.multipart import leading_field
 from challenge.platform.i18n import N_
 from challenge.platform.problems import Problem
 from challenge.platform.security.bodies import read_body, replay
@@ -129,7 +130,11 @@ async def _submitted_token(scope: Scope, receive: Receive) -> tuple[str | None, 
         body, messages = read
         receive = replay(messages, receive)
         submitted = (parse_qs(body.decode("utf-8", "replace")).get(FIELD) or [None])[0]
+    if submitted is None and content_type == "multipart/form-data":
+        # upload forms put the token first in the body: read just that part, stream the rest
+        submitted, receive = await leading_field(_header(scope, b"content-type"), receive, FIELD)
     if submitted is None:
+        # API clients that upload without the header may still name it in the query
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         submitted = (query.get(FIELD) or [None])[0]
     return submitted, receive
