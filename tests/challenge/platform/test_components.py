@@ -137,3 +137,28 @@ def test_filters_take_the_locale_of_the_mail_or_page():
     template = env.from_string("{{ 20000000 | filesize }} · {{ 87.2 | number(1) }}")
     assert template.render(locale="de") == "20,0\u00a0MB · 87,2"
     assert template.render(locale="en") == "20.0\u00a0MB · 87.2"
+
+
+def test_every_template_imports_its_macros_with_the_page_context():
+    """Macros imported without context translate in the default language: an English page would
+    show German badges and error summaries."""
+    statement = re.compile(r"\{%-?\s*(?:import|from)\s+\"[^\"]+\".*?%\}", re.S)
+    offenders = [
+        f"{name}: {found}"
+        for name in page_templates()
+        for found in statement.findall((TEMPLATES_DIR / name).read_text())
+        if "with context" not in found
+    ]
+    assert not offenders, offenders
+
+
+def test_a_badge_speaks_the_page_language():
+    before = domains.installed()
+    domains.install(all_domains())
+    try:
+        source = '{% import "base/kern.html" as kern with context %}{{ kern.badge("milestone", "overdue") }}'
+        english = environment().from_string(source).render(locale="en")
+        german = environment().from_string(source).render(locale="de")
+    finally:
+        domains.install(before)
+    assert "Overdue" in english and "Überfällig" in german
