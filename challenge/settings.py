@@ -49,7 +49,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     opendata_license: Annotated[str, msgspec.Meta(pattern=r"^https?://\S+$")] = (
         "https://www.govdata.de/dl-de/by-2-0"
     )
-    opendata_publisher: Annotated[str, msgspec.Meta(min_length=1, max_length=200)] = "Stadt Leipzig"
+    # unset: the theme's authority (challenge.platform.theme), "Stadt Leipzig" by default
+    opendata_publisher: Annotated[str, msgspec.Meta(min_length=1, max_length=200)] | None = None
     session_idle_hours: Annotated[int, msgspec.Meta(ge=1, le=24 * 30)] = 8
     session_max_days: Annotated[int, msgspec.Meta(ge=1, le=365)] = 14
     log_level: Literal["debug", "info", "warning", "error"] = "info"

@@ -26,11 +26,13 @@ def domain() -> Domain:
     (an earlier partnership; the binding rule for jurors of a unit that contracts with the team),
     demo data, privacy export and navigation."""
     from partnerships import dashboard, statuses
+    from partnerships.contracts.services import start_links
 
     return Domain(
         name="partnerships",
         statuses=statuses.STATUSES,
         dashboard=dashboard.panels,
+        entry_actions=start_links,
         routers=[
             PartnershipsApi,
             MilestonesApi,

@@ -84,6 +84,10 @@ class Domain:
     submission_outcome: Callable[..., Awaitable[dict | None]] | None = (
         None  # outcome(call, submission_id) for the team
     )
+    # entry_actions(user, entry_ids) -> {entry_id: [(href, label msgid)]}: what a later stage
+    # offers staff for awarded entries on the ranking page (e.g. starting the partnership), only
+    # where its rules would let the action through
+    entry_actions: Callable[..., Awaitable[dict]] | None = None
     # {family: {code: (label msgid, tone)}}: the words and badge tone of every status the
     # domain shows (challenge.platform.statuses; tone info, success, warning or danger)
     statuses: Mapping[str, Mapping[str, tuple[str, str]]] = field(default_factory=dict)

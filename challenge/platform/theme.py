@@ -34,6 +34,8 @@ class Theme(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tru
             "en": "Official website of the City of Leipzig",
         }
     )
+    # the authority's postal address (imprint, contracts)
+    address: str = "Martin-Luther-Ring 4–6, 04109 Leipzig"
     logo: str | None = None  # a path under the theme's static/ folder, e.g. "img/logo.svg"
     # the primary colour (links, buttons) as #rrggbb, within KERN's theming variables
     colour: str | None = msgspec.field(default=None)

@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 from challenge.calls.services import get_call
 from challenge.jury import rounds as jury_rounds
 from challenge.platform.accounts.guards import login_required, staff_required
+from challenge.platform.domains import each
 from challenge.platform.forms import FormData, errors_of, form_value
 from challenge.platform.i18n import N_, request_locale
 from challenge.platform.jobs import service as jobs
@@ -42,12 +43,22 @@ async def _page(
     shown = await overview.ranking_page(
         call, number=number, method=method, page=page, challenge=challenge
     )
+    awarded = [
+        e["result"].entry
+        for e in shown.get("entries", [])
+        if e["decision"] and e["decision"]["award_cents"]
+    ]
+    entry_links: dict = {}
+    for _domain, offered in each("entry_actions"):
+        for entry, links in (await offered(request.user, awarded)).items():
+            entry_links.setdefault(entry, []).extend(links)
     return Template(
         template_name="challenge/results/staff.html",
         status_code=status,
         context={
             "call": call,
             **shown,
+            "entry_links": entry_links,
             "errors": errors or {},
             "notice": notice,
         },

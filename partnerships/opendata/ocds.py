@@ -21,9 +21,6 @@ from challenge.platform.references import ocid
 from challenge.platform.theme import current as current_theme
 from partnerships.opendata.facts import Facts, moment_of
 
-DEFAULT_PUBLISHER = "Stadt Leipzig"  # challenge.settings' default for opendata_publisher
-
-
 def city() -> dict:
     """The buyer and payer as an OCDS party reference: the theme's party id and authority."""
     theme = current_theme()
@@ -31,12 +28,8 @@ def city() -> dict:
 
 
 def publisher(settings) -> str:
-    """The packages' publisher: the setting, or the theme's authority while the setting is
-    still Leipzig's default and the theme is another city's."""
-    name = settings.opendata_publisher
-    if name == DEFAULT_PUBLISHER and current_theme().authority_in("de") != DEFAULT_PUBLISHER:
-        return current_theme().authority_in("de")
-    return name
+    """The packages' publisher: CHALLENGE_OPENDATA_PUBLISHER, or else the theme's authority."""
+    return settings.opendata_publisher or current_theme().authority_in("de")
 
 
 CONTRACT_STATUS = {

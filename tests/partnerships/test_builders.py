@@ -1,6 +1,7 @@
 """The partnership editor's milestone rows and running total, badges and the actions a person is
 offered on a partnership page (the same rules the services keep)."""
 
+import dataclasses
 import re
 
 from partnerships.tables import Milestone, Partnership
@@ -192,6 +193,28 @@ async def test_start_the_partnership_is_offered_only_while_there_is_none(app):
         f"/staff/partnerships/new?submission={entry['submission_id']}", follow_redirects=False
     )
     assert again.status_code == 303 and again.headers["location"] == created.headers["location"]
+    await staff.__aexit__(None, None, None)
+
+
+async def test_the_ranking_page_offers_start_only_for_entries_without_a_partnership(app):
+    """Domain.entry_actions: the ranking page asks partnerships, in one query for the page."""
+    from partnerships.contracts import services
+
+    staff = await role_client(app, "staff")
+    free, taken = await awarded_entry(), await awarded_entry()
+    me = await _current(staff)
+    created = await post_form(
+        staff, "/staff/partnerships/new", contract_form(taken), follow_redirects=False
+    )
+    assert created.status_code == 303
+    links = await services.start_links(me, [free["submission_id"], taken["submission_id"]])
+    assert links == {
+        free["submission_id"]: [
+            (f"/staff/partnerships/new?submission={free['submission_id']}", "Start the partnership")
+        ]
+    }
+    applicant = dataclasses.replace(me, roles=frozenset())
+    assert await services.start_links(applicant, [free["submission_id"]]) == {}
     await staff.__aexit__(None, None, None)
 
 

@@ -39,6 +39,7 @@ async def test_a_theme_names_its_city_everywhere_on_the_page(
         home = (await client.get("/")).text
         english = (await client.get("/", headers={"Accept-Language": "en"})).text
         imprint = (await client.get("/impressum")).text
+        privacy = (await client.get("/datenschutz")).text
         css = await client.get("/static/css/theme.css")
         logo = await client.get("/static/img/logo.svg")
         kern = await client.get("/static/vendor/kern-ux-native-2.7.2/kern.min.css")
@@ -47,6 +48,7 @@ async def test_a_theme_names_its_city_everywhere_on_the_page(
     assert "Leipzig" not in home
     assert 'src="/static/img/logo.svg' in home
     assert "Rathausplatz 1, 12345 Musterstadt" in imprint  # the theme's own imprint template
+    assert "Stadt Musterstadt" in privacy and "Leipzig" not in privacy  # the default, themed
     assert css.status_code == 200 and "#7a1f3d" in css.text
     assert logo.status_code == 200 and kern.status_code == 200  # the portal's files still served
 
@@ -57,9 +59,17 @@ async def test_without_a_theme_leipzig_is_the_default(client):
     assert theme.current().party_id == "DE-LEIPZIG"
 
 
-def test_mails_and_pdfs_render_with_the_active_theme(musterstadt, leipzig_again):
+def test_mails_pdfs_and_open_data_follow_the_active_theme(
+    musterstadt, leipzig_again, settings, tmp_path
+):
+    from partnerships.opendata import ocds
+
     configure(musterstadt)
     assert theme.current().prodid == "-//Stadt Musterstadt//Smart City Challenge//DE"
+    assert ocds.city() == {"id": "DE-MUSTERSTADT", "name": "Stadt Musterstadt"}
+    assert ocds.publisher(settings) == "Stadt Musterstadt"  # no publisher configured
+    named = make_settings(tmp_path / "var", "sqlite:///x.db", opendata_publisher="Open Data Team")
+    assert ocds.publisher(named) == "Open Data Team"
     footer = render("mail/_layout.txt", locale="de", base_url="http://x")
     assert "Stadt Musterstadt" in footer and "Leipzig" not in footer
 

@@ -20,15 +20,17 @@ async def test_upload_list_and_delete_through_the_pages(client):
     action = re.search(
         r'<form method="post" action="([^"]+)" enctype="multipart/form-data"', page.text
     ).group(1)
-    # multipart bodies stream: the token travels in the URL (and must be the real one)
-    assert action.endswith(f"_csrf_token={client.cookies['csrftoken']}")
-    # ... and first in the body, where documents.multipart.leading_field reads it
+    # multipart bodies stream: the token travels first in the body, where the CSRF middleware
+    # reads just that part (documents.multipart.leading_field) — never in the address
+    assert "_csrf_token" not in action
     form = page.text.split(f'action="{action}" enctype="multipart/form-data"', 1)[1]
     first_input = re.search(r"<input[^>]*>", form).group(0)
     assert 'name="_csrf_token"' in first_input
-    body, content_type = multipart("Lebenslauf.pdf", pdf())
+    body, content_type = multipart(
+        "Lebenslauf.pdf", pdf(), extra={"_csrf_token": client.cookies["csrftoken"]}
+    )
     uploaded = await client.post(
-        action.replace("&amp;", "&"),
+        action,
         content=body,
         headers={"content-type": content_type},
         follow_redirects=True,
@@ -128,3 +130,18 @@ async def test_orphaned_objects_and_stale_pending_uploads_are_removed(settings):
     assert await storage.head(orphan) is None
     assert await storage.head(fresh) is not None  # younger than a day: maybe an upload in flight
     assert not await Document.exists().where(Document.id == pending.id)
+
+
+async def test_an_upload_without_its_token_in_the_body_is_refused(client):
+    """The token read from the body's first part is the real check: a body that leads with the
+    file (or a wrong token) is refused, and nothing is stored."""
+    user = await make_user()
+    await login(client, user["email"])
+    before = await Document.count()
+    for extra in ({}, {"_csrf_token": "not-the-token"}):
+        body, content_type = multipart("Lebenslauf.pdf", pdf(), extra=extra)
+        answer = await client.post(
+            "/account/documents", content=body, headers={"content-type": content_type}
+        )
+        assert answer.status_code == 403
+    assert await Document.count() == before
