@@ -187,6 +187,21 @@ async def test_from_ranking_to_results_contract_evidence_approvals_payment_and_p
     await staff.click(f"a[href='/staff/partnerships/new?submission={entry_id}']")
     await staff.wait_for_load_state("load")
     await accessible(staff, "new partnership")
+    # the milestone rows by keyboard: a row added and removed again, the typed title kept and
+    # nothing saved in between (the buttons are the form's own, so no JavaScript is needed)
+    await staff.fill("#field-m1_title", "Prototyp im Quartier")
+    rows = await staff.locator("[data-row]").count()
+    await staff.focus("button[name=row_action][value=add]")
+    async with staff.expect_navigation():
+        await staff.keyboard.press("Enter")
+    assert await staff.locator("[data-row]").count() == rows + 1
+    assert await staff.input_value("#field-m1_title") == "Prototyp im Quartier"
+    await accessible(staff, "new partnership with a row added")
+    await staff.focus(f"button[name=row_action][value=remove-{rows + 1}]")
+    async with staff.expect_navigation():
+        await staff.keyboard.press("Enter")
+    assert await staff.locator("[data-row]").count() == rows
+    assert "/staff/partnerships/new" in staff.url  # still the unsaved form
     start = date.today() + timedelta(days=7)
     await staff.fill("#field-city_unit", "Amt für Umweltschutz")
     await staff.fill("#field-start_date", start.isoformat())
@@ -197,6 +212,12 @@ async def test_from_ranking_to_results_contract_evidence_approvals_payment_and_p
     await staff.fill("#field-m2_title", "Pilotbetrieb und Bericht")
     await staff.fill("#field-m2_due", (start + timedelta(days=280)).isoformat())
     await staff.fill("#field-m2_amount", "25.000,00")
+    await staff.fill("#field-total", "40.000,00")
+    for extra in range(3, rows + 1):  # rows the form started with beyond the two used
+        await staff.fill(f"#field-m{extra}_title", "")
+        await staff.fill(f"#field-m{extra}_amount", "")
+    # the running total follows the typing: the tranches add up to the contract total
+    await staff.wait_for_selector("#plan-total [data-state='match']")
     await submit(staff, "form[action='/staff/partnerships/new'] button[type=submit]")
     partnership = re.search(r"/staff/partnerships/([0-9a-f-]{36})", staff.url).group(1)
     await accessible(staff, "draft partnership")

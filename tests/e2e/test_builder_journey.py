@@ -4,10 +4,10 @@ pages pass axe, KERN's component markup and fit 390 px (tests/e2e/conftest.py's 
 
 from __future__ import annotations
 
-from tests.e2e.conftest import accessible, browser, log_in, portal, submit  # noqa: F401
+from tests.e2e.conftest import accessible, log_in, submit
 
 
-async def test_staff_build_questions_and_criteria_by_keyboard(portal, browser):  # noqa: F811
+async def test_staff_build_questions_and_criteria_by_keyboard(portal, browser):
     base, _data = portal
     staff = await browser()
     await log_in(staff, base, "staff@demo.leipzig.de")
