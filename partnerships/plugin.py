@@ -26,7 +26,7 @@ def domain() -> Domain:
     (an earlier partnership; the binding rule for jurors of a unit that contracts with the team),
     demo data, privacy export and navigation."""
     from partnerships import dashboard, statuses
-    from partnerships.contracts.services import start_links
+    from partnerships.contracts.offered import start_links
 
     return Domain(
         name="partnerships",

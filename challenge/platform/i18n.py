@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import io
-from decimal import ROUND_HALF_UP, Decimal
 from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 

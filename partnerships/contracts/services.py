@@ -92,24 +92,6 @@ async def may_start(user, submission_id: UUID, kind: str = "partnership") -> boo
     return policies.may_manage(user) and await for_submission(submission_id, kind) is None
 
 
-async def start_links(user, submission_ids) -> dict:
-    """``Domain.entry_actions``: "Start the partnership" for the awarded entries on the ranking
-    page that have none yet — the rule :func:`may_start` applies, in one query for the page."""
-    if not policies.may_manage(user) or not submission_ids:
-        return {}
-    taken = {
-        row["submission"]
-        for row in await Partnership.select(Partnership.submission).where(
-            Partnership.submission.is_in(list(submission_ids)) & (Partnership.kind == "partnership")
-        )
-    }
-    return {
-        entry: [(f"/staff/partnerships/new?submission={entry}", N_("Start the partnership"))]
-        for entry in submission_ids
-        if entry not in taken
-    }
-
-
 async def process_ocid(prefix: str, partnership: dict) -> str:
     """The ocid a partnership is published under: its entry's first partnership's (a stipend
     and the same team's pilot are one contracting process; see opendata.facts)."""

@@ -21,6 +21,7 @@ from challenge.platform.references import ocid
 from challenge.platform.theme import current as current_theme
 from partnerships.opendata.facts import Facts, moment_of
 
+
 def city() -> dict:
     """The buyer and payer as an OCDS party reference: the theme's party id and authority."""
     theme = current_theme()

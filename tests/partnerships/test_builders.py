@@ -198,7 +198,7 @@ async def test_start_the_partnership_is_offered_only_while_there_is_none(app):
 
 async def test_the_ranking_page_offers_start_only_for_entries_without_a_partnership(app):
     """Domain.entry_actions: the ranking page asks partnerships, in one query for the page."""
-    from partnerships.contracts import services
+    from partnerships.contracts import offered as services
 
     staff = await role_client(app, "staff")
     free, taken = await awarded_entry(), await awarded_entry()

@@ -39,8 +39,10 @@ UPLOAD_FAILED = N_("The file could not be uploaded. Please try again.")
 
 
 def refused(form_path: str, problem: Problem) -> Redirect | None:
-    """The redirect to the form page naming the refusal's code (None for a 5xx: render it)."""
-    if problem.status >= 500:
+    """The redirect to the form page naming the refusal's code — for refusals of the file. None
+    for a 5xx and for who-may refusals (401, 403, 404): those stay errors of the request, as on
+    every other route (a 404 must not turn into a redirect that tells the object exists)."""
+    if problem.status >= 500 or problem.status in (401, 403, 404):
         return None
     return Redirect(f"{form_path}?{urlencode({'refused': problem.code})}", status_code=303)
 

@@ -1,7 +1,6 @@
-import re
-
 """Staff manage calls through pages that work without JavaScript."""
 
+import re
 import uuid
 
 from challenge.calls.tables import Call

@@ -527,7 +527,9 @@ async def test_juror_pages_and_what_jurors_write_render_inert(app):
         page_ok(draft)
         await sweep(first, [f"/jury/reviews/{a}"])
         final = await post_form(
-            first, f"/jury/reviews/{a}", {**form, "score_team": "40", "action": "final"}
+            first,
+            f"/jury/reviews/{a}",
+            {**form, "score_team": "40", "action": "final", "confirm_final": "1"},
         )
         page_ok(final)
         for entry, shareable in ((a, True), (b, False)):
