@@ -10,7 +10,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
-from challenge.challenges import intake, rules, units
+from challenge.challenges import intake, policies, rules, units
 from challenge.challenges.forms import (
     challenge_from_form,
     dataset_rows,
@@ -103,6 +103,7 @@ async def _detail(request: Request, challenge_id: UUID, *, status: int = 200, **
             "errors": {},
             "datasets_form": dataset_rows(values),
             "action": f"/unit/challenges/{challenge_id}",
+            "links": await policies.unit_page_links(user, challenge_id),
             "notice": None,
             **extra,
         },

@@ -85,3 +85,20 @@ async def unit_reads_submission(user, submission: dict) -> bool:
     if row is None or row["closes_at"] is None:
         return False
     return await may_see_unit_proposals(user, row, row["closes_at"], clock.now())
+
+
+async def unit_page_links(user, challenge_id: UUID) -> dict:
+    """Which of a challenge page's links lead somewhere for this person: the unit's own list
+    (members of a unit; staff go back to theirs), and the proposals to it (the rule of
+    :func:`may_see_unit_proposals`: staff, or the unit once the call's deadline has passed)."""
+    row = (
+        await Challenge.select(Challenge.unit, Challenge.call.closes_at.as_alias("closes_at"))
+        .where(Challenge.id == challenge_id)
+        .first()
+    )
+    proposals = bool(
+        row
+        and row["closes_at"] is not None
+        and await may_see_unit_proposals(user, row, row["closes_at"], clock.now())
+    )
+    return {"unit_list": bool(await unit_ids_of(user)), "proposals": proposals}

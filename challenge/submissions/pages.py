@@ -23,6 +23,7 @@ from challenge.platform.i18n import N_
 from challenge.platform.problems import Problem
 from challenge.submissions import attachments, drafts, services, snapshots, submitting
 from challenge.submissions.outcomes import links_for, outcome_for
+from challenge.submissions.policies import may_edit
 from challenge.submissions.progress import progress
 from challenge.submissions.schemas import SubmissionIn, SubmissionPatch
 
@@ -58,7 +59,8 @@ def fields_from_form(step: str, call: dict, data: dict) -> dict:
 
 
 async def _context(request: Request, submission_id: UUID, step: str = "review") -> dict:
-    row = await services.team_view(request.scope["user"], submission_id)
+    user = request.scope["user"]
+    row = await services.team_view(user, submission_id)
     call = await services.call_for(row)
     deadline = await services.deadline_for(call, row["organisation"])
     documents = await services.documents_of(submission_id)
@@ -71,7 +73,9 @@ async def _context(request: Request, submission_id: UUID, step: str = "review") 
         "deadline": deadline,
         "now": now,
         "documents": documents,
-        **await progress(call, row, documents, step, deadline, now),
+        **await progress(
+            call, row, documents, step, deadline, now, member=await may_edit(user, row)
+        ),
         "versions": await services.versions(submission_id),
         "steps": STEPS,
         "errors": {},
@@ -208,10 +212,12 @@ class SubmissionPages(Controller):
         step: FromPath[str],
         refused: Annotated[str | None, QueryParameter(max_length=40)] = None,
         uploaded: Annotated[str | None, QueryParameter(max_length=1)] = None,
-    ) -> Template:
+    ) -> Template | Redirect:
         if step not in ("proposal", "questions", "documents"):
             raise Problem(404, "not_found", N_("Page not found"))
         context = await _context(request, submission_id, step)
+        if not context["may_edit"]:  # withdrawn, past its deadline, or read by staff: the summary
+            return Redirect(f"/submissions/{submission_id}", status_code=303)
         if step == "documents":  # the outcome of the upload that redirected here
             context["errors"] = upload_outcomes.upload_errors(refused)
             context["uploaded"] = bool(uploaded) and not refused

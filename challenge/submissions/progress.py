@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from challenge.platform.i18n import N_
+from challenge.platform.problems import Problem
 from challenge.submissions.policies import withdrawal_refusal
 from challenge.submissions.rules import proposal_errors
 from challenge.submissions.snapshots import FIELDS, content_of, last_submitted_content
@@ -53,12 +54,25 @@ async def pending_changes(submission: dict, documents: list[dict]) -> bool:
     return await last_submitted_content(submission["id"]) != content_of(submission, documents)
 
 
+def _not_member() -> Problem:
+    """Staff read the team's view; withdrawing is the team's (the service refuses anyone else)."""
+    return Problem(403, "forbidden", N_("Only the team's members can change this proposal."))
+
+
 async def progress(
-    call: dict, submission: dict, documents: list[dict], step: str, deadline: datetime, now
+    call: dict,
+    submission: dict,
+    documents: list[dict],
+    step: str,
+    deadline: datetime,
+    now,
+    member: bool = True,
 ) -> dict:
     """The step list with done-marks, and the actions the page offers (asked of the same rules
-    the services apply: submit only while there is something new to submit within the deadline,
-    withdraw only when policies.withdrawal_refusal has no objection)."""
+    the services apply: only the team's members change a proposal (policies.may_edit), only
+    while it is not withdrawn and the deadline has not passed; submit only while there is
+    something new to submit; withdraw only when policies.withdrawal_refusal has no objection).
+    Staff reading the team's view are offered none of it."""
     states = _step_states(call, submission, documents)
     changes = await pending_changes(submission, documents)
     if submission["status"] == "submitted" and not changes:
@@ -67,20 +81,24 @@ async def progress(
         states["review"] = "changed"
     else:
         states["review"] = "todo" if submission["status"] == "draft" else "withdrawn"
+    open_window = member and submission["status"] != "withdrawn" and deadline > now
     steps = [
         {
             "name": name,
             "label": label,
-            "href": f"/submissions/{submission['id']}" + ("" if name == "review" else f"/{name}"),
+            # a step's form only while it can change; the summary always
+            "href": f"/submissions/{submission['id']}" + ("" if name == "review" else f"/{name}")
+            if open_window or name == "review"
+            else None,
             "status": ("step", states[name]),
             "current": name == step,
         }
         for name, label in STEP_LABELS
     ]
-    open_window = submission["status"] != "withdrawn" and deadline > now
     return {
         "steps_progress": steps,
         "pending_changes": changes,
+        "may_edit": open_window,
         "may_submit": open_window and changes,
-        "withdraw_refusal": await withdrawal_refusal(call, submission),
+        "withdraw_refusal": await withdrawal_refusal(call, submission) if member else _not_member(),
     }

@@ -59,7 +59,7 @@ async def test_unit_drafts_staff_approve_and_open_a_team_applies(portal, browser
     await staff.goto(f"{base}/staff/calls/{UPCOMING}/edit")
     yesterday = (datetime.now() - timedelta(days=1)).strftime("%Y-%m-%dT09:00")
     await staff.fill("#field-opens_at", yesterday)
-    await submit(staff, f"form[action='/staff/calls/{UPCOMING}/edit'] button[type=submit]")
+    await submit(staff, f"form[action='/staff/calls/{UPCOMING}/edit'] button.kern-btn--primary")
 
     team = await browser()
     await log_in(team, base, "team01@demo.leipzig.de")

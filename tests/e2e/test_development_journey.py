@@ -137,8 +137,8 @@ async def test_offer_pitch_pilot_bonus_and_the_public_path(portal, browser, tmp_
             break
         await juror.click("a[rel=next]")
         await juror.wait_for_load_state("load")
-    for label in await juror.locator("label[for$='-8']").all():
-        await label.click()
+    for score in await juror.locator("input[type=radio][id$='-8']").all():
+        await score.check()  # the scale's box: the radio lies over its label
     await juror.fill("#field-comment", "Reif, günstig im Betrieb.")
     await submit(juror, "#pitch-form button[value=final]")
     assert await juror.locator("#error-summary").count() == 0, await juror.inner_text("main")

@@ -23,7 +23,7 @@ async def test_staff_create_and_publish_a_call(portal, browser):
     await accessible(staff, "new call")
     await staff.fill("#field-slug", "laerm-2028")
     await submit(
-        staff, "form[action='/staff/calls/new'] button[type=submit]"
+        staff, "form[action='/staff/calls/new'] button.kern-btn--primary"
     )  # no title: the error summary
     assert await staff.locator("#error-summary").count() == 1
     await accessible(staff, "new call with errors")
@@ -47,7 +47,7 @@ async def test_staff_create_and_publish_a_call(portal, browser):
     await staff.fill("#field-max_files", "3")
     await staff.fill("#field-max_mb", "10")
     await staff.check("#type-1")
-    await submit(staff, "form[action='/staff/calls/new'] button[type=submit]")
+    await submit(staff, "form[action='/staff/calls/new'] button.kern-btn--primary")
     assert staff.url.endswith("/calls/laerm-2028"), staff.url
     await accessible(staff, "the draft call")
 
@@ -218,7 +218,7 @@ async def test_from_ranking_to_results_contract_evidence_approvals_payment_and_p
         await staff.fill(f"#field-m{extra}_amount", "")
     # the running total follows the typing: the tranches add up to the contract total
     await staff.wait_for_selector("#plan-total [data-state='match']")
-    await submit(staff, "form[action='/staff/partnerships/new'] button[type=submit]")
+    await submit(staff, "form[action='/staff/partnerships/new'] button.kern-btn--primary")
     partnership = re.search(r"/staff/partnerships/([0-9a-f-]{36})", staff.url).group(1)
     await accessible(staff, "draft partnership")
     await submit(
