@@ -24,7 +24,7 @@ def _state(values: list, goal: int | None, target_given: bool) -> str:
     if not values and not goal:
         return "empty"
     if goal is None:
-        return "unreadable"
+        return "no_target"  # amounts typed, the total they should reach not yet
     if total == goal:
         return "match"
     return "under" if total < goal else "over"
@@ -33,7 +33,7 @@ def _state(values: list, goal: int | None, target_given: bool) -> str:
 def running_total(amounts, target, locale: str) -> dict:
     """``amounts`` (cents or typed text) summed against ``target`` (the same): the sum, the target,
     the difference and a state — ``match``, ``under``, ``over``, ``unreadable`` (an amount or the
-    target cannot be read) or ``empty`` (no amount and no target yet)."""
+    target cannot be read), ``no_target`` (amounts, but no target yet) or ``empty`` (neither)."""
     values = [_cents(a, locale) for a in amounts if a not in (None, "")]
     given = target not in (None, "")
     goal = _cents(target, locale) if given else None

@@ -10,7 +10,7 @@ from typing import Any
 
 from challenge.calls.schemas import Criterion, Question
 from challenge.platform.forms import form_value
-from challenge.platform.i18n import N_
+from challenge.platform.i18n import N_, format_number
 from challenge.platform.problems import FieldError
 
 QUESTION_TYPES = ("text", "long_text", "choice", "number", "url", "file")
@@ -64,13 +64,14 @@ def apply_builder(action: str, rows: dict[str, list[dict[str, str]]]) -> None:
             items[index], items[other] = items[other], items[index]
 
 
-def criterion_row(criterion: dict) -> dict[str, str]:
-    """A stored criterion as the builder's text fields (weights with a decimal comma)."""
+def criterion_row(criterion: dict, locale: str = "de") -> dict[str, str]:
+    """A stored criterion as the builder's text fields (the weight in the page's language: 1,5
+    or 1.5; both are read back)."""
     weight = criterion.get("weight", 1)
     return {
         "key": criterion.get("key", ""),
         "name": criterion.get("name", ""),
-        "weight": f"{weight:g}".replace(".", ","),
+        "weight": format_number(weight, locale),
         "scale_min": str(criterion.get("scale_min", 0)),
         "scale_max": str(criterion.get("scale_max", 10)),
         "description": criterion.get("description") or "",
@@ -94,7 +95,7 @@ def _number(text: str, field: str, errors: list[FieldError], whole: bool = True)
     try:
         return int(text) if whole else float(text.replace(",", "."))
     except ValueError:
-        message = N_("Enter a whole number.") if whole else N_("Enter a number, e.g. 1,5.")
+        message = N_("Enter a whole number.") if whole else N_("Enter a number, e.g. 2 or 1.5.")
         errors.append(FieldError(field, message))
         return None
 

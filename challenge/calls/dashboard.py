@@ -28,7 +28,8 @@ PHASES = (
 def _call_item(row: dict, locale: str, now) -> dict:
     """A running call with its phase badge and the next date that matters."""
     phase = call_phase(row, now)
-    when = row["closes_at"] if phase in ("upcoming", "open") else row["jury_ends_at"]
+    # the next date that matters: opening, deadline, then the jury's end
+    when = {"upcoming": row["opens_at"], "open": row["closes_at"]}.get(phase, row["jury_ends_at"])
     return item(
         row["title"],
         f"/staff/calls/{row['slug']}/submissions",

@@ -257,11 +257,11 @@ def question_line(q: dict) -> str:
     return " | ".join(cells).rstrip(" |")
 
 
-def _texts_of(call: dict) -> dict[str, Any]:
+def _texts_of(call: dict, locale: str) -> dict[str, Any]:
     """The call's lists as the form shows them: lines, and the builders' rows."""
     return {
         "categories": "\n".join(call["categories"] or []),
-        "criteria_rows": [criterion_row(c) for c in call["criteria"] or []],
+        "criteria_rows": [criterion_row(c, locale) for c in call["criteria"] or []],
         "question_rows": [question_row(q) for q in call["questions"] or []],
         "faq": faq_text(call.get("faq") or []),
     }
@@ -279,7 +279,7 @@ def form_from_call(call: dict | None, locale: str = "de") -> dict[str, Any]:
         "summary": call["summary"],
         "description": call["description"],
         "eligibility": call["eligibility"],
-        **_texts_of(call),
+        **_texts_of(call, locale),
         **{name: _local_text(call[name]) for name in _DATES},
         "budget_cents": format_amount(call["budget_cents"], locale),
         "max_award_cents": format_amount(call["max_award_cents"], locale),

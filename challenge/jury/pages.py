@@ -74,6 +74,7 @@ class JuryPages(Controller):
                 "juror": juror,
                 "assignments": scoring.ordered(assignments),
                 "counts": scoring.progress(assignments),
+                "window_end": await scoring.window_end(call, assignments),
             },
         )
 

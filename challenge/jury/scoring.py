@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from challenge.jury import reviews
 from challenge.jury.assignment_service import assignments_of
+from challenge.jury.tables import Round
 
 
 def ordered(assignments: list[dict]) -> list[dict]:
@@ -54,8 +56,27 @@ async def juries_with_progress(user, juries: list[dict]) -> list[dict]:
     """The user's juries, each with reviews done and assigned and its state."""
     mine = await assignments_of(user)
     for jury in juries:
-        counts = progress([a for a in mine if a["call"] == jury["slug"]])
+        theirs = [a for a in mine if a["call"] == jury["slug"]]
+        counts = progress(theirs)
         if not jury["declaration_completed_at"]:
             counts = {"done": 0, "assigned": 0}  # nothing is shown before the declaration
         jury.update(counts, state=jury_state(jury, counts["done"], counts["assigned"]))
+        call = {"id": jury["call_id"], "jury_ends_at": jury["jury_ends_at"]}
+        jury["window_end"] = await window_end(call, theirs)
     return juries
+
+
+async def window_end(call: dict, assignments: list[dict]):
+    """When the juror's open reviews lock: the earliest end among the rounds they still have a
+    review open in (reviews.window_end: a round's own end, round 1 the call's jury window by
+    default); without open reviews, round 1's. None: no end is set."""
+    rounds = {
+        r["number"]: r
+        for r in await Round.select(Round.number, Round.ends_at).where(Round.call == call["id"])
+    }
+    open_rounds = {a["round"] for a in assignments if a["status"] != "done"} or {1}
+    ends = [
+        reviews.window_end(call, rounds.get(number, {"ends_at": None, "number": number}))
+        for number in open_rounds
+    ]
+    return min((end for end in ends if end is not None), default=None)

@@ -247,4 +247,5 @@ async def my_juries(user) -> list[dict]:
         Juror.call.slug.as_alias("slug"),
         Juror.call.title.as_alias("title"),
         Juror.call.jury_ends_at.as_alias("jury_ends_at"),
+        Juror.call.as_alias("call_id"),
     ).where(Juror.user == user.id)

@@ -6,7 +6,8 @@ with any of:
 - ``theme.toml`` — the keys of :class:`Theme` (see deploy/theme-example/theme.toml);
 - ``templates/`` — templates that replace the portal's own by path, e.g.
   ``base/pages/imprint.html``, ``privacy.html``, ``accessibility.html``;
-- ``static/`` — files served under ``/static/`` before the portal's own (``img/logo.svg``).
+- ``static/`` — files served under ``/static/`` before the portal's own (``img/logo.svg``;
+  ``css/theme.css`` sets the colours through KERN's theming variables).
 
 Templates read it as ``theme``; Python code calls :func:`current`.
 """
@@ -37,8 +38,6 @@ class Theme(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tru
     # the authority's postal address (imprint, contracts)
     address: str = "Martin-Luther-Ring 4–6, 04109 Leipzig"
     logo: str | None = None  # a path under the theme's static/ folder, e.g. "img/logo.svg"
-    # the primary colour (links, buttons) as #rrggbb, within KERN's theming variables
-    colour: str | None = msgspec.field(default=None)
     party_id: str = "DE-LEIPZIG"  # the buyer's party id in OCDS releases
     prodid: str = "-//Stadt Leipzig//Smart City Challenge//DE"  # iCalendar PRODID
 
@@ -66,17 +65,7 @@ def load(folder: Path | None) -> Theme:
         theme = msgspec.convert(data, Theme)
     except (tomllib.TOMLDecodeError, msgspec.ValidationError, UnicodeDecodeError) as error:
         raise ThemeError(f"{folder / 'theme.toml'}: {error}") from error
-    if theme.colour is not None and not _is_colour(theme.colour):
-        raise ThemeError(f"{folder / 'theme.toml'}: colour must be #rrggbb, not {theme.colour!r}")
     return theme
-
-
-def _is_colour(value: str) -> bool:
-    return (
-        len(value) == 7
-        and value[0] == "#"
-        and all(c in "0123456789abcdefABCDEF" for c in value[1:])
-    )
 
 
 def activate(folder: Path | None) -> Theme:

@@ -26,8 +26,13 @@ async def team_ids(user_id: UUID) -> list[UUID]:
     return [row["organisation"] for row in rows]
 
 
-async def _drafts(teams: list[UUID]) -> list[dict]:
-    """The teams' drafts on calls still open, the soonest deadline first (LIMIT)."""
+async def _drafts(teams: list[UUID], now, granted: dict) -> list[dict]:
+    """The teams' drafts with time left — the call's deadline ahead, or a deadline granted to the
+    team ahead — the soonest first (LIMIT): expired drafts never push out those still open."""
+    extended = [call for (call, _team), closes in granted.items() if closes > now]
+    time_left = Submission.call.closes_at > now
+    if extended:
+        time_left = time_left | Submission.call.is_in(extended)
     return (
         await Submission.select(
             Submission.id,
@@ -41,6 +46,7 @@ async def _drafts(teams: list[UUID]) -> list[dict]:
             Submission.organisation.is_in(teams)
             & (Submission.status == "draft")
             & (Submission.call.status == "published")
+            & time_left
         )
         .order_by(Submission.call.closes_at)
         .limit(LIMIT)
@@ -94,11 +100,11 @@ async def panels(user, locale: str) -> list[dict]:
         return []
     teams = await team_ids(user.id)
     drafts, granted, figures = [], {}, {}
-    if teams:
-        drafts = await _drafts(teams)
-        granted = await _extensions(teams) if drafts else {}
-        figures = await _counts(teams)
     now = clock.now()
+    if teams:
+        granted = await _extensions(teams)
+        drafts = await _drafts(teams, now, granted)
+        figures = await _counts(teams)
     proposals = panel(
         "proposals",
         N_("Your proposals"),

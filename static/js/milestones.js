@@ -3,7 +3,7 @@
 // follows the fields. Amounts are read the page's way (12.500,50 in German, 12,500.50 in English).
 (function () {
   "use strict";
-  var KINDS = { match: "success", under: "warning", over: "warning", unreadable: "warning", empty: "info" };
+  var KINDS = { match: "success", under: "warning", over: "warning", unreadable: "warning", no_target: "info", empty: "info" };
 
   function reader(locale) {
     return function (text) {
@@ -53,7 +53,10 @@
       var target = targetField ? cents(targetField.value) : parseInt(box.dataset.targetCents || "0", 10);
       if (box.dataset.targetAmounts) target = total(box.dataset.targetAmounts);
       if (target === null) readable = false;
+      // the same states as partnerships/totals.py: an empty total field is missing, not 0
+      var noTarget = targetField && !targetField.value.trim();
       var state = !readable ? "unreadable" : (!any && !target) ? "empty"
+        : noTarget ? "no_target"
         : sum === target ? "match" : sum < target ? "under" : "over";
       box.querySelector("[data-running-sum]").textContent = money.format(sum / 100);
       box.querySelector("[data-running-target]").textContent = target === null ? "–" : money.format(target / 100);

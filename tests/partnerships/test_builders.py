@@ -82,6 +82,8 @@ def test_running_total_states():
     assert running_total(["20,000.50"], "20000.50", "en")["state"] == "match"
     assert running_total(["zwanzig"], "60.000", "de")["state"] == "unreadable"
     assert running_total([], "", "de")["state"] == "empty"
+    # amounts typed, the contract total not yet: missing, not an unreadable amount
+    assert running_total(["20.000"], "", "de")["state"] == "no_target"
     assert running_total([70_00], 60_00, "de")["state"] == "over"
 
 
