@@ -29,6 +29,7 @@ STATUS_KEYS = {
 }
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 _HASH = re.compile(r"^[0-9a-f]{40,128}$", re.I)
+_CODE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$|^[a-z]+$")  # snake_case or one lowercase word
 _DATETIME_KEYS = ("closes_at", "closed_before", "expires_at", "held_at", "starts_at", "at")
 _DATE_KEYS = ("due_on", "paid_on", "start_date", "starts_on", "ends_on")
 
@@ -100,7 +101,19 @@ def _text(key: str, text: str) -> tuple[str, dict]:
         return _parsed(text, date.fromisoformat, "date")
     if _UUID.match(text) or _HASH.match(text):
         return "code", {"value": text}
+    if _CODE.match(text):
+        return _coded(text)
     return "text", {"value": text}
+
+
+def _coded(text: str) -> tuple[str, dict]:
+    """A code under a key with no family of its own (kind, reason, source, …): its words when
+    exactly one family declares it, else the code shown as a code — never as if it were words."""
+    families = [family for family, codes in statuses.registry().items() if text in codes]
+    words = {statuses.label(family, text) for family in families}
+    if len(words) == 1:
+        return "status", {"value": (families[0], text)}
+    return "code", {"value": text}
 
 
 def _parsed(text: str, parse, kind: str) -> tuple[str, dict]:

@@ -90,7 +90,8 @@ def test_every_declared_status_has_words_in_both_languages_and_a_known_tone():
         f"{family}:{code}"
         for family, codes in registry.items()
         for code, (label, _tone) in codes.items()
-        if german.gettext(label) == label
+        # a word German shares with English ("Startup") is translated when the catalog has it
+        if german.gettext(label) == label and label not in getattr(german, "_catalog", {})
     ]
     assert not untranslated, f"statuses without German words: {untranslated}"
 
