@@ -202,6 +202,11 @@ async def test_from_ranking_to_results_contract_evidence_approvals_payment_and_p
         await staff.keyboard.press("Enter")
     assert await staff.locator("[data-row]").count() == rows
     assert "/staff/partnerships/new" in staff.url  # still the unsaved form
+    while await staff.locator("[data-row]").count() < 2:  # two tranches below
+        await staff.focus("button[name=row_action][value=add]")
+        async with staff.expect_navigation():
+            await staff.keyboard.press("Enter")
+    rows = await staff.locator("[data-row]").count()
     start = date.today() + timedelta(days=7)
     await staff.fill("#field-city_unit", "Amt für Umweltschutz")
     await staff.fill("#field-start_date", start.isoformat())
