@@ -152,6 +152,7 @@ async def fits_and_shoot(page, label: str) -> None:
     PAGES.mkdir(parents=True, exist_ok=True)
     # the label names who looks (two people's start pages share one address)
     name = re.sub(r"[^a-z0-9]+", "-", f"{urlsplit(page.url).path} {label}".lower()).strip("-")
+    name = name or "home"
     try:
         for width in WIDTHS:
             await page.set_viewport_size({"width": width, "height": 900})
