@@ -280,7 +280,10 @@ EXPECTATIONS = {
     # these two call the service straight away, which answers a reader who may not change it 403
     ("POST", "/submissions/{submission_id:uuid}/attachments/{document_id:uuid}/delete"): a_writes(),
     ("POST", "/submissions/{submission_id:uuid}/submit"): A_PAGE_WRITES,
-    ("GET", "/submissions/{submission_id:uuid}/withdraw/confirm"): a_and_staff(),
+    # staff read the team's view but withdrawing is the team's: the confirmation is refused
+    ("GET", "/submissions/{submission_id:uuid}/withdraw/confirm"): a_and_staff(
+        staff=DENY, admin=DENY
+    ),
     ("POST", "/submissions/{submission_id:uuid}/withdraw"): a_writes(),
     # jury: the call's jurors; an entry's content only for the juror assigned to it
     ("POST", "/api/v1/calls/{slug:str}/jurors"): STAFF,
