@@ -101,7 +101,7 @@ async def shoot(base: str, out: Path) -> None:
                     await follow(page, base, PROPOSAL_LINK)
                 await page.screenshot(path=str(out / f"{label}-{width}.png"), full_page=True)
                 overflow = await page.evaluate(
-                    "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+                    "Math.max(0, document.documentElement.scrollWidth - window.innerWidth)"
                 )
                 print(f"{label} {width}px: {page.url} overflow {overflow}px")
                 await page.close()

@@ -10,7 +10,7 @@ from challenge.calls.tables import Call
 from challenge.platform import clock
 from challenge.platform.accounts.policies import is_staff
 from challenge.platform.dashboard import count, due_text, item, panel
-from challenge.platform.i18n import N_
+from challenge.platform.i18n import N_, format_datetime, gettext
 
 LIMIT = 5
 # Calls still under way (open, closed for proposals, judged or decided).
@@ -30,10 +30,13 @@ def _call_item(row: dict, locale: str, now) -> dict:
     phase = call_phase(row, now)
     # the next date that matters: opening, deadline, then the jury's end
     when = {"upcoming": row["opens_at"], "open": row["closes_at"]}.get(phase, row["jury_ends_at"])
+    meta = due_text(when, locale, now) or None
+    if phase == "upcoming" and when is not None:
+        meta = gettext("Opens on %(when)s", locale, when=format_datetime(when, locale))
     return item(
         row["title"],
         f"/staff/calls/{row['slug']}/submissions",
-        meta=due_text(when, locale, now) or None,
+        meta=meta,
         status=("call_phase", phase),
         due=when,
     )
