@@ -178,7 +178,9 @@ async def build_world(app: Litestar) -> World:
     # Its two challenges: "a" posed by the unit role's unit, "b" by another unit.
     spares = [await make_user(name=f"Stelle {n}") for n in ("Staff", "Admin")]
     unit = await make_unit(
-        "Amt für Matrix", members=[world.users["unit"]["id"], *(u["id"] for u in spares)]
+        # unique per world: the route matrix and the offered-actions sweep may share a database
+        f"Amt für Matrix {uuid.uuid4().hex[:6]}",
+        members=[world.users["unit"]["id"], *(u["id"] for u in spares)],
     )
     for role, spare in zip(("staff", "admin"), spares, strict=True):
         row = await UnitMember.select(UnitMember.id).where(UnitMember.user == spare["id"]).first()
