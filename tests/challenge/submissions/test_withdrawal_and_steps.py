@@ -112,6 +112,17 @@ def current_step(html: str) -> str:
     return match.group(1).strip()
 
 
+PROPOSAL = {"title": "Kühle Straßen", "summary": "Bäume", "category": "Hitze"}
+ANSWERS = {"answer_problem": "Hitze", "answer_licence": "MIT"}
+
+
+async def save_step(client, sub_id: str, step: str, fields: dict, page=None) -> None:
+    """Save one step as its form does: with the version the step's page shows."""
+    page = page or await client.get(f"/submissions/{sub_id}/{step}")
+    version = re.search(r'name="version" value="(\d+)"', page.text).group(1)
+    await post_form(client, f"/submissions/{sub_id}/{step}", {"version": version, **fields})
+
+
 async def test_steps_show_done_marks_from_the_saved_draft(client):
     sub_id = await start_proposal(client)
     page = await client.get(f"/submissions/{sub_id}/proposal")
@@ -122,23 +133,13 @@ async def test_steps_show_done_marks_from_the_saved_draft(client):
         "review": "todo",
     }
     assert current_step(page.text) == "Vorschlag"
-    version = re.search(r'name="version" value="(\d+)"', page.text).group(1)
-    await post_form(
-        client,
-        f"/submissions/{sub_id}/proposal",
-        {"version": version, "title": "Kühle Straßen", "summary": "Bäume", "category": "Hitze"},
-    )
+    await save_step(client, sub_id, "proposal", PROPOSAL, page)
     page = await client.get(f"/submissions/{sub_id}/questions")
     assert step_marks(page.text)["proposal"] == "done"
     assert step_marks(page.text)["questions"] == "todo"
     assert current_step(page.text) == "Fragen"
     assert "Vollständig" in page.text  # the done-mark in words
-    version = re.search(r'name="version" value="(\d+)"', page.text).group(1)
-    await post_form(
-        client,
-        f"/submissions/{sub_id}/questions",
-        {"version": version, "answer_problem": "Hitze", "answer_licence": "MIT"},
-    )
+    await save_step(client, sub_id, "questions", ANSWERS, page)
     review = await client.get(f"/submissions/{sub_id}")
     assert step_marks(review.text) == {
         "proposal": "done",
@@ -151,20 +152,8 @@ async def test_steps_show_done_marks_from_the_saved_draft(client):
 
 async def test_after_submitting_the_page_offers_no_submit_until_something_changes(client):
     sub_id = await start_proposal(client)
-    page = await client.get(f"/submissions/{sub_id}/proposal")
-    version = re.search(r'name="version" value="(\d+)"', page.text).group(1)
-    await post_form(
-        client,
-        f"/submissions/{sub_id}/proposal",
-        {"version": version, "title": "Kühle Straßen", "summary": "Bäume", "category": "Hitze"},
-    )
-    page = await client.get(f"/submissions/{sub_id}/questions")
-    version = re.search(r'name="version" value="(\d+)"', page.text).group(1)
-    await post_form(
-        client,
-        f"/submissions/{sub_id}/questions",
-        {"version": version, "answer_problem": "Hitze", "answer_licence": "MIT"},
-    )
+    await save_step(client, sub_id, "proposal", PROPOSAL)
+    await save_step(client, sub_id, "questions", ANSWERS)
     before = await client.get(f"/submissions/{sub_id}")
     assert "Jetzt einreichen" in before.text
     done = await post_form(
@@ -175,13 +164,7 @@ async def test_after_submitting_the_page_offers_no_submit_until_something_change
     assert step_marks(done.text)["review"] == "submitted"
     assert "SHA-256" not in done.text  # versions are listed by number and date only
     # a change after submitting: the page offers to submit the changes
-    page = await client.get(f"/submissions/{sub_id}/proposal")
-    version = re.search(r'name="version" value="(\d+)"', page.text).group(1)
-    await post_form(
-        client,
-        f"/submissions/{sub_id}/proposal",
-        {"version": version, "title": "Kühlere Straßen", "summary": "Bäume", "category": "Hitze"},
-    )
+    await save_step(client, sub_id, "proposal", {**PROPOSAL, "title": "Kühlere Straßen"})
     changed = await client.get(f"/submissions/{sub_id}")
     assert "Änderungen einreichen" in changed.text and "Jetzt einreichen" in changed.text
     assert step_marks(changed.text)["review"] == "changed"
