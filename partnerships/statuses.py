@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 from challenge.platform.i18n import N_
+from challenge.platform.statuses import family
+from partnerships.development.rules import (
+    CHECKLIST_STATUS_LABELS,
+    OFFER_STATUS_LABELS,
+    PARTNERSHIP_KIND_LABELS,
+)
 
 STATUSES = {
     "partnership": {
@@ -29,21 +35,16 @@ STATUSES = {
     },
     "offer": {
         "none": (N_("Not started yet"), "info"),
-        "draft": (N_("Draft"), "info"),
-        "submitted": (N_("Submitted"), "success"),
+        **family(OFFER_STATUS_LABELS, {"draft": "info", "submitted": "success"}),
     },
-    # the development workspace's checklist ("Open" already means an open call elsewhere)
-    "checklist": {
-        "open": (N_("To do"), "warning"),
-        "in_progress": (N_("In progress"), "info"),
-        "done": (N_("Done"), "success"),
-        "not_needed": (N_("Not needed"), "success"),
-    },
-    "partnership_kind": {
-        "partnership": (N_("Partnership"), "info"),
-        "stipend": (N_("Stipend agreement"), "info"),
-        "pilot": (N_("Pilot contract"), "info"),
-    },
+    # the development workspace's checklist, in the workspace's own words
+    "checklist": family(
+        CHECKLIST_STATUS_LABELS,
+        {"open": "warning", "in_progress": "info", "done": "success", "not_needed": "success"},
+    ),
+    "partnership_kind": family(
+        PARTNERSHIP_KIND_LABELS, {"partnership": "info", "stipend": "info", "pilot": "info"}
+    ),
 }
 
 

@@ -1,16 +1,21 @@
-"""The statuses this stage shows, in words and tone (challenge.platform.statuses)."""
+"""The statuses this stage shows, in words and tone (challenge.platform.statuses); the words are
+the stage's own (challenges.rules.STATUS_LABELS)."""
 
 from __future__ import annotations
 
-from challenge.platform.i18n import N_
+from challenge.challenges.rules import STATUS_LABELS
+from challenge.platform.statuses import family
 
 STATUSES = {
-    "challenge": {
-        "draft": (N_("Draft"), "info"),
-        "proposed": (N_("Waiting for review"), "info"),
-        "changes_requested": (N_("Changes requested"), "warning"),
-        "approved": (N_("Approved for a call"), "success"),
-        "declined": (N_("Declined"), "danger"),
-        "withdrawn": (N_("Withdrawn"), "warning"),
-    },
+    "challenge": family(
+        STATUS_LABELS,
+        {
+            "draft": "info",
+            "proposed": "info",
+            "changes_requested": "warning",
+            "approved": "success",
+            "declined": "danger",
+            "withdrawn": "warning",
+        },
+    ),
 }

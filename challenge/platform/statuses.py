@@ -36,6 +36,13 @@ STATUSES = {
     },
 }
 
+
+def family(labels: dict[str, str], tones: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """A family from a stage's existing words ({code: msgid}) and a tone per code: the words
+    stay where the stage keeps them (its exports and PDFs use them too)."""
+    return {code: (label, tones[code]) for code, label in labels.items()}
+
+
 _merged: tuple[int, dict[str, dict[str, tuple[str, str]]]] = (0, {})
 
 

@@ -1,15 +1,20 @@
-"""The statuses this stage shows, in words and tone (challenge.platform.statuses)."""
+"""The statuses this stage shows, in words and tone (challenge.platform.statuses); the words are
+the decisions' own (results.decisions.OUTCOME_LABELS, which exports and certificates use)."""
 
 from __future__ import annotations
 
-from challenge.platform.i18n import N_
+from challenge.platform.statuses import family
+from challenge.results.decisions import OUTCOME_LABELS
 
 STATUSES = {
-    "decision": {
-        "winner": (N_("Winner"), "success"),
-        "runner_up": (N_("Runner-up"), "success"),
-        "shortlisted": (N_("Shortlisted"), "info"),
-        "development": (N_("Development phase"), "success"),
-        "not_selected": (N_("Not selected"), "warning"),
-    },
+    "decision": family(
+        OUTCOME_LABELS,
+        {
+            "winner": "success",
+            "runner_up": "success",
+            "shortlisted": "info",
+            "development": "success",
+            "not_selected": "warning",
+        },
+    ),
 }
