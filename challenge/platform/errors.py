@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlencode
+from urllib.parse import quote
 
 import msgspec
 from litestar import MediaType, Request, Response
@@ -14,6 +14,7 @@ from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY, HTTP_500_INTERN
 
 from challenge.platform.i18n import N_, gettext, request_locale
 from challenge.platform.problems import FieldError, Problem
+from challenge.platform.urls import way_back
 
 logger = logging.getLogger("challenge.errors")
 
@@ -107,15 +108,7 @@ def problem_response(request: Request, exc: Exception) -> Response:
 def page_response(request: Request, exc: Exception) -> Response:
     """An HTML error page in the visitor's language (a login redirect for anonymous visitors)."""
     if isinstance(exc, Problem) and exc.status == 401:
-        # the way back keeps the page's query, never a form's CSRF token
-        query = urlencode(
-            [
-                (k, v)
-                for k, v in parse_qsl(request.url.query, keep_blank_values=True)
-                if k != "_csrf_token"
-            ]
-        )
-        target = request.url.path + (f"?{query}" if query else "")
+        target = way_back(request.url.path, request.url.query)
         return Redirect(f"/login?next={quote(target, safe='/')}", status_code=303)
     if isinstance(exc, Problem):
         status = exc.status

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from functools import cache
-from urllib.parse import urlencode
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, pass_context, select_autoescape
 from markupsafe import Markup, escape
@@ -12,6 +11,7 @@ from challenge import __version__
 from challenge.paths import TEMPLATES_DIR
 from challenge.platform import i18n, statuses, theme
 from challenge.platform.domains import each, installed
+from challenge.platform.urls import way_back
 
 
 def configure(theme_dir) -> None:
@@ -54,8 +54,7 @@ def current_path(context) -> str:
     request = context.get("request")
     if request is None:
         return "/"
-    query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "_csrf_token"])
-    return request.url.path + (f"?{query}" if query else "")
+    return way_back(request.url.path, request.url.query)
 
 
 @pass_context

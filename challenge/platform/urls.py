@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 
 def safe_next(target: str | None, default: str = "/") -> str:
@@ -15,3 +15,12 @@ def safe_next(target: str | None, default: str = "/") -> str:
     if parts.scheme or parts.netloc:
         return default
     return target
+
+
+def way_back(path: str, query: str) -> str:
+    """A page's path and query as a way back to it (the language switch, the login redirect):
+    the query kept, a form's CSRF token never (it must not end up in an address)."""
+    kept = urlencode(
+        [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "_csrf_token"]
+    )
+    return path + (f"?{kept}" if kept else "")
