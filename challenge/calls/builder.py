@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from challenge.calls.schemas import Criterion, Question
-from challenge.platform.forms import form_value
+from challenge.platform.forms import apply_row, form_value
 from challenge.platform.i18n import N_, format_number
 from challenge.platform.problems import FieldError
 
@@ -50,18 +50,8 @@ def apply_builder(action: str, rows: dict[str, list[dict[str, str]]]) -> None:
     items = rows.get(name)
     if items is None:
         return
-    if verb == "add" and len(items) < MAX_ROWS:
-        items.append(blank_row(name))
-        return
-    if not number.isdigit() or int(number) >= len(items):
-        return
-    index = int(number)
-    if verb == "remove":
-        del items[index]
-    elif verb in ("up", "down"):
-        other = index - 1 if verb == "up" else index + 1
-        if 0 <= other < len(items):
-            items[index], items[other] = items[other], items[index]
+    index = int(number) if number.isdigit() else -1
+    apply_row(items, verb, index, lambda: blank_row(name), MAX_ROWS)
 
 
 def criterion_row(criterion: dict, locale: str = "de") -> dict[str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from challenge.platform.forms import form_value
+from challenge.platform.forms import apply_row, form_value
 from challenge.platform.i18n import N_
 from challenge.platform.money import money_field
 from challenge.platform.problems import FieldError, Problem
@@ -112,20 +112,8 @@ def row_action(data: dict) -> tuple[str, int] | None:
 def apply_row_action(rows: list[dict], action: tuple[str, int]) -> tuple[list[dict], int]:
     """The rows after a row button (nothing is saved) and the number of the row to focus."""
     rows, (kind, number) = list(rows), action
-    index = number - 1
-    if kind == "add" and len(rows) < MAX_ROWS:
-        rows.append({})
-        return rows, len(rows)
-    if not 0 <= index < len(rows):
-        return rows, 0
-    if kind == "remove":
-        rows.pop(index)
-        return rows, min(number, len(rows))
-    other = index - 1 if kind == "up" else index + 1
-    if 0 <= other < len(rows):
-        rows[index], rows[other] = rows[other], rows[index]
-        return rows, other + 1
-    return rows, number
+    focus = apply_row(rows, kind, number - 1, dict, MAX_ROWS)
+    return rows, 0 if focus is None else focus + 1
 
 
 ERROR_FIELDS = {"title": "title", "due_date": "due", "amount_cents": "amount"}
