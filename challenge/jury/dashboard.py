@@ -10,7 +10,8 @@ from uuid import UUID
 from piccolo.query.functions.aggregate import Count
 
 from challenge.jury.assignment_service import assignments_of
-from challenge.jury.tables import Assignment, Juror, Round
+from challenge.jury.scoring import open_window_end, rounds_by_call
+from challenge.jury.tables import Assignment, Juror
 from challenge.platform import clock
 from challenge.platform.accounts.policies import is_staff
 from challenge.platform.dashboard import count, due_text, item, panel
@@ -44,16 +45,6 @@ async def _juries(user_id: UUID) -> list[dict]:
     )
 
 
-async def _round_ends(call_ids: list) -> dict:
-    """{call id: the end of its latest round with an own end} (one query)."""
-    rows = (
-        await Round.select(Round.call, Round.number, Round.ends_at)
-        .where(Round.call.is_in(call_ids) & Round.ends_at.is_not_null())
-        .order_by(Round.number)
-    )
-    return {row["call"]: row["ends_at"] for row in rows}
-
-
 def _next_step(jury: dict, mine: list[dict]) -> tuple[str, str | None]:
     """Where the juror goes next for this call and the line saying so."""
     base = f"/jury/calls/{jury['slug']}"
@@ -68,13 +59,15 @@ def _next_step(jury: dict, mine: list[dict]) -> tuple[str, str | None]:
     return base, None
 
 
-def _juror_items(juries, assignments, ends, locale, now) -> list[dict]:
+def _juror_items(juries, assignments, rounds, locale, now) -> list[dict]:
     items = []
     for jury in juries:
         mine = [a for a in assignments if a["call_id"] == jury["call_id"]]
         done = sum(1 for a in mine if a["status"] == "done")
         href, step = _next_step(jury, mine)
-        closes = ends.get(jury["call_id"]) or jury["jury_ends_at"]
+        # the rule the review pages apply (scoring.open_window_end)
+        call = {"id": jury["call_id"], "jury_ends_at": jury["jury_ends_at"]}
+        closes = open_window_end(call, mine, rounds.get(jury["call_id"], {}))
         window = (
             gettext("Jury window: %(when)s", locale, when=due_text(closes, locale, now))
             if closes
@@ -97,13 +90,13 @@ async def juror_panel(user, locale: str) -> dict:
     juries = await _juries(user.id)
     ready = [j for j in juries if j["declaration_completed_at"] is not None]
     assignments = await assignments_of(user) if ready else []
-    ends = await _round_ends([j["call_id"] for j in juries]) if juries else {}
+    rounds = await rounds_by_call([j["call_id"] for j in juries])
     return panel(
         "jury",
         N_("Your reviews"),
         audience=N_("Juror"),
         order=5,
-        items=_juror_items(juries, assignments, ends, locale, clock.now()),
+        items=_juror_items(juries, assignments, rounds, locale, clock.now()),
         empty=N_("No call is being judged by your juries right now."),
         more=("/jury", N_("All your juries")),
     )

@@ -53,8 +53,9 @@ def jury_state(jury: dict, done: int, assigned: int) -> str:
 
 
 async def juries_with_progress(user, juries: list[dict]) -> list[dict]:
-    """The user's juries, each with reviews done and assigned and its state."""
+    """The user's juries, each with reviews done and assigned, its state and its window's end."""
     mine = await assignments_of(user)
+    rounds = await rounds_by_call([jury["call_id"] for jury in juries])
     for jury in juries:
         theirs = [a for a in mine if a["call"] == jury["slug"]]
         counts = progress(theirs)
@@ -62,21 +63,34 @@ async def juries_with_progress(user, juries: list[dict]) -> list[dict]:
             counts = {"done": 0, "assigned": 0}  # nothing is shown before the declaration
         jury.update(counts, state=jury_state(jury, counts["done"], counts["assigned"]))
         call = {"id": jury["call_id"], "jury_ends_at": jury["jury_ends_at"]}
-        jury["window_end"] = await window_end(call, theirs)
+        jury["window_end"] = open_window_end(call, theirs, rounds.get(jury["call_id"], {}))
     return juries
 
 
-async def window_end(call: dict, assignments: list[dict]):
+async def rounds_by_call(call_ids: list) -> dict:
+    """{call id: {round number: round (number, ends_at)}} for these calls (one query)."""
+    found: dict = {}
+    if call_ids:
+        for row in await Round.select(Round.call, Round.number, Round.ends_at).where(
+            Round.call.is_in(list(call_ids))
+        ):
+            found.setdefault(row["call"], {})[row["number"]] = row
+    return found
+
+
+def open_window_end(call: dict, assignments: list[dict], rounds: dict):
     """When the juror's open reviews lock: the earliest end among the rounds they still have a
     review open in (reviews.window_end: a round's own end, round 1 the call's jury window by
     default); without open reviews, round 1's. None: no end is set."""
-    rounds = {
-        r["number"]: r
-        for r in await Round.select(Round.number, Round.ends_at).where(Round.call == call["id"])
-    }
     open_rounds = {a["round"] for a in assignments if a["status"] != "done"} or {1}
     ends = [
         reviews.window_end(call, rounds.get(number, {"ends_at": None, "number": number}))
         for number in open_rounds
     ]
     return min((end for end in ends if end is not None), default=None)
+
+
+async def window_end(call: dict, assignments: list[dict]):
+    """:func:`open_window_end` for one call, its rounds read here."""
+    rounds = await rounds_by_call([call["id"]])
+    return open_window_end(call, assignments, rounds.get(call["id"], {}))
