@@ -111,15 +111,20 @@ async def prepare() -> None:
             for n in range(5)
         ]
         await Call.insert(*calls)
-        team = Organisation(name="Partnerin", kind="startup", created_at=now)
-        await team.save()
+        # one team per proposal: a team has one open proposal per call
+        teams = [
+            Organisation(id=uuid.uuid4(), name=f"Partnerin {n}", kind="startup", created_at=now)
+            for n in range(PARTNERSHIPS)
+        ]
+        for start in range(0, PARTNERSHIPS, 250):
+            await Organisation.insert(*teams[start : start + 250])
         rng = random.Random(3)
         partnerships, milestones, evidence, payments = [], [], [], []
         submissions = [
             Submission(
                 id=uuid.uuid4(),
                 call=calls[n % 5].id,
-                organisation=team.id,
+                organisation=teams[n].id,
                 title=f"P{n}",
                 status="submitted",
                 reference=f"SCC-B-{n:05d}",
@@ -136,7 +141,7 @@ async def prepare() -> None:
                 year=2025 + n % 3,
                 call=submission.call,
                 submission=submission.id,
-                organisation=team.id,
+                organisation=submission.organisation,
                 title=f"Partnerschaft {n}",
                 start_date=date(2026, 1, 1),
                 end_date=date(2027, 12, 31),
