@@ -17,6 +17,8 @@ MIN_REVIEWS_FOR_NORMALISING = 3
 RESAMPLES = 1000
 THREADS = max(1, min(2, os.cpu_count() or 1))
 PARALLEL_FROM = 200_000  # entries × resamples below which threads cost more than they save
+SEED_CHUNKS = 2  # a big round's resamples in this many seeded parts (the same on every machine)
+BLOCK_BYTES = 2 << 20  # working memory of one block of the bootstrap (picks, values, ranks)
 
 
 @dataclass
@@ -60,20 +62,8 @@ def _aggregate(values: np.ndarray, method: str, axis: int = -1) -> np.ndarray:
     return (ordered[..., n // 2 - 1] + ordered[..., n // 2]) / 2
 
 
-def _bootstrap(
-    matrix: np.ndarray, *, method: str, rng: np.random.Generator, resamples: int
-) -> np.ndarray:
-    """(resamples, entries): each entry's n values resampled with replacement and aggregated.
-    Laid out (n, resamples, entries) so sums run over whole contiguous rows."""
-    count = matrix.shape[1]
-    columns = np.ascontiguousarray(matrix.T)  # (n, entries)
-    picks = rng.integers(
-        0,
-        count,
-        size=(count, resamples, matrix.shape[0]),
-        dtype=np.uint8 if count < 256 else np.int64,
-    )
-    sampled = columns[picks, np.arange(matrix.shape[0])[None, None, :]]
+def _resampled(sampled: np.ndarray, method: str, count: int) -> np.ndarray:
+    """(count, resamples, entries) resampled values → (resamples, entries) aggregates."""
     if method == "trimmed" and count >= 4:
         return (sampled.sum(axis=0) - sampled.max(axis=0) - sampled.min(axis=0)) / (count - 2)
     if method == "median":
@@ -86,41 +76,70 @@ def _bootstrap(
     return sampled.sum(axis=0) / count
 
 
+def _bootstrap(
+    matrix: np.ndarray,
+    *,
+    method: str,
+    rng: np.random.Generator,
+    resamples: int,
+    out: np.ndarray | None = None,
+    at: np.ndarray | slice = slice(None),
+) -> np.ndarray:
+    """(resamples, entries): each entry's n values resampled with replacement and aggregated,
+    written into ``out[:, at]`` (float32) when given. Laid out (n, resamples, entries) so sums run over
+    whole contiguous rows, in blocks of resamples whose picks and values stay within
+    BLOCK_BYTES (a small round is one block: the same draws as one big array)."""
+    entries, count = matrix.shape
+    columns = np.ascontiguousarray(matrix.T)  # (n, entries)
+    dtype = np.uint8 if count < 256 else np.int64
+    per_resample = count * entries * (np.dtype(dtype).itemsize + (16 if method == "median" else 8))
+    block = max(1, BLOCK_BYTES // max(per_resample, 1))
+    out = np.empty((resamples, entries), dtype=np.float32) if out is None else out
+    every = np.arange(entries)[None, None, :]
+    for start in range(0, resamples, block):
+        size = min(block, resamples - start)
+        picks = rng.integers(0, count, size=(count, size, entries), dtype=dtype)
+        out[start : start + size, at] = _resampled(columns[picks, every], method, count)
+    return out
+
+
 def _intervals(groups: list, entry_count: int, method: str, seed: int, resamples: int):
-    """90 % bootstrap intervals for every entry's score and rank. The resamples are split into
-    chunks with their own seeded generators (reproducible for a seed) that run in parallel
-    threads: numpy releases the GIL, so a big round uses every core."""
-    chunks = THREADS if entry_count * resamples >= PARALLEL_FROM else 1
+    """90 % bootstrap intervals for every entry's score and rank. A big round's resamples are
+    split into SEED_CHUNKS parts with their own seeded generators (reproducible for a seed, on
+    any machine) that run in parallel threads where there are cores: numpy releases the GIL.
+    Memory stays bounded: one float32 (resamples, entries) array, whose rows the ranks replace
+    once the score percentiles are taken, and working blocks of BLOCK_BYTES."""
+    chunks = SEED_CHUNKS if entry_count * resamples >= PARALLEL_FROM else 1
     sizes = [resamples // chunks + (1 if i < resamples % chunks else 0) for i in range(chunks)]
+    starts = np.concatenate(([0], np.cumsum(sizes)))
     seeds = np.random.SeedSequence(seed).spawn(chunks)
+    boot = np.empty((resamples, entry_count), dtype=np.float32)
 
-    def run(chunk: int) -> tuple[np.ndarray, np.ndarray]:
+    def fill(chunk: int) -> None:
         rng = np.random.default_rng(seeds[chunk])
-        boot = np.empty(
-            (sizes[chunk], entry_count), dtype=np.float32
-        )  # half the memory traffic of float64
+        rows = boot[starts[chunk] : starts[chunk + 1]]
         for indexes, matrix in groups:
-            boot[:, indexes] = _bootstrap(matrix, method=method, rng=rng, resamples=sizes[chunk])
-        return boot, _ranks(boot)
+            _bootstrap(matrix, method=method, rng=rng, resamples=sizes[chunk], out=rows, at=indexes)
 
-    def percentiles(part: slice) -> tuple:
-        return (
-            *np.percentile(boot[:, part], [5, 95], axis=0),
-            *np.percentile(boot_ranks[:, part], [5, 95], axis=0, method="nearest"),
+    def rerank(part: slice) -> None:  # a resample's ranks depend on its own row only
+        boot[part] = _ranks(boot[part])
+
+    def percentiles(part: slice, nearest: bool = False) -> np.ndarray:
+        return np.percentile(
+            boot[:, part], [5, 95], axis=0, **({"method": "nearest"} if nearest else {})
         )
 
-    if chunks == 1:
-        boot, boot_ranks = run(0)
-        return percentiles(slice(None))
-    with ThreadPoolExecutor(max_workers=chunks) as pool:
-        parts = list(pool.map(run, range(chunks)))
-        boot = np.concatenate([p[0] for p in parts])
-        boot_ranks = np.concatenate([p[1] for p in parts])
-        step = -(-entry_count // chunks)
-        pieces = list(
-            pool.map(percentiles, [slice(i, i + step) for i in range(0, entry_count, step)])
-        )
-    return tuple(np.concatenate([piece[k] for piece in pieces]) for k in range(4))
+    row_step = max(1, BLOCK_BYTES // (24 * max(entry_count, 1)))
+    column_step = max(1, BLOCK_BYTES // (8 * max(resamples, 1)))
+    columns = [slice(i, i + column_step) for i in range(0, entry_count, column_step)]
+    with ThreadPoolExecutor(max_workers=min(THREADS, chunks)) as pool:
+        list(pool.map(fill, range(chunks)))
+        scores = list(pool.map(percentiles, columns))
+        list(pool.map(rerank, [slice(i, i + row_step) for i in range(0, resamples, row_step)]))
+        ranks = list(pool.map(lambda part: percentiles(part, True), columns))
+    score_low, score_high = np.concatenate(scores, axis=1)
+    rank_low, rank_high = np.concatenate(ranks, axis=1)
+    return score_low, score_high, rank_low, rank_high
 
 
 def _normalised(
