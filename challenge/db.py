@@ -18,6 +18,7 @@ os.environ.setdefault("PICCOLO_CONF", "challenge.piccolo_conf")
 
 from challenge import piccolo_conf  # noqa: E402
 from challenge.engines import POSTGRES_POOL_MAX, SQLITE_BUSY_TIMEOUT, engine_from_url  # noqa: E402
+from challenge.platform.piccolo_sqlite import PooledSQLiteEngine  # noqa: E402
 from challenge.settings import Settings  # noqa: E402
 
 
@@ -38,7 +39,11 @@ def bind(settings: Settings) -> Engine:
 
 
 def use(engine: Engine) -> Engine:
-    """Make every table, and Piccolo's migration machinery, run on this engine."""
+    """Make every table, and Piccolo's migration machinery, run on this engine (the pooled
+    connections of an engine it replaces are closed; that engine reopens them if used again)."""
+    previous = getattr(piccolo_conf, "DB", None)
+    if isinstance(previous, PooledSQLiteEngine) and previous is not engine:
+        previous.close_pool_sync()
     piccolo_conf.DB = engine
     for table in all_tables():
         table._meta.db = engine
@@ -101,7 +106,10 @@ async def start(engine: Engine) -> None:
 
 
 async def stop(engine: Engine) -> None:
-    """Close the PostgreSQL pool; bounded: connections still held are terminated after a few seconds."""
+    """Close the connection pool: SQLite's pooled connections and their threads; PostgreSQL's
+    pool, bounded: connections still held are terminated after a few seconds."""
+    if isinstance(engine, PooledSQLiteEngine):
+        await engine.close_pool()
     if isinstance(engine, PostgresEngine) and engine.pool is not None:
         from challenge.platform.dbfaults import close_pool
 

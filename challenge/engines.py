@@ -1,9 +1,9 @@
 """Piccolo engines from a database URL (shared by piccolo_conf and challenge.db)."""
 
 from piccolo.engine.base import Engine
-from piccolo.engine.sqlite import SQLiteEngine
 
 from challenge.platform.piccolo_postgres import HealingPostgresEngine
+from challenge.platform.piccolo_sqlite import PooledSQLiteEngine
 
 # Seconds a SQLite connection waits for a competing writer before "database is locked".
 SQLITE_BUSY_TIMEOUT = 30
@@ -13,7 +13,8 @@ POSTGRES_POOL_MAX = 10
 def engine_from_url(database_url: str) -> Engine:
     """Build (but do not connect) the Piccolo engine for a database URL."""
     if database_url.startswith("sqlite:///"):
-        return SQLiteEngine(
+        # Statements outside transactions reuse a few open connections (issue 25).
+        return PooledSQLiteEngine(
             path=database_url.removeprefix("sqlite:///"), timeout=SQLITE_BUSY_TIMEOUT
         )
     # A connect timeout keeps /readyz and start-up short when the server is unreachable.

@@ -21,6 +21,23 @@ from partnerships.privacy import privacy_export
 from partnerships.unit_conflicts import unit_partnership
 
 
+def partner_area() -> dict[str, str]:
+    """The area ``partner`` for members of a team with a contract (sent or later), as the SQL
+    condition ``Domain.user_areas`` asks for."""
+    from challenge.organisations.tables import Membership
+    from partnerships.dashboard import SHOWN
+    from partnerships.tables import Partnership
+
+    shown = ", ".join(f"'{status}'" for status in SHOWN)  # constants, not input
+    return {
+        "partner": (
+            f"EXISTS (SELECT 1 FROM {Partnership._meta.tablename} p"
+            f" JOIN {Membership._meta.tablename} m ON m.organisation = p.organisation"
+            f' WHERE m."user" = {{user}} AND p.status IN ({shown}))'
+        )
+    }
+
+
 def domain() -> Domain:
     """The partnerships domain: its routers, reminders, document readers, conflict suggestions
     (an earlier partnership; the binding rule for jurors of a unit that contracts with the team),
@@ -60,7 +77,7 @@ def domain() -> Domain:
         conflict_suggesters=[earlier_partnership, unit_partnership],
         demo=load_demo_partnership,
         privacy_export=privacy_export,
-        user_areas=dashboard.areas_of,
+        user_areas=partner_area(),
         public_links=[("/projects", N_("Funded projects")), ("/opendata", N_("Open data"))],
         nav_links=[
             ("/staff/partnerships", N_("Partnerships"), ("staff", "finance", "admin")),

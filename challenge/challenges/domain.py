@@ -32,7 +32,7 @@ def domain() -> Domain:
             StaffCallChallengePages,
         ],
         call_challenges=placement.of_call,
-        user_areas=policies.areas_of,
+        user_areas=policies.AREAS,
         nav_links=[
             ("/unit/challenges", N_("Your challenges"), ("unit",)),
             ("/staff/challenges", N_("Challenges"), ("staff", "admin")),

@@ -31,5 +31,5 @@ def domain() -> Domain:
         privacy_inline=True,
         submission_readers=[juror_may_read],
         call_events=public_events,
-        user_areas=dashboard.areas_of,
+        user_areas=dashboard.AREAS,
     )

@@ -18,5 +18,5 @@ def domain() -> Domain:
         privacy_export=privacy.export,
         privacy_inline=True,
         privacy_erase=privacy.erase,
-        user_areas=dashboard.areas_of,
+        user_areas=dashboard.AREAS,
     )

@@ -54,8 +54,10 @@ class Domain:
     nav_links: Sequence[tuple[str, str, tuple[str, ...]]] = ()
     # (path after /staff/calls/{slug}/, label msgid): a call's pages the domain adds for staff
     staff_call_links: Sequence[tuple[str, str]] = ()
-    # user_areas(user_id) -> names of areas the domain opens to the person (e.g. {"unit"})
-    user_areas: Callable[..., Awaitable[set[str]]] | None = None
+    # Areas the domain opens to a person, as {area: SQL condition}: the condition is true for
+    # the person whose id is ``{user}`` (e.g. {"unit": "EXISTS (SELECT 1 FROM unit_members m
+    # WHERE m.\"user\" = {user})"}). Read with the session in one query (accounts.sessions).
+    user_areas: Mapping[str, str] = field(default_factory=dict)
     # Hooks of later stages into earlier ones:
     call_events: Callable[..., Awaitable[list[dict]]] | None = (
         None  # call_events(call_id): dates on the call page

@@ -7,6 +7,9 @@ import secrets
 from datetime import datetime, timedelta
 from uuid import UUID
 
+from piccolo.engine.sqlite import SQLiteEngine
+
+from challenge import db
 from challenge.platform import clock
 from challenge.platform.accounts.identity import CurrentUser
 from challenge.platform.accounts.tables import RoleGrant, Session, User
@@ -43,58 +46,74 @@ async def create_session(
     return token
 
 
-async def roles_of(user_id: UUID) -> frozenset[str]:
-    """The global roles granted to the user."""
-    rows = await RoleGrant.select(RoleGrant.role).where(RoleGrant.user == user_id)
-    return frozenset(row["role"] for row in rows)
+def _grants_sql(user: str) -> str:
+    """SELECT-list items for the person whose id is the SQL expression ``user``: the roles,
+    comma-joined, and one flag per area the installed domains open (``Domain.user_areas``)."""
+    joined = "group_concat" if isinstance(db.current_engine(), SQLiteEngine) else "string_agg"
+    items = [
+        f"(SELECT {joined}(r.role, ',') FROM {RoleGrant._meta.tablename} r"
+        f' WHERE r."user" = {user}) AS roles'
+    ]
+    for index, (_area, condition) in enumerate(_areas()):
+        items.append(f"{condition.format(user=user)} AS area_{index}")
+    return ", ".join(items)
 
 
-async def identity_for(user: dict, **extra) -> CurrentUser:
-    """The signed-in identity of a user row, with its roles."""
+def _areas() -> list[tuple[str, str]]:
+    return [(area, sql) for _domain, areas in each("user_areas") for area, sql in areas.items()]
+
+
+def _identity(row: dict, **extra) -> CurrentUser:
+    """The identity of a row holding the user's columns and ``_grants_sql``'s items."""
     return CurrentUser(
-        id=user["id"],
-        email=user["email"],
-        name=user["name"],
-        locale=user["locale"],
-        affiliation=user["affiliation"],
-        roles=await roles_of(user["id"]),
-        areas=await areas_of(user["id"]),
+        id=row["id"],
+        email=row["email"],
+        name=row["name"],
+        locale=row["locale"],
+        affiliation=row["affiliation"],
+        roles=frozenset((row["roles"] or "").split(",")) - {""},
+        areas=frozenset(
+            area for index, (area, _sql) in enumerate(_areas()) if row[f"area_{index}"]
+        ),
         **extra,
     )
 
 
-async def areas_of(user_id: UUID) -> frozenset[str]:
-    """The areas the installed domains open to the user (``Domain.user_areas``)."""
-    areas: set[str] = set()
-    for _domain, reads in each("user_areas"):
-        areas |= await reads(user_id)
-    return frozenset(areas)
+async def identity_for(user: dict, **extra) -> CurrentUser:
+    """The signed-in identity of a user row, with its roles and areas (one query)."""
+    rows = await User.raw(
+        f"SELECT {_grants_sql('u.id')} FROM {User._meta.tablename} u WHERE u.id = {{}}",
+        user["id"],
+    )
+    return _identity({**user, **(rows[0] if rows else {"roles": ""})}, **extra)
 
 
 async def resolve_session(
     token: str, *, idle_hours: int, now: datetime | None = None
 ) -> CurrentUser | None:
-    """The user of a live session, or None if unknown, idle too long or past its lifetime."""
+    """The user of a live session, or None if unknown, idle too long or past its lifetime.
+    One query reads the session, the person, their roles and areas (issue 25: this runs on
+    every signed-in request)."""
     now = now or clock.now()
     session_id = _digest(token)
-    row = (
-        await Session.select(Session.last_seen_at, Session.expires_at, *Session.user.all_columns())
-        .where(Session.id == session_id)
-        .first()
+    rows = await Session.raw(
+        "SELECT s.last_seen_at, s.expires_at, u.id, u.email, u.name, u.locale, u.affiliation,"
+        f" u.is_active, {_grants_sql('u.id')}"
+        f' FROM {Session._meta.tablename} s JOIN {User._meta.tablename} u ON u.id = s."user"'
+        " WHERE s.id = {}",
+        session_id,
     )
-    if row is None:
+    if not rows:
         return None
+    row = rows[0]
     if now >= row["expires_at"] or now - row["last_seen_at"] >= timedelta(hours=idle_hours):
         await Session.delete().where(Session.id == session_id)
         return None
-    if not row["user.is_active"]:
+    if not row["is_active"]:
         return None
     if now - row["last_seen_at"] >= TOUCH_INTERVAL:
         await Session.update({Session.last_seen_at: now}).where(Session.id == session_id)
-    user = {
-        key.removeprefix("user."): value for key, value in row.items() if key.startswith("user.")
-    }
-    return await identity_for(user, session_id=session_id)
+    return _identity(row, session_id=session_id)
 
 
 async def end_session(token: str) -> None:
