@@ -96,7 +96,14 @@ def _echo_demo_logins() -> None:
     show_default=True,
     help="Deliver mail and run scheduled jobs in this process (turn off when `challenge worker` runs).",
 )
-def serve(host: str, port: int, demo: bool, worker: bool) -> None:
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 32),
+    help="Server processes; with more than one, the worker runs once, as a process of its own.",
+)
+def serve(host: str, port: int, demo: bool, worker: bool, workers: int) -> None:
     """Migrate if needed, then serve the portal."""
     settings = served_settings(settings_or_exit(), host, port)
     from challenge.platform.observability import configure_logging
@@ -112,16 +119,19 @@ def serve(host: str, port: int, demo: bool, worker: bool) -> None:
         click.echo(f"Applied {pending} database migration(s).")
     if demo:
         asyncio.run(_demo(settings))
-    import uvicorn
-
-    from challenge.app import create_app
-
-    app = create_app(settings, run_worker=worker)
     click.echo(f"Smart City Challenge portal: {served_url(host, port)}/")
     if settings.base_url != served_url(host, port):
         click.echo(f"Links in mails and documents: {settings.base_url}/ (CHALLENGE_BASE_URL)")
     if demo:
         _echo_demo_logins()
+    if workers > 1:
+        _serve_processes(settings, host, port, workers=workers, worker=worker)
+        return
+    import uvicorn
+
+    from challenge.app import create_app
+
+    app = create_app(settings, run_worker=worker, freeze_heap=True)
     from challenge.platform.shutdown import GRACEFUL_HTTP, exit_within
 
     class BoundedServer(uvicorn.Server):
@@ -144,6 +154,41 @@ def serve(host: str, port: int, demo: bool, worker: bool) -> None:
             timeout_graceful_shutdown=GRACEFUL_HTTP,
         )
     ).run()
+
+
+def _serve_processes(
+    settings: Settings, host: str, port: int, *, workers: int, worker: bool
+) -> None:
+    """``workers`` server processes from the app factory (``challenge.app.served_app``), and the
+    outbox and jobs worker once, as a `challenge worker` process beside them."""
+    import subprocess
+
+    import uvicorn
+
+    from challenge.platform.shutdown import GRACEFUL_HTTP
+
+    os.environ["CHALLENGE_BASE_URL"] = settings.base_url  # the processes' links, as served here
+    background = subprocess.Popen([sys.executable, "-m", "challenge", "worker"]) if worker else None
+    try:
+        uvicorn.run(
+            "challenge.app:served_app",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            log_level=settings.log_level,
+            log_config=None,
+            proxy_headers=False,
+            server_header=False,
+            timeout_graceful_shutdown=GRACEFUL_HTTP,
+        )
+    finally:
+        if background is not None:
+            background.terminate()
+            try:
+                background.wait(timeout=GRACEFUL_HTTP + 5)
+            except subprocess.TimeoutExpired:
+                background.kill()
 
 
 @main.command()

@@ -17,6 +17,9 @@ PUBLIC_PAGE_SECONDS = 5
 
 
 def page_key(request: Request) -> str:
+    """What a stored page depends on. The store keeps the body as sent — gzip-compressed for a
+    client that accepts gzip, which later hits get without compressing again — so whether the
+    client accepts gzip is part of the key (a client that does not must never get gzip)."""
     user = request.scope.get("user")
     return "|".join(
         (
@@ -25,6 +28,7 @@ def page_key(request: Request) -> str:
             request.url.query or "",
             request_locale(request),
             str(user.id) if user else "anonymous",
+            "gzip" if "gzip" in request.headers.get("accept-encoding", "") else "identity",
         )
     )
 

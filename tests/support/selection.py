@@ -26,6 +26,8 @@ SLOW = (
     "test_submissions.py::test_fifty_concurrent_submits_get_unique_references",
     # a `challenge serve` on its own port, its mailed link read back
     "test_cli.py::test_serve_port_sets_the_base_url_of_mail_links",
+    # `challenge serve --workers 2`: two server processes and a worker process
+    "test_serve_workers.py",
     # every page of the route matrix's world for every role, its links followed, its forms sent
     "test_offered_actions.py::test_no_page_offers_what_the_portal_refuses",
 )

@@ -1,0 +1,159 @@
+"""The request path (issue 25): SQLite's persistent connections, PostgreSQL's pool without the
+reset round trip, the session read in one query, the page cache's stored gzip body, the heap
+frozen in a served process."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import sqlite3
+import threading
+from datetime import UTC, datetime
+
+import pytest
+
+from challenge import db
+from challenge.platform.piccolo_sqlite import PooledSQLiteEngine
+from tests.support.databases import PG_URL
+from tests.support.factories import make_call, make_team, make_unit
+from tests.support.web import make_user
+
+
+def _pool_threads() -> int:
+    return sum(1 for t in threading.enumerate() if t.name.startswith("sqlite-pool"))
+
+
+async def test_sqlite_statements_reuse_a_few_connections(tmp_path, monkeypatch):
+    opened = []
+    real_connect = sqlite3.connect
+
+    def counting_connect(*args, **kwargs):
+        opened.append(args or kwargs.get("database"))
+        return real_connect(*args, **kwargs)
+
+    engine = PooledSQLiteEngine(path=str(tmp_path / "pool.sqlite3"), pool_size=2, timeout=30)
+    monkeypatch.setattr(sqlite3, "connect", counting_connect)
+    await engine.run_ddl("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
+    await asyncio.gather(
+        *(
+            engine._run_in_new_connection("INSERT INTO notes (text) VALUES (?)", [f"n{i}"])
+            for i in range(40)
+        )
+    )
+    rows = await engine._run_in_new_connection("SELECT count(*) AS n FROM notes")
+    assert rows == [{"n": 40}]  # every autocommitted insert is seen by the next statement
+    assert 1 <= len(opened) <= 2  # 42 statements, at most one connection per pool thread
+    # a transaction keeps Piccolo's own connection, and its commit is seen by the pool at once
+    async with engine.transaction():
+        await engine.run_ddl("INSERT INTO notes (text) VALUES ('in a transaction')")
+    rows = await engine._run_in_new_connection("SELECT count(*) AS n FROM notes")
+    assert rows == [{"n": 41}]
+    assert _pool_threads() >= 1
+    await engine.close_pool()
+    assert _pool_threads() == 0  # closed with the app: no thread keeps the process alive
+    # used again after closing, the pool opens again
+    assert await engine._run_in_new_connection("SELECT 1 AS one") == [{"one": 1}]
+    await engine.close_pool()
+
+
+async def test_a_failing_statement_leaves_the_pooled_connection_usable(tmp_path):
+    engine = PooledSQLiteEngine(path=str(tmp_path / "pool.sqlite3"), pool_size=1, timeout=30)
+    try:
+        with pytest.raises(sqlite3.OperationalError):
+            await engine._run_in_new_connection("SELECT * FROM missing_table")
+        assert await engine._run_in_new_connection("SELECT 2 AS two") == [{"two": 2}]
+    finally:
+        await engine.close_pool()
+
+
+@pytest.mark.postgres_only
+async def test_postgres_pool_gives_connections_back_without_the_reset_round_trip():
+    from challenge.platform.piccolo_postgres import HealingPostgresEngine, keep_session
+
+    engine = HealingPostgresEngine(config={"dsn": PG_URL, "timeout": 5})
+    await engine.start_connection_pool(min_size=1, max_size=1)
+    try:
+        assert engine.pool._reset is keep_session
+        connection = await engine.acquire()
+        await connection.execute("BEGIN")
+        await connection.execute("CREATE TEMP TABLE left_open (id int)")
+        await engine.pool.release(connection)  # a transaction left open by a fault …
+        connection = await engine.acquire()
+        try:
+            # … is still rolled back by asyncpg before the connection is used again
+            assert not connection.is_in_transaction()
+            assert await connection.fetchval("SELECT to_regclass('pg_temp.left_open')") is None
+        finally:
+            await engine.pool.release(connection)
+        assert [dict(r) for r in await engine._run_in_pool("SELECT 3 AS three")] == [{"three": 3}]
+    finally:
+        await engine.close_connection_pool()
+
+
+async def test_a_signed_in_request_reads_session_roles_and_areas_in_one_query(app, monkeypatch):
+    from challenge.calls.tables import Call
+    from challenge.jury.tables import Juror
+    from challenge.platform.accounts.sessions import create_session, resolve_session
+
+    user = await make_user(roles=("staff", "finance"))
+    await make_team(user["id"])
+    await make_unit(members=(user["id"],))
+    call = await make_call()
+    call_id = (await Call.select(Call.id).where(Call.slug == call["slug"]).first())["id"]
+    await Juror(call=call_id, user=user["id"], invited_at=datetime.now(UTC)).save()
+    plain = await make_user()
+    tokens = [await create_session(u["id"], max_days=1) for u in (user, plain)]
+
+    engine_class = type(db.current_engine())
+    statements = []
+    real = engine_class.run_querystring
+
+    async def counted(self, querystring, *args, **kwargs):
+        statements.append(str(querystring))
+        return await real(self, querystring, *args, **kwargs)
+
+    monkeypatch.setattr(engine_class, "run_querystring", counted)
+    identity = await resolve_session(tokens[0], idle_hours=8)
+    assert len(statements) == 1
+    assert identity.id == user["id"] and identity.email == user["email"]
+    assert identity.roles == {"staff", "finance"}
+    assert identity.areas == {"team", "unit", "jury"}
+    statements.clear()
+    other = await resolve_session(tokens[1], idle_hours=8)
+    assert len(statements) == 1
+    assert other.roles == frozenset() and other.areas == frozenset()
+    assert await resolve_session("no-such-token", idle_hours=8) is None
+
+
+async def test_the_page_cache_keeps_gzip_and_plain_bodies_apart(app, tmp_path, database_url):
+    from tests.conftest import make_settings, other_app
+
+    settings = make_settings(tmp_path / "cached", database_url, page_cache="true")
+    call = await make_call(title="Komprimiert")
+    async with other_app(app, settings) as client:
+        path = f"/calls/{call['slug']}"
+        first = await client.get(path, headers={"Accept-Encoding": "gzip"})
+        assert first.headers["content-encoding"] == "gzip"
+        plain = await client.get(path, headers={"Accept-Encoding": "identity"})
+        # a client without gzip never gets the stored gzip body
+        assert "content-encoding" not in plain.headers
+        assert "Komprimiert" in plain.content.decode()
+        again = await client.get(path, headers={"Accept-Encoding": "gzip"})
+        assert again.headers["content-encoding"] == "gzip"
+        assert "Komprimiert" in again.text  # httpx decodes the stored gzip body
+
+
+async def test_a_served_app_freezes_its_heap_once_started(app, settings):
+    from litestar.testing import AsyncTestClient
+
+    from challenge.app import create_app
+
+    gc.unfreeze()
+    try:
+        served = create_app(settings, freeze_heap=True)
+        async with AsyncTestClient(served) as client:
+            assert (await client.get("/healthz")).status_code == 200
+            assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        db.use(app.state.engine)
