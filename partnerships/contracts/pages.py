@@ -19,7 +19,7 @@ from challenge.platform.forms import FormData, errors_of, form_value
 from challenge.platform.i18n import N_, request_locale
 from challenge.platform.money import format_amount
 from challenge.platform.problems import Problem, not_found
-from partnerships.contracts import amendments, policies, services, signing
+from partnerships.contracts import amendments, listing, policies, services, signing
 from partnerships.contracts.forms import (
     amendment_from_form,
     apply_row_action,
@@ -33,7 +33,9 @@ from partnerships.milestones import calendar
 from partnerships.opendata import overview
 
 staff_or_finance = role_required("staff", "admin", "finance")
-PER_PAGE = 50
+Page = Annotated[int, QueryParameter(ge=1, le=100_000)]
+Code = Annotated[str, QueryParameter(max_length=20)]
+Text = Annotated[str, QueryParameter(max_length=200)]
 
 
 class StaffPartnershipPages(Controller):
@@ -43,19 +45,26 @@ class StaffPartnershipPages(Controller):
 
     @get("/partnerships", name="staff_partnerships")
     async def index(
-        self, request: Request, page: Annotated[int, QueryParameter(ge=1, le=100_000)] = 1
+        self,
+        request: Request,
+        page: Page = 1,
+        status: Code = "",
+        kind: Code = "",
+        call: Text = "",
+        q: Text = "",
     ) -> Template:
+        """Partnerships, newest first, a page at a time; filtered, counted and summed in SQL."""
         settings = request.app.state.settings
-        rows = await overview.partnership_list()
-        pages = max(1, -(-len(rows) // PER_PAGE))
-        page = min(page, pages)
+        shown = await listing.page_of(listing.Filters(status, kind, call, q), page)
         return Template(
             template_name="partnerships/staff/list.html",
             context={
-                "rows": rows[(page - 1) * PER_PAGE : page * PER_PAGE],
-                "page": page,
-                "pages": pages,
-                "total": len(rows),
+                **shown,
+                "total": shown["totals"]["count"],
+                "query": shown["filters"].query(),
+                "statuses": listing.STATUSES,
+                "kinds": listing.KINDS,
+                "calls": await listing.calls_with_partnerships(),
                 "feed_url": f"{settings.base_url}/api/v1/calendar/{calendar.feed_token(settings)}/partnerships.ics",
             },
         )

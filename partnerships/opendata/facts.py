@@ -216,7 +216,9 @@ async def _partnerships(only, include_unsigned: bool) -> list[dict]:
         query = query.where(
             Partnership.status.is_in(list(PUBLIC_STATES)) & Partnership.signed_at.is_not_null()
         )
-    if only is not None:
+    if isinstance(only, list):  # a page of them
+        query = query.where(Partnership.id.is_in(only or [None]))
+    elif only is not None:
         query = query.where(Partnership.id == only)
     return await query
 
@@ -258,8 +260,8 @@ async def _bonus(milestones: dict) -> dict:
 
 
 async def load_facts(only=None, *, include_unsigned: bool = False) -> Facts:
-    """The facts of every signed partnership (or only one; ``include_unsigned`` for a contract
-    being issued before it is signed)."""
+    """The facts of every signed partnership (or only one, or only those of a list of ids;
+    ``include_unsigned`` for a contract being issued before it is signed)."""
     partnerships = await _partnerships(only, include_unsigned)
     milestones, payments, amendments = await _children([p["id"] for p in partnerships])
     organisations = (

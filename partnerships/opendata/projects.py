@@ -83,19 +83,6 @@ async def _challenges(submission_ids: list) -> dict:
     return {row["id"]: row for row in rows}
 
 
-def owners(rows: list[dict]) -> list[dict]:
-    """The challenge owners (units) that have public projects, by name: ``{id, name}``."""
-    found = {str(r["owner_id"]): r["owner"] for r in rows if r["owner_id"] is not None}
-    return [{"id": k, "name": v} for k, v in sorted(found.items(), key=lambda item: item[1])]
-
-
-def owned_by(rows: list[dict], owner: str) -> list[dict]:
-    """The projects whose challenge the unit ``owner`` (its id) posed; every one without."""
-    if not owner:
-        return rows
-    return [r for r in rows if r["owner_id"] is not None and str(r["owner_id"]) == owner]
-
-
 async def project(project_id) -> dict | None:
     """One public project, or None when it is not public (not signed, or no such id)."""
     rows = await projects(await load_facts(only=project_id))

@@ -4,6 +4,7 @@ open-data page listing each dataset."""
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 from uuid import UUID
 
 from litestar import Controller, Request, Response, get
@@ -14,11 +15,12 @@ from challenge.platform.i18n import N_
 from challenge.platform.page_cache import PUBLIC_PAGE_SECONDS
 from challenge.platform.problems import not_found
 from partnerships.development.rules import licences
-from partnerships.opendata import cache, projects
+from partnerships.opendata import cache, project_list, projects
 from partnerships.opendata.ocds import publisher
 
 POLL_SECONDS = 60
 Owner = Annotated[str, QueryParameter(max_length=36)]
+Page = Annotated[int, QueryParameter(ge=1, le=100_000)]
 
 
 def _conditional(
@@ -80,15 +82,17 @@ class PublicProjectPages(Controller):
     include_in_schema = False
 
     @get("/projects", name="projects", cache=PUBLIC_PAGE_SECONDS)
-    async def projects(self, owner: Owner = "") -> Template:
-        """Funded projects, optionally only those of one challenge owner (a unit's id)."""
-        rows = await projects.projects()
+    async def projects(self, owner: Owner = "", page: Page = 1) -> Template:
+        """Funded projects a page at a time, optionally only those of one challenge owner (a
+        unit's id)."""
+        shown = await project_list.projects_page(owner, page)
         return Template(
             template_name="partnerships/public/projects.html",
             context={
-                "projects": projects.owned_by(rows, owner),
-                "owners": projects.owners(rows),
+                **shown,
+                "owners": await project_list.owners(),
                 "owner": owner,
+                "query": urlencode({"owner": owner}) if owner else "",
             },
         )
 
