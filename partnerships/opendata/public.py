@@ -10,6 +10,7 @@ from uuid import UUID
 from litestar import Controller, Request, Response, get
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Template
+from litestar.utils.scope.state import ScopeState
 
 from challenge.platform.i18n import N_
 from challenge.platform.page_cache import PUBLIC_PAGE_SECONDS
@@ -23,11 +24,32 @@ Owner = Annotated[str, QueryParameter(max_length=36)]
 Page = Annotated[int, QueryParameter(ge=1, le=100_000)]
 
 
-def _conditional(
-    request: Request, body: bytes, etag: str, media_type: str, filename: str
-) -> Response:
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an Accept-Encoding header takes gzip: named (or ``*``) without ``q=0``."""
+    weights = {}
+    for part in accept_encoding.lower().split(","):
+        coding, _, params = part.strip().partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        weights[coding.strip()] = quality
+    chosen = next((weights[c] for c in ("gzip", "x-gzip") if c in weights), weights.get("*", 0))
+    return chosen > 0
+
+
+def _conditional(request: Request, file: cache.Stored, media_type: str, filename: str) -> Response:
+    """The cached file with its ETag (304 for a matching If-None-Match), gzip-compressed as
+    stored when the client takes gzip."""
+    gzipped = accepts_gzip(request.headers.get("accept-encoding", ""))
+    etag = file.gzip_etag if gzipped else file.etag
     headers = {
         "ETag": etag,
+        "Vary": "Accept-Encoding",
         "Cache-Control": f"public, max-age={POLL_SECONDS}",
         "Content-Disposition": f'inline; filename="{filename}"',
         "Access-Control-Allow-Origin": "*",
@@ -35,7 +57,15 @@ def _conditional(
     wanted = [t.strip() for t in request.headers.get("if-none-match", "").split(",")]
     if etag in wanted or "*" in wanted:
         return Response(b"", status_code=304, headers=headers)
-    return Response(body, media_type=media_type, headers=headers)
+    # Stored as sent: Litestar's CompressionMiddleware passes a response through untouched when
+    # the scope marks it as a stored one (as for its own response cache) — the gzip variant is
+    # not compressed twice, the plain one not for a client that refused gzip with q=0.
+    ScopeState.from_scope(request.scope).is_cached = True
+    if not gzipped:
+        return Response(file.body, media_type=media_type, headers=headers)
+    return Response(
+        file.gzipped, media_type=media_type, headers={**headers, "Content-Encoding": "gzip"}
+    )
 
 
 class OpenDataApi(Controller):
@@ -49,16 +79,12 @@ class OpenDataApi(Controller):
     async def release_package(self, request: Request) -> Response:
         """Conditional GET: send the ETag back as If-None-Match and get 304 while nothing changed."""
         packages = await cache.packages(request.app.state.settings)
-        return _conditional(
-            request, packages.release, packages.etags[0], "application/json", "release-package.json"
-        )
+        return _conditional(request, packages.release, "application/json", "release-package.json")
 
     @get("/ocds/record-package.json", summary="OCDS 1.1.5 record package (compiled releases)")
     async def record_package(self, request: Request) -> Response:
         packages = await cache.packages(request.app.state.settings)
-        return _conditional(
-            request, packages.record, packages.etags[1], "application/json", "record-package.json"
-        )
+        return _conditional(request, packages.record, "application/json", "record-package.json")
 
     @get("/projects.csv", summary="Funded projects as CSV", media_type="text/csv")
     async def projects_csv(self) -> Response:
