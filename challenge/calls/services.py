@@ -12,6 +12,7 @@ import msgspec
 import nh3
 from icalendar import Calendar, Event
 
+from challenge import db
 from challenge.calls.entries import challenges_of
 from challenge.calls.schemas import CallOut, Criterion, DocumentRules, FaqItem, Question
 from challenge.calls.tables import Call
@@ -140,9 +141,14 @@ async def public_overview(now: datetime | None = None) -> Overview:
     return overview
 
 
+_CALL_BY_SLUG = f"SELECT * FROM {Call._meta.tablename} WHERE slug = {{}}"
+
+
 async def get_call(slug: str, *, include_drafts: bool) -> dict[str, Any]:
     """One call by slug; a draft is invisible (404) unless the caller may see drafts."""
-    row = await Call.select().output(load_json=True).where(Call.slug == slug).first()
+    # raw SQL: every call page, public and staff, starts here (db.raw_rows, issue 25)
+    rows = await db.raw_rows(Call, _CALL_BY_SLUG, slug)
+    row = rows[0] if rows else None
     if row is None or (row["status"] == "draft" and not include_drafts):
         raise not_found(N_("Call not found"))
     return row

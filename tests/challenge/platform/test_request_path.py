@@ -157,3 +157,16 @@ async def test_a_served_app_freezes_its_heap_once_started(app, settings):
     finally:
         gc.unfreeze()
         db.use(app.state.engine)
+
+
+async def test_a_call_read_by_raw_sql_equals_piccolos_select(app):
+    from challenge.calls.services import get_call
+    from challenge.calls.tables import Call
+
+    call = await make_call(title="Gleich", categories=["Mobilität", "Energie"])
+    expected = (
+        await Call.select().output(load_json=True).where(Call.slug == call["slug"]).first()
+    )
+    got = await get_call(call["slug"], include_drafts=False)
+    assert got == expected
+    assert got["categories"] == ["Mobilität", "Energie"]  # JSON decoded
