@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from challenge.calls.services import get_call
@@ -31,8 +32,9 @@ async def _page(
     status: int = 200,
     notice=None,
     affected: str = "",
+    view: dict | None = None,
 ) -> Template:
-    overview = await progress.jury_overview(call)
+    overview = await progress.jury_overview(call, **(view or {}))
     return Template(
         template_name="challenge/jury/staff.html",
         status_code=status,
@@ -52,8 +54,19 @@ class StaffJuryPages(Controller):
     guards = [staff_required]
 
     @get("/", name="staff_jury")
-    async def jury(self, request: Request, slug: FromPath[str]) -> Template:
-        return await _page(request, await get_call(slug, include_drafts=True))
+    async def jury(
+        self,
+        request: Request,
+        slug: FromPath[str],
+        page: Annotated[int, QueryParameter(ge=1, le=100_000)] = 1,
+        challenge: Annotated[str, QueryParameter(max_length=40)] = "",
+        juror: Annotated[UUID | None, QueryParameter()] = None,
+        show: Annotated[str, QueryParameter(max_length=10)] = "",
+    ) -> Template:
+        """The jury page; the entries' table one page at a time, filtered by challenge, juror
+        and open or too few reviews."""
+        view = {"page": page, "challenge": challenge, "juror": juror, "show": show}
+        return await _page(request, await get_call(slug, include_drafts=True), view=view)
 
     @post("/invite")
     async def invite(
