@@ -84,18 +84,8 @@ class StaffSubmissionPages(Controller):
         sort: Text = "reference",
         page: Annotated[int, QueryParameter(ge=1, le=100_000)] = 1,
     ) -> Template:
+        """The call's proposals, 50 a page; a page past the end shows the last one."""
         call = await get_call(slug, include_drafts=True)
-        rows, total = await staff.list_submissions(
-            call,
-            q=q,
-            status=status,
-            category=category,
-            kind=kind,
-            challenge=challenge,
-            sort=sort,
-            page=page,
-            per_page=PER_PAGE,
-        )
         filters = {
             "q": q,
             "status": status,
@@ -104,6 +94,12 @@ class StaffSubmissionPages(Controller):
             "challenge": challenge,
             "sort": sort,
         }
+        rows, total = await staff.list_submissions(call, **filters, page=page, per_page=PER_PAGE)
+        if page > max(1, ceil(total / PER_PAGE)):
+            page = max(1, ceil(total / PER_PAGE))
+            rows, total = await staff.list_submissions(
+                call, **filters, page=page, per_page=PER_PAGE
+            )
         return Template(
             template_name="challenge/staff/submissions.html",
             context={

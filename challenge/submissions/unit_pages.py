@@ -3,10 +3,11 @@ with the unit's comments for the jury is a jury page (challenge.jury.unit_pages)
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, Request, get
-from litestar.params import FromPath
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Template
 
 from challenge.platform.accounts.guards import login_required
@@ -20,13 +21,14 @@ class UnitProposalPages(Controller):
     guards = [login_required]
 
     @get("/challenges/{challenge_id:uuid}/proposals", name="unit_proposals")
-    async def proposals(self, request: Request, challenge_id: FromPath[UUID]) -> Template:
-        challenge, call, rows = await unit_view.proposals_for_unit(
-            request.scope["user"], challenge_id
-        )
+    async def proposals(
+        self,
+        request: Request,
+        challenge_id: FromPath[UUID],
+        page: Annotated[int, QueryParameter(ge=1, le=100_000)] = 1,
+    ) -> Template:
+        """The proposals to the unit's challenge, 50 a page, with the next steps offered."""
         user = request.scope["user"]
-        links = {row["id"]: await links_for(user, row) for row in rows}
-        return Template(
-            template_name="challenge/submissions/unit_proposals.html",
-            context={"challenge": challenge, "call": call, "rows": rows, "links": links},
-        )
+        context = await unit_view.proposals_for_unit(user, challenge_id, page)
+        context["links"] = {row["id"]: await links_for(user, row) for row in context["rows"]}
+        return Template(template_name="challenge/submissions/unit_proposals.html", context=context)

@@ -3,6 +3,7 @@ deadline, afterwards the submitted proposals (without the team's name on a blind
 
 from __future__ import annotations
 
+from math import ceil
 from uuid import UUID
 
 from challenge.challenges import intake, placement
@@ -12,6 +13,8 @@ from challenge.platform.i18n import N_
 from challenge.platform.problems import Problem, not_found
 from challenge.submissions import services
 from challenge.submissions.tables import Submission
+
+PER_PAGE = 50
 
 
 async def unit_challenge(actor, challenge_id: UUID) -> tuple[dict, dict]:
@@ -31,24 +34,37 @@ async def unit_challenge(actor, challenge_id: UUID) -> tuple[dict, dict]:
     return challenge, call
 
 
-async def proposals_for_unit(actor, challenge_id: UUID) -> tuple[dict, dict, list[dict]]:
-    """(challenge, call, submitted proposals in reference order) for the owning unit."""
+async def proposals_for_unit(actor, challenge_id: UUID, page: int = 1) -> dict:
+    """One page of the submitted proposals in reference order for the owning unit: challenge,
+    call, rows, total, page and pages (a page past the end shows the last one)."""
     challenge, call = await unit_challenge(actor, challenge_id)
+    where = (Submission.challenge == challenge_id) & (Submission.status == "submitted")
+    total = await Submission.count().where(where)
+    pages = max(1, ceil(total / PER_PAGE))
+    page = min(max(page, 1), pages)
     rows = (
         await Submission.select(
             Submission.id,
             Submission.reference,
             Submission.title,
-            Submission.summary,
             Submission.submitted_at,
             Submission.organisation.name.as_alias("organisation_name"),
         )
-        .where((Submission.challenge == challenge_id) & (Submission.status == "submitted"))
+        .where(where)
         .order_by(Submission.reference)
+        .limit(PER_PAGE)
+        .offset((page - 1) * PER_PAGE)
     )
     if call["blind_review"]:
         rows = [{**row, "organisation_name": ""} for row in rows]
-    return challenge, call, rows
+    return {
+        "challenge": challenge,
+        "call": call,
+        "rows": rows,
+        "total": total,
+        "page": page,
+        "pages": pages,
+    }
 
 
 async def proposal_for_unit(actor, submission_id: UUID) -> dict:
