@@ -196,13 +196,16 @@ async def entries_of_round(call: dict, round_: dict) -> list[dict]:
     return await query
 
 
+_PUBLIC_EVENTS = (
+    f"SELECT name, event_at, event_place FROM {Round._meta.tablename}"
+    ' WHERE "call" = {} AND event_at IS NOT NULL ORDER BY number'
+)
+
+
 async def public_events(call_id: UUID) -> list[dict]:
-    """Later rounds with an event date (a pitch) for the call page."""
-    return (
-        await Round.select(Round.name, Round.event_at, Round.event_place)
-        .where((Round.call == call_id) & Round.event_at.is_not_null())
-        .order_by(Round.number)
-    )
+    """Later rounds with an event date (a pitch) for the call page (raw SQL: on every call
+    page, see db.raw_rows)."""
+    return await db.raw_rows(Round, _PUBLIC_EVENTS, call_id)
 
 
 async def rounds_of(call_id: UUID) -> list[dict]:
