@@ -27,7 +27,7 @@ def _unit(owner: str) -> UUID | None:
 
 
 async def projects_page(owner: str = "", page: int = 1, per_page: int = PER_PAGE) -> dict:
-    """One page of the public projects, oldest contract first, optionally only those whose
+    """One page of the public projects, newest contract first, optionally only those whose
     challenge the unit ``owner`` (its id) posed; a page past the end shows the last one, an
     owner that is no unit's id finds nothing."""
     where = _public()
@@ -43,11 +43,13 @@ async def projects_page(owner: str = "", page: int = 1, per_page: int = PER_PAGE
         row["id"]
         for row in await Partnership.select(Partnership.id)
         .where(where)
-        .order_by(Partnership.number)
+        .order_by(Partnership.number, ascending=False)
         .limit(per_page)
         .offset((page - 1) * per_page)
     ]
+    place = {project_id: n for n, project_id in enumerate(ids)}
     rows = await projects(await load_facts(only=ids)) if ids else []
+    rows.sort(key=lambda row: place[row["id"]])
     return {"projects": rows, "page": page, "pages": pages, "total": total}
 
 

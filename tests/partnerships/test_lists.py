@@ -116,6 +116,8 @@ async def test_projects_page_a_page_at_a_time(app, clients):
         shown = _ids(first.text, PROJECT_LINK) + _ids(second.text, PROJECT_LINK)
         assert len(_ids(first.text, PROJECT_LINK)) == project_list.PER_PAGE
         assert sorted(shown) == sorted(str(p["id"]) for p in public_rows)  # drafts, sent: never
+        newest = max(public_rows, key=lambda p: p["number"])
+        assert shown[0] == str(newest["id"])  # newest contract first
         assert f"owner={owner}&amp;page=2" in first.text  # the next page keeps the filter
         assert f"Geförderte Projekte: {len(public_rows)}" in first.text
 
