@@ -2,8 +2,11 @@
 
 from piccolo.engine.base import Engine
 
+from challenge.platform import piccolo_speed
 from challenge.platform.piccolo_postgres import HealingPostgresEngine
 from challenge.platform.piccolo_sqlite import PooledSQLiteEngine
+
+piccolo_speed.install()  # ForeignKey attribute reads without dir() (see piccolo_speed)
 
 # Seconds a SQLite connection waits for a competing writer before "database is locked".
 SQLITE_BUSY_TIMEOUT = 30

@@ -170,3 +170,45 @@ async def test_a_call_read_by_raw_sql_equals_piccolos_select(app):
     got = await get_call(call["slug"], include_drafts=False)
     assert got == expected
     assert got["categories"] == ["Mobilität", "Energie"]  # JSON decoded
+
+
+def _representative_queries() -> list[str]:
+    """Queries reading through foreign keys, one to three joins deep."""
+    from challenge.jury.tables import Assignment, Juror
+    from challenge.submissions.tables import Submission
+    from partnerships.tables import Milestone
+
+    return [
+        str(
+            Juror.select(Juror.call.slug, Juror.call.title.as_alias("title"), Juror.user)
+            .where(Juror.call.status.is_in(["published", "closed"]) & (Juror.user == 1))
+            .order_by(Juror.call.jury_ends_at)
+        ),
+        str(
+            Assignment.select(
+                Assignment.submission.call.slug,
+                Assignment.submission.challenge.key.as_alias("challenge"),
+                Assignment.juror.name,
+            ).where(Assignment.round.number == 1)
+        ),
+        str(Submission.select(*Submission.organisation.all_columns()).where(Submission.id == 1)),
+        str(
+            Milestone.select(Milestone.partnership.organisation.name, Milestone.amount_cents)
+            .where(Milestone.partnership.status.is_in(["active"]))
+        ),
+    ]
+
+
+def test_foreign_key_reads_build_the_same_sql_as_piccolo():
+    from challenge.jury.tables import Juror
+    from challenge.platform import piccolo_speed
+
+    fast = _representative_queries()
+    piccolo_speed.uninstall()
+    try:
+        assert _representative_queries() == fast
+    finally:
+        piccolo_speed.install()
+    assert Juror.call.is_in is not None  # a method read on a foreign key is still bound
+    joined = Juror.call.slug
+    assert joined._meta.call_chain and joined._meta.call_chain[0]._meta.name == "call"
