@@ -23,7 +23,7 @@ from challenge.platform.idempotency import IdempotencyKey
 from challenge.platform.jobs.tables import Job
 from challenge.platform.mail.tables import OutboxMail
 from challenge.platform.security.tables import RateLimitCounter
-from challenge.results.tables import Decision
+from challenge.results.tables import Decision, RankingCache
 from challenge.submissions.tables import (
     DeadlineExtension,
     ReferenceCounter,
@@ -67,6 +67,7 @@ APP_CONFIG = AppConfig(
         RoundEntry,
         UnitComment,
         Decision,
+        RankingCache,
         Job,
         IdempotencyKey,
     ],

@@ -10,6 +10,7 @@ from uuid import UUID
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.response import Stream
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
 
 from challenge.calls.services import get_call
@@ -158,11 +159,12 @@ class StaffResultsApi(Controller):
         )
 
     @get("/scores.csv", media_type="text/csv")
-    async def scores_csv(self, slug: FromPath[str], round: Round = 1) -> Response:
+    async def scores_csv(self, slug: FromPath[str], round: Round = 1) -> Stream:
+        """One row per review (no ranking is computed), streamed."""
         call = await get_call(slug, include_drafts=True)
-        body = exports.scores_csv(await exports.score_tables(call, round))
-        return Response(
-            body,
+        export = await exports.review_export(call, round)
+        return Stream(
+            exports.scores_csv(export),
             media_type="text/csv; charset=utf-8",
             headers={
                 "Content-Disposition": f'attachment; filename="scores-{slug}-round-{round}.csv"'
@@ -170,11 +172,13 @@ class StaffResultsApi(Controller):
         )
 
     @get("/scores.xlsx")
-    async def scores_xlsx(self, slug: FromPath[str], round: Round = 1) -> Response:
+    async def scores_xlsx(self, slug: FromPath[str], round: Round = 1) -> Stream:
+        """Ranking (the cached rankings), reviews, jurors and criteria, written row by row to a
+        temporary file and streamed from it."""
         call = await get_call(slug, include_drafts=True)
-        body = exports.scores_xlsx(await exports.score_tables(call, round), call["title"])
-        return Response(
-            body,
+        body = await exports.scores_xlsx_file(call, round)
+        return Stream(
+            exports.file_chunks(body),
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             headers={
                 "Content-Disposition": f'attachment; filename="scores-{slug}-round-{round}.xlsx"'

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 WIDTH = 640
 LEFT = 170  # room for labels
 RIGHT = 20
@@ -15,30 +13,30 @@ def _x(value: float, low: float, high: float) -> float:
     return round(LEFT + (value - low) / span * (WIDTH - LEFT - RIGHT), 1)
 
 
-def juror_distributions(rows: list[dict], names: dict) -> dict:
-    """Per juror: every review total (0–100) as a dot and the juror's mean as a bar."""
-    by_juror = defaultdict(list)
-    for row in rows:
-        by_juror[row["juror"]].append(row["total"])
-    jurors = sorted(by_juror, key=lambda j: names.get(j, str(j)))
+def juror_boxes(jurors: list, names: dict) -> dict:
+    """Per juror a box plot of the review totals (0–100) — the whisker from the lowest to the
+    highest, the box over the middle half, the median in it — and the mean as a bar: a few
+    shapes per juror however many reviews (``cache.JurorStats``)."""
+    ordered = sorted(jurors, key=lambda j: names.get(j.juror, str(j.juror)))
     lines = []
-    for index, juror in enumerate(jurors):
-        totals = by_juror[juror]
-        y = 20 + index * ROW
+    for index, juror in enumerate(ordered):
         lines.append(
             {
-                "label": names.get(juror, "?"),
-                "y": y,
-                "dots": [_x(t, 0, 100) for t in sorted(totals)],
-                "mean": _x(sum(totals) / len(totals), 0, 100),
-                "mean_value": round(sum(totals) / len(totals), 1),
-                "count": len(totals),
+                "label": names.get(juror.juror, "?"),
+                "y": 20 + index * ROW,
+                "low": _x(juror.low, 0, 100),
+                "q1": _x(juror.q1, 0, 100),
+                "median": _x(juror.median, 0, 100),
+                "q3": _x(juror.q3, 0, 100),
+                "high": _x(juror.high, 0, 100),
+                "mean": _x(juror.mean, 0, 100),
+                "count": juror.reviews,
             }
         )
     ticks = [{"x": _x(v, 0, 100), "label": v} for v in (0, 25, 50, 75, 100)]
     return {
         "width": WIDTH,
-        "height": 40 + len(jurors) * ROW,
+        "height": 40 + len(ordered) * ROW,
         "rows": lines,
         "ticks": ticks,
         "left": LEFT,

@@ -2,20 +2,42 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 
+from challenge.jury.services import round_of
 from challenge.jury.tables import Review
+from challenge.jury.totals import review_total
 from challenge.platform import clock
 from challenge.platform.accounts.policies import is_staff
 from challenge.platform.documents.tables import Document
 from challenge.platform.pdf.issue import issue_pdf
+from challenge.results import xlsx
 from challenge.results.decisions import OUTCOME_LABELS, decisions_of
 from challenge.results.selection import challenges_of
-from challenge.results.services import juror_names, rankings_for
+from challenge.results.services import entry_titles, export_reviews, rankings_of
 from challenge.results.tables import Decision
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+UNKNOWN = {"reference": None, "title": None}
+CHUNK_ROWS = 1000  # CSV rows per streamed chunk
+FILE_CHUNK = 64 * 1024
+ENTRY_COLUMNS = [
+    "score_mean",
+    "score_low",
+    "score_high",
+    "rank_low",
+    "rank_high",
+    "score_normalized",
+    "reviews",
+    "spread",
+    "sd",
+    "cutoff_unstable",
+]
 
 
 def cell(value):
@@ -25,153 +47,176 @@ def cell(value):
     return value
 
 
-def _with_challenge(row: list, key, shown: bool) -> list:
-    """The row with the entry's challenge key after the reference, on calls with challenges."""
-    return [row[0], row[1], key or "", *row[2:]] if shown else row
+def totals(criteria: list[dict]):
+    """``review_total`` for these criteria, remembered per combination of scores (a round's
+    reviews repeat few combinations: whole points on small scales)."""
+    keys = [c["key"] for c in criteria]
+    known: dict[tuple, float] = {}
+
+    def total(scores: dict) -> float:
+        key = tuple(scores.get(k) for k in keys)
+        value = known.get(key)
+        if value is None:
+            value = known[key] = review_total(scores, criteria)
+        return value
+
+    return total
 
 
-def _entry_rows(mean, normalized, titles: dict, challenges: bool = False) -> list[list]:
-    norm = {e.entry: e for e in normalized.entries}
-    rows = [
-        [
+@dataclass
+class Reviews:
+    """The round's final reviews as the exports write them (``services.export_reviews``:
+    sorted by reference and juror); the rows are made one at a time while they are written."""
+
+    round: dict
+    reviews: list[tuple]  # (reference, challenge key, title, juror's name, juror's id, scores)
+    challenges: bool
+
+    @property
+    def criteria(self) -> list[dict]:
+        return self.round["criteria"] or []
+
+    @property
+    def header(self) -> list[str]:
+        column = ["challenge"] if self.challenges else []
+        return ["reference", *column, "title", "juror", *[c["key"] for c in self.criteria], "total"]
+
+    def rows(self) -> Iterator[list]:
+        """One review a row: reference, the challenge key (on calls with challenges), title,
+        juror, every criterion's score and the 0–100 total."""
+        keys, total, shown = (
+            [c["key"] for c in self.criteria],
+            totals(self.criteria),
+            self.challenges,
+        )
+        for reference, challenge, title, name, _juror, scores in self.reviews:
+            yield [
+                reference,
+                *([challenge or ""] if shown else []),
+                title,
+                name,
+                *[scores.get(k) for k in keys],
+                round(total(scores), 2),
+            ]
+
+
+async def review_export(call: dict, number: int) -> Reviews:
+    """The round's final reviews with the entries' references and titles and the jurors'
+    names, in the exports' order; no ranking."""
+    round_ = await round_of(call, number)
+    return Reviews(round_, await export_reviews(round_), bool(await challenges_of(call)))
+
+
+async def scores_csv(export: Reviews) -> AsyncIterator[bytes]:
+    """One row per review: entry, juror, every criterion's score and the 0–100 total; UTF-8
+    with a BOM (Excel opens it with umlauts), ``;`` between fields; streamed in chunks."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    out.write("\ufeff")
+    writer.writerow(export.header)
+    for index, row in enumerate(export.rows(), start=1):
+        writer.writerow([cell(v) if v is not None else "" for v in row])
+        if index % CHUNK_ROWS == 0:
+            yield out.getvalue().encode("utf-8")
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue().encode("utf-8")
+
+
+def _entry_rows(mean, normalized, titles: dict, challenges: bool) -> Iterator[list]:
+    """The ranking (mean) with its intervals beside the normalised score, one entry a row."""
+    norm = {e.entry: e.score for e in normalized.entries}
+    for e in mean.entries:
+        title = titles.get(e.entry, UNKNOWN)  # (an entry whose reviews left since: no title)
+        yield [
             e.rank,
-            titles[e.entry]["reference"],
-            titles[e.entry]["title"],
+            title["reference"],
+            *([title.get("challenge") or ""] if challenges else []),
+            title["title"],
             e.score,
             e.score_low,
             e.score_high,
             e.rank_low,
             e.rank_high,
-            norm[e.entry].score,
+            norm[e.entry],
             e.reviews,
             e.spread,
             e.sd,
             "yes" if e.cutoff_unstable else "no",
         ]
-        for e in mean.entries
-    ]
-    return [
-        _with_challenge(row, titles[e.entry].get("challenge"), challenges)
-        for row, e in zip(rows, mean.entries, strict=True)
-    ]
 
 
-def _review_rows(
-    rows: list[dict], titles: dict, names: dict, criteria: list[dict], challenges: bool = False
-) -> list[list]:
-    return sorted(
-        (
-            [
-                titles[r["submission"]]["reference"],
-                *([titles[r["submission"]].get("challenge") or ""] if challenges else []),
-                titles[r["submission"]]["title"],
-                names.get(r["juror"], ""),
-                *[r["scores"].get(c["key"]) for c in criteria],
-                round(r["total"], 2),
-            ]
-            for r in rows
-        ),
-        key=lambda row: (row[0] or "", row[3 if challenges else 2]),
-    )
-
-
-def _juror_rows(mean, rows: list[dict], names: dict) -> list[list]:
-    jurors = []
-    for juror, leniency in sorted(mean.leniency.items(), key=lambda item: names.get(item[0], "")):
-        mine = [r["total"] for r in rows if r["juror"] == juror]
-        jurors.append(
-            [
-                names.get(juror, ""),
-                len(mine),
-                round(sum(mine) / len(mine), 2) if mine else None,
-                leniency,
-            ]
+def _summaries(export: Reviews, mean) -> tuple[list[list], list[list]]:
+    """Per juror (reviews, mean total, leniency) and per criterion (mean score, alpha), summed
+    in one pass over the reviews."""
+    per_juror: dict = {}
+    per_criterion: dict = {c["key"]: [0.0, 0] for c in export.criteria}
+    total = totals(export.criteria)
+    for *_, juror, scores in export.reviews:
+        mine = per_juror.setdefault(juror, [0.0, 0])
+        mine[0] += total(scores)
+        mine[1] += 1
+        for key, value in scores.items():
+            if key in per_criterion:
+                per_criterion[key][0] += value
+                per_criterion[key][1] += 1
+    names = {review[4]: review[3] for review in export.reviews}
+    jurors = [
+        [
+            names.get(juror, ""),
+            per_juror.get(juror, (0, 0))[1],
+            round(per_juror[juror][0] / per_juror[juror][1], 2) if juror in per_juror else None,
+            leniency,
+        ]
+        for juror, leniency in sorted(
+            mean.leniency.items(), key=lambda item: names.get(item[0], "")
         )
-    return jurors
-
-
-def _criteria_rows(mean, rows: list[dict], criteria: list[dict]) -> list[list]:
-    criteria_rows = []
-    for c in criteria:
-        values = [r["scores"][c["key"]] for r in rows if c["key"] in r["scores"]]
-        criteria_rows.append(
-            [
-                c["key"],
-                c["name"],
-                c["weight"],
-                c["scale_min"],
-                c["scale_max"],
-                round(sum(values) / len(values), 2) if values else None,
-                mean.per_criterion.get(c["key"]),
-            ]
-        )
-    return criteria_rows
+    ]
+    criteria = [
+        [
+            c["key"],
+            c["name"],
+            c["weight"],
+            c["scale_min"],
+            c["scale_max"],
+            round(per_criterion[c["key"]][0] / per_criterion[c["key"]][1], 2)
+            if per_criterion[c["key"]][1]
+            else None,
+            mean.per_criterion.get(c["key"]),
+        ]
+        for c in export.criteria
+    ]
+    return jurors, criteria
 
 
 async def score_tables(call: dict, number: int) -> dict:
-    """The rows both exports write: entries (ranking), reviews (per juror and criterion),
-    jurors, criteria."""
-    results, titles, rows, round_ = await rankings_for(
-        call, number=number, methods=("mean", "normalized")
-    )
-    criteria = round_["criteria"] or []
-    names = await juror_names({r["juror"] for r in rows})
-    mean = results["mean"]
-    # a challenge column (its key) after the reference, only on calls with challenges
-    shown = bool(await challenges_of(call))
-    column = ["challenge"] if shown else []
+    """The sheets of scores.xlsx as (header, rows): entries (the cached mean and normalised
+    rankings with their intervals), reviews, jurors and criteria."""
+    export = await review_export(call, number)
+    ranked = await rankings_of(call, number=number, methods=("mean", "normalized"))
+    mean = ranked.results["mean"]
+    titles = await entry_titles(call["id"], (e.entry for e in mean.entries))
+    jurors, criteria = _summaries(export, mean)
+    column = ["challenge"] if export.challenges else []
     return {
         "entries": (
-            [
-                "rank",
-                "reference",
-                *column,
-                "title",
-                "score_mean",
-                "score_low",
-                "score_high",
-                "rank_low",
-                "rank_high",
-                "score_normalized",
-                "reviews",
-                "spread",
-                "sd",
-                "cutoff_unstable",
-            ],
-            _entry_rows(mean, results["normalized"], titles, shown),
+            ["rank", "reference", *column, "title", *ENTRY_COLUMNS],
+            _entry_rows(mean, ranked.results["normalized"], titles, export.challenges),
         ),
-        "reviews": (
-            ["reference", *column, "title", "juror", *[c["key"] for c in criteria], "total"],
-            _review_rows(rows, titles, names, criteria, shown),
-        ),
-        "jurors": (["juror", "reviews", "mean_total", "leniency"], _juror_rows(mean, rows, names)),
+        "reviews": (export.header, export.rows()),
+        "jurors": (["juror", "reviews", "mean_total", "leniency"], jurors),
         "criteria": (
             ["key", "name", "weight", "scale_min", "scale_max", "mean", "alpha"],
-            _criteria_rows(mean, rows, criteria),
+            criteria,
         ),
-        "alpha": mean.alpha,
     }
 
 
-def scores_csv(tables: dict) -> bytes:
-    """One row per review: entry, juror, every criterion's score and the 0–100 total."""
-    header, rows = tables["reviews"]
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([cell(v) if v is not None else "" for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 with umlauts
-
-
-def scores_xlsx(tables: dict, call_title: str) -> bytes:
-    import xlsxwriter
-
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+def scores_xlsx(tables: dict, call_title: str, target) -> None:
+    """The four sheets into ``target`` (a binary file), row by row (``results.xlsx``)."""
+    book = xlsx.Workbook(
+        target, title=call_title, author="Smart City Challenge", created=clock.now()
     )
-    bold = book.add_format({"bold": True})
     for sheet_name, key in (
         ("Ranking", "entries"),
         ("Reviews", "reviews"),
@@ -179,15 +224,30 @@ def scores_xlsx(tables: dict, call_title: str) -> bytes:
         ("Criteria", "criteria"),
     ):
         header, rows = tables[key]
-        sheet = book.add_worksheet(sheet_name)
-        sheet.write_row(0, 0, header, bold)
-        for index, row in enumerate(rows, start=1):
-            sheet.write_row(index, 0, [cell(v) if v is not None else "" for v in row])
-        sheet.freeze_panes(1, 0)
-        sheet.autofilter(0, 0, max(len(rows), 1), len(header) - 1)
-    book.set_properties({"title": call_title, "author": "Smart City Challenge"})
+        book.add_sheet(sheet_name, header, ([cell(v) for v in row] for row in rows))
     book.close()
-    return out.getvalue()
+
+
+async def scores_xlsx_file(call: dict, number: int):
+    """scores.xlsx written to a temporary file (off the event loop), rewound for streaming."""
+    tables = await score_tables(call, number)
+    target = tempfile.TemporaryFile()
+    try:
+        await asyncio.to_thread(scores_xlsx, tables, call["title"], target)
+    except BaseException:
+        target.close()
+        raise
+    target.seek(0)
+    return target
+
+
+async def file_chunks(handle) -> AsyncIterator[bytes]:
+    """A file's content in chunks; the file is closed (and, if temporary, gone) after."""
+    try:
+        while chunk := handle.read(FILE_CHUNK):
+            yield chunk
+    finally:
+        handle.close()
 
 
 REPORT_OWNER_TYPE = "jury_report"
@@ -230,34 +290,35 @@ async def _current_report(call: dict, filename: str) -> dict | None:
 
 
 async def _report_context(call: dict, number: int) -> dict:
-    results, titles, rows, round_ = await rankings_for(
-        call, number=number, methods=("mean", "normalized")
-    )
+    ranked = await rankings_of(call, number=number, methods=("mean", "normalized"))
+    results, round_ = ranked.results, ranked.round
+    titles = await entry_titles(call["id"], (e.entry for e in results["mean"].entries))
     norm = {e.entry: e for e in results["normalized"].entries}
     decisions = {d["submission"]: d for d in await decisions_of(call["id"])}
     entries = [
         {
             "result": e,
             "normalized": norm[e.entry],
-            "reference": titles[e.entry]["reference"],
-            "title": titles[e.entry]["title"],
+            "reference": titles.get(e.entry, UNKNOWN)["reference"],
+            "title": titles.get(e.entry, UNKNOWN)["title"],
             "decision": decisions.get(e.entry),
         }
         for e in results["mean"].entries
     ]
     jurors = sorted(results["mean"].leniency.items(), key=lambda item: str(item[0]))
+    reviews = {j.juror: j.reviews for j in ranked.jurors}
     return {
         "call": call,
         "round": round_,
         "entries": entries,
         "mean": results["mean"],
         "normalized": results["normalized"],
-        "reviews": len(rows),
+        "reviews": sum(reviews.values()),
         "jurors": [
             {
                 "label": f"{index}",
                 "leniency": value,
-                "reviews": sum(1 for r in rows if r["juror"] == juror),
+                "reviews": reviews.get(juror, 0),
                 "raw_only": juror in results["normalized"].raw_only_jurors,
             }
             for index, (juror, value) in enumerate(jurors, start=1)

@@ -16,7 +16,7 @@ from challenge.results import certificates, charts, decisions, selection
 from challenge.results.policies import decisions_frozen
 from challenge.results.scores import METHODS
 from challenge.results.selection import DEVELOPMENT
-from challenge.results.services import entry_titles, juror_names, rankings_for
+from challenge.results.services import entry_titles, juror_names, rankings_of
 from challenge.results.tables import OUTCOMES
 from challenge.submissions.tables import Submission
 
@@ -36,21 +36,26 @@ async def certificate_state(call: dict) -> dict:
     }
 
 
-def _juror_rows(chosen, normalized, rows: list[dict], names: dict) -> list[dict]:
-    """Per juror of the ranking: name, reviews, leniency, mean total, whether raw scores only."""
-    jurors = []
+def _juror_rows(chosen, normalized, jurors: list, names: dict) -> list[dict]:
+    """Per juror of the ranking: name, reviews, leniency, mean and the five figures of the box
+    plot (lowest, quartiles, highest) of the totals, whether raw scores only."""
+    stats = {j.juror: j for j in jurors}
+    rows = []
     for juror, leniency in chosen.leniency.items():
-        mine = [r["total"] for r in rows if r["juror"] == juror]
-        jurors.append(
+        mine = stats.get(juror)
+        rows.append(
             {
                 "name": names.get(juror, "?"),
-                "reviews": len(mine),
+                "reviews": mine.reviews if mine else 0,
                 "leniency": leniency,
-                "mean": round(sum(mine) / len(mine), 1) if mine else None,
+                "mean": round(mine.mean, 1) if mine else None,
+                "low": mine.low if mine else None,
+                "median": mine.median if mine else None,
+                "high": mine.high if mine else None,
                 "raw_only": juror in normalized.raw_only_jurors,
             }
         )
-    return sorted(jurors, key=lambda j: j["name"])
+    return sorted(rows, key=lambda j: j["name"])
 
 
 def _entry_rows(shown: list, results: dict, titles: dict, decided: dict) -> list[dict]:
@@ -106,15 +111,17 @@ async def ranking_page(
         method = "mean"
     challenges = await selection.challenges_of(call)
     chosen = await selection.challenge_of(call, challenge)
-    results, titles, rows, round_ = await rankings_for(
-        call,
-        number=number,
-        methods=tuple(dict.fromkeys((method, "mean", "normalized"))),
-        challenge=chosen,
+    # from the ranking cache: a page, or another page, recomputes nothing
+    ranked = await rankings_of(
+        call, number=number, methods=(method, "mean", "normalized"), challenge=chosen
     )
+    results, round_ = ranked.results, ranked.round
     shown_ranking, normalized = results[method], results["normalized"]
     shown, page, pages = _page_of(shown_ranking.entries, page)
-    names = await juror_names({r["juror"] for r in rows})
+    titles = await entry_titles(
+        call["id"], [e.entry for e in shown], chosen["id"] if chosen else None
+    )
+    names = await juror_names(j.juror for j in ranked.jurors)
     decided = {d["submission"]: d for d in await decisions.decisions_of(call["id"])}
     all_rounds = await jury_rounds.rounds_of(call["id"])
     total = len(shown_ranking.entries)
@@ -136,10 +143,10 @@ async def ranking_page(
         "alpha": shown_ranking.alpha,
         "per_criterion": shown_ranking.per_criterion,
         "criteria": round_["criteria"] or [],
-        "jurors": _juror_rows(shown_ranking, normalized, rows, names),
+        "jurors": _juror_rows(shown_ranking, normalized, ranked.jurors, names),
         "raw_only": [names.get(j, "?") for j in normalized.raw_only_jurors],
         "unstable": sum(1 for e in shown_ranking.entries if e.cutoff_unstable),
-        "distribution": charts.juror_distributions(rows, names),
+        "distribution": charts.juror_boxes(ranked.jurors, names),
         "intervals": charts.rank_intervals(
             shown, titles, chosen["places"] if chosen else call["awards_planned"], total
         ),

@@ -4,14 +4,18 @@ disagreement, Krippendorff's alpha and per-juror leniency. Pure numpy; no databa
 from __future__ import annotations
 
 import os
-from collections.abc import Hashable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 
 import krippendorff
 import numpy as np
 
-from challenge.results.scores import METHODS, ReviewScores, review_total  # noqa: F401 - part of this module's API
+from challenge.results.scores import (  # noqa: F401 - part of this module's API
+    METHODS,
+    EntryResult,
+    Ranking,
+    ReviewScores,
+    review_total,
+)
 
 MIN_REVIEWS_FOR_NORMALISING = 3
 RESAMPLES = 1000
@@ -19,31 +23,6 @@ THREADS = max(1, min(2, os.cpu_count() or 1))
 PARALLEL_FROM = 200_000  # entries × resamples below which threads cost more than they save
 SEED_CHUNKS = 2  # a big round's resamples in this many seeded parts (the same on every machine)
 BLOCK_BYTES = 2 << 20  # working memory of one block of the bootstrap (picks, values, ranks)
-
-
-@dataclass
-class EntryResult:
-    entry: Hashable
-    score: float
-    rank: int
-    score_low: float
-    score_high: float
-    rank_low: int
-    rank_high: int
-    reviews: int
-    spread: float
-    sd: float
-    cutoff_unstable: bool = False
-
-
-@dataclass
-class Ranking:
-    method: str
-    entries: list[EntryResult]
-    alpha: float | None
-    per_criterion: dict[str, float | None]
-    leniency: dict[Hashable, float | None]
-    raw_only_jurors: list[Hashable] = field(default_factory=list)
 
 
 def _aggregate(values: np.ndarray, method: str, axis: int = -1) -> np.ndarray:
@@ -377,3 +356,24 @@ def _leniency(
         juror: (round(float(total[i] / n[i]), 2) if n[i] else None)
         for i, juror in enumerate(juror_ids)
     }
+
+
+def juror_statistics(reviews: list[ReviewScores], criteria: list[dict]) -> list[tuple]:
+    """Per juror (ordered by id): reviews, mean, lowest, quartiles and highest of the review
+    totals (``review_total``, the formula the scoring screen shows)."""
+    totals: dict = {}
+    for review in reviews:
+        totals.setdefault(review.juror, []).append(review_total(review.scores, criteria))
+    rows = []
+    for juror in sorted(totals, key=str):
+        values = np.array(totals[juror])
+        low, q1, median, q3, high = np.percentile(values, [0, 25, 50, 75, 100])
+        rows.append(
+            (
+                juror,
+                len(values),
+                float(values.mean()),
+                *(float(v) for v in (low, q1, median, q3, high)),
+            )
+        )
+    return rows

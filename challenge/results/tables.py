@@ -1,6 +1,16 @@
 """Decisions per entry (DESIGN §4, Decision / results)."""
 
-from piccolo.columns import UUID, BigInt, ForeignKey, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns import (
+    UUID,
+    BigInt,
+    Bytea,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.table import Table
 
 from challenge.calls.tables import Call
@@ -24,3 +34,18 @@ class Decision(Table, tablename="decisions"):
     decided_by = ForeignKey(references=User, on_delete=OnDelete.set_null, null=True)
     created_at = Timestamptz()
     updated_at = Timestamptz(auto_update=Timestamptz.value_type.now)
+
+
+class RankingCache(Table, tablename="ranking_cache"):
+    """A computed ranking of a round (for the whole call, or one challenge's entries: its key)
+    by one method, with the fingerprint of its inputs (``results.cache``); one row per (call,
+    round, challenge key, method), unique, so replicas share it and a race upserts."""
+
+    id = UUID(primary_key=True)
+    call = ForeignKey(references=Call, on_delete=OnDelete.cascade)
+    round_number = Integer(default=1)
+    challenge_key = Varchar(length=40, default="")
+    method = Varchar(length=20, default="mean")
+    fingerprint = Varchar(length=64, default="")
+    payload = Bytea(default=b"")
+    computed_at = Timestamptz()
