@@ -164,9 +164,7 @@ async def test_a_call_read_by_raw_sql_equals_piccolos_select(app):
     from challenge.calls.tables import Call
 
     call = await make_call(title="Gleich", categories=["Mobilität", "Energie"])
-    expected = (
-        await Call.select().output(load_json=True).where(Call.slug == call["slug"]).first()
-    )
+    expected = await Call.select().output(load_json=True).where(Call.slug == call["slug"]).first()
     got = await get_call(call["slug"], include_drafts=False)
     assert got == expected
     assert got["categories"] == ["Mobilität", "Energie"]  # JSON decoded
@@ -193,8 +191,9 @@ def _representative_queries() -> list[str]:
         ),
         str(Submission.select(*Submission.organisation.all_columns()).where(Submission.id == 1)),
         str(
-            Milestone.select(Milestone.partnership.organisation.name, Milestone.amount_cents)
-            .where(Milestone.partnership.status.is_in(["active"]))
+            Milestone.select(Milestone.partnership.organisation.name, Milestone.amount_cents).where(
+                Milestone.partnership.status.is_in(["active"])
+            )
         ),
     ]
 
