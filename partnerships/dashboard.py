@@ -28,14 +28,6 @@ def _teams(user_id: UUID):
     return Membership.select(Membership.organisation).where(Membership.user == user_id)
 
 
-async def areas_of(user_id: UUID) -> set[str]:
-    """The area ``partner`` for members of a team with a contract (sent or later)."""
-    has = await Partnership.exists().where(
-        Partnership.organisation.is_in(_teams(user_id)) & Partnership.status.is_in(SHOWN)
-    )
-    return {"partner"} if has else set()
-
-
 def _milestone_meta(row: dict, locale: str) -> str:
     due = gettext("Due %(date)s", locale, date=format_date(row["due_date"], locale))
     return f"{row['partnership_title']} · {due} · {format_money(row['amount_cents'], locale)}"
