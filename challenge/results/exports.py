@@ -8,6 +8,7 @@ import io
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from challenge.jury.services import round_of
 from challenge.jury.tables import Review
@@ -47,22 +48,6 @@ def cell(value):
     return value
 
 
-def totals(criteria: list[dict]):
-    """``review_total`` for these criteria, remembered per combination of scores (a round's
-    reviews repeat few combinations: whole points on small scales)."""
-    keys = [c["key"] for c in criteria]
-    known: dict[tuple, float] = {}
-
-    def total(scores: dict) -> float:
-        key = tuple(scores.get(k) for k in keys)
-        value = known.get(key)
-        if value is None:
-            value = known[key] = review_total(scores, criteria)
-        return value
-
-    return total
-
-
 @dataclass
 class Reviews:
     """The round's final reviews as the exports write them (``services.export_reviews``:
@@ -76,6 +61,12 @@ class Reviews:
     def criteria(self) -> list[dict]:
         return self.round["criteria"] or []
 
+    @cached_property
+    def totals(self) -> list[float]:
+        """Each review's 0–100 total (``review_total``), in the reviews' order."""
+        criteria = self.criteria
+        return [review_total(review[5], criteria) for review in self.reviews]
+
     @property
     def header(self) -> list[str]:
         column = ["challenge"] if self.challenges else []
@@ -83,20 +74,19 @@ class Reviews:
 
     def rows(self) -> Iterator[list]:
         """One review a row: reference, the challenge key (on calls with challenges), title,
-        juror, every criterion's score and the 0–100 total."""
-        keys, total, shown = (
-            [c["key"] for c in self.criteria],
-            totals(self.criteria),
-            self.challenges,
-        )
-        for reference, challenge, title, name, _juror, scores in self.reviews:
+        juror, every criterion's score and the 0–100 total; text as ``cell`` writes it, a
+        missing score None."""
+        keys, shown = [c["key"] for c in self.criteria], self.challenges
+        for (reference, challenge, title, name, _juror, scores), total in zip(
+            self.reviews, self.totals, strict=True
+        ):
             yield [
-                reference,
-                *([challenge or ""] if shown else []),
-                title,
-                name,
+                cell(reference),
+                *([cell(challenge or "")] if shown else []),
+                cell(title),
+                cell(name),
                 *[scores.get(k) for k in keys],
-                round(total(scores), 2),
+                round(total, 2),
             ]
 
 
@@ -115,7 +105,7 @@ async def scores_csv(export: Reviews) -> AsyncIterator[bytes]:
     out.write("\ufeff")
     writer.writerow(export.header)
     for index, row in enumerate(export.rows(), start=1):
-        writer.writerow([cell(v) if v is not None else "" for v in row])
+        writer.writerow(row)  # (the csv module writes None as an empty field)
         if index % CHUNK_ROWS == 0:
             yield out.getvalue().encode("utf-8")
             out.seek(0)
@@ -151,10 +141,9 @@ def _summaries(export: Reviews, mean) -> tuple[list[list], list[list]]:
     in one pass over the reviews."""
     per_juror: dict = {}
     per_criterion: dict = {c["key"]: [0.0, 0] for c in export.criteria}
-    total = totals(export.criteria)
-    for *_, juror, scores in export.reviews:
+    for (*_, juror, scores), total in zip(export.reviews, export.totals, strict=True):
         mine = per_juror.setdefault(juror, [0.0, 0])
-        mine[0] += total(scores)
+        mine[0] += total
         mine[1] += 1
         for key, value in scores.items():
             if key in per_criterion:
@@ -224,7 +213,9 @@ def scores_xlsx(tables: dict, call_title: str, target) -> None:
         ("Criteria", "criteria"),
     ):
         header, rows = tables[key]
-        book.add_sheet(sheet_name, header, ([cell(v) for v in row] for row in rows))
+        if key != "reviews":  # (the reviews' rows come as written)
+            rows = ([cell(v) for v in row] for row in rows)
+        book.add_sheet(sheet_name, header, rows)
     book.close()
 
 

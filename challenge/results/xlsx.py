@@ -55,25 +55,28 @@ def _text(value: str) -> str:
 
 
 def _cell(reference: str, value, style: str = "") -> str:
-    """One cell: text inline, numbers as numbers, booleans as booleans; None and "" leave it
-    empty."""
-    if value is None or value == "":
+    """One cell: text inline, numbers as numbers, booleans as booleans; None, "" and numbers
+    that are not finite leave it empty."""
+    kind = type(value)
+    if kind is float or kind is int:  # the common cases first: a row is mostly numbers
+        return f'<c r="{reference}"{style}><v>{value!r}</v></c>' if math.isfinite(value) else ""
+    if kind is str:
+        return f'<c r="{reference}" t="inlineStr"{style}>{_text(value)}</c>' if value else ""
+    if value is None:
         return ""
     if isinstance(value, bool):
         return f'<c r="{reference}" t="b"{style}><v>{int(value)}</v></c>'
     if isinstance(value, int | float):
-        if not math.isfinite(value):
-            return ""
-        return f'<c r="{reference}"{style}><v>{value!r}</v></c>'
-    return f'<c r="{reference}" t="inlineStr"{style}>{_text(str(value))}</c>'
+        return _cell(reference, float(value) if isinstance(value, float) else int(value), style)
+    return _cell(reference, str(value), style)
 
 
 def _row(number: int, columns: list[str], values, style: str = "") -> str:
+    row = str(number)
     cells = "".join(
-        _cell(f"{column}{number}", value, style)
-        for column, value in zip(columns, values, strict=False)
+        [_cell(column + row, value, style) for column, value in zip(columns, values, strict=False)]
     )
-    return f'<row r="{number}">{cells}</row>'
+    return f'<row r="{row}">{cells}</row>'
 
 
 class Workbook:
