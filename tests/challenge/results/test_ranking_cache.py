@@ -224,3 +224,10 @@ async def test_the_juror_chart_aggregates_with_a_table_of_its_figures(app, staff
     for juror in jury:
         assert juror["name"] in jurors_table
     assert uuid.UUID(str(call["id"]))
+
+
+def test_the_fingerprint_knows_the_rankings_resamples():
+    """cache.RESAMPLES stands in for ranking.RESAMPLES (numpy loads with the first ranking)."""
+    from challenge.results import ranking
+
+    assert cache.RESAMPLES == ranking.RESAMPLES
