@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -307,6 +308,7 @@ def main() -> None:
     finally:
         if options.database_url is None and not options.keep:
             asyncio.run(admin(f'DROP DATABASE IF EXISTS "{urlsplit(url).path[1:]}" WITH (FORCE)'))
+            shutil.rmtree(environment(url)["CHALLENGE_DATA_DIR"], ignore_errors=True)
 
 
 if __name__ == "__main__":
