@@ -280,6 +280,17 @@ async def _current_report(call: dict, filename: str) -> dict | None:
     return latest if latest and all(latest["created_at"] >= at for at in changed) else None
 
 
+# The PDF's ranking table stops here; the complete ranking is in scores.xlsx. A city-wide call of
+# thousands of proposals made a report of a hundred pages that took minutes and 300 MB to render.
+REPORT_RANKS = 200
+
+
+def shown_in_report(entries: list[dict], limit: int = REPORT_RANKS) -> list[dict]:
+    """The entries the report's ranking table lists: the first ``limit`` ranks, and any later one
+    whose cut-off is not stable (the jury must look at it again)."""
+    return [e for e in entries if e["result"].rank <= limit or e["result"].cutoff_unstable]
+
+
 async def _report_context(call: dict, number: int) -> dict:
     ranked = await rankings_of(call, number=number, methods=("mean", "normalized"))
     results, round_ = ranked.results, ranked.round
@@ -302,6 +313,7 @@ async def _report_context(call: dict, number: int) -> dict:
         "call": call,
         "round": round_,
         "entries": entries,
+        "shown": shown_in_report(entries),
         "mean": results["mean"],
         "normalized": results["normalized"],
         "reviews": sum(reviews.values()),

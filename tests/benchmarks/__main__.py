@@ -30,6 +30,13 @@ BENCHMARKS = [
     ("ocds_development", ("postgresql",)),
     ("pitch_scoring", ("sqlite", "postgresql")),
     ("scale_out", ("postgresql",)),
+    # issue 25: the request path against the framework's ceiling (both engines in one run), the
+    # lists and rankings at a city's size, and every page at the full dataset
+    ("request_path", ("postgresql",)),
+    ("jury_page", ("sqlite", "postgresql")),
+    ("ranking_page", ("sqlite", "postgresql")),
+    ("partnership_lists", ("sqlite", "postgresql")),
+    ("scale", ("postgresql",)),
 ]
 FIGURE = re.compile(
     r"^\s*(?P<figure>.*?)[\s:=,]*(?P<measured>[0-9][0-9.]*\s?(?:ms|s|MB|KB|req/s|flows/s|mails/s)?)"

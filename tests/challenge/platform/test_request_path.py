@@ -211,3 +211,15 @@ def test_foreign_key_reads_build_the_same_sql_as_piccolo():
     assert Juror.call.is_in is not None  # a method read on a foreign key is still bound
     joined = Juror.call.slug
     assert joined._meta.call_chain and joined._meta.call_chain[0]._meta.name == "call"
+
+
+async def test_compressed_formats_are_not_gzipped_again(client):
+    from challenge.calls.tables import Call
+
+    call = await make_call(title="Als PDF")
+    await Call.update({Call.status: "published"}).where(Call.slug == call["slug"])
+    pdf = await client.get(f"/calls/{call['slug']}/call.pdf", headers={"Accept-Encoding": "gzip"})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert "content-encoding" not in pdf.headers
+    page = await client.get(f"/calls/{call['slug']}", headers={"Accept-Encoding": "gzip"})
+    assert page.headers["content-encoding"] == "gzip"  # pages still are
