@@ -173,6 +173,7 @@ def create_app(
             gzip_compress_level=6,
             # already compressed formats: gzip would only cost time (scores.xlsx: ~0.3 s)
             exclude=[r"\.(xlsx|zip|pdf)$"],
+            exclude_opt_key="skip_compression",  # a route's opt: it sends its own stored gzip
         ),
         logging_config=None,  # logging is set up by the commands (challenge.platform.observability)
         plugins=tracing_plugins(engine),  # OpenTelemetry, when OTEL_EXPORTER_OTLP_ENDPOINT is set

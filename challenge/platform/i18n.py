@@ -131,10 +131,16 @@ def format_money(cents: int | None, locale: str) -> str:
     return money(cents, locale)
 
 
-@lru_cache(maxsize=4096, typed=True)  # pure; Babel takes ~30 µs per number (1 and 1.0 apart)
 def format_number(value, locale: str, digits: int | None = None) -> str:
     """A number the reader's way: 1.234,5 (de) or 1,234.5 (en); ``digits`` fixes the decimals
     (None: as many as the value has, up to three)."""
+    if isinstance(value, float) and value == 0:
+        value = 0.0  # -0.0 equals 0.0 for the cache below: both are shown as 0
+    return _format_number(value, locale, digits)
+
+
+@lru_cache(maxsize=4096, typed=True)  # pure; Babel takes ~30 µs per number (1 and 1.0 apart)
+def _format_number(value, locale: str, digits: int | None) -> str:
     if value is None:
         return ""
     if digits is None:

@@ -7,7 +7,7 @@ its thread four times per query. On the public call page that was a quarter of t
 one hop: run, fetch, return. Transactions keep Piccolo's own path — a connection of their own for
 their lifetime — so a write transaction never shares a connection with a read.
 
-Every statement outside a transaction autocommits (``isolation_level=None``, as in Piccolo), so a
+Only reads use the pool. Every statement outside a transaction autocommits (``isolation_level=None``, as in Piccolo), so a
 pooled connection never holds a read snapshot or a lock between statements; with WAL, readers see
 each commit at once. The pool is opened on first use and closed by :meth:`close_pool` (the
 application's shutdown, ``challenge.db.stop``); it reopens if used again.
@@ -28,6 +28,12 @@ from piccolo.engine.sqlite import SQLiteEngine, dict_factory
 POOL_SIZE = 4
 
 
+def _is_read(query: str) -> bool:
+    """A plain SELECT (no RETURNING, so no INSERT … RETURNING either)."""
+    head = query.lstrip()[:6].upper()
+    return head == "SELECT" and "RETURNING" not in query.upper()
+
+
 class PooledSQLiteEngine(SQLiteEngine):
     """SQLiteEngine whose statements outside transactions run on persistent connections."""
 
@@ -43,7 +49,7 @@ class PooledSQLiteEngine(SQLiteEngine):
         with self._lock:
             if self._executor is None:
                 self._executor = ThreadPoolExecutor(
-                    max_workers=self.pool_size, thread_name_prefix="sqlite-pool"
+                    max_workers=self.pool_size, thread_name_prefix=f"sqlite-pool-{id(self):x}"
                 )
             return self._executor
 
@@ -69,9 +75,10 @@ class PooledSQLiteEngine(SQLiteEngine):
     async def _run_in_new_connection(
         self, query: str, args: list | None = None, query_type: str = "generic", table=None
     ):
-        """Outside a transaction: one hop to a pooled connection (RETURNING gives inserted
-        keys; the SQLite versions without it, before 3.35, take Piccolo's own path)."""
-        if query_type == "insert" and self.get_version_sync() < 3.35:
+        """Outside a transaction, a read: one hop to a pooled connection. Writes and everything
+        else take Piccolo's own path (a connection of their own): a write waiting for SQLite's
+        single writer must never hold a pooled connection that reads are queued behind."""
+        if not _is_read(query):
             return await super()._run_in_new_connection(query, args, query_type, table)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool(), self._execute, query, args or [])

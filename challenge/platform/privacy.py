@@ -298,12 +298,15 @@ def _erase_spooled_mails(mail_dir: Path, address: str, name: str) -> int:
 async def _compact() -> None:
     """A SQLite built without SECURE_DELETE (Debian's has it) keeps deleted and overwritten values
     in free pages, and `challenge backup` copies pages: rebuild the file there, so the erased
-    values are gone from the disk and from every backup taken afterwards."""
+    values are gone from the disk and from every backup taken afterwards. Then the WAL is
+    checkpointed and truncated: the portal keeps connections open, so SQLite never deletes the
+    WAL itself, and its old frames would still hold the erased values."""
     engine = db.current_engine()
     if isinstance(engine, SQLiteEngine):
         secure = await engine.run_ddl("PRAGMA secure_delete")
         if not secure or not list(secure[0].values())[0]:
             await engine.run_ddl("VACUUM")
+        await engine.run_ddl("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 async def apply_retention(settings, now: datetime | None = None) -> int:

@@ -10,7 +10,6 @@ from uuid import UUID
 from litestar import Controller, Request, Response, get
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Template
-from litestar.utils.scope.state import ScopeState
 
 from challenge.platform.i18n import N_
 from challenge.platform.page_cache import PUBLIC_PAGE_SECONDS
@@ -57,10 +56,9 @@ def _conditional(request: Request, file: cache.Stored, media_type: str, filename
     wanted = [t.strip() for t in request.headers.get("if-none-match", "").split(",")]
     if etag in wanted or "*" in wanted:
         return Response(b"", status_code=304, headers=headers)
-    # Stored as sent: Litestar's CompressionMiddleware passes a response through untouched when
-    # the scope marks it as a stored one (as for its own response cache) — the gzip variant is
-    # not compressed twice, the plain one not for a client that refused gzip with q=0.
-    ScopeState.from_scope(request.scope).is_cached = True
+    # Stored as sent: the routes opt out of the compression middleware (opt "skip_compression",
+    # challenge.app) — the gzip variant is not compressed twice, the plain one not for a client
+    # that refused gzip with q=0.
     if not gzipped:
         return Response(file.body, media_type=media_type, headers=headers)
     return Response(
@@ -75,13 +73,18 @@ class OpenDataApi(Controller):
     @get(
         "/ocds/release-package.json",
         summary="OCDS 1.1.5 release package of all signed partnerships",
+        opt={"skip_compression": True},
     )
     async def release_package(self, request: Request) -> Response:
         """Conditional GET: send the ETag back as If-None-Match and get 304 while nothing changed."""
         packages = await cache.packages(request.app.state.settings)
         return _conditional(request, packages.release, "application/json", "release-package.json")
 
-    @get("/ocds/record-package.json", summary="OCDS 1.1.5 record package (compiled releases)")
+    @get(
+        "/ocds/record-package.json",
+        summary="OCDS 1.1.5 record package (compiled releases)",
+        opt={"skip_compression": True},
+    )
     async def record_package(self, request: Request) -> Response:
         packages = await cache.packages(request.app.state.settings)
         return _conditional(request, packages.record, "application/json", "record-package.json")

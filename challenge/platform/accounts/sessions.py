@@ -55,7 +55,7 @@ def _grants_sql(user: str) -> str:
         f' WHERE r."user" = {user}) AS roles'
     ]
     for index, (_area, condition) in enumerate(_areas()):
-        items.append(f"{condition.format(user=user)} AS area_{index}")
+        items.append(f"{condition.replace('{user}', user)} AS area_{index}")
     return ", ".join(items)
 
 
@@ -73,7 +73,7 @@ def _identity(row: dict, **extra) -> CurrentUser:
         affiliation=row["affiliation"],
         roles=frozenset((row["roles"] or "").split(",")) - {""},
         areas=frozenset(
-            area for index, (area, _sql) in enumerate(_areas()) if row[f"area_{index}"]
+            area for index, (area, _sql) in enumerate(_areas()) if row.get(f"area_{index}")
         ),
         **extra,
     )

@@ -19,40 +19,79 @@ from tests.support.factories import make_call, make_team, make_unit
 from tests.support.web import make_user
 
 
-def _pool_threads() -> int:
-    return sum(1 for t in threading.enumerate() if t.name.startswith("sqlite-pool"))
+def _pool_threads(engine: PooledSQLiteEngine) -> int:
+    prefix = f"sqlite-pool-{id(engine):x}"
+    return sum(1 for t in threading.enumerate() if t.name.startswith(prefix))
 
 
-async def test_sqlite_statements_reuse_a_few_connections(tmp_path, monkeypatch):
+async def _notes(tmp_path) -> PooledSQLiteEngine:
+    path = str(tmp_path / "pool.sqlite3")
+    with sqlite3.connect(path) as setup:
+        setup.execute("PRAGMA journal_mode=WAL")
+        setup.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
+        setup.executemany("INSERT INTO notes (text) VALUES (?)", [(f"n{i}",) for i in range(40)])
+    return PooledSQLiteEngine(path=path, pool_size=2, timeout=30)
+
+
+async def test_sqlite_reads_reuse_a_few_connections(tmp_path, monkeypatch):
+    engine = await _notes(tmp_path)
     opened = []
     real_connect = sqlite3.connect
 
     def counting_connect(*args, **kwargs):
-        opened.append(args or kwargs.get("database"))
+        opened.append(kwargs.get("database"))
         return real_connect(*args, **kwargs)
 
-    engine = PooledSQLiteEngine(path=str(tmp_path / "pool.sqlite3"), pool_size=2, timeout=30)
     monkeypatch.setattr(sqlite3, "connect", counting_connect)
-    await engine.run_ddl("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
-    await asyncio.gather(
+    reads = await asyncio.gather(
         *(
-            engine._run_in_new_connection("INSERT INTO notes (text) VALUES (?)", [f"n{i}"])
-            for i in range(40)
+            engine._run_in_new_connection("SELECT text FROM notes WHERE id = ?", [i])
+            for i in range(1, 41)
         )
     )
-    rows = await engine._run_in_new_connection("SELECT count(*) AS n FROM notes")
-    assert rows == [{"n": 40}]  # every autocommitted insert is seen by the next statement
-    assert 1 <= len(opened) <= 2  # 42 statements, at most one connection per pool thread
-    # a transaction keeps Piccolo's own connection, and its commit is seen by the pool at once
+    assert [r[0]["text"] for r in reads] == [f"n{i}" for i in range(40)]
+    assert 1 <= len(opened) <= 2  # 40 reads, at most one connection per pool thread
+    # a write outside a transaction has a connection of its own, and the next read sees it
+    await engine._run_in_new_connection("INSERT INTO notes (text) VALUES ('neu')")
     async with engine.transaction():
         await engine.run_ddl("INSERT INTO notes (text) VALUES ('in a transaction')")
     rows = await engine._run_in_new_connection("SELECT count(*) AS n FROM notes")
-    assert rows == [{"n": 41}]
-    assert _pool_threads() >= 1
+    assert rows == [{"n": 42}]
+    assert _pool_threads(engine) >= 1
     await engine.close_pool()
-    assert _pool_threads() == 0  # closed with the app: no thread keeps the process alive
+    assert _pool_threads(engine) == 0  # closed with the app: no thread keeps the process alive
     # used again after closing, the pool opens again
     assert await engine._run_in_new_connection("SELECT 1 AS one") == [{"one": 1}]
+    await engine.close_pool()
+
+
+async def test_a_write_waiting_for_the_writer_lock_does_not_hold_up_reads(tmp_path):
+    engine = await _notes(tmp_path)
+    blocker = sqlite3.connect(engine.path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")  # another writer holds SQLite's single write lock
+    try:
+        waiting = [
+            asyncio.ensure_future(
+                engine._run_in_new_connection("UPDATE notes SET text = 'x' WHERE id = ?", [i])
+            )
+            for i in range(1, 6)
+        ]
+        reads = await asyncio.wait_for(
+            asyncio.gather(
+                *(
+                    engine._run_in_new_connection("SELECT count(*) AS n FROM notes")
+                    for _ in range(8)
+                )
+            ),
+            timeout=10,
+        )
+        assert reads == [[{"n": 40}]] * 8 and not any(w.done() for w in waiting)
+    finally:
+        blocker.execute("COMMIT")
+        blocker.close()
+    await asyncio.gather(*waiting)
+    rows = await engine._run_in_new_connection("SELECT count(*) AS n FROM notes WHERE text = 'x'")
+    assert rows == [{"n": 5}]
     await engine.close_pool()
 
 
