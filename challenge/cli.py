@@ -160,15 +160,17 @@ def _serve_processes(
     settings: Settings, host: str, port: int, *, workers: int, worker: bool
 ) -> None:
     """``workers`` server processes from the app factory (``challenge.app.served_app``), and the
-    outbox and jobs worker once, as a `challenge worker` process beside them."""
-    import subprocess
-
+    outbox and jobs worker once, as a `challenge worker` process beside them (started again
+    if it ends)."""
     import uvicorn
 
+    from challenge.platform.processes import KeptRunning
     from challenge.platform.shutdown import GRACEFUL_HTTP
 
     os.environ["CHALLENGE_BASE_URL"] = settings.base_url  # the processes' links, as served here
-    background = subprocess.Popen([sys.executable, "-m", "challenge", "worker"]) if worker else None
+    background = (
+        KeptRunning([sys.executable, "-m", "challenge", "worker"]).start() if worker else None
+    )
     try:
         uvicorn.run(
             "challenge.app:served_app",
@@ -184,11 +186,7 @@ def _serve_processes(
         )
     finally:
         if background is not None:
-            background.terminate()
-            try:
-                background.wait(timeout=GRACEFUL_HTTP + 5)
-            except subprocess.TimeoutExpired:
-                background.kill()
+            background.stop(timeout=GRACEFUL_HTTP + 5)
 
 
 @main.command()
