@@ -1,16 +1,19 @@
-"""Piccolo's SQLite engine with persistent connections for statements outside transactions.
+"""Piccolo's SQLite engine with persistent connections for reads outside transactions.
 
 Piccolo opens a new aiosqlite connection (a new thread, the file opened, ``PRAGMA foreign_keys``)
 for every query that runs outside a transaction, and aiosqlite hops between the event loop and
 its thread four times per query. On the public call page that was a quarter of the time (issue
-25). Here a small pool of threads each keeps one ``sqlite3`` connection open, and a statement is
-one hop: run, fetch, return. Transactions keep Piccolo's own path — a connection of their own for
-their lifetime — so a write transaction never shares a connection with a read.
+25). Here a small pool of threads each keeps one ``sqlite3`` connection open, and a read is one
+hop: run, fetch, return. Writes outside transactions and transactions keep Piccolo's own path —
+a connection of their own — so a write waiting for SQLite's single writer never holds a pooled
+connection that reads queue behind.
 
-Only reads use the pool. Every statement outside a transaction autocommits (``isolation_level=None``, as in Piccolo), so a
-pooled connection never holds a read snapshot or a lock between statements; with WAL, readers see
-each commit at once. The pool is opened on first use and closed by :meth:`close_pool` (the
-application's shutdown, ``challenge.db.stop``); it reopens if used again.
+Every statement outside a transaction autocommits (``isolation_level=None``, as in Piccolo), so
+a pooled connection never holds a read snapshot or a lock between statements; with WAL, readers
+see each commit at once. The pool is opened on first use and closed by :meth:`close_pool` (the
+application's shutdown, ``challenge.db.stop``); it reopens if used again. Nothing in the process
+may open and close the database file itself while the pool is open: closing any descriptor of
+the file drops the process's POSIX locks, SQLite's included (sqlite.org/howtocorrupt.html, 2.2).
 """
 
 from __future__ import annotations
