@@ -290,6 +290,9 @@ class PublicResultsPages(Controller):
         )
 
 
+UNIT_PAGE_SIZE = 50  # entries of a unit's ranking page (a challenge may have thousands)
+
+
 class UnitRankingPages(Controller):
     """The owning unit's view of its challenge's ranking, once staff released it."""
 
@@ -299,17 +302,27 @@ class UnitRankingPages(Controller):
 
     @get("/challenges/{challenge_id:uuid}/ranking", name="unit_ranking")
     async def ranking(
-        self, request: Request, challenge_id: FromPath[UUID], method: Method = "mean"
+        self,
+        request: Request,
+        challenge_id: FromPath[UUID],
+        method: Method = "mean",
+        page: Page = 1,
     ) -> Template:
         call, challenge = await selection.unit_ranking(request.scope["user"], challenge_id)
         method = method if method in METHODS else "mean"
         result, titles = await ranking_for(call, method=method, challenge=challenge)
+        pages = max(1, -(-len(result.entries) // UNIT_PAGE_SIZE))
+        page = min(page, pages)  # past the end: the last page
+        start = (page - 1) * UNIT_PAGE_SIZE
         return Template(
             template_name="challenge/results/unit_ranking.html",
             context={
                 "call": call,
                 "challenge": challenge,
                 "ranking": result,
+                "shown": result.entries[start : start + UNIT_PAGE_SIZE],
+                "page": page,
+                "pages": pages,
                 "titles": titles,
                 "method": method,
                 "methods": METHODS,

@@ -268,7 +268,7 @@ async def test_the_staff_page_switches_between_challenges(app, staff):
     assert (await staff.get(f"/staff/calls/{call['slug']}/results?challenge=zz")).status_code == 404
 
 
-async def test_the_unit_reads_its_ranking_only_after_release(app, staff):
+async def test_the_unit_reads_its_ranking_only_after_release(app, staff, monkeypatch):
     call, challenges, entries, _, units = await challenge_call()
     member = await make_user(email=unique_email("unit"), name="Amt Person")
     from challenge.challenges.tables import UnitMember
@@ -301,6 +301,20 @@ async def test_the_unit_reads_its_ranking_only_after_release(app, staff):
         assert shown.status_code == 200 and entries["a"][0]["reference"] in shown.text
         assert entries["b"][0]["reference"] not in shown.text
         assert (await unit.get(ranking_url(call))).status_code == 403  # the whole call: staff
+        # a page at a time (one entry a page here): page 2 shows another entry than page 1, a
+        # page past the end the last one, a page that is no number is refused
+        from challenge.results import pages as result_pages
+
+        monkeypatch.setattr(result_pages, "UNIT_PAGE_SIZE", 1)
+        references = {e["reference"] for e in entries["a"]}
+        first, second = (await unit.get(f"{page}?page=1")), (await unit.get(f"{page}?page=2"))
+        on_first = {r for r in references if r in first.text}
+        on_second = {r for r in references if r in second.text}
+        assert len(on_first) == len(on_second) == 1 and on_first != on_second
+        assert "page=2" in first.text
+        last = await unit.get(f"{page}?page=999")
+        assert last.status_code == 200 and len({r for r in references if r in last.text}) == 1
+        assert (await unit.get(f"{page}?page=abc")).status_code == 400
     async with http_client(app) as anonymous:
         assert (await anonymous.get(ranking_url(call, "a"))).status_code == 401
     audit = await AuditEntry.count().where(
