@@ -36,10 +36,11 @@ def status_kb(pid: int, field: str) -> int:
     return 0
 
 
-def start_server(env: dict) -> tuple[subprocess.Popen, str]:
+def start_server(env: dict, *extra: str) -> tuple[subprocess.Popen, str]:
+    """`challenge serve --no-worker` (and ``extra`` options) on a free port, once ready."""
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "challenge", "serve", "--port", str(port), "--no-worker"],
+        [sys.executable, "-m", "challenge", "serve", "--port", str(port), "--no-worker", *extra],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -22,10 +22,10 @@ from pathlib import Path
 
 import httpx
 
+from tests.benchmarks.documents import start_server
 from tests.benchmarks.startup import free_port
 from tests.benchmarks.submissions import wrk
-from tests.support.databases import _in_thread, _with_database
-from tests.support.servers import wait_until_ready
+from tests.support.databases import _in_thread, _with_database, drop_database
 
 PG = (
     os.environ.get("CHALLENGE_TEST_DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -61,21 +61,6 @@ def _databases(tmp: Path) -> dict[str, str]:
     return {"sqlite": f"sqlite:///{tmp / 'bench.sqlite3'}", "postgresql": _with_database(PG, name)}
 
 
-def _drop(url: str) -> None:
-    import asyncpg
-
-    name = url.rsplit("/", 1)[1]
-
-    async def drop() -> None:
-        conn = await asyncpg.connect(_with_database(PG, "postgres"))
-        try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await conn.close()
-
-    _in_thread(drop)
-
-
 def _environment(tmp: Path, engine: str, url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHALLENGE_")}
     env.update(
@@ -85,19 +70,6 @@ def _environment(tmp: Path, engine: str, url: str) -> dict[str, str]:
         CHALLENGE_PAGE_CACHE="false",
     )
     return env
-
-
-def _serve(env: dict, *extra: str) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "challenge", "serve", "--port", str(port), "--no-worker", *extra],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    wait_until_ready(base)
-    return server, base
 
 
 def _stop(server: subprocess.Popen) -> None:
@@ -209,7 +181,7 @@ def main() -> None:
                 )
             bases = {}
             for engine, env in envs.items():
-                server, base = _serve(env)
+                server, base = start_server(env)
                 servers.append(server)
                 bases[engine] = base
             html = httpx.get(f"{bases['postgresql']}/calls/challenges").text
@@ -230,7 +202,7 @@ def main() -> None:
             servers = []
             workers = {}
             for count in (1, 2):
-                server, base = _serve(envs["postgresql"], "--workers", str(count))
+                server, base = start_server(envs["postgresql"], "--workers", str(count))
                 servers.append(server)
                 workers[count] = statistics.median(
                     wrk(f"{base}/calls/challenges") or 0.0 for _ in range(ROUNDS)
@@ -240,7 +212,7 @@ def main() -> None:
         finally:
             for server in servers:
                 _stop(server)
-            _drop(urls["postgresql"])
+            drop_database(urls["postgresql"])
 
 
 if __name__ == "__main__":
