@@ -129,14 +129,9 @@ def _free_port() -> int:
 
 def _mailed_link(env, port: int, tmp_path) -> str:
     """Serve on `port`, ask for a password reset, and return the register link of the mail."""
-    import email
-    import email.policy
     import re
-    import time
 
-    import httpx
-
-    from tests.support.servers import wait_until_ready
+    from tests.support.servers import reset_mail_text, wait_until_ready
 
     server = subprocess.Popen(
         [sys.executable, "-m", "challenge", "serve", "--port", str(port)],
@@ -147,24 +142,7 @@ def _mailed_link(env, port: int, tmp_path) -> str:
     try:
         base = f"http://127.0.0.1:{port}"
         wait_until_ready(base)
-        # The CSRF cookie as a browser has it (sent by hand: behind an https base URL it is
-        # Secure, which httpx keeps off plain http).
-        cookie = httpx.get(f"{base}/impressum").headers["set-cookie"]
-        token = re.search(r"csrftoken=([^;]+)", cookie).group(1)
-        answer = httpx.post(
-            f"{base}/api/v1/auth/password-reset",
-            json={"email": "wer@example.org"},
-            headers={"x-csrftoken": token, "cookie": f"csrftoken={token}"},
-        )
-        assert answer.status_code == 202
-        spool = tmp_path / "var" / "mail"
-        deadline = time.monotonic() + 30
-        while not list(spool.glob("*.eml")) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        message = email.message_from_bytes(
-            next(spool.glob("*.eml")).read_bytes(), policy=email.policy.default
-        )
-        text = message.get_body(("plain",)).get_content()
+        text = reset_mail_text(base, tmp_path / "var" / "mail")
         return re.search(r"https?://\S+/register", text).group(0)
     finally:
         server.terminate()
