@@ -7,7 +7,6 @@ the jurors (a few dozen) are listed in full, the entries one page at a time, fil
 
 from __future__ import annotations
 
-from math import ceil
 from uuid import UUID
 
 from piccolo.columns.combination import WhereRaw
@@ -16,6 +15,7 @@ from piccolo.query.functions.aggregate import Count
 from challenge.jury.conflicts import active_conflicts
 from challenge.jury.scope import covers, titles
 from challenge.jury.tables import Assignment, Juror, Round
+from challenge.platform.pagination import page_within
 from challenge.submissions.tables import Submission
 
 PER_PAGE = 50
@@ -161,8 +161,7 @@ async def entries_page(call_id, where, page: int, named: dict) -> dict:
     """One page of the entries ``where`` selects, by reference, each with its counts; a page
     past the end shows the last one."""
     total = await Submission.count().where(where)
-    pages = max(1, ceil(total / PER_PAGE))
-    page = min(max(page, 1), pages)
+    page, pages = page_within(page, total, PER_PAGE)
     entries = (
         await Submission.select(
             Submission.id, Submission.reference, Submission.title, Submission.challenge

@@ -4,13 +4,13 @@ form and the publishing summary."""
 
 from __future__ import annotations
 
-from math import ceil
 from uuid import UUID
 
 from challenge.jury import rounds as jury_rounds
 from challenge.platform.i18n import N_
 from challenge.platform.jobs import service as jobs
 from challenge.platform.money import format_amount
+from challenge.platform.pagination import page_within
 from challenge.platform.problems import not_found
 from challenge.results import certificates, charts, decisions, selection
 from challenge.results.policies import decisions_frozen
@@ -77,8 +77,7 @@ def _entry_rows(shown: list, results: dict, titles: dict, decided: dict) -> list
 
 def _page_of(entries: list, page: int) -> tuple[list, int, int]:
     """One page of the entries, the page number (within range) and the page count."""
-    pages = max(1, ceil(len(entries) / PER_PAGE))
-    page = min(page, pages)
+    page, pages = page_within(page, len(entries), PER_PAGE)
     return entries[(page - 1) * PER_PAGE : page * PER_PAGE], page, pages
 
 

@@ -17,13 +17,13 @@ from challenge.platform.forms import FormData, errors_of, form_value
 from challenge.platform.i18n import N_, request_locale
 from challenge.platform.jobs import service as jobs
 from challenge.platform.money import money_field
+from challenge.platform.pagination import Page, page_within
 from challenge.platform.problems import FieldError, Problem
 from challenge.results import decisions, overview, publication, selection
 from challenge.results.scores import METHODS
 from challenge.results.services import ranking_for, top_of_ranking
 
 Number = Annotated[int, QueryParameter(ge=1, le=10)]
-Page = Annotated[int, QueryParameter(ge=1, le=100_000)]
 Method = Annotated[str, QueryParameter(max_length=20)]
 Key = Annotated[str, QueryParameter(max_length=40)]
 
@@ -311,8 +311,7 @@ class UnitRankingPages(Controller):
         call, challenge = await selection.unit_ranking(request.scope["user"], challenge_id)
         method = method if method in METHODS else "mean"
         result, titles = await ranking_for(call, method=method, challenge=challenge)
-        pages = max(1, -(-len(result.entries) // UNIT_PAGE_SIZE))
-        page = min(page, pages)  # past the end: the last page
+        page, pages = page_within(page, len(result.entries), UNIT_PAGE_SIZE)
         start = (page - 1) * UNIT_PAGE_SIZE
         return Template(
             template_name="challenge/results/unit_ranking.html",

@@ -4,7 +4,6 @@ its versions and what changed, and the exports."""
 from __future__ import annotations
 
 from datetime import datetime
-from math import ceil
 from typing import Annotated
 from uuid import UUID
 
@@ -18,6 +17,7 @@ from challenge.organisations.services import KINDS
 from challenge.platform.accounts.guards import staff_required
 from challenge.platform.forms import FormData, errors_of, form_value
 from challenge.platform.i18n import BERLIN, N_
+from challenge.platform.pagination import page_within
 from challenge.platform.problems import Problem
 from challenge.submissions import diffs, exports, extensions, services, snapshots, staff
 
@@ -95,8 +95,9 @@ class StaffSubmissionPages(Controller):
             "sort": sort,
         }
         rows, total = await staff.list_submissions(call, **filters, page=page, per_page=PER_PAGE)
-        if page > max(1, ceil(total / PER_PAGE)):
-            page = max(1, ceil(total / PER_PAGE))
+        within, pages = page_within(page, total, PER_PAGE)
+        if page > within:  # past the end: the last page
+            page = within
             rows, total = await staff.list_submissions(
                 call, **filters, page=page, per_page=PER_PAGE
             )
@@ -107,7 +108,7 @@ class StaffSubmissionPages(Controller):
                 "rows": rows,
                 "total": total,
                 "page": page,
-                "pages": max(1, ceil(total / PER_PAGE)),
+                "pages": pages,
                 "filters": filters,
                 "kinds": KINDS,
                 "statuses": ("submitted", "withdrawn"),

@@ -3,13 +3,13 @@ deadline, afterwards the submitted proposals (without the team's name on a blind
 
 from __future__ import annotations
 
-from math import ceil
 from uuid import UUID
 
 from challenge.challenges import intake, placement
 from challenge.challenges.policies import may_see_unit_proposals
 from challenge.platform import clock
 from challenge.platform.i18n import N_
+from challenge.platform.pagination import page_within
 from challenge.platform.problems import Problem, not_found
 from challenge.submissions import services
 from challenge.submissions.tables import Submission
@@ -40,8 +40,7 @@ async def proposals_for_unit(actor, challenge_id: UUID, page: int = 1) -> dict:
     challenge, call = await unit_challenge(actor, challenge_id)
     where = (Submission.challenge == challenge_id) & (Submission.status == "submitted")
     total = await Submission.count().where(where)
-    pages = max(1, ceil(total / PER_PAGE))
-    page = min(max(page, 1), pages)
+    page, pages = page_within(page, total, PER_PAGE)
     rows = (
         await Submission.select(
             Submission.id,

@@ -8,13 +8,13 @@ import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from functools import reduce
-from math import ceil
 from urllib.parse import urlencode
 from uuid import UUID
 
 from piccolo.query.functions.aggregate import Count, Sum
 
 from challenge import db
+from challenge.platform.pagination import page_within
 from challenge.platform.references import PREFIX
 from partnerships.contracts.rules import TRANSITIONS, overdue, partnership_reference
 from partnerships.development.rules import PARTNERSHIP_KIND_LABELS
@@ -148,8 +148,7 @@ async def page_of(filters: Filters, page: int, per_page: int = PER_PAGE) -> dict
     page past the end shows the last one."""
     filters = filters.cleaned()
     summed = await totals(filters)
-    pages = max(1, ceil(summed["count"] / per_page))
-    page = min(max(page, 1), pages)
+    page, pages = page_within(page, summed["count"], per_page)
     rows = await (
         _narrowed(Partnership.select(*COLUMNS), conditions(filters))
         .order_by(Partnership.created_at, Partnership.number, ascending=False)

@@ -18,6 +18,7 @@ from challenge.platform.documents.multipart import MultipartUpload
 from challenge.platform.forms import FormData, errors_of, form_value
 from challenge.platform.i18n import N_, request_locale
 from challenge.platform.money import format_amount
+from challenge.platform.pagination import Page
 from challenge.platform.problems import Problem, not_found
 from partnerships.contracts import amendments, listing, policies, services, signing
 from partnerships.contracts.forms import (
@@ -33,7 +34,6 @@ from partnerships.milestones import calendar
 from partnerships.opendata import overview
 
 staff_or_finance = role_required("staff", "admin", "finance")
-Page = Annotated[int, QueryParameter(ge=1, le=100_000)]
 Code = Annotated[str, QueryParameter(max_length=20)]
 Text = Annotated[str, QueryParameter(max_length=200)]
 

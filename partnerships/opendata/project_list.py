@@ -4,9 +4,9 @@ facts of those partnerships)."""
 
 from __future__ import annotations
 
-from math import ceil
 from uuid import UUID
 
+from challenge.platform.pagination import page_within
 from partnerships.opendata.facts import PUBLIC_STATES, load_facts
 from partnerships.opendata.projects import projects
 from partnerships.tables import Partnership
@@ -37,8 +37,7 @@ async def projects_page(owner: str = "", page: int = 1, per_page: int = PER_PAGE
             return {"projects": [], "page": 1, "pages": 1, "total": 0}
         where &= Partnership.submission.challenge.unit == unit
     total = await Partnership.count().where(where)
-    pages = max(1, ceil(total / per_page))
-    page = min(max(page, 1), pages)
+    page, pages = page_within(page, total, per_page)
     ids = [
         row["id"]
         for row in await Partnership.select(Partnership.id)

@@ -13,6 +13,7 @@ from litestar.response import Template
 
 from challenge.platform.i18n import N_
 from challenge.platform.page_cache import PUBLIC_PAGE_SECONDS
+from challenge.platform.pagination import Page
 from challenge.platform.problems import not_found
 from partnerships.development.rules import licences
 from partnerships.opendata import cache, project_list, projects
@@ -20,7 +21,6 @@ from partnerships.opendata.ocds import publisher
 
 POLL_SECONDS = 60
 Owner = Annotated[str, QueryParameter(max_length=36)]
-Page = Annotated[int, QueryParameter(ge=1, le=100_000)]
 
 
 def accepts_gzip(accept_encoding: str) -> bool:

@@ -19,10 +19,10 @@ from challenge.platform.audit.display import describe
 from challenge.platform.audit.labels import ACTIONS, OBJECT_TYPES
 from challenge.platform.forms import FormData, errors_of, form_value
 from challenge.platform.mail.admin import OUTBOX_STATES, list_outbox
+from challenge.platform.pagination import Page
 from challenge.platform.problems import Problem
 
 PER_PAGE = 50
-Page = Annotated[int, QueryParameter(ge=1, le=100_000)]
 Text = Annotated[str, QueryParameter(max_length=200)]
 
 
