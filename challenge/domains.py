@@ -20,10 +20,11 @@ GROUP = "challenge.extensions"
 
 
 def core_domains() -> list[Domain]:
-    """platform < organisations < calls < challenges < submissions < jury < results."""
+    """platform < organisations < calls < challenges < submissions < jury < results < messages."""
     from challenge.calls.domain import domain as calls
     from challenge.challenges.domain import domain as challenges
     from challenge.jury.domain import domain as jury
+    from challenge.messages.domain import domain as messages
     from challenge.organisations.domain import domain as organisations
     from challenge.platform.domain import domain as platform
     from challenge.results.domain import domain as results
@@ -37,6 +38,7 @@ def core_domains() -> list[Domain]:
         submissions(),
         jury(),
         results(),
+        messages(),
     ]
 
 

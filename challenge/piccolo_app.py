@@ -15,13 +15,22 @@ from challenge.jury.tables import (
     RoundEntry,
     UnitComment,
 )
+from challenge.messages.tables import (
+    Announcement,
+    AnnouncementRecipient,
+    InformationRequest,
+    Message,
+    NotificationSetting,
+    Thread,
+    ThreadRead,
+)
 from challenge.organisations.tables import Invitation, Membership, Organisation
 from challenge.platform.accounts.tables import ApiToken, EmailToken, RoleGrant, Session, User
 from challenge.platform.audit.tables import AuditEntry, AuditPerson
 from challenge.platform.documents.tables import Document
 from challenge.platform.idempotency import IdempotencyKey
 from challenge.platform.jobs.tables import Job
-from challenge.platform.mail.tables import OutboxMail
+from challenge.platform.mail.tables import MailTemplate, OutboxMail
 from challenge.platform.security.tables import RateLimitCounter
 from challenge.results.tables import Decision, RankingCache
 from challenge.submissions.tables import (
@@ -44,6 +53,7 @@ APP_CONFIG = AppConfig(
         ApiToken,
         RateLimitCounter,
         OutboxMail,
+        MailTemplate,
         AuditEntry,
         AuditPerson,
         Document,
@@ -68,6 +78,13 @@ APP_CONFIG = AppConfig(
         UnitComment,
         Decision,
         RankingCache,
+        Thread,
+        Message,
+        ThreadRead,
+        InformationRequest,
+        NotificationSetting,
+        Announcement,
+        AnnouncementRecipient,
         Job,
         IdempotencyKey,
     ],

@@ -4,8 +4,8 @@
   they call services;
 - ``challenge`` never imports ``partnerships`` (an extension joins through its Domain record);
 - domains import only earlier stages: platform < organisations < calls < challenges < submissions <
-  jury < results < partnerships; ``challenge.platform`` imports no domain package. Later stages
-  register into earlier ones (``challenge/platform/domains.py``), never the reverse.
+  jury < results < messages < partnerships; ``challenge.platform`` imports no domain package.
+  Later stages register into earlier ones (``challenge/platform/domains.py``), never the reverse.
 
 Imports inside functions count too. The assembly modules (``challenge.app``, ``challenge.cli``,
 ``challenge.domains``, the demo loaders) may import every domain.
@@ -31,7 +31,8 @@ STAGES = {
     "challenge.submissions": 4,
     "challenge.jury": 5,
     "challenge.results": 6,
-    "partnerships": 7,
+    "challenge.messages": 7,
+    "partnerships": 8,
 }
 STAGE_NAMES = {
     0: "platform",
@@ -41,7 +42,8 @@ STAGE_NAMES = {
     4: "submissions",
     5: "jury",
     6: "results",
-    7: "partnerships",
+    7: "messages",
+    8: "partnerships",
 }
 ASSEMBLY = (
     "challenge.app",

@@ -10,6 +10,7 @@ the context (``base_url`` too, for the footer) — never from a request's Host h
 
 from __future__ import annotations
 
+import json
 import textwrap
 from uuid import UUID
 
@@ -50,8 +51,26 @@ def render_mail(template: str, *, locale: str, context: dict) -> tuple[str, str,
     return subject, _wrap(body), html
 
 
-async def enqueue(to: str, template: str, *, locale: str, context: dict) -> UUID:
-    """Render a mail and add it to the outbox, inside the caller's transaction if one is open."""
+MAIL_CATEGORIES = ("transactional", "thread", "digest", "announcement")
+
+
+async def enqueue(
+    to: str,
+    template: str,
+    *,
+    locale: str,
+    context: dict,
+    headers: dict[str, str] | None = None,
+    category: str = "transactional",
+) -> UUID:
+    """Render a mail and add it to the outbox, inside the caller's transaction if one is open.
+
+    ``headers`` are extra header lines for the transport (In-Reply-To, References, Reply-To,
+    List-Unsubscribe, …); ``category`` says what the mail is (MAIL_CATEGORIES): transactional
+    mails carry legal or account weight and are always sent."""
+    if category not in MAIL_CATEGORIES:
+        raise ValueError(f"unknown mail category: {category!r}")
+    extra = {str(k): " ".join(str(v).split()) for k, v in (headers or {}).items()}
     to = to.strip()
     if not to or "@" not in to or any(c in to for c in "\r\n,;<>"):
         raise ValueError(f"not a single e-mail address: {to!r}")
@@ -69,6 +88,8 @@ async def enqueue(to: str, template: str, *, locale: str, context: dict) -> UUID
         attempts=0,
         next_attempt_at=now,
         created_at=now,
+        headers=json.dumps(extra),
+        category=category,
     )
     # Piccolo finds an open transaction through a context variable, so this insert commits
     # or rolls back together with the change that caused the mail.

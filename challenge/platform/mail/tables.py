@@ -1,7 +1,9 @@
-"""The transactional mail outbox."""
+"""The transactional mail outbox and the mail templates staff edited."""
 
-from piccolo.columns import UUID, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import UUID, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.table import Table
+
+from challenge.platform.accounts.tables import User
 
 OUTBOX_STATES = ("pending", "sending", "sent", "failed")
 
@@ -24,3 +26,24 @@ class OutboxMail(Table, tablename="outbox"):
     last_error = Text(default="")
     created_at = Timestamptz()
     sent_at = Timestamptz(null=True, default=None)
+    # extra headers as JSON ({"In-Reply-To": …, "List-Unsubscribe": …}); Message-ID is built
+    # from the mail's id
+    headers = Text(default="{}")
+    # what the mail is, for the person's notification settings: transactional (legal weight,
+    # always sent), thread, digest or announcement
+    category = Varchar(length=20, default="transactional")
+
+
+class MailTemplate(Table, tablename="mail_templates"):
+    """Staff's version of one mail in one language, for every call (``scope`` "") or one call
+    (``scope`` the call's id); unique per (key, locale, scope). Without one the shipped default
+    is sent."""
+
+    id = UUID(primary_key=True)
+    key = Varchar(length=80)
+    locale = Varchar(length=5)
+    scope = Varchar(length=40, default="")
+    subject = Varchar(length=300)
+    body = Text()
+    updated_by = ForeignKey(references=User, on_delete=OnDelete.set_null, null=True)
+    updated_at = Timestamptz()
