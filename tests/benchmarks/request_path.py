@@ -2,7 +2,9 @@
 
 1. the public call page (three challenges), rendered every time (no page cache), on SQLite and on
    PostgreSQL, each one process, against a minimal Litestar + Jinja app serving the same HTML
-   (tests/benchmarks/ceiling_app.py) — rounds interleaved, medians of req/s (wrk -t2 -c8);
+   (tests/benchmarks/ceiling_app.py) — rounds interleaved, medians of req/s (wrk -t2 -c8) —
+   and between the two the portal's floor (tests/benchmarks/floor_app.py: every middleware, a
+   fixed text) and the call page served from the anonymous page cache;
 2. signed-in pages with the demo data, p50 per page on each engine, and SQLite's over
    PostgreSQL's;
 3. the call page on PostgreSQL with `serve --workers 2` against one process.
@@ -77,24 +79,26 @@ def _stop(server: subprocess.Popen) -> None:
     server.wait(timeout=30)
 
 
-def _ceiling(html: str, tmp: Path) -> tuple[subprocess.Popen, str]:
+def _serve_page(module: str, html: str, tmp: Path, env: dict | None = None):
+    """Start tests.benchmarks.<module> serving ``html``; its URL once it answers."""
     page = tmp / "page.html"
     page.write_text(html, encoding="utf-8")
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "tests.benchmarks.ceiling_app", str(page), str(port)],
+        [sys.executable, "-m", f"tests.benchmarks.{module}", str(page), str(port)],
+        env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    base = f"http://127.0.0.1:{port}"
+    url = f"http://127.0.0.1:{port}/" + ("page" if module == "ceiling_app" else "floor")
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"{base}/page").status_code == 200:
-                return server, base
+            if httpx.get(url).status_code == 200:
+                return server, url
         except httpx.HTTPError:
             time.sleep(0.05)
-    raise RuntimeError("the ceiling app did not start")
+    raise RuntimeError(f"{module} did not start")
 
 
 def _signed_in_p50(base: str) -> dict[str, float]:
@@ -133,6 +137,14 @@ def _call_page_rates(bases: dict[str, str]) -> dict[str, float]:
 def _report(rates: dict[str, float], signed_in: dict[str, dict[str, float]], workers: dict):
     ceiling = rates["ceiling"]
     print(f"framework ceiling (minimal Litestar + Jinja, same HTML): {ceiling:.0f} req/s")
+    print(
+        f"portal floor (every middleware, a fixed HTML text, PostgreSQL): {rates['floor']:.0f} "
+        f"req/s = {100 * rates['floor'] / ceiling:.0f} % of the ceiling"
+    )
+    print(
+        f"call page from the anonymous page cache, PostgreSQL: {rates['cached']:.0f} req/s = "
+        f"{100 * rates['cached'] / ceiling:.0f} % of the ceiling"
+    )
     for engine, target in (("postgresql", 50), ("sqlite", 30)):
         share = 100 * rates[engine] / ceiling
         print(
@@ -160,7 +172,7 @@ def main() -> None:
         servers = []
         try:
             envs = {engine: _environment(tmp, engine, url) for engine, url in urls.items()}
-            for env in envs.values():
+            for env in list(envs.values()):
                 # a process per engine: migrations bind their tables to the engine of the
                 # process's first run
                 subprocess.run(
@@ -184,15 +196,23 @@ def main() -> None:
                 server, base = start_server(env)
                 servers.append(server)
                 bases[engine] = base
+            server, cached_base = start_server(
+                {**envs["postgresql"], "CHALLENGE_PAGE_CACHE": "true"}
+            )
+            servers.append(server)
             html = httpx.get(f"{bases['postgresql']}/calls/challenges").text
-            ceiling, ceiling_base = _ceiling(html, tmp)
+            ceiling, ceiling_url = _serve_page("ceiling_app", html, tmp)
             servers.append(ceiling)
-            if wrk(f"{ceiling_base}/page") is None:
+            floor, floor_url = _serve_page("floor_app", html, tmp, envs["postgresql"])
+            servers.append(floor)
+            if wrk(ceiling_url) is None:
                 print("wrk not installed: no figures")
                 return
             rates = _call_page_rates(
                 {
-                    "ceiling": f"{ceiling_base}/page",
+                    "ceiling": ceiling_url,
+                    "floor": floor_url,
+                    "cached": f"{cached_base}/calls/challenges",
                     **{engine: f"{base}/calls/challenges" for engine, base in bases.items()},
                 }
             )
