@@ -83,6 +83,10 @@ class Domain:
     # development phase's draft agreements take the dates that follow from the publication)
     results_published: Callable[..., Awaitable[None]] | None = None
     submission_links: Callable[..., Awaitable[list[tuple[str, str]]]] | None = None
+    # submissions_links(user, submissions) -> {submission id: [(href, label msgid)]}: the same
+    # links for a whole list at once (e.g. a page of the unit's proposals) in a constant number
+    # of queries; optional beside submission_links, which lists without it ask once per row
+    submissions_links: Callable[..., Awaitable[dict]] | None = None
     submission_outcome: Callable[..., Awaitable[dict | None]] | None = (
         None  # outcome(call, submission_id) for the team
     )
@@ -96,6 +100,14 @@ class Domain:
     # dashboard(user, locale) -> [panel dicts]: the domain's part of the person's start page
     # (/dashboard); see challenge.platform.dashboard for the panel's keys
     dashboard: Callable[..., Awaitable[list[dict]]] | None = None
+    # {subject type: access(user, subject_id) -> dict | None}: threads on what a later stage
+    # holds (e.g. partnerships: "workspace", "partnership"). The answer says who the person is
+    # in that thread and what it is about: {"side": team|staff|unit|partner, "call_id",
+    # "title", "href", "members": [user ids of the other side to notify]}; None: no access.
+    # Jurors never get access (challenge.messages.policies).
+    thread_subjects: Mapping[str, Callable[..., Awaitable[dict | None]]] = field(
+        default_factory=dict
+    )
 
 
 _installed: tuple[Domain, ...] = ()
