@@ -11,6 +11,8 @@ from collections.abc import AsyncIterator
 
 from piccolo.apps.migrations.tables import Migration
 from piccolo.columns import JSON
+from piccolo.columns.combination import Where
+from piccolo.columns.operators.comparison import ComparisonOperator
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
@@ -65,14 +67,25 @@ def _enable_wal(path: str) -> None:
         pass  # an unusable path is reported by /readyz and by the first query, not here
 
 
+class _LikeEscaped(ComparisonOperator):
+    template = "{name} LIKE {value} ESCAPE '\\'"
+
+
+class _ILikeEscaped(ComparisonOperator):
+    template = "{name} ILIKE {value} ESCAPE '\\'"
+
+
+def like_pattern(text: str) -> str:
+    """``%text%`` with the text's own ``%``, ``_`` and ``\\`` matched literally (ESCAPE '\\')."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def contains_text(column, text: str):
-    """Case-insensitive "contains" on both engines (SQLite's LIKE already ignores ASCII case)."""
-    pattern = f"%{text}%"
-    return (
-        column.like(pattern)
-        if isinstance(current_engine(), SQLiteEngine)
-        else column.ilike(pattern)
-    )
+    """Case-insensitive "contains" on both engines (SQLite's LIKE already ignores ASCII case);
+    a ``%`` or ``_`` someone types is searched for, not a wildcard."""
+    operator = _LikeEscaped if isinstance(current_engine(), SQLiteEngine) else _ILikeEscaped
+    return Where(column=column, value=like_pattern(text), operator=operator)
 
 
 def write_transaction():

@@ -77,6 +77,17 @@ async def test_staff_list_filters_searches_and_shows_changes(app, staff_client):
     )
 
 
+async def test_a_percent_sign_or_underscore_in_the_search_is_searched_for(app, staff_client):
+    call = await open_call()
+    await submitted_proposal(app, call, title="Schatten zu 100%", team_name="Alpha")
+    await submitted_proposal(app, call, title="Regentonne digital", team_name="Beta")
+    for q, expected in (("%", {"Schatten zu 100%"}), ("_", set()), ("\\", set())):
+        page = await staff_client.get(f"/staff/calls/{call['slug']}/submissions", params={"q": q})
+        assert page.status_code == 200
+        shown = {t for t in ("Schatten zu 100%", "Regentonne digital") if t in page.text}
+        assert shown == expected, (q, shown)
+
+
 async def test_csv_and_xlsx_exports_match(app, staff_client):
     call = await open_call()
     await submitted_proposal(app, call, title='=HYPERLINK("http://evil")', team_name="Gamma")
