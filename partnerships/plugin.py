@@ -68,6 +68,7 @@ def domain() -> Domain:
         document_readers={**READERS, **assembly.readers()},
         decision_made=assembly.decision_made,
         submission_links=assembly.submission_links,
+        submissions_links=assembly.submissions_links,
         results_published=assembly.results_published,
         staff_call_links=[
             ("development", N_("Development phase")),

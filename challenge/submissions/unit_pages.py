@@ -12,7 +12,7 @@ from litestar.response import Template
 
 from challenge.platform.accounts.guards import login_required
 from challenge.submissions import unit_view
-from challenge.submissions.outcomes import links_for
+from challenge.submissions.outcomes import links_for_each
 
 
 class UnitProposalPages(Controller):
@@ -30,5 +30,5 @@ class UnitProposalPages(Controller):
         """The proposals to the unit's challenge, 50 a page, with the next steps offered."""
         user = request.scope["user"]
         context = await unit_view.proposals_for_unit(user, challenge_id, page)
-        context["links"] = {row["id"]: await links_for(user, row) for row in context["rows"]}
+        context["links"] = await links_for_each(user, context["rows"])
         return Template(template_name="challenge/submissions/unit_proposals.html", context=context)
