@@ -21,6 +21,23 @@ from partnerships.privacy import privacy_export
 from partnerships.unit_conflicts import unit_partnership
 
 
+def partner_audience() -> dict[str, str]:
+    """The announcements' group ``partners``: members of the teams with a contract (sent or
+    later) of the call ``{call}``, as the SQL ``Domain.announcement_audiences`` asks for."""
+    from challenge.organisations.tables import Membership
+    from partnerships.dashboard import SHOWN
+    from partnerships.tables import Partnership
+
+    shown = ", ".join(f"'{status}'" for status in SHOWN)  # constants, not input
+    return {
+        "partners": (
+            f'SELECT DISTINCT m."user" AS id FROM {Partnership._meta.tablename} p'
+            f" JOIN {Membership._meta.tablename} m ON m.organisation = p.organisation"
+            f' WHERE p."call" = {{call}} AND p.status IN ({shown})'
+        )
+    }
+
+
 def partner_area() -> dict[str, str]:
     """The area ``partner`` for members of a team with a contract (sent or later), as the SQL
     condition ``Domain.user_areas`` asks for."""
@@ -79,6 +96,7 @@ def domain() -> Domain:
         demo=load_demo_partnership,
         privacy_export=privacy_export,
         user_areas=partner_area(),
+        announcement_audiences=partner_audience(),
         public_links=[("/projects", N_("Funded projects")), ("/opendata", N_("Open data"))],
         nav_links=[
             ("/staff/partnerships", N_("Partnerships"), ("staff", "finance", "admin")),

@@ -1,12 +1,31 @@
 """What the announcements part of conversations adds to the messages domain's record (merged by
-challenge.messages.domain): routers, periodic jobs, dashboard panels, document readers and
-namers, thread subjects, statuses and its share of a person's data."""
+challenge.messages.domain): its API and staff pages, the sending job, the call page link for
+staff, the words of its states and its share of a person's data."""
 
 from __future__ import annotations
 
 from challenge.messages.parts import Part
+from challenge.platform.i18n import N_
 
 
 def part() -> Part:
-    """The announcements part (filled in as it is built)."""
-    return Part()
+    """The announcements part."""
+    from challenge.messages.announcements import privacy
+    from challenge.messages.announcements.api import AnnouncementsApi
+    from challenge.messages.announcements.pages import AnnouncementPages
+    from challenge.messages.announcements.service import JOB_KIND, run_announcement_job
+
+    return Part(
+        routers=[AnnouncementsApi, AnnouncementPages],
+        job_handlers={JOB_KIND: run_announcement_job},
+        staff_call_links=[("announcements", N_("Announcements"))],
+        statuses={
+            "announcement": {
+                "queued": (N_("Waiting to be sent"), "info"),
+                "sending": (N_("Being sent"), "info"),
+                "sent": (N_("Sent"), "success"),
+            }
+        },
+        privacy_export=privacy.export,
+        privacy_erase=privacy.erase,
+    )

@@ -90,6 +90,14 @@ class Domain:
     submission_outcome: Callable[..., Awaitable[dict | None]] | None = (
         None  # outcome(call, submission_id) for the team
     )
+    # submission_notices(user, submission) -> [notice dicts]: what a later stage has to say on a
+    # proposal's page to its team or staff (e.g. messages: an open information request with its
+    # due date, unread messages); keys in challenge.submissions.notices
+    submission_notices: Callable[..., Awaitable[list[dict]]] | None = None
+    # review_extras(user, submission, blind) -> [section dicts]: what a later stage shows the
+    # assigned juror beside the proposal on the review page (e.g. messages: answers staff marked
+    # "for the jury"), anonymised like the proposal when ``blind``; keys in challenge.jury.extras
+    review_extras: Callable[..., Awaitable[list[dict]]] | None = None
     # entry_actions(user, entry_ids) -> {entry_id: [(href, label msgid)]}: what a later stage
     # offers staff for awarded entries on the ranking page (e.g. starting the partnership), only
     # where its rules would let the action through
@@ -108,6 +116,9 @@ class Domain:
     thread_subjects: Mapping[str, Callable[..., Awaitable[dict | None]]] = field(
         default_factory=dict
     )
+    # {group name: SQL selecting the user ids ("id") of the group for the call ``{call}``}:
+    # groups a later stage adds to the announcements (e.g. partnerships: "partners")
+    announcement_audiences: Mapping[str, str] = field(default_factory=dict)
 
 
 _installed: tuple[Domain, ...] = ()

@@ -350,6 +350,14 @@ EXPECTATIONS = {
     ("GET", "/staff/calls/{slug:str}/results/publish"): STAFF,
     ("POST", "/staff/calls/{slug:str}/results/publish"): STAFF,
     ("POST", "/staff/calls/{slug:str}/results/certificates"): STAFF,
+    # announcements (issue 20): staff only
+    ("POST", "/api/v1/calls/{slug:str}/announcements"): STAFF,
+    ("POST", "/api/v1/calls/{slug:str}/announcements/preview"): STAFF,
+    ("GET", "/api/v1/calls/{slug:str}/announcements"): STAFF,
+    ("GET", "/staff/calls/{slug:str}/announcements"): STAFF,
+    ("GET", "/staff/calls/{slug:str}/announcements/new"): STAFF,
+    ("POST", "/staff/calls/{slug:str}/announcements/preview"): STAFF,
+    ("POST", "/staff/calls/{slug:str}/announcements"): STAFF,
     ("GET", "/staff/calls/{slug:str}/results/certificates"): STAFF,
     ("GET", "/calls/{slug:str}/results"): everyone(),
     # partnerships: the partner's members, staff and finance; everyone else 404

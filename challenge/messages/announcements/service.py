@@ -1,0 +1,252 @@
+"""Announcements: check, preview, create, and the job that writes the mails.
+
+Staff write subject and body (Markdown) in German and English. The preview counts the people
+the group reaches and shows both mails. Creating one starts a background job ("announcement")
+that walks the group in batches: per batch, in one write transaction, it inserts the recipient
+rows (``INSERT … ON CONFLICT DO NOTHING`` on the unique index announcement_recipients_once) and
+writes a mail only for the rows that insert returned — so a job that runs again after its
+worker died, or two workers, never mail anyone twice. People who turned announcements off get
+no mail (their row says so). The outbox worker delivers at the relay's pace
+(CHALLENGE_MAIL_RATE_PER_MINUTE).
+"""
+
+from __future__ import annotations
+
+import uuid
+from uuid import UUID
+
+from challenge import db
+from challenge.messages.announcements import audiences
+from challenge.messages.tables import Announcement, AnnouncementRecipient
+from challenge.platform import clock
+from challenge.platform.accounts.tables import User
+from challenge.platform.audit.service import record
+from challenge.platform.i18n import LOCALES, N_
+from challenge.platform.jobs import service as jobs
+from challenge.platform.mail.outbox import enqueue, render_mail
+from challenge.platform.markdown import render_markdown
+from challenge.platform.pagination import page_within
+from challenge.platform.problems import FieldError, Problem
+from challenge.platform.security import ratelimit
+from challenge.settings import Settings
+
+SUBJECT_MAX = 200
+BODY_MAX = 20_000
+BATCH = 100
+PAGE_SIZE = 20
+PER_STAFF = ratelimit.Limit("announce-user", 20, 60 * 60)  # announcements one person starts
+JOB_KIND = "announcement"
+
+_INSERT_ROW = "({}, {}, {}, {}, 'queued', {})"
+_INSERT = (
+    'INSERT INTO announcement_recipients (id, announcement, "user", locale, status, created_at)'
+    ' VALUES {rows} ON CONFLICT (announcement, "user") DO NOTHING RETURNING "user"'
+)
+
+
+def check(audience: str, subject: dict, body: dict) -> None:
+    """422 ``announcement_invalid`` naming each empty or too long field (both languages are
+    required: every recipient reads it in their own)."""
+    audiences.parse(audience)
+    errors = []
+    for locale in LOCALES:
+        title, text = (subject.get(locale) or "").strip(), (body.get(locale) or "").strip()
+        if not title or len(title) > SUBJECT_MAX or "\n" in title:
+            errors.append(
+                FieldError(f"subject_{locale}", N_("Enter a subject of up to 200 characters."))
+            )
+        if not text or len(text) > BODY_MAX:
+            errors.append(
+                FieldError(f"body_{locale}", N_("Enter a text of up to 20,000 characters."))
+            )
+    if errors:
+        raise Problem(
+            422, "announcement_invalid", N_("Please check the announcement."), errors=errors
+        )
+
+
+async def active_recipients(call_id: UUID, audience: str) -> list[dict]:
+    """Active accounts in the group: id, e-mail and language, in a stable order."""
+    ids = sorted(await audiences.user_ids(call_id, audience))
+    found: list[dict] = []
+    for start in range(0, len(ids), 500):
+        found += (
+            await User.select(User.id, User.email, User.locale)
+            .where(User.id.is_in(ids[start : start + 500]) & (User.is_active == True))  # noqa: E712
+            .order_by(User.id)
+        )
+    return found
+
+
+def mail_context(call: dict, subject: str, body: str, settings: Settings) -> dict:
+    """The announcement mail's context in one language."""
+    return {
+        "heading": subject.strip(),
+        "body": body.strip(),
+        "body_html": render_markdown(body),
+        "call": call["title"],
+        "link": f"{settings.base_url}/calls/{call['slug']}",
+        "base_url": settings.base_url,
+    }
+
+
+async def preview(call: dict, audience: str, subject: dict, body: dict, settings: Settings):
+    """The number of people reached and the mail in each language (subject, text, HTML)."""
+    check(audience, subject, body)
+    people = await active_recipients(call["id"], audience)
+    mails = {
+        locale: render_mail(
+            "announcement",
+            locale=locale,
+            context={
+                **mail_context(call, subject[locale], body[locale], settings),
+                "unsubscribe_url": f"{settings.base_url}/unsubscribe/…",
+            },
+        )
+        for locale in LOCALES
+    }
+    return {"recipients": len(people), "mails": mails}
+
+
+async def create(actor, call: dict, audience: str, subject: dict, body: dict) -> dict:
+    """Record the announcement and start its job; answers the row with the count reached."""
+    check(audience, subject, body)
+    verdict = await ratelimit.hit(PER_STAFF, str(actor.id))
+    if not verdict.allowed:
+        raise ratelimit.too_many(verdict)
+    count = len(await active_recipients(call["id"], audience))
+    if not count:
+        raise audiences.invalid(N_("Nobody is in this group yet."))
+    async with db.write_transaction():
+        row = Announcement(
+            call=call["id"],
+            audience=audience.strip(),
+            subject_de=subject["de"].strip(),
+            subject_en=subject["en"].strip(),
+            body_de=body["de"].strip(),
+            body_en=body["en"].strip(),
+            created_by=actor.id,
+            created_at=clock.now(),
+            recipients=count,
+            status="queued",
+        )
+        await row.save()
+        await record(
+            "announcement.created",
+            actor=actor,
+            object_type="call",
+            object_id=call["id"],
+            payload={"announcement": str(row.id), "audience": row.audience, "recipients": count},
+        )
+    await jobs.submit(JOB_KIND, str(row.id), actor=actor, payload={"announcement": str(row.id)})
+    return await get(row.id)
+
+
+async def get(announcement_id: UUID) -> dict | None:
+    """One announcement with how many mails it has written so far."""
+    row = await Announcement.select().where(Announcement.id == announcement_id).first()
+    if row:
+        row["mailed"] = await AnnouncementRecipient.count().where(
+            (AnnouncementRecipient.announcement == announcement_id)
+            & (AnnouncementRecipient.status == "mailed")
+        )
+    return row
+
+
+async def of_call(call_id: UUID, page: int = 1) -> dict:
+    """One page of the call's announcements, newest first: {items, total, page, pages}."""
+    where = Announcement.call == call_id
+    total = await Announcement.count().where(where)
+    page, pages = page_within(page, total, PAGE_SIZE)
+    rows = (
+        await Announcement.select()
+        .where(where)
+        .order_by(Announcement.created_at, ascending=False)
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    )
+    return {"items": rows, "total": total, "page": page, "pages": pages}
+
+
+async def _insert_new(announcement_id: UUID, people: list[dict]) -> set[UUID]:
+    """Recipient rows for these people; the ids of the rows this call added (not before)."""
+    values, args = [], []
+    now = clock.now()
+    for person in people:
+        values.append(_INSERT_ROW)
+        args += [uuid.uuid4(), announcement_id, person["id"], person["locale"], now]
+    rows = await AnnouncementRecipient.raw(_INSERT.format(rows=", ".join(values)), *args)
+    return {
+        row["user"] if isinstance(row["user"], UUID) else UUID(str(row["user"])) for row in rows
+    }
+
+
+async def _write_batch(settings: Settings, row: dict, call: dict, people: list[dict]) -> None:
+    from challenge.messages import notifications
+
+    async with db.write_transaction():
+        new = await _insert_new(row["id"], people)
+        if not new:
+            return
+        wanted = await notifications.wants_announcements(list(new))
+        for person in people:
+            if person["id"] not in new:
+                continue
+            if person["id"] not in wanted:
+                await AnnouncementRecipient.update(
+                    {AnnouncementRecipient.status: "unsubscribed"}
+                ).where(
+                    (AnnouncementRecipient.announcement == row["id"])
+                    & (AnnouncementRecipient.user == person["id"])
+                )
+                continue
+            await _mail_one(settings, row, call, person)
+
+
+async def _mail_one(settings: Settings, row: dict, call: dict, person: dict) -> None:
+    from challenge.messages import notifications
+
+    locale = person["locale"] if person["locale"] in LOCALES else "de"
+    headers = await notifications.announcement_headers(person["id"], settings.base_url)
+    mail_id = await enqueue(
+        person["email"],
+        "announcement",
+        locale=locale,
+        context={
+            **mail_context(call, row[f"subject_{locale}"], row[f"body_{locale}"], settings),
+            "unsubscribe_url": headers.get("List-Unsubscribe", "").strip("<>"),
+        },
+        headers=headers,
+        category="announcement",
+    )
+    await AnnouncementRecipient.update(
+        {AnnouncementRecipient.status: "mailed", AnnouncementRecipient.mail: mail_id}
+    ).where(
+        (AnnouncementRecipient.announcement == row["id"])
+        & (AnnouncementRecipient.user == person["id"])
+    )
+
+
+async def run_announcement_job(settings: Settings, job: dict, progress) -> None:
+    """Write the announcement's mails, batch by batch; people done before are skipped."""
+    from challenge.calls.tables import Call
+
+    row = (
+        await Announcement.select()
+        .where(Announcement.id == UUID(job["payload"]["announcement"]))
+        .first()
+    )
+    if row is None:
+        return
+    call = await Call.select(Call.id, Call.title, Call.slug).where(Call.id == row["call"]).first()
+    people = await active_recipients(row["call"], row["audience"])
+    await Announcement.update({Announcement.status: "sending"}).where(Announcement.id == row["id"])
+    for start in range(0, len(people), BATCH):
+        await _write_batch(settings, row, call, people[start : start + BATCH])
+        await progress(min(start + BATCH, len(people)), len(people))
+    reached = await AnnouncementRecipient.count().where(
+        AnnouncementRecipient.announcement == row["id"]
+    )
+    await Announcement.update(
+        {Announcement.status: "sent", Announcement.recipients: reached}
+    ).where(Announcement.id == row["id"])
