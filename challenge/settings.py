@@ -8,6 +8,7 @@ import re
 import secrets
 import sys
 from collections.abc import Mapping
+from email.policy import default as email_policy
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
@@ -39,6 +40,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     upload_max_mb: Annotated[int, msgspec.Meta(ge=1, le=5000)] = 50
     page_cache: bool = True
     smtp_url: str | None = None
+    # the From address of every mail (one address, optionally with a display name); unset:
+    # noreply@ the host of base_url (challenge.platform.mail.transports.sender_address)
+    mail_from: str | None = None
+    # mails handed to the SMTP relay per minute, over all workers (0: no limit)
+    mail_rate_per_minute: Annotated[int, msgspec.Meta(ge=0, le=1_000_000)] = 600
     secret_key: str | None = None
     base_url: str = "http://127.0.0.1:8000"
     # False when CHALLENGE_BASE_URL is unset: `challenge serve` then uses the host and port it
@@ -107,6 +113,8 @@ _ALLOWED = {
     "UPLOAD_MAX_MB": "the largest upload in megabytes, 1 to 5000",
     "PAGE_CACHE": "true or false (cache public pages for anonymous visitors for 5 seconds)",
     "SMTP_URL": "smtp://user:password@host:port or smtps://…, optional ?starttls=1",
+    "MAIL_FROM": "one e-mail address, optionally with a name: Smart City Challenge <noreply@city.example>",
+    "MAIL_RATE_PER_MINUTE": "a whole number of mails per minute the workers hand to the SMTP relay, 0 for no limit",
     "SECRET_KEY": "a random string of at least 32 characters",
     "BASE_URL": "an absolute http(s) URL without path, such as https://challenge.leipzig.de",
     "TRUSTED_PROXIES": "comma-separated IP addresses or networks, such as 10.0.0.0/8",
@@ -199,6 +207,20 @@ def _trusted_proxies(value: str | None) -> list[str]:
     return proxies
 
 
+def _mail_from(value: str | None) -> str | None:
+    """One address (``a@b.example`` or ``Name <a@b.example>``), never a list or a header line."""
+    if value is None:
+        return None
+    header = email_policy.header_factory("From", value)
+    addresses = header.addresses
+    if header.defects or len(addresses) != 1 or any(c in value for c in "\r\n"):
+        raise _fail("MAIL_FROM", value)
+    domain = addresses[0].domain
+    if not addresses[0].username or not re.fullmatch(r"[A-Za-z0-9.-]+|\[[0-9A-Fa-f.:]+\]", domain):
+        raise _fail("MAIL_FROM", value)
+    return value
+
+
 def _secret_key(value: str | None) -> str | None:
     if value is not None and len(value) < 32:
         raise SettingsError(
@@ -224,6 +246,7 @@ _PLAIN = (
     "UPLOAD_MAX_MB",
     "PAGE_CACHE",
     "SMTP_URL",
+    "MAIL_RATE_PER_MINUTE",
     "OCDS_PREFIX",
     "OPENDATA_LICENSE",
     "OPENDATA_PUBLISHER",
@@ -291,6 +314,7 @@ def load_settings(env: Mapping[str, str] | None = None, cwd: Path | None = None)
         "base_url_set": get("BASE_URL") is not None,
         "trusted_proxies": _trusted_proxies(get("TRUSTED_PROXIES")),
         "secret_key": _secret_key(get("SECRET_KEY")),
+        "mail_from": _mail_from(get("MAIL_FROM")),
     }
     raw.update(_plain_values(get))
     _check_secrets(raw)

@@ -1,9 +1,15 @@
-"""Mail transports: an .eml spool folder (embedded default) and SMTP (CHALLENGE_SMTP_URL)."""
+"""Mail transports: an .eml spool folder (embedded default) and SMTP (CHALLENGE_SMTP_URL), and the
+message each outbox row becomes: From CHALLENGE_MAIL_FROM (else noreply@ the portal's host),
+``Message-ID: <outbox id@mail domain>``, ``Auto-Submitted: auto-generated`` and the row's extra
+headers from an allow-list (threading and list headers). Nobody is asked to reply by mail: the
+portal reads no mail, so no Reply-To is set (the From is a no-reply address) and thread mails link
+to the thread instead."""
 
 from __future__ import annotations
 
 import asyncio
 import ipaddress
+import json
 import os
 import re
 import secrets
@@ -11,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
+from email.policy import default as default_policy
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 from typing import Protocol
@@ -24,10 +31,32 @@ from challenge.settings import Settings
 
 SENDER_NAME = "Smart City Challenge"
 SMTP_TIMEOUT = 30  # seconds per SMTP command; a hung server must not outlive the claim lease
+# Extra headers an outbox row may carry (OutboxMail.headers); anything else refuses the mail.
+EXTRA_HEADERS = {
+    name.lower(): name
+    for name in (
+        "In-Reply-To",
+        "References",
+        "Reply-To",
+        "List-Unsubscribe",
+        "List-Unsubscribe-Post",
+        "List-Id",
+        "Auto-Submitted",
+    )
+}
+HEADER_LINE_MAX = 998  # RFC 5322 2.1.1, with the name
+# Extra headers are written as given (set_raw, one line): folding a long List-Unsubscribe URL
+# would turn it into RFC 2047 encoded words, which no mail client reads as a URL.
+MAIL_POLICY = default_policy.clone(refold_source="none")
 
 
 class PermanentDeliveryError(Exception):
     """The receiving side refused the mail for good (e.g. unknown recipient): do not retry."""
+
+
+class HeaderRefused(PermanentDeliveryError):
+    """An outbox row asks for a header outside EXTRA_HEADERS, or one that is not one ASCII line:
+    the mail is not sent (retrying would not change it)."""
 
 
 def relay_unreachable(error: BaseException) -> bool:
@@ -60,6 +89,7 @@ class OutgoingMail:
     body_text: str
     body_html: str
     created_at: datetime
+    headers: str | dict = "{}"  # OutboxMail.headers: JSON of extra header lines
 
 
 def _mail_domain(base_url: str) -> str:
@@ -71,21 +101,59 @@ def _mail_domain(base_url: str) -> str:
     return f"[{host}]"  # an address literal, as RFC 5321 writes IP hosts
 
 
-def sender_address(settings: Settings) -> str:
-    """The From address: noreply@ the host of CHALLENGE_BASE_URL."""
-    return f"noreply@{_mail_domain(settings.base_url)}"
+def sender_address(settings: Settings) -> Address:
+    """The From address: CHALLENGE_MAIL_FROM (named "Smart City Challenge" unless it names
+    itself), else noreply@ the host of CHALLENGE_BASE_URL."""
+    if settings.mail_from:
+        (address,) = default_policy.header_factory("From", settings.mail_from).addresses
+        if address.display_name:
+            return Address(address.display_name, addr_spec=address.addr_spec)
+        return Address(SENDER_NAME, addr_spec=address.addr_spec)
+    return Address(SENDER_NAME, addr_spec=f"noreply@{_mail_domain(settings.base_url)}")
 
 
-def build_message(mail: OutgoingMail, sender: str) -> EmailMessage:
+def extra_headers(raw: str | dict | None) -> dict[str, str]:
+    """A row's extra headers by their canonical names; HeaderRefused for any name outside the
+    allow-list or a value that is not one ASCII line of allowed length."""
+    try:
+        headers = json.loads(raw) if isinstance(raw, str) else dict(raw or {})
+    except ValueError as exc:
+        raise HeaderRefused(f"extra headers are not JSON: {exc}") from None
+    if not isinstance(headers, dict):
+        raise HeaderRefused("extra headers are not an object")
+    checked: dict[str, str] = {}
+    for name, value in headers.items():
+        canonical = EXTRA_HEADERS.get(str(name).lower())
+        if canonical is None:
+            raise HeaderRefused(f"header {str(name)[:60]!r} is not allowed")
+        text = str(value)
+        if (
+            not text.strip()
+            or not text.isascii()
+            or any(c in text for c in "\r\n\0")
+            or len(canonical) + 2 + len(text) > HEADER_LINE_MAX
+        ):
+            raise HeaderRefused(f"header {canonical} is not one ASCII line")
+        checked[canonical] = text.strip()
+    return checked
+
+
+def build_message(mail: OutgoingMail, sender: Address | str) -> EmailMessage:
     """An RFC 5322 message with a plain-text part and, when present, an HTML alternative."""
-    message = EmailMessage()
-    message["From"] = Address(SENDER_NAME, addr_spec=sender)
+    if isinstance(sender, str):
+        sender = Address(SENDER_NAME, addr_spec=sender)
+    extra = extra_headers(mail.headers)
+    message = EmailMessage(policy=MAIL_POLICY)
+    message["From"] = sender
     message["To"] = mail.to_address
     message["Subject"] = mail.subject
     message["Date"] = format_datetime(mail.created_at)
     # The same id on every attempt lets receivers drop a copy a retry might send twice.
-    message["Message-ID"] = f"<{mail.id}@{sender.partition('@')[2].strip('[]')}>"
-    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies, please
+    message["Message-ID"] = f"<{mail.id}@{sender.domain.strip('[]')}>"
+    if "Auto-Submitted" not in extra:
+        message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies, please
+    for name, value in extra.items():
+        message.set_raw(name, value)
     # Quoted-printable keeps every line 7-bit and short, whatever relay sits in between.
     message.set_content(mail.body_text, cte="quoted-printable")
     if mail.body_html:

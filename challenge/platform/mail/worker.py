@@ -6,7 +6,8 @@ SQLite: an IMMEDIATE transaction, so claimers queue); delivery happens outside i
 delivers, the worker extends the lease of the rows it still holds every few seconds (a
 heartbeat), so the lease can be short: a worker that dies mid-batch leaves its rows to be
 claimed by another within half a minute. A mail server that cannot be reached is retried
-after a short, capped, jittered pause, so mail resumes soon after the server returns.
+after a short, capped, jittered pause, so mail resumes soon after the server returns. With
+CHALLENGE_MAIL_RATE_PER_MINUTE a claim takes no more than the relay's budget leaves (relay.py).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from piccolo.query.functions.aggregate import Count
 
 from challenge.db import current_engine, write_transaction
 from challenge.platform import clock
+from challenge.platform.mail import relay
 from challenge.platform.mail.tables import OUTBOX_STATES, OutboxMail
 from challenge.platform.mail.transports import (
     OutgoingMail,
@@ -58,7 +60,7 @@ BACKOFF = (
 MAX_ATTEMPTS = 6
 ERROR_MAX = 500
 
-_FIELDS = "id, to_address, subject, body_text, body_html, created_at, attempts"
+_FIELDS = "id, to_address, subject, body_text, body_html, created_at, headers, attempts"
 
 _PG_CLAIM = f"""
 UPDATE outbox SET status = 'sending', claimed_by = {{}}, claimed_until = {{}}
@@ -85,25 +87,42 @@ def _due(now: datetime):
     )
 
 
-async def _claim(worker_id: str, limit: int, now: datetime) -> list[dict]:
+async def _take(worker_id: str, limit: int, now: datetime) -> list[dict]:
+    """Mark up to ``limit`` due mails as this worker's (inside the caller's write transaction on
+    SQLite; one statement on PostgreSQL)."""
     until = now + LEASE
     if not isinstance(current_engine(), SQLiteEngine):
         return await OutboxMail.raw(_PG_CLAIM, worker_id, until, now, now, limit)
+    rows = await (
+        OutboxMail.select(*(getattr(OutboxMail, f) for f in _FIELDS.split(", ")))
+        .where(_due(now))
+        .order_by(OutboxMail.created_at)
+        .limit(limit)
+    )
+    if rows:
+        await OutboxMail.update(
+            {
+                OutboxMail.status: "sending",
+                OutboxMail.claimed_by: worker_id,
+                OutboxMail.claimed_until: until,
+            }
+        ).where(OutboxMail.id.is_in([row["id"] for row in rows]))
+    return rows
+
+
+async def _claim(worker_id: str, limit: int, now: datetime, rate: int = 0) -> list[dict]:
+    """Claim due mails; with a ``rate`` (per minute) no more than the relay's budget leaves."""
+    if not rate and not isinstance(current_engine(), SQLiteEngine):
+        return await _take(worker_id, limit, now)
     async with write_transaction():
-        rows = await (
-            OutboxMail.select(*(getattr(OutboxMail, f) for f in _FIELDS.split(", ")))
-            .where(_due(now))
-            .order_by(OutboxMail.created_at)
-            .limit(limit)
-        )
-        if rows:
-            await OutboxMail.update(
-                {
-                    OutboxMail.status: "sending",
-                    OutboxMail.claimed_by: worker_id,
-                    OutboxMail.claimed_until: until,
-                }
-            ).where(OutboxMail.id.is_in([row["id"] for row in rows]))
+        if rate:
+            await relay.serialise()
+            limit = min(limit, await relay.remaining(rate, now))
+            if limit <= 0:
+                return []
+        rows = await _take(worker_id, limit, now)
+        if rate:
+            await relay.spend(len(rows), now, worker_id)
     return rows
 
 
@@ -217,7 +236,7 @@ async def deliver_batch(
     now = now or clock.now()
     transport = transport or transport_from_settings(settings)
     sender = sender_address(settings)
-    rows = await _claim(worker_id, limit, now)
+    rows = await _claim(worker_id, limit, now, relay.rate_of(settings))
     if not rows:
         return 0
     async with _Heartbeat(rows, worker_id, now, time.monotonic).beating() as heartbeat:
