@@ -15,6 +15,7 @@ from challenge.jury.tables import (
     RoundEntry,
     UnitComment,
 )
+from challenge.messages.mailing.tables import DigestEntry
 from challenge.messages.tables import (
     Announcement,
     AnnouncementRecipient,
@@ -85,6 +86,7 @@ APP_CONFIG = AppConfig(
         NotificationSetting,
         Announcement,
         AnnouncementRecipient,
+        DigestEntry,
         Job,
         IdempotencyKey,
     ],
