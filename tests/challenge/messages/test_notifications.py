@@ -35,7 +35,7 @@ async def test_settings_page_shows_the_choices_and_saves_them(client):
     assert page.status_code == 200
     assert "Benachrichtigungen" in page.text and "lassen sich nicht abschalten" in page.text
     assert 'value="immediate" checked' in page.text
-    assert 'name="announcements" value="1" checked' in page.text
+    assert 'id="announcements-on" name="announcements" value="1" checked' in page.text
     saved = await post_form(client, "/account/notifications", {"thread_mail": "daily"})
     assert saved.status_code == 200, saved.text
     assert "Ihre Benachrichtigungseinstellungen sind gespeichert." in saved.text

@@ -10,6 +10,8 @@ import json
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from challenge import db
 from challenge.messages import notifications
 from challenge.messages.mailing import digest, preferences
@@ -17,6 +19,7 @@ from challenge.messages.mailing.tables import DigestEntry
 from challenge.messages.tables import Thread, ThreadRead
 from challenge.platform import clock
 from challenge.platform.accounts.tables import User
+from challenge.platform.mail.outbox import render_mail
 from challenge.platform.mail.tables import OutboxMail
 from tests.support.web import make_user, spooled_mails, text_of
 
@@ -201,3 +204,42 @@ async def test_of_two_workers_one_takes_a_persons_digest(app):
 
     assert sorted(await asyncio.gather(take(), take())) == [False, True]
     assert (await preferences.settings_of(reader["id"]))["last_digest_at"] == later
+
+
+THREAD_MAIL = {
+    "base_url": BASE,
+    "title": "Grüne Welle <Süd>",
+    "link": f"{BASE}/submissions/1/messages",
+    "request": False,
+    "excerpt": "Bitte senden Sie die Kalkulation.",
+    "settings_link": f"{BASE}/account/notifications",
+}
+DIGEST_MAIL = {
+    "base_url": BASE,
+    "threads": [{"title": "Grüne Welle <Süd>", "link": f"{BASE}/t/1", "messages": 1200}],
+    "more": 3,
+    "settings_link": f"{BASE}/account/notifications",
+}
+
+
+@pytest.mark.parametrize("locale", ["de", "en"])
+@pytest.mark.parametrize(
+    ("template", "context"),
+    [
+        ("thread_message", THREAD_MAIL),
+        ("thread_message", {**THREAD_MAIL, "request": True}),
+        ("thread_digest", DIGEST_MAIL),
+    ],
+)
+def test_thread_mails_render_in_both_languages(template, context, locale):
+    subject, text, html = render_mail(template, locale=locale, context=context)
+    _, english, _ = render_mail(template, locale="en", context=context)
+    assert subject and "\n" not in subject
+    assert (text != english) == (locale == "de")
+    assert (
+        f"{BASE}/account/notifications" in text and f'href="{BASE}/account/notifications"' in html
+    )
+    assert "Grüne Welle <Süd>" in text and "Grüne Welle &lt;Süd&gt;" in html and "<Süd>" not in html
+    assert all(len(line) <= 76 or "://" in line for line in text.splitlines())
+    if template == "thread_digest":
+        assert ("1.200" if locale == "de" else "1,200") in text
