@@ -205,6 +205,8 @@ async def _erase_traces(user: dict, library: list[dict]) -> dict:
         | OutboxMail.body_text.like(f"%{address}%")
         | OutboxMail.body_text.like(f"%{name}%")
         | OutboxMail.subject.like(f"%{name}%")
+        | OutboxMail.context.like(f"%{address}%")
+        | OutboxMail.context.like(f"%{name}%")
     )
     await OutboxMail.delete().where(
         OutboxMail.id.is_in([m["id"] for m in mails] or [uuid.UUID(int=0)])

@@ -1,54 +1,31 @@
 """Writing mails into the transactional outbox; the worker (worker.py) delivers them.
 
-Template convention: each mail ``<template>`` has ``templates/mail/<template>.txt`` and
-``templates/mail/<template>.html``. The rendered text template's first line is the subject,
-followed by one blank line, then the plain-text body (``mail/_layout.txt`` puts its
-``{% block subject %}`` on that first line). The HTML template gets the subject as
-``subject``. Links in mails are built by the caller from ``settings.base_url`` and passed in
-the context (``base_url`` too, for the footer) — never from a request's Host header.
+Every mail renders through challenge.platform.mail.templates (staff's version for the call, for
+every call, or the shipped default ``templates/mail/<key>.<locale>.md``). Links in mails are built
+by the caller from ``settings.base_url`` and passed in the context (``base_url`` too, for the
+footer) — never from a request's Host header. The context is kept with the mail (links' one-time
+tokens blanked) so that staff preview their templates on real values.
 """
 
 from __future__ import annotations
 
 import json
-import textwrap
 from uuid import UUID
 
 from challenge.platform import clock
 from challenge.platform.i18n import DEFAULT_LOCALE, LOCALES
+from challenge.platform.mail import templates
 from challenge.platform.mail.tables import OutboxMail
-from challenge.platform.templating import render
 
-SUBJECT_MAX = 300  # OutboxMail.subject is a Varchar(300)
-WRAP_WIDTH = 72
+SUBJECT_MAX = templates.SUBJECT_MAX
 
 
-def _wrap(text: str) -> str:
-    """Wrap long prose lines for plain-text readers; lines with URLs stay whole (clickable)."""
-    lines: list[str] = []
-    for line in text.splitlines():
-        if len(line) > WRAP_WIDTH + 4 and "://" not in line:
-            lines.append(
-                textwrap.fill(line, WRAP_WIDTH, break_long_words=False, break_on_hyphens=False)
-            )
-        else:
-            # "-- " (with its space) is the signature delimiter mail readers recognise.
-            lines.append(line if line == "-- " else line.rstrip())
-    return "\n".join(lines).strip() + "\n"
-
-
-def render_mail(template: str, *, locale: str, context: dict) -> tuple[str, str, str]:
-    """Render a mail template as (subject, plain text, HTML) in the given locale."""
-    locale = locale if locale in LOCALES else DEFAULT_LOCALE
-    values = {k: v for k, v in context.items() if k not in ("locale", "subject")}
-    rendered = render(f"mail/{template}.txt", locale=locale, **values)
-    first, _, body = rendered.lstrip("\n").partition("\n")
-    # A header value must be one line: a stray newline from a context value cannot inject one.
-    subject = " ".join(first.split())[:SUBJECT_MAX]
-    if not subject:
-        raise ValueError(f"mail/{template}.txt renders no subject on its first line")
-    html = render(f"mail/{template}.html", locale=locale, subject=subject, **values)
-    return subject, _wrap(body), html
+def render_mail(
+    template: str, *, locale: str, context: dict, override: templates.Source | None = None
+) -> tuple[str, str, str]:
+    """Render a mail as (subject, plain text, HTML) in the given locale: staff's version
+    ``override`` (see templates.override_for) if it renders, else the default."""
+    return templates.render(template, locale=locale, context=context, override=override)
 
 
 MAIL_CATEGORIES = ("transactional", "thread", "digest", "announcement")
@@ -62,12 +39,14 @@ async def enqueue(
     context: dict,
     headers: dict[str, str] | None = None,
     category: str = "transactional",
+    scope: str = "",
 ) -> UUID:
     """Render a mail and add it to the outbox, inside the caller's transaction if one is open.
 
     ``headers`` are extra header lines for the transport (In-Reply-To, References, Reply-To,
     List-Unsubscribe, …); ``category`` says what the mail is (MAIL_CATEGORIES): transactional
-    mails carry legal or account weight and are always sent."""
+    mails carry legal or account weight and are always sent. ``scope`` is the id of the call the
+    mail is about (as text), so that staff's version for that call is sent; "" for none."""
     if category not in MAIL_CATEGORIES:
         raise ValueError(f"unknown mail category: {category!r}")
     extra = {str(k): " ".join(str(v).split()) for k, v in (headers or {}).items()}
@@ -75,7 +54,8 @@ async def enqueue(
     if not to or "@" not in to or any(c in to for c in "\r\n,;<>"):
         raise ValueError(f"not a single e-mail address: {to!r}")
     locale = locale if locale in LOCALES else DEFAULT_LOCALE
-    subject, text, html = render_mail(template, locale=locale, context=context)
+    override = await templates.override_for(template, locale, scope)
+    subject, text, html = render_mail(template, locale=locale, context=context, override=override)
     now = clock.now()
     mail = OutboxMail(
         to_address=to,
@@ -90,6 +70,7 @@ async def enqueue(
         created_at=now,
         headers=json.dumps(extra),
         category=category,
+        context=templates.stored_context(context),
     )
     # Piccolo finds an open transaction through a context variable, so this insert commits
     # or rolls back together with the change that caused the mail.

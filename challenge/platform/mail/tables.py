@@ -32,6 +32,9 @@ class OutboxMail(Table, tablename="outbox"):
     # what the mail is, for the person's notification settings: transactional (legal weight,
     # always sent), thread, digest or announcement
     category = Varchar(length=20, default="transactional")
+    # the values the mail was rendered with, as JSON (dates as ISO text, one-time tokens blanked):
+    # staff preview their templates on the latest real mail of a kind; erased with the person
+    context = Text(default="{}")
 
 
 class MailTemplate(Table, tablename="mail_templates"):
