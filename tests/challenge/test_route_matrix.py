@@ -360,6 +360,18 @@ EXPECTATIONS = {
     ("POST", "/staff/calls/{slug:str}/announcements"): STAFF,
     ("GET", "/staff/calls/{slug:str}/results/certificates"): STAFF,
     ("GET", "/calls/{slug:str}/results"): everyone(),
+    # mail templates (issue 20): staff and admins; the matrix saves nothing (an empty subject is
+    # refused with 422) and resets what is not there
+    ("GET", "/api/v1/mail-templates"): STAFF,
+    ("PUT", "/api/v1/mail-templates/{mail_key:str}/{locale:str}"): STAFF,
+    ("DELETE", "/api/v1/mail-templates/{mail_key:str}/{locale:str}"): STAFF,
+    ("POST", "/api/v1/mail-templates/{mail_key:str}/{locale:str}/preview"): STAFF,
+    ("GET", "/staff/mail-templates"): STAFF,
+    ("GET", "/staff/mail-templates/{mail_key:str}/{locale:str}"): STAFF,
+    ("POST", "/staff/mail-templates/{mail_key:str}/{locale:str}"): STAFF,
+    ("POST", "/staff/mail-templates/{mail_key:str}/{locale:str}/preview"): STAFF,
+    ("GET", "/staff/mail-templates/{mail_key:str}/{locale:str}/reset"): STAFF,
+    ("POST", "/staff/mail-templates/{mail_key:str}/{locale:str}/reset"): STAFF,
     # partnerships: the partner's members, staff and finance; everyone else 404
     ("POST", "/api/v1/partnerships"): STAFF,
     ("GET", "/api/v1/partnerships"): OFFICE,

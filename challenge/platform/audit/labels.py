@@ -38,6 +38,8 @@ ACTIONS: dict[str, str] = {
     "document.issued": N_("Document issued"),
     "document.uploaded": N_("Document uploaded"),
     "document.deleted": N_("Document deleted"),
+    "mail_template.saved": N_("Mail template changed"),
+    "mail_template.reset": N_("Mail template reset to the default"),
     # organisations
     "organisation.created": N_("Organisation created"),
     "organisation.updated": N_("Organisation changed"),
@@ -126,6 +128,7 @@ OBJECT_TYPES: dict[str, str] = {
     "api_token": N_("API token"),
     "job": N_("Background job"),
     "document": N_("Document"),
+    "mail_template": N_("Mail template"),
     "organisation": N_("Organisation"),
     "call": N_("Call"),
     "unit": N_("City unit"),
