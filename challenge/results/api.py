@@ -21,6 +21,7 @@ from challenge.platform.i18n import N_, request_locale
 from challenge.platform.jobs import service as jobs
 from challenge.platform.problems import Problem, not_found
 from challenge.results import certificates, decisions, exports, letters, publication, selection
+from challenge.results.downloads import TemporaryFileDownload
 from challenge.results.services import ranking_for
 
 Round = Annotated[int, QueryParameter(ge=1, le=10)]
@@ -174,11 +175,10 @@ class StaffResultsApi(Controller):
     @get("/scores.xlsx")
     async def scores_xlsx(self, slug: FromPath[str], round: Round = 1) -> Stream:
         """Ranking (the cached rankings), reviews, jurors and criteria, written row by row to a
-        temporary file and streamed from it."""
+        temporary file and streamed from it (closed however the response ends)."""
         call = await get_call(slug, include_drafts=True)
-        body = await exports.scores_xlsx_file(call, round)
-        return Stream(
-            exports.file_chunks(body),
+        return TemporaryFileDownload(
+            await exports.scores_xlsx_file(call, round),
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             headers={
                 "Content-Disposition": f'attachment; filename="scores-{slug}-round-{round}.xlsx"'
