@@ -28,6 +28,8 @@ SLOW = (
     "test_cli.py::test_serve_port_sets_the_base_url_of_mail_links",
     # `challenge serve --workers 2`: two server processes and a worker process
     "test_serve_workers.py",
+    # 2,000 people, the announcement job and two mail workers against a local SMTP server
+    "test_announcements.py::test_two_thousand_announcements_reach_each_person_once",
     # every page of the route matrix's world for every role, its links followed, its forms sent
     "test_offered_actions.py::test_no_page_offers_what_the_portal_refuses",
 )

@@ -1,0 +1,282 @@
+"""Announcements (issue 20, point 4): groups of a call, the preview with its count, the 202 of the
+API, the job's mails (each person once, in their language, unsubscribed people skipped), the
+staff pages, and 2,000 announcements through two workers to a local SMTP server."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from uuid import UUID
+
+import pytest
+
+from challenge.calls.tables import Call
+from challenge.jury.tables import Juror
+from challenge.messages.announcements import audiences
+from challenge.messages.announcements.service import run_announcement_job
+from challenge.messages.tables import Announcement, AnnouncementRecipient, NotificationSetting
+from challenge.organisations.tables import Membership
+from challenge.platform.accounts.tables import User
+from challenge.platform.jobs.tables import Job
+from challenge.platform.mail.tables import OutboxMail
+from challenge.platform.mail.worker import run_worker
+from challenge.results.tables import Decision
+from challenge.submissions.tables import Submission
+from tests.challenge.platform.mail.test_mail import Inbox, drain, start_smtp
+from tests.conftest import http_client, make_settings
+from tests.support.factories import make_call, make_challenge, make_team, make_unit
+from tests.support.web import api, login, make_user, post_form
+
+TEXT = {
+    "audience": "applicants",
+    "subject": {"de": "Termine für den Pitch", "en": "Pitch dates"},
+    "body": {
+        "de": "Liebe Teams,\n\n**bitte** merken Sie vor.",
+        "en": "Dear teams,\n\n**please** note.",
+    },
+}
+
+
+async def call_id(call: dict) -> UUID:
+    return (await Call.select(Call.id).where(Call.slug == call["slug"]).first())["id"]
+
+
+async def proposal(call: dict, *, status="submitted", challenge=None, locale="de", members=1):
+    """A team with ``members`` people and one proposal to the call; returns the member ids."""
+    people = [await make_user(locale=locale) for _ in range(members)]
+    team = await make_team(people[0]["id"], members=[p["id"] for p in people[1:]])
+    submission = Submission(
+        call=await call_id(call),
+        organisation=team["id"],
+        challenge=challenge["id"] if challenge else None,
+        title="Vorschlag",
+        status=status,
+        created_at=datetime.now(UTC),
+        updated_at=datetime.now(UTC),
+    )
+    await submission.save()
+    return [p["id"] for p in people], submission.id
+
+
+@pytest.fixture
+async def staff(app):
+    async with http_client(app) as client:
+        person = await make_user(roles=("staff",))
+        await login(client, person["email"])
+        client.person = person
+        yield client
+
+
+async def test_each_group_reaches_exactly_its_people(app):
+    call = await make_call()
+    cid = await call_id(call)
+    unit_member = await make_user()
+    unit = await make_unit(members=[unit_member["id"]])
+    water = await make_challenge(call, "wasser", unit=unit)
+    heat = await make_challenge(call, "hitze")
+    draft, _ = await proposal(call, status="draft")
+    withdrawn, _ = await proposal(call, status="withdrawn")
+    water_team, water_entry = await proposal(call, challenge=water, members=2)
+    heat_team, _ = await proposal(call, challenge=heat)
+    await Decision(
+        call=cid, submission=water_entry, outcome="development", created_at=datetime.now(UTC)
+    ).save()
+    whole, water_juror = await make_user(), await make_user()
+    for person, judged in ((whole, []), (water_juror, [str(water["id"])])):
+        await Juror(
+            call=cid, user=person["id"], challenges=judged, invited_at=datetime.now(UTC)
+        ).save()
+
+    async def group(name):
+        return await audiences.user_ids(cid, name)
+
+    assert await group("applicants") == {*draft, *water_team, *heat_team}
+    assert await group("submitted") == {*water_team, *heat_team}
+    assert await group("challenge:wasser") == set(water_team)
+    assert await group("development") == set(water_team)
+    assert await group("jurors") == {whole["id"], water_juror["id"]}
+    assert await group("jurors:hitze") == {whole["id"]}
+    assert await group("units") == {unit_member["id"]}  # the other challenge's unit has none
+    assert await group("partners") == set()  # partnerships' group: no contract yet
+    assert not set(withdrawn) & await group("applicants")
+    for bad in ("everyone", "challenge:", "challenge:nope", "jurors:nope", ""):
+        with pytest.raises(Exception) as refused:
+            await group(bad)
+        assert getattr(refused.value, "code", "") == "audience_invalid", bad
+
+
+async def test_the_api_previews_refuses_and_answers_202(app, staff):
+    call = await make_call()
+    await proposal(call, members=2)
+    url = f"/api/v1/calls/{call['slug']}/announcements"
+    preview = await api(staff, "POST", f"{url}/preview", TEXT)
+    assert preview.status_code == 200, preview.text
+    assert preview.json()["recipients"] == 2
+    assert preview.json()["subject"] == TEXT["subject"]
+    assert "bitte" in preview.json()["text"]["de"] and "please" in preview.json()["text"]["en"]
+    before = await Announcement.count()
+    missing = await api(staff, "POST", url, {**TEXT, "body": {"de": "Nur Deutsch", "en": " "}})
+    assert missing.status_code == 422 and missing.json()["code"] == "announcement_invalid"
+    assert [e["field"] for e in missing.json()["errors"]] == ["body_en"]
+    wrong = await api(staff, "POST", url, {**TEXT, "audience": "alle"})
+    assert wrong.status_code == 422 and wrong.json()["code"] == "audience_invalid"
+    assert await Announcement.count() == before  # nothing stored on refusal
+    created = await api(staff, "POST", url, TEXT)
+    assert created.status_code == 202, created.text
+    assert created.json()["recipients"] == 2 and created.json()["status"] == "queued"
+    listed = (await api(staff, "GET", url)).json()
+    assert listed["total"] == 1 and listed["items"][0]["id"] == created.json()["id"]
+    async with http_client(app) as outsider:
+        await login(outsider, (await make_user())["email"])
+        assert (await api(outsider, "POST", url, TEXT)).status_code == 403
+
+
+async def test_the_job_mails_each_person_once_in_their_language(app, settings, staff):
+    call = await make_call()
+    german, _ = await proposal(call, locale="de")
+    english, _ = await proposal(call, locale="en")
+    quiet, _ = await proposal(call)
+    await NotificationSetting(
+        user=quiet[0],
+        announcements=False,
+        unsubscribe_token=f"t-{quiet[0].hex}",
+        updated_at=datetime.now(UTC),
+    ).save()
+    created = await api(staff, "POST", f"/api/v1/calls/{call['slug']}/announcements", TEXT)
+    announcement = UUID(created.json()["id"])
+    job = {"payload": {"announcement": str(announcement)}}
+
+    async def progress(done, total):
+        pass
+
+    await run_announcement_job(settings, job, progress)
+    await run_announcement_job(settings, job, progress)  # again, as after a worker died
+    emails = {
+        row["id"]: row["email"]
+        for row in await User.select(User.id, User.email).where(
+            User.id.is_in([*german, *english, *quiet])
+        )
+    }
+    mails = await OutboxMail.select().where(
+        OutboxMail.to_address.is_in(list(emails.values())) & (OutboxMail.template == "announcement")
+    )
+    assert sorted(m["to_address"] for m in mails) == sorted([emails[german[0]], emails[english[0]]])
+    by_address = {m["to_address"]: m for m in mails}
+    assert by_address[emails[german[0]]]["subject"] == "Termine für den Pitch"
+    assert by_address[emails[english[0]]]["subject"] == "Pitch dates"
+    assert all(m["category"] == "announcement" for m in mails)
+    assert "List-Unsubscribe" in by_address[emails[german[0]]]["headers"]
+    rows = {
+        r["user"]: r["status"]
+        for r in await AnnouncementRecipient.select().where(
+            AnnouncementRecipient.announcement == announcement
+        )
+    }
+    assert rows == {german[0]: "mailed", english[0]: "mailed", quiet[0]: "unsubscribed"}
+    done = await Announcement.select().where(Announcement.id == announcement).first()
+    assert done["status"] == "sent" and done["recipients"] == 3
+
+
+async def test_staff_preview_then_send_from_the_pages(app, staff):
+    call = await make_call()
+    await proposal(call, members=3)
+    base = f"/staff/calls/{call['slug']}/announcements"
+    empty = await staff.get(base)
+    assert empty.status_code == 200 and "noch keine Mitteilungen" in empty.text
+    form = {
+        "audience": "submitted",
+        "subject_de": "Hallo",
+        "subject_en": "Hello",
+        "body_de": "Text",
+        "body_en": "",
+    }
+    refused = await post_form(staff, f"{base}/preview", form)
+    assert refused.status_code == 422 and "höchstens 20.000 Zeichen" in refused.text
+    preview = await post_form(staff, f"{base}/preview", {**form, "body_en": "Text"})
+    assert preview.status_code == 200
+    assert "Sie geht an 3 Personen." in preview.text and "An 3 Personen senden" in preview.text
+    assert await Announcement.count().where(Announcement.call == await call_id(call)) == 0
+    sent = await post_form(staff, base, {**form, "body_en": "Text"}, follow_redirects=True)
+    assert sent.status_code == 200 and "wird versendet" in sent.text and "Hallo" in sent.text
+    assert await Job.count().where(Job.kind == "announcement") >= 1
+
+
+async def test_two_thousand_announcements_reach_each_person_once(app, settings, staff, tmp_path):
+    """2,000 people in one group, the job, then two mail workers against a local SMTP server:
+    every mail arrives once, in the person's language; an unsubscribed person gets none."""
+    await drain(settings, tmp_path / "before")
+    call = await make_call()
+    owner = await make_user()
+    team = await make_team(owner["id"])
+    now = datetime.now(UTC)
+    people = [
+        User(
+            email=f"p{i}-{team['id'].hex[:8]}@example.org",
+            name=f"P {i}",
+            locale="en" if i % 4 == 0 else "de",
+            created_at=now,
+            updated_at=now,
+        )
+        for i in range(1999)
+    ]
+    await User.insert(*people)
+    await Membership.insert(
+        *(
+            Membership(organisation=team["id"], user=p.id, role="member", created_at=now)
+            for p in people
+        )
+    )
+    await Submission(
+        call=await call_id(call),
+        organisation=team["id"],
+        title="Groß",
+        status="submitted",
+        created_at=now,
+        updated_at=now,
+    ).save()
+    await NotificationSetting(
+        user=people[7].id,
+        announcements=False,
+        unsubscribe_token=f"t-{people[7].id.hex}",
+        updated_at=now,
+    ).save()
+    created = await api(staff, "POST", f"/api/v1/calls/{call['slug']}/announcements", TEXT)
+    assert created.json()["recipients"] == 2000
+
+    async def progress(done, total):
+        pass
+
+    await run_announcement_job(
+        settings, {"payload": {"announcement": created.json()["id"]}}, progress
+    )
+    inbox = Inbox()
+    controller = start_smtp(inbox)
+    smtp = make_settings(  # the relay's rate limit has its own tests
+        tmp_path / "data",
+        settings.database_url,
+        smtp_url=f"smtp://127.0.0.1:{controller.port}",
+        mail_rate_per_minute="0",
+    )
+    stop = asyncio.Event()
+    workers = [
+        asyncio.create_task(
+            run_worker(smtp, stop=stop, worker_id=name, poll_interval=0.01, limit=50)
+        )
+        for name in ("worker-a", "worker-b")
+    ]
+    expected = {p.email: p.locale for i, p in enumerate(people) if i != 7} | {owner["email"]: "de"}
+    try:
+        async with asyncio.timeout(240):
+            while len(inbox.messages) < len(expected):
+                await asyncio.sleep(0.1)
+    finally:
+        stop.set()
+        await asyncio.gather(*workers)
+        controller.stop()
+    delivered = [rcpts[0] for rcpts, _ in inbox.messages]
+    assert sorted(delivered) == sorted(expected)  # each exactly once, nobody else
+    for rcpts, message in inbox.messages:
+        wanted = "Pitch dates" if expected[rcpts[0]] == "en" else "Termine für den Pitch"
+        assert message["Subject"] == wanted
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert people[7].email not in delivered
