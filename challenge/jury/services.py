@@ -117,6 +117,7 @@ async def invite_juror(
                 "set_password_link": set_password_link,
                 "challenges": await _titles(call, challenge_ids),
             },
+            scope=str(call["id"]),
         )
         await record(
             "jury.invited",
@@ -226,6 +227,7 @@ async def remind(actor, call: dict, *, base_url: str, challenge_id: UUID | None 
                     "open": open_reviews,
                     "link": f"{base_url}/jury/calls/{call['slug']}",
                 },
+                scope=str(call["id"]),
             )
             await Juror.update({Juror.last_reminded_at: now}).where(Juror.id == juror["id"])
             sent += 1

@@ -94,6 +94,7 @@ async def _mail_outcome(
                 "comments": comments,
                 "link": f"{base_url}/calls/{call['slug']}/results",
             },
+            scope=str(call["id"]),
         )
         sent += 1
     return sent

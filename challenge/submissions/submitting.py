@@ -77,6 +77,7 @@ async def submit(
                     "deadline": deadline,
                     "link": f"{base_url}/submissions/{submission_id}",
                 },
+                scope=str(call["id"]),
             )
     except Exception as error:
         if not db.is_unique_violation(error):
@@ -106,14 +107,19 @@ async def _complete_content(call: dict, submission_id: UUID) -> tuple[dict, dict
     return current, content_of(current, documents)
 
 
-async def _mail_team(organisation_id: UUID, context: dict) -> None:
-    """Queue the receipt mail to every member of the team, each in their language."""
+async def _mail_team(organisation_id: UUID, context: dict, scope: str) -> None:
+    """Queue the receipt mail to every member of the team, each in their language (staff's
+    version of the mail for the call ``scope`` if there is one)."""
     members = await Membership.select(
         Membership.user.email.as_alias("email"), Membership.user.locale.as_alias("locale")
     ).where(Membership.organisation == organisation_id)
     for member in members:
         await enqueue(
-            member["email"], "submission_received", locale=member["locale"], context=context
+            member["email"],
+            "submission_received",
+            locale=member["locale"],
+            context=context,
+            scope=scope,
         )
 
 

@@ -310,6 +310,7 @@ async def notify(partnership: dict, template: str, base_url: str, **context) -> 
                 "link": f"{base_url}/partner/partnerships/{partnership['id']}",
                 **context,
             },
+            scope=str(partnership.get("call") or ""),
         )
 
 

@@ -40,6 +40,7 @@ async def _waiting(on) -> list[dict]:
         Milestone.partnership,
         Milestone.partnership.title.as_alias("partnership_title"),
         Milestone.partnership.organisation.as_alias("organisation"),
+        Milestone.partnership.call.as_alias("call"),
     ).where(
         Milestone.status.is_in(["planned", "changes_requested"])
         & (Milestone.partnership.status == "active")
@@ -66,6 +67,7 @@ async def _mail_team(settings: Settings, milestone: dict, kind: str) -> int:
                 "due_date": milestone["due_date"],
                 "link": f"{settings.base_url}/partner/partnerships/{milestone['partnership']}",
             },
+            scope=str(milestone["call"]),
         )
     return len(members)
 

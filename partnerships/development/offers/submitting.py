@@ -106,7 +106,13 @@ async def _mail_team(entry: dict, facts: dict) -> None:
         Membership.user.email.as_alias("email"), Membership.user.locale.as_alias("locale")
     ).where(Membership.organisation == entry["organisation"])
     for member in members:
-        await enqueue(member["email"], "offer_received", locale=member["locale"], context=context)
+        await enqueue(
+            member["email"],
+            "offer_received",
+            locale=member["locale"],
+            context=context,
+            scope=str(entry["call"]),
+        )
 
 
 async def attach_presentation(actor, submission_id: UUID, storage, upload: Callable) -> dict:

@@ -48,6 +48,7 @@ async def send_schedule(call: dict, shown: dict, *, base_url: str) -> int:
                 ),
                 "juror": False,
             },
+            scope=str(call["id"]),
         )
         sent += 1
     for juror in await round_jurors(call["id"]):
@@ -67,6 +68,7 @@ async def send_schedule(call: dict, shown: dict, *, base_url: str) -> int:
                 "juror": True,
                 "link": f"{base_url}/jury/calls/{call['slug']}/pitch",
             },
+            scope=str(call["id"]),
         )
         sent += 1
     return sent

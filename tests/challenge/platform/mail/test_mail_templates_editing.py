@@ -13,9 +13,11 @@ from challenge.platform import privacy
 from challenge.platform.audit.tables import AuditEntry
 from challenge.platform.mail.outbox import enqueue
 from challenge.platform.mail.tables import MailTemplate, OutboxMail
+from tests.challenge.submissions.test_submissions import COMPLETE, open_call
 from tests.conftest import http_client
-from tests.support.factories import make_call
-from tests.support.web import api, login, make_user, post_form, unique_email
+from tests.support.factories import make_call, make_team
+from tests.support.files import multipart, pdf
+from tests.support.web import api, csrf, login, make_user, post_form, unique_email
 
 KEY = "juror_reminder"
 URL = f"/api/v1/mail-templates/{KEY}/de"
@@ -26,7 +28,7 @@ CONTEXT = {"name": "Jana Jurorin", "call": "Aufruf", "open": 2, "link": "https:/
 async def no_versions_left(app):
     """Other tests send these mails: leave the defaults to them."""
     yield
-    await MailTemplate.delete().where(MailTemplate.key == KEY)
+    await MailTemplate.delete().where(MailTemplate.key.is_in([KEY, "submission_received"]))
 
 
 @pytest.fixture
@@ -117,6 +119,44 @@ async def test_a_version_for_one_call_is_sent_for_that_call_only(staff):
     assert (await sent(await call_id(first)))["subject"] == "Für alle"
     unknown = await api(staff, "PUT", URL, {**own, "call": "gibt-es-nicht"})
     assert unknown.status_code == 404
+
+
+async def test_a_submitted_proposal_gets_the_receipt_of_its_call(app, staff):
+    call = await open_call()
+    own = {"subject": "Eingang {{ reference }}", "body": "Danke für {{ title }}\n"}
+    own["call"] = call["slug"]
+    url = "/api/v1/mail-templates/submission_received/de"
+    assert (await api(staff, "PUT", url, own)).status_code == 200
+    applicant = await make_user()
+    team = await make_team(applicant["id"], name="Team Eingang")
+    async with http_client(app) as client:
+        await login(client, applicant["email"])
+        created = await api(
+            client,
+            "POST",
+            f"/api/v1/calls/{call['slug']}/submissions",
+            {"organisation_id": str(team["id"]), **COMPLETE, "title": "Kühle Dächer"},
+        )
+        body, content_type = multipart("konzept.pdf", pdf("Anhang"))
+        await client.post(
+            f"/api/v1/submissions/{created.json()['id']}/documents",
+            content=body,
+            headers={"content-type": content_type, "x-csrftoken": await csrf(client)},
+        )
+        submitted = await api(
+            client, "POST", f"/api/v1/submissions/{created.json()['id']}/submit", {}
+        )
+    assert submitted.status_code == 200, submitted.text
+    mail = await (
+        OutboxMail.select()
+        .where(
+            (OutboxMail.to_address == applicant["email"])
+            & (OutboxMail.template == "submission_received")
+        )
+        .first()
+    )
+    assert mail["subject"] == f"Eingang {submitted.json()['reference']}"
+    assert "Danke für Kühle Dächer" in mail["body_text"]
 
 
 async def test_the_preview_shows_the_latest_real_mail(staff):
