@@ -14,6 +14,7 @@ from challenge.jury import (
     assignment_service,
     conflict_declaration,
     conflict_withdrawal,
+    extras,
     reviews,
     scoring,
     services,
@@ -205,6 +206,7 @@ class JuryPages(Controller):
         juror = await services.require_juror(call, user)
         assignments = await assignment_service.visible_assignments(user, call, juror)
         scores = values["scores"] if values else (own or {}).get("scores") or {}
+        blind = await submission_policies.reads_blind(user, submission, call)
         return Template(
             template_name="challenge/jury/review.html",
             status_code=status,
@@ -213,8 +215,9 @@ class JuryPages(Controller):
                 "call": call,
                 "round": round_,
                 "review": own,
-                "blind": await submission_policies.reads_blind(user, submission, call),
+                "blind": blind,
                 "documents": await documents_of(submission_id),
+                "extras": await extras.extras_for(user, submission, blind),
                 "unit_comments": await unit_comments.comments_for(submission),
                 "errors": errors or {},
                 "values": values,

@@ -18,6 +18,7 @@ class Part:
     job_handlers: Mapping[str, Callable] = field(default_factory=dict)
     document_readers: Mapping[str, Callable] = field(default_factory=dict)
     document_namers: Mapping[str, Callable] = field(default_factory=dict)
+    document_redactions: Mapping[str, Callable] = field(default_factory=dict)
     thread_subjects: Mapping[str, Callable] = field(default_factory=dict)
     statuses: Mapping[str, Mapping[str, tuple[str, str]]] = field(default_factory=dict)
     nav_links: Sequence[tuple[str, str, tuple[str, ...]]] = ()
@@ -28,3 +29,9 @@ class Part:
     dashboard: Callable[..., Awaitable[list[dict]]] | None = None
     privacy_export: Callable[..., Awaitable[dict]] | None = None
     privacy_erase: Callable[..., Awaitable[dict]] | None = None
+    # hooks into earlier stages, as the Domain fields of the same names: the lists (and the
+    # submissions_links maps) of every part are joined
+    submission_links: Callable[..., Awaitable[list]] | None = None
+    submissions_links: Callable[..., Awaitable[dict]] | None = None
+    submission_notices: Callable[..., Awaitable[list[dict]]] | None = None
+    review_extras: Callable[..., Awaitable[list[dict]]] | None = None

@@ -21,7 +21,7 @@ from challenge.platform.documents.multipart import MultipartUpload
 from challenge.platform.forms import FormData, errors_of, form_value
 from challenge.platform.i18n import N_
 from challenge.platform.problems import Problem
-from challenge.submissions import attachments, drafts, services, snapshots, submitting
+from challenge.submissions import attachments, drafts, notices, services, snapshots, submitting
 from challenge.submissions.outcomes import links_for, outcome_for
 from challenge.submissions.policies import may_edit
 from challenge.submissions.progress import progress
@@ -68,6 +68,7 @@ async def _context(request: Request, submission_id: UUID, step: str = "review") 
     return {
         "outcome": await outcome_for(call, submission_id),
         "next_links": await links_for(request.scope["user"], row),
+        "notices": await notices.notices_for(user, row),
         "submission": row,
         "call": call,
         "deadline": deadline,

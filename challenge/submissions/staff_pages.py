@@ -19,7 +19,15 @@ from challenge.platform.forms import FormData, errors_of, form_value
 from challenge.platform.i18n import BERLIN, N_
 from challenge.platform.pagination import page_within
 from challenge.platform.problems import Problem
-from challenge.submissions import diffs, exports, extensions, services, snapshots, staff
+from challenge.submissions import (
+    diffs,
+    exports,
+    extensions,
+    notices,
+    services,
+    snapshots,
+    staff,
+)
 
 PER_PAGE = 50
 Text = Annotated[str, QueryParameter(max_length=200)]
@@ -45,6 +53,7 @@ async def _detail(
             "call": call,
             "field_labels": _field_labels(call),
             "documents": await services.documents_of(submission_id),
+            "notices": await notices.notices_for(request.scope["user"], row),
             "history": history,
             "errors": errors or {},
         },
