@@ -189,25 +189,25 @@ async def _write_batch(settings: Settings, row: dict, call: dict, people: list[d
         if not new:
             return
         wanted = await notifications.wants_announcements(list(new))
+        if new - wanted:
+            await AnnouncementRecipient.update(
+                {AnnouncementRecipient.status: "unsubscribed"}
+            ).where(
+                (AnnouncementRecipient.announcement == row["id"])
+                & AnnouncementRecipient.user.is_in(list(new - wanted))
+            )
+        if not wanted:
+            return
+        headers = await notifications.announcement_headers_many(list(wanted), settings.base_url)
         for person in people:
-            if person["id"] not in new:
-                continue
-            if person["id"] not in wanted:
-                await AnnouncementRecipient.update(
-                    {AnnouncementRecipient.status: "unsubscribed"}
-                ).where(
-                    (AnnouncementRecipient.announcement == row["id"])
-                    & (AnnouncementRecipient.user == person["id"])
-                )
-                continue
-            await _mail_one(settings, row, call, person)
+            if person["id"] in wanted:
+                await _mail_one(settings, row, call, person, headers[person["id"]])
 
 
-async def _mail_one(settings: Settings, row: dict, call: dict, person: dict) -> None:
-    from challenge.messages import notifications
-
+async def _mail_one(
+    settings: Settings, row: dict, call: dict, person: dict, headers: dict[str, str]
+) -> None:
     locale = person["locale"] if person["locale"] in LOCALES else "de"
-    headers = await notifications.announcement_headers(person["id"], settings.base_url)
     mail_id = await enqueue(
         person["email"],
         "announcement",
