@@ -59,7 +59,7 @@ def domain() -> Domain:
     """The partnerships domain: its routers, reminders, document readers, conflict suggestions
     (an earlier partnership; the binding rule for jurors of a unit that contracts with the team),
     demo data, privacy export and navigation."""
-    from partnerships import dashboard, statuses
+    from partnerships import dashboard, statuses, threads
     from partnerships.contracts.offered import start_links
 
     return Domain(
@@ -96,6 +96,7 @@ def domain() -> Domain:
         demo=load_demo_partnership,
         privacy_export=privacy_export,
         user_areas=partner_area(),
+        thread_subjects=threads.SUBJECTS,
         announcement_audiences=partner_audience(),
         public_links=[("/projects", N_("Funded projects")), ("/opendata", N_("Open data"))],
         nav_links=[

@@ -121,6 +121,13 @@ ACTIONS: dict[str, str] = {
     "pitch.reordered": N_("Pitch order changed"),
     "pitch.panel_assigned": N_("Pitch panel assigned"),
     "pilot.decided": N_("Pilot decided"),
+    # conversations
+    "message.posted": N_("Message written"),
+    "request.asked": N_("Information requested from the team"),
+    "request.answered": N_("Information request answered"),
+    "request.for_jury": N_("Answer shown to the jury"),
+    "request.not_for_jury": N_("Answer no longer shown to the jury"),
+    "request.withdrawn": N_("Information request withdrawn"),
 }
 
 OBJECT_TYPES: dict[str, str] = {
@@ -136,6 +143,7 @@ OBJECT_TYPES: dict[str, str] = {
     "submission": N_("Proposal"),
     "partnership": N_("Partnership"),
     "milestone": N_("Milestone"),
+    "thread": N_("Conversation"),
 }
 
 # Keys of an entry's details (its JSON payload). Unknown keys are shown as they are.
@@ -182,6 +190,7 @@ DETAILS: dict[str, str] = {
     "mails": N_("Mails"),
     "matches_offer": N_("Matches the offer"),
     "meeting": N_("Meeting"),
+    "message": N_("Message"),
     "milestones": N_("Milestones"),
     "name": N_("Name"),
     "new": N_("New"),
@@ -205,6 +214,7 @@ DETAILS: dict[str, str] = {
     "ref": N_("Release or commit"),
     "reference": N_("Reference"),
     "removed": N_("Removed"),
+    "request": N_("Information request"),
     "repository_url": N_("Repository"),
     "role": N_("Role"),
     "round": N_("Round"),
