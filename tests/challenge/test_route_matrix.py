@@ -44,6 +44,8 @@ STAFF_TOKEN_ROLES = only("staff", "finance", "admin")
 STAFF = only("staff", "admin")
 OFFICE = only("staff", "finance", "admin")
 UNIT_AND_STAFF = logged_in(HIDDEN, unit=ALLOW, staff=ALLOW, admin=ALLOW)
+# information requests are the city's: the team reads them (403), everyone else 404
+CITY_ON_REQUESTS = logged_in(HIDDEN, applicant_a=DENY, staff=ALLOW, admin=ALLOW)
 # The team's own pages: the assigned juror reads the entry on the review pages instead (404 here).
 A_PAGE_WRITES = a_writes(juror_assigned=HIDDEN)
 
@@ -350,6 +352,43 @@ EXPECTATIONS = {
     ("GET", "/staff/calls/{slug:str}/results/publish"): STAFF,
     ("POST", "/staff/calls/{slug:str}/results/publish"): STAFF,
     ("POST", "/staff/calls/{slug:str}/results/certificates"): STAFF,
+    # threads and information requests (issue 20): A's proposal's thread is the team's and
+    # staff's (the call is open: the unit reads no proposal yet); the assigned juror never reads
+    # it; the partnership's thread is the partner's, staff's and finance's; the workspace's as the
+    # workspace (WORKSPACE_ROUTES: the development prefixes name A's selected entry)
+    ("GET", "/api/v1/submissions/{submission_id:uuid}/messages"): a_and_staff(),
+    ("POST", "/api/v1/submissions/{submission_id:uuid}/messages"): a_and_staff(),
+    ("GET", "/submissions/{submission_id:uuid}/messages"): a_and_staff(),
+    ("POST", "/submissions/{submission_id:uuid}/messages"): a_and_staff(),
+    ("GET", "/api/v1/submissions/{submission_id:uuid}/development/messages"): WORKSPACE,
+    ("POST", "/api/v1/submissions/{submission_id:uuid}/development/messages"): WORKSPACE,
+    ("GET", "/development/{submission_id:uuid}/messages"): WORKSPACE,
+    ("POST", "/development/{submission_id:uuid}/messages"): WORKSPACE,
+    ("GET", "/api/v1/partnerships/{partnership_id:uuid}/messages"): a_and_office(),
+    ("POST", "/api/v1/partnerships/{partnership_id:uuid}/messages"): a_and_office(),
+    ("GET", "/partnerships/{partnership_id:uuid}/messages"): a_and_office(),
+    ("POST", "/partnerships/{partnership_id:uuid}/messages"): a_and_office(),
+    # requests: the thread's readers list them; staff ask, show to the jury and withdraw (the team
+    # reads, so 403); the team answers (staff read, so 403)
+    ("GET", "/api/v1/submissions/{submission_id:uuid}/requests"): a_and_staff(),
+    ("POST", "/api/v1/submissions/{submission_id:uuid}/requests"): CITY_ON_REQUESTS,
+    ("POST", "/submissions/{submission_id:uuid}/requests"): CITY_ON_REQUESTS,
+    ("POST", "/api/v1/requests/{request_id:uuid}/answer"): a_only(staff=DENY, admin=DENY),
+    ("POST", "/requests/{request_id:uuid}/answer"): a_only(staff=DENY, admin=DENY),
+    ("POST", "/api/v1/requests/{request_id:uuid}/jury"): CITY_ON_REQUESTS,
+    ("POST", "/requests/{request_id:uuid}/jury"): CITY_ON_REQUESTS,
+    ("POST", "/api/v1/requests/{request_id:uuid}/withdraw"): CITY_ON_REQUESTS,
+    ("POST", "/requests/{request_id:uuid}/withdraw"): CITY_ON_REQUESTS,
+    ("GET", "/staff/messages"): STAFF,
+    # notification settings and one-click unsubscribe (issue 20)
+    # the matrix's token is the calendar's: unknown here
+    ("GET", "/unsubscribe/{token:str}"): everyone(HIDDEN),
+    # 400 without the One-Click body; no session, no CSRF
+    ("POST", "/unsubscribe/{token:str}"): everyone(ANY),
+    ("GET", "/account/notifications"): logged_in(),
+    ("POST", "/account/notifications"): logged_in(),
+    ("GET", "/api/v1/me/notifications"): logged_in(),
+    ("PUT", "/api/v1/me/notifications"): logged_in(),
     # announcements (issue 20): staff only
     ("POST", "/api/v1/calls/{slug:str}/announcements"): STAFF,
     ("POST", "/api/v1/calls/{slug:str}/announcements/preview"): STAFF,

@@ -32,6 +32,7 @@ OBJECTS = {
     "token": "calendar_token",
     "unit_id": "unit",
     "challenge_id": "challenge",
+    "request_id": "information_request",
 }
 CONSTANTS = {
     "code": "en",
@@ -198,6 +199,22 @@ JSON_BODIES: dict[tuple[str, str], Body] = {
     ("POST", "/api/v1/submissions/{submission_id:uuid}/unit-comments"): lambda o: {
         "body": "Matrix"
     },
+    # messages and requests: bodies the schemas take; a request due in the past is refused (422)
+    # once the object check passed, so the matrix asks the team nothing
+    **{
+        ("POST", path): lambda o: {"body": "Matrix"}
+        for path in (
+            "/api/v1/submissions/{submission_id:uuid}/messages",
+            "/api/v1/submissions/{submission_id:uuid}/development/messages",
+            "/api/v1/partnerships/{partnership_id:uuid}/messages",
+            "/api/v1/requests/{request_id:uuid}/answer",
+        )
+    },
+    ("POST", "/api/v1/submissions/{submission_id:uuid}/requests"): lambda o: {
+        "question": "Matrix?",
+        "due_at": "2020-01-01T00:00:00+00:00",
+    },
+    ("POST", "/api/v1/requests/{request_id:uuid}/jury"): lambda o: {"for_jury": False},
     # a body the schema takes, so the object check decides (it drafts a harmless challenge)
     ("POST", "/api/v1/challenges"): lambda o: {"unit_id": o["unit"], "title": "Matrix"},
     # bodies the schemas take, refused by the service's rules once the object check passed
@@ -221,10 +238,19 @@ FORM_BODIES: dict[tuple[str, str], Body] = {
     ("POST", "/submissions/{submission_id:uuid}/submit"): lambda o: {"confirm": "1"},
     ("POST", "/unit/proposals/{submission_id:uuid}/comments"): lambda o: {"body": "Matrix"},
     ("POST", "/staff/partnerships/new"): lambda o: {"submission_id": o["awarded_submission"]},
+    ("POST", "/submissions/{submission_id:uuid}/requests"): lambda o: {
+        "question": "Matrix?",
+        "due_at": "",
+    },
 }
 UPLOADS = {
     ("POST", "/api/v1/submissions/{submission_id:uuid}/documents"),
     ("POST", "/submissions/{submission_id:uuid}/attachments/upload"),
+    # the message and answer forms (multipart: without a text they are refused with 422)
+    ("POST", "/submissions/{submission_id:uuid}/messages"),
+    ("POST", "/development/{submission_id:uuid}/messages"),
+    ("POST", "/partnerships/{partnership_id:uuid}/messages"),
+    ("POST", "/requests/{request_id:uuid}/answer"),
 }
 # Run after every other route, in this order: they end A's proposal.
 LAST = [

@@ -274,6 +274,20 @@ async def build_world(app: Litestar) -> World:
         )
     )
     objects["conflict"] = conflict["id"]
+    # An information request of staff on A's proposal (issue 20): A answers it, staff show the
+    # answer to the jury or withdraw it.
+    asked = _ok(
+        await api(
+            staff,
+            "POST",
+            f"/api/v1/submissions/{submission['id']}/requests",
+            {
+                "question": "Wie hoch sind die Kosten?",
+                "due_at": (now + timedelta(days=3)).isoformat(),
+            },
+        )
+    )
+    objects["information_request"] = asked["id"]
     # The assigned juror has finalised her review in a round that shares scores, so she may also
     # read the other jurors' scores (a draft would get 403 there: not an authorisation matter).
     await Round.update({Round.share_scores: True}).where(Round.call == call_id)

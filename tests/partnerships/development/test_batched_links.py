@@ -212,8 +212,12 @@ async def test_the_unit_list_asks_no_more_queries_for_more_rows(app):
         shown = _shown_links(page)
         assert len(shown) == 50
         viewer = _viewer(user, *roles)
-        expected = {
-            key: [href for href, _label in await links_for(viewer, {"id": uuid.UUID(key)})]
+        expected = {  # the development phase's links (messages adds the thread's for the unit)
+            key: [
+                href
+                for href, _label in await links_for(viewer, {"id": uuid.UUID(key)})
+                if href.startswith("/development/")
+            ]
             for key in shown
         }
         assert shown == expected, name
