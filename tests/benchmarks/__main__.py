@@ -37,6 +37,8 @@ BENCHMARKS = [
     ("ranking_page", ("sqlite", "postgresql")),
     ("partnership_lists", ("sqlite", "postgresql")),
     ("scale", ("postgresql",)),
+    # issue 20: posting a message, the staff's start page with 500 open threads
+    ("messages", ("sqlite", "postgresql")),
 ]
 FIGURE = re.compile(
     r"^\s*(?P<figure>.*?)[\s:=,]*(?P<measured>[0-9][0-9.]*\s?(?:ms|s|MB|KB|req/s|flows/s|mails/s)?)"
