@@ -16,9 +16,11 @@ from challenge.jury.totals import review_total
 from challenge.platform import clock
 from challenge.platform.accounts.policies import is_staff
 from challenge.platform.documents.tables import Document
-from challenge.platform.pdf.issue import issue_pdf
+from challenge.platform.i18n import N_
+from challenge.platform.problems import Problem
 from challenge.results import xlsx
 from challenge.results.decisions import OUTCOME_LABELS, decisions_of
+from challenge.results.pdf_process import issue_pdf_in_own_process
 from challenge.results.selection import challenges_of
 from challenge.results.services import entry_titles, export_reviews, rankings_of
 from challenge.results.tables import Decision
@@ -26,7 +28,6 @@ from challenge.results.tables import Decision
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 UNKNOWN = {"reference": None, "title": None}
 CHUNK_ROWS = 1000  # CSV rows per streamed chunk
-FILE_CHUNK = 64 * 1024
 ENTRY_COLUMNS = [
     "score_mean",
     "score_low",
@@ -39,6 +40,32 @@ ENTRY_COLUMNS = [
     "sd",
     "cutoff_unstable",
 ]
+
+
+def totals_of(reviews: list[tuple], criteria: list[dict]) -> list[float]:
+    """``review_total`` of each review (scores last in the tuple), with the criteria read once:
+    a review that scores every criterion with a plain number on its scale sums the same terms
+    in the same order here (the same float); any other review goes to ``review_total``. A
+    round's 25,000 reviews take a third of the time."""
+    plan = [
+        (c["key"], c["weight"], c["scale_min"], c["scale_max"], c["scale_max"] - c["scale_min"])
+        for c in criteria
+    ]
+    weight = sum(c["weight"] for c in criteria)
+    totals = []
+    for review in reviews:
+        scores = review[-1]
+        terms = [
+            w * (value - low) / span
+            for key, w, low, high, span in plan
+            if (type(value := scores.get(key)) is float or type(value) is int)
+            and low <= value <= high
+        ]
+        if weight and len(terms) == len(plan):
+            totals.append(100.0 * sum(terms) / weight)
+        else:
+            totals.append(review_total(scores, criteria))
+    return totals
 
 
 def cell(value):
@@ -64,8 +91,7 @@ class Reviews:
     @cached_property
     def totals(self) -> list[float]:
         """Each review's 0–100 total (``review_total``), in the reviews' order."""
-        criteria = self.criteria
-        return [review_total(review[5], criteria) for review in self.reviews]
+        return totals_of(self.reviews, self.criteria)
 
     @property
     def header(self) -> list[str]:
@@ -85,7 +111,7 @@ class Reviews:
                 *([cell(challenge or "")] if shown else []),
                 cell(title),
                 cell(name),
-                *[scores.get(k) for k in keys],
+                *map(scores.get, keys),
                 round(total, 2),
             ]
 
@@ -114,15 +140,16 @@ async def scores_csv(export: Reviews) -> AsyncIterator[bytes]:
 
 
 def _entry_rows(mean, normalized, titles: dict, challenges: bool) -> Iterator[list]:
-    """The ranking (mean) with its intervals beside the normalised score, one entry a row."""
+    """The ranking (mean) with its intervals beside the normalised score, one entry a row;
+    text as ``cell`` writes it."""
     norm = {e.entry: e.score for e in normalized.entries}
     for e in mean.entries:
         title = titles.get(e.entry, UNKNOWN)  # (an entry whose reviews left since: no title)
         yield [
             e.rank,
-            title["reference"],
-            *([title.get("challenge") or ""] if challenges else []),
-            title["title"],
+            cell(title["reference"]),
+            *([cell(title.get("challenge") or "")] if challenges else []),
+            cell(title["title"]),
             e.score,
             e.score_low,
             e.score_high,
@@ -203,42 +230,38 @@ async def score_tables(call: dict, number: int) -> dict:
 
 def scores_xlsx(tables: dict, call_title: str, target) -> None:
     """The four sheets into ``target`` (a binary file), row by row (``results.xlsx``)."""
-    book = xlsx.Workbook(
+    with xlsx.Workbook(
         target, title=call_title, author="Smart City Challenge", created=clock.now()
-    )
-    for sheet_name, key in (
-        ("Ranking", "entries"),
-        ("Reviews", "reviews"),
-        ("Jurors", "jurors"),
-        ("Criteria", "criteria"),
-    ):
-        header, rows = tables[key]
-        if key != "reviews":  # (the reviews' rows come as written)
-            rows = ([cell(v) for v in row] for row in rows)
-        book.add_sheet(sheet_name, header, rows)
-    book.close()
+    ) as book:
+        for sheet_name, key in (
+            ("Ranking", "entries"),
+            ("Reviews", "reviews"),
+            ("Jurors", "jurors"),
+            ("Criteria", "criteria"),
+        ):
+            header, rows = tables[key]
+            if key not in ("entries", "reviews"):  # (their rows come as written)
+                rows = ([cell(v) for v in row] for row in rows)
+            book.add_sheet(sheet_name, header, rows)
 
 
 async def scores_xlsx_file(call: dict, number: int):
-    """scores.xlsx written to a temporary file (off the event loop), rewound for streaming."""
+    """scores.xlsx written to a temporary file (off the event loop), rewound for streaming; a
+    round with more reviews than a sheet holds is refused (413 too_many_rows: scores.csv)."""
     tables = await score_tables(call, number)
     target = tempfile.TemporaryFile()
     try:
         await asyncio.to_thread(scores_xlsx, tables, call["title"], target)
+    except xlsx.TooManyRows:
+        target.close()
+        raise Problem(
+            413, "too_many_rows", N_("The request is too large."), extra={"use": "scores.csv"}
+        ) from None
     except BaseException:
         target.close()
         raise
     target.seek(0)
     return target
-
-
-async def file_chunks(handle) -> AsyncIterator[bytes]:
-    """A file's content in chunks; the file is closed (and, if temporary, gone) after."""
-    try:
-        while chunk := handle.read(FILE_CHUNK):
-            yield chunk
-    finally:
-        handle.close()
 
 
 REPORT_OWNER_TYPE = "jury_report"
@@ -349,7 +372,8 @@ async def jury_report(
         return latest
     title = f"{'Jurybericht' if locale == 'de' else 'Jury report'}: {call['title']}"
     context = {**await _report_context(call, number), "verify_url": f"{base_url}/verify"}
-    return await issue_pdf(
+    # (laid out in a process of its own: WeasyPrint grew the web process by 50–90 MB)
+    return await issue_pdf_in_own_process(
         storage,
         template="jury_report.html",
         context=context,

@@ -188,13 +188,24 @@ def _header(columns: list[str], values: list[str]) -> str:
 
 
 class Workbook:
-    """Sheets written one after another into ``target`` (a binary file); ``close`` adds the
-    workbook's parts."""
+    """Sheets written one after another into ``target`` (a binary file); ``close`` (or the end
+    of a ``with`` block) adds the workbook's parts."""
 
     def __init__(self, target, *, title: str = "", author: str = "", created: datetime):
         self.zip = zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1)
         self.sheets: list[tuple[str, str]] = []  # (name, autofilter range)
         self.title, self.author, self.created = title, author, created
+
+    def __enter__(self) -> Workbook:
+        return self
+
+    def __exit__(self, kind, error, traceback) -> None:
+        """Complete (``close``); after a failure only the zip file is closed: no workbook, the
+        target is to be discarded."""
+        if kind is None:
+            self.close()
+        else:
+            self.zip.close()
 
     def add_sheet(self, name: str, header: list[str], rows: Iterable) -> None:
         """A sheet: the bold header, frozen, with an autofilter over ``rows`` (sequences).

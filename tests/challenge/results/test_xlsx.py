@@ -123,3 +123,14 @@ def test_the_workbook_keeps_its_form():
     assert book.sheetnames == ["Sheet"] and sheet.freeze_panes == "A2"
     assert sheet["A1"].font.b and sheet.auto_filter.ref == "A1:B2"
     assert book.properties.title == "Test" and book.properties.creator == "Tests"
+
+
+def test_a_workbook_that_fails_closes_its_zip_file_and_one_that_ends_is_complete():
+    out = io.BytesIO()
+    with pytest.raises(xlsx.TooManyRows), xlsx.Workbook(out, created=CREATED) as book:
+        book.add_sheet("Wide", [f"c{i}" for i in range(xlsx.MAX_COLUMNS + 1)], [])
+    assert book.zip.fp is None  # (nothing is left to write when it is garbage-collected)
+    out = io.BytesIO()
+    with xlsx.Workbook(out, created=CREATED) as book:
+        book.add_sheet("Sheet", ["a"], [[1]])
+    assert openpyxl.load_workbook(io.BytesIO(out.getvalue())).active["A2"].value == 1
