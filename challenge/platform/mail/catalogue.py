@@ -67,4 +67,12 @@ PLACEHOLDER_WORDS: dict[str, str] = {
     "kind": N_("Kind of reminder (due_in_14, due_today or overdue)"),
     "milestone": N_("Title of the milestone"),
     "due_date": N_("Due date"),
+    "heading": N_("Subject staff wrote"),
+    "body": N_("Text staff wrote (the markdown filter keeps its formatting)"),
+    "unsubscribe_url": N_("Link to receive no more announcements"),
+    "request": N_("Whether the message is a question with a due date"),
+    "excerpt": N_("Beginning of the message"),
+    "settings_link": N_("Link to the notification settings"),
+    "threads": N_("Conversations (list with title, messages, link)"),
+    "more": N_("Number of further conversations"),
 }

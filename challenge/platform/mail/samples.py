@@ -114,6 +114,25 @@ SAMPLES: dict[str, dict] = {
         "due_date": date(2026, 9, 30),
         "link": f"{BASE}/partner/partnerships/1",
     },
+    "announcement": {
+        "heading": "Infoabend zur Smart City Challenge",
+        "body": "Am **12. Mai** stellen wir die Challenges vor.\n\n- Neues Rathaus\n- 18 Uhr",
+        "call": CALL,
+        "link": f"{BASE}/calls/scc-2026",
+        "unsubscribe_url": f"{BASE}/unsubscribe/xxxxx",
+    },
+    "thread_message": {
+        "title": TITLE,
+        "link": f"{BASE}/threads/1",
+        "request": False,
+        "excerpt": "Bitte senden Sie uns die Kostenkalkulation.",
+        "settings_link": f"{BASE}/account/notifications",
+    },
+    "thread_digest": {
+        "threads": [{"title": TITLE, "link": f"{BASE}/threads/1", "messages": 2}],
+        "more": 0,
+        "settings_link": f"{BASE}/account/notifications",
+    },
 }
 
 

@@ -46,6 +46,9 @@ CONTEXT_LIMIT = 20_000  # characters of a mail's values kept for the preview
 # placeholders every mail has, whether its default names them or not
 COMMON = frozenset({"authority", "base_url"})
 _SECRET = re.compile(r"((?:token|code|key)=)[^&#\"\s\\]+", re.IGNORECASE)
+# a one-time token as a path segment (unsubscribe links): long, random, not a UUID
+_TOKEN_IN_PATH = re.compile(r"(?<=/)[A-Za-z0-9_-]{20,}(?=[/?#\"]|$)")
+_UUID = re.compile(r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _LIST_ITEM = re.compile(r"\s*([-*+]|\d{1,9}[.)])(\s|$)")
@@ -244,8 +247,12 @@ def stored_context(context: dict) -> str:
         text = msgspec.json.encode(context, enc_hook=str).decode()
     except (TypeError, ValueError, msgspec.EncodeError):
         return "{}"
-    text = _SECRET.sub(r"\1xxxxx", text)
+    text = _TOKEN_IN_PATH.sub(_blank_token, _SECRET.sub(r"\1xxxxx", text))
     return text if len(text) <= CONTEXT_LIMIT else "{}"
+
+
+def _blank_token(match: re.Match) -> str:
+    return match.group(0) if _UUID.fullmatch(match.group(0)) else "xxxxx"
 
 
 def _revive(value):

@@ -4,7 +4,6 @@ version that fails when a mail is sent gives way to the default."""
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 
 import pytest
@@ -137,39 +136,45 @@ def test_line_breaks_of_the_text_are_kept_and_lists_end_where_it_shows():
 def test_stored_values_blank_tokens_and_keep_dates():
     when = datetime(2026, 5, 4, 10, 30, tzinfo=UTC)
     text = stored_context(
-        {"link": "https://portal.example/password/reset?token=geheim123&x=1", "at": when}
+        {
+            "link": "https://portal.example/password/reset?token=geheim123&x=1",
+            "unsubscribe_url": "https://portal.example/unsubscribe/Ab3_dE-fGhIjKlMnOpQrStUvWxYz0123",
+            "thread": "https://portal.example/threads/0b8e3c8a-2f5e-4a8e-9c1a-4b7f6e2d9a10",
+            "at": when,
+        }
     )
     assert "geheim123" not in text and "token=xxxxx&x=1" in text
+    assert "/unsubscribe/xxxxx" in text and "/threads/0b8e3c8a-2f5e-4a8e-9c1a-4b7f6e2d9a10" in text
     assert revived_context(text)["at"] == when
     assert stored_context({"long": "x" * 30_000}) == "{}"
     assert revived_context("kein json") == {}
 
 
-def test_the_markdown_defaults_say_what_the_old_templates_said():
-    """Until the old .txt files go: the Markdown defaults give the same subject and text."""
-    from challenge.platform.mail import templates
+def test_a_mail_in_the_old_format_still_renders_and_is_not_editable(monkeypatch):
+    """A mail added as <key>.txt and <key>.html with gettext (the format before) is sent as before
+    until it gets its Markdown defaults."""
+    from jinja2 import ChoiceLoader, DictLoader
 
-    variants = {
-        "results_outcome": [
-            {},
-            {"outcome": "development", "challenge": "Luft", "comments": []},
-            {"outcome": "runner_up", "award_cents": 0},
-            {"outcome": "not_selected", "award_cents": 0, "comments": ["a", "b"]},
-        ],
-        "juror_invitation": [{}, {"challenges": [], "set_password_link": None}],
-        "unit_invitation": [{}, {"set_password_link": None}],
-        "challenge_reviewed": [{}, {"comment": ""}],
-        "pitch_scheduled": [{}, {"juror": True, "place": "", "video_url": ""}],
-        "milestone_reminder": [{}, {"kind": "due_today"}, {"kind": "overdue"}],
-        "juror_reminder": [{}, {"open": 1}],
-        "password_reset": [{}, {"valid_minutes": 1}],
+    from challenge.platform.mail import templates
+    from challenge.platform.templating import environment
+
+    old = {
+        "mail/old_style.txt": '{% extends "mail/_layout.txt" %}{% block subject %}'
+        '{{ _("Reference") }}: {{ reference }}{% endblock %}{% block body %}\n'
+        '{{ _("Hello,") }}\n\n{{ link }}\n{% endblock %}\n',
+        "mail/old_style.html": '{% extends "mail/_layout.html" %}{% block body %}'
+        '<p>{{ _("Hello,") }} <a href="{{ link }}">{{ link }}</a></p>{% endblock %}',
     }
-    legacy = [k for k in KEYS if templates._file(f"mail/{k}.txt") is not None]
-    for key in legacy:
-        for change in variants.get(key, [{}]):
-            for locale in ("de", "en"):
-                context = values(key, **change)
-                old = templates._render_legacy(key, locale, context)
-                new = render(key, locale=locale, context=context)
-                assert old[:2] == new[:2], (key, locale, change)
-                assert re.sub(r"\s+", " ", old[0]) == new[0]
+    env = environment().overlay(loader=ChoiceLoader([DictLoader(old), environment().loader]))
+    monkeypatch.setattr(templates, "environment", lambda: env)
+    monkeypatch.setattr(
+        templates, "render_file", lambda name, **values: env.get_template(name).render(**values)
+    )
+    link = "https://portal.example/x"
+    subject, text, html = render(
+        "old_style", locale="de", context={"reference": "A-1", "link": link}
+    )
+    assert subject == "Aktenzeichen: A-1"
+    assert text.startswith(f"Guten Tag,\n\n{link}\n\n-- \n")
+    assert f'<p>Guten Tag, <a href="{link}">' in html
+    assert "old_style" not in mail_keys()
