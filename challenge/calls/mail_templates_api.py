@@ -27,11 +27,15 @@ class MailTemplateIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class TemplateText(msgspec.Struct):
+    """A mail's two parts as written."""
+
     subject: str
     body: str
 
 
 class MailTemplateOut(msgspec.Struct):
+    """One mail in one language after saving: what is sent now, the default, the placeholders."""
+
     key: str
     locale: str
     call: str
@@ -42,6 +46,8 @@ class MailTemplateOut(msgspec.Struct):
 
 
 class LocaleState(msgspec.Struct):
+    """One language of a mail: whether staff changed it, the calls with their own version."""
+
     changed: bool
     calls: list[str]
     current: TemplateText
@@ -49,15 +55,21 @@ class LocaleState(msgspec.Struct):
 
 
 class MailOverview(msgspec.Struct):
+    """One mail in both languages."""
+
     key: str
     locales: dict[str, LocaleState]
 
 
 class MailTemplateList(msgspec.Struct):
+    """Every mail."""
+
     items: list[MailOverview]
 
 
 class PreviewOut(msgspec.Struct):
+    """The mail as it would be sent."""
+
     subject: str
     text: str
     html: str
@@ -72,6 +84,8 @@ def _user(request: Request):
 
 
 class MailTemplatesApi(Controller):
+    """Staff's mail templates; only staff and admins (editing.may_edit_mail_templates)."""
+
     path = "/api/v1/mail-templates"
     tags = ["mail templates"]
     guards = [editing.editors_only]

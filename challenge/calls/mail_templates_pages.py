@@ -54,6 +54,8 @@ def _source(data: dict) -> Source:
 
 
 class StaffMailTemplatePages(Controller):
+    """The mail template pages; only staff and admins (editing.may_edit_mail_templates)."""
+
     path = "/staff/mail-templates"
     include_in_schema = False
     guards = [editing.editors_only]
