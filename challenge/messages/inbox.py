@@ -21,6 +21,7 @@ SUBJECT_WORDS = {
     "submission": N_("Proposal"),
     "workspace": N_("Development workspace"),
     "partnership": N_("Partnership"),
+    "person": N_("Person"),
 }
 _SUBJECTS = ", ".join(f"'{kind}'" for kind in STAFF_SUBJECTS)  # constants, not input
 _FROM = (

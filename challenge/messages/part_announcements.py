@@ -13,10 +13,14 @@ def part() -> Part:
     from challenge.messages.announcements import privacy
     from challenge.messages.announcements.api import AnnouncementsApi
     from challenge.messages.announcements.pages import AnnouncementPages
+    from challenge.messages.announcements.people import PersonThreadPages, person_access
     from challenge.messages.announcements.service import JOB_KIND, run_announcement_job
 
     return Part(
-        routers=[AnnouncementsApi, AnnouncementPages],
+        routers=[AnnouncementsApi, AnnouncementPages, PersonThreadPages],
+        thread_subjects={"person": person_access},
+        # everyone but staff (who read every thread on /staff/messages)
+        nav_links=[("/messages", N_("Messages"), ("applicant", "team", "jury", "unit", "partner"))],
         job_handlers={JOB_KIND: run_announcement_job},
         staff_call_links=[("announcements", N_("Announcements"))],
         statuses={

@@ -30,6 +30,7 @@ PAGES = {
     "submission": "/submissions/{id}/messages",
     "workspace": "/development/{id}/messages",
     "partnership": "/partnerships/{id}/messages",
+    "person": "/messages/people/{id}",
 }
 EMPTY = N_("Write a message first.")
 TOO_LONG = N_("A message may be at most 20,000 characters long. Please shorten it.")

@@ -389,6 +389,10 @@ EXPECTATIONS = {
     ("POST", "/account/notifications"): logged_in(),
     ("GET", "/api/v1/me/notifications"): logged_in(),
     ("PUT", "/api/v1/me/notifications"): logged_in(),
+    # a person's own thread with the city (announcement copies): the person and staff only
+    ("GET", "/messages"): logged_in(),
+    ("GET", "/messages/people/{person_id:uuid}"): logged_in(HIDDEN, staff=ALLOW, admin=ALLOW),
+    ("POST", "/messages/people/{person_id:uuid}"): logged_in(HIDDEN, staff=ALLOW, admin=ALLOW),
     # announcements (issue 20): staff only
     ("POST", "/api/v1/calls/{slug:str}/announcements"): STAFF,
     ("POST", "/api/v1/calls/{slug:str}/announcements/preview"): STAFF,

@@ -33,6 +33,7 @@ OBJECTS = {
     "unit_id": "unit",
     "challenge_id": "challenge",
     "request_id": "information_request",
+    "person_id": "teammate",  # a person's own thread with the city: theirs and staff's
 }
 CONSTANTS = {
     "code": "en",
@@ -250,6 +251,7 @@ UPLOADS = {
     ("POST", "/submissions/{submission_id:uuid}/messages"),
     ("POST", "/development/{submission_id:uuid}/messages"),
     ("POST", "/partnerships/{partnership_id:uuid}/messages"),
+    ("POST", "/messages/people/{person_id:uuid}"),
     ("POST", "/requests/{request_id:uuid}/answer"),
 }
 # Run after every other route, in this order: they end A's proposal.

@@ -17,6 +17,7 @@ from uuid import UUID
 
 from challenge import db
 from challenge.messages.announcements import audiences
+from challenge.messages.announcements.people import copy_to_threads
 from challenge.messages.tables import Announcement, AnnouncementRecipient
 from challenge.platform import clock
 from challenge.platform.accounts.tables import User
@@ -36,12 +37,6 @@ BATCH = 100
 PAGE_SIZE = 20
 PER_STAFF = ratelimit.Limit("announce-user", 20, 60 * 60)  # announcements one person starts
 JOB_KIND = "announcement"
-
-_INSERT_ROW = "({}, {}, {}, {}, 'queued', {})"
-_INSERT = (
-    'INSERT INTO announcement_recipients (id, announcement, "user", locale, status, created_at)'
-    ' VALUES {rows} ON CONFLICT (announcement, "user") DO NOTHING RETURNING "user"'
-)
 
 
 def check(audience: str, subject: dict, body: dict) -> None:
@@ -170,24 +165,41 @@ async def of_call(call_id: UUID, page: int = 1) -> dict:
 
 async def _insert_new(announcement_id: UUID, people: list[dict]) -> set[UUID]:
     """Recipient rows for these people; the ids of the rows this call added (not before)."""
-    values, args = [], []
     now = clock.now()
-    for person in people:
-        values.append(_INSERT_ROW)
-        args += [uuid.uuid4(), announcement_id, person["id"], person["locale"], now]
-    rows = await AnnouncementRecipient.raw(_INSERT.format(rows=", ".join(values)), *args)
+    rows = (
+        await AnnouncementRecipient.insert(
+            *(
+                AnnouncementRecipient(
+                    id=uuid.uuid4(),
+                    announcement=announcement_id,
+                    user=person["id"],
+                    locale=person["locale"],
+                    status="queued",
+                    created_at=now,
+                )
+                for person in people
+            )
+        )
+        .on_conflict(
+            target=(AnnouncementRecipient.announcement, AnnouncementRecipient.user),
+            action="DO NOTHING",
+        )
+        .returning(AnnouncementRecipient.user)
+    )
     return {
         row["user"] if isinstance(row["user"], UUID) else UUID(str(row["user"])) for row in rows
     }
 
 
 async def _write_batch(settings: Settings, row: dict, call: dict, people: list[dict]) -> None:
+    """One batch in one write transaction: recipient rows, thread copies, mails."""
     from challenge.messages import notifications
 
     async with db.write_transaction():
         new = await _insert_new(row["id"], people)
         if not new:
             return
+        await copy_to_threads(row["created_by"], _copies(row, people, new), clock.now())
         wanted = await notifications.wants_announcements(list(new))
         if new - wanted:
             await AnnouncementRecipient.update(
@@ -202,6 +214,17 @@ async def _write_batch(settings: Settings, row: dict, call: dict, people: list[d
         for person in people:
             if person["id"] in wanted:
                 await _mail_one(settings, row, call, person, headers[person["id"]])
+
+
+def _copies(row: dict, people: list[dict], new: set[UUID]) -> dict[UUID, tuple[str, str]]:
+    """Each new recipient's copy in their language: Markdown and its sanitised HTML."""
+    copies = {}
+    for person in people:
+        if person["id"] in new:
+            locale = person["locale"] if person["locale"] in LOCALES else "de"
+            body = f"**{row[f'subject_{locale}']}**\n\n{row[f'body_{locale}']}"
+            copies[person["id"]] = (body, str(render_markdown(body)))
+    return copies
 
 
 async def _mail_one(

@@ -128,6 +128,7 @@ ACTIONS: dict[str, str] = {
     "request.for_jury": N_("Answer shown to the jury"),
     "request.not_for_jury": N_("Answer no longer shown to the jury"),
     "request.withdrawn": N_("Information request withdrawn"),
+    "announcement.created": N_("Announcement sent to a group"),
 }
 
 OBJECT_TYPES: dict[str, str] = {
@@ -211,6 +212,8 @@ DETAILS: dict[str, str] = {
     "rationale": N_("Rationale"),
     "reason": N_("Reason"),
     "recipients": N_("Recipients"),
+    "announcement": N_("Announcement"),
+    "audience": N_("Group"),
     "ref": N_("Release or commit"),
     "reference": N_("Reference"),
     "removed": N_("Removed"),

@@ -14,7 +14,12 @@ from challenge.calls.tables import Call
 from challenge.jury.tables import Juror
 from challenge.messages.announcements import audiences
 from challenge.messages.announcements.service import run_announcement_job
-from challenge.messages.tables import Announcement, AnnouncementRecipient, NotificationSetting
+from challenge.messages.tables import (
+    Announcement,
+    AnnouncementRecipient,
+    Message,
+    NotificationSetting,
+)
 from challenge.organisations.tables import Membership
 from challenge.platform.accounts.tables import User
 from challenge.platform.jobs.tables import Job
@@ -175,6 +180,23 @@ async def test_the_job_mails_each_person_once_in_their_language(app, settings, s
     assert rows == {german[0]: "mailed", english[0]: "mailed", quiet[0]: "unsubscribed"}
     done = await Announcement.select().where(Announcement.id == announcement).first()
     assert done["status"] == "sent" and done["recipients"] == 3
+    # a copy in each person's own thread, the unsubscribed one's too, once despite the rerun
+    copies = await Message.select(Message.body, Message.thread.subject_id.as_alias("person")).where(
+        (Message.kind == "announcement")
+        & Message.thread.subject_id.is_in([*german, *english, *quiet])
+    )
+    assert sorted(c["person"] for c in copies) == sorted([german[0], english[0], quiet[0]])
+    assert {c["person"]: "Pitch dates" in c["body"] for c in copies}[english[0]]
+    async with http_client(app) as reader:
+        await login(reader, emails[english[0]])
+        page = await reader.get("/messages", follow_redirects=True)
+        assert (
+            page.status_code == 200
+            and "Pitch dates" in page.text
+            and "<strong>please</strong>" in page.text
+        )
+        other = await reader.get(f"/messages/people/{german[0]}")
+        assert other.status_code == 404 and "Termine" not in other.text
 
 
 async def test_staff_preview_then_send_from_the_pages(app, staff):
