@@ -1,9 +1,8 @@
 """This stage's part of the person's start page (/dashboard; challenge.platform.dashboard): an
 applicant's drafts with the time left until their call's deadline, and the proposals submitted.
 
-Requests to answer: no stage asks a team anything yet. :func:`open_requests` is the place where
-such requests (a question from staff, a missing document) will be read; while it returns none,
-no panel is shown for them — the page never invents work."""
+Requests to answer (information requests from staff) are the messages domain's panel
+(challenge.messages.dashboard)."""
 
 from __future__ import annotations
 
@@ -75,11 +74,6 @@ async def _counts(teams: list[UUID]) -> dict[str, int]:
     return {row["status"]: row["count"] for row in rows}
 
 
-async def open_requests(teams: list[UUID]) -> list[dict]:
-    """Requests the teams have to answer (the hook for a later stage); none exist yet."""
-    return []
-
-
 def _draft_item(row: dict, granted: dict, locale: str, now) -> dict:
     deadline = max(
         row["closes_at"], granted.get((row["call"], row["organisation"]), row["closes_at"])
@@ -118,17 +112,4 @@ async def panels(user, locale: str) -> list[dict]:
         empty=N_("No drafts waiting. Open a call and choose “Apply” to start a proposal."),
         more=("/me/submissions", N_("All your proposals")),
     )
-    requests = await open_requests(teams) if teams else []
-    if not requests:
-        return [proposals]
-    return [
-        proposals,
-        panel(
-            "requests",
-            N_("Requests to answer"),
-            audience=N_("Applicant"),
-            order=11,
-            items=requests,
-            empty=N_("No requests to answer."),
-        ),
-    ]
+    return [proposals]
