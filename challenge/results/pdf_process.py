@@ -10,6 +10,7 @@ the import, the fonts and the layout); every later one pays the import and the f
 from __future__ import annotations
 
 import asyncio
+import weakref
 from typing import TYPE_CHECKING
 
 from challenge.platform.pdf.pool import process_pool
@@ -25,13 +26,28 @@ def _pdf(html: str) -> bytes:
     return html_to_pdf(html)
 
 
+# one layout process at a time per server process (each peaks at about 150 MB): concurrent
+# first views of large reports wait for each other instead of adding up
+_GATES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _gate() -> asyncio.Semaphore:
+    loop = asyncio.get_running_loop()
+    gate = _GATES.get(loop)
+    if gate is None:
+        gate = _GATES[loop] = asyncio.Semaphore(1)
+    return gate
+
+
 async def pdf_in_own_process(html: str) -> bytes:
-    """The PDF of an HTML page, laid out by WeasyPrint in a spawned process of its own."""
-    pool = process_pool(1)  # (spawned, and it dies with this process: platform.pdf.pool)
-    try:
-        return await asyncio.get_running_loop().run_in_executor(pool, _pdf, html)
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+    """The PDF of an HTML page, laid out by WeasyPrint in a spawned process of its own (one such
+    process at a time per server process)."""
+    async with _gate():
+        pool = process_pool(1)  # (spawned, and it dies with this process: platform.pdf.pool)
+        try:
+            return await asyncio.get_running_loop().run_in_executor(pool, _pdf, html)
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
 async def issue_pdf_in_own_process(

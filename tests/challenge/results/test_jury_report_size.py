@@ -23,3 +23,21 @@ def test_the_report_lists_the_first_ranks_and_the_unstable_ones():
 def test_a_small_call_is_listed_completely():
     entries = [_entry(rank) for rank in range(1, 41)]
     assert shown_in_report(entries) == entries
+
+
+async def test_report_layouts_run_one_at_a_time_per_server_process():
+    """A second large report waits for the first's layout process instead of adding ~150 MB."""
+    import asyncio
+    import multiprocessing
+
+    from challenge.results import pdf_process
+
+    gate = pdf_process._gate()
+    await gate.acquire()  # as if another report's layout were running
+    waiting = asyncio.create_task(pdf_process.pdf_in_own_process("<p>Bericht</p>"))
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert not waiting.done() and multiprocessing.active_children() == []
+    gate.release()
+    pdf = await asyncio.wait_for(waiting, 60)
+    assert pdf.startswith(b"%PDF")
