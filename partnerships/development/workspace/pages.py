@@ -1,6 +1,8 @@
 """The workspace page of a selected team (/development/{submission_id}): the phase's dates and
 contacts, the stipend agreement's and offer's status, the checklist as a task list with a form
-per item, meetings and files — for the team, the owning unit and staff; no JavaScript needed."""
+per item, meetings and files — for the team, the owning unit and staff; no JavaScript needed.
+The link to the workspace's thread shows where challenge.messages.policies.thread_access opens
+it (a unit member who sits on the call's jury sees the workspace, not its thread)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
+from challenge.messages import policies as thread_policies
 from challenge.platform.accounts.guards import login_required
 from challenge.platform.accounts.web import current_user
 from challenge.platform.documents.multipart import MultipartUpload
@@ -53,12 +56,15 @@ async def workspace_page(
     data = await services.workspace(user, submission_id)
     for meeting in data["meetings"]:
         meeting["minutes_html"] = render_markdown(meeting["minutes"])
+    # the thread's link only for whom the thread opens (not a unit member on the call's jury)
+    thread = await thread_policies.thread_access(user, "workspace", submission_id)
     return Template(
         template_name="development/workspace.html",
         status_code=status,
         context={
             **data,
             "back": await services.way_back(user, data["entry"]),
+            "reads_thread": thread is not None,
             "errors": errors or {},
             "values": values or {},
             "form": form,

@@ -88,8 +88,17 @@ async def test_the_development_workspace_has_its_thread(world):
         await world.clients["unit"].get(f"/api/v1/submissions/{submission}/development/messages")
     ).json()
     assert [m["body"] for m in listed["items"]] == ["Termin am Montag?"]
-    workspace = await world.clients["team_a"].get(f"/development/{submission}")
-    assert url in workspace.text
+    # the workspace links to its thread for whom thread_access opens it: a unit member on the
+    # call's jury sees the workspace, but no link that would lead to a 404
+    for role, linked in (
+        ("team_a", True),
+        ("unit", True),
+        ("staff", True),
+        ("unit_juror", False),
+    ):
+        workspace = await world.clients[role].get(f"/development/{submission}")
+        assert workspace.status_code == 200, role
+        assert (url in workspace.text) is linked, role
     # the proposal's own thread is another one
     assert await threads.thread_of("submission", submission) is None
     await Call.update({Call.results_published_at: None}).where(Call.id == world.objects["call_id"])
