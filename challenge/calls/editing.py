@@ -262,11 +262,17 @@ async def update_call(actor, slug: str, patch: CallPatch, *, max_upload_bytes: i
     return await Call.select().output(load_json=True).where(Call.id == current["id"]).first()
 
 
+def _normalised(items, kind) -> list[dict]:
+    """Stored or sent questions (criteria) as one shape, defaults written out, so a stored
+    ``"required": false`` and a sent list that leaves the default out compare equal."""
+    return msgspec.to_builtins(msgspec.convert(items or [], list[kind]))
+
+
 async def _check_locked(current: dict, merged: dict) -> None:
     """Once proposals exist, the rubric stays and questions may only grow by optional ones."""
     if not await has_entries(current["id"]):
         return
-    if msgspec.to_builtins(merged["criteria"]) != (current["criteria"] or []):
+    if _normalised(merged["criteria"], Criterion) != _normalised(current["criteria"], Criterion):
         raise Problem(
             422,
             "rubric_locked",
@@ -277,8 +283,8 @@ async def _check_locked(current: dict, merged: dict) -> None:
                 )
             ],
         )
-    old = current["questions"] or []
-    new = msgspec.to_builtins(merged["questions"])
+    old = _normalised(current["questions"], Question)
+    new = _normalised(merged["questions"], Question)
     if new[: len(old)] != old or any(q.get("required") for q in new[len(old) :]):
         message = N_(
             "Proposals exist already: questions can only be added, and only as optional ones."

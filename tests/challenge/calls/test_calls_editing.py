@@ -265,3 +265,28 @@ async def test_rubric_and_questions_lock_once_proposals_exist(staff_client):
     assert (
         await api(staff_client, "PATCH", f"/api/v1/calls/{body['slug']}", {"title": "Neuer Titel"})
     ).status_code == 200
+
+
+async def test_a_call_stored_with_default_values_written_out_can_still_be_edited(staff_client):
+    """Questions stored with ``"required": false`` (as the demo writes them) compare equal to the
+    same questions sent without the default: editing the title of a call with proposals works."""
+    from datetime import UTC, datetime
+
+    from challenge.calls.tables import Call as CallTable
+    from challenge.submissions.tables import Submission
+    from tests.support.factories import make_call, make_team
+
+    questions = [{"key": "idee", "label": "Idee", "type": "text", "required": False}]
+    call = await make_call(questions=questions)
+    row = await CallTable.select(CallTable.id).where(CallTable.slug == call["slug"]).first()
+    team = await make_team((await make_user())["id"])
+    await Submission(call=row["id"], organisation=team["id"], created_at=datetime.now(UTC)).save()
+    sent = [{"key": "idee", "label": "Idee", "type": "text"}]
+    edited = await api(
+        staff_client,
+        "PATCH",
+        f"/api/v1/calls/{call['slug']}",
+        {"title": "Neuer Titel", "questions": sent},
+    )
+    assert edited.status_code == 200, edited.text
+    assert edited.json()["title"] == "Neuer Titel"
