@@ -128,10 +128,21 @@ def _loop(iterable: Iterable) -> Iterator:
 
 
 def _range(*args: int) -> range:
+    """A range whose length counts against the render's loop budget when it is made: the numbers
+    of all ranges and the iterations of all loops of one render together stay in LOOP_BUDGET, so
+    nothing built from ranges (lists, their text) can grow beyond it."""
     numbers = range(*args)
     if len(numbers) > LOOP_BUDGET:
         raise TemplateRefused("Loops repeat more than %(limit)s times.", limit=LOOP_BUDGET)
+    budget = _budget.get(None)
+    if budget is not None:
+        budget[0] += len(numbers)
+        if budget[0] > LOOP_BUDGET:
+            raise TemplateRefused("Loops repeat more than %(limit)s times.", limit=LOOP_BUDGET)
     return numbers
+
+
+_SCALARS = (str, int, float, bool, type(None))
 
 
 def _bits(value: object) -> int:
@@ -160,7 +171,11 @@ class MailSandbox(ImmutableSandboxedEnvironment):
         if operator == "*":
             for seq, times in ((left, right), (right, left)):
                 if isinstance(seq, str | list | tuple) and isinstance(times, int):
-                    if len(seq) * times > SEQUENCE_LIMIT:
+                    # a list of lists repeated is a list of the same big lists: refused
+                    nested = not isinstance(seq, str) and any(
+                        not isinstance(item, _SCALARS) for item in seq
+                    )
+                    if nested or len(seq) * times > SEQUENCE_LIMIT:
                         raise TemplateRefused("A value in the template grows too long.")
             if _bits(left) + _bits(right) > BITS_LIMIT:
                 raise TemplateRefused("A number in the template grows too big.")
@@ -178,7 +193,7 @@ def _tick_time() -> None:
 
 FILTERS = (
     "abs capitalize count d default first float int join last length list lower max min reverse "
-    "round sort string sum title trim truncate unique upper wordcount"
+    "round sort string title trim truncate unique upper wordcount"
 ).split()
 PORTAL_FILTERS = {
     "date": i18n.jinja_date,

@@ -76,6 +76,10 @@ BAD = {
     "self": "{{ self }}",
     "recursive": "{% for x in [1] recursive %}{{ loop([1]) }}{% endfor %}",
     "loop method": "{% for x in [1, 2] %}{{ loop.cycle('a', 'b') }}{% endfor %}",
+    # CPU and memory in filters and operators, not in loops (the review of issue 20)
+    "sum of repeated lists": "{{ ([range(10000)|list]*400)|sum(start=[])|length }}",
+    "text of nested lists": "{{ ([[range(1000)|list]*1000]*30)|string|length }}",
+    "many ranges": "{{ [range(9000)|list, range(9000)|list, range(9000)|list]|string|length }}",
 }
 
 
