@@ -83,6 +83,8 @@ async def message_posted(
                 "link": link,
                 "request": request,
                 "excerpt": excerpt(message.get("body", "")),
+                # which message the mail quotes: erasing its author removes the mail too
+                "message_id": str(message["id"]),
                 "settings_link": f"{base_url}/account/notifications",
             },
             headers=headers,

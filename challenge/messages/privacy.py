@@ -12,6 +12,7 @@ from uuid import UUID
 from challenge.messages.attachments import OWNER_TYPE
 from challenge.messages.tables import InformationRequest, Message, ThreadRead
 from challenge.platform.documents.tables import Document
+from challenge.platform.mail.tables import OutboxMail
 
 
 async def export(user_id: UUID) -> dict:
@@ -50,6 +51,20 @@ async def export(user_id: UUID) -> dict:
     return {"thread_messages": written, "information_requests": requests, "thread_reads": reads}
 
 
+async def _erase_quoting_mails(user_id: UUID) -> int:
+    """Mails to others that quote the person's messages (thread mails keep the quoted message's
+    id in their stored values): removed with the text they carry."""
+    ids = [row["id"] for row in await Message.select(Message.id).where(Message.author == user_id)]
+    removed = 0
+    for message_id in ids:
+        removed += len(
+            await OutboxMail.delete()
+            .where(OutboxMail.context.like(f'%"message_id":"{message_id}"%'))
+            .returning(OutboxMail.id)
+        )
+    return removed
+
+
 async def erase(user_id: UUID, address: str) -> dict:
     """Inside the erasure's transaction: the person's messages blanked (their files' rows go, the
     orphan clean-up removes the bytes), requests and answers kept without their name, read
@@ -70,6 +85,7 @@ async def erase(user_id: UUID, address: str) -> dict:
         await Message.update({Message.body: "", Message.body_html: ""}).where(
             Message.id.is_in([UUID(i) for i in own])
         )
+    quoted = await _erase_quoting_mails(user_id)
     await Message.update({Message.author: None}).where(Message.author == user_id)
     await InformationRequest.update({InformationRequest.asked_by: None}).where(
         InformationRequest.asked_by == user_id
@@ -80,6 +96,7 @@ async def erase(user_id: UUID, address: str) -> dict:
     reads = await ThreadRead.count().where(ThreadRead.user == user_id)
     await ThreadRead.delete().where(ThreadRead.user == user_id)
     return {
+        "thread_mails_removed": quoted,
         "thread_messages_blanked": len(own),
         "thread_message_files": files,
         "thread_reads": reads,

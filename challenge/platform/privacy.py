@@ -25,6 +25,7 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
+import msgspec
 from piccolo.engine.sqlite import SQLiteEngine
 
 from challenge import db
@@ -191,6 +192,24 @@ async def _erase_domains(uid, address: str) -> dict:
     return {kind: n for domain in installed() for kind, n in done.get(domain.name, {}).items()}
 
 
+def _mails_naming(address: str, name: str):
+    """The outbox rows that carry the person: mails to them, mails whose stored values hold their
+    address or exactly their name (a whole JSON string), and sent mails whose text mentions
+    either. Searched text is matched literally (``%``/``_`` escaped). A pending mail to someone
+    else is not removed for a name that merely occurs inside its text: a short name ("Li") would
+    take other people's password resets with it."""
+    value = msgspec.json.encode(name).decode()  # "Li" with its quotes: the whole value
+    sent = OutboxMail.status == "sent"
+    return (
+        (OutboxMail.to_address == address)
+        | db.contains_text(OutboxMail.context, address)
+        | db.contains_text(OutboxMail.context, value)
+        | (sent & db.contains_text(OutboxMail.body_text, address))
+        | (sent & db.contains_text(OutboxMail.body_text, name))
+        | (sent & db.contains_text(OutboxMail.subject, name))
+    )
+
+
 async def _erase_traces(user: dict, library: list[dict]) -> dict:
     uid, address, name = user["id"], user["email"], user["name"]
     removed = {
@@ -200,14 +219,7 @@ async def _erase_traces(user: dict, library: list[dict]) -> dict:
             .returning(RateLimitCounter.key)
         )
     }
-    mails = await OutboxMail.select(OutboxMail.id).where(
-        (OutboxMail.to_address == address)
-        | OutboxMail.body_text.like(f"%{address}%")
-        | OutboxMail.body_text.like(f"%{name}%")
-        | OutboxMail.subject.like(f"%{name}%")
-        | OutboxMail.context.like(f"%{address}%")
-        | OutboxMail.context.like(f"%{name}%")
-    )
+    mails = await OutboxMail.select(OutboxMail.id).where(_mails_naming(address, name))
     await OutboxMail.delete().where(
         OutboxMail.id.is_in([m["id"] for m in mails] or [uuid.UUID(int=0)])
     )
