@@ -17,6 +17,8 @@ from challenge import db
 from challenge.messages import attachments, notifications, policies
 from challenge.messages.tables import Message, Thread, ThreadRead
 from challenge.platform import clock
+from challenge.platform.accounts.sessions import identity_for
+from challenge.platform.accounts.tables import User
 from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_
 from challenge.platform.markdown import render_markdown
@@ -117,15 +119,26 @@ async def mark_read(thread_id, user_id, until: datetime) -> None:
     )
 
 
-async def _recipients(thread_id, access: dict, author_id) -> list[UUID]:
+async def _recipients(thread_id, access: dict, author_id, subject: tuple[str, UUID]) -> list[UUID]:
     """Whom a message reaches: the subject's members (team or partner) and the city's people who
-    wrote in the thread before, never its author."""
+    wrote in the thread before and still read it (a unit member since put on the call's jury, or
+    someone whose role was taken, no longer does), never its author."""
     rows = await Message.select(Message.author).where(
         (Message.thread == thread_id)
         & Message.side.is_in(["staff", "unit"])
         & Message.author.is_not_null()
     )
-    people = {*(access.get("members") or []), *(row["author"] for row in rows)}
+    city = {row["author"] for row in rows} - {author_id}
+    still = set()
+    if city:
+        for person in await User.select(
+            User.id, User.email, User.name, User.locale, User.affiliation
+        ).where(
+            User.id.is_in(list(city)) & (User.is_active == True)  # noqa: E712
+        ):
+            if await policies.thread_access(await identity_for(person), *subject) is not None:
+                still.add(person["id"])
+    people = {*(access.get("members") or []), *still}
     people.discard(author_id)
     return sorted(people, key=str)
 
@@ -173,7 +186,7 @@ async def write_message(
     await notifications.message_posted(
         {**thread, "last_message_at": now, "message_count": thread["message_count"] + 1},
         message,
-        await _recipients(thread["id"], access, actor.id),
+        await _recipients(thread["id"], access, actor.id, subject),
         title=access["title"],
         link=f"{base_url.rstrip('/')}{thread_path(subject_type, subject_id)}",
     )
