@@ -15,7 +15,8 @@ from challenge.platform.pagination import page_within
 from challenge.submissions.tables import Submission
 
 PER_PAGE = 50
-# The subjects staff read every thread of (threads with one person are that person's).
+# The subjects staff read every thread of; a person's own thread (announcement copies) joins the
+# list once the person has written in it.
 STAFF_SUBJECTS = ("submission", "workspace", "partnership")
 SUBJECT_WORDS = {
     "submission": N_("Proposal"),
@@ -26,7 +27,9 @@ SUBJECT_WORDS = {
 _SUBJECTS = ", ".join(f"'{kind}'" for kind in STAFF_SUBJECTS)  # constants, not input
 _FROM = (
     ' FROM threads t LEFT JOIN thread_reads r ON r.thread = t.id AND r."user" = {}'
-    f" WHERE t.message_count > 0 AND t.subject_type IN ({_SUBJECTS})"
+    f" WHERE t.message_count > 0 AND (t.subject_type IN ({_SUBJECTS})"
+    " OR (t.subject_type = 'person' AND EXISTS (SELECT 1 FROM messages pm"
+    " WHERE pm.thread = t.id AND pm.side = 'person')))"
 )
 _UNREAD = " AND (r.read_at IS NULL OR r.read_at < t.last_message_at)"
 _ROWS = (

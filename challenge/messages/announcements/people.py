@@ -48,7 +48,7 @@ async def person_access(user, person_id: UUID) -> dict | None:
         "side": "staff",
         "call_id": None,
         "title": person["name"],
-        "href": f"/admin/users/{person_id}",
+        "href": "/staff/messages",
         "members": [person_id],
     }
 

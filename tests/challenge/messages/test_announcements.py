@@ -13,6 +13,7 @@ import pytest
 from challenge.calls.tables import Call
 from challenge.jury.tables import Juror
 from challenge.messages.announcements import audiences
+from challenge.messages.announcements.people import copy_to_threads
 from challenge.messages.announcements.service import run_announcement_job
 from challenge.messages.tables import (
     Announcement,
@@ -27,6 +28,7 @@ from challenge.platform.mail.tables import OutboxMail
 from challenge.platform.mail.worker import run_worker
 from challenge.results.tables import Decision
 from challenge.submissions.tables import Submission
+from tests.challenge.messages.thread_world import post_form as post_thread_form
 from tests.challenge.platform.mail.test_mail import Inbox, drain, start_smtp
 from tests.conftest import http_client, make_settings
 from tests.support.factories import make_call, make_challenge, make_team, make_unit
@@ -302,3 +304,25 @@ async def test_two_thousand_announcements_reach_each_person_once(app, settings, 
         assert message["Subject"] == wanted
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert people[7].email not in delivered
+
+
+async def test_a_reply_in_the_persons_thread_reaches_staffs_list(app, staff):
+    person = await make_user(name="Rita Antwort")
+    quiet = await make_user(name="Stille Empfängerin")
+    now = datetime.now(UTC)
+    await copy_to_threads(
+        staff.person["id"],
+        {p["id"]: ("**Hinweis**", "<p>Hinweis</p>") for p in (person, quiet)},
+        now,
+    )
+    listed = await staff.get("/staff/messages")
+    assert "Rita Antwort" not in listed.text  # copies alone do not flood staff's list
+    async with http_client(app) as client:
+        await login(client, person["email"])
+        thread = await client.get("/messages", follow_redirects=True)
+        sent = await post_thread_form(client, thread.url.path, "Danke, ich komme.")
+        assert sent.status_code in (200, 303), sent.text
+    listed = await staff.get("/staff/messages")
+    assert "Rita Antwort" in listed.text and "Stille Empfängerin" not in listed.text
+    page = await staff.get(f"/messages/people/{person['id']}")
+    assert page.status_code == 200 and "Danke, ich komme." in page.text
