@@ -23,6 +23,7 @@ import time
 from datetime import datetime, timedelta
 
 from piccolo.engine.sqlite import SQLiteEngine
+from piccolo.query import OrderByRaw
 from piccolo.query.functions.aggregate import Count
 
 from challenge.db import current_engine, write_transaction
@@ -62,13 +63,17 @@ ERROR_MAX = 500
 
 _FIELDS = "id, to_address, subject, body_text, body_html, created_at, headers, attempts"
 
+# Mails with legal weight first, then thread mails and digests, announcements last: a large
+# announcement waiting for the relay's rate never holds up a password reset or a deadline.
+PRIORITY = "CASE category WHEN 'transactional' THEN 0 WHEN 'announcement' THEN 2 ELSE 1 END"
+
 _PG_CLAIM = f"""
 UPDATE outbox SET status = 'sending', claimed_by = {{}}, claimed_until = {{}}
 WHERE id IN (
     SELECT id FROM outbox
     WHERE (status = 'pending' AND next_attempt_at <= {{}})
        OR (status = 'sending' AND claimed_until < {{}})
-    ORDER BY created_at
+    ORDER BY {PRIORITY}, created_at
     LIMIT {{}}
     FOR UPDATE SKIP LOCKED
 )
@@ -96,6 +101,7 @@ async def _take(worker_id: str, limit: int, now: datetime) -> list[dict]:
     rows = await (
         OutboxMail.select(*(getattr(OutboxMail, f) for f in _FIELDS.split(", ")))
         .where(_due(now))
+        .order_by(OrderByRaw(PRIORITY))
         .order_by(OutboxMail.created_at)
         .limit(limit)
     )

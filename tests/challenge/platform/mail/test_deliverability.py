@@ -178,3 +178,37 @@ async def test_no_limit_with_zero_or_without_a_relay(settings, drained, smtp_inb
     at = datetime(2032, 1, 1, tzinfo=UTC)
     assert await deliver_batch(unlimited, worker_id="free-a", limit=3, now=at) == 3
     assert await deliver_batch(spool, worker_id="free-b", limit=3, now=at) == 3  # no relay
+
+
+async def test_mails_with_legal_weight_go_before_waiting_announcements(settings, drained, tmp_path):
+    """A large announcement waiting for the relay never holds up a password reset: transactional
+    mails are claimed first, thread mails next, announcements last (each oldest first)."""
+    spool = make_settings(tmp_path / "data", settings.database_url)
+    announced = [address(f"announce{i}") for i in range(3)]
+    for recipient in announced:
+        await enqueue(
+            recipient,
+            "verify_email",
+            locale="de",
+            context=verify_context(),
+            headers=ANNOUNCEMENT_HEADERS,
+            category="announcement",
+        )
+    threaded = address("thread")
+    await enqueue(
+        threaded, "verify_email", locale="de", context=verify_context(), category="thread"
+    )
+    urgent = address("reset")
+    await enqueue(urgent, "verify_email", locale="de", context=verify_context())
+    everyone = [urgent, threaded, *announced]
+
+    async def sent() -> set[str]:
+        rows = await OutboxMail.select(OutboxMail.to_address).where(
+            OutboxMail.to_address.is_in(everyone) & (OutboxMail.status == "sent")
+        )
+        return {row["to_address"] for row in rows}
+
+    order: list[str] = []
+    while await deliver_batch(spool, worker_id="order", limit=1, now=FAR_FUTURE):
+        order += sorted(await sent() - set(order))
+    assert order[:2] == [urgent, threaded] and set(order[2:]) == set(announced)
