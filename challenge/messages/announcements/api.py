@@ -17,6 +17,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
 
 from challenge.calls.services import get_call
 from challenge.messages.announcements import service
+from challenge.platform import idempotency
 from challenge.platform.accounts.guards import staff_required
 from challenge.platform.pagination import Page
 
@@ -79,7 +80,12 @@ class AnnouncementsApi(Controller):
         self, request: Request, slug: FromPath[str], data: JSONBody[AnnouncementIn]
     ) -> AnnouncementOut:
         call = await get_call(slug, include_drafts=True)
-        row = await service.create(request.scope["user"], call, *_parts(data))
+        row = await service.create(
+            request.scope["user"],
+            call,
+            *_parts(data),
+            key=request.headers.get(idempotency.HEADER),
+        )
         return announcement_out(row)
 
     @post("/preview", status_code=HTTP_200_OK, summary="Count and render without sending")

@@ -3,6 +3,8 @@ reached (the confirmation step), and sending."""
 
 from __future__ import annotations
 
+import secrets
+
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
@@ -10,6 +12,7 @@ from litestar.response import Redirect, Template
 from challenge.calls.entries import challenges_of as challenges_of_call
 from challenge.calls.services import get_call
 from challenge.messages.announcements import audiences, service
+from challenge.platform import idempotency
 from challenge.platform.accounts.guards import staff_required
 from challenge.platform.domains import each
 from challenge.platform.forms import FormData, errors_of, form_value
@@ -95,6 +98,7 @@ class AnnouncementPages(Controller):
                 "call": call,
                 "values": values,
                 "found": found,
+                "idempotency_key": secrets.token_urlsafe(16),
                 "chosen": next(
                     (o for o in await audience_options(call) if o[0] == values["audience"]), None
                 ),
@@ -110,7 +114,12 @@ class AnnouncementPages(Controller):
         if form_value(data, "edit"):
             return await _form(call, values)
         try:
-            await service.create(request.scope["user"], call, *_parts(values))
+            await service.create(
+                request.scope["user"],
+                call,
+                *_parts(values),
+                key=form_value(data, idempotency.FIELD) or None,
+            )
         except Problem as problem:
             return await _form(call, values, errors_of(problem), problem.status)
         return Redirect(f"/staff/calls/{slug}/announcements?sent=true", status_code=303)

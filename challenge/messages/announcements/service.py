@@ -19,7 +19,7 @@ from challenge import db
 from challenge.messages.announcements import audiences
 from challenge.messages.announcements.people import copy_to_threads
 from challenge.messages.tables import Announcement, AnnouncementRecipient
-from challenge.platform import clock
+from challenge.platform import clock, idempotency
 from challenge.platform.accounts.tables import User
 from challenge.platform.audit.service import record
 from challenge.platform.i18n import LOCALES, N_
@@ -103,15 +103,44 @@ async def preview(call: dict, audience: str, subject: dict, body: dict, settings
     return {"recipients": len(people), "mails": mails}
 
 
-async def create(actor, call: dict, audience: str, subject: dict, body: dict) -> dict:
-    """Record the announcement and start its job; answers the row with the count reached."""
+async def create(
+    actor, call: dict, audience: str, subject: dict, body: dict, *, key: str | None = None
+) -> dict:
+    """Record the announcement and start its job; answers the row with the count reached.
+
+    ``key`` (the preview form's hidden field, or the API's Idempotency-Key header) makes a
+    second send of the same form — a double click, the back button — answer the announcement
+    the first one made instead of mailing everyone again: the key is stored in the same
+    transaction (unique per person and key), so of two parallel sends one writes."""
     check(audience, subject, body)
+    claim = idempotency.claim_for(
+        actor.id,
+        None if key is None else f"announcement:{key}",
+        "POST /calls/{slug}/announcements",
+        str(call["id"]),
+        {"audience": audience, "subject": subject, "body": body},
+    )
+    done = await idempotency.lookup(claim)
+    if done:
+        return await get(UUID(done["result"]["announcement"]))
     verdict = await ratelimit.hit(PER_STAFF, str(actor.id))
     if not verdict.allowed:
         raise ratelimit.too_many(verdict)
     count = len(await active_recipients(call["id"], audience))
     if not count:
         raise audiences.invalid(N_("Nobody is in this group yet."))
+    try:
+        row = await _record(actor, call, audience, subject, body, count, claim)
+    except Exception as error:
+        if claim is None or not db.is_unique_violation(error):
+            raise
+        done = await idempotency.lookup(claim)  # a parallel send with the same key wrote first
+        return await get(UUID(done["result"]["announcement"]))
+    return await get(row.id)
+
+
+async def _record(actor, call, audience, subject, body, count, claim) -> Announcement:
+    """The announcement, its audit entry, its key and its job, in one write transaction."""
     async with db.write_transaction():
         row = Announcement(
             call=call["id"],
@@ -133,8 +162,9 @@ async def create(actor, call: dict, audience: str, subject: dict, body: dict) ->
             object_id=call["id"],
             payload={"announcement": str(row.id), "audience": row.audience, "recipients": count},
         )
-    await jobs.submit(JOB_KIND, str(row.id), actor=actor, payload={"announcement": str(row.id)})
-    return await get(row.id)
+        await idempotency.record_effect(claim, {"announcement": str(row.id)})
+        await jobs.submit(JOB_KIND, str(row.id), actor=actor, payload={"announcement": str(row.id)})
+    return row
 
 
 async def get(announcement_id: UUID) -> dict | None:

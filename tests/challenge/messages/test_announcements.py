@@ -5,6 +5,7 @@ staff pages, and 2,000 announcements through two workers to a local SMTP server.
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -128,8 +129,10 @@ async def test_the_api_previews_refuses_and_answers_202(app, staff):
     wrong = await api(staff, "POST", url, {**TEXT, "audience": "alle"})
     assert wrong.status_code == 422 and wrong.json()["code"] == "audience_invalid"
     assert await Announcement.count() == before  # nothing stored on refusal
-    created = await api(staff, "POST", url, TEXT)
+    created = await api(staff, "POST", url, TEXT, headers={"Idempotency-Key": "eins"})
     assert created.status_code == 202, created.text
+    retried = await api(staff, "POST", url, TEXT, headers={"Idempotency-Key": "eins"})
+    assert retried.status_code == 202 and retried.json()["id"] == created.json()["id"]
     assert created.json()["recipients"] == 2 and created.json()["status"] == "queued"
     listed = (await api(staff, "GET", url)).json()
     assert listed["total"] == 1 and listed["items"][0]["id"] == created.json()["id"]
@@ -220,8 +223,13 @@ async def test_staff_preview_then_send_from_the_pages(app, staff):
     assert preview.status_code == 200
     assert "Sie geht an 3 Personen." in preview.text and "An 3 Personen senden" in preview.text
     assert await Announcement.count().where(Announcement.call == await call_id(call)) == 0
-    sent = await post_form(staff, base, {**form, "body_en": "Text"}, follow_redirects=True)
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', preview.text).group(1)
+    final = {**form, "body_en": "Text", "idempotency_key": key}
+    sent = await post_form(staff, base, final, follow_redirects=True)
     assert sent.status_code == 200 and "wird versendet" in sent.text and "Hallo" in sent.text
+    again = await post_form(staff, base, final, follow_redirects=True)  # a double click
+    assert again.status_code == 200
+    assert await Announcement.count().where(Announcement.call == await call_id(call)) == 1
     assert await Job.count().where(Job.kind == "announcement") >= 1
 
 
@@ -326,3 +334,18 @@ async def test_a_reply_in_the_persons_thread_reaches_staffs_list(app, staff):
     assert "Rita Antwort" in listed.text and "Stille Empfängerin" not in listed.text
     page = await staff.get(f"/messages/people/{person['id']}")
     assert page.status_code == 200 and "Danke, ich komme." in page.text
+
+
+async def test_twenty_parallel_sends_with_one_key_make_one_announcement(app, staff):
+    call = await make_call()
+    await proposal(call)
+    url = f"/api/v1/calls/{call['slug']}/announcements"
+    answers = await asyncio.gather(
+        *(api(staff, "POST", url, TEXT, headers={"Idempotency-Key": "parallel"}) for _ in range(20))
+    )
+    assert {a.status_code for a in answers} == {202}, [
+        a.text for a in answers if a.status_code != 202
+    ]
+    assert len({a.json()["id"] for a in answers}) == 1
+    assert await Announcement.count().where(Announcement.call == await call_id(call)) == 1
+    assert await Job.count().where(Job.subject == answers[0].json()["id"]) == 1
