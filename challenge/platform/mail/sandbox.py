@@ -96,13 +96,29 @@ def markdown_value(value: object) -> str:
     if isinstance(value, Verbatim):
         return str(value)
     text = "" if value is None or isinstance(value, Undefined) else str(value)
-    if _URL.fullmatch(text):
+    if isinstance(value, LinkValue) and _URL.fullmatch(text):
         return f"<{text}>"
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     # continuation lines unindented: four spaces would start a code block
     return "\n".join(
         _PUNCTUATION.sub(r"\\\1", line if i == 0 else line.lstrip()) for i, line in enumerate(lines)
     )
+
+
+class LinkValue(str):
+    """A value the portal put in as a link (its name ends in "link" or "url"): a whole web address
+    of it becomes a link in the HTML part. Any other value — a proposal titled with a URL — stays
+    text, so nobody can make the city's mail carry their link."""
+
+
+def _mark_links(value: object, name: str = "") -> object:
+    if isinstance(value, str) and name.endswith(("link", "url")):
+        return LinkValue(value)
+    if isinstance(value, dict):
+        return {key: _mark_links(item, str(key)) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_mark_links(item) for item in value]
+    return value
 
 
 def _plain_value(value: object) -> object:
@@ -300,6 +316,7 @@ def render(source: str, values: dict, *, html: bool, strict: bool) -> str:
     """Render within the bounds; TemplateRefused when one is crossed."""
     template = compiled(source, html, strict)
     token = _budget.set([0, time.monotonic() + TIME_LIMIT])
+    values = _mark_links(values)
     try:
         parts, size = [], 0
         for part in template.generate(values):

@@ -182,3 +182,14 @@ def test_a_mail_in_the_old_format_still_renders_and_is_not_editable(monkeypatch)
     assert text.startswith(f"Guten Tag,\n\n{link}\n\n-- \n")
     assert f'<p>Guten Tag, <a href="{link}">' in html
     assert "old_style" not in mail_keys()
+
+
+def test_only_the_portals_links_become_links_in_the_html_part():
+    """A team that titles its proposal with a web address gets no link into the city's mail;
+    the portal's own link placeholders still are links."""
+    phishing = "https://evil.example/login"
+    context = values("challenge_reviewed", title=phishing)
+    _, text, html = render_mail("challenge_reviewed", locale="de", context=context)
+    assert phishing in text  # the text says what the title is
+    assert 'href="https://evil.example' not in html and "evil.example" in html
+    assert 'href="https://portal.example/' in html  # the mail's own link stays a link
