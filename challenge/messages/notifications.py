@@ -16,9 +16,10 @@ from urllib.parse import urlsplit
 from uuid import UUID
 
 from challenge.messages.mailing import digest, preferences
+from challenge.messages.tables import InformationRequest
 from challenge.platform import clock
 from challenge.platform.accounts.tables import User
-from challenge.platform.i18n import DEFAULT_LOCALE, LOCALES
+from challenge.platform.i18n import DEFAULT_LOCALE, LOCALES, format_datetime
 from challenge.platform.mail.outbox import enqueue
 
 EXCERPT_MAX = 2000  # characters of the message quoted in its mail
@@ -53,6 +54,18 @@ async def _people(ids: list[UUID]) -> list[dict]:
     return sorted(rows, key=lambda row: str(row["id"]))
 
 
+async def _due_at(message: dict):
+    """The due date of the information request a question message asks (None if none)."""
+    if not message.get("request"):
+        return None
+    row = (
+        await InformationRequest.select(InformationRequest.due_at)
+        .where(InformationRequest.id == message["request"])
+        .first()
+    )
+    return row["due_at"] if row else None
+
+
 async def message_posted(
     thread: dict, message: dict, recipients: Sequence[UUID], *, title: str, link: str
 ) -> int:
@@ -68,16 +81,19 @@ async def message_posted(
     modes = await preferences.thread_mail_of(ids)
     base_url = _base_of(link)
     headers = thread_headers(_uuid(thread["id"]), link)
+    due_at = await _due_at(message) if request else None
     written, daily = 0, []
     for person in await _people(ids):
         if not request and modes[_uuid(person["id"])] == "daily":
             daily.append(_uuid(person["id"]))
             continue
+        locale = person["locale"] if person["locale"] in LOCALES else DEFAULT_LOCALE
         await enqueue(
             person["email"],
             "thread_message",
-            locale=person["locale"] if person["locale"] in LOCALES else DEFAULT_LOCALE,
+            locale=locale,
             context={
+                "due": format_datetime(due_at, locale) if due_at else "",
                 "base_url": base_url,
                 "title": title,
                 "link": link,

@@ -82,7 +82,22 @@ async def ask(
         raise Problem(422, "due_in_past", DUE_IN_PAST, errors=[FieldError("due_at", DUE_IN_PAST)])
     request_id = uuid.uuid4()
     async with db.write_transaction():
-        message = await threads.write_message(
+        # the request first, so the question's mail can name its due date
+        now = clock.now()
+        thread = await threads.ensure_thread("submission", submission_id, access["call_id"], now)
+        await InformationRequest.insert(
+            InformationRequest(
+                id=request_id,
+                submission=submission_id,
+                thread=thread["id"],
+                question=text,
+                due_at=due_at,
+                status="open",
+                asked_by=actor.id,
+                asked_at=now,
+            )
+        )
+        await threads.write_message(
             actor,
             access,
             ("submission", submission_id),
@@ -91,18 +106,6 @@ async def ask(
             base_url=base_url,
             kind="request",
             request_id=request_id,
-        )
-        await InformationRequest.insert(
-            InformationRequest(
-                id=request_id,
-                submission=submission_id,
-                thread=message["thread"],
-                question=text,
-                due_at=due_at,
-                status="open",
-                asked_by=actor.id,
-                asked_at=message["created_at"],
-            )
         )
         await record(
             "request.asked",

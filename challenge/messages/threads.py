@@ -267,6 +267,7 @@ async def messages_page(thread_id, page: int, access: dict) -> list[dict]:
         )
         .where(Message.thread == thread_id)
         .order_by(Message.created_at, ascending=False)
+        .order_by(Message.id, ascending=False)  # stable pages when two share a moment
         .limit(PER_PAGE)
         .offset((page - 1) * PER_PAGE)
     )

@@ -271,6 +271,7 @@ async def _mail_one(
         },
         headers=headers,
         category="announcement",
+        scope=str(call["id"]),  # staff's version of the announcement mail for this call, if any
     )
     await AnnouncementRecipient.update(
         {AnnouncementRecipient.status: "mailed", AnnouncementRecipient.mail: mail_id}

@@ -72,6 +72,7 @@ PLACEHOLDER_WORDS: dict[str, str] = {
     "unsubscribe_url": N_("Link to receive no more announcements"),
     "request": N_("Whether the message is a question with a due date"),
     "excerpt": N_("Beginning of the message"),
+    "due": N_("Due date of the question (date and time)"),
     "settings_link": N_("Link to the notification settings"),
     "threads": N_("Conversations (list with title, messages, link)"),
     "more": N_("Number of further conversations"),

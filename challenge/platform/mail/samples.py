@@ -125,6 +125,7 @@ SAMPLES: dict[str, dict] = {
         "title": TITLE,
         "link": f"{BASE}/threads/1",
         "request": False,
+        "due": "",
         "excerpt": "Bitte senden Sie uns die Kostenkalkulation.",
         "settings_link": f"{BASE}/account/notifications",
     },

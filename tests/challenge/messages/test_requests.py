@@ -220,3 +220,26 @@ async def test_the_staff_page_forms(world):
     assert withdrawn.status_code == 303
     page = (await staff.get(f"/submissions/{submission}/messages")).text
     assert f'action="/requests/{request["id"]}/withdraw"' not in page  # nothing left to withdraw
+
+
+async def test_the_questions_mail_names_its_due_date(world):
+    from datetime import UTC, datetime
+
+    from challenge.platform.mail.tables import OutboxMail
+
+    submission = await world.proposal()
+    due = datetime(2031, 3, 14, 11, 0, tzinfo=UTC)  # 12:00 in Berlin
+    asked = await api(
+        world.clients["staff"],
+        "POST",
+        f"/api/v1/submissions/{submission}/requests",
+        {"question": "Wann starten Sie?", "due_at": due.isoformat()},
+    )
+    assert asked.status_code == 201, asked.text
+    team = world.users["team_a"]["email"]
+    mail = (
+        await OutboxMail.select(OutboxMail.body_text)
+        .where((OutboxMail.to_address == team) & OutboxMail.body_text.like("%Wann starten Sie%"))
+        .first()
+    )
+    assert mail and "bis 14. März 2031, 12:00" in mail["body_text"], mail
