@@ -97,9 +97,17 @@ async def newest(user, *, page: int = 1, unread_only: bool = False, limit: int =
     return {"rows": rows, "total": total, "page": page, "pages": pages, "unread_only": unread_only}
 
 
+def _still_open():
+    """Open requests to proposals that are not withdrawn (a withdrawn proposal's questions wait
+    for nobody)."""
+    return (InformationRequest.status == "open") & (
+        InformationRequest.submission.status != "withdrawn"
+    )
+
+
 async def request_counts(now) -> dict[str, int]:
     """Open information requests, and of them those past their due date."""
-    is_open = InformationRequest.status == "open"
+    is_open = _still_open()
     return {
         "open": await InformationRequest.count().where(is_open),
         "overdue": await InformationRequest.count().where(
@@ -118,7 +126,7 @@ async def overdue_requests(now, limit: int) -> list[dict]:
             InformationRequest.submission.title.as_alias("title"),
             InformationRequest.submission.reference.as_alias("reference"),
         )
-        .where((InformationRequest.status == "open") & (InformationRequest.due_at < now))
+        .where(_still_open() & (InformationRequest.due_at < now))
         .order_by(InformationRequest.due_at)
         .limit(limit)
     )
@@ -142,10 +150,7 @@ async def team_requests(user_id: UUID, limit: int) -> list[dict]:
             InformationRequest.submission.title.as_alias("title"),
             InformationRequest.submission.reference.as_alias("reference"),
         )
-        .where(
-            (InformationRequest.status == "open")
-            & InformationRequest.submission.organisation.is_in(teams)
-        )
+        .where(_still_open() & InformationRequest.submission.organisation.is_in(teams))
         .order_by(InformationRequest.due_at)
         .limit(limit)
     )

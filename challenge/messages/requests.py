@@ -18,7 +18,7 @@ from challenge.messages import attachments, policies, threads
 from challenge.messages.tables import InformationRequest, Message
 from challenge.platform import clock
 from challenge.platform.audit.service import record
-from challenge.platform.i18n import N_
+from challenge.platform.i18n import BERLIN, N_
 from challenge.platform.markdown import render_markdown
 from challenge.platform.problems import FieldError, Problem, forbidden, not_found
 
@@ -78,7 +78,9 @@ async def ask(
     text, html = threads.checked_body(question, "question")
     if due_at is None:
         raise Problem(422, "validation_error", DUE, errors=[FieldError("due_at", DUE)])
-    if due_at.tzinfo is None or due_at <= clock.now():
+    if due_at.tzinfo is None:  # a time without its zone is the city's (Berlin) time
+        due_at = due_at.replace(tzinfo=BERLIN)
+    if due_at <= clock.now():
         raise Problem(422, "due_in_past", DUE_IN_PAST, errors=[FieldError("due_at", DUE_IN_PAST)])
     request_id = uuid.uuid4()
     async with db.write_transaction():

@@ -243,3 +243,34 @@ async def test_the_questions_mail_names_its_due_date(world):
         .first()
     )
     assert mail and "bis 14. März 2031, 12:00" in mail["body_text"], mail
+
+
+async def test_a_due_date_without_a_zone_is_the_citys_time(world):
+    from datetime import UTC, datetime
+
+    submission = await world.proposal()
+    asked = await api(
+        world.clients["staff"],
+        "POST",
+        f"/api/v1/submissions/{submission}/requests",
+        {"question": "Ohne Zone?", "due_at": "2031-03-14T12:00:00"},
+    )
+    assert asked.status_code == 201, asked.text
+    row = (
+        await InformationRequest.select().where(InformationRequest.id == asked.json()["id"]).first()
+    )
+    assert row["due_at"] == datetime(2031, 3, 14, 11, 0, tzinfo=UTC)
+
+
+async def test_a_withdrawn_proposals_questions_are_not_overdue(world):
+    from challenge.messages import inbox
+    from challenge.submissions.tables import Submission
+
+    submission = await world.proposal()
+    asked = await ask(world, submission, "Noch da?", days=1)
+    assert asked.status_code == 201
+    later = clock.now() + timedelta(days=2)
+    before = await inbox.request_counts(later)
+    await Submission.update({Submission.status: "withdrawn"}).where(Submission.id == submission)
+    after = await inbox.request_counts(later)
+    assert after["overdue"] == before["overdue"] - 1 and after["open"] == before["open"] - 1
