@@ -44,12 +44,6 @@ _TEAM_THREADS = (
 )
 
 
-async def unread_threads(user_id: UUID) -> int:
-    """How many threads staff read have a message this person has not read."""
-    rows = await Thread.raw(f"SELECT COUNT(*) AS n{_FROM}{_UNREAD}", user_id)
-    return int(rows[0]["n"])
-
-
 async def unread_team_threads(user_id: UUID) -> int:
     """How many threads on the proposals of the person's teams have unread messages."""
     rows = await Thread.raw(_TEAM_THREADS, user_id, user_id)

@@ -109,11 +109,6 @@ async def thread_access(user, subject_type: str, subject_id: UUID) -> dict | Non
     return access
 
 
-def may_post(access: dict | None) -> bool:
-    """Everyone who reads a thread writes in it."""
-    return access is not None
-
-
 def sees_names(access: dict) -> bool:
     """Whether the reader learns who wrote for the team (not the unit on a blind call)."""
     return not access.get("anonymous_team")

@@ -78,7 +78,6 @@ def mail_context(call: dict, subject: str, body: str, settings: Settings) -> dic
     return {
         "heading": subject.strip(),
         "body": body.strip(),
-        "body_html": render_markdown(body),
         "call": call["title"],
         "link": f"{settings.base_url}/calls/{call['slug']}",
         "base_url": settings.base_url,
