@@ -14,9 +14,10 @@ from collections.abc import Iterable
 from uuid import UUID
 
 from challenge import db
-from challenge.messages.tables import THREAD_MAIL, NotificationSetting
+from challenge.messages.tables import THREAD_MAIL, AnnouncementRecipient, NotificationSetting
 from challenge.platform import clock
 from challenge.platform.i18n import N_
+from challenge.platform.mail.tables import OutboxMail
 from challenge.platform.problems import FieldError, Problem
 
 # The columns people see (the API's and the page's); never the unsubscribe token.
@@ -81,7 +82,37 @@ async def update(user_id: UUID, *, thread_mail: str, announcements: bool) -> dic
         if thread_mail == "daily" and current["thread_mail"] != "daily":
             values[NotificationSetting.last_digest_at] = now
         await NotificationSetting.update(values).where(NotificationSetting.user == user_id)
+        if not announcements:
+            await withdraw_waiting_announcements(user_id)
     return await settings_of(user_id)
+
+
+async def withdraw_waiting_announcements(user_id: UUID) -> int:
+    """Inside the caller's transaction, once the person turned announcements off: their
+    announcement mails still waiting in the outbox are taken back (their recipient rows say
+    "unsubscribed"); mails already handed to the relay are gone."""
+    waiting = await AnnouncementRecipient.select(AnnouncementRecipient.mail).where(
+        (AnnouncementRecipient.user == user_id)
+        & (AnnouncementRecipient.status == "mailed")
+        & AnnouncementRecipient.mail.is_not_null()
+    )
+    ids = [row["mail"] for row in waiting]
+    if not ids:
+        return 0
+    taken = await (
+        OutboxMail.delete()
+        .where(
+            OutboxMail.id.is_in(ids)
+            & (OutboxMail.status == "pending")
+            & (OutboxMail.category == "announcement")
+        )
+        .returning(OutboxMail.id)
+    )
+    if taken:
+        await AnnouncementRecipient.update({AnnouncementRecipient.status: "unsubscribed"}).where(
+            AnnouncementRecipient.mail.is_in([row["id"] for row in taken])
+        )
+    return len(taken)
 
 
 async def by_token(token: str) -> dict | None:
@@ -113,6 +144,7 @@ async def unsubscribe(token: str) -> bool:
                     NotificationSetting.updated_at: clock.now(),
                 }
             ).where(NotificationSetting.id == row["id"])
+        await withdraw_waiting_announcements(row["user"])
     return True
 
 

@@ -5,6 +5,7 @@ staff pages, and 2,000 announcements through two workers to a local SMTP server.
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from datetime import UTC, datetime
 from uuid import UUID
@@ -349,3 +350,39 @@ async def test_twenty_parallel_sends_with_one_key_make_one_announcement(app, sta
     assert len({a.json()["id"] for a in answers}) == 1
     assert await Announcement.count().where(Announcement.call == await call_id(call)) == 1
     assert await Job.count().where(Job.subject == answers[0].json()["id"]) == 1
+
+
+async def test_unsubscribing_takes_back_the_announcement_still_waiting(app, settings, staff):
+    call = await make_call()
+    (person,), _ = await proposal(call)
+    (other,), _ = await proposal(call)
+    created = await api(staff, "POST", f"/api/v1/calls/{call['slug']}/announcements", TEXT)
+
+    async def progress(done, total):
+        pass
+
+    await run_announcement_job(
+        settings, {"payload": {"announcement": created.json()["id"]}}, progress
+    )
+    emails = {
+        row["id"]: row["email"]
+        for row in await User.select(User.id, User.email).where(User.id.is_in([person, other]))
+    }
+    waiting = await OutboxMail.select(OutboxMail.headers).where(
+        (OutboxMail.to_address == emails[person]) & (OutboxMail.status == "pending")
+    )
+    (mail,) = waiting
+    url = json.loads(mail["headers"])["List-Unsubscribe"].strip("<>")
+    async with http_client(app) as anonymous:
+        clicked = await anonymous.post(
+            url.replace("http://portal.test", ""),
+            content=b"List-Unsubscribe=One-Click",
+            headers={"content-type": "application/x-www-form-urlencoded"},
+        )
+        assert clicked.status_code == 200, clicked.text
+    assert not await OutboxMail.exists().where(
+        (OutboxMail.to_address == emails[person]) & (OutboxMail.category == "announcement")
+    )
+    assert await OutboxMail.exists().where(OutboxMail.to_address == emails[other])  # theirs stays
+    row = await AnnouncementRecipient.select().where(AnnouncementRecipient.user == person).first()
+    assert row["status"] == "unsubscribed"
