@@ -29,9 +29,16 @@ def _digest(token: str) -> str:
 
 
 async def create_session(
-    user_id: UUID, *, max_days: int, ip: str = "", user_agent: str = ""
+    user_id: UUID,
+    *,
+    max_days: int,
+    ip: str = "",
+    user_agent: str = "",
+    second_factor: bool = False,
 ) -> str:
-    """Start a session; returns the token for the cookie (only its hash is stored)."""
+    """Start a session after the person proved who they are (``authenticated_at`` is now;
+    ``second_factor`` when that included the second factor); returns the token for the cookie
+    (only its hash is stored)."""
     token = secrets.token_urlsafe(32)
     now = clock.now()
     await Session(
@@ -42,6 +49,8 @@ async def create_session(
         expires_at=now + timedelta(days=max_days),
         ip=ip[:45],
         user_agent=user_agent[:300],
+        authenticated_at=now,
+        second_factor=second_factor,
     ).save()
     return token
 

@@ -48,6 +48,11 @@ class Session(Table, tablename="sessions"):
     expires_at = Timestamptz(index=True)
     ip = Varchar(length=45, default="")
     user_agent = Varchar(length=300, default="")
+    # when the person last proved who they are in this session (password, single sign-on or the
+    # second factor): money and irreversible actions ask again after 15 minutes (step-up)
+    authenticated_at = Timestamptz(null=True, default=None)
+    # the session passed the second factor (TOTP or a recovery code)
+    second_factor = Boolean(default=False)
 
 
 class EmailToken(Table, tablename="email_tokens"):
