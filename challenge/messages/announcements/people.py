@@ -31,23 +31,26 @@ async def person_access(user, person_id: UUID) -> dict | None:
     """The thread subject "person": the person (side "person") and staff (side "staff")."""
     if user is None:
         return None
-    if user.id == person_id:
+    own = user.id == person_id
+    if not own and not is_staff(user):
+        return None
+    person = await User.select(User.name, User.locale).where(User.id == person_id).first()
+    if person is None:
+        return None
+    # one title for both sides (the page and the other side's mails): whose thread it is
+    title = f"{gettext(TITLE, person['locale'] or 'de')} – {person['name']}"
+    if own:
         return {
             "side": "person",
             "call_id": None,
-            "title": gettext(TITLE, getattr(user, "locale", "de") or "de"),
+            "title": title,
             "href": "/dashboard",
             "members": [],
         }
-    if not is_staff(user):
-        return None
-    person = await User.select(User.name).where(User.id == person_id).first()
-    if person is None:
-        return None
     return {
         "side": "staff",
         "call_id": None,
-        "title": person["name"],
+        "title": title,
         "href": "/staff/messages",
         "members": [person_id],
     }
