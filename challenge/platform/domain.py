@@ -12,6 +12,7 @@ def domain() -> Domain:
     from challenge.platform import dashboard, statuses
     from challenge.platform.accounts.api import AdminUsersApi, AuthApi, MeApi
     from challenge.platform.accounts.pages import AccountPages, AccountSettingsPages
+    from challenge.platform.accounts.session_pages import SessionPages, SessionsApi
     from challenge.platform.admin.pages import AdminPages
     from challenge.platform.audit.api import verify_audit_log
     from challenge.platform.documents.api import LibraryApi, download_document
@@ -27,6 +28,8 @@ def domain() -> Domain:
             SitePages,
             AccountPages,
             AccountSettingsPages,
+            SessionPages,
+            SessionsApi,
             AuthApi,
             MeApi,
             AdminPages,

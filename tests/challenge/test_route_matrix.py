@@ -120,6 +120,13 @@ EXPECTATIONS = {
     ("POST", "/account/tokens"): STAFF_TOKEN_ROLES,
     # the token is staff's: another person's token is not found
     ("POST", "/account/tokens/{token_id:uuid}/revoke"): logged_in(HIDDEN, staff=ALLOW),
+    # one's own sessions (issue 22 point 5): a handle that is not one's own is not found
+    ("GET", "/account/sessions"): logged_in(),
+    ("GET", "/account/sessions/end-others"): logged_in(),
+    ("POST", "/account/sessions/end-others"): logged_in(),
+    ("POST", "/account/sessions/{key:str}/end"): logged_in(HIDDEN),
+    ("GET", "/api/v1/me/sessions"): logged_in(),
+    ("DELETE", "/api/v1/me/sessions/{key:str}"): logged_in(HIDDEN),
     # admin pages
     ("GET", "/admin/users"): only("admin"),
     ("GET", "/admin/users/{user_id:uuid}"): only("admin"),

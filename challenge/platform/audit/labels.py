@@ -28,6 +28,8 @@ ACTIONS: dict[str, str] = {
     "account.password_changed": N_("Password changed"),
     "token.created": N_("API token created"),
     "token.revoked": N_("API token revoked"),
+    "session.ended": N_("Session ended"),
+    "session.others_ended": N_("All other sessions ended"),
     "role.granted": N_("Role granted"),
     "role.revoked": N_("Role revoked"),
     # platform
