@@ -10,6 +10,7 @@ from piccolo.query.functions.aggregate import Sum
 from challenge import db
 from challenge.calls.tables import Call
 from challenge.platform import clock, domains
+from challenge.platform.accounts import stepup
 from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_
 from challenge.platform.problems import FieldError, Problem, not_found
@@ -111,6 +112,7 @@ async def set_decision(
     actor, call: dict, *, submission_id: UUID, outcome: str, award_cents: int, rationale: str
 ) -> dict:
     """Record or change an entry's outcome; the awards of a call never exceed its budget."""
+    await stepup.require_recent_sign_in(actor)
     rationale = (rationale or "").strip()
     errors = _validate(call, outcome, award_cents, rationale)
     if errors:

@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 
 from challenge.calls.services import get_call
 from challenge.jury import rounds as jury_rounds
+from challenge.platform.accounts import stepup
 from challenge.platform.accounts.guards import login_required, staff_required
 from challenge.platform.domains import each
 from challenge.platform.forms import FormData, errors_of, form_value
@@ -101,6 +102,8 @@ class StaffResultsPages(Controller):
         self, request: Request, slug: FromPath[str], submission_id: FromPath[UUID], data: FormData
     ) -> Template | Redirect:
         call = await get_call(slug, include_drafts=True)
+        if asking := await stepup.page_step_up(request, data):
+            return asking
         values = {
             "outcome": form_value(data, "outcome"),
             "award": form_value(data, "award"),
@@ -211,6 +214,8 @@ class StaffResultsPages(Controller):
     @post("/publish")
     async def publish(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
         call = await get_call(slug, include_drafts=True)
+        if asking := await stepup.page_step_up(request, dict((await request.form()).items())):
+            return asking
         try:
             await publication.publish_results(
                 request.scope["user"], call, base_url=request.app.state.settings.base_url

@@ -10,6 +10,7 @@ from challenge.calls.tables import Call
 from challenge.jury.tables import Review
 from challenge.organisations.tables import Membership, Organisation
 from challenge.platform import clock, domains
+from challenge.platform.accounts import stepup
 from challenge.platform.audit.service import record
 from challenge.platform.documents.tables import Document
 from challenge.platform.i18n import N_
@@ -102,6 +103,7 @@ async def _mail_outcome(
 
 async def publish_results(actor, call: dict, *, base_url: str) -> dict:
     """Mail every applicant their outcome in their language, then show the winners publicly."""
+    await stepup.require_recent_sign_in(actor)
     entries = await Submission.select(
         Submission.id,
         Submission.title,

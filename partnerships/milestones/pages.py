@@ -8,6 +8,7 @@ from litestar import Controller, Request, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from challenge.platform.accounts import stepup
 from challenge.platform.accounts.guards import login_required, role_required, staff_required
 from challenge.platform.accounts.web import current_user
 from challenge.platform.documents.multipart import MultipartUpload
@@ -32,6 +33,10 @@ class StaffMilestonePages(Controller):
         self, request: Request, milestone_id: FromPath[UUID], data: FormData
     ) -> Template | Redirect:
         _milestone, partnership = await services.milestone_context(milestone_id)
+        if form_value(data, "decision") == "approve" and (
+            asking := await stepup.page_step_up(request, data)
+        ):
+            return asking
         return await act(
             request,
             partnership["id"],
@@ -58,6 +63,8 @@ class StaffMilestonePages(Controller):
         self, request: Request, milestone_id: FromPath[UUID], data: FormData
     ) -> Template | Redirect:
         _milestone, partnership = await services.milestone_context(milestone_id)
+        if asking := await stepup.page_step_up(request, data):
+            return asking
         return await act(
             request,
             partnership["id"],

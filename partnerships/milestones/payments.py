@@ -8,6 +8,7 @@ from uuid import UUID
 
 from challenge import db
 from challenge.platform import clock
+from challenge.platform.accounts import stepup
 from challenge.platform.audit.service import record
 from challenge.platform.i18n import BERLIN, N_
 from challenge.platform.problems import FieldError, Problem
@@ -126,6 +127,7 @@ async def record_payment(
     partnership completes when every milestone is paid."""
     if not policies.may_record_payments(actor):
         raise Problem(403, "forbidden", N_("Payments are recorded by finance."))
+    await stepup.require_recent_sign_in(actor)
     if amount_cents <= 0:
         raise invalid([FieldError("amount_cents", N_("A payment must be more than zero."))])
     if len(reference) > 100:

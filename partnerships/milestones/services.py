@@ -10,6 +10,7 @@ from uuid import UUID
 from challenge import db
 from challenge.organisations.tables import Organisation
 from challenge.platform import clock
+from challenge.platform.accounts import stepup
 from challenge.platform.audit.service import record
 from challenge.platform.documents.tables import Document
 from challenge.platform.documents.uploads import store_upload
@@ -182,6 +183,8 @@ async def review(actor, milestone_id: UUID, decision: str, comment: str) -> dict
         raise invalid([FieldError("decision", N_("Choose approve or request changes."))])
     if decision == "request_changes" and not comment.strip():
         raise invalid([FieldError("comment", N_("Say what needs to change."))])
+    if decision == "approve":
+        await stepup.require_recent_sign_in(actor)
     async with db.write_transaction():
         await db.lock_row(Milestone, milestone_id)
         milestone, _partnership = await milestone_context(milestone_id)

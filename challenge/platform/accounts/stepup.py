@@ -1,0 +1,108 @@
+"""Step-up: money and irreversible actions (recording a payment, approving a milestone,
+publishing results, deciding awards) need a sign-in within the last 15 minutes (issue 22).
+
+One rule, :func:`require_recent_sign_in`, which the four services call at their entry points.
+A browser session that is too old answers 401 ``step_up_required``; the API client signs in
+again (``POST /api/v1/auth/login``), the page asks for the password on the spot and then
+carries on with the kept form (:func:`page_step_up`). Actors without a session (the demo, the
+command line, jobs) act for the portal itself and are not asked. API tokens cannot prove a
+recent sign-in, so they cannot do these actions.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from litestar import Request
+from litestar.response import Template
+
+from challenge.platform import clock
+from challenge.platform.accounts.passwords import verify_password_async
+from challenge.platform.accounts.tables import Session, User
+from challenge.platform.i18n import N_
+from challenge.platform.problems import Problem
+from challenge.platform.security import ratelimit
+from challenge.platform.security.ratelimit import Limit
+
+STEP_UP_WINDOW = timedelta(minutes=15)
+# wrong passwords on the step-up form, per person (like the login's failures per account)
+STEP_UP_FAILURES = Limit("step-up-fail", 5, 15 * 60)
+PASSWORD_FIELD = "_step_up_password"
+# never carried over into the kept form
+_NOT_KEPT = {PASSWORD_FIELD, "_csrf_token"}
+
+
+def _required() -> Problem:
+    return Problem(
+        401,
+        "step_up_required",
+        N_("Please confirm it is you: enter your password again to continue."),
+    )
+
+
+async def signed_in_recently(actor) -> bool:
+    """Whether the actor may do a step-up action now: a session whose sign-in is at most
+    15 minutes old, or no session at all (the portal acting for itself)."""
+    session_id = getattr(actor, "session_id", None)
+    if session_id is None:
+        return getattr(actor, "token_id", None) is None
+    row = await Session.select(Session.authenticated_at).where(Session.id == session_id).first()
+    if row is None or row["authenticated_at"] is None:
+        return False
+    return clock.now() - row["authenticated_at"] <= STEP_UP_WINDOW
+
+
+async def require_recent_sign_in(actor) -> None:
+    """Refuse a step-up action (401 ``step_up_required``) unless the sign-in is recent."""
+    if not await signed_in_recently(actor):
+        raise _required()
+
+
+async def confirm_password(actor, password: str) -> None:
+    """The person proves who they are again: the session's sign-in time becomes now.
+    Wrong passwords are rate-limited (per person)."""
+    verdict = await ratelimit.hit(STEP_UP_FAILURES, str(actor.id))
+    if not verdict.allowed:
+        raise ratelimit.too_many(verdict)
+    user = await User.select(User.password_hash).where(User.id == actor.id).first()
+    if not await verify_password_async(user["password_hash"] if user else None, password):
+        raise Problem(401, "invalid_credentials", N_("The password is wrong."))
+    await ratelimit.reset(STEP_UP_FAILURES, str(actor.id))
+    await Session.update({Session.authenticated_at: clock.now()}).where(
+        Session.id == actor.session_id
+    )
+
+
+async def page_step_up(request: Request, data: dict | None) -> Template | None:
+    """For a page's form post: None when the action may go on (the sign-in is recent, or the
+    password sent along with the kept form is right); otherwise the page asking for the
+    password, which posts the same form to the same address again."""
+    actor = request.scope["user"]
+    if await signed_in_recently(actor):
+        return None
+    data = data or {}
+    errors: dict[str, str] = {}
+    status = 401
+    if PASSWORD_FIELD in data and actor.session_id is not None:
+        try:
+            await confirm_password(actor, str(data.get(PASSWORD_FIELD) or ""))
+            return None
+        except Problem as problem:
+            status = problem.status
+            errors = {PASSWORD_FIELD: problem.detail}
+    kept = [(name, value) for name, value in data.items() if name not in _NOT_KEPT]
+    return Template(
+        template_name="base/accounts/step_up.html",
+        context={
+            "action": request.url.path,
+            "kept": [(name, v) for name, value in kept for v in _values(value)],
+            "errors": errors,
+            "tokens_only": actor.session_id is None,
+        },
+        status_code=status,
+    )
+
+
+def _values(value) -> list[str]:
+    """A form value as a list (a field sent more than once keeps every value)."""
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
