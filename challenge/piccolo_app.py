@@ -26,7 +26,15 @@ from challenge.messages.tables import (
     ThreadRead,
 )
 from challenge.organisations.tables import Invitation, Membership, Organisation
-from challenge.platform.accounts.tables import ApiToken, EmailToken, RoleGrant, Session, User
+from challenge.platform.accounts.tables import (
+    ApiToken,
+    EmailToken,
+    OidcIdentity,
+    OidcNonce,
+    RoleGrant,
+    Session,
+    User,
+)
 from challenge.platform.audit.tables import AuditEntry, AuditPerson
 from challenge.platform.documents.tables import Document
 from challenge.platform.idempotency import IdempotencyKey
@@ -52,6 +60,8 @@ APP_CONFIG = AppConfig(
         Session,
         EmailToken,
         ApiToken,
+        OidcIdentity,
+        OidcNonce,
         RateLimitCounter,
         OutboxMail,
         MailTemplate,

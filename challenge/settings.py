@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 import msgspec
 
+from challenge.settings_sso import role_map, sso_error
+
 PREFIX = "CHALLENGE_"
 
 
@@ -74,6 +76,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     liveness_seconds: Annotated[int, msgspec.Meta(ge=5, le=3600)] = 30
     disk_min_free_mb: Annotated[int, msgspec.Meta(ge=0, le=10**7)] = 200
     theme_dir: Path | None = None  # the city's identity (challenge.platform.theme)
+    # single sign-on for staff (challenge.platform.accounts.oidc); off without an issuer
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    oidc_roles_claim: Annotated[str, msgspec.Meta(pattern=r"^[\w.:-]{1,100}$")] = "groups"
+    oidc_role_map: tuple[tuple[str, str], ...] = ()  # (portal role, provider group) pairs
+    internal_roles_require_sso: bool = False
 
     @property
     def is_sqlite(self) -> bool:
@@ -131,6 +140,12 @@ _ALLOWED = {
     "LIVENESS_SECONDS": "seconds, 5 to 3600, without a database connection after which /healthz fails (the orchestrator restarts the process)",
     "THEME_DIR": "a folder holding theme.toml, templates/ and static/ (the city's identity)",
     "DISK_MIN_FREE_MB": "megabytes, 0 or more, of free space in the data folder below which /readyz reports not ready",
+    "OIDC_ISSUER": "the OpenID provider's issuer URL, such as https://sso.city.example/realms/city (turns single sign-on on)",
+    "OIDC_CLIENT_ID": "the portal's client id at the OpenID provider (required with CHALLENGE_OIDC_ISSUER)",
+    "OIDC_CLIENT_SECRET": "the portal's client secret at the OpenID provider (required with CHALLENGE_OIDC_ISSUER)",
+    "OIDC_ROLES_CLAIM": "the ID token claim listing the person's groups, such as groups",
+    "OIDC_ROLE_MAP": "comma-separated role=group pairs, roles staff, finance or admin: staff=scc-staff,admin=scc-admin",
+    "INTERNAL_ROLES_REQUIRE_SSO": "true or false (staff, finance and admin cannot log in with a local password)",
 }
 
 
@@ -259,6 +274,8 @@ _PLAIN = (
     "LIVENESS_SECONDS",
     "DISK_MIN_FREE_MB",
     "CALENDAR_FEED_SECRET",
+    "INTERNAL_ROLES_REQUIRE_SSO",
+    *(f"OIDC_{name}" for name in ("ISSUER", "CLIENT_ID", "CLIENT_SECRET", "ROLES_CLAIM")),
 )
 # ... of which these are case-insensitive
 _LOWERED = (
@@ -307,6 +324,7 @@ def load_settings(env: Mapping[str, str] | None = None, cwd: Path | None = None)
     base_url = _base_url(get("BASE_URL"))
     _check_url("SMTP_URL", get("SMTP_URL"), ("smtp", "smtps"))
     _check_url("S3_ENDPOINT_URL", get("S3_ENDPOINT_URL"), ("http", "https"))
+    _check_url("OIDC_ISSUER", get("OIDC_ISSUER"), ("http", "https"))
     raw: dict[str, object] = {
         "data_dir": str(data_dir),
         "database_url": database_url,
@@ -315,12 +333,17 @@ def load_settings(env: Mapping[str, str] | None = None, cwd: Path | None = None)
         "trusted_proxies": _trusted_proxies(get("TRUSTED_PROXIES")),
         "secret_key": _secret_key(get("SECRET_KEY")),
         "mail_from": _mail_from(get("MAIL_FROM")),
+        "oidc_role_map": role_map(get("OIDC_ROLE_MAP"), _fail),
     }
     raw.update(_plain_values(get))
     _check_secrets(raw)
     settings = _convert(raw)
     if settings.storage == "s3" and not settings.s3_bucket:
         raise SettingsError(f"{PREFIX}S3_BUCKET is required when {PREFIX}STORAGE=s3")
+    if error := sso_error(
+        settings.oidc_issuer, settings.oidc_client_id, settings.oidc_client_secret
+    ):
+        raise SettingsError(error)
     if settings.theme_dir is not None:
         from challenge.platform.theme import ThemeError, load  # settings come before the platform
 

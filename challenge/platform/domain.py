@@ -11,6 +11,7 @@ from challenge.platform.domains import Domain
 def domain() -> Domain:
     from challenge.platform import dashboard, statuses
     from challenge.platform.accounts.api import AdminUsersApi, AuthApi, MeApi
+    from challenge.platform.accounts.oidc_pages import SingleSignOnPages
     from challenge.platform.accounts.pages import AccountPages, AccountSettingsPages
     from challenge.platform.accounts.session_pages import SessionPages, SessionsApi
     from challenge.platform.admin.pages import AdminPages
@@ -28,6 +29,7 @@ def domain() -> Domain:
             SitePages,
             AccountPages,
             AccountSettingsPages,
+            SingleSignOnPages,
             SessionPages,
             SessionsApi,
             AuthApi,

@@ -93,6 +93,7 @@ class AuthApi(Controller):
             user_agent=user_agent_of(request),
             max_days=settings_of(request).session_max_days,
             old_token=session_token_of(request),
+            require_sso=settings_of(request).internal_roles_require_sso,
         )
         response = Response(me_out(user))
         set_session_cookie(response, request, token)

@@ -12,7 +12,7 @@ from challenge.platform.accounts.passwords import (
     verify_password_async,
 )
 from challenge.platform.accounts.sessions import create_session, end_session, identity_for
-from challenge.platform.accounts.tables import EmailToken, User
+from challenge.platform.accounts.tables import GLOBAL_ROLES, EmailToken, RoleGrant, User
 from challenge.platform.accounts.validation import normalise_email
 from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_
@@ -21,9 +21,17 @@ from challenge.platform.security import ratelimit
 
 
 async def login(
-    *, email: str, password: str, ip: str, user_agent: str, max_days: int, old_token: str | None
+    *,
+    email: str,
+    password: str,
+    ip: str,
+    user_agent: str,
+    max_days: int,
+    old_token: str | None,
+    require_sso: bool = False,
 ) -> tuple[CurrentUser, str]:
-    """Check the credentials and start a new session; returns the user and the cookie token."""
+    """Check the credentials and start a new session; returns the user and the cookie token.
+    With ``require_sso`` staff, finance and admins must sign in through the city's provider."""
     email = normalise_email(email)
     verdict = await ratelimit.hit(ratelimit.LOGIN_PER_IP, ip)
     if not verdict.allowed:
@@ -60,6 +68,8 @@ async def login(
         )
 
     await ratelimit.reset(ratelimit.LOGIN_FAILURES_PER_ACCOUNT, email)
+    if require_sso:
+        await _refuse_internal_roles(user["id"])
     rehash = await hash_password_async(password) if needs_rehash(user["password_hash"]) else None
     async with db.write_transaction():
         if old_token:
@@ -100,6 +110,22 @@ async def _pending_hash(user_id) -> str | None:
         .first()
     )
     return json.loads(row["payload"] or "{}").get("password_hash") if row else None
+
+
+async def _refuse_internal_roles(user_id) -> None:
+    """Staff, finance and admins sign in through the city's provider only (the setting
+    CHALLENGE_INTERNAL_ROLES_REQUIRE_SSO): their password login is refused."""
+    if await RoleGrant.exists().where(
+        (RoleGrant.user == user_id) & RoleGrant.role.is_in(list(GLOBAL_ROLES))
+    ):
+        raise Problem(
+            403,
+            "sso_required",
+            N_(
+                "Staff, finance and administrators sign in with the city's account: "
+                'use the button "Sign in with the city\'s account".'
+            ),
+        )
 
 
 class _Actor:

@@ -18,6 +18,7 @@ from challenge.platform.accounts import (
     services,
 )
 from challenge.platform.accounts.guards import login_required, role_required
+from challenge.platform.accounts.oidc_pages import provider_logout
 from challenge.platform.accounts.policies import TOKEN_ROLES, may_use_api_tokens
 from challenge.platform.accounts.validation import normalise_email
 from challenge.platform.accounts.web import (
@@ -103,6 +104,7 @@ class AccountPages(Controller):
                 user_agent=user_agent_of(request),
                 max_days=settings_of(request).session_max_days,
                 old_token=session_token_of(request),
+                require_sso=settings_of(request).internal_roles_require_sso,
             )
         except Problem as problem:
             return page(
@@ -129,10 +131,13 @@ class AccountPages(Controller):
         )
 
     @post("/logout", name="logout")
-    async def logout(self, request: Request) -> Template:
-        await authentication.logout(current_user(request), session_token_of(request))
+    async def logout(self, request: Request) -> Response:
+        user = current_user(request)
+        provider = await provider_logout(request, user)  # before the session ends
+        await authentication.logout(user, session_token_of(request))
         request.scope["user"] = None
-        response = page("logged_out")
+        # whoever signed in through the city's provider signs out there too (RP-initiated)
+        response = Redirect(provider, status_code=303) if provider else page("logged_out")
         clear_session_cookie(response, request)
         return response
 

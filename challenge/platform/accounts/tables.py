@@ -85,3 +85,22 @@ class ApiToken(Table, tablename="api_tokens"):
     expires_at = Timestamptz()
     revoked_at = Timestamptz(null=True, default=None)
     last_used_at = Timestamptz(null=True, default=None)
+
+
+class OidcIdentity(Table, tablename="oidc_identities"):
+    """The account a person of the city's OpenID provider signs in to: matched by (issuer,
+    subject), never by e-mail (unique through the index oidc_identities_issuer_subject)."""
+
+    id = UUID(primary_key=True)
+    user = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    issuer = Varchar(length=500)
+    subject = Varchar(length=255)
+    created_at = Timestamptz()
+    last_login_at = Timestamptz()
+
+
+class OidcNonce(Table, tablename="oidc_nonces"):
+    """Nonces of ID tokens already used to sign in (SHA-256): a replayed token is refused."""
+
+    id = Varchar(length=64, primary_key=True)
+    used_at = Timestamptz(index=True)

@@ -19,6 +19,8 @@ ACTIONS: dict[str, str] = {
     "auth.login": N_("Signed in"),
     "auth.login_failed": N_("Sign-in failed"),
     "auth.logout": N_("Signed out"),
+    "auth.sso_login": N_("Signed in with the city's account"),
+    "auth.sso_refused": N_("Sign-in with the city's account refused"),
     "account.registered": N_("Account registered"),
     "account.verified": N_("E-mail address confirmed"),
     "account.created": N_("Account created on the command line"),
