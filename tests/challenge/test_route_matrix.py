@@ -108,6 +108,7 @@ EXPECTATIONS = {
     # single sign-on (issue 22): no provider is configured in the matrix world
     ("GET", "/auth/oidc/login"): everyone(HIDDEN),
     ("GET", "/auth/oidc/callback"): everyone(HIDDEN),
+    ("POST", "/auth/oidc/link"): everyone(HIDDEN),
     ("GET", "/account/verify"): everyone(),
     ("POST", "/account/verify"): everyone(),
     ("GET", "/password/forgot"): everyone(),

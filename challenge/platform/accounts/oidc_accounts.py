@@ -50,10 +50,10 @@ async def _use_nonce(nonce: str) -> None:
     await OidcNonce(id=digest, used_at=now).save()
 
 
-async def _account_of(settings: Settings, claims: dict) -> UUID:
+async def _account_of(settings: Settings, claims: dict) -> UUID | None:
     """The account of the provider's subject; a new one for an unknown subject and e-mail.
 
-    An existing local account with the same e-mail address is never taken over: whoever
+    An existing local account with the same e-mail address is never taken over (None): whoever
     controls an address at the provider must not get the portal account of that address.
     """
     issuer, subject = settings.oidc_issuer or "", str(claims["sub"])
@@ -74,14 +74,7 @@ async def _account_of(settings: Settings, claims: dict) -> UUID:
             "sso_no_email", N_("The city's account has no confirmed e-mail address."), 422
         )
     if await User.exists().where(User.email == email):
-        raise refused(
-            "sso_account_exists",
-            N_(
-                "A portal account with this e-mail address already exists. Log in with its "
-                "password; an administrator can connect it to the city's account."
-            ),
-            409,
-        )
+        return None  # the person proves the account is theirs first (oidc_linking)
     name = str(claims.get("name") or claims.get("preferred_username") or email)[:200]
     user = User(email=email, name=name, password_hash=None, email_verified_at=now, created_at=now)
     await user.save()
@@ -124,33 +117,54 @@ async def sign_in(
     ip: str,
     user_agent: str,
     old_token: str | None,
-) -> tuple[CurrentUser, str]:
+) -> tuple[CurrentUser, str] | None:
     """Sign the provider's person in: their account, their roles as the groups say today and
-    a new session (the provider counts as the second factor); returns the user and token."""
+    a new session (the provider counts as the second factor); returns the user and token, or
+    None when a local account holds the e-mail address (to be linked with its password)."""
     async with db.write_transaction():
         await _use_nonce(nonce)
         user_id = await _account_of(settings, claims)
-        user = await User.select().where(User.id == user_id).first()
-        if not user["is_active"]:
-            raise refused("account_inactive", N_("This account is switched off."))
-        await _sync_roles(settings, user_id, user["email"], claims)
-        if old_token:
-            await end_session(old_token)
-        token = await create_session(
-            user_id,
-            max_days=settings.session_max_days,
-            ip=ip,
-            user_agent=user_agent,
-            second_factor=True,
+        if user_id is None:
+            return None
+        user = await start_session(
+            settings, user_id, claims, ip=ip, user_agent=user_agent, old_token=old_token
         )
-        await record(
-            "auth.sso_login",
-            actor=SimpleNamespace(id=user_id, email=user["email"]),
-            object_type="user",
-            object_id=user_id,
-            payload={"ip": ip},
-        )
+        token = user.pop("token")
     return await identity_for(user), token
+
+
+async def start_session(
+    settings: Settings,
+    user_id: UUID,
+    claims: dict,
+    *,
+    ip: str,
+    user_agent: str,
+    old_token: str | None,
+) -> dict:
+    """Inside the caller's write transaction: the roles from the claims, a new session and the
+    audit entry; returns the user's row with the session's ``token``."""
+    user = await User.select().where(User.id == user_id).first()
+    if not user["is_active"]:
+        raise refused("account_inactive", N_("This account is switched off."))
+    await _sync_roles(settings, user_id, user["email"], claims)
+    if old_token:
+        await end_session(old_token)
+    user["token"] = await create_session(
+        user_id,
+        max_days=settings.session_max_days,
+        ip=ip,
+        user_agent=user_agent,
+        second_factor=True,
+    )
+    await record(
+        "auth.sso_login",
+        actor=SimpleNamespace(id=user_id, email=user["email"]),
+        object_type="user",
+        object_id=user_id,
+        payload={"ip": ip},
+    )
+    return user
 
 
 async def refuse_logged(reason: str, ip: str) -> None:

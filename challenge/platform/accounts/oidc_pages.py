@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, Request, Response, get
+from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
-from challenge.platform.accounts import oidc, oidc_accounts
+from challenge.platform.accounts import oidc, oidc_accounts, oidc_linking
 from challenge.platform.accounts.identity import CurrentUser
 from challenge.platform.accounts.web import (
     ip_of,
@@ -19,6 +19,7 @@ from challenge.platform.accounts.web import (
     settings_of,
     user_agent_of,
 )
+from challenge.platform.forms import FormData, errors_of, form_value
 from challenge.platform.i18n import N_
 from challenge.platform.problems import Problem
 from challenge.platform.urls import safe_next
@@ -85,7 +86,7 @@ class SingleSignOnPages(Controller):
                 raise oidc.OidcError(f"provider error: {error[:100]}")
             flow = oidc.open_flow(settings, request.cookies.get(oidc.FLOW_COOKIE))
             claims = await oidc.finish(settings, flow, state=state_, code=code)
-            _user, token = await oidc_accounts.sign_in(
+            signed_in = await oidc_accounts.sign_in(
                 settings,
                 claims,
                 nonce=flow.nonce,
@@ -99,10 +100,62 @@ class SingleSignOnPages(Controller):
         except Problem as problem:
             await oidc_accounts.refuse_logged(problem.code, ip)
             return _failed(problem.status, problem.detail)
+        if signed_in is None:  # a local account holds the address: its password first
+            return _link_page(request, claims)
         response = Redirect(safe_next(flow.next, LANDING), status_code=303)
         _forget_flow(response)
+        set_session_cookie(response, request, signed_in[1])
+        return response
+
+    @post("/link", name="oidc_link")
+    async def link(self, request: Request, data: FormData) -> Response:
+        """Connect the city's account to the local account whose password is typed here."""
+        settings = settings_of(request)
+        if not oidc.enabled(settings):
+            raise NotFoundException()
+        claims = oidc_linking.open_pending(settings, request.cookies.get(oidc_linking.LINK_COOKIE))
+        if claims is None:
+            return _failed(400, N_("The sign-in with the city's account failed. Please try again."))
+        try:
+            _user, token = await oidc_linking.link(
+                settings,
+                claims,
+                password=form_value(data, "password"),
+                ip=ip_of(request),
+                user_agent=user_agent_of(request),
+                old_token=session_token_of(request),
+            )
+        except Problem as problem:
+            return _link_form(claims, problem.status, errors_of(problem))
+        response = Redirect(LANDING, status_code=303)
+        response.delete_cookie(oidc_linking.LINK_COOKIE, path=FLOW_PATH)
         set_session_cookie(response, request, token)
         return response
+
+
+def _link_form(claims: dict, status: int = 200, errors: dict | None = None) -> Template:
+    return Template(
+        template_name="base/accounts/sso_link.html",
+        context={"email": claims["email"], "errors": errors or {}},
+        status_code=status,
+    )
+
+
+def _link_page(request: Request, claims: dict) -> Template:
+    """Ask for the local account's password, keeping the provider's claims in a signed cookie."""
+    settings = settings_of(request)
+    response = _link_form(claims)
+    _forget_flow(response)
+    response.set_cookie(
+        oidc_linking.LINK_COOKIE,
+        oidc_linking.seal_pending(settings, claims),
+        max_age=oidc_linking.LINK_SECONDS,
+        path=FLOW_PATH,
+        httponly=True,
+        samesite="strict",
+        secure=settings.https,
+    )
+    return response
 
 
 async def provider_logout(request: Request, user: CurrentUser | None) -> str | None:

@@ -21,6 +21,7 @@ ACTIONS: dict[str, str] = {
     "auth.logout": N_("Signed out"),
     "auth.sso_login": N_("Signed in with the city's account"),
     "auth.sso_refused": N_("Sign-in with the city's account refused"),
+    "auth.sso_linked": N_("City account connected to the portal account"),
     "account.registered": N_("Account registered"),
     "account.verified": N_("E-mail address confirmed"),
     "account.created": N_("Account created on the command line"),

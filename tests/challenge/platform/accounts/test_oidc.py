@@ -13,7 +13,7 @@ from oidc_provider_mock import run_server_in_thread
 from challenge.platform.accounts.tables import OidcIdentity, RoleGrant, User
 from challenge.platform.audit.tables import AuditEntry
 from tests.conftest import make_settings, other_app
-from tests.support.web import make_user, post_form, unique_email
+from tests.support.web import PASSWORD, make_user, post_form, unique_email
 
 ROLE_MAP = "staff=scc-staff,finance=scc-finance,admin=scc-admin"
 
@@ -137,16 +137,38 @@ async def test_a_state_mismatch_is_refused(app, sso_settings, provider):
     assert await AuditEntry.exists().where(AuditEntry.action == "auth.sso_refused")
 
 
-async def test_an_existing_local_account_is_not_linked_by_e_mail(app, sso_settings, provider):
+async def test_an_existing_local_account_is_linked_only_with_its_password(
+    app, sso_settings, provider
+):
     local = await make_user(email=unique_email("sso-local"), roles=())
     set_person(provider, "sub-takeover", email=local["email"], groups=["scc-admin"])
     async with other_app(app, sso_settings) as client:
         response = await sign_in(client, "sub-takeover")
-        assert response.status_code == 409
-        assert "bereits ein Konto" in response.text
+        assert response.status_code == 200
+        assert "Konten verbinden" in response.text and local["email"] in response.text
         assert "session" not in client.cookies
-    assert not await OidcIdentity.exists().where(OidcIdentity.subject == "sub-takeover")
-    assert await roles_of(local["email"]) == set()
+        wrong = await post_form(client, "/auth/oidc/link", {"password": "not the password"})
+        assert wrong.status_code == 401 and "Das Passwort ist falsch" in wrong.text
+        assert "session" not in client.cookies
+        assert not await OidcIdentity.exists().where(OidcIdentity.subject == "sub-takeover")
+        assert await roles_of(local["email"]) == set()
+        right = await post_form(client, "/auth/oidc/link", {"password": PASSWORD})
+        assert right.status_code == 303 and client.cookies.get("session")
+    identity = await OidcIdentity.select().where(OidcIdentity.subject == "sub-takeover").first()
+    assert identity["user"] == local["id"]
+    assert await roles_of(local["email"]) == {"admin"}
+    async with other_app(app, sso_settings) as client:  # from now on straight in
+        assert (await sign_in(client, "sub-takeover")).status_code == 303
+
+
+async def test_a_link_needs_the_signed_cookie_of_a_provider_sign_in(app, sso_settings):
+    local = await make_user(email=unique_email("sso-nocookie"))
+    async with other_app(app, sso_settings) as client:
+        client.cookies.set("oidc_link", "forged", path="/auth/oidc")
+        response = await post_form(client, "/auth/oidc/link", {"password": PASSWORD})
+        assert response.status_code == 400
+        assert "session" not in client.cookies
+    assert not await OidcIdentity.exists().where(OidcIdentity.user == local["id"])
 
 
 async def test_logout_ends_the_provider_session_too(app, sso_settings, provider):
