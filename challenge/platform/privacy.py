@@ -30,7 +30,14 @@ from piccolo.engine.sqlite import SQLiteEngine
 
 from challenge import db
 from challenge.platform import clock
-from challenge.platform.accounts.tables import ApiToken, EmailToken, RoleGrant, Session, User
+from challenge.platform.accounts.tables import (
+    ApiToken,
+    EmailToken,
+    OidcIdentity,
+    RoleGrant,
+    Session,
+    User,
+)
 from challenge.platform.audit.service import erase_person, record
 from challenge.platform.audit.tables import AuditEntry
 from challenge.platform.documents.tables import Document
@@ -90,6 +97,13 @@ async def _platform_part(user: dict) -> dict:
             ApiToken.expires_at,
             ApiToken.revoked_at,
         ).where(ApiToken.user == uid),
+        # the accounts at the city's OpenID provider that sign in to this one
+        "single_sign_on": await OidcIdentity.select(
+            OidcIdentity.issuer,
+            OidcIdentity.subject,
+            OidcIdentity.created_at,
+            OidcIdentity.last_login_at,
+        ).where(OidcIdentity.user == uid),
     }
 
 
@@ -178,6 +192,9 @@ async def _erase_account(uid) -> dict:
         ),
         "role_grants": len(
             await RoleGrant.delete().where(RoleGrant.user == uid).returning(RoleGrant.id)
+        ),
+        "single_sign_on_links": len(
+            await OidcIdentity.delete().where(OidcIdentity.user == uid).returning(OidcIdentity.id)
         ),
     }
 

@@ -191,3 +191,18 @@ async def test_login_page_offers_sso_only_when_configured(app, client, sso_setti
         page = await sso_client.get("/login")
         assert "Mit dem Konto der Stadt anmelden" in page.text
         assert 'href="/auth/oidc/login"' in page.text
+
+
+async def test_export_names_the_provider_link_and_erasure_removes_it(app, sso_settings, provider):
+    from challenge.platform import privacy
+
+    email = unique_email("sso-privacy")
+    set_person(provider, "sub-privacy", email=email, name="Paula Privat", groups=["scc-staff"])
+    async with other_app(app, sso_settings) as client:
+        assert (await sign_in(client, "sub-privacy")).status_code == 303
+    user = await User.select().where(User.email == email).first()
+    part = await privacy._platform_part(user)
+    assert [row["subject"] for row in part["single_sign_on"]] == ["sub-privacy"]
+    report = await privacy.erase(app.state.storage, email)
+    assert report["removed"]["single_sign_on_links"] == 1
+    assert not await OidcIdentity.exists().where(OidcIdentity.subject == "sub-privacy")
