@@ -6,6 +6,8 @@ import asyncio
 import os
 import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -66,3 +68,24 @@ def drop_database(url: str) -> None:
             await conn.close()
 
     _in_thread(drop)
+
+
+@contextmanager
+def counted_queries() -> Iterator[list]:
+    """The statements the current engine runs inside the block (for "queries do not grow with
+    the rows" tests)."""
+    from challenge import db
+
+    engine_class = type(db.current_engine())
+    original = engine_class.run_querystring
+    seen: list = []
+
+    async def run(self, querystring, *args, **kwargs):
+        seen.append(querystring)
+        return await original(self, querystring, *args, **kwargs)
+
+    engine_class.run_querystring = run
+    try:
+        yield seen
+    finally:
+        engine_class.run_querystring = original

@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import re
 import uuid
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 
-from challenge import db
 from challenge.calls.tables import Call
 from challenge.challenges.tables import Challenge
 from challenge.jury.tables import Assignment, Juror, Round
 from challenge.results.tables import Decision
 from challenge.submissions.tables import Submission
 from partnerships.tables import Milestone, Partnership
+from tests.support.databases import counted_queries
 from tests.support.factories import make_call, make_team, make_unit
 from tests.support.web import PASSWORD, login, make_user, post_form
 
@@ -305,24 +304,6 @@ async def test_staff_see_milestones_to_review(client):
     await _milestone(contract, "Nachweis da", "submitted", date(2026, 1, 1))
     page = (await client.get("/dashboard")).text
     assert figure(panel_html(page, "milestone-review"), "Milestones to review") == before + 1
-
-
-@contextmanager
-def counted_queries():
-    """Counts the statements the engine runs inside the block."""
-    engine_class = type(db.current_engine())
-    original = engine_class.run_querystring
-    seen = []
-
-    async def run(self, querystring, *args, **kwargs):
-        seen.append(querystring)
-        return await original(self, querystring, *args, **kwargs)
-
-    engine_class.run_querystring = run
-    try:
-        yield seen
-    finally:
-        engine_class.run_querystring = original
 
 
 async def test_queries_do_not_grow_with_the_rows(client):

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import re
 import uuid
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
-from challenge import db
 from challenge.calls.tables import Call
 from challenge.organisations.tables import Membership
 from challenge.platform.accounts.identity import CurrentUser
@@ -20,6 +18,7 @@ from challenge.submissions.outcomes import links_for, links_for_each
 from challenge.submissions.tables import Submission
 from partnerships.development.assembly import submission_links, submissions_links
 from tests.conftest import http_client
+from tests.support.databases import counted_queries
 from tests.support.domains import add_domain
 from tests.support.factories import make_call, make_challenge, make_team, make_unit
 from tests.support.web import login, make_user, unique_email
@@ -147,24 +146,6 @@ async def test_a_domain_without_the_batch_still_adds_its_links_per_row(app, monk
     for row in rows:
         assert listed[row["id"]] == await links_for(viewers["staff"], row)
         assert listed[row["id"]][-1] == (f"/extra/{row['id']}", "Extra")
-
-
-@contextmanager
-def counted_queries():
-    """Counts the statements the engine runs inside the block."""
-    engine_class = type(db.current_engine())
-    original = engine_class.run_querystring
-    seen = []
-
-    async def run(self, querystring, *args, **kwargs):
-        seen.append(querystring)
-        return await original(self, querystring, *args, **kwargs)
-
-    engine_class.run_querystring = run
-    try:
-        yield seen
-    finally:
-        engine_class.run_querystring = original
 
 
 def _shown_links(page: str) -> dict[str, list[str]]:
