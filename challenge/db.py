@@ -8,6 +8,7 @@ import json
 import os
 import sqlite3
 from collections.abc import AsyncIterator
+from uuid import UUID
 
 from piccolo.apps.migrations.tables import Migration
 from piccolo.columns import JSON
@@ -79,6 +80,11 @@ def like_pattern(text: str) -> str:
     """``%text%`` with the text's own ``%``, ``_`` and ``\\`` matched literally (ESCAPE '\\')."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def as_uuid(value) -> UUID:
+    """A UUID read from a row: asyncpg gives UUIDs, SQLite's raw rows give text."""
+    return value if isinstance(value, UUID) else UUID(str(value))
 
 
 def contains_text(column, text: str):

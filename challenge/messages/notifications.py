@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 from uuid import UUID
 
+from challenge import db
 from challenge.messages.mailing import digest, preferences
 from challenge.messages.tables import InformationRequest
 from challenge.platform import clock
@@ -23,10 +24,6 @@ from challenge.platform.i18n import DEFAULT_LOCALE, LOCALES, format_datetime
 from challenge.platform.mail.outbox import enqueue
 
 EXCERPT_MAX = 2000  # characters of the message quoted in its mail
-
-
-def _uuid(value) -> UUID:
-    return value if isinstance(value, UUID) else UUID(str(value))
 
 
 def _base_of(link: str) -> str:
@@ -73,19 +70,19 @@ async def message_posted(
     (the others get it in their daily digest). ``title`` names the thread's subject for people
     (never a UUID); ``link`` is the absolute URL of the thread. Returns the mails written."""
     author = message.get("author")
-    ids = list(dict.fromkeys(_uuid(r) for r in recipients if r))
-    ids = [i for i in ids if author is None or i != _uuid(author)]
+    ids = list(dict.fromkeys(db.as_uuid(r) for r in recipients if r))
+    ids = [i for i in ids if author is None or i != db.as_uuid(author)]
     if not ids:
         return 0
     request = message.get("kind") == "request"
     modes = await preferences.thread_mail_of(ids)
     base_url = _base_of(link)
-    headers = thread_headers(_uuid(thread["id"]), link)
+    headers = thread_headers(db.as_uuid(thread["id"]), link)
     due_at = await _due_at(message) if request else None
     written, daily = 0, []
     for person in await _people(ids):
-        if not request and modes[_uuid(person["id"])] == "daily":
-            daily.append(_uuid(person["id"]))
+        if not request and modes[db.as_uuid(person["id"])] == "daily":
+            daily.append(db.as_uuid(person["id"]))
             continue
         locale = person["locale"] if person["locale"] in LOCALES else DEFAULT_LOCALE
         await enqueue(
@@ -108,7 +105,7 @@ async def message_posted(
         )
         written += 1
     at = message.get("created_at") or clock.now()
-    await digest.remember(daily, _uuid(thread["id"]), at, title=title, link=link)
+    await digest.remember(daily, db.as_uuid(thread["id"]), at, title=title, link=link)
     return written
 
 
@@ -127,7 +124,7 @@ def _unsubscribe_headers(url: str) -> dict[str, str]:
 async def announcement_headers(user_id: UUID, base_url: str) -> dict[str, str]:
     """The one-click unsubscribe headers of the person's announcement mails (RFC 2369 and 8058);
     the person's settings row is made on first use."""
-    return (await announcement_headers_many([user_id], base_url))[_uuid(user_id)]
+    return (await announcement_headers_many([user_id], base_url))[db.as_uuid(user_id)]
 
 
 async def announcement_headers_many(

@@ -8,6 +8,7 @@ from uuid import UUID
 
 import msgspec
 
+from challenge import db
 from challenge.jury.services import round_of
 from challenge.jury.tables import Review
 from challenge.platform.accounts.tables import User
@@ -32,10 +33,6 @@ def check_method(method: str) -> None:
 FEW = 500  # entries whose titles are looked up by id rather than over the whole call
 
 
-def _uuid(value) -> UUID:
-    return value if isinstance(value, UUID) else UUID(value)
-
-
 async def final_reviews(round_: dict, challenge_id: UUID | None = None) -> list[ReviewScores]:
     """The round's final reviews (only those of one challenge's entries if ``challenge_id``).
     Raw SQL with the scores as JSON text, decoded by msgspec: for 10,000 reviews this is about
@@ -56,8 +53,8 @@ async def final_reviews(round_: dict, challenge_id: UUID | None = None) -> list[
     decode = msgspec.json.Decoder(dict[str, float]).decode
     return [
         ReviewScores(
-            _uuid(r["juror"]),
-            _uuid(r["submission"]),
+            db.as_uuid(r["juror"]),
+            db.as_uuid(r["submission"]),
             decode(r["scores"]) if isinstance(r["scores"], str | bytes) else r["scores"],
         )
         for r in rows
@@ -88,7 +85,7 @@ async def export_reviews(round_: dict) -> list[tuple]:
             r["challenge"],
             r["title"],
             r["name"],
-            _uuid(r["juror"]),
+            db.as_uuid(r["juror"]),
             decode(r["scores"]) if isinstance(r["scores"], str | bytes) else r["scores"],
         )
         for r in rows

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from uuid import UUID
 
+from challenge import db
 from challenge.calls.tables import Call
 from challenge.platform.domains import each
 from challenge.platform.i18n import N_
@@ -82,7 +83,7 @@ def label(audience: str) -> tuple[str, str]:
 async def _sql_ids(sql: str, call_id: UUID, key: str = "") -> set[UUID]:
     text = sql.replace("{call}", "{}").replace("{key}", "{}")
     rows = await Call.raw(text, *_ordered_args(sql, call_id, key))
-    return {row["id"] if isinstance(row["id"], UUID) else UUID(str(row["id"])) for row in rows}
+    return {db.as_uuid(row["id"]) for row in rows}
 
 
 def _ordered_args(sql: str, call_id: UUID, key: str) -> list:
@@ -111,7 +112,7 @@ async def _challenge(call_id: UUID, key: str) -> list[dict]:
 async def _jurors(call_id: UUID, key: str) -> set[UUID]:
     rows = await Call.raw(_JURORS.replace("{call}", "{}"), call_id)
     if not key:
-        return {UUID(str(row["id"])) for row in rows}
+        return {db.as_uuid(row["id"]) for row in rows}
     found = await _challenge(call_id, key)
     if not found:
         raise invalid(N_("The call has no challenge with this key."))
@@ -122,7 +123,7 @@ async def _jurors(call_id: UUID, key: str) -> set[UUID]:
         if isinstance(challenges, str):
             challenges = json.loads(challenges or "[]")
         if not challenges or challenge in {str(c) for c in challenges}:
-            chosen.add(UUID(str(row["id"])))
+            chosen.add(db.as_uuid(row["id"]))
     return chosen
 
 

@@ -215,9 +215,7 @@ async def _insert_new(announcement_id: UUID, people: list[dict]) -> set[UUID]:
         )
         .returning(AnnouncementRecipient.user)
     )
-    return {
-        row["user"] if isinstance(row["user"], UUID) else UUID(str(row["user"])) for row in rows
-    }
+    return {db.as_uuid(row["user"]) for row in rows}
 
 
 async def _write_batch(settings: Settings, row: dict, call: dict, people: list[dict]) -> None:

@@ -30,10 +30,6 @@ _INSERT_MANY = (
 BATCH = 150  # people per statement (5 parameters each: within SQLite's old limit of 999)
 
 
-def _uuid(value) -> UUID:
-    return value if isinstance(value, UUID) else UUID(str(value))
-
-
 async def _row(user_id: UUID) -> dict | None:
     return await NotificationSetting.select().where(NotificationSetting.user == user_id).first()
 
@@ -150,20 +146,20 @@ async def unsubscribe(token: str) -> bool:
 
 async def wants_announcements(user_ids: Iterable[UUID]) -> set[UUID]:
     """Those of these people who have not switched announcements off (no row: the default, on)."""
-    ids = {_uuid(user_id) for user_id in user_ids}
+    ids = {db.as_uuid(user_id) for user_id in user_ids}
     if not ids:
         return set()
     off = await NotificationSetting.select(NotificationSetting.user).where(
         NotificationSetting.user.is_in(list(ids)) & (NotificationSetting.announcements.eq(False))
     )
-    return ids - {_uuid(row["user"]) for row in off}
+    return ids - {db.as_uuid(row["user"]) for row in off}
 
 
 async def thread_mail_of(user_ids: Iterable[UUID]) -> dict[UUID, str]:
     """How each of these people hears of thread messages ("immediate" without a row)."""
-    ids = [_uuid(user_id) for user_id in user_ids]
+    ids = [db.as_uuid(user_id) for user_id in user_ids]
     chosen = {
-        _uuid(row["user"]): row["thread_mail"]
+        db.as_uuid(row["user"]): row["thread_mail"]
         for row in await NotificationSetting.select(
             NotificationSetting.user, NotificationSetting.thread_mail
         ).where(NotificationSetting.user.is_in(ids or [uuid.UUID(int=0)]))
@@ -173,7 +169,7 @@ async def thread_mail_of(user_ids: Iterable[UUID]) -> dict[UUID, str]:
 
 async def unsubscribe_urls(user_ids: Iterable[UUID], base_url: str) -> dict[UUID, str]:
     """Each person's one-click unsubscribe address (rows made on first use, in batches)."""
-    ids = list(dict.fromkeys(_uuid(user_id) for user_id in user_ids))
+    ids = list(dict.fromkeys(db.as_uuid(user_id) for user_id in user_ids))
     tokens: dict[UUID, str] = {}
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
@@ -203,7 +199,7 @@ async def _insert(missing: list[UUID]) -> None:
 
 async def _tokens(ids: list[UUID]) -> dict[UUID, str]:
     return {
-        _uuid(row["user"]): row["unsubscribe_token"]
+        db.as_uuid(row["user"]): row["unsubscribe_token"]
         for row in await NotificationSetting.select(
             NotificationSetting.user, NotificationSetting.unsubscribe_token
         ).where(NotificationSetting.user.is_in(ids))
