@@ -10,6 +10,7 @@ from uuid import UUID
 
 from challenge.messages import policies
 from challenge.messages.tables import InformationRequest, Message
+from challenge.platform.documents.downloads import neutral_filename
 from challenge.platform.documents.rules import MB, UploadRules
 from challenge.platform.documents.tables import Document
 from challenge.platform.documents.uploads import delete_document, store_upload
@@ -85,9 +86,7 @@ async def files_of(message_ids: list) -> dict:
 def neutral_name(index: int, filename: str, kind: str = "message") -> str:
     """A file's name for readers who may not learn the team's (blind calls): Anlage-<n>.<ext>,
     an answer's Antwort-Anlage-<n>.<ext> (apart from the proposal's own Anlage-<n>)."""
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "pdf"
-    prefix = "Antwort-Anlage" if kind == "answer" else "Anlage"
-    return f"{prefix}-{index}.{suffix}"
+    return neutral_filename(index, filename, "Antwort-Anlage" if kind == "answer" else "Anlage")
 
 
 async def _owner(document: dict) -> dict | None:

@@ -13,7 +13,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from challenge.calls.services import get_call
 from challenge.platform import idempotency
 from challenge.platform.accounts.guards import login_required, staff_required
-from challenge.platform.documents.downloads import download
+from challenge.platform.documents.downloads import download, neutral_filename
 from challenge.platform.documents.multipart import MultipartUpload
 from challenge.platform.documents.schemas import DocumentOut, document_out
 from challenge.submissions import (
@@ -45,7 +45,7 @@ async def out(row: dict, viewer=None) -> SubmissionOut:
     if blind:
         # Jurors download a copy without metadata, so the original's hash only links files to teams.
         documents = [
-            msgspec.structs.replace(d, filename=anonymous_filename(i, d.filename), sha256="")
+            msgspec.structs.replace(d, filename=neutral_filename(i, d.filename), sha256="")
             for i, d in enumerate(documents, 1)
         ]
     return SubmissionOut(
@@ -102,11 +102,6 @@ async def replayed(
             media_type=stored["content_type"] or JSON,
         )
     return await answered(claim, await services.visible(user, submission_id))
-
-
-def anonymous_filename(index: int, filename: str) -> str:
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "pdf"
-    return f"Anlage-{index}.{suffix}"
 
 
 class CallSubmissionsApi(Controller):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from challenge.calls.tables import Call
 from challenge.organisations.policies import is_member
 from challenge.platform.accounts.policies import is_staff
+from challenge.platform.documents.downloads import neutral_filename
 from challenge.platform.documents.tables import Document
 from challenge.platform.domains import each
 from challenge.platform.i18n import N_
@@ -107,10 +108,7 @@ async def document_namer(user, document: dict) -> str | None:
         )
         .order_by(Document.created_at)
     ]
-    suffix = (
-        document["filename"].rsplit(".", 1)[-1].lower() if "." in document["filename"] else "pdf"
-    )
-    return f"Anlage-{ids.index(document['id']) + 1}.{suffix}"
+    return neutral_filename(ids.index(document["id"]) + 1, document["filename"])
 
 
 async def redacted_reader(user, document: dict) -> bool:

@@ -20,6 +20,13 @@ from challenge.platform.storage.base import CHUNK, content_disposition
 from challenge.settings import Settings
 
 
+def neutral_filename(index: int, filename: str, prefix: str = "Anlage") -> str:
+    """A file's name for readers who may not learn whose it is (blind review): <prefix>-<n>.<ext>,
+    the extension kept (pdf when there is none)."""
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "pdf"
+    return f"{prefix}-{index}.{suffix}"
+
+
 def download_headers(document: dict) -> dict[str, str]:
     """Never rendered by the browser: an attachment, no sniffing, sandboxed if opened."""
     return {
