@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from challenge.organisations.tables import Membership
+from challenge.messages.policies import members_of
 from challenge.platform.accounts.policies import is_staff
 from partnerships.contracts import policies as contract_policies
 from partnerships.contracts.services import get as get_partnership
@@ -18,13 +18,6 @@ from partnerships.development.access import (
     may_see_workspace,
     selected_entry,
 )
-
-
-async def _members(organisation_id: UUID) -> list[UUID]:
-    rows = await Membership.select(Membership.user).where(
-        Membership.organisation == organisation_id
-    )
-    return [row["user"] for row in rows]
 
 
 async def workspace_access(user, submission_id: UUID) -> dict | None:
@@ -46,7 +39,7 @@ async def workspace_access(user, submission_id: UUID) -> dict | None:
         "call_id": entry["call"],
         "title": title,
         "href": f"/development/{submission_id}",
-        "members": await _members(entry["organisation"]),
+        "members": await members_of(entry["organisation"]),
     }
 
 
@@ -65,7 +58,7 @@ async def partnership_access(user, partnership_id: UUID) -> dict | None:
             if city
             else f"/partner/partnerships/{partnership_id}"
         ),
-        "members": await _members(row["organisation"]),
+        "members": await members_of(row["organisation"]),
     }
 
 

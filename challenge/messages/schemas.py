@@ -7,6 +7,7 @@ from uuid import UUID
 
 import msgspec
 
+from challenge.messages.requests import is_overdue
 from challenge.platform import clock
 
 
@@ -115,7 +116,7 @@ def request_out(row: dict) -> RequestOut:
         question=row["question"],
         due_at=row["due_at"],
         status=row["status"],
-        overdue=row["status"] == "open" and row["due_at"] < clock.now(),
+        overdue=is_overdue(row, clock.now()),
         asked_at=row["asked_at"],
         answer=row["answer"],
         answered_at=row["answered_at"],
