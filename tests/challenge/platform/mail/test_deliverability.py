@@ -15,7 +15,7 @@ import pytest
 
 from challenge.platform.mail.outbox import enqueue
 from challenge.platform.mail.tables import OutboxMail
-from challenge.platform.mail.transports import SpoolTransport, sender_address
+from challenge.platform.mail.transports import sender_address
 from challenge.platform.mail.worker import deliver_batch
 from challenge.settings import SettingsError, load_settings
 from tests.challenge.platform.mail.test_mail import (
@@ -33,19 +33,6 @@ ANNOUNCEMENT_HEADERS = {
     "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     "List-Id": "Smart City Challenge <announcements.portal.test>",
 }
-
-
-async def drain(settings, directory) -> None:
-    """Deliver what earlier tests left due (into a spool of its own: no relay, no limit)."""
-    while await deliver_batch(
-        settings, worker_id="drain", limit=200, now=FAR_FUTURE, transport=SpoolTransport(directory)
-    ):
-        pass
-
-
-@pytest.fixture
-async def drained(app, settings, tmp_path):
-    await drain(settings, tmp_path / "drained")
 
 
 def raw_mails(folder) -> list[bytes]:

@@ -134,12 +134,6 @@ async def drain(settings, directory) -> None:
         pass
 
 
-@pytest.fixture
-async def drained(app, settings, tmp_path):
-    """Deliver whatever earlier tests left due, so batch counts below are this test's own."""
-    await drain(settings, tmp_path / "drained")
-
-
 @pytest.fixture(scope="module", autouse=True)
 async def leave_nothing_pending(app, settings, tmp_path_factory):
     """Later test modules deliver the shared outbox too: hand them an empty one."""
