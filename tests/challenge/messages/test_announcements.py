@@ -386,3 +386,24 @@ async def test_unsubscribing_takes_back_the_announcement_still_waiting(app, sett
     assert await OutboxMail.exists().where(OutboxMail.to_address == emails[other])  # theirs stays
     row = await AnnouncementRecipient.select().where(AnnouncementRecipient.user == person).first()
     assert row["status"] == "unsubscribed"
+
+
+async def test_the_list_pages_by_twenty(app, staff):
+    call = await make_call()
+    cid = await call_id(call)
+    for i in range(21):
+        await Announcement(
+            call=cid,
+            audience="applicants",
+            subject_de=f"Betreff {i:02d}",
+            subject_en="Subject",
+            body_de="Text",
+            body_en="Text",
+            created_at=datetime.now(UTC),
+            recipients=1,
+            status="sent",
+        ).save()
+    first = await staff.get(f"/staff/calls/{call['slug']}/announcements")
+    assert "Seite 1 von 2" in first.text and "Betreff 00" not in first.text
+    second = await staff.get(f"/staff/calls/{call['slug']}/announcements?page=2")
+    assert "Seite 2 von 2" in second.text and "Betreff 00" in second.text
