@@ -10,6 +10,7 @@ the units whose challenges the call holds, and groups later stages add through
 from __future__ import annotations
 
 import json
+import re
 from uuid import UUID
 
 from challenge import db
@@ -35,6 +36,7 @@ _CHALLENGE_TEAMS = (
     " WHERE s.\"call\" = {call} AND s.status = 'submitted' AND c.key = {key}"
 )
 _JURORS = 'SELECT j."user" AS id, j.challenges AS challenges FROM jurors j WHERE j."call" = {call}'
+_NAMES = re.compile(r"\{(call|key)\}")
 _CHALLENGE_ID = 'SELECT id FROM challenges WHERE "call" = {call} AND key = {key}'
 # the words for each group (staff choose them; the list shows them)
 LABELS = {
@@ -80,37 +82,26 @@ def label(audience: str) -> tuple[str, str]:
     return LABELS.get(kind, kind), key
 
 
+def _bound(sql: str, call_id: UUID, key: str = "") -> tuple[str, list]:
+    """The SQL with Piccolo's ``{}`` for each ``{call}`` and ``{key}``, and their values in order."""
+    parts = _NAMES.split(sql)
+    text = "".join(part if i % 2 == 0 else "{}" for i, part in enumerate(parts))
+    return text, [call_id if name == "call" else key for name in parts[1::2]]
+
+
 async def _sql_ids(sql: str, call_id: UUID, key: str = "") -> set[UUID]:
-    text = sql.replace("{call}", "{}").replace("{key}", "{}")
-    rows = await Call.raw(text, *_ordered_args(sql, call_id, key))
-    return {db.as_uuid(row["id"]) for row in rows}
-
-
-def _ordered_args(sql: str, call_id: UUID, key: str) -> list:
-    positions = sorted(
-        [(i, call_id) for i in _find_all(sql, "{call}")]
-        + [(i, key) for i in _find_all(sql, "{key}")],
-        key=lambda item: item[0],
-    )
-    return [value for _, value in positions]
-
-
-def _find_all(text: str, needle: str) -> list[int]:
-    found, start = [], text.find(needle)
-    while start != -1:
-        found.append(start)
-        start = text.find(needle, start + 1)
-    return found
+    text, args = _bound(sql, call_id, key)
+    return {db.as_uuid(row["id"]) for row in await Call.raw(text, *args)}
 
 
 async def _challenge(call_id: UUID, key: str) -> list[dict]:
-    return await Call.raw(
-        _CHALLENGE_ID.replace("{call}", "{}").replace("{key}", "{}"), call_id, key
-    )
+    text, args = _bound(_CHALLENGE_ID, call_id, key)
+    return await Call.raw(text, *args)
 
 
 async def _jurors(call_id: UUID, key: str) -> set[UUID]:
-    rows = await Call.raw(_JURORS.replace("{call}", "{}"), call_id)
+    text, args = _bound(_JURORS, call_id)
+    rows = await Call.raw(text, *args)
     if not key:
         return {db.as_uuid(row["id"]) for row in rows}
     found = await _challenge(call_id, key)
