@@ -20,12 +20,13 @@ GROUP = "challenge.extensions"
 
 
 def core_domains() -> list[Domain]:
-    """platform < organisations < calls < challenges < submissions < jury < results < messages."""
+    """platform < organisations < calls < challenges < submissions < jury < results < messages < participation."""
     from challenge.calls.domain import domain as calls
     from challenge.challenges.domain import domain as challenges
     from challenge.jury.domain import domain as jury
     from challenge.messages.domain import domain as messages
     from challenge.organisations.domain import domain as organisations
+    from challenge.participation.domain import domain as participation
     from challenge.platform.domain import domain as platform
     from challenge.results.domain import domain as results
     from challenge.submissions.domain import domain as submissions
@@ -39,6 +40,7 @@ def core_domains() -> list[Domain]:
         jury(),
         results(),
         messages(),
+        participation(),
     ]
 
 

@@ -26,6 +26,17 @@ from challenge.messages.tables import (
     ThreadRead,
 )
 from challenge.organisations.tables import Invitation, Membership, Organisation
+from challenge.participation.tables import (
+    CommentReport,
+    ParticipantProfile,
+    PrizeCandidate,
+    PrizeVote,
+    PrizeVoting,
+    ProblemComment,
+    ProblemNotice,
+    ProblemSupport,
+    ResidentProblem,
+)
 from challenge.platform.accounts.tables import (
     ApiToken,
     EmailToken,
@@ -97,6 +108,15 @@ APP_CONFIG = AppConfig(
         Announcement,
         AnnouncementRecipient,
         DigestEntry,
+        ParticipantProfile,
+        ResidentProblem,
+        ProblemSupport,
+        ProblemComment,
+        CommentReport,
+        ProblemNotice,
+        PrizeVoting,
+        PrizeCandidate,
+        PrizeVote,
         Job,
         IdempotencyKey,
     ],

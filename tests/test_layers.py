@@ -4,7 +4,7 @@
   they call services;
 - ``challenge`` never imports ``partnerships`` (an extension joins through its Domain record);
 - domains import only earlier stages: platform < organisations < calls < challenges < submissions <
-  jury < results < messages < partnerships; ``challenge.platform`` imports no domain package.
+  jury < results < messages < participation < partnerships; ``challenge.platform`` imports no domain package.
   Later stages register into earlier ones (``challenge/platform/domains.py``), never the reverse.
 
 Imports inside functions count too. The assembly modules (``challenge.app``, ``challenge.cli``,
@@ -32,7 +32,8 @@ STAGES = {
     "challenge.jury": 5,
     "challenge.results": 6,
     "challenge.messages": 7,
-    "partnerships": 8,
+    "challenge.participation": 8,
+    "partnerships": 9,
 }
 STAGE_NAMES = {
     0: "platform",
@@ -43,7 +44,8 @@ STAGE_NAMES = {
     5: "jury",
     6: "results",
     7: "messages",
-    8: "partnerships",
+    8: "participation",
+    9: "partnerships",
 }
 ASSEMBLY = (
     "challenge.app",

@@ -4,8 +4,8 @@ staff, the words of its states and its share of a person's data."""
 
 from __future__ import annotations
 
-from challenge.messages.parts import Part
 from challenge.platform.i18n import N_
+from challenge.platform.parts import Part
 
 
 def part() -> Part:

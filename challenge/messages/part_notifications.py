@@ -4,7 +4,7 @@ digest as a periodic task, and its share of a person's data."""
 
 from __future__ import annotations
 
-from challenge.messages.parts import Part
+from challenge.platform.parts import Part
 
 
 def part() -> Part:

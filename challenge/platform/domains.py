@@ -119,6 +119,10 @@ class Domain:
     # {group name: SQL selecting the user ids ("id") of the group for the call ``{call}``}:
     # groups a later stage adds to the announcements (e.g. partnerships: "partners")
     announcement_audiences: Mapping[str, str] = field(default_factory=dict)
+    # challenge_progress(challenge_ids) -> {challenge id: [step dicts]}: what a later stage adds
+    # to the public path of a challenge after its results (e.g. partnerships: the pilot and its
+    # milestones met); keys of a step in challenge.participation.path
+    challenge_progress: Callable[..., Awaitable[dict]] | None = None
 
 
 _installed: tuple[Domain, ...] = ()

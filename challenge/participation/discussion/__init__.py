@@ -1,0 +1,1 @@
+"""Supports and comments on residents' problems (issue 21, point 2)."""
