@@ -131,6 +131,8 @@ class PrizeCandidate(Table, tablename="prize_candidates"):
     summary = Text(default="")
     consented_at = Timestamptz(null=True, default=None)
     consented_by = ForeignKey(references=User, on_delete=OnDelete.set_null, null=True)
+    # the team said no (staff see it; a later consent clears it)
+    declined_at = Timestamptz(null=True, default=None)
 
 
 class PrizeVote(Table, tablename="prize_votes"):
