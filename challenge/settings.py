@@ -144,7 +144,7 @@ _ALLOWED = {
     "OIDC_CLIENT_ID": "the portal's client id at the OpenID provider (required with CHALLENGE_OIDC_ISSUER)",
     "OIDC_CLIENT_SECRET": "the portal's client secret at the OpenID provider (required with CHALLENGE_OIDC_ISSUER)",
     "OIDC_ROLES_CLAIM": "the ID token claim listing the person's groups, such as groups",
-    "OIDC_ROLE_MAP": "comma-separated role=group pairs, roles staff, finance or admin: staff=scc-staff,admin=scc-admin",
+    "OIDC_ROLE_MAP": "comma-separated role=group pairs, roles staff, finance, admin or unit:<unit name>: staff=scc-staff,admin=scc-admin,unit:Amt für Digitalisierung=scc-digital",
     "INTERNAL_ROLES_REQUIRE_SSO": "true or false (staff, finance and admin cannot log in with a local password)",
 }
 

@@ -5,15 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 
 INTERNAL_ROLES = ("staff", "finance", "admin")
+# "unit:Amt für Digitalisierung=grp-digital": membership of a city unit by its name
+UNIT_PREFIX = "unit:"
 
 
 def role_map(value: str | None, fail: Callable[[str, object], Exception]) -> list[tuple[str, str]]:
     """``staff=scc-staff,admin=scc-admin`` as (role, group) pairs; a role may name several
-    groups. Raises ``fail("OIDC_ROLE_MAP", value)`` when an item is not role=group."""
+    groups. ``unit:<unit name>=<group>`` makes the group's people members of that city unit.
+    Raises ``fail("OIDC_ROLE_MAP", value)`` when an item is not role=group."""
     pairs = []
     for item in filter(None, (part.strip() for part in (value or "").split(","))):
         role, _, group = (half.strip() for half in item.partition("="))
-        if role not in INTERNAL_ROLES or not group:
+        unit = role.startswith(UNIT_PREFIX) and role[len(UNIT_PREFIX) :].strip()
+        if (role not in INTERNAL_ROLES and not unit) or not group:
             raise fail("OIDC_ROLE_MAP", value)
         pairs.append((role, group))
     return pairs

@@ -7,7 +7,7 @@ from challenge.platform.i18n import N_
 
 
 def domain() -> Domain:
-    from challenge.challenges import dashboard, placement, policies, statuses
+    from challenge.challenges import dashboard, placement, policies, sso_units, statuses
     from challenge.challenges.api import CallChallengesApi, ChallengesApi, UnitsApi
     from challenge.challenges.pages import UnitChallengePages
     from challenge.challenges.public import ChallengePages
@@ -32,6 +32,7 @@ def domain() -> Domain:
             StaffCallChallengePages,
         ],
         call_challenges=placement.of_call,
+        sso_units=sso_units.sync_units,
         user_areas=policies.AREAS,
         nav_links=[
             ("/unit/challenges", N_("Your challenges"), ("unit",)),

@@ -123,6 +123,10 @@ class Domain:
     # to the public path of a challenge after its results (e.g. partnerships: the pilot and its
     # milestones met); keys of a step in challenge.participation.path
     challenge_progress: Callable[..., Awaitable[dict]] | None = None
+    # sso_units(user_id, email, wanted, governed): inside the sign-in's write transaction, make the
+    # person a member of the units (by name) the identity provider's groups name and no longer a
+    # member of the governed units they do not (CHALLENGE_OIDC_ROLE_MAP's unit:<name> items)
+    sso_units: Callable[..., Awaitable[None]] | None = None
 
 
 _installed: tuple[Domain, ...] = ()

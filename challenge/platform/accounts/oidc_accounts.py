@@ -15,9 +15,11 @@ from challenge.platform.accounts.sessions import create_session, end_session, id
 from challenge.platform.accounts.tables import OidcIdentity, OidcNonce, RoleGrant, User
 from challenge.platform.accounts.validation import normalise_email
 from challenge.platform.audit.service import record
+from challenge.platform.domains import each
 from challenge.platform.i18n import N_
 from challenge.platform.problems import Problem
 from challenge.settings import Settings
+from challenge.settings_sso import UNIT_PREFIX
 
 # Used nonces are kept past any ID token's life; older ones cannot come back in a valid token.
 NONCE_KEPT = timedelta(days=2)
@@ -89,6 +91,9 @@ async def _sync_roles(settings: Settings, user_id: UUID, email: str, claims: dic
     """Grant the mapped roles the groups name and take back the mapped ones they no longer do;
     roles outside the map (granted in the portal) stay."""
     wanted, governed = mapped_roles(settings, claims)
+    await _sync_units(user_id, email, wanted, governed)
+    wanted = {role for role in wanted if not role.startswith(UNIT_PREFIX)}
+    governed = {role for role in governed if not role.startswith(UNIT_PREFIX)}
     rows = await RoleGrant.select(RoleGrant.role).where(RoleGrant.user == user_id)
     current = {row["role"] for row in rows}
     for role in sorted(wanted - current):
@@ -97,6 +102,21 @@ async def _sync_roles(settings: Settings, user_id: UUID, email: str, claims: dic
     for role in sorted((current & governed) - wanted):
         await RoleGrant.delete().where((RoleGrant.user == user_id) & (RoleGrant.role == role))
         await _role_changed("role.revoked", user_id, role, email)
+
+
+async def _sync_units(user_id: UUID, email: str, wanted: set[str], governed: set[str]) -> None:
+    """Hand the units the map governs to the domain that keeps unit memberships
+    (``Domain.sso_units``): members of the wanted ones, and no longer of the others."""
+    governed_units = {
+        role[len(UNIT_PREFIX) :].strip() for role in governed if role.startswith(UNIT_PREFIX)
+    }
+    if not governed_units:
+        return
+    wanted_units = {
+        role[len(UNIT_PREFIX) :].strip() for role in wanted if role.startswith(UNIT_PREFIX)
+    }
+    for _domain, sync in each("sso_units"):
+        await sync(user_id, email, wanted_units, governed_units)
 
 
 async def _role_changed(action: str, user_id: UUID, role: str, email: str) -> None:
