@@ -27,6 +27,7 @@ MAIL_TITLES: dict[str, str] = {
     "thread_message": N_("New message in a conversation"),
     "thread_digest": N_("Daily digest of messages"),
     "information_request": N_("Request for information"),
+    "participation_step": N_("News on a problem the person supports"),
 }
 
 PLACEHOLDER_WORDS: dict[str, str] = {
@@ -76,4 +77,10 @@ PLACEHOLDER_WORDS: dict[str, str] = {
     "settings_link": N_("Link to the notification settings"),
     "threads": N_("Conversations (list with title, messages, link)"),
     "more": N_("Number of further conversations"),
+    "step": N_("The new step of the problem's path"),
+    "detail": N_("Names or titles of the step"),
+    "earlier": N_("Further new steps (list)"),
+    "met": N_("Milestones met"),
+    "total": N_("Milestones in all"),
+    "count": N_("Number of proposals received"),
 }

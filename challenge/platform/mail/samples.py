@@ -134,6 +134,17 @@ SAMPLES: dict[str, dict] = {
         "more": 0,
         "settings_link": f"{BASE}/account/notifications",
     },
+    "participation_step": {
+        "title": "Freie Parkplätze finden",
+        "step": "Milestones met",
+        "detail": "Sensornetz Parkraum",
+        "count": None,
+        "met": 2,
+        "total": 4,
+        "earlier": ["Pilot contracted"],
+        "link": f"{BASE}/mitmachen/1#path",
+        "unsubscribe_url": f"{BASE}/unsubscribe/xxxxx",
+    },
 }
 
 
