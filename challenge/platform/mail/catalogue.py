@@ -28,6 +28,8 @@ MAIL_TITLES: dict[str, str] = {
     "thread_digest": N_("Daily digest of messages"),
     "information_request": N_("Request for information"),
     "participation_step": N_("News on a problem the person supports"),
+    "problem_published": N_("A resident's problem is published"),
+    "problem_declined": N_("A resident's problem is declined"),
 }
 
 PLACEHOLDER_WORDS: dict[str, str] = {
@@ -83,4 +85,5 @@ PLACEHOLDER_WORDS: dict[str, str] = {
     "met": N_("Milestones met"),
     "total": N_("Milestones in all"),
     "count": N_("Number of proposals received"),
+    "reason": N_("Reason staff gave"),
 }

@@ -145,6 +145,15 @@ SAMPLES: dict[str, dict] = {
         "link": f"{BASE}/mitmachen/1#path",
         "unsubscribe_url": f"{BASE}/unsubscribe/xxxxx",
     },
+    "problem_published": {
+        "title": "Schulwege im Winter schlecht beleuchtet",
+        "link": f"{BASE}/mitmachen/1",
+    },
+    "problem_declined": {
+        "title": "Mein Nachbar parkt vor meiner Einfahrt",
+        "reason": "Falschparken ist ein Fall für das Ordnungsamt, nicht für eine Challenge.",
+        "link": f"{BASE}/mitmachen/1",
+    },
 }
 
 

@@ -1,0 +1,110 @@
+"""A problem's optional photo (JPEG, PNG) or PDF: uploaded through the document pipeline and its
+checks (type sniffed, size, PDF safety, checksum; audited), owned by the problem (owner type
+"problem"). A published or merged problem's file is read by anyone, a pending or declined one by
+its author and staff only. Everyone but the author and staff gets it under a neutral name: a
+file's own name may carry a person's name."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from challenge.participation import policies
+from challenge.participation.tables import ResidentProblem
+from challenge.platform.documents.downloads import neutral_filename
+from challenge.platform.documents.rules import MB, UploadRules
+from challenge.platform.documents.uploads import delete_document, store_upload
+from challenge.platform.problems import Problem
+
+OWNER_TYPE = "problem"
+RULES = UploadRules(
+    allowed_types=("image/jpeg", "image/png", "application/pdf"), max_bytes=10 * MB, max_files=1
+)
+NEUTRAL_PREFIX = "Anhang"
+
+
+async def started(multipart) -> bool:
+    """Read the form up to its file part (the fields before it land in ``fields``); False when
+    no file was chosen (no file part, or the empty one a browser sends)."""
+    try:
+        await multipart.start()
+    except Problem as problem:
+        if problem.code != "validation_error":
+            raise
+        return False
+    if not multipart.filename:
+        await multipart.rest()
+        return False
+    return True
+
+
+async def store(actor, storage, multipart, problem_id: UUID) -> dict:
+    """The chosen file as a stored document of the (not yet written) problem."""
+    document = await store_upload(
+        storage,
+        chunks=multipart.chunks(),
+        filename=multipart.filename or "",
+        rules=RULES,
+        owner_type=OWNER_TYPE,
+        owner_id=str(problem_id),
+        actor=actor,
+        kind="problem",
+    )
+    await multipart.rest()
+    return document
+
+
+async def discard(storage, document: dict | None, actor) -> None:
+    """Remove a stored file whose problem was refused (audited like the upload)."""
+    if document is not None:
+        await delete_document(storage, document, actor)
+
+
+async def _owner(document: dict) -> dict | None:
+    try:
+        problem_id = UUID(document["owner_id"])
+    except ValueError:
+        return None
+    return (
+        await ResidentProblem.select(
+            ResidentProblem.id, ResidentProblem.status, ResidentProblem.author
+        )
+        .where(ResidentProblem.id == problem_id)
+        .first()
+    )
+
+
+async def document_reader(user, document: dict) -> bool:
+    """Anyone reads a public problem's file; a pending or declined one's: author and staff."""
+    problem = await _owner(document)
+    return problem is not None and policies.may_see_problem(user, problem)
+
+
+async def document_namer(user, document: dict) -> str | None:
+    """Anhang.<ext> for everyone but the author and staff (the upload's own name stays theirs)."""
+    problem = await _owner(document)
+    if problem is not None and user is not None:
+        if policies.may_moderate(user) or problem["author"] == user.id:
+            return None
+    return public_name(document["filename"])
+
+
+def public_name(filename: str) -> str:
+    """The file's name as the public sees it: Anhang-1.<ext>."""
+    return neutral_filename(1, filename, NEUTRAL_PREFIX)
+
+
+async def file_info(document_id: UUID | None) -> dict | None:
+    """The link to a problem's file with its neutral name, type and size (None: no file)."""
+    from challenge.platform.documents.uploads import get_document
+
+    if document_id is None:
+        return None
+    document = await get_document(document_id)
+    if document is None:
+        return None
+    return {
+        "href": f"/api/v1/documents/{document['id']}",
+        "name": public_name(document["filename"]),
+        "content_type": document["content_type"],
+        "size": document["size"],
+    }
