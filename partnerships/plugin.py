@@ -59,7 +59,7 @@ def domain() -> Domain:
     """The partnerships domain: its routers, reminders, document readers, conflict suggestions
     (an earlier partnership; the binding rule for jurors of a unit that contracts with the team),
     demo data, privacy export and navigation."""
-    from partnerships import dashboard, statuses, threads
+    from partnerships import dashboard, participation_progress, statuses, threads
     from partnerships.contracts.offered import start_links
 
     return Domain(
@@ -67,6 +67,7 @@ def domain() -> Domain:
         statuses=statuses.STATUSES,
         dashboard=dashboard.panels,
         entry_actions=start_links,
+        challenge_progress=participation_progress.challenge_progress,
         routers=[
             PartnershipsApi,
             MilestonesApi,

@@ -1,0 +1,1 @@
+"""Participation's open data (issue 21, point 6): published problems and the people's prize."""
