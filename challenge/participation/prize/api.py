@@ -12,6 +12,9 @@
   not a shown candidate of that challenge, 429 ``rate_limited``, 409 ``vote_voided``.
 - ``GET /api/v1/calls/{slug}/vote/results`` — public after the close; before it 409
   ``voting_not_closed`` (for everyone); 404 when the call has no people's prize.
+- ``GET /api/v1/calls/{slug}/vote/votes?ip=&email_domain=&page=`` — staff: the votes (id,
+  challenge, IP address, mail domain, times, voided), 100 a page, the chosen proposal only
+  after the close; never the person.
 - ``POST /api/v1/calls/{slug}/vote/void`` {reason, ip | email_domain | vote_ids} — staff void
   votes in bulk (audited) → {voided: n}.
 """
@@ -23,13 +26,14 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, get, post, put
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
 from challenge.calls.services import get_call
 from challenge.participation.prize import ballot, service
 from challenge.platform.accounts.guards import login_required, staff_required
 from challenge.platform.accounts.web import ip_of
+from challenge.platform.pagination import Page
 
 
 class VotingIn(msgspec.Struct, kw_only=True):
@@ -120,6 +124,17 @@ class PrizeApi(Controller):
     async def results(self, slug: FromPath[str]) -> dict:
         call = await get_call(slug, include_drafts=False)
         return await ballot.results(call)
+
+    @get("/votes", guards=[staff_required], summary="The votes, for staff to void single ones")
+    async def votes(
+        self,
+        slug: FromPath[str],
+        page: Page = 1,
+        ip: FromQuery[str] = "",
+        email_domain: FromQuery[str] = "",
+    ) -> dict:
+        call = await get_call(slug, include_drafts=True)
+        return await ballot.votes_for_staff(call, page, ip=ip, email_domain=email_domain)
 
     @post("/void", guards=[staff_required], status_code=HTTP_200_OK, summary="Void votes")
     async def void(self, request: Request, slug: FromPath[str], data: JSONBody[VoidIn]) -> VoidOut:

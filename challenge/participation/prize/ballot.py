@@ -15,6 +15,7 @@ from uuid import UUID
 from piccolo.query.functions.aggregate import Count
 
 from challenge import db
+from challenge.participation.policies import may_take_part
 from challenge.participation.prize import integrity
 from challenge.participation.prize.service import (
     candidates_of,
@@ -30,10 +31,12 @@ from challenge.participation.tables import PrizeCandidate, PrizeVote
 from challenge.platform import clock
 from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_
+from challenge.platform.pagination import page_within
 from challenge.platform.problems import FieldError, Problem
 
 REASON_MAX = 500
 TOP = 20  # addresses and domains listed for staff
+PAGE_SIZE = 100  # votes per page of the staff's list
 
 _UPSERT = (
     'INSERT INTO prize_votes (id, voting, challenge_key, "user", candidate, ip, email_domain,'
@@ -62,6 +65,8 @@ async def _ballot_candidate(voting_id: UUID, challenge_key: str, submission_id: 
 
 async def cast(actor, call: dict, challenge: str, submission_id: UUID, ip: str) -> dict:
     """Cast or change the person's vote in one challenge of the call's voting."""
+    if not may_take_part(actor):
+        raise Problem(401, "not_authenticated", N_("Please log in."))
     voting = await require_voting(call)
     if state_of(voting) != "open":
         raise closed()
@@ -109,6 +114,42 @@ async def votes_of(user, voting_id: UUID) -> dict[str, dict]:
         }
         for row in rows
     }
+
+
+async def votes_for_staff(call: dict, page: int, *, ip: str = "", email_domain: str = "") -> dict:
+    """A page of the voting's votes for staff to void single ones: id, challenge, IP address,
+    mail domain, times and whether voided — never the person, and the candidate only after the
+    close (no standings while people vote)."""
+    voting = await require_voting(call)
+    where = PrizeVote.voting == voting["id"]
+    if ip:
+        where &= PrizeVote.ip == ip.strip()
+    if email_domain:
+        where &= PrizeVote.email_domain == email_domain.strip().lower()
+    total = await PrizeVote.count().where(where)
+    page, pages = page_within(page, total, PAGE_SIZE)
+    rows = await (
+        PrizeVote.select(
+            PrizeVote.id,
+            PrizeVote.challenge_key,
+            PrizeVote.ip,
+            PrizeVote.email_domain,
+            PrizeVote.created_at,
+            PrizeVote.updated_at,
+            PrizeVote.voided_at,
+            PrizeVote.void_reason,
+            PrizeVote.candidate.submission.as_alias("submission_id"),
+        )
+        .where(where)
+        .order_by(PrizeVote.created_at)
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    )
+    shown = state_of(voting) == "closed"
+    for row in rows:
+        if not shown:
+            row["submission_id"] = None
+    return {"items": rows, "page": page, "pages": pages, "total": total}
 
 
 def _void_filter(voting_id: UUID, ip: str, email_domain: str, vote_ids: list[UUID]):

@@ -222,3 +222,37 @@ async def test_results_only_after_the_close_voided_votes_left_out_and_counted(wo
 async def test_results_of_a_call_without_a_voting_are_not_found(world):
     response = await api(world.client("staff"), "GET", f"/api/v1/calls/{world.slug}/vote/results")
     assert response.status_code == 404
+
+
+async def test_staff_list_votes_without_people_and_void_single_ones(world):
+    await open_world(world)
+    assert (await world.vote("r1", "a", "a1")).status_code == 200
+    assert (await world.vote("r2", "a", "a1")).status_code == 200
+    url = f"/api/v1/calls/{world.slug}/vote/votes"
+    assert (await api(world.client("r1"), "GET", url)).status_code == 403
+    listed = await api(world.client("staff"), "GET", url)
+    assert listed.status_code == 200 and listed.json()["total"] == 2
+    items = listed.json()["items"]
+    assert all(item["submission_id"] is None for item in items)  # no standings while open
+    for person in world.users.values():
+        assert person["email"] not in listed.text and str(person["id"]) not in listed.text
+    voided = await api(
+        world.client("staff"),
+        "POST",
+        f"/api/v1/calls/{world.slug}/vote/void",
+        {"reason": "Doppelte Person", "vote_ids": [items[0]["id"]]},
+    )
+    assert voided.json() == {"voided": 1}
+    nothing = await api(
+        world.client("staff"),
+        "POST",
+        f"/api/v1/calls/{world.slug}/vote/void",
+        {"reason": "Ohne Auswahl"},
+    )
+    assert nothing.status_code == 422 and nothing.json()["code"] == "validation_error"
+    assert (
+        await PrizeVote.count().where(
+            PrizeVote.voided_at.is_not_null() & (PrizeVote.voting.call == world.call_id)
+        )
+        == 1
+    )

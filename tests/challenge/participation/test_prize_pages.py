@@ -212,3 +212,30 @@ async def test_a_team_declines_and_its_proposal_stays_off_the_ballot(world):
         )
     assert "Vorschlag B1" not in public.text
     assert text.status_code == 409  # the texts stay once the voting started
+
+
+async def test_the_page_in_english_and_without_a_voting(app, world):
+    async with http_client(app) as anonymous:
+        missing = await anonymous.get(prize_path(world))
+        assert missing.status_code == 404
+        await world.open(-HOUR, 2 * HOUR)
+        english = await anonymous.get(prize_path(world), headers={"accept-language": "en"})
+    assert english.status_code == 200
+    assert "People's prize" in english.text or "People&#39;s prize" in english.text
+    assert "independent" in english.text
+
+
+async def test_a_persons_votes_are_in_their_export_and_erasure_blanks_the_address(world):
+    from challenge.participation.prize import privacy
+
+    await world.open(-HOUR, 2 * HOUR)
+    await world.consent_all()
+    await world.person("r1")
+    assert (await world.vote("r1", "a", "a1")).status_code == 200
+    exported = await privacy.export(world.users["r1"]["id"])
+    assert [v["candidate"] for v in exported["prize_votes"]] == ["Vorschlag A1"]
+    assert await privacy.erase(world.users["r1"]["id"], world.users["r1"]["email"]) == {
+        "prize_votes_blanked": 1
+    }
+    row = await PrizeVote.select().where(PrizeVote.user == world.users["r1"]["id"]).first()
+    assert (row["ip"], row["email_domain"], row["voided_at"]) == ("", "", None)
