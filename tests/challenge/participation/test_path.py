@@ -358,3 +358,20 @@ async def test_the_problem_page_shows_the_path_to_everyone_and_the_forms_to_staf
     assert "Challenge-Entwurf anlegen" in offered.text
     api_view = (await client.get(f"/api/v1/participation/problems/{problem['id']}")).json()
     assert [s["key"] for s in api_view["path"]] == ["challenge", "call"]
+
+
+async def test_twenty_parallel_drafts_from_one_problem_make_one_challenge(app):
+    import asyncio
+
+    staff = [await signed_in(app, roles=("staff",)) for _ in range(4)]
+    unit = await make_unit()
+    problem = await published_problem()
+    url = f"/api/v1/participation/problems/{problem['id']}/challenge"
+    answers = await asyncio.gather(
+        *(api(staff[n % 4], "POST", url, {"unit_id": str(unit["id"])}) for n in range(20))
+    )
+    codes = sorted(a.status_code for a in answers)
+    assert codes == [201] + [409] * 19, [a.text for a in answers if a.status_code >= 500]
+    assert await Challenge.count().where(Challenge.unit == unit["id"]) == 1
+    created = next(a.json() for a in answers if a.status_code == 201)
+    assert str((await reload(problem))["challenge"]) == created["challenge_id"]
