@@ -288,3 +288,21 @@ async def test_a_merged_problem_points_to_its_target(client):
     page = await client.get(f"/mitmachen/{merged}")
     assert page.status_code == 200
     assert f'href="/mitmachen/{target}"' in page.text and "Das Original" in page.text
+
+
+async def test_the_list_links_the_open_peoples_prize(client):
+    from challenge.calls.tables import Call
+    from challenge.participation.tables import PrizeVoting
+
+    call = await make_call(status="published")
+    call_id = (await Call.select(Call.id).where(Call.slug == call["slug"]).first())["id"]
+    now = clock.now()
+    await PrizeVoting(
+        call=call_id,
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=6),
+        created_at=now,
+    ).save()
+    page = await client.get("/mitmachen")
+    assert f"/mitmachen/publikumspreis/{call['slug']}" in page.text
+    assert "Jetzt abstimmen" in page.text
