@@ -256,3 +256,25 @@ async def test_staff_list_votes_without_people_and_void_single_ones(world):
         )
         == 1
     )
+
+
+async def test_a_call_without_challenges_has_one_ballot_named_dash(app, world):
+    from challenge.calls.tables import Call
+    from tests.support.factories import make_call
+
+    now = datetime.now(UTC)
+    plain = await make_call(opens_at=now - 40 * WEEK / 7, closes_at=now - WEEK)
+    world.slug = plain["slug"]
+    world.call_id = (await Call.select(Call.id).where(Call.slug == plain["slug"]).first())["id"]
+    await world.proposal("p1", None)
+    await world.proposal("p2", None)
+    assert (await world.open(-HOUR, 2 * HOUR, names=("p1", "p2"))).status_code == 200
+    await world.consent_all(names=("p1", "p2"))
+    await world.person("r1")
+    assert (await world.vote("r1", "a", "p1")).status_code == 404  # no challenge "a" here
+    assert (await world.vote("r1", "-", "p1")).status_code == 200
+    assert (await world.vote("r1", "-", "p2")).status_code == 200
+    with clock.frozen(datetime.now(UTC) + AFTER_CLOSE):
+        results = await api(world.client("r1"), "GET", f"/api/v1/calls/{world.slug}/vote/results")
+    groups = results.json()["challenges"]
+    assert [(g["key"], g["total"], g["winners"]) for g in groups] == [("-", 1, ["Vorschlag P2"])]
