@@ -176,6 +176,12 @@ async def test_the_path_page_offers_the_forms_only_to_those_allowed(app):
     assert made.status_code == 303
     challenge_id = (await reload(problem))["challenge"]
     assert made.headers["location"] == f"/staff/challenges/{challenge_id}/edit"
+    bad = await post_form(staff, f"{page}/verknuepfen", {"challenge_id": "kein-wert"})
+    assert bad.status_code == 422 and "Wählen Sie eine der Möglichkeiten" in bad.text
+    declined = await make_challenge(await make_call(), "alt", status="declined")
+    closed = await post_form(staff, f"{page}/verknuepfen", {"challenge_id": str(declined["id"])})
+    assert closed.status_code == 409 and "abgelehnte oder zurückgezogene" in closed.text
+    assert (await reload(problem))["challenge"] == challenge_id
     confirm = await staff.get(f"{page}/trennen")
     assert confirm.status_code == 200 and "Verknüpfung entfernen" in confirm.text
     removed = await post_form(staff, f"{page}/trennen", {})
