@@ -14,7 +14,7 @@ from uuid import UUID
 
 from challenge import db
 from challenge.participation import policies
-from challenge.participation.problems.service import invalid, public_list
+from challenge.participation.problems.service import LIST_COLUMNS, invalid, public_list, shown
 from challenge.participation.tables import ProblemSupport, ResidentProblem
 from challenge.platform import clock
 from challenge.platform.accounts.tables import User
@@ -182,23 +182,31 @@ async def moderate(
     return await ResidentProblem.select().where(ResidentProblem.id == problem_id).first()
 
 
+QUEUE_COLUMNS = (*LIST_COLUMNS, ResidentProblem.description_html, ResidentProblem.document)
+
+
 async def queue(page: int = 1) -> dict:
     """Pending problems, oldest first: {items, total, page, pages}."""
-    from challenge.participation.problems.service import LIST_COLUMNS, shown
-
     where = ResidentProblem.status == "pending"
     total = await ResidentProblem.count().where(where)
     page, pages = page_within(page, total, QUEUE_PAGE_SIZE)
     rows = (
-        await ResidentProblem.select(
-            *LIST_COLUMNS, ResidentProblem.description_html, ResidentProblem.document
-        )
+        await ResidentProblem.select(*QUEUE_COLUMNS)
         .where(where)
         .order_by(ResidentProblem.created_at)
         .offset((page - 1) * QUEUE_PAGE_SIZE)
         .limit(QUEUE_PAGE_SIZE)
     )
     return {"items": await shown(rows), "total": total, "page": page, "pages": pages}
+
+
+async def queue_items(problem_ids: list[UUID]) -> list[dict]:
+    """These problems as the queue shows them, if still pending (a refused form's problem is
+    shown first, wherever it is in the queue)."""
+    rows = await ResidentProblem.select(*QUEUE_COLUMNS).where(
+        ResidentProblem.id.is_in(problem_ids) & (ResidentProblem.status == "pending")
+    )
+    return await shown(rows)
 
 
 async def merge_targets(problem_id: UUID, q: str = "", page: int = 1) -> dict:

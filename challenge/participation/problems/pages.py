@@ -5,7 +5,6 @@ path (partials filled by the discussion and path parts); the form to propose one
 
 from __future__ import annotations
 
-import inspect
 from typing import Annotated
 from uuid import UUID
 
@@ -35,16 +34,6 @@ def _key(value: str, keys) -> str:
     return value if value in keys else ""
 
 
-async def _maybe_await(value):
-    return await value if inspect.isawaitable(value) else value
-
-
-async def path_actions(user, problem: dict) -> dict:
-    """The path part's buttons for staff and units ({} when the part offers none)."""
-    actions = getattr(path_view, "path_actions", None)
-    return (await _maybe_await(actions(user, problem)) or {}) if actions else {}
-
-
 async def problem_context(user, row: dict, page: int) -> dict:
     """What the problem's page shows, the partials' contexts included."""
     [problem] = await service.shown([row])
@@ -58,7 +47,7 @@ async def problem_context(user, row: dict, page: int) -> dict:
         "merged_title": await service.title_of(problem["merged_into"]),
         "discussion": await discussion_view.problem_section(user, problem, page),
         "path_steps": await path_view.problem_path(problem),
-        "path_actions": await path_actions(user, problem),
+        "path_actions": await path_view.path_actions(user, problem),
     }
 
 

@@ -25,10 +25,13 @@ NOTICES = ("published", "declined", "merged", "already")
 
 
 async def _queue(page: int, *, errors=None, values=None, target=None, notice=None, status=200):
+    found = await moderation.queue(page)
+    if target is not None and target not in [row["id"] for row in found["items"]]:
+        found["items"] = await moderation.queue_items([target]) + found["items"]
     return Template(
         template_name="participation/staff/queue.html",
         context={
-            "found": await moderation.queue(page),
+            "found": found,
             "errors": errors or {},
             "values": values or {},
             "target": target,  # the problem whose form was refused

@@ -306,3 +306,24 @@ async def test_the_list_links_the_open_peoples_prize(client):
     page = await client.get("/mitmachen")
     assert f"/mitmachen/publikumspreis/{call['slug']}" in page.text
     assert "Jetzt abstimmen" in page.text
+
+
+async def test_twenty_problems_a_day_from_one_address_then_429(app):
+    with clock.frozen(datetime(2026, 6, 4, 12, tzinfo=UTC)):
+        async with http_client(app, ip="10.21.1.1") as shared:
+            for person in range(4):
+                await resident(shared, display_name=f"Nachbar {person}")
+                for number in range(5):
+                    sent = await propose(shared, title=f"Vom selben Anschluss {person}-{number}")
+                    assert sent.status_code == 201
+            await resident(shared, display_name="Nachbar 5")
+            refused = await propose(shared, title="Einer zu viel")
+            assert refused.status_code == 429 and refused.json()["code"] == "rate_limited"
+            assert not await ResidentProblem.exists().where(
+                ResidentProblem.title == "Einer zu viel"
+            )
+
+
+async def test_the_main_navigation_links_take_part(client):
+    home = await client.get("/")
+    assert 'href="/mitmachen"' in home.text and "Mitmachen" in home.text

@@ -26,7 +26,10 @@ async def test_the_queue_lists_pending_problems_oldest_first_and_publishes(clien
     marker = uuid4().hex[:6]
     now = clock.now()
     newer = await stored(
-        author["id"], status="pending", title=f"Neuer {marker}", created_at=now - timedelta(days=1)
+        author["id"],
+        status="pending",
+        title=f"Neuer {marker}",
+        created_at=now - timedelta(days=899),
     )
     older = await stored(
         author["id"],
@@ -48,10 +51,18 @@ async def test_the_queue_lists_pending_problems_oldest_first_and_publishes(clien
 async def test_declining_from_the_page_asks_for_a_reason_and_a_confirmation(client):
     await staff(client)
     author = await make_user()
+    for number in range(21):  # a full queue page before it
+        await stored(
+            author["id"],
+            status="pending",
+            title=f"Älter {number}",
+            created_at=clock.now() - timedelta(days=800),
+        )
     problem = await stored(author["id"], status="pending", title="Abzulehnen")
     url = f"/staff/participation/{problem}"
     no_reason = await post_form(client, url, {"decision": "decline", "reason": ""})
     assert no_reason.status_code == 422 and 'id="error-reason"' in no_reason.text
+    assert "Abzulehnen" in no_reason.text  # its form is shown though it is not on page 1
     confirm = await post_form(client, url, {"decision": "decline", "reason": "Einzelfall"})
     assert confirm.status_code == 200 and 'name="confirmed" value="1"' in confirm.text
     assert await status_of(problem) == "pending"  # nothing changed before the confirmation
