@@ -15,7 +15,7 @@ from challenge.platform.audit.tables import AuditEntry
 from challenge.platform.mail.tables import OutboxMail
 from tests.challenge.participation.test_problems import propose, resident, staff, stored
 from tests.conftest import http_client
-from tests.support.web import api, make_user, post_form
+from tests.support.web import api, login, make_user, post_form
 
 
 def moderate(client, problem_id, **data):
@@ -82,7 +82,7 @@ async def test_declining_needs_a_reason_that_the_author_reads(app):
         assert unknown.status_code == 422
 
 
-async def test_merging_moves_the_supports_and_points_to_the_target(client):
+async def test_merging_moves_the_supports_and_points_to_the_target(app, client):
     await staff(client)
     people = [await make_user() for _ in range(3)]
     author = await make_user()
@@ -100,7 +100,9 @@ async def test_merging_moves_the_supports_and_points_to_the_target(client):
     assert wrong.status_code == 422 and wrong.json()["code"] == "merge_target_invalid"
     missing = await moderate(client, duplicate, decision="merge")
     assert missing.status_code == 422
-    merged = await moderate(client, duplicate, decision="merge", into=str(target))
+    merged = await moderate(
+        client, duplicate, decision="merge", into=str(target), reason="Gleiches Thema"
+    )
     assert merged.status_code == 200, merged.text
     assert merged.json()["status"] == "merged" and merged.json()["merged_into"] == str(target)
     rows = {
@@ -113,6 +115,10 @@ async def test_merging_moves_the_supports_and_points_to_the_target(client):
     assert await ProblemSupport.count().where(ProblemSupport.problem == target) == 3
     page = await client.get(f"/mitmachen/{duplicate}")
     assert f'href="/mitmachen/{target}"' in page.text
+    async with http_client(app) as own:
+        await login(own, author["email"])
+        mine = (await own.get("/mitmachen/meine")).text
+        assert "Gleiches Thema" in mine and f'href="/mitmachen/{target}"' in mine
 
 
 async def test_residents_and_visitors_may_not_moderate(app):
