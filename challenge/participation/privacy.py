@@ -1,8 +1,9 @@
 """A person's participation data for the privacy export (Art. 15/20) and erasure (Art. 17).
 
 Erasure, inside the erasure's write transaction:
-- the profile (the shown name), the supports (the problems' support counts recounted), the
-  people's prize votes and the reports of comments are deleted;
+- the profile (the shown name), the supports (the problems' support counts recounted) and the
+  reports of comments are deleted (the people's prize votes are the prize part's: they keep
+  counting, without IP address and mail domain — challenge.participation.prize.privacy);
 - comments stay as part of the discussion others answered, but blank and without author
   (a reply keeps its place in the thread);
 - problems the person proposed: a published (or merged) problem is part of the public record —
@@ -17,7 +18,6 @@ from uuid import UUID
 from challenge.participation.tables import (
     CommentReport,
     ParticipantProfile,
-    PrizeVote,
     ProblemComment,
     ProblemSupport,
     ResidentProblem,
@@ -28,7 +28,8 @@ KEPT = ("published", "merged")
 
 
 async def export(user_id: UUID) -> dict:
-    """The person's profile, problems, supports, comments, reports and votes."""
+    """The person's profile, problems, supports, comments and reports (their votes: the prize
+    part's export)."""
     profile = await ParticipantProfile.select(
         ParticipantProfile.display_name, ParticipantProfile.created_at
     ).where(ParticipantProfile.user == user_id)
@@ -60,23 +61,12 @@ async def export(user_id: UUID) -> dict:
     reports = await CommentReport.select(
         CommentReport.comment, CommentReport.reason, CommentReport.created_at
     ).where(CommentReport.reporter == user_id)
-    votes = await PrizeVote.select(
-        PrizeVote.voting.call.slug.as_alias("call"),
-        PrizeVote.candidate.public_title.as_alias("candidate"),
-        PrizeVote.ip,
-        PrizeVote.email_domain,
-        PrizeVote.created_at,
-        PrizeVote.updated_at,
-        PrizeVote.voided_at,
-        PrizeVote.void_reason,
-    ).where(PrizeVote.user == user_id)
     return {
         "participant_profile": profile[0] if profile else None,
         "problems": problems,
         "problem_supports": supports,
         "problem_comments": comments,
         "comment_reports": reports,
-        "prize_votes": votes,
     }
 
 
@@ -142,7 +132,6 @@ async def erase(user_id: UUID, address: str) -> dict:
     kept, deleted = await _erase_problems(user_id)
     await _recount_supports(list({row["problem"] for row in supported}))
     await _recount_reports(list({row["comment"] for row in reported}))
-    votes = await PrizeVote.delete().where(PrizeVote.user == user_id).returning(PrizeVote.id)
     profiles = (
         await ParticipantProfile.delete()
         .where(ParticipantProfile.user == user_id)
@@ -155,5 +144,4 @@ async def erase(user_id: UUID, address: str) -> dict:
         "problem_comments_blanked": len(blanked),
         "problems_kept_without_author": kept,
         "problems_deleted": deleted,
-        "prize_votes": len(votes),
     }

@@ -1,6 +1,7 @@
 """Participation data in the privacy export and erasure (issue 21, point 5): the profile, the
 problems proposed, supports, comments, reports and votes are exported; erasure deletes what is
-only the person's, blanks their comments and keeps published problems without an author."""
+only the person's, blanks their comments, keeps published problems without an author and votes
+without the address and mail domain they came from."""
 
 from __future__ import annotations
 
@@ -79,7 +80,7 @@ async def test_erasure_removes_the_persons_participation_and_keeps_the_public_re
     report = await privacy.erase(app.state.storage, person["email"])
     removed = report["removed"]
     assert removed["participant_profiles"] == 1 and removed["problem_supports"] == 1
-    assert removed["prize_votes"] == 1 and removed["problems_deleted"] == 1
+    assert removed["prize_votes_blanked"] == 1 and removed["problems_deleted"] == 1
     assert removed["problems_kept_without_author"] == 1
     assert not await ParticipantProfile.exists().where(ParticipantProfile.user == person["id"])
     kept = await ResidentProblem.select().where(ResidentProblem.id == public["id"]).first()
@@ -92,7 +93,9 @@ async def test_erasure_removes_the_persons_participation_and_keeps_the_public_re
     untouched = await ProblemComment.select().where(ProblemComment.id == foreign.id).first()
     assert untouched["body"] == "Anderer Kommentar" and untouched["report_count"] == 0
     assert not await CommentReport.exists().where(CommentReport.reporter == person["id"])
-    assert not await PrizeVote.exists().where(PrizeVote.user == person["id"])
+    # the vote keeps counting, without the address and the mail domain it came from
+    votes = await PrizeVote.select().where(PrizeVote.user == person["id"])
+    assert [(vote["ip"], vote["email_domain"]) for vote in votes] == [("", "")]
     stored = await everything_stored()
     for table, text in stored.items():
         if table not in RETAINED_TABLES:
