@@ -46,6 +46,7 @@ from challenge.platform.accounts.tables import (
     Session,
     User,
 )
+from challenge.platform.accounts.two_factor_tables import RecoveryCode, TotpSecret
 from challenge.platform.audit.tables import AuditEntry, AuditPerson
 from challenge.platform.documents.tables import Document
 from challenge.platform.idempotency import IdempotencyKey
@@ -73,6 +74,8 @@ APP_CONFIG = AppConfig(
         ApiToken,
         OidcIdentity,
         OidcNonce,
+        TotpSecret,
+        RecoveryCode,
         RateLimitCounter,
         OutboxMail,
         MailTemplate,

@@ -83,6 +83,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     oidc_roles_claim: Annotated[str, msgspec.Meta(pattern=r"^[\w.:-]{1,100}$")] = "groups"
     oidc_role_map: tuple[tuple[str, str], ...] = ()  # (portal role, provider group) pairs
     internal_roles_require_sso: bool = False
+    require_2fa_internal: bool = True  # staff, finance, admins with a password: TOTP
 
     @property
     def is_sqlite(self) -> bool:
@@ -146,6 +147,7 @@ _ALLOWED = {
     "OIDC_ROLES_CLAIM": "the ID token claim listing the person's groups, such as groups",
     "OIDC_ROLE_MAP": "comma-separated role=group pairs, roles staff, finance, admin or unit:<unit name>: staff=scc-staff,admin=scc-admin,unit:Amt für Digitalisierung=scc-digital",
     "INTERNAL_ROLES_REQUIRE_SSO": "true or false (staff, finance and admin cannot log in with a local password)",
+    "REQUIRE_2FA_INTERNAL": "true or false (staff, finance and admin with a local password must use two-factor login)",
 }
 
 
@@ -275,6 +277,7 @@ _PLAIN = (
     "DISK_MIN_FREE_MB",
     "CALENDAR_FEED_SECRET",
     "INTERNAL_ROLES_REQUIRE_SSO",
+    "REQUIRE_2FA_INTERNAL",
     *(f"OIDC_{name}" for name in ("ISSUER", "CLIENT_ID", "CLIENT_SECRET", "ROLES_CLAIM")),
 )
 # ... of which these are case-insensitive

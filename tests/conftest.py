@@ -40,6 +40,9 @@ def make_settings(data_dir: Path, database_url: str, **extra: str) -> Settings:
         "CHALLENGE_DATABASE_URL": database_url,
         "CHALLENGE_BASE_URL": "http://portal.test",
         "CHALLENGE_PAGE_CACHE": "false",  # tests change data and look at pages at once
+        # staff sign in with the password alone in most tests; the two-factor tests turn the
+        # production default (true) back on with require_2fa_internal="true"
+        "CHALLENGE_REQUIRE_2FA_INTERNAL": "false",
         **{f"CHALLENGE_{key.upper()}": value for key, value in extra.items()},
     }
     return prepare(load_settings(env))

@@ -14,6 +14,12 @@ def domain() -> Domain:
     from challenge.platform.accounts.oidc_pages import SingleSignOnPages
     from challenge.platform.accounts.pages import AccountPages, AccountSettingsPages
     from challenge.platform.accounts.session_pages import SessionPages, SessionsApi
+    from challenge.platform.accounts.two_factor_admin import AdminTwoFactorPages
+    from challenge.platform.accounts.two_factor_api import AdminTwoFactorApi, TwoFactorApi
+    from challenge.platform.accounts.two_factor_pages import (
+        TwoFactorAccountPages,
+        TwoFactorSignInPages,
+    )
     from challenge.platform.admin.pages import AdminPages
     from challenge.platform.audit.api import verify_audit_log
     from challenge.platform.documents.api import LibraryApi, download_document
@@ -32,6 +38,11 @@ def domain() -> Domain:
             SingleSignOnPages,
             SessionPages,
             SessionsApi,
+            TwoFactorSignInPages,
+            TwoFactorAccountPages,
+            TwoFactorApi,
+            AdminTwoFactorPages,
+            AdminTwoFactorApi,
             AuthApi,
             MeApi,
             AdminPages,

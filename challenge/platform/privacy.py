@@ -30,6 +30,7 @@ from piccolo.engine.sqlite import SQLiteEngine
 
 from challenge import db
 from challenge.platform import clock
+from challenge.platform.accounts import two_factor
 from challenge.platform.accounts.tables import (
     ApiToken,
     EmailToken,
@@ -104,6 +105,8 @@ async def _platform_part(user: dict) -> dict:
             OidcIdentity.created_at,
             OidcIdentity.last_login_at,
         ).where(OidcIdentity.user == uid),
+        # whether two-factor login is on and how many recovery codes are left (never the secret)
+        "two_factor": await two_factor.status(uid),
     }
 
 
@@ -196,6 +199,7 @@ async def _erase_account(uid) -> dict:
         "single_sign_on_links": len(
             await OidcIdentity.delete().where(OidcIdentity.user == uid).returning(OidcIdentity.id)
         ),
+        **await two_factor.forget(uid),  # the TOTP secret and the recovery codes
     }
 
 

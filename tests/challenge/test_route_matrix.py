@@ -26,6 +26,7 @@ from tests.support.route_matrix import (
     ANY,
     DENY,
     HIDDEN,
+    LOGIN,
     ROLES,
     a_and_office,
     a_and_staff,
@@ -131,6 +132,24 @@ EXPECTATIONS = {
     ("POST", "/account/sessions/{key:str}/end"): logged_in(HIDDEN),
     ("GET", "/api/v1/me/sessions"): logged_in(),
     ("DELETE", "/api/v1/me/sessions/{key:str}"): logged_in(HIDDEN),
+    # two-factor login (issue 22 point 3). Without a sign-in waiting for its second factor
+    # (a signed cookie after the password) everyone is sent back to the login.
+    ("GET", "/auth/2fa/verify"): everyone(LOGIN),
+    ("POST", "/auth/2fa/verify"): everyone(LOGIN),
+    ("GET", "/auth/2fa/totp/enrol"): everyone(LOGIN),
+    ("POST", "/auth/2fa/totp/enrol"): everyone(LOGIN),
+    # 401 for no sign-in waiting or a wrong code: about the code sent, not who is signed in
+    ("POST", "/api/v1/auth/2fa/verify"): everyone(ANY),
+    ("POST", "/api/v1/auth/2fa/totp/enrol"): logged_in(),
+    ("GET", "/account/2fa"): logged_in(),
+    ("POST", "/account/2fa/start"): logged_in(),
+    # 401 for the wrong code or password sent (or back to the page): about the credentials
+    ("POST", "/account/2fa/confirm"): logged_in(ANY),
+    ("POST", "/account/2fa/recovery-codes"): logged_in(ANY),
+    ("POST", "/account/2fa/disable"): logged_in(ANY),
+    ("GET", "/admin/users/{user_id:uuid}/2fa/reset"): only("admin"),
+    ("POST", "/admin/users/{user_id:uuid}/2fa/reset"): only("admin"),
+    ("DELETE", "/api/v1/admin/users/{user_id:uuid}/2fa"): only("admin"),
     # admin pages
     ("GET", "/admin/users"): only("admin"),
     ("GET", "/admin/users/{user_id:uuid}"): only("admin"),

@@ -60,6 +60,9 @@ def portal(tmp_path_factory):
         CHALLENGE_DATABASE_URL=url,
         CHALLENGE_LOG_LEVEL="warning",
         CHALLENGE_PAGE_CACHE="false",
+        # the journeys sign staff in with the demo password; tests/e2e/test_totp_journey.py
+        # runs its own portal with two-factor login mandatory (the production default)
+        CHALLENGE_REQUIRE_2FA_INTERNAL="false",
     )
     port = free_port()
     env["CHALLENGE_BASE_URL"] = f"http://127.0.0.1:{port}"

@@ -160,6 +160,9 @@ OVERRIDES: dict[tuple[str, str], dict[str, str | dict[str, str]]] = {
         }
     },
     ("GET", "/admin/users/{user_id:uuid}"): {"user_id": "role_holder"},
+    ("GET", "/admin/users/{user_id:uuid}/2fa/reset"): {"user_id": "role_holder"},
+    ("POST", "/admin/users/{user_id:uuid}/2fa/reset"): {"user_id": "role_holder"},
+    ("DELETE", "/api/v1/admin/users/{user_id:uuid}/2fa"): {"user_id": "role_holder"},
     ("POST", "/admin/users/{user_id:uuid}/roles"): {"user_id": "role_holder"},
     ("GET", "/admin/users/{user_id:uuid}/roles/{role:str}/revoke"): {"user_id": "role_holder"},
     ("POST", "/admin/users/{user_id:uuid}/roles/{role:str}/revoke"): {

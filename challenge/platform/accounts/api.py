@@ -19,6 +19,7 @@ from challenge.platform.accounts import (
 )
 from challenge.platform.accounts.guards import admin_required, login_required, role_required
 from challenge.platform.accounts.identity import CurrentUser
+from challenge.platform.accounts.pending_sign_in import SecondFactorRequired
 from challenge.platform.accounts.policies import TOKEN_ROLES
 from challenge.platform.accounts.schemas import (
     ApiTokenCreated,
@@ -38,6 +39,7 @@ from challenge.platform.accounts.schemas import (
     UserPage,
     VerifiedOut,
 )
+from challenge.platform.accounts.two_factor_api import pending_problem
 from challenge.platform.accounts.web import (
     clear_session_cookie,
     current_user,
@@ -86,15 +88,22 @@ class AuthApi(Controller):
 
     @post("/login", status_code=HTTP_200_OK)
     async def login(self, request: Request, data: JSONBody[LoginIn]) -> Response[MeOut]:
-        user, token = await authentication.login(
-            email=data.email,
-            password=data.password,
-            ip=ip_of(request),
-            user_agent=user_agent_of(request),
-            max_days=settings_of(request).session_max_days,
-            old_token=session_token_of(request),
-            require_sso=settings_of(request).internal_roles_require_sso,
-        )
+        """Sign in. With two-factor login the answer is 401 ``second_factor_required`` (or
+        ``two_factor_enrolment_required``) and a short-lived cookie for POST /2fa/verify (or
+        /2fa/totp/enrol); no session exists before the second factor."""
+        try:
+            user, token = await authentication.login(
+                email=data.email,
+                password=data.password,
+                ip=ip_of(request),
+                user_agent=user_agent_of(request),
+                max_days=settings_of(request).session_max_days,
+                old_token=session_token_of(request),
+                require_sso=settings_of(request).internal_roles_require_sso,
+                require_2fa_internal=settings_of(request).require_2fa_internal,
+            )
+        except SecondFactorRequired as waiting:
+            return pending_problem(request, waiting)
         response = Response(me_out(user))
         set_session_cookie(response, request, token)
         return response

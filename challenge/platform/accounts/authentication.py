@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 
 from challenge import db
+from challenge.platform.accounts import two_factor
 from challenge.platform.accounts.identity import CurrentUser
 from challenge.platform.accounts.passwords import (
     hash_password_async,
     needs_rehash,
     verify_password_async,
 )
+from challenge.platform.accounts.pending_sign_in import SecondFactorRequired
 from challenge.platform.accounts.sessions import create_session, end_session, identity_for
 from challenge.platform.accounts.tables import GLOBAL_ROLES, EmailToken, RoleGrant, User
 from challenge.platform.accounts.validation import normalise_email
@@ -29,9 +31,13 @@ async def login(
     max_days: int,
     old_token: str | None,
     require_sso: bool = False,
+    require_2fa_internal: bool = False,
 ) -> tuple[CurrentUser, str]:
     """Check the credentials and start a new session; returns the user and the cookie token.
-    With ``require_sso`` staff, finance and admins must sign in through the city's provider."""
+    With ``require_sso`` staff, finance and admins must sign in through the city's provider.
+    A person with two-factor login (or, with ``require_2fa_internal``, staff, finance and admins
+    without it yet) gets no session here: :class:`SecondFactorRequired` is raised instead and
+    the sign-in goes on with the code (challenge.platform.accounts.pending_sign_in)."""
     email = normalise_email(email)
     verdict = await ratelimit.hit(ratelimit.LOGIN_PER_IP, ip)
     if not verdict.allowed:
@@ -71,6 +77,7 @@ async def login(
     if require_sso:
         await _refuse_internal_roles(user["id"])
     rehash = await hash_password_async(password) if needs_rehash(user["password_hash"]) else None
+    await _second_factor_first(user, rehash, require_2fa_internal)
     async with db.write_transaction():
         if old_token:
             await end_session(old_token)  # never keep a session id from before the login
@@ -85,6 +92,17 @@ async def login(
             payload={"ip": ip},
         )
     return await identity_for(user), token
+
+
+async def _second_factor_first(user: dict, rehash: str | None, internal_required: bool) -> None:
+    """Raise SecondFactorRequired when the sign-in goes on with the code (or its enrolment)."""
+    step = await two_factor.requirement(user["id"], internal_required=internal_required)
+    if step is None:
+        return
+    if rehash:
+        await User.update({User.password_hash: rehash}).where(User.id == user["id"])
+        user["password_hash"] = rehash
+    raise SecondFactorRequired(user, enrol=step == "enrol")
 
 
 async def logout(user: CurrentUser | None, token: str | None) -> None:

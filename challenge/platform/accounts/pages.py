@@ -19,7 +19,9 @@ from challenge.platform.accounts import (
 )
 from challenge.platform.accounts.guards import login_required, role_required
 from challenge.platform.accounts.oidc_pages import provider_logout
+from challenge.platform.accounts.pending_sign_in import SecondFactorRequired
 from challenge.platform.accounts.policies import TOKEN_ROLES, may_use_api_tokens
+from challenge.platform.accounts.two_factor_pages import second_factor_step
 from challenge.platform.accounts.validation import normalise_email
 from challenge.platform.accounts.web import (
     clear_session_cookie,
@@ -105,7 +107,10 @@ class AccountPages(Controller):
                 max_days=settings_of(request).session_max_days,
                 old_token=session_token_of(request),
                 require_sso=settings_of(request).internal_roles_require_sso,
+                require_2fa_internal=settings_of(request).require_2fa_internal,
             )
+        except SecondFactorRequired as waiting:  # no session before the second factor
+            return second_factor_step(request, waiting, target)
         except Problem as problem:
             return page(
                 "login",

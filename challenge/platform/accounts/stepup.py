@@ -4,7 +4,9 @@ publishing results, deciding awards) need a sign-in within the last 15 minutes (
 One rule, :func:`require_recent_sign_in`, which the four services call at their entry points.
 A browser session that is too old answers 401 ``step_up_required``; the API client signs in
 again (``POST /api/v1/auth/login``), the page asks for the password on the spot and then
-carries on with the kept form (:func:`page_step_up`). Actors without a session (the demo, the
+carries on with the kept form (:func:`page_step_up`); a person with two-factor login is asked
+for the code from their authenticator app (or a recovery code) instead, and the API client sends
+it to ``POST /api/v1/auth/2fa/verify``. Actors without a session (the demo, the
 command line, jobs) act for the portal itself and are not asked. API tokens cannot prove a
 recent sign-in, so they cannot do these actions.
 """
@@ -17,8 +19,10 @@ from litestar import Request
 from litestar.response import Template
 
 from challenge.platform import clock
+from challenge.platform.accounts import two_factor
 from challenge.platform.accounts.passwords import verify_password_async
 from challenge.platform.accounts.tables import Session, User
+from challenge.platform.accounts.web import ip_of
 from challenge.platform.i18n import N_
 from challenge.platform.problems import Problem
 from challenge.platform.security import ratelimit
@@ -28,8 +32,9 @@ STEP_UP_WINDOW = timedelta(minutes=15)
 # wrong passwords on the step-up form, per person (like the login's failures per account)
 STEP_UP_FAILURES = Limit("step-up-fail", 5, 15 * 60)
 PASSWORD_FIELD = "_step_up_password"
+CODE_FIELD = "_step_up_code"  # for people with two-factor login
 # never carried over into the kept form
-_NOT_KEPT = {PASSWORD_FIELD, "_csrf_token"}
+_NOT_KEPT = {PASSWORD_FIELD, CODE_FIELD, "_csrf_token"}
 
 
 def _required() -> Problem:
@@ -73,23 +78,46 @@ async def confirm_password(actor, password: str) -> None:
     )
 
 
+async def confirm_code(actor, code: str, *, secret_key: str, ip: str) -> None:
+    """The person proves who they are with the second factor (rate-limited in two_factor):
+    the session's sign-in time becomes now and it counts as passed the second factor."""
+    await two_factor.verify(actor.id, code, secret_key, ip)
+    await two_factor.mark_session(actor.session_id)
+
+
+async def _confirm(request: Request, actor, data: dict, with_code: bool) -> dict[str, str] | None:
+    """Check what the step-up form sent: None when it is right, else the field's error."""
+    field = CODE_FIELD if with_code else PASSWORD_FIELD
+    if field not in data or actor.session_id is None:
+        return {}
+    try:
+        if with_code:
+            await confirm_code(
+                actor,
+                str(data.get(field) or ""),
+                secret_key=request.app.state.settings.secret_key or "",
+                ip=ip_of(request),
+            )
+        else:
+            await confirm_password(actor, str(data.get(field) or ""))
+    except Problem as problem:
+        return {field: problem.detail, "_status": str(problem.status)}
+    return None
+
+
 async def page_step_up(request: Request, data: dict | None) -> Template | None:
     """For a page's form post: None when the action may go on (the sign-in is recent, or the
-    password sent along with the kept form is right); otherwise the page asking for the
-    password, which posts the same form to the same address again."""
+    password — or, with two-factor login, the code — sent along with the kept form is right);
+    otherwise the page asking for it, which posts the same form to the same address again."""
     actor = request.scope["user"]
     if await signed_in_recently(actor):
         return None
     data = data or {}
-    errors: dict[str, str] = {}
-    status = 401
-    if PASSWORD_FIELD in data and actor.session_id is not None:
-        try:
-            await confirm_password(actor, str(data.get(PASSWORD_FIELD) or ""))
-            return None
-        except Problem as problem:
-            status = problem.status
-            errors = {PASSWORD_FIELD: problem.detail}
+    with_code = actor.session_id is not None and await two_factor.is_enrolled(actor.id)
+    errors = await _confirm(request, actor, data, with_code)
+    if errors is None:
+        return None
+    status = int(errors.pop("_status", 401))
     kept = [(name, value) for name, value in data.items() if name not in _NOT_KEPT]
     return Template(
         template_name="base/accounts/step_up.html",
@@ -98,6 +126,7 @@ async def page_step_up(request: Request, data: dict | None) -> Template | None:
             "kept": [(name, v) for name, value in kept for v in _values(value)],
             "errors": errors,
             "tokens_only": actor.session_id is None,
+            "with_code": with_code,
         },
         status_code=status,
     )

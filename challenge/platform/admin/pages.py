@@ -10,7 +10,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
-from challenge.platform.accounts import roles
+from challenge.platform.accounts import roles, two_factor
 from challenge.platform.accounts.guards import admin_required
 from challenge.platform.accounts.roles import GLOBAL_ROLES
 from challenge.platform.accounts.web import current_user
@@ -52,7 +52,7 @@ class AdminPages(Controller):
         )
 
     @get("/users/{user_id:uuid}", name="admin_user")
-    async def user(self, request: Request, user_id: FromPath[UUID]) -> Template:
+    async def user(self, request: Request, user_id: FromPath[UUID], notice: Text = "") -> Template:
         target = await roles.get_user(current_user(request), user_id)
         return Template(
             template_name="base/admin/user.html",
@@ -60,6 +60,8 @@ class AdminPages(Controller):
                 "target": target,
                 "roles": GLOBAL_ROLES,
                 "errors": {},
+                "two_factor": await two_factor.status(user_id),
+                "notice": notice,
             },
         )
 

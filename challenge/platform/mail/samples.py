@@ -27,6 +27,7 @@ SAMPLES: dict[str, dict] = {
     },
     "password_reset_unknown": {"register_link": f"{BASE}/register"},
     "password_changed": {"name": NAME, "reset_link": f"{BASE}/password/forgot"},
+    "two_factor_reset": {"name": NAME, "login_link": f"{BASE}/login"},
     "team_invitation": {
         "team": "Team Luftgüte",
         "inviter": NAME,
