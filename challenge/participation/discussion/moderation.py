@@ -1,0 +1,117 @@
+"""Reporting comments (anyone) and hiding them (moderators, audited).
+
+A signed-in person reports a comment once (unique index comment_reports_once: a repeat changes
+nothing); visitors without an account may report too, limited per IP, their reports without a
+reporter. report_count moves with each counted report, in the same transaction.
+
+Hiding keeps the comment and its replies in place: its text is shown to moderators only, and
+everyone reads "Hidden by the moderators: <reason>". Hiding again changes the reason; showing
+it again (unhide) brings the text back. Both are written to the audit log."""
+
+from __future__ import annotations
+
+from uuid import UUID, uuid4
+
+from challenge import db
+from challenge.participation.discussion import access, limits
+from challenge.participation.discussion.comments import invalid
+from challenge.participation.policies import may_moderate
+from challenge.participation.tables import CommentReport, ResidentProblem
+from challenge.platform import clock
+from challenge.platform.accounts.identity import CurrentUser
+from challenge.platform.audit.service import record
+from challenge.platform.i18n import N_
+from challenge.platform.problems import FieldError, Problem, forbidden
+
+REASON_MAX = 500
+REPORT = (
+    "INSERT INTO comment_reports (id, comment, reporter, reason, created_at)"
+    " VALUES ({}, {}, {}, {}, {}) ON CONFLICT (comment, reporter) DO NOTHING RETURNING id"
+)
+COUNT_REPORT = "UPDATE problem_comments SET report_count = report_count + 1 WHERE id = {}"
+HIDE = (
+    "UPDATE problem_comments SET hidden_at = {}, hidden_by = {}, hidden_reason = {}"
+    " WHERE id = {} AND hidden_at IS NULL RETURNING id"
+)
+NEW_REASON = "UPDATE problem_comments SET hidden_reason = {}, hidden_by = {} WHERE id = {}"
+UNHIDE = (
+    "UPDATE problem_comments SET hidden_at = NULL, hidden_by = NULL, hidden_reason = ''"
+    " WHERE id = {} AND hidden_at IS NOT NULL RETURNING id"
+)
+COMMENTS = "UPDATE problems SET comment_count = comment_count {} 1 WHERE id = {{}}"
+
+
+def _reason(raw: str | None, required: bool) -> str:
+    text = " ".join((raw or "").split())
+    if required and not text:
+        raise invalid([FieldError("reason", N_("Please give a reason."))])
+    if len(text) > REASON_MAX:
+        raise invalid([FieldError("reason", N_("At most 500 characters, please."))])
+    return text
+
+
+async def report(user: CurrentUser | None, comment_id: UUID, reason: str | None, ip: str) -> dict:
+    """Report a comment to the moderators; a person's second report is not counted again."""
+    text = _reason(reason, required=False)
+    await access.open_comment(user, comment_id)
+    await limits.reporting(user, ip)
+    async with db.write_transaction():
+        reporter = user.id if user is not None else None
+        added = await CommentReport.raw(REPORT, uuid4(), comment_id, reporter, text, clock.now())
+        if added:
+            await CommentReport.raw(COUNT_REPORT, comment_id)
+    return {"reported": True}
+
+
+def _moderator(actor: CurrentUser | None) -> CurrentUser:
+    if actor is None:
+        raise Problem(401, "not_authenticated", N_("Please log in."))
+    if not may_moderate(actor):
+        raise forbidden(N_("Only moderators hide comments."))
+    return actor
+
+
+async def _moderated_comment(actor: CurrentUser, comment_id: UUID) -> dict:
+    """The comment; moderators may act on any problem's comments, open or not."""
+    comment = await access.comment_row(comment_id)
+    if comment is None:
+        raise Problem(404, "not_found", access.COMMENT_NOT_FOUND)
+    return comment
+
+
+async def hide(actor: CurrentUser | None, comment_id: UUID, reason: str) -> dict:
+    """Hide a comment with a reason everyone reads (or change the reason of a hidden one)."""
+    actor = _moderator(actor)
+    text = _reason(reason, required=True)
+    comment = await _moderated_comment(actor, comment_id)
+    async with db.write_transaction():
+        changed = await ResidentProblem.raw(HIDE, clock.now(), actor.id, text, comment_id)
+        if changed:
+            await ResidentProblem.raw(COMMENTS.format("-"), comment["problem"])
+        else:
+            await ResidentProblem.raw(NEW_REASON, text, actor.id, comment_id)
+        await record(
+            "participation.comment_hidden",
+            actor=actor,
+            object_type="problem_comment",
+            object_id=comment_id,
+            payload={"reason": text},
+        )
+    return {"hidden": True, "hidden_reason": text}
+
+
+async def unhide(actor: CurrentUser | None, comment_id: UUID) -> dict:
+    """Show a hidden comment's text again."""
+    actor = _moderator(actor)
+    comment = await _moderated_comment(actor, comment_id)
+    async with db.write_transaction():
+        changed = await ResidentProblem.raw(UNHIDE, comment_id)
+        if changed:
+            await ResidentProblem.raw(COMMENTS.format("+"), comment["problem"])
+            await record(
+                "participation.comment_unhidden",
+                actor=actor,
+                object_type="problem_comment",
+                object_id=comment_id,
+            )
+    return {"hidden": False, "hidden_reason": ""}
