@@ -4,11 +4,19 @@ only, the report confirmation, and no e-mail addresses."""
 
 from __future__ import annotations
 
-from tests.challenge.participation.test_discussion_comments import url
+from datetime import timedelta
+
+from challenge.participation.discussion import limits
+from challenge.platform import clock
+from tests.challenge.participation.test_discussion_comments import next_hour, url
 from tests.challenge.participation.test_discussion_moderation import commented
-from tests.challenge.participation.test_discussion_supports import make_problem, resident
+from tests.challenge.participation.test_discussion_supports import (
+    counts,
+    make_problem,
+    resident,
+)
 from tests.conftest import http_client
-from tests.support.web import api, post_form
+from tests.support.web import PASSWORD, api, make_user, post_form
 
 
 async def test_visitor_sees_count_and_sign_in_links(client):
@@ -130,3 +138,61 @@ async def test_comment_of_an_erased_person_stays_blank_with_its_replies(client, 
     assert "Dieser Kommentar wurde mit den Daten" in page.text
     assert "Eine Antwort" in page.text
     assert listed["items"][0]["removed"] is True
+
+
+async def test_sign_in_link_returns_to_the_problem(client):
+    problem = await make_problem()
+    user = await make_user()
+    target = f"/mitmachen/{problem['id']}"
+    login_page = await client.get(f"/login?next={target}")
+    assert f'value="{target}"' in login_page.text
+    answer = await post_form(
+        client, "/login", {"email": user["email"], "password": PASSWORD, "next": target}
+    )
+    assert answer.status_code == 303
+    assert answer.headers["location"] == target
+    page = await client.get(target)
+    assert f'action="{target}/unterstuetzen"' in page.text
+
+
+async def test_the_section_in_english(client):
+    problem = await make_problem()
+    page = await client.get(f"/mitmachen/{problem['id']}", headers={"accept-language": "en"})
+    assert "0 people support this problem." in page.text
+    assert "Sign in to support this problem" in page.text
+    assert "No comments yet." in page.text
+
+
+async def test_too_many_supports_are_refused_with_a_message(client):
+    problem = await make_problem()
+    base = f"/mitmachen/{problem['id']}"
+    with clock.frozen(next_hour() + timedelta(days=3)):
+        await resident(client)
+        for number in range(limits.SUPPORTS_PER_USER.limit):
+            method = "POST" if number % 2 == 0 else "DELETE"
+            answer = await api(
+                client, method, f"/api/v1/participation/problems/{problem['id']}/support"
+            )
+            assert answer.status_code == 200
+        refused = await api(
+            client, "POST", f"/api/v1/participation/problems/{problem['id']}/support"
+        )
+        page = await post_form(client, f"{base}/unterstuetzen", {})
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "rate_limited"
+    assert page.status_code == 429
+    assert "Zu viele Versuche" in page.text
+    assert await counts(problem["id"]) == (0, 0)
+
+
+async def test_too_many_anonymous_reports_on_the_page(app):
+    problem, comment = await commented(app)
+    link = f"/mitmachen/{problem['id']}/kommentare/{comment['id']}/melden"
+    with clock.frozen(next_hour() + timedelta(days=4)):
+        async with http_client(app, ip="10.78.0.1") as visitor:
+            for _ in range(limits.ANONYMOUS_REPORTS_PER_IP.limit):
+                assert (await post_form(visitor, link, {"reason": "Spam"})).status_code == 303
+            refused = await post_form(visitor, link, {"reason": "Noch mal"})
+    assert refused.status_code == 429
+    assert "Noch mal" in refused.text  # the reason is kept
+    assert "Zu viele Versuche" in refused.text
