@@ -1,8 +1,12 @@
 """Two-factor login with TOTP (issue 22 point 3): enrolment, the code after the password, wrong
 codes, a code replayed within its window, single-use recovery codes, rate limits, and that no
-session exists before the second factor."""
+session exists before the second factor; the privacy export and erasure."""
 
-from challenge.platform import clock
+import io
+import json
+import zipfile
+
+from challenge.platform import clock, privacy
 from challenge.platform.accounts.tables import Session
 from challenge.platform.accounts.two_factor import CODE_FAILURES_PER_ACCOUNT
 from challenge.platform.accounts.two_factor_tables import RecoveryCode, TotpSecret
@@ -208,3 +212,22 @@ async def test_new_recovery_codes_replace_the_old_ones(app):
             assert (
                 await api(client, "POST", "/api/v1/auth/2fa/verify", {"code": new[0]})
             ).is_success
+
+
+async def test_the_export_names_the_status_never_the_secret_and_erasure_deletes_it(app):
+    user = await make_user()
+    async with http_client(app) as client:
+        await login(client, user["email"])
+        with clock.frozen(clock.now()):
+            secret, codes = await enrol_by_api(client)
+    archive = await privacy.export(app.state.storage, user["email"])
+    person = zipfile.ZipFile(io.BytesIO(archive)).read("person.json").decode()
+    data = json.loads(person)
+    assert data["two_factor"]["enrolled"] and data["two_factor"]["recovery_codes_left"] == 10
+    assert secret not in person and codes[0] not in person
+    stored = await TotpSecret.select(TotpSecret.secret).where(TotpSecret.user == user["id"])
+    assert stored[0]["secret"] not in person  # not even encrypted
+    report = await privacy.erase(app.state.storage, user["email"])
+    assert report["removed"]["totp_secrets"] == 1 and report["removed"]["recovery_codes"] == 10
+    assert not await TotpSecret.exists().where(TotpSecret.user == user["id"])
+    assert not await RecoveryCode.exists().where(RecoveryCode.user == user["id"])
