@@ -6,7 +6,8 @@ reporter. report_count moves with each counted report, in the same transaction.
 
 Hiding keeps the comment and its replies in place: its text is shown to moderators only, and
 everyone reads "Hidden by the moderators: <reason>". Hiding again changes the reason; showing
-it again (unhide) brings the text back. Both are written to the audit log."""
+it again (unhide) brings the text back. Each change is written to the audit log (a repeat that
+changes nothing is not)."""
 
 from __future__ import annotations
 
@@ -33,7 +34,10 @@ HIDE = (
     "UPDATE problem_comments SET hidden_at = {}, hidden_by = {}, hidden_reason = {}"
     " WHERE id = {} AND hidden_at IS NULL RETURNING id"
 )
-NEW_REASON = "UPDATE problem_comments SET hidden_reason = {}, hidden_by = {} WHERE id = {}"
+NEW_REASON = (
+    "UPDATE problem_comments SET hidden_reason = {}, hidden_by = {}"
+    " WHERE id = {} AND hidden_at IS NOT NULL AND hidden_reason <> {} RETURNING id"
+)
 UNHIDE = (
     "UPDATE problem_comments SET hidden_at = NULL, hidden_by = NULL, hidden_reason = ''"
     " WHERE id = {} AND hidden_at IS NOT NULL RETURNING id"
@@ -89,7 +93,9 @@ async def hide(actor: CurrentUser | None, comment_id: UUID, reason: str) -> dict
         if changed:
             await ResidentProblem.raw(COMMENTS.format("-"), comment["problem"])
         else:
-            await ResidentProblem.raw(NEW_REASON, text, actor.id, comment_id)
+            changed = await ResidentProblem.raw(NEW_REASON, text, actor.id, comment_id, text)
+        if not changed:  # hidden already, for this reason: nothing to write
+            return {"hidden": True, "hidden_reason": text}
         await record(
             "participation.comment_hidden",
             actor=actor,

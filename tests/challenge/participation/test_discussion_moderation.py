@@ -159,3 +159,34 @@ async def _staff_page_lists_reported_first(app, client, frozen):
     assert listed.text.index("Ein ruhiger Beitrag") < listed.text.index("Ein gemeldeter Beitrag")
     shown = await post_form(client, f"/staff/participation/comments/{loud['id']}/unhide", {})
     assert shown.status_code == 303
+
+
+async def test_twenty_parallel_reports_of_one_person_count_once(app, client):
+    import asyncio
+
+    _problem, comment = await commented(app)
+    await resident(client)
+    report = f"/api/v1/comments/{comment['id']}/report"
+    answers = await asyncio.gather(
+        *(api(client, "POST", report, {"reason": "x"}) for _ in range(20))
+    )
+    assert [a.status_code for a in answers] == [200] * 20
+    assert await reports(comment["id"]) == (1, 1)
+
+
+async def test_twenty_parallel_hides_take_one_off_the_count(app, client):
+    import asyncio
+
+    problem, comment = await commented(app)
+    await resident(client, roles=("staff",))
+    hide = f"/api/v1/comments/{comment['id']}/hide"
+    answers = await asyncio.gather(
+        *(api(client, "POST", hide, {"reason": "Spam"}) for _ in range(20))
+    )
+    assert [a.status_code for a in answers] == [200] * 20
+    assert await comment_count(problem["id"]) == 0
+    assert await AuditEntry.count().where(AuditEntry.object_id == comment["id"]) == 1
+    renamed = await api(client, "POST", hide, {"reason": "Werbung"})
+    assert renamed.json() == {"hidden": True, "hidden_reason": "Werbung"}
+    assert await comment_count(problem["id"]) == 0
+    assert await AuditEntry.count().where(AuditEntry.object_id == comment["id"]) == 2
