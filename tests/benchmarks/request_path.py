@@ -70,6 +70,8 @@ def _environment(tmp: Path, engine: str, url: str) -> dict[str, str]:
         CHALLENGE_DATABASE_URL=url,
         CHALLENGE_LOG_LEVEL="warning",
         CHALLENGE_PAGE_CACHE="false",
+        # staff sign in with a password here: no authenticator app in a benchmark
+        CHALLENGE_REQUIRE_2FA_INTERNAL="false",
     )
     return env
 

@@ -81,6 +81,8 @@ def environment(url: str) -> dict[str, str]:
         CHALLENGE_DATA_DIR=str(Path(tempfile.gettempdir()) / name),
         CHALLENGE_LOG_LEVEL="warning",
         CHALLENGE_PAGE_CACHE="false",
+        # staff sign in with a password here: no authenticator app in a benchmark
+        CHALLENGE_REQUIRE_2FA_INTERNAL="false",
     )
     return env
 
