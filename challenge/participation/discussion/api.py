@@ -2,7 +2,8 @@
 
 `POST`/`DELETE /api/v1/participation/problems/{id}/support` (signed in) answer
 ``{supported, supports}``; `POST …/comments` (signed in) and `GET …/comments` (public, paged);
-`POST /api/v1/comments/{id}/report` (anyone), `…/hide` ``{reason}`` and `…/unhide` (staff)."""
+`POST /api/v1/comments/{id}/report` (anyone), `…/hide` ``{reason}``, `…/unhide` and `…/keep`
+(staff: keep a reported comment shown, closing its reports)."""
 
 from __future__ import annotations
 
@@ -134,3 +135,7 @@ class CommentsApi(Controller):
     @post("/unhide", status_code=HTTP_200_OK, guards=[staff_required], summary="Show it again")
     async def unhide(self, request: Request, comment_id: FromPath[UUID]) -> HideOut:
         return HideOut(**await moderation.unhide(current_user(request), comment_id))
+
+    @post("/keep", status_code=HTTP_200_OK, guards=[staff_required], summary="Keep it shown")
+    async def keep(self, request: Request, comment_id: FromPath[UUID]) -> HideOut:
+        return HideOut(**await moderation.keep(current_user(request), comment_id))

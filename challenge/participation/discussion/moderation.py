@@ -2,7 +2,9 @@
 
 A signed-in person reports a comment once (unique index comment_reports_once: a repeat changes
 nothing); visitors without an account may report too, limited per IP, their reports without a
-reporter. report_count moves with each counted report, in the same transaction.
+reporter. report_count counts the open reports and moves with each one, in the same
+transaction; moderators close them by keeping the comment shown (or by showing a hidden one
+again) — the reports stay on record, and a person who reported it once is not counted again.
 
 Hiding keeps the comment and its replies in place: its text is shown to moderators only, and
 everyone reads "Hidden by the moderators: <reason>". Hiding again changes the reason; showing
@@ -39,8 +41,12 @@ NEW_REASON = (
     " WHERE id = {} AND hidden_at IS NOT NULL AND hidden_reason <> {} RETURNING id"
 )
 UNHIDE = (
-    "UPDATE problem_comments SET hidden_at = NULL, hidden_by = NULL, hidden_reason = ''"
-    " WHERE id = {} AND hidden_at IS NOT NULL RETURNING id"
+    "UPDATE problem_comments SET hidden_at = NULL, hidden_by = NULL, hidden_reason = '',"
+    " report_count = 0 WHERE id = {} AND hidden_at IS NOT NULL RETURNING id"
+)
+KEEP = (
+    "UPDATE problem_comments SET report_count = 0"
+    " WHERE id = {} AND hidden_at IS NULL AND report_count > 0 RETURNING id"
 )
 COMMENTS = "UPDATE problems SET comment_count = comment_count {} 1 WHERE id = {{}}"
 
@@ -116,6 +122,22 @@ async def unhide(actor: CurrentUser | None, comment_id: UUID) -> dict:
             await ResidentProblem.raw(COMMENTS.format("+"), comment["problem"])
             await record(
                 "participation.comment_unhidden",
+                actor=actor,
+                object_type="problem_comment",
+                object_id=comment_id,
+            )
+    return {"hidden": False, "hidden_reason": ""}
+
+
+async def keep(actor: CurrentUser | None, comment_id: UUID) -> dict:
+    """Keep a reported comment shown: its open reports are closed (it leaves the top of the
+    moderators' list)."""
+    actor = _moderator(actor)
+    await _moderated_comment(actor, comment_id)
+    async with db.write_transaction():
+        if await ResidentProblem.raw(KEEP, comment_id):
+            await record(
+                "participation.comment_kept",
                 actor=actor,
                 object_type="problem_comment",
                 object_id=comment_id,

@@ -1,5 +1,6 @@
 """The moderators' comment list (/staff/participation/comments): reported comments first, with
-the reasons given; hide one with a reason everyone reads, or show it again."""
+the reasons given; hide one with a reason everyone reads, show it again, or keep a reported one
+shown (closing its reports)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from challenge.platform.forms import FormData, errors_of, form_value
 from challenge.platform.pagination import Page
 from challenge.platform.problems import Problem
 
-DONE = ("hidden", "shown")
+DONE = ("hidden", "shown", "kept")
 
 
 async def _list(page: int, done: str = "", errors: dict | None = None, values=None, status=200):
@@ -31,6 +32,12 @@ async def _list(page: int, done: str = "", errors: dict | None = None, values=No
             "reason_max": REASON_MAX,
         },
         status_code=status,
+    )
+
+
+def _back(page: int, done: str, comment_id: UUID) -> Redirect:
+    return Redirect(
+        f"/staff/participation/comments?page={page}&done={done}#c-{comment_id}", status_code=303
     )
 
 
@@ -61,9 +68,7 @@ class StaffCommentPages(Controller):
             errors = {f"reason-{comment_id}": message for message in errors_of(problem).values()}
             values = {f"reason-{comment_id}": reason}
             return await _list(page, errors=errors, values=values, status=422)
-        return Redirect(
-            f"/staff/participation/comments?page={page}&done=hidden#c-{comment_id}", status_code=303
-        )
+        return _back(page, "hidden", comment_id)
 
     @post("/{comment_id:uuid}/unhide")
     async def unhide(
@@ -71,6 +76,9 @@ class StaffCommentPages(Controller):
     ) -> Redirect:
         await moderation.unhide(current_user(request), comment_id)
         page = _page_of(data)
-        return Redirect(
-            f"/staff/participation/comments?page={page}&done=shown#c-{comment_id}", status_code=303
-        )
+        return _back(page, "shown", comment_id)
+
+    @post("/{comment_id:uuid}/keep")
+    async def keep(self, request: Request, comment_id: FromPath[UUID], data: FormData) -> Redirect:
+        await moderation.keep(current_user(request), comment_id)
+        return _back(_page_of(data), "kept", comment_id)

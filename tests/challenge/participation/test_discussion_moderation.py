@@ -159,6 +159,7 @@ async def _staff_page_lists_reported_first(app, client, frozen):
     assert listed.text.index("Ein ruhiger Beitrag") < listed.text.index("Ein gemeldeter Beitrag")
     shown = await post_form(client, f"/staff/participation/comments/{loud['id']}/unhide", {})
     assert shown.status_code == 303
+    assert await reports(loud["id"]) == (0, 1)  # shown again: its report is closed
 
 
 async def test_twenty_parallel_reports_of_one_person_count_once(app, client):
@@ -190,3 +191,33 @@ async def test_twenty_parallel_hides_take_one_off_the_count(app, client):
     assert renamed.json() == {"hidden": True, "hidden_reason": "Werbung"}
     assert await comment_count(problem["id"]) == 0
     assert await AuditEntry.count().where(AuditEntry.object_id == comment["id"]) == 2
+
+
+async def test_keeping_a_reported_comment_closes_its_reports(app, client):
+    with clock.frozen(next_hour() + timedelta(days=5)):  # the newest: on the list's first page
+        await _keeping_closes_reports(app, client)
+
+
+async def _keeping_closes_reports(app, client):
+    _problem, comment = await commented(app, "Ein umstrittener Beitrag")
+    await resident(client)
+    await api(client, "POST", f"/api/v1/comments/{comment['id']}/report", {"reason": "Falsch"})
+    keep = f"/api/v1/comments/{comment['id']}/keep"
+    assert (await api(client, "POST", keep)).status_code == 403
+    async with http_client(app) as moderator:
+        await resident(moderator, roles=("staff",))
+        done = await post_form(
+            moderator, f"/staff/participation/comments/{comment['id']}/keep", {"page": "1"}
+        )
+        assert done.status_code == 303
+        listed = await moderator.get(done.headers["location"])
+    assert "Seine Meldungen sind geschlossen." in listed.text
+    assert "Falsch" in listed.text  # the reason stays listed
+    row = await ProblemComment.select().where(ProblemComment.id == comment["id"]).first()
+    assert row["report_count"] == 0 and row["hidden_at"] is None
+    assert await CommentReport.count().where(CommentReport.comment == comment["id"]) == 1
+    again = await api(client, "POST", f"/api/v1/comments/{comment['id']}/report")
+    assert again.status_code == 200
+    assert await reports(comment["id"]) == (0, 1)  # the same person is not counted twice
+    entry = await AuditEntry.select().where(AuditEntry.object_id == comment["id"]).first()
+    assert entry["action"] == "participation.comment_kept"
