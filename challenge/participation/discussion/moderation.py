@@ -103,7 +103,7 @@ async def hide(actor: CurrentUser | None, comment_id: UUID, reason: str) -> dict
         if not changed:  # hidden already, for this reason: nothing to write
             return {"hidden": True, "hidden_reason": text}
         await record(
-            "participation.comment_hidden",
+            "problem_comment.hidden",
             actor=actor,
             object_type="problem_comment",
             object_id=comment_id,
@@ -121,7 +121,7 @@ async def unhide(actor: CurrentUser | None, comment_id: UUID) -> dict:
         if changed:
             await ResidentProblem.raw(COMMENTS.format("+"), comment["problem"])
             await record(
-                "participation.comment_unhidden",
+                "problem_comment.unhidden",
                 actor=actor,
                 object_type="problem_comment",
                 object_id=comment_id,
@@ -137,7 +137,7 @@ async def keep(actor: CurrentUser | None, comment_id: UUID) -> dict:
     async with db.write_transaction():
         if await ResidentProblem.raw(KEEP, comment_id):
             await record(
-                "participation.comment_kept",
+                "problem_comment.kept",
                 actor=actor,
                 object_type="problem_comment",
                 object_id=comment_id,

@@ -55,7 +55,7 @@ async def load_demo(settings) -> int:
             {ResidentProblem.challenge: challenge["id"], ResidentProblem.linked_at: clock.now()}
         ).where((ResidentProblem.id == problem["id"]) & ResidentProblem.challenge.is_null())
         await record(
-            "participation.problem_linked",
+            "problem.linked",
             actor_label="demo",
             object_type="problem",
             object_id=problem["id"],

@@ -102,7 +102,7 @@ async def _tell(settings: Settings, problem: dict, new: list[dict], now: datetim
             return 0
         sent = await _mail(settings, problem, won)
         await record(
-            "participation.path_told",
+            "problem.path_told",
             actor_label="worker",
             object_type="problem",
             object_id=problem["id"],

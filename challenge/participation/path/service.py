@@ -85,7 +85,7 @@ async def _set_link(actor, problem: dict, challenge_id: UUID, *, action: str) ->
     if problem["challenge"] not in (None, challenge_id):
         await ProblemNotice.delete().where(ProblemNotice.problem == problem["id"])
     await record(
-        f"participation.problem_{action}",
+        action,
         actor=actor,
         object_type="problem",
         object_id=problem["id"],
@@ -115,7 +115,7 @@ async def create_draft(actor, problem_id: UUID, unit_id: UUID | None) -> dict:
     )
     async with db.write_transaction():
         created = await intake.create_challenge(actor, data)
-        await _set_link(actor, problem, created["id"], action="challenge_created")
+        await _set_link(actor, problem, created["id"], action="problem.challenge_created")
     return {"challenge_id": created["id"], "href": edit_href(actor, created["id"])}
 
 
@@ -138,7 +138,7 @@ async def link(actor, problem_id: UUID, challenge_id: UUID) -> dict:
     if problem["challenge"] == challenge_id:
         return {"challenge_id": challenge_id}
     async with db.write_transaction():
-        await _set_link(actor, problem, challenge_id, action="linked")
+        await _set_link(actor, problem, challenge_id, action="problem.linked")
     return {"challenge_id": challenge_id}
 
 
@@ -160,7 +160,7 @@ async def unlink(actor, problem_id: UUID) -> None:
         ).where(ResidentProblem.id == problem_id)
         await ProblemNotice.delete().where(ProblemNotice.problem == problem_id)
         await record(
-            "participation.problem_unlinked",
+            "problem.unlinked",
             actor=actor,
             object_type="problem",
             object_id=problem_id,

@@ -139,6 +139,22 @@ ACTIONS: dict[str, str] = {
     "request.not_for_jury": N_("Answer no longer shown to the jury"),
     "request.withdrawn": N_("Information request withdrawn"),
     "announcement.created": N_("Announcement sent to a group"),
+    "problem.proposed": N_("Problem proposed by a resident"),
+    "problem.published": N_("Problem published"),
+    "problem.declined": N_("Problem declined"),
+    "problem.merged": N_("Problem merged into another"),
+    "problem.challenge_created": N_("Challenge draft made from a problem"),
+    "problem.linked": N_("Problem linked to a challenge"),
+    "problem.unlinked": N_("Problem's link to a challenge removed"),
+    "problem.path_told": N_("Supporters told of the problem's next step"),
+    "problem_comment.hidden": N_("Comment hidden by the moderators"),
+    "problem_comment.unhidden": N_("Hidden comment shown again"),
+    "problem_comment.kept": N_("Reported comment kept"),
+    "prize.voting_set": N_("People's prize voting set"),
+    "prize.candidate_text": N_("People's prize: candidate's public text changed"),
+    "prize.consented": N_("People's prize: team consented"),
+    "prize.declined": N_("People's prize: team declined"),
+    "prize.votes_voided": N_("People's prize: votes voided"),
 }
 
 OBJECT_TYPES: dict[str, str] = {
@@ -155,6 +171,8 @@ OBJECT_TYPES: dict[str, str] = {
     "partnership": N_("Partnership"),
     "milestone": N_("Milestone"),
     "thread": N_("Conversation"),
+    "problem": N_("Residents' problem"),
+    "problem_comment": N_("Comment on a problem"),
 }
 
 # Keys of an entry's details (its JSON payload). Unknown keys are shown as they are.
@@ -251,6 +269,16 @@ DETAILS: dict[str, str] = {
     "total_cents": N_("Total"),
     "user": N_("Account"),
     "version": N_("Version"),
+    "steps": N_("Steps"),
+    "email_domain": N_("Mail domain"),
+    "votes": N_("Votes"),
+    "voided": N_("Voided"),
+    "opens_at": N_("Opens"),
+    "candidates": N_("Candidates"),
+    "public_title": N_("Public title"),
+    "title": N_("Title"),
+    "district": N_("District"),
+    "topic": N_("Topic"),
 }
 
 

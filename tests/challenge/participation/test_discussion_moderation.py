@@ -114,7 +114,7 @@ async def test_hidden_comment_shows_the_reason_only(app, client):
         assert item["body"] is None and item["body_html"] is None
         assert "geheimer" not in seen.text
     entry = await AuditEntry.select().where(AuditEntry.object_id == comment["id"]).first()
-    assert entry["action"] == "participation.comment_hidden"
+    assert entry["action"] == "problem_comment.hidden"
     shown = await api(client, "POST", f"/api/v1/comments/{comment['id']}/unhide")
     assert shown.json() == {"hidden": False, "hidden_reason": ""}
     assert await comment_count(problem["id"]) == 1
@@ -220,4 +220,4 @@ async def _keeping_closes_reports(app, client):
     assert again.status_code == 200
     assert await reports(comment["id"]) == (0, 1)  # the same person is not counted twice
     entry = await AuditEntry.select().where(AuditEntry.object_id == comment["id"]).first()
-    assert entry["action"] == "participation.comment_kept"
+    assert entry["action"] == "problem_comment.kept"

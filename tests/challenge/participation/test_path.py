@@ -78,7 +78,7 @@ async def test_staff_turn_a_problem_into_a_draft_of_a_chosen_unit(app):
     assert str(linked["challenge"]) == body["challenge_id"]
     assert linked["linked_by"] == staff.user["id"] and linked["linked_at"] is not None
     assert await AuditEntry.exists().where(
-        (AuditEntry.action == "participation.problem_challenge_created")
+        (AuditEntry.action == "problem.challenge_created")
         & (AuditEntry.object_id == str(problem["id"]))
     )
     again = await api(staff, "POST", url, {"unit_id": str(unit["id"])})
@@ -154,8 +154,7 @@ async def test_linking_rules(app):
     unlinked = await reload(problem)
     assert unlinked["challenge"] is None and unlinked["linked_at"] is None
     assert await AuditEntry.exists().where(
-        (AuditEntry.action == "participation.problem_unlinked")
-        & (AuditEntry.object_id == str(problem["id"]))
+        (AuditEntry.action == "problem.unlinked") & (AuditEntry.object_id == str(problem["id"]))
     )
 
 

@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 
 from challenge.challenges.rules import DECISIONS
+from challenge.participation.problems.moderation import TO_STATE
 from challenge.platform.audit.labels import ACTIONS, DETAILS, OBJECT_TYPES
 from partnerships.contracts.rules import TRANSITIONS
 
@@ -20,6 +21,7 @@ EXPANSIONS = {
     "challenge.": {"created", "submitted", "attached", "withdrawn", "comment", *DECISIONS},
     "milestone.": {"approve", "request_changes"},  # partnerships.milestones.services.review
     "partnership.": {target for targets in TRANSITIONS.values() for target in targets},
+    "problem.": set(TO_STATE.values()),  # participation.problems.moderation.moderate
 }
 
 
@@ -53,13 +55,14 @@ def _enclosing_function(tree, call):
 def _literals_passed(tree, function, parameter: str) -> set[str]:
     """The string literals `function` is called with for `parameter` in its module."""
     names = [a.arg for a in function.args.args]
-    index = names.index(parameter)
+    index = names.index(parameter) if parameter in names else None  # None: keyword-only
     found = set()
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == function.name):
             continue
         values = [k.value for k in node.keywords if k.arg == parameter]
-        values += node.args[index : index + 1]
+        if index is not None:
+            values += node.args[index : index + 1]
         for value in values:
             if isinstance(value, ast.Constant) and isinstance(value.value, str):
                 found.add(value.value)
