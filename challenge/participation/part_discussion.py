@@ -6,7 +6,6 @@ challenge.participation.privacy's, for all of participation.)"""
 
 from __future__ import annotations
 
-from challenge.platform.i18n import N_
 from challenge.platform.parts import Part
 
 
@@ -19,6 +18,5 @@ def part() -> Part:
 
     return Part(
         routers=[ProblemDiscussionApi, CommentsApi, DiscussionPages, StaffCommentPages],
-        nav_links=[("/staff/participation/comments", N_("Comments"), ("staff", "admin"))],
         demo=load_demo,
     )
