@@ -39,6 +39,11 @@ BENCHMARKS = [
     ("scale", ("postgresql",)),
     # issue 20: posting a message, the staff's start page with 500 open threads
     ("messages", ("sqlite", "postgresql")),
+    # issue 21: /mitmachen with 5,000 problems and 100,000 supports, one support
+    ("participation_list", ("sqlite", "postgresql")),
+    ("participation_support", ("sqlite", "postgresql")),
+    # issue 22: password + TOTP sign-in (both engines in one run)
+    ("login_2fa", ("sqlite",)),
 ]
 FIGURE = re.compile(
     r"^\s*(?P<figure>.*?)[\s:=,]*(?P<measured>[0-9][0-9.]*\s?(?:ms|s|MB|KB|req/s|flows/s|mails/s)?)"
