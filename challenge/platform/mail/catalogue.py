@@ -12,6 +12,7 @@ MAIL_TITLES: dict[str, str] = {
     "password_reset_unknown": N_("Password reset for an unknown address"),
     "password_changed": N_("Password changed"),
     "two_factor_reset": N_("Two-factor login reset by an administrator"),
+    "two_factor_changed": N_("Two-factor login set up, switched off or new recovery codes"),
     "team_invitation": N_("Invitation to a team"),
     "unit_invitation": N_("Added to a city unit"),
     "challenge_reviewed": N_("Challenge reviewed"),

@@ -28,6 +28,11 @@ SAMPLES: dict[str, dict] = {
     "password_reset_unknown": {"register_link": f"{BASE}/register"},
     "password_changed": {"name": NAME, "reset_link": f"{BASE}/password/forgot"},
     "two_factor_reset": {"name": NAME, "login_link": f"{BASE}/login"},
+    "two_factor_changed": {
+        "name": NAME,
+        "change": "enrolled",
+        "account_link": f"{BASE}/account/2fa",
+    },
     "team_invitation": {
         "team": "Team Luftgüte",
         "inviter": NAME,
