@@ -14,26 +14,10 @@ from challenge.platform.documents.downloads import neutral_filename
 from challenge.platform.documents.rules import MB, UploadRules
 from challenge.platform.documents.tables import Document
 from challenge.platform.documents.uploads import delete_document, store_upload
-from challenge.platform.problems import Problem
 from challenge.submissions.tables import Submission
 
 OWNER_TYPE = "message"
 RULES = UploadRules(max_bytes=20 * MB, max_files=1)
-
-
-async def started(multipart) -> bool:
-    """Read a message form up to its file part (the fields before it land in ``fields``); False
-    when no file was chosen (no file part, or the empty one a browser sends)."""
-    try:
-        await multipart.start()
-    except Problem as problem:
-        if problem.code != "validation_error":
-            raise
-        return False  # the form has no file part at all: a message without a file
-    if not multipart.filename:
-        await multipart.rest()
-        return False
-    return True
 
 
 async def store(actor, storage, multipart, message_id: UUID) -> dict:

@@ -169,7 +169,7 @@ async def answer_form(actor, request_id: UUID, storage, multipart, *, base_url: 
     is removed again when the answer is refused."""
     request, access = await _context(actor, request_id)
     _answerable(access, request)
-    has_file = await attachments.started(multipart)
+    has_file = await multipart.optional_file()
     text, html = threads.checked_body(multipart.fields.get("body", ""))
     message_id = uuid.uuid4()
     document = await attachments.store(actor, storage, multipart, message_id) if has_file else None

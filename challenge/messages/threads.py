@@ -211,7 +211,7 @@ async def post_form(
     write is checked before the body is read; the file goes through the document pipeline and
     is removed again when the message is refused."""
     access = await readable(actor, subject_type, subject_id)
-    has_file = await attachments.started(multipart)
+    has_file = await multipart.optional_file()
     text, html = checked_body(multipart.fields.get("body", ""))
     message_id = uuid.uuid4()
     document = await attachments.store(actor, storage, multipart, message_id) if has_file else None

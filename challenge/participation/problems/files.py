@@ -13,28 +13,12 @@ from challenge.participation.tables import ResidentProblem
 from challenge.platform.documents.downloads import neutral_filename
 from challenge.platform.documents.rules import MB, UploadRules
 from challenge.platform.documents.uploads import delete_document, store_upload
-from challenge.platform.problems import Problem
 
 OWNER_TYPE = "problem"
 RULES = UploadRules(
     allowed_types=("image/jpeg", "image/png", "application/pdf"), max_bytes=10 * MB, max_files=1
 )
 NEUTRAL_PREFIX = "Anhang"
-
-
-async def started(multipart) -> bool:
-    """Read the form up to its file part (the fields before it land in ``fields``); False when
-    no file was chosen (no file part, or the empty one a browser sends)."""
-    try:
-        await multipart.start()
-    except Problem as problem:
-        if problem.code != "validation_error":
-            raise
-        return False
-    if not multipart.filename:
-        await multipart.rest()
-        return False
-    return True
 
 
 async def store(actor, storage, multipart, problem_id: UUID) -> dict:

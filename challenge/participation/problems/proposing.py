@@ -47,7 +47,7 @@ async def from_form(actor, ip: str, storage, multipart) -> dict:
     """The pending problem the form proposes (401 anonymous, 422 fields, 429 limits, the
     document checks' refusals for the file)."""
     service.require_participant(actor)
-    has_file = await files.started(multipart)
+    has_file = await multipart.optional_file()
     values, name = await _checked(actor, multipart.fields)
     await service.count_attempt(actor, ip)
     problem_id = uuid.uuid4()

@@ -159,6 +159,20 @@ class MultipartUpload:
                     raise Problem(422, "validation_error", N_("Choose a file to upload."))
                 break
 
+    async def optional_file(self) -> bool:
+        """Like :meth:`start` for a form whose file may be left out: False when no file was
+        chosen (no file part, or the empty one a browser sends; the rest is read then)."""
+        try:
+            await self.start()
+        except Problem as problem:
+            if problem.code != "validation_error":
+                raise
+            return False
+        if not self.filename:
+            await self.rest()
+            return False
+        return True
+
     def _drain(self) -> None:
         events, self._events = self._events, []
         for kind, value in events:
