@@ -32,6 +32,8 @@ MAIL_TITLES: dict[str, str] = {
     "participation_step": N_("News on a problem the person supports"),
     "problem_published": N_("A resident's problem is published"),
     "problem_declined": N_("A resident's problem is declined"),
+    "problem_withdrawn": N_("A resident's published problem is taken down"),
+    "problem_merged": N_("A resident's problem is merged into another"),
 }
 
 PLACEHOLDER_WORDS: dict[str, str] = {
@@ -88,4 +90,6 @@ PLACEHOLDER_WORDS: dict[str, str] = {
     "total": N_("Milestones in all"),
     "count": N_("Number of proposals received"),
     "reason": N_("Reason staff gave"),
+    "target_title": N_("Title of the problem it was merged into"),
+    "target_link": N_("Link to the problem it was merged into"),
 }

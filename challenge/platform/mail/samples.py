@@ -160,6 +160,18 @@ SAMPLES: dict[str, dict] = {
         "reason": "Falschparken ist ein Fall für das Ordnungsamt, nicht für eine Challenge.",
         "link": f"{BASE}/mitmachen/1",
     },
+    "problem_withdrawn": {
+        "title": "Zu wenige Fahrradbügel am Bahnhof",
+        "reason": "Der Text nennt eine Privatperson mit Namen.",
+        "link": f"{BASE}/mitmachen/1",
+    },
+    "problem_merged": {
+        "title": "Fahrradständer am Hauptbahnhof",
+        "reason": "Beide beschreiben dasselbe Problem.",
+        "target_title": "Zu wenige Fahrradbügel am Bahnhof",
+        "target_link": f"{BASE}/mitmachen/2",
+        "link": f"{BASE}/mitmachen/1",
+    },
 }
 
 
