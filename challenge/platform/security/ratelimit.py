@@ -1,4 +1,8 @@
-"""Fixed-window rate limits stored in the database, so every replica shares them."""
+"""Fixed-window rate limits stored in the database, so every replica shares them.
+
+A subject that is an IP address is counted by its network (client_ip.network_key): an IPv6
+address by its /64, which one connection may rotate through; IPv4 as it is. Every per-address
+limit of the portal goes through here, so none of them can be sidestepped inside a /64."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from challenge.platform import clock
 from challenge.platform.i18n import N_
 from challenge.platform.problems import Problem
+from challenge.platform.security.client_ip import network_key
 from challenge.platform.security.tables import RateLimitCounter
 
 
@@ -39,7 +44,7 @@ class Verdict:
 def _window(limit: Limit, subject: str, now: datetime) -> tuple[str, datetime]:
     index = int(now.timestamp()) // limit.window_seconds
     ends = datetime.fromtimestamp((index + 1) * limit.window_seconds, UTC)
-    return f"{limit.name}:{subject}:{index}", ends
+    return f"{limit.name}:{network_key(subject)}:{index}", ends
 
 
 async def hit(limit: Limit, subject: str, now: datetime | None = None) -> Verdict:
