@@ -3,10 +3,11 @@ expectation fails.
 
 The roles and outcomes are defined in tests/support/route_matrix.py, the objects in
 tests/support/matrix_world.py, how each route is called in tests/support/matrix_requests.py.
-The path parameters name applicant A's real team, proposal, documents and partnership, so a 404
-means the service refused that person that object (HIDDEN), and ALLOW means the person was let
-through to the object (any answer but 401, 403, 404 or the login redirect — a 409 or 422 from
-the rules behind it still counts — and never a 5xx).
+The path parameters name applicant A's real team, proposal, documents and partnership (and a
+resident's published problem with B's comment on it), so a 404 means the service refused that
+person that object (HIDDEN), and ALLOW means the person was let through to the object (any
+answer but 401, 403, 404 or the login redirect — a 409 or 422 from the rules behind it still
+counts — and never a 5xx).
 """
 
 import pytest
@@ -44,6 +45,10 @@ from tests.support.route_matrix import (
 STAFF_TOKEN_ROLES = only("staff", "finance", "admin")
 STAFF = only("staff", "admin")
 OFFICE = only("staff", "finance", "admin")
+# a problem's path (issue 21): staff and the members of any city unit
+SHAPERS = only("unit", "staff", "admin")
+PROBLEM_API = "/api/v1/participation/problems/{problem_id:uuid}"
+PROBLEM_PAGE = "/mitmachen/{problem_id:uuid}"
 UNIT_AND_STAFF = logged_in(HIDDEN, unit=ALLOW, staff=ALLOW, admin=ALLOW)
 # information requests are the city's: the team reads them (403), everyone else 404
 CITY_ON_REQUESTS = logged_in(HIDDEN, applicant_a=DENY, staff=ALLOW, admin=ALLOW)
@@ -545,6 +550,68 @@ EXPECTATIONS = {
     ("GET", "/jury/calls/{slug:str}/pitch"): logged_in(HIDDEN),
     ("POST", "/jury/calls/{slug:str}/pitch/{submission_id:uuid}"): logged_in(HIDDEN),
     ("POST", "/jury/calls/{slug:str}/pitch/{submission_id:uuid}/autosave"): logged_in(HIDDEN),
+    # residents' problems (issue 21): proposing needs an account; published problems are public
+    ("POST", "/api/v1/participation/problems"): logged_in(),  # 422: the proposal is empty
+    ("GET", "/api/v1/participation/problems"): everyone(),
+    ("GET", PROBLEM_API): everyone(),
+    ("POST", f"{PROBLEM_API}/moderate"): STAFF,  # 409: published already
+    ("GET", "/mitmachen"): everyone(),
+    ("GET", PROBLEM_PAGE): everyone(),
+    ("GET", "/mitmachen/neu"): logged_in(),
+    ("POST", "/mitmachen/neu"): logged_in(),  # 422: the form is empty
+    ("GET", "/mitmachen/meine"): logged_in(),
+    # moderation (on a pending problem): staff and admins
+    ("GET", "/staff/participation"): STAFF,
+    ("GET", "/staff/participation/{problem_id:uuid}/merge"): STAFF,
+    ("POST", "/staff/participation/{problem_id:uuid}"): STAFF,  # 422: no decision chosen
+    # the discussion: supporting and commenting need an account, reading and reporting do not
+    ("POST", f"{PROBLEM_API}/support"): logged_in(),
+    ("DELETE", f"{PROBLEM_API}/support"): logged_in(),
+    ("POST", f"{PROBLEM_API}/comments"): logged_in(),
+    ("GET", f"{PROBLEM_API}/comments"): everyone(),
+    ("POST", "/api/v1/comments/{comment_id:uuid}/report"): everyone(),
+    ("POST", "/api/v1/comments/{comment_id:uuid}/hide"): STAFF,
+    ("POST", "/api/v1/comments/{comment_id:uuid}/unhide"): STAFF,
+    ("POST", "/api/v1/comments/{comment_id:uuid}/keep"): STAFF,
+    ("POST", f"{PROBLEM_PAGE}/unterstuetzen"): logged_in(),
+    ("POST", f"{PROBLEM_PAGE}/unterstuetzen/zurueckziehen"): logged_in(),
+    ("POST", f"{PROBLEM_PAGE}/kommentare"): logged_in(),
+    ("GET", f"{PROBLEM_PAGE}/kommentare/{{comment_id:uuid}}/melden"): everyone(),
+    ("POST", f"{PROBLEM_PAGE}/kommentare/{{comment_id:uuid}}/melden"): everyone(),
+    ("GET", "/staff/participation/comments"): STAFF,
+    ("POST", "/staff/participation/comments/{comment_id:uuid}/hide"): STAFF,
+    ("POST", "/staff/participation/comments/{comment_id:uuid}/unhide"): STAFF,
+    ("POST", "/staff/participation/comments/{comment_id:uuid}/keep"): STAFF,
+    # a problem's path: staff and the members of a city unit shape an unlinked problem (the unit
+    # role drafts or links; staff then meet 409, linked already); only staff unlink
+    ("POST", f"{PROBLEM_API}/challenge"): SHAPERS,
+    ("PUT", f"{PROBLEM_API}/link"): SHAPERS,
+    ("DELETE", f"{PROBLEM_API}/link"): STAFF,
+    ("GET", f"{PROBLEM_PAGE}/weg"): SHAPERS,
+    ("POST", f"{PROBLEM_PAGE}/weg/challenge"): SHAPERS,
+    ("POST", f"{PROBLEM_PAGE}/weg/verknuepfen"): SHAPERS,
+    ("GET", f"{PROBLEM_PAGE}/weg/trennen"): STAFF,
+    ("POST", f"{PROBLEM_PAGE}/weg/trennen"): STAFF,
+    ("GET", "/opendata/participation/problems.csv"): everyone(),
+    ("GET", "/opendata/participation/problems.json"): everyone(),
+    ("GET", "/opendata/participation/votes.csv"): everyone(),
+    ("GET", "/opendata/participation/votes.json"): everyone(),
+    # the people's prize of the open call (open now: A's and B's entries stand, A's consented)
+    ("POST", "/api/v1/calls/{slug:str}/vote"): STAFF,  # 422: no candidates
+    ("GET", "/api/v1/calls/{slug:str}/vote"): everyone(),
+    ("PUT", "/api/v1/calls/{slug:str}/vote/{challenge:str}"): logged_in(),
+    ("GET", "/api/v1/calls/{slug:str}/vote/results"): everyone(),  # 409 until the close
+    ("GET", "/api/v1/calls/{slug:str}/vote/votes"): STAFF,
+    ("POST", "/api/v1/calls/{slug:str}/vote/void"): STAFF,  # 422: no votes named
+    ("GET", "/mitmachen/publikumspreis/{slug:str}"): everyone(),
+    ("POST", "/mitmachen/publikumspreis/{slug:str}"): logged_in(),  # 422: no candidate chosen
+    # the team's consent to stand: A's team only (staff too are told there is no candidacy)
+    ("GET", "/submissions/{submission_id:uuid}/people-prize"): a_only(),
+    ("POST", "/submissions/{submission_id:uuid}/people-prize"): a_only(),
+    ("GET", "/staff/calls/{slug:str}/people-prize"): STAFF,
+    ("POST", "/staff/calls/{slug:str}/people-prize"): STAFF,
+    ("POST", "/staff/calls/{slug:str}/people-prize/candidates/{submission_id:uuid}"): STAFF,
+    ("POST", "/staff/calls/{slug:str}/people-prize/void"): STAFF,
 }
 
 

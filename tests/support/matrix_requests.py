@@ -34,6 +34,8 @@ OBJECTS = {
     "challenge_id": "challenge",
     "request_id": "information_request",
     "person_id": "teammate",  # a person's own thread with the city: theirs and staff's
+    "problem_id": "problem",  # a resident's published problem (issue 21)
+    "comment_id": "comment",  # B's comment on it
 }
 CONSTANTS = {
     "code": "en",
@@ -45,6 +47,7 @@ CONSTANTS = {
     "key": "a",
     "mail_key": "juror_reminder",
     "locale": "de",
+    "challenge": "a",  # the people's prize ballot of challenge "a" (A's entry stands there)
 }
 
 RESULTS = {"slug": "call_with_results"}
@@ -89,6 +92,9 @@ def development_route(template: str) -> bool:
     """Whether a route belongs to the development phase (and takes DEVELOPMENT's objects)."""
     return template.startswith(DEVELOPMENT_PREFIXES)
 
+
+PROBLEM_API = "/api/v1/participation/problems/{problem_id:uuid}"
+PROBLEM_PAGE = "/mitmachen/{problem_id:uuid}"
 
 # Routes that need another object. Results live on the call whose results are published (the
 # open call has none yet), except starting certificates: a job for the open call renders nothing
@@ -173,6 +179,23 @@ OVERRIDES: dict[tuple[str, str], dict[str, str | dict[str, str]]] = {
         "user_id": "role_revoked_by_api"
     },
     ("PUT", "/api/v1/calls/{slug:str}/jurors/{user_id:uuid}"): {"user_id": "juror"},
+    # a problem's path (issue 21): each route that links a problem takes a problem of its own
+    # (the unit shapes only unlinked ones); unlinking takes one that staff linked
+    **{
+        route: {"problem_id": problem}
+        for route, problem in (
+            (("POST", f"{PROBLEM_API}/challenge"), "problem_drafted_by_api"),
+            (("PUT", f"{PROBLEM_API}/link"), "problem_linked_by_api"),
+            (("DELETE", f"{PROBLEM_API}/link"), "problem_unlinked"),
+            (("POST", f"{PROBLEM_PAGE}/weg/challenge"), "problem_drafted_by_page"),
+            (("POST", f"{PROBLEM_PAGE}/weg/verknuepfen"), "problem_linked_by_page"),
+            (("GET", f"{PROBLEM_PAGE}/weg/trennen"), "problem_linked"),
+            (("POST", f"{PROBLEM_PAGE}/weg/trennen"), "problem_unlinked"),
+            # moderation pages: a problem still waiting for its decision
+            (("GET", "/staff/participation/{problem_id:uuid}/merge"), "problem_pending"),
+            (("POST", "/staff/participation/{problem_id:uuid}"), "problem_pending"),
+        )
+    },
 }
 QUERIES = {("GET", "/staff/partnerships/new"): lambda o: {"submission": o["awarded_submission"]}}
 
@@ -230,6 +253,26 @@ JSON_BODIES: dict[tuple[str, str], Body] = {
         "held_at": "2026-01-01T10:00:00+01:00",
         "participants": "",
     },
+    # participation (issue 21): bodies the schemas take, refused by the rules once the person
+    # and the object passed (the proposal is empty; the problem is published already; no
+    # candidates; no votes named), or harmless (a support, a comment, a vote, a report)
+    ("POST", "/api/v1/participation/problems"): lambda o: dict.fromkeys(
+        ("title", "description", "district", "topic"), ""
+    ),
+    ("POST", f"{PROBLEM_API}/moderate"): lambda o: {"decision": "publish"},
+    ("POST", f"{PROBLEM_API}/comments"): lambda o: {"body": "Matrix"},
+    ("POST", "/api/v1/comments/{comment_id:uuid}/hide"): lambda o: {"reason": "Matrix"},
+    ("POST", f"{PROBLEM_API}/challenge"): lambda o: {"unit_id": o["unit"]},
+    ("PUT", f"{PROBLEM_API}/link"): lambda o: {"challenge_id": o["challenge"]},
+    ("POST", "/api/v1/calls/{slug:str}/vote"): lambda o: {
+        "opens_at": "2026-01-01T00:00:00+00:00",
+        "closes_at": "2026-02-01T00:00:00+00:00",
+        "candidates": [],
+    },
+    ("PUT", "/api/v1/calls/{slug:str}/vote/{challenge:str}"): lambda o: {
+        "submission_id": o["submission"]
+    },
+    ("POST", "/api/v1/calls/{slug:str}/vote/void"): lambda o: {"reason": "Matrix"},
     # an empty body would run the assignment with its defaults
     ("POST", "/api/v1/calls/{slug:str}/assignments/auto"): lambda o: {
         "round": 1,
@@ -246,6 +289,22 @@ FORM_BODIES: dict[tuple[str, str], Body] = {
         "question": "Matrix?",
         "due_at": "",
     },
+    # participation's forms (issue 21): a comment and a report are harmless; shaping a problem
+    # names the unit role's unit and challenge; staff hide with a reason (and show it again)
+    ("POST", f"{PROBLEM_PAGE}/kommentare"): lambda o: {"body": "Matrix"},
+    ("POST", f"{PROBLEM_PAGE}/kommentare/{{comment_id:uuid}}/melden"): lambda o: {
+        "reason": "Matrix"
+    },
+    ("POST", f"{PROBLEM_PAGE}/weg/challenge"): lambda o: {"unit_id": o["unit"]},
+    ("POST", f"{PROBLEM_PAGE}/weg/verknuepfen"): lambda o: {"challenge_id": o["challenge"]},
+    ("POST", "/staff/participation/comments/{comment_id:uuid}/hide"): lambda o: {
+        "reason": "Matrix"
+    },
+    # a text staff may no longer change: the voting is open (409)
+    ("POST", "/staff/calls/{slug:str}/people-prize/candidates/{submission_id:uuid}"): lambda o: {
+        "public_title": "Schattenplaner",
+        "summary": "Wir planen Schatten für alle.",
+    },
 }
 UPLOADS = {
     ("POST", "/api/v1/submissions/{submission_id:uuid}/documents"),
@@ -256,6 +315,8 @@ UPLOADS = {
     ("POST", "/partnerships/{partnership_id:uuid}/messages"),
     ("POST", "/messages/people/{person_id:uuid}"),
     ("POST", "/requests/{request_id:uuid}/answer"),
+    # proposing a problem on the page (multipart: without its fields it is refused with 422)
+    ("POST", "/mitmachen/neu"),
 }
 # Run after every other route, in this order: they end A's proposal.
 LAST = [

@@ -1,5 +1,6 @@
 """The objects the route matrix works on: real calls, teams, a submitted proposal with attachments,
-jurors (one assigned, one conflicted), a running partnership, library documents, tokens.
+jurors (one assigned, one conflicted), a running partnership, library documents, tokens, and
+residents' problems with a comment, and a people's prize on the open call (issue 21).
 
 Every object is made the way the portal makes it (through the API where that is cheap), so the
 object-level checks of the services are exercised, not bypassed. Routes that destroy something
@@ -30,7 +31,7 @@ from tests.partnerships.conftest import plan
 from tests.support.factories import QUESTIONS, make_call, make_challenge, make_team, make_unit
 from tests.support.files import multipart, pdf
 from tests.support.route_matrix import ROLES
-from tests.support.web import api, csrf, make_user
+from tests.support.web import api, csrf, make_user, post_form
 
 PROPOSAL = {
     "title": "Schattenplaner",
@@ -390,4 +391,81 @@ async def build_world(app: Litestar) -> World:
     job = _ok(await api(staff, "POST", f"/api/v1/calls/{slug}/certificates"))
     objects["job"] = job["id"]
     objects["calendar_token"] = feed_token(app.state.settings)
+    await _participation(app, world, now)
     return world
+
+
+# Residents' problems (issue 21): each route that links or unlinks a problem gets one of its own,
+# so the unit role meets the state it acts on (unlinked to shape it, linked for staff to unlink).
+PUBLISHED_PROBLEMS = (
+    "problem",  # read, supported, discussed; its path page
+    "problem_drafted_by_api",
+    "problem_drafted_by_page",
+    "problem_linked_by_api",
+    "problem_linked_by_page",
+)
+LINKED_PROBLEMS = ("problem_linked", "problem_unlinked")  # linked to challenge "a" by staff
+
+
+async def _propose(app: Litestar, world: World, names: tuple[str, ...]) -> dict[str, str]:
+    """A resident (no role) proposes a problem per name through the API. Answers name → id."""
+    resident = await make_user(name="Rita Resident")
+    made = {}
+    async with http_client(app) as client:
+        await start_session(client, resident["id"], world.cookie)
+        for name in names:
+            proposal = {
+                "title": f"Zu wenige Bänke ({name})",
+                "description": "Ältere Menschen finden am Markt keinen Sitzplatz.",
+                "district": "mitte",
+                "topic": "social",
+            }
+            answer = await api(client, "POST", "/api/v1/participation/problems", proposal)
+            made[name] = _ok(answer)["id"]
+    return made
+
+
+async def _participation(app: Litestar, world: World, now: datetime) -> None:
+    """Residents' problems, published by staff (two of them linked to challenge "a", one left
+    pending), B's comment on the first, and the people's prize of the open call, open now: A's
+    and B's entries stand, A's team consented (so the ballot of challenge "a" shows A's)."""
+    objects, staff = world.objects, world.clients["staff"]
+    names = (*PUBLISHED_PROBLEMS, *LINKED_PROBLEMS, "problem_pending")
+    problems: dict[str, str] = {}
+    for start in range(0, len(names), 4):  # a person may propose five a day
+        problems |= await _propose(app, world, names[start : start + 4])
+    for name, problem_id in problems.items():
+        if name != "problem_pending":
+            url = f"/api/v1/participation/problems/{problem_id}/moderate"
+            _ok(await api(staff, "POST", url, {"decision": "publish"}))
+        if name in LINKED_PROBLEMS:
+            url = f"/api/v1/participation/problems/{problem_id}/link"
+            _ok(await api(staff, "PUT", url, {"challenge_id": objects["challenge"]}))
+    objects.update(problems)
+    comment = _ok(
+        await api(
+            world.clients["applicant_b"],
+            "POST",
+            f"/api/v1/participation/problems/{problems['problem']}/comments",
+            {"body": "Das sehe ich jeden Tag.", "display_name": "Berta"},
+        )
+    )
+    objects["comment"] = comment["id"]
+    _ok(
+        await api(
+            staff,
+            "POST",
+            f"/api/v1/calls/{objects['call']}/vote",
+            {
+                "opens_at": (now - timedelta(hours=1)).isoformat(),
+                "closes_at": (now + timedelta(days=5)).isoformat(),
+                "candidates": [objects["submission"], objects["submission_b"]],
+            },
+        )
+    )
+    consent = await post_form(
+        world.clients["applicant_a"],
+        f"/submissions/{objects['submission']}/people-prize",
+        {"decision": "consent"},
+    )
+    assert consent.status_code == 303, consent.text
