@@ -16,7 +16,8 @@
   challenge, IP address, mail domain, times, voided), 100 a page, the chosen proposal only
   after the close; never the person.
 - ``POST /api/v1/calls/{slug}/vote/void`` {reason, ip | email_domain | vote_ids} — staff void
-  votes in bulk (audited) → {voided: n}.
+  votes in bulk (audited) → {voided: n}. An IPv6 address stands for its /64 (the votes record
+  the network, client_ip.network_key).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
 from challenge.calls.services import get_call
-from challenge.participation.prize import ballot, service
+from challenge.participation.prize import ballot, service, staffing
 from challenge.platform.accounts.guards import login_required, staff_required
 from challenge.platform.accounts.web import ip_of
 from challenge.platform.pagination import Page
@@ -128,18 +129,21 @@ class PrizeApi(Controller):
     @get("/votes", guards=[staff_required], summary="The votes, for staff to void single ones")
     async def votes(
         self,
+        request: Request,
         slug: FromPath[str],
         page: Page = 1,
         ip: FromQuery[str] = "",
         email_domain: FromQuery[str] = "",
     ) -> dict:
         call = await get_call(slug, include_drafts=True)
-        return await ballot.votes_for_staff(call, page, ip=ip, email_domain=email_domain)
+        return await staffing.votes_for_staff(
+            request.scope["user"], call, page, ip=ip, email_domain=email_domain
+        )
 
     @post("/void", guards=[staff_required], status_code=HTTP_200_OK, summary="Void votes")
     async def void(self, request: Request, slug: FromPath[str], data: JSONBody[VoidIn]) -> VoidOut:
         call = await get_call(slug, include_drafts=True)
-        voided = await ballot.void(
+        voided = await staffing.void(
             request.scope["user"],
             call,
             data.reason,

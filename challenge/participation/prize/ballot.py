@@ -5,7 +5,7 @@ user) and one ``INSERT … ON CONFLICT … DO UPDATE`` — of parallel votes of 
 written last stays (last write wins), and there is never a second row. A vote can be changed
 until the window closes; a voided vote stays voided (409 ``vote_voided``). The results are
 public after the close only (409 ``voting_not_closed`` before, for everyone, staff included:
-nobody sees standings while people still vote); voided votes are left out and counted apart."""
+nobody sees standings while people still vote); voided votes are left out and counted apart. Staff's work on the votes: prize/staffing.py."""
 
 from __future__ import annotations
 
@@ -27,21 +27,21 @@ from challenge.participation.prize.service import (
     state_of,
     url_key,
 )
-from challenge.participation.tables import PrizeCandidate, PrizeVote
+from challenge.participation.tables import PrizeCandidate, PrizeVote, PrizeVoting
 from challenge.platform import clock
-from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_
-from challenge.platform.pagination import page_within
-from challenge.platform.problems import FieldError, Problem
+from challenge.platform.problems import Problem
+from challenge.platform.security.client_ip import network_key
 
-REASON_MAX = 500
-TOP = 20  # addresses and domains listed for staff
-PAGE_SIZE = 100  # votes per page of the staff's list
-
+# The window is checked in the statement itself (against the voting row as it is when the
+# vote is written, at the moment it is written), so no vote lands after the close even when the
+# checks before it ran just before. SQLite needs the WHERE to parse INSERT … SELECT … ON CONFLICT.
 _UPSERT = (
     'INSERT INTO prize_votes (id, voting, challenge_key, "user", candidate, ip, email_domain,'
     " created_at, updated_at, voided_at, voided_by, void_reason)"
-    " VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, NULL, NULL, '')"
+    " SELECT {}, {}, {}, {}, {}, {}, {}, {}, {}, NULL, NULL, ''"
+    " FROM prize_votings WHERE prize_votings.id = {}"
+    " AND prize_votings.opens_at <= {} AND prize_votings.closes_at > {}"
     ' ON CONFLICT (voting, challenge_key, "user") DO UPDATE SET candidate = excluded.candidate,'
     " ip = excluded.ip, email_domain = excluded.email_domain, updated_at = excluded.updated_at"
     " WHERE prize_votes.voided_at IS NULL RETURNING id"
@@ -63,8 +63,52 @@ async def _ballot_candidate(voting_id: UUID, challenge_key: str, submission_id: 
     return row
 
 
+async def _voted_before(voting_id: UUID, challenge_key: str, user_id: UUID) -> bool:
+    return await PrizeVote.exists().where(
+        (PrizeVote.voting == voting_id)
+        & (PrizeVote.challenge_key == challenge_key)
+        & (PrizeVote.user == user_id)
+    )
+
+
+async def write_vote(
+    voting_id: UUID, challenge_key: str, user_id: UUID, candidate_id: UUID, ip: str, domain: str
+) -> dict:
+    """Write the vote (insert, or change the person's vote) if the window is open at this
+    moment (clock.now()); 422 ``voting_closed`` otherwise, 409 ``vote_voided`` for a voided
+    vote. Answers {"updated_at"}. The IP address is kept as its network (IPv6: the /64)."""
+    now = clock.now()
+    async with db.write_transaction():
+        rows = await PrizeVote.raw(
+            _UPSERT,
+            uuid.uuid4(),
+            voting_id,
+            challenge_key,
+            user_id,
+            candidate_id,
+            network_key(ip)[:64],
+            domain[:255],
+            now,
+            now,
+            voting_id,
+            now,
+            now,
+        )
+    if rows:
+        return {"updated_at": now}
+    voting = await PrizeVoting.select().where(PrizeVoting.id == voting_id).first()
+    if voting is None or state_of(voting, now) != "open":
+        raise closed()
+    raise Problem(
+        409,
+        "vote_voided",
+        N_("Your vote in this challenge was voided by the city's team and cannot be changed."),
+    )
+
+
 async def cast(actor, call: dict, challenge: str, submission_id: UUID, ip: str) -> dict:
-    """Cast or change the person's vote in one challenge of the call's voting."""
+    """Cast or change the person's vote in one challenge of the call's voting (limits:
+    integrity.count_vote; the person's first vote in a challenge counts for the mail domain)."""
     if not may_take_part(actor):
         raise Problem(401, "not_authenticated", N_("Please log in."))
     voting = await require_voting(call)
@@ -74,28 +118,10 @@ async def cast(actor, call: dict, challenge: str, submission_id: UUID, ip: str) 
     integrity.refuse_disposable(domain)
     challenge_key = await challenge_for_url(call, challenge)
     candidate = await _ballot_candidate(voting["id"], challenge_key, submission_id)
-    await integrity.count_vote(ip, domain)
-    now = clock.now()
-    async with db.write_transaction():
-        rows = await PrizeVote.raw(
-            _UPSERT,
-            uuid.uuid4(),
-            voting["id"],
-            challenge_key,
-            actor.id,
-            candidate["id"],
-            ip[:64],
-            domain[:255],
-            now,
-            now,
-        )
-    if not rows:
-        raise Problem(
-            409,
-            "vote_voided",
-            N_("Your vote in this challenge was voided by the city's team and cannot be changed."),
-        )
-    return {"challenge": challenge, "submission_id": submission_id, "updated_at": now}
+    first = not await _voted_before(voting["id"], challenge_key, actor.id)
+    await integrity.count_vote(actor.id, ip, domain, first=first)
+    written = await write_vote(voting["id"], challenge_key, actor.id, candidate["id"], ip, domain)
+    return {"challenge": challenge, "submission_id": submission_id, **written}
 
 
 async def votes_of(user, voting_id: UUID) -> dict[str, dict]:
@@ -114,103 +140,6 @@ async def votes_of(user, voting_id: UUID) -> dict[str, dict]:
         }
         for row in rows
     }
-
-
-async def votes_for_staff(call: dict, page: int, *, ip: str = "", email_domain: str = "") -> dict:
-    """A page of the voting's votes for staff to void single ones: id, challenge, IP address,
-    mail domain, times and whether voided — never the person, and the candidate only after the
-    close (no standings while people vote)."""
-    voting = await require_voting(call)
-    where = PrizeVote.voting == voting["id"]
-    if ip:
-        where &= PrizeVote.ip == ip.strip()
-    if email_domain:
-        where &= PrizeVote.email_domain == email_domain.strip().lower()
-    total = await PrizeVote.count().where(where)
-    page, pages = page_within(page, total, PAGE_SIZE)
-    rows = await (
-        PrizeVote.select(
-            PrizeVote.id,
-            PrizeVote.challenge_key,
-            PrizeVote.ip,
-            PrizeVote.email_domain,
-            PrizeVote.created_at,
-            PrizeVote.updated_at,
-            PrizeVote.voided_at,
-            PrizeVote.void_reason,
-            PrizeVote.candidate.submission.as_alias("submission_id"),
-        )
-        .where(where)
-        .order_by(PrizeVote.created_at)
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
-    )
-    shown = state_of(voting) == "closed"
-    for row in rows:
-        if not shown:
-            row["submission_id"] = None
-    return {"items": rows, "page": page, "pages": pages, "total": total}
-
-
-def _void_filter(voting_id: UUID, ip: str, email_domain: str, vote_ids: list[UUID]):
-    chosen = [bool(ip), bool(email_domain), bool(vote_ids)]
-    if chosen.count(True) != 1:
-        raise Problem(
-            422,
-            "validation_error",
-            N_("Please check the marked fields."),
-            errors=[FieldError("ip", N_("Name one IP address, one mail domain or some votes."))],
-        )
-    where = (PrizeVote.voting == voting_id) & PrizeVote.voided_at.is_null()
-    if ip:
-        return where & (PrizeVote.ip == ip.strip())
-    if email_domain:
-        return where & (PrizeVote.email_domain == email_domain.strip().lower())
-    return where & PrizeVote.id.is_in(list(vote_ids))
-
-
-async def void(
-    actor,
-    call: dict,
-    reason: str,
-    *,
-    ip: str = "",
-    email_domain: str = "",
-    vote_ids: list[UUID] = (),
-) -> int:
-    """Void the votes from one IP address, of one mail domain, or these votes, with a reason
-    (shown to staff, counted publicly); audited. Answers how many were voided."""
-    reason = " ".join((reason or "").split())
-    if not 3 <= len(reason) <= REASON_MAX:
-        raise invalid("reason", N_("Give a reason of 3 to 500 characters."))
-    voting = await require_voting(call)
-    where = _void_filter(voting["id"], ip, email_domain, list(vote_ids or ()))
-    async with db.write_transaction():
-        rows = (
-            await PrizeVote.update(
-                {
-                    PrizeVote.voided_at: clock.now(),
-                    PrizeVote.voided_by: actor.id,
-                    PrizeVote.void_reason: reason,
-                }
-            )
-            .where(where)
-            .returning(PrizeVote.id)
-        )
-        await record(
-            "prize.votes_voided",
-            actor=actor,
-            object_type="call",
-            object_id=call["id"],
-            payload={
-                "reason": reason,
-                "ip": ip,
-                "email_domain": email_domain,
-                "votes": len(vote_ids or ()),
-                "voided": len(rows),
-            },
-        )
-    return len(rows)
 
 
 async def _counts(voting_id: UUID) -> tuple[dict, dict]:
@@ -289,30 +218,3 @@ async def results(call: dict) -> dict:
         "voided": sum(voided.values()),
         "challenges": groups,
     }
-
-
-async def staff_figures(voting_id: UUID) -> dict:
-    """For staff while and after voting: valid and voided votes, and the IP addresses and mail
-    domains with the most valid votes (to find clusters) — no standings."""
-    total = await PrizeVote.count().where(
-        (PrizeVote.voting == voting_id) & PrizeVote.voided_at.is_null()
-    )
-    voided = await PrizeVote.count().where(
-        (PrizeVote.voting == voting_id) & PrizeVote.voided_at.is_not_null()
-    )
-    found = {"total": total, "voided": voided}
-    for name, column in (("ips", PrizeVote.ip), ("domains", PrizeVote.email_domain)):
-        rows = await (
-            PrizeVote.select(column, Count(PrizeVote.id, alias="n"))
-            .where((PrizeVote.voting == voting_id) & PrizeVote.voided_at.is_null())
-            .group_by(column)
-        )
-        rows.sort(key=lambda r: -r["n"])
-        found[name] = [(row[column._meta.name], row["n"]) for row in rows[:TOP]]
-    reasons = await (
-        PrizeVote.select(PrizeVote.void_reason, Count(PrizeVote.id, alias="n"))
-        .where((PrizeVote.voting == voting_id) & PrizeVote.voided_at.is_not_null())
-        .group_by(PrizeVote.void_reason)
-    )
-    found["reasons"] = [(row["void_reason"], row["n"]) for row in reasons]
-    return found

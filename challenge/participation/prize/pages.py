@@ -5,7 +5,8 @@
   visitors see the candidates and a sign-in link); after the close the results with counts and
   the number of voided votes. It says that the jury decides independently.
 - ``/submissions/{id}/people-prize`` (the proposal's team): the public title and summary, and
-  the buttons to consent or decline.
+  the buttons to consent or decline; the form carries the text's fingerprint, so a consent
+  counts only for the text read (409 ``text_changed``: the page shows the new text).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from challenge.calls.services import get_call
-from challenge.participation.prize import ballot, service
+from challenge.participation.prize import ballot, consent, service
 from challenge.participation.prize.hooks import consent_path
 from challenge.platform.accounts.guards import login_required
 from challenge.platform.accounts.web import ip_of
@@ -112,7 +113,7 @@ class ConsentPages(Controller):
     async def show(
         self, request: Request, submission_id: FromPath[UUID], saved: FromQuery[bool] = False
     ) -> Template:
-        found = await service.team_candidacy(request.scope["user"], submission_id)
+        found = await consent.team_candidacy(request.scope["user"], submission_id)
         return _consent_page(found, submission_id, saved)
 
     @post("/")
@@ -124,9 +125,11 @@ class ConsentPages(Controller):
         try:
             if decision not in ("consent", "decline"):
                 raise service.invalid("decision", N_("Please choose whether you agree."))
-            await service.decide_consent(user, submission_id, decision == "consent")
+            await consent.decide_consent(
+                user, submission_id, decision == "consent", form_value(data, "version") or None
+            )
         except Problem as problem:
-            found = await service.team_candidacy(user, submission_id)
+            found = await consent.team_candidacy(user, submission_id)
             page = _consent_page(found, submission_id, False, problem)
             page.status_code = problem.status
             return page
@@ -141,6 +144,9 @@ def _consent_page(found: dict, submission_id: UUID, saved: bool, problem=None) -
             "state": service.state_of(found["voting"]),
             "submission_id": submission_id,
             "saved": saved,
+            "version": consent.text_version(
+                found["candidate"]["public_title"], found["candidate"]["summary"]
+            ),
             "error": problem.detail if problem else None,
             "public": public_path(found["call"]["slug"]),
         },

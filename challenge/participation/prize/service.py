@@ -4,7 +4,11 @@ candidate's public title and summary, and the team consents (or declines) to be 
 One voting per call (unique index prize_votings_call). Before it opens staff may change
 everything; once open, candidates may be added but not removed, and the opening stays; after the
 close nothing changes (422 ``voting_closed``). A candidate is on the public ballot only once its
-team consented to the public title and summary; changing the text asks the team again."""
+team consented to the public title and summary; changing the text asks the team again. The
+team's side is prize/consent.py.
+
+Every function checks who may call it (staff: require_moderator), whatever page or API calls
+it."""
 
 from __future__ import annotations
 
@@ -15,12 +19,12 @@ from uuid import UUID
 from challenge import db
 from challenge.calls.tables import Call
 from challenge.challenges.tables import Challenge
-from challenge.organisations.policies import is_member
+from challenge.participation.policies import may_moderate
 from challenge.participation.tables import PrizeCandidate, PrizeVoting
 from challenge.platform import clock
 from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_
-from challenge.platform.problems import FieldError, Problem, not_found
+from challenge.platform.problems import FieldError, Problem, forbidden, not_found
 from challenge.results.tables import Decision
 from challenge.submissions.tables import Submission
 
@@ -35,6 +39,15 @@ def state_of(voting: dict, now: datetime | None = None) -> str:
     if now < voting["opens_at"]:
         return "upcoming"
     return "open" if now < voting["closes_at"] else "closed"
+
+
+def require_moderator(actor) -> None:
+    """401 ``not_authenticated`` without an account, 403 ``forbidden`` for anyone but staff (as
+    the staff routes' guard answers)."""
+    if actor is None:
+        raise Problem(401, "not_authenticated", N_("Please log in."))
+    if not may_moderate(actor):
+        raise forbidden(N_("You are not allowed to do this."))
 
 
 def invalid(field: str, message: str) -> Problem:
@@ -120,7 +133,9 @@ def _check_change(voting: dict, opens_at: datetime, removed: set, now: datetime)
 async def open_voting(
     actor, call: dict, opens_at: datetime, closes_at: datetime, candidate_ids: list[UUID]
 ) -> dict:
-    """Open (or, before it opens, change) the call's voting with these candidates; audited."""
+    """Open (or, before it opens, change) the call's voting with these candidates; audited.
+    401/403 for anyone but staff."""
+    require_moderator(actor)
     _check_window(opens_at, closes_at)
     ids = list(dict.fromkeys(candidate_ids))
     proposals = await _check_candidates(call["id"], ids)
@@ -249,7 +264,8 @@ def _clean_text(title: str, summary: str) -> tuple[str, str]:
 
 async def set_text(actor, call: dict, submission_id: UUID, title: str, summary: str) -> bool:
     """Staff write a candidate's public title and summary (before the voting opens). Returns
-    whether it changed; a change asks the team's consent again."""
+    whether it changed; a change asks the team's consent again. 401/403 for anyone but staff."""
+    require_moderator(actor)
     title, summary = _clean_text(title, summary)
     voting = await require_voting(call)
     if state_of(voting) != "upcoming":
@@ -257,7 +273,7 @@ async def set_text(actor, call: dict, submission_id: UUID, title: str, summary: 
             409, "voting_started", N_("The voting has started: the texts stay as consented.")
         )
     async with db.write_transaction():
-        row = await _candidate(voting["id"], submission_id)
+        row = await candidate_row(voting["id"], submission_id)
         if (row["public_title"], row["summary"]) == (title, summary):
             return False
         await PrizeCandidate.update(
@@ -279,7 +295,8 @@ async def set_text(actor, call: dict, submission_id: UUID, title: str, summary: 
     return True
 
 
-async def _candidate(voting_id: UUID, submission_id: UUID) -> dict:
+async def candidate_row(voting_id: UUID, submission_id: UUID) -> dict:
+    """The proposal's candidacy in the voting; 404 when it is not a candidate."""
     row = (
         await PrizeCandidate.select()
         .where((PrizeCandidate.voting == voting_id) & (PrizeCandidate.submission == submission_id))
@@ -288,56 +305,3 @@ async def _candidate(voting_id: UUID, submission_id: UUID) -> dict:
     if row is None:
         raise not_found(N_("This proposal is not a candidate."))
     return row
-
-
-async def team_candidacy(user, submission_id: UUID) -> dict:
-    """For a member of the proposal's team: its candidacy, voting and call; 404 otherwise (no
-    candidacy, or not a member: the candidacy is the team's to know of)."""
-    submission = (
-        await Submission.select(Submission.id, Submission.organisation, Submission.call)
-        .where(Submission.id == submission_id)
-        .first()
-    )
-    if user is None or submission is None or not await is_member(user, submission["organisation"]):
-        raise not_found(N_("This proposal is not a candidate."))
-    voting = await voting_of(submission["call"])
-    if voting is None:
-        raise not_found(N_("This proposal is not a candidate."))
-    candidate = await _candidate(voting["id"], submission_id)
-    call = (
-        await Call.select(Call.id, Call.slug, Call.title).where(Call.id == voting["call"]).first()
-    )
-    return {"candidate": candidate, "voting": voting, "call": call}
-
-
-async def decide_consent(user, submission_id: UUID, consent: bool) -> dict:
-    """A team member consents to the public title and summary, or declines (until the close);
-    audited. Declining removes the candidate from the ballot (votes for it stay, uncounted
-    while it is not shown)."""
-    found = await team_candidacy(user, submission_id)
-    if state_of(found["voting"]) == "closed":
-        raise closed()
-    now = clock.now()
-    values = (
-        {
-            PrizeCandidate.consented_at: now,
-            PrizeCandidate.consented_by: user.id,
-            PrizeCandidate.declined_at: None,
-        }
-        if consent
-        else {
-            PrizeCandidate.consented_at: None,
-            PrizeCandidate.consented_by: None,
-            PrizeCandidate.declined_at: now,
-        }
-    )
-    async with db.write_transaction():
-        await PrizeCandidate.update(values).where(PrizeCandidate.id == found["candidate"]["id"])
-        await record(
-            "prize.consented" if consent else "prize.declined",
-            actor=user,
-            object_type="submission",
-            object_id=submission_id,
-            payload={"public_title": found["candidate"]["public_title"]},
-        )
-    return await team_candidacy(user, submission_id)

@@ -5,6 +5,7 @@ from its own IP address."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -81,16 +82,28 @@ class PrizeWorld:
             },
         )
 
+    async def text_seen(self, name: str) -> str:
+        """The text fingerprint the team's consent page carries (what the team read)."""
+        page = await self.client(f"team_{name}").get(
+            f"/submissions/{self.proposals[name]}/people-prize"
+        )
+        assert page.status_code == 200, page.text
+        return re.search(r'name="version" value="([0-9a-f]+)"', page.text).group(1)
+
+    async def consent(self, name: str, version: str | None = None) -> httpx.Response:
+        """The team consents through its page, to the text it read (or to ``version``)."""
+        from tests.support.web import post_form
+
+        return await post_form(
+            self.client(f"team_{name}"),
+            f"/submissions/{self.proposals[name]}/people-prize",
+            {"decision": "consent", "version": version or await self.text_seen(name)},
+        )
+
     async def consent_all(self, names=("a1", "a2", "b1")) -> None:
         """Each team consents (through its page)."""
         for name in names:
-            from tests.support.web import post_form
-
-            response = await post_form(
-                self.client(f"team_{name}"),
-                f"/submissions/{self.proposals[name]}/people-prize",
-                {"decision": "consent"},
-            )
+            response = await self.consent(name)
             assert response.status_code == 303, response.text
 
     async def vote(self, role: str, challenge: str, name: str) -> httpx.Response:

@@ -200,7 +200,14 @@ async def test_results_only_after_the_close_voided_votes_left_out_and_counted(wo
     assert (await api(world.client("r1"), "POST", void_url, body)).status_code == 403
     voided = await api(world.client("staff"), "POST", void_url, body)
     assert voided.status_code == 200 and voided.json() == {"voided": 1}
-    entry = await AuditEntry.select().where(AuditEntry.action == "prize.votes_voided").first()
+    entry = (
+        await AuditEntry.select()
+        .where(
+            (AuditEntry.action == "prize.votes_voided")
+            & (AuditEntry.object_id == str(world.call_id))
+        )
+        .first()
+    )
     assert entry is not None and "Viele Stimmen" in str(entry["payload"])
     with clock.frozen(datetime.now(UTC) + AFTER_CLOSE):
         results = await api(world.client("r1"), "GET", results_url)

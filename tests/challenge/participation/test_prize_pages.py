@@ -81,9 +81,7 @@ async def test_staff_save_the_window_write_a_text_and_the_team_consents(world):
     assert consent_page.status_code == 200 and "Schattige Plätze" in consent_page.text
     other = await world.client("team_b1").get(f"/submissions/{world.proposals['a1']}/people-prize")
     assert other.status_code == 404
-    agreed = await post_form(
-        team, f"/submissions/{world.proposals['a1']}/people-prize", {"decision": "consent"}
-    )
+    agreed = await world.consent("a1")
     assert agreed.status_code == 303
     row = await candidate(world, "a1")
     assert row["consented_by"] == world.users["team_a1"]["id"]
