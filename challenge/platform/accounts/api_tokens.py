@@ -12,7 +12,8 @@ from challenge.platform import clock
 from challenge.platform.accounts.identity import CurrentUser
 from challenge.platform.accounts.policies import may_use_api_tokens
 from challenge.platform.accounts.sessions import identity_for
-from challenge.platform.accounts.tables import ApiToken, User
+from challenge.platform.accounts.tables import GLOBAL_ROLES, ApiToken, Session, User
+from challenge.platform.accounts.two_factor_tables import TotpSecret
 from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_
 from challenge.platform.problems import FieldError, Problem, not_found
@@ -25,8 +26,12 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def create_token(user: CurrentUser, name: str, days: int) -> tuple[dict, str]:
-    """Create a token; returns its row and the plaintext, which is never stored or shown again."""
+async def create_token(
+    user: CurrentUser, name: str, days: int, *, require_2fa_internal: bool = False
+) -> tuple[dict, str]:
+    """Create a token; returns its row and the plaintext, which is never stored or shown again.
+    A person with two-factor login — or, with ``require_2fa_internal``, staff, finance and
+    admins with a password — needs a session that passed the second factor."""
     if user.token_id is not None:
         # A token must not mint tokens: a leaked one could otherwise outlive its revocation.
         raise Problem(
@@ -34,6 +39,7 @@ async def create_token(user: CurrentUser, name: str, days: int) -> tuple[dict, s
             "session_required",
             N_("API tokens can only be created when logged in with a password."),
         )
+    await _require_second_factor(user, require_2fa_internal)
     errors = []
     if not name.strip() or len(name) > 100:
         errors.append(FieldError("name", N_("Enter a name of at most 100 characters.")))
@@ -61,6 +67,30 @@ async def create_token(user: CurrentUser, name: str, days: int) -> tuple[dict, s
             payload={"name": token.name, "expires_at": token.expires_at},
         )
     return token.to_dict(), plaintext
+
+
+async def _require_second_factor(user: CurrentUser, internal_required: bool) -> None:
+    """403 ``second_factor_required`` unless the session passed the second factor, where the
+    person has it (or must have it: an internal role with a password)."""
+    session = (
+        await Session.select(Session.second_factor).where(Session.id == user.session_id).first()
+    )
+    if session is not None and session["second_factor"]:
+        return
+    needed = await TotpSecret.exists().where(
+        (TotpSecret.user == user.id) & TotpSecret.confirmed_at.is_not_null()
+    )
+    if not needed and internal_required and user.has_role(*GLOBAL_ROLES):
+        needed = await User.exists().where((User.id == user.id) & User.password_hash.is_not_null())
+    if needed:
+        raise Problem(
+            403,
+            "second_factor_required",
+            N_(
+                "API tokens can only be created in a session that passed two-factor login. "
+                "Please log out and sign in again with the code from your authenticator app."
+            ),
+        )
 
 
 async def list_tokens(user: CurrentUser) -> list[dict]:

@@ -20,7 +20,7 @@ from challenge.platform.accounts.passwords import (
     verify_password_async,
 )
 from challenge.platform.accounts.sessions import create_session, end_all_sessions
-from challenge.platform.accounts.tables import ApiToken, User
+from challenge.platform.accounts.tables import ApiToken, Session, User
 from challenge.platform.accounts.validation import email_errors, normalise_email
 from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_
@@ -125,7 +125,27 @@ async def change_password(
         raise invalid(errors)
     password_hash = await hash_password_async(new)
     async with db.write_transaction():
+        earlier = await _sign_in_of(actor)
         await _set_password(user, password_hash, base_url, "account.password_changed", actor=actor)
         if not new_session:
             return None
-        return await create_session(actor.id, max_days=max_days, ip=ip, user_agent=user_agent)
+        # the new session is no fresh sign-in: it keeps when (and whether with the second
+        # factor) the person last signed in, so step-up still asks for the code
+        return await create_session(
+            actor.id, max_days=max_days, ip=ip, user_agent=user_agent, **earlier
+        )
+
+
+async def _sign_in_of(actor: CurrentUser) -> dict:
+    """A session that passed the second factor hands on when that was (the new password is no
+    second factor); otherwise the new session starts now, with the password alone."""
+    row = None
+    if actor.session_id is not None:
+        row = (
+            await Session.select(Session.authenticated_at, Session.second_factor)
+            .where(Session.id == actor.session_id)
+            .first()
+        )
+    if row is None or not row["second_factor"] or row["authenticated_at"] is None:
+        return {}
+    return {"authenticated_at": row["authenticated_at"], "second_factor": True}

@@ -7,6 +7,7 @@ from uuid import UUID
 from challenge import db
 from challenge.platform.accounts.identity import CurrentUser
 from challenge.platform.accounts.policies import may_change_role, may_manage_users
+from challenge.platform.accounts.sessions import end_all_sessions
 from challenge.platform.accounts.tables import GLOBAL_ROLES, RoleGrant, User
 from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_
@@ -75,13 +76,17 @@ def _check_role(role: str) -> None:
 
 
 async def grant_role(actor: CurrentUser, user_id: UUID, role: str) -> dict:
-    """Give a user a global role (idempotent)."""
+    """Give a user a global role (idempotent). Every session of the person ends: with
+    CHALLENGE_REQUIRE_2FA_INTERNAL the next sign-in sets up or asks for the second factor."""
     _check_role(role)
     target = await get_user(actor, user_id)
     if role in target["roles"]:
         return target
     async with db.write_transaction():
         await RoleGrant(user=user_id, role=role, granted_by=actor.id).save()
+        if user_id != actor.id:
+            # an internal role may need two-factor login: the next sign-in goes through it
+            await end_all_sessions(user_id)
         await record(
             "role.granted",
             actor=actor,

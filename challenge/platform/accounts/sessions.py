@@ -35,10 +35,11 @@ async def create_session(
     ip: str = "",
     user_agent: str = "",
     second_factor: bool = False,
+    authenticated_at: datetime | None = None,
 ) -> str:
-    """Start a session after the person proved who they are (``authenticated_at`` is now;
-    ``second_factor`` when that included the second factor); returns the token for the cookie
-    (only its hash is stored)."""
+    """Start a session after the person proved who they are (``authenticated_at`` is now, or
+    the earlier sign-in a replaced session carries over; ``second_factor`` when that included
+    the second factor); returns the token for the cookie (only its hash is stored)."""
     token = secrets.token_urlsafe(32)
     now = clock.now()
     await Session(
@@ -49,7 +50,7 @@ async def create_session(
         expires_at=now + timedelta(days=max_days),
         ip=ip[:45],
         user_agent=user_agent[:300],
-        authenticated_at=now,
+        authenticated_at=authenticated_at or now,
         second_factor=second_factor,
     ).save()
     return token

@@ -37,7 +37,16 @@ CODE_FIELD = "_step_up_code"  # for people with two-factor login
 _NOT_KEPT = {PASSWORD_FIELD, CODE_FIELD, "_csrf_token"}
 
 
-def _required() -> Problem:
+def _required(with_code: bool = False) -> Problem:
+    if with_code:
+        return Problem(
+            401,
+            "step_up_required",
+            N_(
+                "Please confirm it is you: enter the code from your authenticator app (or a "
+                "recovery code) to continue."
+            ),
+        )
     return Problem(
         401,
         "step_up_required",
@@ -47,20 +56,29 @@ def _required() -> Problem:
 
 async def signed_in_recently(actor) -> bool:
     """Whether the actor may do a step-up action now: a session whose sign-in is at most
-    15 minutes old, or no session at all (the portal acting for itself)."""
+    15 minutes old — for a person with two-factor login, one that passed the second factor —
+    or no session at all (the portal acting for itself)."""
     session_id = getattr(actor, "session_id", None)
     if session_id is None:
         return getattr(actor, "token_id", None) is None
-    row = await Session.select(Session.authenticated_at).where(Session.id == session_id).first()
+    row = (
+        await Session.select(Session.authenticated_at, Session.second_factor)
+        .where(Session.id == session_id)
+        .first()
+    )
     if row is None or row["authenticated_at"] is None:
         return False
-    return clock.now() - row["authenticated_at"] <= STEP_UP_WINDOW
+    if clock.now() - row["authenticated_at"] > STEP_UP_WINDOW:
+        return False
+    # with two-factor login only the second factor counts (not a new password's session)
+    return bool(row["second_factor"]) or not await two_factor.is_enrolled(actor.id)
 
 
 async def require_recent_sign_in(actor) -> None:
     """Refuse a step-up action (401 ``step_up_required``) unless the sign-in is recent."""
     if not await signed_in_recently(actor):
-        raise _required()
+        session = getattr(actor, "session_id", None) is not None
+        raise _required(session and await two_factor.is_enrolled(actor.id))
 
 
 async def confirm_password(actor, password: str) -> None:

@@ -9,6 +9,7 @@ is checked, so parallel guesses cannot slip in under the limit."""
 
 from __future__ import annotations
 
+import logging
 from uuid import UUID
 
 from challenge import db
@@ -20,13 +21,15 @@ from challenge.platform.accounts.tables import GLOBAL_ROLES, RoleGrant, Session,
 from challenge.platform.accounts.two_factor_tables import RecoveryCode, TotpSecret
 from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_
-from challenge.platform.problems import Problem, not_found
+from challenge.platform.problems import Problem
 from challenge.platform.security import ratelimit
 from challenge.platform.security.ratelimit import Limit
 
 CODE_FAILURES_PER_ACCOUNT = Limit("2fa-fail", 5, 15 * 60)
 CODES_PER_IP = Limit("2fa-ip", 30, 15 * 60)
 PASSWORD_FAILURES = Limit("2fa-password", 5, 15 * 60)  # disabling, new recovery codes
+LOG = logging.getLogger(__name__)
+_UNREADABLE_LOGGED: set[UUID] = set()  # secrets sealed with another key, logged once each
 
 
 def wrong_code() -> Problem:
@@ -94,12 +97,14 @@ def _enrolment(secret: str, email: str) -> dict:
 async def start_enrolment(user_id: UUID, email: str, secret_key: str) -> dict:
     """A new secret waiting for its first code (an earlier unconfirmed one is replaced); what
     the enrolment page shows: the QR code, the secret in groups and the otpauth address."""
-    if await is_enrolled(user_id):
+    row = await _confirmed_row(user_id)
+    if row is not None and totp.unseal(secret_key, row["secret"]) is not None:
         raise Problem(
             409,
             "two_factor_enrolled",
             N_("Two-factor login is already set up for this account."),
         )
+    # a secret sealed with an earlier secret key can never match again: it is replaced
     secret = totp.new_secret()
     async with db.write_transaction():
         await TotpSecret.delete().where(TotpSecret.user == user_id)
@@ -125,14 +130,27 @@ async def open_enrolment(user_id: UUID, email: str, secret_key: str) -> dict | N
 
 
 async def _count_attempt(user_id: UUID, ip: str) -> None:
-    for limit, subject in ((CODES_PER_IP, ip), (CODE_FAILURES_PER_ACCOUNT, str(user_id))):
-        verdict = await ratelimit.hit(limit, subject)
-        if not verdict.allowed:
-            raise ratelimit.too_many(verdict)
+    """Refuse while the IP's failures or the account's attempts are used up; the account's
+    attempt is counted before the check (parallel guesses cannot slip in under the limit)."""
+    verdict = await ratelimit.peek(CODES_PER_IP, ip)
+    if not verdict.allowed:
+        raise ratelimit.too_many(verdict)
+    verdict = await ratelimit.hit(CODE_FAILURES_PER_ACCOUNT, str(user_id))
+    if not verdict.allowed:
+        raise ratelimit.too_many(verdict)
 
 
-async def confirm_enrolment(user_id: UUID, code: str, secret_key: str, ip: str) -> list[str]:
-    """The first code confirms the enrolment; answers the ten recovery codes (shown once)."""
+async def _failed(ip: str) -> Problem:
+    """Count a wrong code against the IP (only failures count there); the problem to raise."""
+    await ratelimit.hit(CODES_PER_IP, ip)
+    return wrong_code()
+
+
+async def confirm_enrolment(
+    user_id: UUID, code: str, secret_key: str, ip: str, *, base_url: str
+) -> list[str]:
+    """The first code confirms the enrolment; answers the ten recovery codes (shown once).
+    The person gets a mail about it."""
     await _count_attempt(user_id, ip)
     row = (
         await TotpSecret.select()
@@ -142,7 +160,7 @@ async def confirm_enrolment(user_id: UUID, code: str, secret_key: str, ip: str) 
     secret = totp.unseal(secret_key, row["secret"]) if row else None
     step = totp.matching_step(secret, code, clock.now()) if secret else None
     if step is None:
-        raise wrong_code()
+        raise await _failed(ip)
     async with db.write_transaction():
         taken = await TotpSecret.raw(
             "UPDATE totp_secrets SET confirmed_at = {}, last_used_step = {}"
@@ -155,6 +173,7 @@ async def confirm_enrolment(user_id: UUID, code: str, secret_key: str, ip: str) 
             raise wrong_code()
         codes = await _replace_recovery_codes(user_id)
         await record("account.two_factor_enrolled", actor=_Actor(user_id), **_on(user_id))
+        await _tell(user_id, "enrolled", base_url)
     await ratelimit.reset(CODE_FAILURES_PER_ACCOUNT, str(user_id))
     return codes
 
@@ -185,7 +204,7 @@ async def verify(user_id: UUID, code: str, secret_key: str, ip: str) -> str:
         await record(
             "auth.second_factor_failed", actor_label="", payload={"ip": ip}, **_on(user_id)
         )
-        raise wrong_code()
+        raise await _failed(ip)
     await ratelimit.reset(CODE_FAILURES_PER_ACCOUNT, str(user_id))
     return kind
 
@@ -193,6 +212,8 @@ async def verify(user_id: UUID, code: str, secret_key: str, ip: str) -> str:
 async def _take_totp(user_id: UUID, code: str, secret_key: str) -> bool:
     row = await _confirmed_row(user_id)
     secret = totp.unseal(secret_key, row["secret"]) if row else None
+    if row is not None and secret is None:
+        _unreadable(user_id)
     step = totp.matching_step(secret, code, clock.now()) if secret else None
     if step is None:
         return False
@@ -204,6 +225,18 @@ async def _take_totp(user_id: UUID, code: str, secret_key: str) -> bool:
         step,
     )
     return bool(taken)
+
+
+def _unreadable(user_id: UUID) -> None:
+    """Log (once per person and process) a secret sealed with another secret key."""
+    if user_id not in _UNREADABLE_LOGGED:
+        _UNREADABLE_LOGGED.add(user_id)
+        LOG.error(
+            "The TOTP secret of user %s cannot be decrypted (CHALLENGE_SECRET_KEY changed?): "
+            "they sign in with a recovery code and set up two-factor login again, or an admin "
+            "resets it (challenge users reset-2fa)",
+            user_id,
+        )
 
 
 async def _take_recovery_code(user_id: UUID, code: str, _secret_key: str) -> bool:
@@ -231,14 +264,18 @@ async def _check_password(user_id: UUID, password: str) -> None:
     await ratelimit.reset(PASSWORD_FAILURES, str(user_id))
 
 
-async def renew_recovery_codes(user_id: UUID, password: str) -> list[str]:
-    """Ten new recovery codes after the password; the old ones stop working."""
+async def renew_recovery_codes(user_id: UUID, password: str, code: str, **check) -> list[str]:
+    """Ten new recovery codes after the password and the current code (or a recovery code);
+    the old ones stop working and the person gets a mail. ``check``: secret_key, ip,
+    base_url."""
     await _check_password(user_id, password)
     if not await is_enrolled(user_id):
         raise not_enrolled()
+    await verify(user_id, code, check["secret_key"], check["ip"])
     async with db.write_transaction():
         codes = await _replace_recovery_codes(user_id)
         await record("account.recovery_codes_renewed", actor=_Actor(user_id), **_on(user_id))
+        await _tell(user_id, "recovery_codes", check["base_url"])
     return codes
 
 
@@ -249,8 +286,12 @@ def not_enrolled() -> Problem:
     )
 
 
-async def disable(user_id: UUID, password: str, *, internal_required: bool) -> None:
-    """The person switches two-factor login off — only where it is optional for them."""
+async def disable(
+    user_id: UUID, password: str, code: str, *, internal_required: bool, **check
+) -> None:
+    """The person switches two-factor login off — only where it is optional for them — with
+    the password and the current code (or a recovery code); they get a mail. ``check``:
+    secret_key, ip, base_url."""
     if internal_required and await holds_internal_role(user_id):
         raise Problem(
             403,
@@ -260,9 +301,26 @@ async def disable(user_id: UUID, password: str, *, internal_required: bool) -> N
     await _check_password(user_id, password)
     if not await is_enrolled(user_id):
         raise not_enrolled()
+    await verify(user_id, code, check["secret_key"], check["ip"])
     async with db.write_transaction():
         await forget(user_id)
         await record("account.two_factor_disabled", actor=_Actor(user_id), **_on(user_id))
+        await _tell(user_id, "disabled", check["base_url"])
+
+
+async def _tell(user_id: UUID, change: str, base_url: str) -> None:
+    """Mail the person that their two-factor login changed (enrolled, disabled,
+    recovery_codes) — inside the caller's transaction."""
+    user = await User.select(User.email, User.name, User.locale).where(User.id == user_id).first()
+    await send_mail(
+        user["email"],
+        "two_factor_changed",
+        locale=user["locale"],
+        base_url=base_url,
+        name=user["name"],
+        change=change,
+        account_link=f"{base_url}/account/2fa",
+    )
 
 
 async def forget(user_id: UUID) -> dict:
@@ -291,26 +349,3 @@ async def mark_session(session_id: str | None) -> None:
         await Session.update(
             {Session.second_factor: True, Session.authenticated_at: clock.now()}
         ).where(Session.id == session_id)
-
-
-async def admin_reset(actor, user_id: UUID, *, base_url: str) -> None:
-    """An admin resets a person's two-factor login (a lost phone): the secret and the recovery
-    codes go, the person gets a mail and sets it up again at the next sign-in. Audited."""
-    if not actor.has_role("admin"):
-        raise Problem(403, "forbidden", N_("You are not allowed to do this."))
-    user = await User.select().where(User.id == user_id).first()
-    if user is None:
-        raise not_found()
-    if not await TotpSecret.exists().where(TotpSecret.user == user_id):
-        raise not_enrolled()
-    async with db.write_transaction():
-        await forget(user_id)
-        await send_mail(
-            user["email"],
-            "two_factor_reset",
-            locale=user["locale"],
-            base_url=base_url,
-            name=user["name"],
-            login_link=f"{base_url}/login",
-        )
-        await record("account.two_factor_reset", actor=actor, **_on(user_id))

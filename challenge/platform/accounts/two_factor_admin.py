@@ -9,7 +9,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from challenge.platform.accounts import roles, two_factor
+from challenge.platform.accounts import roles, two_factor_reset
 from challenge.platform.accounts.guards import admin_required
 from challenge.platform.accounts.web import current_user, settings_of
 from challenge.platform.forms import errors_of
@@ -33,7 +33,7 @@ class AdminTwoFactorPages(Controller):
     @post("/{user_id:uuid}/2fa/reset")
     async def reset(self, request: Request, user_id: FromPath[UUID]) -> Template | Redirect:
         try:
-            await two_factor.admin_reset(
+            await two_factor_reset.admin_reset(
                 current_user(request), user_id, base_url=settings_of(request).base_url
             )
         except Problem as problem:

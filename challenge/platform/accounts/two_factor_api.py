@@ -14,7 +14,7 @@ from litestar import Controller, Request, Response, delete, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
-from challenge.platform.accounts import pending_sign_in, two_factor
+from challenge.platform.accounts import pending_sign_in, two_factor, two_factor_reset
 from challenge.platform.accounts.guards import admin_required
 from challenge.platform.accounts.identity import CurrentUser
 from challenge.platform.accounts.pending_sign_in import Pending, SecondFactorRequired
@@ -22,6 +22,7 @@ from challenge.platform.accounts.schemas import MeOut, StatusOut
 from challenge.platform.accounts.sessions import user_row
 from challenge.platform.accounts.two_factor_pages import (
     EXPIRED,
+    NO_STORE,
     hand_over,
     pending_of,
     set_pending_cookie,
@@ -78,6 +79,7 @@ async def _signed_in(request: Request, pending: Pending) -> Response:
 class TwoFactorApi(Controller):
     path = "/api/v1/auth/2fa"
     tags = ["accounts"]
+    cache_control = NO_STORE  # the secret and the recovery codes are in these answers
 
     @post("/verify", status_code=HTTP_200_OK)
     async def verify(self, request: Request, data: JSONBody[CodeIn]) -> Response:
@@ -120,7 +122,9 @@ class TwoFactorApi(Controller):
             return Response(
                 EnrolOut(status="started", secret=started["secret"], otpauth_uri=started["uri"])
             )
-        codes = await two_factor.confirm_enrolment(user_id, code, _secret(request), ip_of(request))
+        codes = await two_factor.confirm_enrolment(
+            user_id, code, _secret(request), ip_of(request), base_url=settings_of(request).base_url
+        )
         if user is not None:
             await two_factor.mark_session(user.session_id)
         return Response(EnrolOut(status="enrolled", recovery_codes=codes))
@@ -134,7 +138,7 @@ class AdminTwoFactorApi(Controller):
     @delete("/{user_id:uuid}/2fa", status_code=HTTP_200_OK)
     async def reset(self, request: Request, user_id: FromPath[UUID]) -> StatusOut:
         """Reset a person's two-factor login (audited; the person gets a mail)."""
-        await two_factor.admin_reset(
+        await two_factor_reset.admin_reset(
             current_user(request), user_id, base_url=settings_of(request).base_url
         )
         return StatusOut(status="two_factor_reset")

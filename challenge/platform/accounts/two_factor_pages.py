@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import CacheControlHeader
 from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
@@ -33,6 +34,8 @@ LANDING = "/dashboard"
 VERIFY_PATH = "/auth/2fa/verify"
 ENROL_PATH = "/auth/2fa/totp/enrol"
 EXPIRED = N_("The sign-in took too long. Please log in again.")
+# the enrolment's secret, the recovery codes and the code forms are never kept in a cache
+NO_STORE = CacheControlHeader(no_store=True)
 
 
 def page(name: str, status: int = 200, **context) -> Template:
@@ -100,6 +103,24 @@ async def sign_in(request: Request, pending: Pending, response: Response) -> Res
     return hand_over(response, request, token)
 
 
+def _check(request: Request) -> dict[str, str]:
+    """What checking a code and mailing about a change need."""
+    return {"secret_key": _secret(request), "ip": ip_of(request), "base_url": _base(request)}
+
+
+def _base(request: Request) -> str:
+    return settings_of(request).base_url
+
+
+def _field_errors(problem: Problem, password_field: str, code_field: str) -> dict[str, str]:
+    """A wrong password or code at its field, anything else as the problem says."""
+    if problem.code == "invalid_credentials":
+        return {password_field: problem.detail}
+    if problem.code == "invalid_code":
+        return {code_field: problem.detail}
+    return errors_of(problem)
+
+
 def _code_errors(problem: Problem) -> dict[str, str]:
     return {"code": problem.detail} if problem.status in (401, 422) else errors_of(problem)
 
@@ -116,6 +137,7 @@ class TwoFactorSignInPages(Controller):
 
     path = "/auth/2fa"
     include_in_schema = False
+    cache_control = NO_STORE
 
     @get("/verify", name="two_factor_verify")
     async def verify_form(self, request: Request) -> Template | Redirect:
@@ -155,7 +177,11 @@ class TwoFactorSignInPages(Controller):
             return page("two_factor_verify", status=401, errors={"_form": EXPIRED}, expired=True)
         try:
             codes = await two_factor.confirm_enrolment(
-                pending.user_id, form_value(data, "code"), _secret(request), ip_of(request)
+                pending.user_id,
+                form_value(data, "code"),
+                _secret(request),
+                ip_of(request),
+                base_url=_base(request),
             )
         except Problem as problem:
             return page(
@@ -179,6 +205,7 @@ class TwoFactorAccountPages(Controller):
     path = "/account/2fa"
     include_in_schema = False
     guards = [login_required]
+    cache_control = NO_STORE
 
     async def _status_page(self, request: Request, status: int = 200, **context) -> Template:
         user = current_user(request)
@@ -214,7 +241,11 @@ class TwoFactorAccountPages(Controller):
         user = current_user(request)
         try:
             codes = await two_factor.confirm_enrolment(
-                user.id, form_value(data, "code"), _secret(request), ip_of(request)
+                user.id,
+                form_value(data, "code"),
+                _secret(request),
+                ip_of(request),
+                base_url=_base(request),
             )
         except Problem as problem:
             enrolment = await two_factor.open_enrolment(user.id, user.email, _secret(request))
@@ -234,9 +265,11 @@ class TwoFactorAccountPages(Controller):
     async def renew(self, request: Request, data: FormData) -> Template:
         user = current_user(request)
         try:
-            codes = await two_factor.renew_recovery_codes(user.id, form_value(data, "password"))
+            codes = await two_factor.renew_recovery_codes(
+                user.id, form_value(data, "password"), form_value(data, "code"), **_check(request)
+            )
         except Problem as problem:
-            errors = {"password": problem.detail} if problem.status == 401 else errors_of(problem)
+            errors = _field_errors(problem, "password", "code")
             return await self._status_page(request, problem.status, errors=errors)
         return page("two_factor_codes", codes=codes, next="/account/2fa")
 
@@ -247,11 +280,11 @@ class TwoFactorAccountPages(Controller):
             await two_factor.disable(
                 user.id,
                 form_value(data, "disable_password"),
+                form_value(data, "disable_code"),
                 internal_required=settings_of(request).require_2fa_internal,
+                **_check(request),
             )
         except Problem as problem:
-            field = {"disable_password": problem.detail} if problem.status == 401 else None
-            return await self._status_page(
-                request, problem.status, errors=field or errors_of(problem)
-            )
+            errors = _field_errors(problem, "disable_password", "disable_code")
+            return await self._status_page(request, problem.status, errors=errors)
         return Redirect("/account/2fa?notice=disabled", status_code=303)

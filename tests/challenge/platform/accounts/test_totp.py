@@ -178,15 +178,23 @@ async def test_optional_two_factor_login_can_be_switched_off_with_the_password(a
     async with http_client(app) as client:
         await login(client, user["email"])
         with clock.frozen(clock.now()):
-            await enrol_by_api(client)
-            wrong = await post_form(client, "/account/2fa/disable", {"disable_password": "nein"})
+            secret, _codes = await enrol_by_api(client)
+            wrong = await post_form(
+                client,
+                "/account/2fa/disable",
+                {"disable_password": "nein", "disable_code": code_now(secret, 1)},
+            )
             assert wrong.status_code == 401 and await TotpSecret.exists().where(
                 TotpSecret.user == user["id"]
             )
+            no_code = await post_form(
+                client, "/account/2fa/disable", {"disable_password": PASSWORD}
+            )
+            assert no_code.status_code == 401 and "Der Code ist falsch" in no_code.text
             off = await post_form(
                 client,
                 "/account/2fa/disable",
-                {"disable_password": PASSWORD},
+                {"disable_password": PASSWORD, "disable_code": code_now(secret, 1)},
                 follow_redirects=True,
             )
             assert off.status_code == 200 and "ausgeschaltet" in off.text
@@ -201,7 +209,11 @@ async def test_new_recovery_codes_replace_the_old_ones(app):
         await login(client, user["email"])
         with clock.frozen(clock.now()):
             _secret, old = await enrol_by_api(client)
-            page = await post_form(client, "/account/2fa/recovery-codes", {"password": PASSWORD})
+            refused = await post_form(client, "/account/2fa/recovery-codes", {"password": PASSWORD})
+            assert refused.status_code == 401 and not recovery_codes_on(refused.text)
+            page = await post_form(
+                client, "/account/2fa/recovery-codes", {"password": PASSWORD, "code": old[1]}
+            )
             new = recovery_codes_on(page.text)
             assert len(new) == 10 and not set(new) & set(old)
             await api(client, "POST", "/api/v1/auth/logout")
