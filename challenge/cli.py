@@ -246,6 +246,30 @@ def users_create(email: str, name: str, role: str) -> None:
     click.echo(f"Created {role} {email.strip().lower()}.")
 
 
+@users.command("reset-2fa")
+@click.option("--email", required=True)
+def users_reset_2fa(email: str) -> None:
+    """Reset a person's two-factor login (e.g. the last admin's, or after the secret key
+    changed): secret and recovery codes deleted, sessions ended, API tokens revoked, mailed;
+    audited with the actor "cli"."""
+    from challenge import db
+    from challenge.platform.accounts.two_factor_reset import cli_reset
+    from challenge.platform.problems import Problem
+
+    settings = settings_or_exit()
+
+    async def run() -> None:
+        async with db.connected(settings):
+            await cli_reset(email, base_url=settings.base_url)
+
+    try:
+        asyncio.run(run())
+    except Problem as exc:
+        click.echo(f"challenge: {exc.detail}", err=True)
+        sys.exit(1)
+    click.echo(f"Two-factor login of {email.strip().lower()} reset.")
+
+
 @main.command("backup")
 @click.option(
     "--to",
