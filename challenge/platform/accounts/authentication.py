@@ -7,6 +7,7 @@ import json
 from challenge import db
 from challenge.platform.accounts import two_factor
 from challenge.platform.accounts.identity import CurrentUser
+from challenge.platform.accounts.oidc_accounts import has_identity, sync_roles
 from challenge.platform.accounts.passwords import (
     hash_password_async,
     needs_rehash,
@@ -20,6 +21,7 @@ from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_
 from challenge.platform.problems import Problem
 from challenge.platform.security import ratelimit
+from challenge.settings import Settings
 
 
 async def login(
@@ -32,12 +34,16 @@ async def login(
     old_token: str | None,
     require_sso: bool = False,
     require_2fa_internal: bool = False,
+    settings: Settings | None = None,
 ) -> tuple[CurrentUser, str]:
     """Check the credentials and start a new session; returns the user and the cookie token.
     With ``require_sso`` staff, finance and admins must sign in through the city's provider.
     A person with two-factor login (or, with ``require_2fa_internal``, staff, finance and admins
     without it yet) gets no session here: :class:`SecondFactorRequired` is raised instead and
-    the sign-in goes on with the code (challenge.platform.accounts.pending_sign_in)."""
+    the sign-in goes on with the code (challenge.platform.accounts.pending_sign_in).
+    With ``settings`` (CHALLENGE_OIDC_ROLE_MAP) an account linked to the city's provider loses
+    at a password login the roles and unit memberships the map governs: only the provider's
+    sign-in gives them."""
     email = normalise_email(email)
     verdict = await ratelimit.hit(ratelimit.LOGIN_PER_IP, ip)
     if not verdict.allowed:
@@ -76,6 +82,7 @@ async def login(
     await ratelimit.reset(ratelimit.LOGIN_FAILURES_PER_ACCOUNT, email)
     if require_sso:
         await _refuse_internal_roles(user["id"])
+    await _drop_mapped_roles(settings, user)
     rehash = await hash_password_async(password) if needs_rehash(user["password_hash"]) else None
     await _second_factor_first(user, rehash, require_2fa_internal)
     async with db.write_transaction():
@@ -103,6 +110,15 @@ async def _second_factor_first(user: dict, rehash: str | None, internal_required
         await User.update({User.password_hash: rehash}).where(User.id == user["id"])
         user["password_hash"] = rehash
     raise SecondFactorRequired(user, enrol=step == "enrol")
+
+
+async def _drop_mapped_roles(settings: Settings | None, user: dict) -> None:
+    """Take back (audited, as the provider's sync does) the roles and units the provider's
+    group map governs from an account linked to the provider."""
+    if settings is None or not settings.oidc_role_map or not await has_identity(user["id"]):
+        return
+    async with db.write_transaction():
+        await sync_roles(settings, user["id"], user["email"], {})
 
 
 async def logout(user: CurrentUser | None, token: str | None) -> None:

@@ -71,7 +71,8 @@ async def _account_of(settings: Settings, claims: dict) -> UUID | None:
         )
         return row["user"]
     email = normalise_email(str(claims.get("email") or ""))
-    if not email or claims.get("email_verified") is False:
+    # only an address the provider says it confirmed (a missing claim is no confirmation)
+    if not email or claims.get("email_verified") is not True:
         raise refused(
             "sso_no_email", N_("The city's account has no confirmed e-mail address."), 422
         )
@@ -87,7 +88,7 @@ async def _account_of(settings: Settings, claims: dict) -> UUID | None:
     return user.id
 
 
-async def _sync_roles(settings: Settings, user_id: UUID, email: str, claims: dict) -> None:
+async def sync_roles(settings: Settings, user_id: UUID, email: str, claims: dict) -> None:
     """Grant the mapped roles the groups name and take back the mapped ones they no longer do;
     roles outside the map (granted in the portal) stay."""
     wanted, governed = mapped_roles(settings, claims)
@@ -161,13 +162,15 @@ async def start_session(
     ip: str,
     user_agent: str,
     old_token: str | None,
+    second_factor: bool = True,
 ) -> dict:
     """Inside the caller's write transaction: the roles from the claims, a new session and the
-    audit entry; returns the user's row with the session's ``token``."""
+    audit entry; returns the user's row with the session's ``token``. The provider's sign-in
+    counts as the second factor unless the caller says otherwise (a link by password)."""
     user = await User.select().where(User.id == user_id).first()
     if not user["is_active"]:
         raise refused("account_inactive", N_("This account is switched off."))
-    await _sync_roles(settings, user_id, user["email"], claims)
+    await sync_roles(settings, user_id, user["email"], claims)
     if old_token:
         await end_session(old_token)
     user["token"] = await create_session(
@@ -175,7 +178,7 @@ async def start_session(
         max_days=settings.session_max_days,
         ip=ip,
         user_agent=user_agent,
-        second_factor=True,
+        second_factor=second_factor,
     )
     await record(
         "auth.sso_login",

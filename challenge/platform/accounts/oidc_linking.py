@@ -11,6 +11,7 @@ from joserfc.jwk import OctKey
 
 from challenge import db
 from challenge.platform import clock
+from challenge.platform.accounts import two_factor
 from challenge.platform.accounts.identity import CurrentUser
 from challenge.platform.accounts.oidc_accounts import start_session
 from challenge.platform.accounts.passwords import verify_password_async
@@ -66,9 +67,11 @@ async def link(
     ip: str,
     user_agent: str,
     old_token: str | None,
+    code: str = "",
 ) -> tuple[CurrentUser, str]:
-    """Check the local account's password, tie the provider's subject to the account and sign
-    in (roles from the claims); a wrong password counts like a failed login."""
+    """Check the local account's password — and, when it has two-factor login, its code —
+    tie the provider's subject to the account and sign in (roles from the claims); a wrong
+    password counts like a failed login. Only a link with the code passes the second factor."""
     email = normalise_email(str(claims["email"]))
     attempt = await ratelimit.hit(ratelimit.LOGIN_FAILURES_PER_ACCOUNT, email)
     if not attempt.allowed:
@@ -85,6 +88,18 @@ async def link(
             )
         raise Problem(401, "invalid_credentials", N_("The password is wrong."))
     await ratelimit.reset(ratelimit.LOGIN_FAILURES_PER_ACCOUNT, email)
+    with_code = await two_factor.is_enrolled(user["id"])
+    if with_code:
+        if not code.strip():
+            raise Problem(
+                401,
+                "second_factor_required",
+                N_(
+                    "This account uses two-factor login: enter the code from your "
+                    "authenticator app as well."
+                ),
+            )
+        await two_factor.verify(user["id"], code, settings.secret_key or "", ip)
     issuer, subject, now = settings.oidc_issuer or "", str(claims["sub"]), clock.now()
     async with db.write_transaction():
         if await OidcIdentity.exists().where(
@@ -104,7 +119,13 @@ async def link(
             payload={"ip": ip},
         )
         row = await start_session(
-            settings, user["id"], claims, ip=ip, user_agent=user_agent, old_token=old_token
+            settings,
+            user["id"],
+            claims,
+            ip=ip,
+            user_agent=user_agent,
+            old_token=old_token,
+            second_factor=with_code,
         )
         token = row.pop("token")
     return await identity_for(row), token

@@ -38,8 +38,9 @@ def sso_settings(tmp_path, database_url, provider):
 
 
 def set_person(provider: str, sub: str, **claims) -> None:
-    """What the provider says about the person (its /users/{sub} endpoint)."""
-    response = httpx.put(f"{provider}/users/{sub}", json=claims)
+    """What the provider says about the person (its /users/{sub} endpoint); the address is
+    a confirmed one unless the test says otherwise (a missing email_verified is refused)."""
+    response = httpx.put(f"{provider}/users/{sub}", json={"email_verified": True, **claims})
     assert response.status_code == 204
 
 

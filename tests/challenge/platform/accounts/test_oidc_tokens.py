@@ -88,7 +88,7 @@ async def test_a_replayed_nonce_is_refused(app, tmp_path, database_url):
         oidc_client_id="portal",
         oidc_client_secret="secret",
     )
-    claims = check(id_token(sub="sub-replay", email=unique_email("replay")))
+    claims = check(id_token(sub="sub-replay", email=unique_email("replay"), email_verified=True))
     common = {"nonce": "n-1-replay", "ip": "10.0.0.1", "user_agent": "", "old_token": None}
     _user, token = await oidc_accounts.sign_in(settings, claims, **common)
     assert token
