@@ -20,12 +20,14 @@ def part() -> Part:
         routers=[ProblemsApi, ProblemPages, ModerationPages],
         document_readers={files.OWNER_TYPE: files.document_reader},
         document_namers={files.OWNER_TYPE: files.document_namer},
+        document_redactions={files.OWNER_TYPE: files.redacted_reader},
         statuses={
             "problem": {
                 "pending": (N_("Waiting for moderation"), "warning"),
                 "published": (N_("Published"), "success"),
                 "declined": (N_("Declined"), "danger"),
                 "merged": (N_("Merged"), "info"),
+                "withdrawn": (N_("Taken down"), "danger"),
             }
         },
         public_links=[("/mitmachen", N_("Take part"))],

@@ -21,9 +21,12 @@ def may_moderate(user: CurrentUser | None) -> bool:
 
 
 def may_see_problem(user: CurrentUser | None, problem: dict) -> bool:
-    """Published (and merged, which points onwards) problems are public; a pending or declined
-    one is seen only by its author and moderators."""
-    if problem["status"] in ("published", "merged"):
+    """Published problems are public, and merged ones that had been published (they point
+    onwards); a pending, declined or withdrawn one — or one merged without ever having been
+    published — is seen only by its author and moderators."""
+    if problem["status"] == "published":
+        return True
+    if problem["status"] == "merged" and problem.get("published_at") is not None:
         return True
     if user is None:
         return False

@@ -29,9 +29,11 @@ def not_published() -> Problem:
 
 
 async def problem_row(problem_id: UUID) -> dict | None:
-    """id, status, author, title and the two counts of a problem (one raw query)."""
+    """id, status, author, title, the two counts and published_at of a problem (one raw
+    query)."""
     rows = await ResidentProblem.raw(
-        "SELECT id, status, author, title, support_count, comment_count FROM problems"
+        "SELECT id, status, author, title, support_count, comment_count, published_at"
+        " FROM problems"
         " WHERE id = {}",
         problem_id,
     )
@@ -55,6 +57,14 @@ def check_open(user: CurrentUser | None, problem: dict | None) -> dict:
 async def open_problem(user: CurrentUser | None, problem_id: UUID) -> dict:
     """The problem, read now, if its discussion is open to this person (404/409 otherwise)."""
     return check_open(user, await problem_row(problem_id))
+
+
+async def locked_open_problem(user: CurrentUser | None, problem_id: UUID) -> dict:
+    """Inside a write transaction: lock the problem's row, then check as open_problem does. A
+    merge or take-down locks the same row, so a support or comment either lands before it (and
+    moves with the merge) or sees the new state and is refused (409)."""
+    await db.lock_row(ResidentProblem, problem_id)
+    return await open_problem(user, problem_id)
 
 
 async def comment_row(comment_id: UUID) -> dict | None:

@@ -80,7 +80,7 @@ async def add(
     await limits.commenting(user, ip)
     html = str(render_markdown(text))
     async with db.write_transaction():
-        await access.open_problem(user, problem_id)
+        await access.locked_open_problem(user, problem_id)
         thread = await thread_of(problem_id, parent_id)
         if name:
             await profiles.set_display_name(user.id, name)

@@ -3,7 +3,9 @@
 The unique index problem_supports_once decides: ``INSERT … ON CONFLICT DO NOTHING RETURNING``
 (and ``DELETE … RETURNING``) tell whether a row changed, and only then the problem's
 support_count moves, in the same write transaction, so the count always equals the rows even
-under parallel clicks (tests/challenge/participation/test_discussion_supports.py)."""
+under parallel clicks (tests/challenge/participation/test_discussion_supports.py). The problem's
+row is locked before its state is read: a merge (which locks it too) waits for a support in
+flight, or the support sees the merged state and is refused — none lands on a merged problem."""
 
 from __future__ import annotations
 
@@ -44,7 +46,7 @@ async def support(user: CurrentUser | None, problem_id: UUID, ip: str) -> dict:
     user = _signed_in(user)
     await limits.supporting(user, ip)
     async with db.write_transaction():
-        await access.open_problem(user, problem_id)
+        await access.locked_open_problem(user, problem_id)
         added = await ProblemSupport.raw(INSERT, uuid4(), problem_id, user.id, clock.now())
         rows = await ResidentProblem.raw(MORE if added else COUNT, problem_id)
     return {"supported": True, "supports": rows[0]["support_count"]}
@@ -55,7 +57,7 @@ async def withdraw(user: CurrentUser | None, problem_id: UUID, ip: str) -> dict:
     user = _signed_in(user)
     await limits.supporting(user, ip)
     async with db.write_transaction():
-        await access.open_problem(user, problem_id)
+        await access.locked_open_problem(user, problem_id)
         removed = await ProblemSupport.raw(DELETE, problem_id, user.id)
         rows = await ResidentProblem.raw(FEWER if removed else COUNT, problem_id)
     return {"supported": False, "supports": rows[0]["support_count"]}

@@ -1,8 +1,9 @@
 """A problem's optional photo (JPEG, PNG) or PDF: uploaded through the document pipeline and its
 checks (type sniffed, size, PDF safety, checksum; audited), owned by the problem (owner type
-"problem"). A published or merged problem's file is read by anyone, a pending or declined one by
-its author and staff only. Everyone but the author and staff gets it under a neutral name: a
-file's own name may carry a person's name."""
+"problem"). A published problem's file (or a merged one's that had been published) is read by
+anyone, any other by its author and staff only. Everyone but the author and staff gets it under a
+neutral name — a file's own name may carry a person's name — and as a copy without metadata
+(EXIF with the author and GPS position, PDF Info and XMP: the document pipeline's redaction)."""
 
 from __future__ import annotations
 
@@ -50,7 +51,10 @@ async def _owner(document: dict) -> dict | None:
         return None
     return (
         await ResidentProblem.select(
-            ResidentProblem.id, ResidentProblem.status, ResidentProblem.author
+            ResidentProblem.id,
+            ResidentProblem.status,
+            ResidentProblem.author,
+            ResidentProblem.published_at,
         )
         .where(ResidentProblem.id == problem_id)
         .first()
@@ -63,13 +67,24 @@ async def document_reader(user, document: dict) -> bool:
     return problem is not None and policies.may_see_problem(user, problem)
 
 
+def _own(user, problem: dict | None) -> bool:
+    return (
+        problem is not None
+        and user is not None
+        and (policies.may_moderate(user) or problem["author"] == user.id)
+    )
+
+
 async def document_namer(user, document: dict) -> str | None:
     """Anhang.<ext> for everyone but the author and staff (the upload's own name stays theirs)."""
-    problem = await _owner(document)
-    if problem is not None and user is not None:
-        if policies.may_moderate(user) or problem["author"] == user.id:
-            return None
+    if _own(user, await _owner(document)):
+        return None
     return public_name(document["filename"])
+
+
+async def redacted_reader(user, document: dict) -> bool:
+    """Everyone but the author and staff reads the file without its metadata."""
+    return not _own(user, await _owner(document))
 
 
 def public_name(filename: str) -> str:

@@ -1,11 +1,16 @@
-"""Moderation of residents' problems: staff publish, decline (with a reason the author reads) or
-merge a duplicate into a published problem (its supports move there).
+"""Moderation of residents' problems: staff publish or decline a pending problem (with a reason
+the author reads; a pending duplicate is declined with a pointer to the published problem it
+repeats), merge a published duplicate into another published problem (its supports move there),
+or withdraw a published problem from the public (reason required, the author is mailed).
 
-Each decision is one conditional UPDATE (``… WHERE status = 'pending'``; a merge also takes a
-published problem) inside a write transaction: of two moderators deciding the same problem at
-once, one changes it and the other gets 409 ``already_moderated`` — nothing is applied twice.
-The decision, its audit entry, the moved supports with both problems' recounted support_count,
-and the author's mail commit together."""
+Each decision is one conditional UPDATE (``… WHERE status IN (…)``) inside a write transaction
+that first locks the problem's row — and a merge's target, both in id order, so two crossing
+merges cannot deadlock and no support lands on a problem being merged: of two moderators
+deciding the same problem at once, one changes it and the other gets 409
+``already_moderated``. The decision, its audit entry, the moved supports with both problems'
+recounted support_count, and the author's mail commit together. A merge starts only from a
+published problem: a merged problem is shown to everyone, so one that was never published must
+not become readable that way."""
 
 from __future__ import annotations
 
@@ -24,42 +29,81 @@ from challenge.platform.mail.outbox import enqueue
 from challenge.platform.pagination import page_within
 from challenge.platform.problems import FieldError, Problem, forbidden, not_found
 
-DECISIONS = ("publish", "decline", "merge")
+DECISIONS = ("publish", "decline", "merge", "withdraw")
 REASON_MAX = 2_000
 QUEUE_PAGE_SIZE = 20
 # the states a decision starts from
-FROM_STATES = {"publish": ("pending",), "decline": ("pending",), "merge": ("pending", "published")}
-TO_STATE = {"publish": "published", "decline": "declined", "merge": "merged"}
+FROM_STATES = {
+    "publish": ("pending",),
+    "decline": ("pending",),
+    "merge": ("published",),
+    "withdraw": ("published",),
+}
+TO_STATE = {
+    "publish": "published",
+    "decline": "declined",
+    "merge": "merged",
+    "withdraw": "withdrawn",
+}
+MAILS = {
+    "publish": "problem_published",
+    "decline": "problem_declined",
+    "merge": "problem_merged",
+    "withdraw": "problem_withdrawn",
+}
 REASON_REQUIRED = N_("Tell the author why the problem is declined.")
+WITHDRAW_REASON_REQUIRED = N_("Tell the author why the problem is taken down.")
 TARGET_REQUIRED = N_("Choose the published problem to merge into.")
 
 
 def _check(problem_id: UUID, decision: str, reason: str, into: UUID | None) -> None:
     errors = []
     if decision not in DECISIONS:
-        errors.append(FieldError("decision", N_("Choose publish, decline or merge.")))
+        errors.append(FieldError("decision", N_("Choose publish, decline, merge or withdraw.")))
     if decision == "decline" and not reason:
         errors.append(FieldError("reason", REASON_REQUIRED))
+    if decision == "withdraw" and not reason:
+        errors.append(FieldError("reason", WITHDRAW_REASON_REQUIRED))
     if len(reason) > REASON_MAX:
         errors.append(FieldError("reason", N_("At most 2,000 characters, please.")))
     if decision == "merge" and (into is None or into == problem_id):
+        errors.append(FieldError("into", TARGET_REQUIRED))
+    if decision == "decline" and into == problem_id:
         errors.append(FieldError("into", TARGET_REQUIRED))
     if errors:
         raise invalid(errors)
 
 
-async def _target(into: UUID) -> None:
-    """A merge's target must be published (422 ``merge_target_invalid`` otherwise); its row is
-    locked until commit, so it cannot be merged away meanwhile."""
-    await db.lock_row(ResidentProblem, into)
+async def _lock(problem_id: UUID, into: UUID | None) -> None:
+    """Lock the problem's row and the target's, in id order (crossing merges wait, never
+    deadlock)."""
+    for row_id in sorted({problem_id, into} - {None}):
+        await db.lock_row(ResidentProblem, row_id)
+
+
+async def _target(into: UUID) -> dict:
+    """A merge's (or a duplicate's) target must be published (422 ``merge_target_invalid``
+    otherwise); its row is locked until commit, so it cannot be merged away meanwhile."""
     row = (
-        await ResidentProblem.select(ResidentProblem.status)
+        await ResidentProblem.select(
+            ResidentProblem.id, ResidentProblem.status, ResidentProblem.title
+        )
         .where(ResidentProblem.id == into)
         .first()
     )
     if row is None or row["status"] != "published":
         message = N_("Only a published problem can take in a duplicate.")
         raise Problem(422, "merge_target_invalid", message, errors=[FieldError("into", message)])
+    return row
+
+
+def _refuse_pending_merge(row: dict, decision: str) -> None:
+    if decision == "merge" and row["status"] == "pending":
+        message = N_(
+            "A problem that was never published cannot be merged: decline it with a reason"
+            " and choose the published problem it repeats."
+        )
+        raise Problem(409, "merge_needs_published", message, errors=[FieldError("into", message)])
 
 
 async def _apply(actor, problem_id: UUID, decision: str, reason: str, into) -> bool:
@@ -73,7 +117,7 @@ async def _apply(actor, problem_id: UUID, decision: str, reason: str, into) -> b
     }
     if decision == "publish":
         changes[ResidentProblem.published_at] = now
-    if decision == "merge":
+    if decision in ("merge", "decline"):
         changes[ResidentProblem.merged_into] = into
     updated = (
         await ResidentProblem.update(changes)
@@ -122,8 +166,8 @@ async def _move_supports(source: UUID, target: UUID) -> int:
     return len(added)
 
 
-async def _mail_author(row: dict, decision: str, reason: str, base_url: str) -> None:
-    if decision not in ("publish", "decline") or row["author"] is None:
+async def _mail_author(row: dict, decision: str, reason: str, target, base_url: str) -> None:
+    if row["author"] is None:
         return
     author = (
         await User.select(User.email, User.locale, User.is_active)
@@ -132,17 +176,18 @@ async def _mail_author(row: dict, decision: str, reason: str, base_url: str) -> 
     )
     if author is None or not author["is_active"]:
         return
-    await enqueue(
-        author["email"],
-        "problem_published" if decision == "publish" else "problem_declined",
-        locale=author["locale"],
-        context={
-            "title": row["title"],
-            "reason": reason,
-            "link": f"{base_url}/mitmachen/{row['id']}",
-            "base_url": base_url,
-        },
-    )
+    context = {
+        "title": row["title"],
+        "reason": reason,
+        "link": f"{base_url}/mitmachen/{row['id']}",
+        "base_url": base_url,
+    }
+    if target is not None:
+        context["target_title"] = target["title"]
+        context["target_link"] = f"{base_url}/mitmachen/{target['id']}"
+        if decision == "decline":  # the reason points to the problem it repeats
+            context["reason"] = f"{reason}\n\n{target['title']}: {context['target_link']}"
+    await enqueue(author["email"], MAILS[decision], locale=author["locale"], context=context)
 
 
 async def moderate(
@@ -154,22 +199,27 @@ async def moderate(
     *,
     base_url: str,
 ) -> dict:
-    """Publish, decline or merge one problem (staff; 404 unknown, 409 decided meanwhile)."""
+    """Publish, decline, merge or withdraw one problem (staff; 404 unknown, 409 decided
+    meanwhile or a merge of a never published problem)."""
     if not policies.may_moderate(actor):
         raise forbidden(N_("Only staff moderate problems."))
     reason = (reason or "").strip()
+    if decision not in ("merge", "decline"):
+        into = None
     _check(problem_id, decision, reason, into)
     async with db.write_transaction():
+        await _lock(problem_id, into)
         row = await ResidentProblem.select().where(ResidentProblem.id == problem_id).first()
         if row is None:
             raise not_found(N_("This problem does not exist."))
-        if decision == "merge":
-            await _target(into)
+        _refuse_pending_merge(row, decision)
+        target = await _target(into) if into is not None else None
         if not await _apply(actor, problem_id, decision, reason, into):
             raise Problem(409, "already_moderated", N_("This problem has already been moderated."))
         payload = {"decision": decision, "reason": reason}
-        if decision == "merge":
+        if into is not None:
             payload["into"] = str(into)
+        if decision == "merge":
             payload["supports_moved"] = await _move_supports(problem_id, into)
         await record(
             f"problem.{TO_STATE[decision]}",
@@ -178,7 +228,7 @@ async def moderate(
             object_id=problem_id,
             payload=payload,
         )
-        await _mail_author(row, decision, reason, base_url)
+        await _mail_author(row, decision, reason, target, base_url)
     return await ResidentProblem.select().where(ResidentProblem.id == problem_id).first()
 
 

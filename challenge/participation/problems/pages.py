@@ -1,7 +1,8 @@
 """Public pages of residents' problems: the list (/mitmachen) with search, filters, sorting and
 the open people's prize votings; a problem's page (/mitmachen/{id}) with its discussion and
 path (partials filled by the discussion and path parts); the form to propose one
-(/mitmachen/neu) and a person's own problems (/mitmachen/meine)."""
+(/mitmachen/neu), a person's own problems (/mitmachen/meine) and the name they are shown by
+(/mitmachen/profil)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from challenge.participation.problems import files, proposing, service
 from challenge.platform.accounts.guards import login_required
 from challenge.platform.accounts.web import current_user, ip_of
 from challenge.platform.documents.multipart import MultipartUpload
-from challenge.platform.forms import errors_of
+from challenge.platform.forms import FormData, errors_of, form_value
 from challenge.platform.pagination import Page
 from challenge.platform.problems import Problem
 
@@ -63,6 +64,14 @@ def _form(values: dict, errors: dict | None, needs_name: bool, status: int = 200
             "title_max": service.TITLE_MAX,
             "description_max": service.DESCRIPTION_MAX,
         },
+        status_code=status,
+    )
+
+
+def _profile(value: str, errors: dict, *, saved: bool = False, status: int = 200) -> Template:
+    return Template(
+        template_name="participation/profile.html",
+        context={"value": value, "errors": errors, "saved": saved},
         status_code=status,
     )
 
@@ -128,15 +137,25 @@ class ProblemPages(Controller):
     async def mine(self, request: Request, page: Page = 1) -> Template:
         user = current_user(request)
         found = await service.of_author(user.id, page)
-        titles = {
-            row["merged_into"]: await service.title_of(row["merged_into"])
-            for row in found["items"]
-            if row.get("merged_into")
-        }
+        titles = await service.titles_of(row.get("merged_into") for row in found["items"])
         return Template(
             template_name="participation/mine.html",
             context={"found": found, "titles": titles},
         )
+
+    @get("/profil", name="participation_profile", guards=[login_required])
+    async def profile(self, request: Request, notice: Notice = None) -> Template:
+        name = await profiles.display_name(current_user(request).id)
+        return _profile(name or "", {}, saved=notice == "gespeichert")
+
+    @post("/profil", guards=[login_required])
+    async def save_profile(self, request: Request, data: FormData) -> Template | Redirect:
+        typed = form_value(data, "display_name")
+        try:
+            await profiles.set_display_name(current_user(request).id, typed)
+        except Problem as problem:
+            return _profile(typed, errors_of(problem), status=problem.status)
+        return Redirect("/mitmachen/profil?notice=gespeichert", status_code=303)
 
     @get("/{problem_id:uuid}", name="participation_problem")
     async def problem(

@@ -53,13 +53,12 @@ async def from_form(actor, ip: str, storage, multipart) -> dict:
     problem_id = uuid.uuid4()
     document = await files.store(actor, storage, multipart, problem_id) if has_file else None
     try:
-        if name is not None:
-            await profiles.set_display_name(actor.id, name)
         return await service.propose(
             actor,
             values,
             problem_id=problem_id,
             document_id=document["id"] if document else None,
+            display_name=name,
         )
     except BaseException:
         await files.discard(storage, document, actor)

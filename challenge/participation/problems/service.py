@@ -88,9 +88,15 @@ def require_participant(actor) -> None:
 
 
 async def propose(
-    actor, values: dict, *, problem_id: UUID | None = None, document_id: UUID | None = None
+    actor,
+    values: dict,
+    *,
+    problem_id: UUID | None = None,
+    document_id: UUID | None = None,
+    display_name: str | None = None,
 ) -> dict:
-    """Record checked ``values`` (see :func:`cleaned`) as a pending problem; audited."""
+    """Record checked ``values`` (see :func:`cleaned`) as a pending problem, audited, and the
+    display name chosen with it (if any) in the same transaction."""
     require_participant(actor)
     now = clock.now()
     row = ResidentProblem(
@@ -106,6 +112,8 @@ async def propose(
         created_at=now,
     )
     async with db.write_transaction():
+        if display_name is not None:
+            await profiles.set_display_name(actor.id, display_name)
         await row.save()
         await record(
             "problem.proposed",
@@ -118,8 +126,15 @@ async def propose(
 
 
 async def get_problem(problem_id: UUID) -> dict | None:
-    """One problem's row, or None."""
-    return await ResidentProblem.select().where(ResidentProblem.id == problem_id).first()
+    """One problem's row (with its challenge's status), or None."""
+    return (
+        await ResidentProblem.select(
+            *ResidentProblem.all_columns(),
+            ResidentProblem.challenge.status.as_alias("challenge_status"),
+        )
+        .where(ResidentProblem.id == problem_id)
+        .first()
+    )
 
 
 async def visible_problem(user, problem_id: UUID) -> dict:
@@ -140,6 +155,9 @@ async def shown(rows: list[dict]) -> list[dict]:
             "district_label": district_label(row["district"]),
             "topic_label": topic_label(row["topic"]),
             "author_name": names.get(row["author"]),
+            # the badge "Became a challenge": not for a declined or withdrawn challenge
+            "became_challenge": row.get("challenge") is not None
+            and row.get("challenge_status") not in NOT_PURSUED,
         }
         for row in rows
     ]
@@ -171,7 +189,10 @@ LIST_COLUMNS = (
     ResidentProblem.support_count,
     ResidentProblem.comment_count,
     ResidentProblem.challenge,
+    ResidentProblem.challenge.status.as_alias("challenge_status"),
 )
+# a problem's challenge in these states was not pursued (no "Became a challenge" badge)
+NOT_PURSUED = ("declined", "withdrawn")
 
 
 async def public_list(
@@ -208,6 +229,17 @@ async def of_author(user_id: UUID, page: int = 1) -> dict:
         .limit(PAGE_SIZE)
     )
     return {"items": await shown(rows), "total": total, "page": page, "pages": pages}
+
+
+async def titles_of(problem_ids) -> dict:
+    """Problems' titles by id, in one query (a page naming several targets)."""
+    ids = list({problem_id for problem_id in problem_ids if problem_id is not None})
+    if not ids:
+        return {}
+    rows = await ResidentProblem.select(ResidentProblem.id, ResidentProblem.title).where(
+        ResidentProblem.id.is_in(ids)
+    )
+    return {row["id"]: row["title"] for row in rows}
 
 
 async def title_of(problem_id: UUID | None) -> str | None:

@@ -1,7 +1,9 @@
 """Staff's moderation pages: the queue of pending problems (oldest first, paged) with a form per
-problem to publish, decline with a reason, or merge into a published problem (chosen by search
-on its own page). Declining and merging ask for confirmation first; a refused form shows the
-queue again with what was typed."""
+problem to publish, decline with a reason, or decline as a duplicate of a published problem
+(chosen by search on its own page). A published problem's page offers staff to merge it into
+another published problem (the same search page) or to take it down with a reason. Declining,
+merging and taking down ask for confirmation first; a refused form shows the queue (or the
+confirmation with the reason) again with what was typed."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from challenge.platform.problems import Problem, not_found
 Text = Annotated[str, QueryParameter(max_length=100)]
 Notice = Annotated[str | None, QueryParameter(max_length=20)]
 NOTICES = ("published", "declined", "merged", "already")
+CONFIRMED = ("decline", "merge", "withdraw")
 
 
 async def _queue(page: int, *, errors=None, values=None, target=None, notice=None, status=200):
@@ -85,7 +88,7 @@ class ModerationPages(Controller):
     ) -> Template | Redirect:
         values = {name: form_value(data, name) for name in ("decision", "reason", "into")}
         into = _into(values["into"])
-        if values["decision"] in ("decline", "merge") and form_value(data, "confirmed") != "1":
+        if values["decision"] in CONFIRMED and form_value(data, "confirmed") != "1":
             return await self._confirm(problem_id, values, into)
         try:
             await moderation.moderate(
@@ -101,6 +104,8 @@ class ModerationPages(Controller):
                 raise
             if problem.code == "already_moderated":
                 return Redirect("/staff/participation?notice=already", status_code=303)
+            if values["decision"] in ("withdraw", "merge"):
+                return await self._confirm(problem_id, values, into, errors_of(problem))
             return await _queue(
                 1,
                 errors=errors_of(problem),
@@ -108,24 +113,35 @@ class ModerationPages(Controller):
                 target=problem_id,
                 status=problem.status,
             )
+        if values["decision"] in ("withdraw", "merge"):
+            return Redirect(f"/mitmachen/{problem_id}?notice=moderated", status_code=303)
         notice = moderation.TO_STATE.get(values["decision"], "published")
         return Redirect(f"/staff/participation?notice={notice}", status_code=303)
 
-    async def _confirm(self, problem_id: UUID, values: dict, into: UUID | None) -> Template:
-        """The confirmation step of a decline or merge (nothing is changed yet)."""
+    async def _confirm(
+        self, problem_id: UUID, values: dict, into: UUID | None, errors: dict | None = None
+    ) -> Template:
+        """The confirmation step of a decline, merge or take-down (nothing is changed yet); a
+        take-down's reason is asked for (again) here."""
         problem = await _pending(problem_id)
-        errors = {}
+        errors = dict(errors or {})
         if values["decision"] == "decline" and not values["reason"].strip():
             errors["reason"] = moderation.REASON_REQUIRED
+        if values["decision"] == "withdraw" and not values["reason"].strip():
+            errors["reason"] = moderation.WITHDRAW_REASON_REQUIRED
         if values["decision"] == "merge" and into is None:
             errors["into"] = moderation.TARGET_REQUIRED
-        if errors:
+        if errors and values["decision"] != "withdraw":
+            if problem["status"] != "pending":
+                raise Problem(422, "validation_error", next(iter(errors.values())))
             return await _queue(1, errors=errors, values=values, target=problem_id, status=422)
         return Template(
             template_name="participation/staff/confirm.html",
             context={
                 "problem": problem,
                 "values": values,
+                "errors": errors,
                 "target_title": await service.title_of(into),
             },
+            status_code=422 if errors else 200,
         )

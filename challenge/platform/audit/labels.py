@@ -143,6 +143,7 @@ ACTIONS: dict[str, str] = {
     "problem.published": N_("Problem published"),
     "problem.declined": N_("Problem declined"),
     "problem.merged": N_("Problem merged into another"),
+    "problem.withdrawn": N_("Published problem taken down by the moderators"),
     "problem.challenge_created": N_("Challenge draft made from a problem"),
     "problem.linked": N_("Problem linked to a challenge"),
     "problem.unlinked": N_("Problem's link to a challenge removed"),

@@ -15,9 +15,10 @@ from challenge.participation.tables import ResidentProblem
 from challenge.platform import clock
 from challenge.platform.documents.tables import Document
 from challenge.platform.i18n import gettext
+from tests.challenge.platform.documents.test_hardening_documents import image_with_metadata
 from tests.conftest import http_client
 from tests.support.factories import make_call, make_challenge
-from tests.support.files import JPEG, PNG, multipart, pdf
+from tests.support.files import JPEG, multipart, pdf
 from tests.support.web import api, csrf, login, make_user
 
 GOOD = {
@@ -151,13 +152,14 @@ async def test_the_form_asks_for_a_display_name_and_keeps_the_values_on_error(cl
 async def test_a_photo_is_stored_and_read_under_a_neutral_name_once_published(app):
     async with http_client(app) as author, http_client(app) as visitor:
         await resident(author)
-        sent = await upload_form(author, GOOD, ("Foto von Erika Mustermann.png", PNG))
+        original = image_with_metadata("png")  # a real image (the redacted copy is re-encoded)
+        sent = await upload_form(author, GOOD, ("Foto von Erika Mustermann.png", original))
         assert sent.status_code == 303, sent.text
         problem_id = UUID(sent.headers["location"].split("/")[2].split("?")[0])
         row = await service.get_problem(problem_id)
         link = f"/api/v1/documents/{row['document']}"
         own = await author.get(link)
-        assert own.status_code == 200 and own.content == PNG
+        assert own.status_code == 200 and own.content == original
         assert (await visitor.get(link)).status_code == 404  # pending: not public
         await ResidentProblem.update({ResidentProblem.status: "published"}).where(
             ResidentProblem.id == problem_id

@@ -72,23 +72,55 @@ async def test_declining_from_the_page_asks_for_a_reason_and_a_confirmation(clie
     assert done.status_code == 303 and await status_of(problem) == "declined"
 
 
-async def test_merging_from_the_page_searches_the_target_and_confirms(client):
+async def test_a_pending_duplicate_is_declined_with_a_pointer_after_a_search(client):
     await staff(client)
     author = await make_user()
     marker = uuid4().hex[:6]
     target = await stored(author["id"], title=f"Ziel {marker}")
     duplicate = await stored(author["id"], status="pending", title=f"Doppelt {marker}")
+    queue = await client.get("/staff/participation")
+    assert "Als Dublette eines veröffentlichten Problems ablehnen" in queue.text
     choose = await client.get(f"/staff/participation/{duplicate}/merge", params={"q": marker})
     assert choose.status_code == 200
     assert f'value="{target}"' in choose.text and f'value="{duplicate}"' not in choose.text
+    assert 'name="decision" value="decline"' in choose.text
+    url = f"/staff/participation/{duplicate}"
+    # a merge of the pending duplicate is refused: a merged problem is public
+    merge = await post_form(
+        client, url, {"decision": "merge", "into": str(target), "confirmed": "1"}
+    )
+    assert merge.status_code == 422 and "nie veröffentlichtes Problem" in merge.text
+    assert await status_of(duplicate) == "pending"
+    reason = "Das gibt es schon."
+    values = {"decision": "decline", "into": str(target), "reason": reason}
+    confirm = await post_form(client, url, values)
+    assert confirm.status_code == 200 and f"Ziel {marker}" in confirm.text
+    assert await status_of(duplicate) == "pending"
+    done = await post_form(client, url, {**values, "confirmed": "1"})
+    assert done.status_code == 303 and await status_of(duplicate) == "declined"
+    row = await service.get_problem(duplicate)
+    assert row["merged_into"] == target and row["published_at"] is None
+
+
+async def test_merging_a_published_problem_from_its_page_after_a_confirmation(client):
+    await staff(client)
+    author = await make_user()
+    marker = uuid4().hex[:6]
+    target = await stored(author["id"], title=f"Ziel {marker}")
+    duplicate = await stored(author["id"], title=f"Doppelt {marker}")
+    page = await client.get(f"/mitmachen/{duplicate}")
+    assert f"/staff/participation/{duplicate}/merge" in page.text
+    choose = await client.get(f"/staff/participation/{duplicate}/merge", params={"q": marker})
+    assert 'name="decision" value="merge"' in choose.text and f'value="{target}"' in choose.text
     url = f"/staff/participation/{duplicate}"
     confirm = await post_form(client, url, {"decision": "merge", "into": str(target)})
     assert confirm.status_code == 200 and f"Ziel {marker}" in confirm.text
-    assert await status_of(duplicate) == "pending"
+    assert await status_of(duplicate) == "published"
     done = await post_form(
         client, url, {"decision": "merge", "into": str(target), "confirmed": "1"}
     )
     assert done.status_code == 303 and await status_of(duplicate) == "merged"
+    assert done.headers["location"] == f"/mitmachen/{duplicate}?notice=moderated"
 
 
 async def test_the_queue_is_empty_when_nothing_waits(client):
