@@ -6,7 +6,8 @@ Erasure, inside the erasure's write transaction:
   counting, without IP address and mail domain — challenge.participation.prize.privacy);
 - comments stay as part of the discussion others answered, but blank and without author
   (a reply keeps its place in the thread);
-- problems the person proposed: a published (or merged) problem is part of the public record —
+- problems the person proposed: a published (or merged, or taken down) problem is part of the
+  public record —
   others supported it, discussed it, and it may have become a challenge — so its text stays and
   it no longer names an author; a pending or declined one was never public and is deleted with
   its photo or PDF (the orphan clean-up removes the file's bytes)."""
@@ -24,7 +25,7 @@ from challenge.participation.tables import (
 )
 from challenge.platform.documents.tables import Document
 
-KEPT = ("published", "merged")
+KEPT = ("published", "merged", "withdrawn")
 
 
 async def export(user_id: UUID) -> dict:
@@ -84,11 +85,24 @@ async def _recount_supports(problem_ids: list[UUID]) -> None:
 
 
 async def _recount_reports(comment_ids: list[UUID]) -> None:
+    """report_count counts open reports (closed ones stay closed: erasure reopens nothing)."""
     if comment_ids:
         await ProblemComment.raw(
             "UPDATE problem_comments SET report_count = (SELECT COUNT(*) FROM comment_reports r"
-            f" WHERE r.comment = problem_comments.id) WHERE id IN ({_marks(comment_ids)})",
+            " WHERE r.comment = problem_comments.id AND r.closed_at IS NULL)"
+            f" WHERE id IN ({_marks(comment_ids)})",
             *comment_ids,
+        )
+
+
+async def _recount_comments(problem_ids: list[UUID]) -> None:
+    """comment_count counts the shown comments with a text (blanked ones no longer)."""
+    if problem_ids:
+        await ResidentProblem.raw(
+            "UPDATE problems SET comment_count = (SELECT COUNT(*) FROM problem_comments c"
+            " WHERE c.problem = problems.id AND c.hidden_at IS NULL AND c.body <> '')"
+            f" WHERE id IN ({_marks(problem_ids)})",
+            *problem_ids,
         )
 
 
@@ -127,11 +141,12 @@ async def erase(user_id: UUID, address: str) -> dict:
             {ProblemComment.body: "", ProblemComment.body_html: "", ProblemComment.author: None}
         )
         .where(ProblemComment.author == user_id)
-        .returning(ProblemComment.id)
+        .returning(ProblemComment.id, ProblemComment.problem)
     )
     kept, deleted = await _erase_problems(user_id)
     await _recount_supports(list({row["problem"] for row in supported}))
     await _recount_reports(list({row["comment"] for row in reported}))
+    await _recount_comments(list({row["problem"] for row in blanked}))
     profiles = (
         await ParticipantProfile.delete()
         .where(ParticipantProfile.user == user_id)

@@ -19,8 +19,9 @@ from challenge.platform.documents.tables import Document
 from challenge.submissions.tables import Submission
 
 # pending (waiting for moderation) -> published | declined (reason shown to the author) |
-# merged (into another problem, its supports move there)
-PROBLEM_STATES = ("pending", "published", "declined", "merged")
+# merged (a published one into another, its supports move there) | withdrawn (a published one
+# staff took down, reason shown to the author)
+PROBLEM_STATES = ("pending", "published", "declined", "merged", "withdrawn")
 
 
 class ParticipantProfile(Table, tablename="participant_profiles"):
@@ -89,13 +90,19 @@ class ProblemComment(Table, tablename="problem_comments"):
 
 class CommentReport(Table, tablename="comment_reports"):
     """Someone reports a comment; one report per person and comment (unique index
-    comment_reports_once; anonymous reports are counted per IP in the rate limit only)."""
+    comment_reports_once), one per address and comment for visitors without an account (unique
+    index comment_reports_anonymous on comment and reporter_ip_hash where reporter is null).
+    Moderators keeping or unhiding a comment close its reports (closed_at): the comment's
+    report_count counts the open ones (migration 2026-12-02T09:50:00)."""
 
     id = UUID(primary_key=True)
     comment = ForeignKey(references=ProblemComment, on_delete=OnDelete.cascade, index=True)
     reporter = ForeignKey(references=User, on_delete=OnDelete.cascade, null=True)
     reason = Text(default="")
     created_at = Timestamptz()
+    closed_at = Timestamptz(null=True, default=None)
+    # a keyed hash of the visitor's address and the comment ("" for a signed-in reporter)
+    reporter_ip_hash = Varchar(length=64, default="")
 
 
 class ProblemNotice(Table, tablename="problem_notices"):

@@ -123,7 +123,13 @@ class CommentsApi(Controller):
         self, request: Request, comment_id: FromPath[UUID], data: JSONBody[ReportIn | None] = None
     ) -> ReportOut:
         reason = data.reason if data is not None else ""
-        found = await moderation.report(current_user(request), comment_id, reason, ip_of(request))
+        found = await moderation.report(
+            current_user(request),
+            comment_id,
+            reason,
+            ip_of(request),
+            request.app.state.settings.secret_key or "",
+        )
         return ReportOut(**found)
 
     @post("/hide", status_code=HTTP_200_OK, guards=[staff_required], summary="Hide a comment")

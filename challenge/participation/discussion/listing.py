@@ -71,7 +71,10 @@ async def thread_page(viewer: CurrentUser | None, problem_id: UUID, page: int = 
     if roots:
         replies = (
             await ProblemComment.select(*COLUMNS)
-            .where(ProblemComment.parent.is_in([row["id"] for row in roots]))
+            .where(  # index problem_comments_replies (problem, parent, created_at)
+                (ProblemComment.problem == problem_id)
+                & ProblemComment.parent.is_in([row["id"] for row in roots])
+            )
             .order_by(ProblemComment.created_at, ProblemComment.id)
         )
     names = await names_for(row["author"] for row in [*roots, *replies])

@@ -13,12 +13,13 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from challenge.participation.discussion import access, moderation, service, supports
-from challenge.participation.discussion.comments import BODY_MAX
+from challenge.participation.discussion.comments import BODY_MAX, invalid
 from challenge.participation.discussion.moderation import REASON_MAX
 from challenge.participation.profiles import display_name
 from challenge.platform.accounts.web import current_user, ip_of
 from challenge.platform.forms import FormData, errors_of, form_value
-from challenge.platform.problems import Problem, not_found
+from challenge.platform.i18n import N_
+from challenge.platform.problems import FieldError, Problem, not_found
 
 
 def _back(problem_id: UUID, notice: str, anchor: str, page: int = 1) -> Redirect:
@@ -31,11 +32,14 @@ def _login(problem_id: UUID) -> Redirect:
 
 
 def _parent(data: dict) -> UUID | None:
+    """The comment answered, if any; a malformed id is refused (422), never posted top-level."""
     raw = form_value(data, "parent_id")
     try:
         return UUID(raw) if raw else None
     except ValueError:
-        return None
+        raise invalid(
+            [FieldError("parent_id", N_("The comment to answer does not exist."))]
+        ) from None
 
 
 async def _comment_form(user, problem_id: UUID, values: dict, problem: Problem) -> Template:
@@ -87,12 +91,13 @@ class DiscussionPages(Controller):
             "display_name": form_value(data, "display_name"),
         }
         try:
+            parent = _parent(data)
             item = await service.write_comment(
                 user,
                 problem_id,
                 values["body"],
                 ip_of(request),
-                _parent(data),
+                parent,
                 values["display_name"] or None,
             )
         except Problem as problem:
@@ -129,7 +134,13 @@ class DiscussionPages(Controller):
             raise not_found(access.COMMENT_NOT_FOUND)
         reason = form_value(data, "reason")
         try:
-            await moderation.report(user, comment_id, reason, ip_of(request))
+            await moderation.report(
+                user,
+                comment_id,
+                reason,
+                ip_of(request),
+                request.app.state.settings.secret_key or "",
+            )
         except Problem as refused:
             shown = await service.seen(user, comment)
             return _report_page(

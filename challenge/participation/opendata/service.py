@@ -1,6 +1,6 @@
 """What participation publishes as open data (issue 21, point 6), under the portal's open-data
 licence: the published problems with their supports and visible comments, and the people's
-prize results (counts only) of votings whose window has closed.
+prize results (counts only) of votings whose window has closed, on calls that are not drafts.
 
 Never an e-mail address, an account id, a name, a comment's text or a hidden comment: problems
 that are pending, declined or merged are left out, and a challenge's title only once the
@@ -91,7 +91,11 @@ def _plain(value):
 async def _visible_comments() -> dict:
     rows = (
         await ProblemComment.select(ProblemComment.problem, Count(ProblemComment.id, alias="n"))
-        .where(ProblemComment.hidden_at.is_null() & (ProblemComment.problem.status == "published"))
+        .where(
+            ProblemComment.hidden_at.is_null()
+            & (ProblemComment.body != "")  # blanked by an erasure: no longer a comment
+            & (ProblemComment.problem.status == "published")
+        )
         .group_by(ProblemComment.problem)
     )
     return {row["problem"]: row["n"] for row in rows}
@@ -135,6 +139,13 @@ async def problems() -> list[dict]:
     ]
 
 
+def _public_challenge(candidate: dict) -> bool:
+    """A challenge is public once approved in a call that is not a draft."""
+    return candidate["challenge_status"] == "approved" and candidate[
+        "challenge_call_status"
+    ] not in (None, "draft")
+
+
 async def _counts(voting_ids: list) -> tuple[dict, dict]:
     """(valid votes, voided votes) per candidate."""
     counted = []
@@ -152,8 +163,9 @@ async def _counts(voting_ids: list) -> tuple[dict, dict]:
 
 
 async def votes(now: datetime | None = None) -> list[dict]:
-    """The people's prize results of every voting whose window has closed: per candidate (those
-    whose team consented) the valid and the voided votes; newest voting first, then by votes."""
+    """The people's prize results of every voting whose window has closed, on a call that is
+    not a draft: per candidate (those whose team consented) the valid and the voided votes, the
+    challenge's title only where the challenge is public; newest voting first, then by votes."""
     now = now or clock.now()
     votings = (
         await PrizeVoting.select(
@@ -163,7 +175,7 @@ async def votes(now: datetime | None = None) -> list[dict]:
             PrizeVoting.call.slug.as_alias("call"),
             PrizeVoting.call.title.as_alias("call_title"),
         )
-        .where(PrizeVoting.closes_at <= now)
+        .where((PrizeVoting.closes_at <= now) & (PrizeVoting.call.status != "draft"))
         .order_by(PrizeVoting.closes_at, ascending=False)
     )
     if not votings:
@@ -174,6 +186,8 @@ async def votes(now: datetime | None = None) -> list[dict]:
         PrizeCandidate.voting,
         PrizeCandidate.public_title,
         PrizeCandidate.challenge.title.as_alias("challenge"),
+        PrizeCandidate.challenge.status.as_alias("challenge_status"),
+        PrizeCandidate.challenge.call.status.as_alias("challenge_call_status"),
     ).where(PrizeCandidate.voting.is_in(ids) & PrizeCandidate.consented_at.is_not_null())
     valid, voided = await _counts(ids)
     rows = []
@@ -186,7 +200,7 @@ async def votes(now: datetime | None = None) -> list[dict]:
                 "call_title": voting["call_title"],
                 "voting_opened_at": voting["opens_at"],
                 "voting_closed_at": voting["closes_at"],
-                "challenge": c["challenge"],
+                "challenge": c["challenge"] if _public_challenge(c) else None,
                 "candidate": c["public_title"],
                 "votes": valid.get(c["id"], 0),
                 "voided_votes": voided.get(c["id"], 0),
