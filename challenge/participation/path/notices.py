@@ -4,9 +4,13 @@ supporter (the author counts as one) in their language — like an announcement:
 announcements off gets none, and every mail can unsubscribe in one click.
 
 Each step is told once: the step is claimed with ``INSERT … ON CONFLICT (problem, step) DO
-NOTHING RETURNING`` and the mails are written in the same transaction, so two workers never both
-send it. Steps that appear together (a problem linked to a challenge whose results are out) go
-out as one mail naming the newest; the others are listed in it and count as told."""
+NOTHING RETURNING`` and the first BATCH mails are written in the same transaction, so two workers
+never both send it; the further mails follow in transactions of BATCH each (on SQLite a write
+transaction holds every other writer: thousands of supporters must not stop the portal). A
+worker stopped between two batches leaves the rest of that step's mails unwritten — the step
+stays claimed, never sent twice. Steps that appear together (a problem linked to a challenge
+whose results are out) go out as one mail naming the newest; the others are listed in it and
+count as told."""
 
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ from challenge.platform.mail.outbox import enqueue
 from challenge.settings import Settings
 
 TEMPLATE = "participation_step"
+BATCH = 200  # mails written per transaction
 _CLAIM = (
     "INSERT INTO problem_notices (id, problem, step, sent_at) VALUES ({}, {}, {}, {})"
     " ON CONFLICT (problem, step) DO NOTHING RETURNING step"
@@ -72,43 +77,53 @@ def _context(settings: Settings, problem: dict, step: dict, earlier: list[dict])
     }
 
 
-async def _mail(settings: Settings, problem: dict, won: list[dict]) -> int:
+async def _recipients(settings: Settings, problem: dict) -> list[tuple[dict, dict]]:
+    """(person, headers) of the supporters and author who want announcements, by id."""
     people = await _supporters(problem)
     wanted = await notifications.wants_announcements([p["id"] for p in people])
     if not wanted:
-        return 0
+        return []
     headers = await notifications.announcement_headers_many(list(wanted), settings.base_url)
-    context = _context(settings, problem, won[-1], won[:-1])
-    for person in people:
-        if person["id"] not in wanted:
-            continue
-        unsubscribe = headers[person["id"]].get("List-Unsubscribe", "").strip("<>")
+    chosen = [p for p in people if p["id"] in wanted]
+    chosen.sort(key=lambda p: str(p["id"]))
+    return [(person, headers[person["id"]]) for person in chosen]
+
+
+async def _write(batch: list[tuple[dict, dict]], context: dict) -> None:
+    for person, headers in batch:
+        unsubscribe = headers.get("List-Unsubscribe", "").strip("<>")
         await enqueue(
             person["email"],
             TEMPLATE,
             locale=person["locale"],
             context={**context, "unsubscribe_url": unsubscribe},
-            headers=headers[person["id"]],
+            headers=headers,
             category="announcement",
         )
-    return len(wanted)
 
 
 async def _tell(settings: Settings, problem: dict, new: list[dict], now: datetime) -> int:
-    """Claim the new steps and mail the supporters about them; the mails sent."""
+    """Claim the new steps and mail the supporters about them (the first batch with the
+    claim, the others in transactions of their own); the mails written."""
+    recipients = await _recipients(settings, problem)
+    batches = [recipients[i : i + BATCH] for i in range(0, len(recipients), BATCH)] or [[]]
     async with db.write_transaction():
         won = await _claim(problem["id"], new, now)
         if not won:
             return 0
-        sent = await _mail(settings, problem, won)
+        context = _context(settings, problem, won[-1], won[:-1])
+        await _write(batches[0], context)
         await record(
             "problem.path_told",
             actor_label="worker",
             object_type="problem",
             object_id=problem["id"],
-            payload={"steps": [s["key"] for s in won], "mails": sent},
+            payload={"steps": [s["key"] for s in won], "mails": len(recipients)},
         )
-    return sent
+    for batch in batches[1:]:
+        async with db.write_transaction():
+            await _write(batch, context)
+    return len(recipients)
 
 
 async def tell_supporters(settings: Settings, now: datetime | None = None) -> int:

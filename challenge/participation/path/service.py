@@ -21,6 +21,7 @@ from challenge.platform.problems import FieldError, Problem, forbidden, not_foun
 
 CLOSED = ("declined", "withdrawn")  # challenges a problem cannot be linked to
 TITLE_MAX = 200
+CHOICES_MAX = 200  # challenges offered in the link form
 TEXT_MAX = 20_000
 
 
@@ -170,12 +171,18 @@ async def unlink(actor, problem_id: UUID) -> None:
 
 async def choices(rights: dict) -> dict:
     """The units a draft may belong to and the challenges the problem may be linked to, for the
-    page's forms: ``{"units": [(id, name)], "challenges": [(id, title, unit name)]}``."""
+    page's forms: ``{"units": [(id, name)], "challenges": [(id, title, unit name)]}``. The
+    challenges are bounded: not declined or withdrawn, without a call or in a call whose
+    deadline has not passed, the newest CHOICES_MAX (the API links any other by its id)."""
     units = Unit.select(Unit.id, Unit.name).order_by(Unit.name)
     challenges = (
         Challenge.select(Challenge.id, Challenge.title, Challenge.unit.name.as_alias("unit_name"))
-        .where(Challenge.status.not_in(list(CLOSED)))
+        .where(
+            Challenge.status.not_in(list(CLOSED))
+            & (Challenge.call.is_null() | (Challenge.call.closes_at > clock.now()))
+        )
         .order_by(Challenge.created_at, ascending=False)
+        .limit(CHOICES_MAX)
     )
     if not rights["staff"]:
         mine = list(rights["units"]) or [UUID(int=0)]
