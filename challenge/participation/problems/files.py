@@ -7,13 +7,20 @@ neutral name — a file's own name may carry a person's name — and as a copy w
 
 from __future__ import annotations
 
+import asyncio
+import shutil
+import tempfile
+from pathlib import Path
 from uuid import UUID
 
 from challenge.participation import policies
 from challenge.participation.tables import ResidentProblem
-from challenge.platform.documents.downloads import neutral_filename
+from challenge.platform.documents.downloads import neutral_filename, strip_image_metadata
+from challenge.platform.documents.pdfsafety import strip_metadata
 from challenge.platform.documents.rules import MB, UploadRules
 from challenge.platform.documents.uploads import delete_document, store_upload
+from challenge.platform.i18n import N_
+from challenge.platform.problems import FieldError, Problem
 
 OWNER_TYPE = "problem"
 RULES = UploadRules(
@@ -36,6 +43,38 @@ async def store(actor, storage, multipart, problem_id: UUID) -> dict:
     )
     await multipart.rest()
     return document
+
+
+UNREADABLE = N_("This file cannot be read. Please save it again as JPEG, PNG or PDF.")
+
+
+def _strip(source: Path, target: Path, media_type: str) -> None:
+    if media_type == "application/pdf":
+        strip_metadata(source, target)
+    else:
+        strip_image_metadata(source, target, media_type)
+
+
+async def check_redactable(storage, document: dict) -> None:
+    """The public reads a copy without metadata, made when it is downloaded: a file that cannot
+    be rewritten so (a damaged image) is refused at once — 422 ``document_unreadable`` on the
+    file — rather than being unreadable for everyone once the problem is published."""
+    folder = Path(await asyncio.to_thread(tempfile.mkdtemp, prefix="challenge-problem-"))
+    try:
+        original = folder / "original"
+        handle = await asyncio.to_thread(open, original, "wb")
+        try:
+            async for chunk in storage.get_stream(document["storage_key"]):
+                await asyncio.to_thread(handle.write, chunk)
+        finally:
+            await asyncio.to_thread(handle.close)
+        await asyncio.to_thread(_strip, original, folder / "redacted", document["content_type"])
+    except Exception:
+        raise Problem(
+            422, "document_unreadable", UNREADABLE, errors=[FieldError("file", UNREADABLE)]
+        ) from None
+    finally:
+        await asyncio.to_thread(shutil.rmtree, folder, True)
 
 
 async def discard(storage, document: dict | None, actor) -> None:

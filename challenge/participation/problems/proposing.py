@@ -1,6 +1,7 @@
 """Proposing a problem from the page's form (multipart: the fields, then an optional photo or
 PDF): every field is checked before anything is stored, the daily limits are counted, the file
-goes through the document pipeline, and a file whose problem is refused is removed again. A
+goes through the document pipeline (and must be one the public's copy without metadata can be
+made of), and a file whose problem is refused is removed again. A
 person without a display name chooses one in the same form."""
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ async def from_form(actor, ip: str, storage, multipart) -> dict:
     problem_id = uuid.uuid4()
     document = await files.store(actor, storage, multipart, problem_id) if has_file else None
     try:
+        if document is not None:
+            await files.check_redactable(storage, document)
         return await service.propose(
             actor,
             values,

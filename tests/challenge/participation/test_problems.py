@@ -172,11 +172,19 @@ async def test_a_photo_is_stored_and_read_under_a_neutral_name_once_published(ap
         assert link in page.text and "Mustermann" not in page.text
 
 
-async def test_a_pdf_and_a_jpeg_are_accepted_a_disguised_file_is_refused(client):
+async def test_a_pdf_and_a_jpeg_are_accepted_a_disguised_or_damaged_file_is_refused(client):
     await resident(client)
     assert (await upload_form(client, GOOD, ("plan.pdf", pdf()))).status_code == 303
-    assert (await upload_form(client, GOOD, ("bild.jpg", JPEG))).status_code == 303
+    assert (
+        await upload_form(client, GOOD, ("bild.jpg", image_with_metadata("jpeg")))
+    ).status_code == 303
     before = await Document.count().where(Document.owner_type == "problem")
+    # a damaged image: the public's copy without metadata could not be made of it
+    damaged = await upload_form(client, {**GOOD, "title": "Kaputtes Bild"}, ("bild.jpg", JPEG))
+    assert damaged.status_code == 422 and "lässt sich nicht lesen" in damaged.text
+    assert "Kaputtes Bild" in damaged.text and 'id="error-file"' in damaged.text
+    assert not await ResidentProblem.exists().where(ResidentProblem.title == "Kaputtes Bild")
+    assert await Document.count().where(Document.owner_type == "problem") == before
     refused = await upload_form(
         client, {**GOOD, "title": "Bleibt stehen"}, ("bild.png", b"MZ\x90 not an image")
     )
