@@ -1,11 +1,14 @@
 """A sign-in waiting for its second factor: after a correct password the browser (or API client)
 holds only a signed cookie naming the person, when the password was checked and a fingerprint of
 that password hash — valid five minutes, good for nothing but the second-factor step. No session
-exists until the code is right (then :func:`finish` starts one)."""
+exists until the code is right (then :func:`finish` starts one). Each cookie starts one session
+at most: its random id is written as used (with the ID tokens' used nonces), so a copy of it
+is worth nothing afterwards."""
 
 from __future__ import annotations
 
 import hashlib
+import secrets
 from dataclasses import dataclass
 from types import SimpleNamespace
 from uuid import UUID
@@ -18,7 +21,7 @@ from challenge import db
 from challenge.platform import clock
 from challenge.platform.accounts.identity import CurrentUser
 from challenge.platform.accounts.sessions import create_session, end_session, identity_for
-from challenge.platform.accounts.tables import User
+from challenge.platform.accounts.tables import OidcNonce, User
 from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_
 from challenge.platform.problems import Problem
@@ -36,6 +39,7 @@ class Pending:
     enrol: bool
     next: str
     password_at: int
+    jti: str = ""
 
 
 class SecondFactorRequired(Problem):
@@ -76,6 +80,7 @@ def seal(settings: Settings, waiting: SecondFactorRequired, next_: str = "") -> 
         "pw": _fingerprint(waiting.user["password_hash"]),
         "iat": now,
         "exp": now + SECONDS,
+        "jti": secrets.token_urlsafe(16),
     }
     return jwt.encode({"alg": "HS256"}, payload, _key(settings))
 
@@ -90,7 +95,9 @@ async def open_pending(settings: Settings, value: str | None) -> Pending | None:
         now = int(clock.now().timestamp())
         jwt.JWTClaimsRegistry(now=now, exp={"essential": True}).validate(token.claims)
         claims = token.claims
-        pending = Pending(UUID(claims["uid"]), bool(claims["enrol"]), claims["next"], claims["iat"])
+        pending = Pending(
+            UUID(claims["uid"]), bool(claims["enrol"]), claims["next"], claims["iat"], claims["jti"]
+        )
         fingerprint = claims["pw"]
     except (JoseError, KeyError, ValueError, TypeError, AttributeError):
         return None
@@ -101,7 +108,27 @@ async def open_pending(settings: Settings, value: str | None) -> Pending | None:
     )
     if user is None or not user["is_active"] or _fingerprint(user["password_hash"]) != fingerprint:
         return None
+    if not pending.jti or await OidcNonce.exists().where(OidcNonce.id == _used(pending.jti)):
+        return None  # this cookie started its session already
     return pending
+
+
+def _used(jti: str) -> str:
+    return hashlib.sha256(f"pending-sign-in:{jti}".encode()).hexdigest()
+
+
+async def _use(pending: Pending) -> None:
+    """Write the cookie's id as used; one that was (a copy, or a parallel request) is refused."""
+    taken = await OidcNonce.raw(
+        "INSERT INTO oidc_nonces (id, used_at) VALUES ({}, {}) ON CONFLICT (id) DO NOTHING"
+        " RETURNING id",
+        _used(pending.jti),
+        clock.now(),
+    )
+    if not taken:
+        raise Problem(
+            401, "no_sign_in_pending", N_("The sign-in took too long. Please log in again.")
+        )
 
 
 async def finish(
@@ -110,6 +137,7 @@ async def finish(
     """Start the session after the second factor (audited as the sign-in)."""
     user = await User.select().where(User.id == pending.user_id).first()
     async with db.write_transaction():
+        await _use(pending)
         if old_token:
             await end_session(old_token)
         token = await create_session(

@@ -22,8 +22,11 @@ STEP_SECONDS = 30
 DIGITS = 6
 VALID_WINDOW = 1  # one step before and after: a phone's clock a little off still works
 RECOVERY_CODES = 10
-# 10 characters of 32 (no 0/o, 1/l/i): 50 bits, grouped 5-5 for reading aloud
+# 24 characters of 31 (no 0/o, 1/l/i): 118 bits, in six groups of four for reading aloud
 _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+RECOVERY_LENGTH = 24
+GROUP = 4
+_EARLIER_LENGTH = 10  # codes handed out before (``abcde-fghjk``) still work until renewed
 
 
 @lru_cache(maxsize=8)
@@ -99,20 +102,26 @@ def grouped(secret: str) -> str:
 
 
 def new_recovery_codes() -> list[str]:
-    """Ten fresh recovery codes as the person sees them (``abcde-fghjk``)."""
+    """Ten fresh recovery codes as the person sees them (``abcd-efgh-jkmn-pqrs-tuvw-xyz2``)."""
     codes = []
     for _ in range(RECOVERY_CODES):
-        raw = "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(10))
-        codes.append(f"{raw[:5]}-{raw[5:]}")
+        raw = "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(RECOVERY_LENGTH))
+        codes.append(_grouped_code(raw))
     return codes
+
+
+def _grouped_code(raw: str) -> str:
+    return "-".join(raw[i : i + GROUP] for i in range(0, len(raw), GROUP))
 
 
 def normalise_recovery_code(code: str) -> str:
     """A recovery code as typed (any case, spaces or dashes) in its canonical form."""
-    raw = "".join(ch for ch in code.lower() if ch.isalnum())
-    return f"{raw[:5]}-{raw[5:]}" if len(raw) == 10 else ""
+    raw = "".join(ch for ch in code.lower() if ch.isascii() and ch.isalnum())
+    if len(raw) == RECOVERY_LENGTH:
+        return _grouped_code(raw)
+    return f"{raw[:5]}-{raw[5:]}" if len(raw) == _EARLIER_LENGTH else ""
 
 
 def recovery_hash(code: str) -> str:
-    """What is stored of a recovery code: SHA-256 (the code is random, 50 bits)."""
+    """What is stored of a recovery code: SHA-256 (the code is random, 118 bits)."""
     return hashlib.sha256(normalise_recovery_code(code).encode()).hexdigest()

@@ -21,7 +21,8 @@ class TotpSecret(Table, tablename="totp_secrets"):
 
 
 class RecoveryCode(Table, tablename="recovery_codes"):
-    """Single-use recovery codes: only the SHA-256 of each (random, 50 bits) is stored."""
+    """Single-use recovery codes: only the SHA-256 of each (random: 118 bits, codes handed out
+    before the review 50) is stored."""
 
     id = UUID(primary_key=True)
     user = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)

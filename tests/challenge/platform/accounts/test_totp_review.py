@@ -5,10 +5,10 @@ the admin's reset ends sessions and tokens (not for oneself), no caching of code
 failures count per IP, step-up names the code."""
 
 from challenge.platform import clock
-from challenge.platform.accounts import api_tokens, roles, two_factor, two_factor_reset
+from challenge.platform.accounts import api_tokens, roles, totp, two_factor, two_factor_reset
 from challenge.platform.accounts.identity import CurrentUser
 from challenge.platform.accounts.tables import ApiToken, Session
-from challenge.platform.accounts.two_factor_tables import TotpSecret
+from challenge.platform.accounts.two_factor_tables import RecoveryCode, TotpSecret
 from challenge.platform.mail.tables import OutboxMail
 from challenge.platform.problems import Problem
 from challenge.platform.security import ratelimit
@@ -236,3 +236,48 @@ async def test_only_wrong_codes_count_against_the_ip(app):
             wrong = await api(client, "POST", "/api/v1/auth/2fa/verify", {"code": "000000"})
             assert wrong.status_code == 401
             assert (await ratelimit.peek(two_factor.CODES_PER_IP, ip)).count == 1
+
+
+async def test_recovery_codes_carry_118_bits_and_earlier_ones_still_work(app):
+    person = await make_user()
+    async with http_client(app) as client:
+        await login(client, person["email"])
+        with clock.frozen(clock.now()) as frozen:
+            _secret, codes = await enrol_by_api(client)
+            assert len(codes) == 10 and len(set(codes)) == 10
+            assert all(len(code) == 29 and code.count("-") == 5 for code in codes)
+            earlier = "abcde-fghjk"  # a code of the earlier format, handed out before
+            await RecoveryCode(
+                user=person["id"], code_hash=totp.recovery_hash(earlier), created_at=clock.now()
+            ).save()
+            await api(client, "POST", "/api/v1/auth/logout")
+            for code in (codes[0].upper().replace("-", " "), "ABCDE FGHJK"):
+                frozen.advance(seconds=30)
+                form = {"email": person["email"], "password": PASSWORD}
+                await api(client, "POST", "/api/v1/auth/login", form)
+                ok = await api(client, "POST", "/api/v1/auth/2fa/verify", {"code": code})
+                assert ok.status_code == 200, ok.text
+                await api(client, "POST", "/api/v1/auth/logout")
+            await api(client, "POST", "/api/v1/auth/login", form)
+            half = await api(client, "POST", "/api/v1/auth/2fa/verify", {"code": codes[1][:14]})
+            assert half.status_code == 401
+
+
+async def test_a_pending_sign_in_starts_one_session_at_most(app):
+    person = await make_user()
+    async with http_client(app) as client, http_client(app) as thief:
+        await login(client, person["email"])
+        with clock.frozen(clock.now()) as frozen:
+            secret, _codes = await enrol_by_api(client)
+            await api(client, "POST", "/api/v1/auth/logout")
+            frozen.advance(seconds=30)
+            form = {"email": person["email"], "password": PASSWORD}
+            await api(client, "POST", "/api/v1/auth/login", form)
+            copied = client.cookies.get("pending_sign_in")
+            ok = await api(client, "POST", "/api/v1/auth/2fa/verify", {"code": code_now(secret)})
+            assert ok.status_code == 200
+            frozen.advance(seconds=30)
+            thief.cookies.set("pending_sign_in", copied)
+            again = await api(thief, "POST", "/api/v1/auth/2fa/verify", {"code": code_now(secret)})
+            assert again.status_code == 401 and again.json()["code"] == "no_sign_in_pending"
+            assert await Session.count().where(Session.user == person["id"]) == 1

@@ -35,7 +35,7 @@ def secret_on(page_html: str) -> str:
 
 
 def recovery_codes_on(page_html: str) -> list[str]:
-    return re.findall(r"<li><code>([a-z0-9]{5}-[a-z0-9]{5})</code></li>", page_html)
+    return re.findall(r"<li><code>((?:[a-z0-9]{4}-){5}[a-z0-9]{4})</code></li>", page_html)
 
 
 async def enrol_by_api(client) -> tuple[str, list[str]]:
