@@ -1,7 +1,9 @@
 """JSON API of residents' problems (/work/shared/API.md, "Participation").
 
 `POST /api/v1/participation/problems` (a verified account) answers 201 with the pending
-problem; `POST …/{id}/moderate` (staff) publishes, declines or merges; the list and one problem
+problem; `POST …/{id}/moderate` (staff) publishes or declines a pending problem (a duplicate with
+``into``: the published problem it repeats), merges a published one into another (``into``) or
+takes a published one down (``decision: withdraw``, reason required); the list and one problem
 are public for published ones. No e-mail address or account id is ever part of an answer: the
 author is their chosen name or a neutral word."""
 
@@ -52,7 +54,7 @@ class ProblemOut(msgspec.Struct, kw_only=True):
     comments: int
     challenge: UUID | None = None
     merged_into: UUID | None = None
-    reason: str | None = None  # why it was declined: for the author and staff only
+    reason: str | None = None  # why it was declined or withdrawn: for the author and staff only
     path: list = msgspec.field(default_factory=list)
 
 
@@ -158,7 +160,7 @@ class ProblemsApi(Controller):
         "/{problem_id:uuid}/moderate",
         status_code=HTTP_200_OK,
         guards=[staff_required],
-        summary="Publish, decline or merge a problem",
+        summary="Publish, decline, merge or withdraw a problem",
     )
     async def moderate(
         self, request: Request, problem_id: FromPath[UUID], data: JSONBody[ModerationIn]
