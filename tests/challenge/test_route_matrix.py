@@ -560,6 +560,8 @@ EXPECTATIONS = {
     ("GET", "/mitmachen/neu"): logged_in(),
     ("POST", "/mitmachen/neu"): logged_in(),  # 422: the form is empty
     ("GET", "/mitmachen/meine"): logged_in(),
+    ("GET", "/mitmachen/profil"): logged_in(),
+    ("POST", "/mitmachen/profil"): logged_in(),  # 422: no name given
     # moderation (on a pending problem): staff and admins
     ("GET", "/staff/participation"): STAFF,
     ("GET", "/staff/participation/{problem_id:uuid}/merge"): STAFF,

@@ -101,6 +101,7 @@ class AuthApi(Controller):
                 old_token=session_token_of(request),
                 require_sso=settings_of(request).internal_roles_require_sso,
                 require_2fa_internal=settings_of(request).require_2fa_internal,
+                settings=settings_of(request),
             )
         except SecondFactorRequired as waiting:
             return pending_problem(request, waiting)
@@ -196,7 +197,12 @@ class MeApi(Controller):
     @post("/tokens", guards=[role_required(*TOKEN_ROLES)], status_code=HTTP_201_CREATED)
     async def create_token(self, request: Request, data: JSONBody[ApiTokenIn]) -> ApiTokenCreated:
         """Create an API token; the token is in this response only."""
-        row, plaintext = await api_tokens.create_token(current_user(request), data.name, data.days)
+        row, plaintext = await api_tokens.create_token(
+            current_user(request),
+            data.name,
+            data.days,
+            require_2fa_internal=settings_of(request).require_2fa_internal,
+        )
         return ApiTokenCreated(
             id=row["id"], name=row["name"], token=plaintext, expires_at=row["expires_at"]
         )

@@ -121,6 +121,7 @@ class SingleSignOnPages(Controller):
                 settings,
                 claims,
                 password=form_value(data, "password"),
+                code=form_value(data, "code"),
                 ip=ip_of(request),
                 user_agent=user_agent_of(request),
                 old_token=session_token_of(request),

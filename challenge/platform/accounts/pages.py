@@ -108,6 +108,7 @@ class AccountPages(Controller):
                 old_token=session_token_of(request),
                 require_sso=settings_of(request).internal_roles_require_sso,
                 require_2fa_internal=settings_of(request).require_2fa_internal,
+                settings=settings_of(request),
             )
         except SecondFactorRequired as waiting:  # no session before the second factor
             return second_factor_step(request, waiting, target)
@@ -285,7 +286,12 @@ class AccountSettingsPages(Controller):
         created = None
         try:
             days = int(values["days"]) if values["days"].strip().isdigit() else 0
-            row, plaintext = await api_tokens.create_token(user, values["name"], days)
+            row, plaintext = await api_tokens.create_token(
+                user,
+                values["name"],
+                days,
+                require_2fa_internal=settings_of(request).require_2fa_internal,
+            )
             created = {"name": row["name"], "token": plaintext, "expires_at": row["expires_at"]}
             errors, status, values = {}, 201, {"days": "90"}
         except Problem as problem:
