@@ -14,7 +14,7 @@ import msgspec
 import pytest
 
 from challenge.platform import clock
-from challenge.platform.accounts import authentication, oidc_accounts, oidc_linking
+from challenge.platform.accounts import oidc_accounts, oidc_linking
 from challenge.platform.accounts.tables import OidcIdentity, RoleGrant, Session
 from challenge.platform.accounts.two_factor_tables import TotpSecret
 from challenge.platform.audit.tables import AuditEntry
@@ -105,11 +105,12 @@ async def test_a_password_login_of_a_linked_account_gives_up_the_mapped_roles(ap
         user=linked["id"], issuer=ISSUER, subject="s-1", created_at=clock.now()
     ).save()
     local = await make_user(roles=("staff",))
-    common = {"ip": "x", "user_agent": "t", "max_days": 1, "old_token": None}
-    for person in (linked, local):
-        await authentication.login(
-            email=person["email"], password=PASSWORD, settings=settings, **common
-        )
+    async with other_app(app, settings) as client:  # the login page for one, the API for the other
+        page = await post_form(client, "/login", {"email": linked["email"], "password": PASSWORD})
+        assert page.status_code == 303, page.text
+        await client.post("/logout")
+        client.cookies.clear()
+        await login(client, local["email"])
     held = {
         row["role"]
         for row in await RoleGrant.select(RoleGrant.role).where(RoleGrant.user == linked["id"])
