@@ -89,7 +89,7 @@ def problem_out(user, row: dict, locale: str, path: list) -> ProblemOut:
         published_at=row["published_at"],
         supports=row["support_count"],
         comments=row["comment_count"],
-        challenge=row["challenge"],
+        challenge=service.public_challenge(row),
         merged_into=row["merged_into"],
         reason=row["reason"] if own else None,
         path=path,
@@ -107,7 +107,7 @@ def item_out(row: dict, locale: str) -> ProblemItemOut:
         published_at=row["published_at"],
         supports=row["support_count"],
         comments=row["comment_count"],
-        challenge=row["challenge"],
+        challenge=service.public_challenge(row),
     )
 
 

@@ -131,6 +131,7 @@ async def get_problem(problem_id: UUID) -> dict | None:
         await ResidentProblem.select(
             *ResidentProblem.all_columns(),
             ResidentProblem.challenge.status.as_alias("challenge_status"),
+            ResidentProblem.challenge.call.status.as_alias("challenge_call_status"),
         )
         .where(ResidentProblem.id == problem_id)
         .first()
@@ -190,9 +191,21 @@ LIST_COLUMNS = (
     ResidentProblem.comment_count,
     ResidentProblem.challenge,
     ResidentProblem.challenge.status.as_alias("challenge_status"),
+    ResidentProblem.challenge.call.status.as_alias("challenge_call_status"),
 )
 # a problem's challenge in these states was not pursued (no "Became a challenge" badge)
 NOT_PURSUED = ("declined", "withdrawn")
+
+
+def public_challenge(row: dict) -> UUID | None:
+    """The id of the problem's challenge once that challenge is public (approved, in a call that
+    is not a draft), else None: the API names no draft (challenges.policies.is_public)."""
+    if row.get("challenge_status") == "approved" and row.get("challenge_call_status") not in (
+        None,
+        "draft",
+    ):
+        return row["challenge"]
+    return None
 
 
 async def public_list(

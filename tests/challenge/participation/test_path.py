@@ -380,3 +380,16 @@ async def test_twenty_parallel_drafts_from_one_problem_make_one_challenge(app):
     assert await Challenge.count().where(Challenge.unit == unit["id"]) == 1
     created = next(a.json() for a in answers if a.status_code == 201)
     assert str((await reload(problem))["challenge"]) == created["challenge_id"]
+
+
+async def test_the_api_names_the_challenge_only_once_it_is_public(app):
+    _unit, problem, draft = await stage_world(app)
+    async with http_client(app) as client:
+        one = (await client.get(f"/api/v1/participation/problems/{problem['id']}")).json()
+        listed = (await client.get("/api/v1/participation/problems", params={"sort": "new"})).json()
+        assert one["challenge"] is None  # a draft: not even its id
+        [item] = [i for i in listed["items"] if i["id"] == str(problem["id"])]
+        assert item["challenge"] is None
+        await publish_in_call(draft)
+        one = (await client.get(f"/api/v1/participation/problems/{problem['id']}")).json()
+        assert one["challenge"] == str(draft.id)
