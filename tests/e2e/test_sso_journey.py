@@ -4,13 +4,10 @@ port, demanding a nonce), in the group `scc-staff`, opens the portal's login pag
 city's sign-in, types their subject at the provider's form and is back in the portal as staff —
 on a portal where two-factor login is mandatory for internal roles (the production default) and
 yet not asked for a TOTP code, since the provider counts as the second factor (a local staff
-password on the same portal is led to the enrolment). Then the provider takes the group away:
-the next sign-in through the provider is refused the staff pages, and so is the first browser.
-
-Not driven here: the "Abmelden" button of someone who signed in through the provider. The
-portal answers it with a 303 to the provider's end-session endpoint, which the portal's own CSP
-(`form-action 'self'`, challenge/platform/headers.py) forbids a form submission to be redirected
-to, so chromium stops on the page it was on (the portal session has ended nonetheless)."""
+password on the same portal is led to the enrolment). Then the provider takes the group away;
+the person signs out ("Abmelden" ends the portal session and leads to the provider's
+end-session page, RP-initiated logout), signs in again through the provider and is refused the
+staff pages — and so is a second browser that stayed signed in."""
 
 from __future__ import annotations
 
@@ -128,20 +125,29 @@ async def test_staff_sign_in_through_the_provider_and_lose_the_role_with_the_gro
     assert await page.input_value("#field-name") == NAME  # the provider's name claim
     assert f"{EMAIL}. Rollen: Mitarbeitende" in await page.inner_text("main")
 
+    other = await browser()  # a second browser that stays signed in
+    await sign_in_at_provider(other, base, provider)
+
     provider_says(provider, ["elsewhere"])  # the city takes the group away
-    # the next sign-in (another browser: the portal's "Abmelden" does not reach the provider's
-    # end-session page, see the module docstring) brings the provider's groups along again
-    later = await browser()
-    await sign_in_at_provider(later, base, provider)
-    assert later.url == f"{base}/dashboard", later.url
-    assert await later.locator("nav.site-user a[href='/staff/calls']").count() == 0
-    assert await later.locator("form[action='/logout']").count() == 1  # signed in, as no staff
-    answer = await later.goto(f"{base}/staff/calls")
-    assert answer.status == 403, (answer.status, later.url)
-    await accessible(later, "staff page refused after the group was removed")
-    await later.goto(f"{base}/account")
-    assert await later.input_value("#field-name") == NAME
-    assert "Mitarbeitende" not in await later.inner_text("main")
-    # the first browser's session acts with the person's roles as they are now
+    # "Abmelden" ends the portal session and leads to the provider's end-session page
+    await page.goto(f"{base}/account")
+    await submit(page, "form[action='/logout'] button[type=submit]")
+    await page.wait_for_url(f"{provider}/oauth2/end_session**")
+    await page.click("button:has-text('End session')")
+    await page.wait_for_url(f"{base}/**")
+    await page.wait_for_load_state("load")
+    assert await page.locator("form[action='/logout']").count() == 0  # signed out
+    # the next sign-in brings the provider's groups along again: no staff any more
+    await sign_in_at_provider(page, base, provider)
+    assert page.url == f"{base}/dashboard", page.url
+    assert await page.locator("nav.site-user a[href='/staff/calls']").count() == 0
+    assert await page.locator("form[action='/logout']").count() == 1  # signed in, as no staff
     answer = await page.goto(f"{base}/staff/calls")
     assert answer.status == 403, (answer.status, page.url)
+    await accessible(page, "staff page refused after the group was removed")
+    await page.goto(f"{base}/account")
+    assert await page.input_value("#field-name") == NAME
+    assert "Mitarbeitende" not in await page.inner_text("main")
+    # the other browser's session acts with the person's roles as they are now
+    answer = await other.goto(f"{base}/staff/calls")
+    assert answer.status == 403, (answer.status, other.url)

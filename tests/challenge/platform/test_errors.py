@@ -1,5 +1,6 @@
 """Errors: bilingual HTML pages; problem+json with a stable code under /api/v1."""
 
+import msgspec
 from litestar import get
 from litestar.exceptions import PermissionDeniedException
 
@@ -129,3 +130,18 @@ async def test_security_headers_on_pages_and_errors(client):
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["referrer-policy"] == "strict-origin-when-cross-origin"
         assert "strict-transport-security" not in response.headers  # http base URL
+
+
+def test_forms_may_lead_to_the_city_provider_only_with_single_sign_on(settings):
+    """Logging out of a provider sign-in answers the form with a redirect to the provider's
+    end-session endpoint: form-action names its origin then, and nothing else ever."""
+    from challenge.platform.headers import form_targets
+
+    assert form_targets(settings) == "'self'"
+    sso = msgspec.structs.replace(
+        settings,
+        oidc_issuer="https://sso.city.example:8443/realms/city",
+        oidc_client_id="c",
+        oidc_client_secret="s",
+    )
+    assert form_targets(sso) == "'self' https://sso.city.example:8443"
