@@ -24,6 +24,7 @@ async def test_demo_is_idempotent(app, settings):
         "proposals": 0,
         "jurors": 0,
         "past entries": 0,
+        "participation": 0,
         "partnerships": 0,
     }
 
