@@ -188,10 +188,14 @@ async def migrate(quiet: bool = True) -> None:
 
 @contextlib.asynccontextmanager
 async def connected(settings: Settings) -> AsyncIterator[Engine]:
-    """Bind and connect for a CLI command; close the pool afterwards."""
+    """Bind and connect for a CLI command; close the pool afterwards and give the tables back
+    to the engine they used before (a test's app keeps its own database)."""
+    previous = getattr(piccolo_conf, "DB", None)
     engine = bind(settings)
     await start(engine)
     try:
         yield engine
     finally:
         await stop(engine)
+        if previous is not None and previous is not engine:
+            use(previous)

@@ -174,3 +174,16 @@ def test_served_url_names_a_reachable_address():
     assert served_url("0.0.0.0", 9000) == "http://127.0.0.1:9000"
     assert served_url("::", 9000) == "http://[::1]:9000"
     assert served_url("localhost", 8001) == "http://localhost:8001"
+
+
+async def test_a_command_s_connection_gives_the_tables_back_to_the_app_s_engine(app, tmp_path):
+    """db.connected (the commands, and tests that reach into a portal's own database) binds the
+    tables to another database for a while; afterwards they are the app's again."""
+    from challenge import db
+    from challenge.settings import load_settings, prepare
+
+    before = db.current_engine()
+    other = prepare(load_settings({"CHALLENGE_DATA_DIR": str(tmp_path / "other")}))
+    async with db.connected(other) as engine:
+        assert db.current_engine() is engine is not before
+    assert db.current_engine() is before
