@@ -84,8 +84,7 @@ def _echo_demo_logins() -> None:
         "  past call  alumni01@demo.leipzig.de … alumni08@demo.leipzig.de (results published;"
     )
     click.echo("             alumni01 has a running partnership)")
-    click.echo("  residents  anwohnerin.gohlis@, radfahrer.connewitz@demo.leipzig.de … (problems,")
-    click.echo("             supports and comments at /mitmachen)")
+    click.echo("  residents  anwohnerin.gohlis@, radfahrer.connewitz@demo… (/mitmachen)")
     click.echo("  staff, finance and admin set up two-factor login at their first sign-in")
 
 

@@ -13,7 +13,7 @@ from challenge.messages.tables import InformationRequest, Message
 from challenge.platform.documents.downloads import neutral_filename
 from challenge.platform.documents.rules import MB, UploadRules
 from challenge.platform.documents.tables import Document
-from challenge.platform.documents.uploads import delete_document, store_upload
+from challenge.platform.documents.uploads import delete_document, store_form_file
 from challenge.submissions.tables import Submission
 
 OWNER_TYPE = "message"
@@ -22,18 +22,15 @@ RULES = UploadRules(max_bytes=20 * MB, max_files=1)
 
 async def store(actor, storage, multipart, message_id: UUID) -> dict:
     """The chosen file as a stored document of the (not yet written) message."""
-    document = await store_upload(
+    return await store_form_file(
         storage,
-        chunks=multipart.chunks(),
-        filename=multipart.filename or "",
+        multipart,
         rules=RULES,
         owner_type=OWNER_TYPE,
         owner_id=str(message_id),
         actor=actor,
         kind="message",
     )
-    await multipart.rest()
-    return document
 
 
 async def discard(storage, document: dict | None, actor) -> None:

@@ -18,7 +18,7 @@ from challenge.participation.tables import ResidentProblem
 from challenge.platform.documents.downloads import neutral_filename, strip_image_metadata
 from challenge.platform.documents.pdfsafety import strip_metadata
 from challenge.platform.documents.rules import MB, UploadRules
-from challenge.platform.documents.uploads import delete_document, store_upload
+from challenge.platform.documents.uploads import delete_document, store_form_file
 from challenge.platform.i18n import N_
 from challenge.platform.problems import FieldError, Problem
 
@@ -31,18 +31,15 @@ NEUTRAL_PREFIX = "Anhang"
 
 async def store(actor, storage, multipart, problem_id: UUID) -> dict:
     """The chosen file as a stored document of the (not yet written) problem."""
-    document = await store_upload(
+    return await store_form_file(
         storage,
-        chunks=multipart.chunks(),
-        filename=multipart.filename or "",
+        multipart,
         rules=RULES,
         owner_type=OWNER_TYPE,
         owner_id=str(problem_id),
         actor=actor,
         kind="problem",
     )
-    await multipart.rest()
-    return document
 
 
 UNREADABLE = N_("This file cannot be read. Please save it again as JPEG, PNG or PDF.")

@@ -116,6 +116,17 @@ async def store_upload(
             raise
 
 
+async def store_form_file(storage: Storage, multipart, **upload) -> dict:
+    """The file part of a form (MultipartUpload, after ``start``) through :func:`store_upload`
+    (``upload``: its keyword arguments but the chunks and the name); the rest of the form is
+    read afterwards, so fields after the file are there too."""
+    document = await store_upload(
+        storage, chunks=multipart.chunks(), filename=multipart.filename or "", **upload
+    )
+    await multipart.rest()
+    return document
+
+
 async def _put(
     storage: Storage,
     key: str,
