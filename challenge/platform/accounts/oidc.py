@@ -13,9 +13,10 @@ from authlib.oauth2.rfc6749.parameters import prepare_grant_uri, prepare_token_r
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from joserfc import jwt
 from joserfc.errors import JoseError
-from joserfc.jwk import KeySet, OctKey
+from joserfc.jwk import KeySet
 
 from challenge.platform import clock
+from challenge.platform.accounts import sealed
 from challenge.settings import Settings
 
 SCOPE = "openid email profile"
@@ -86,29 +87,23 @@ async def key_set(issuer: str, *, refresh: bool = False) -> dict:
     return keys
 
 
-def _flow_key(settings: Settings) -> OctKey:
-    return OctKey.import_key(settings.secret_key or "")
+FLOW = ""  # the flow cookie is signed with the secret key itself (sealed.py)
 
 
 def seal_flow(settings: Settings, flow: Flow) -> str:
     """The flow as a short-lived cookie value signed with the portal's secret key (HS256)."""
-    now = int(clock.now().timestamp())
-    claims = {**flow.__dict__, "iat": now, "exp": now + FLOW_SECONDS}
-    return jwt.encode({"alg": "HS256"}, claims, _flow_key(settings))
+    return sealed.seal(settings, FLOW, dict(flow.__dict__), FLOW_SECONDS)
 
 
 def open_flow(settings: Settings, value: str | None) -> Flow:
     """The flow of a cookie this portal signed within the last ten minutes."""
     if not value:
         raise OidcError("no sign-in in progress")
+    claims = sealed.unseal(settings, FLOW, value)
     try:
-        token = jwt.decode(value, _flow_key(settings), algorithms=["HS256"])
-        now = int(clock.now().timestamp())
-        jwt.JWTClaimsRegistry(now=now, exp={"essential": True}).validate(token.claims)
-        claims = token.claims
         return Flow(claims["state"], claims["nonce"], claims["verifier"], claims["next"])
-    except (JoseError, KeyError, ValueError) as error:
-        raise OidcError(f"flow cookie refused: {error}") from None
+    except (KeyError, TypeError):
+        raise OidcError("flow cookie refused") from None
 
 
 async def start(settings: Settings, next_: str) -> tuple[str, Flow]:

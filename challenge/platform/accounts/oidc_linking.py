@@ -5,13 +5,9 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from joserfc import jwt
-from joserfc.errors import JoseError
-from joserfc.jwk import OctKey
-
 from challenge import db
 from challenge.platform import clock
-from challenge.platform.accounts import two_factor
+from challenge.platform.accounts import sealed, two_factor
 from challenge.platform.accounts.identity import CurrentUser
 from challenge.platform.accounts.oidc_accounts import start_session
 from challenge.platform.accounts.passwords import verify_password_async
@@ -28,9 +24,8 @@ LINK_COOKIE = "oidc_link"
 LINK_SECONDS = 600
 
 
-def _key(settings: Settings) -> OctKey:
-    # a key of its own, so a flow cookie can never pass as a link cookie
-    return OctKey.import_key(f"oidc-link:{settings.secret_key or ''}")
+# a key of its own, so a flow cookie can never pass as a link cookie
+PURPOSE = "oidc-link"
 
 
 def seal_pending(settings: Settings, claims: dict) -> str:
@@ -40,22 +35,15 @@ def seal_pending(settings: Settings, claims: dict) -> str:
         for key in ("sub", "email", "name", settings.oidc_roles_claim)
         if key in claims
     }
-    now = int(clock.now().timestamp())
-    payload = {"claims": kept, "iat": now, "exp": now + LINK_SECONDS}
-    return jwt.encode({"alg": "HS256"}, payload, _key(settings))
+    return sealed.seal(settings, PURPOSE, {"claims": kept}, LINK_SECONDS)
 
 
 def open_pending(settings: Settings, value: str | None) -> dict | None:
     """The claims of a link cookie this portal signed within ten minutes, else None."""
-    if not value:
-        return None
     try:
-        token = jwt.decode(value, _key(settings), algorithms=["HS256"])
-        now = int(clock.now().timestamp())
-        jwt.JWTClaimsRegistry(now=now, exp={"essential": True}).validate(token.claims)
-        claims = token.claims["claims"]
+        claims = (sealed.unseal(settings, PURPOSE, value) or {})["claims"]
         return claims if claims.get("sub") and claims.get("email") else None
-    except (JoseError, KeyError, ValueError, AttributeError):
+    except (KeyError, AttributeError):
         return None
 
 

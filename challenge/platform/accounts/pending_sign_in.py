@@ -13,12 +13,9 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from uuid import UUID
 
-from joserfc import jwt
-from joserfc.errors import JoseError
-from joserfc.jwk import OctKey
-
 from challenge import db
 from challenge.platform import clock
+from challenge.platform.accounts import sealed
 from challenge.platform.accounts.identity import CurrentUser
 from challenge.platform.accounts.sessions import create_session, end_session, identity_for
 from challenge.platform.accounts.tables import OidcNonce, User
@@ -61,9 +58,8 @@ class SecondFactorRequired(Problem):
         self.user, self.enrol = user, enrol
 
 
-def _key(settings: Settings) -> OctKey:
-    # a key of its own, so no other signed cookie of the portal passes as this one
-    return OctKey.import_key(f"pending-sign-in:{settings.secret_key or ''}")
+# a key of its own, so no other signed cookie of the portal passes as this one
+PURPOSE = "pending-sign-in"
 
 
 def _fingerprint(password_hash: str | None) -> str:
@@ -72,34 +68,28 @@ def _fingerprint(password_hash: str | None) -> str:
 
 def seal(settings: Settings, waiting: SecondFactorRequired, next_: str = "") -> str:
     """The cookie value for a sign-in that passed the password just now."""
-    now = int(clock.now().timestamp())
     payload = {
         "uid": str(waiting.user["id"]),
         "enrol": waiting.enrol,
         "next": next_,
         "pw": _fingerprint(waiting.user["password_hash"]),
-        "iat": now,
-        "exp": now + SECONDS,
         "jti": secrets.token_urlsafe(16),
     }
-    return jwt.encode({"alg": "HS256"}, payload, _key(settings))
+    return sealed.seal(settings, PURPOSE, payload, SECONDS)
 
 
 async def open_pending(settings: Settings, value: str | None) -> Pending | None:
     """The pending sign-in of a cookie this portal signed within five minutes, for an active
     account whose password has not changed since; else None."""
-    if not value:
+    claims = sealed.unseal(settings, PURPOSE, value)
+    if claims is None:
         return None
     try:
-        token = jwt.decode(value, _key(settings), algorithms=["HS256"])
-        now = int(clock.now().timestamp())
-        jwt.JWTClaimsRegistry(now=now, exp={"essential": True}).validate(token.claims)
-        claims = token.claims
         pending = Pending(
             UUID(claims["uid"]), bool(claims["enrol"]), claims["next"], claims["iat"], claims["jti"]
         )
         fingerprint = claims["pw"]
-    except (JoseError, KeyError, ValueError, TypeError, AttributeError):
+    except (KeyError, ValueError, TypeError, AttributeError):
         return None
     user = (
         await User.select(User.password_hash, User.is_active)
