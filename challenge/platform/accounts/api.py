@@ -93,15 +93,12 @@ class AuthApi(Controller):
         /2fa/totp/enrol); no session exists before the second factor."""
         try:
             user, token = await authentication.login(
+                settings_of(request),
                 email=data.email,
                 password=data.password,
                 ip=ip_of(request),
                 user_agent=user_agent_of(request),
-                max_days=settings_of(request).session_max_days,
                 old_token=session_token_of(request),
-                require_sso=settings_of(request).internal_roles_require_sso,
-                require_2fa_internal=settings_of(request).require_2fa_internal,
-                settings=settings_of(request),
             )
         except SecondFactorRequired as waiting:
             return pending_problem(request, waiting)

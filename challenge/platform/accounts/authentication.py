@@ -25,23 +25,21 @@ from challenge.settings import Settings
 
 
 async def login(
+    settings: Settings,
     *,
     email: str,
     password: str,
     ip: str,
     user_agent: str,
-    max_days: int,
     old_token: str | None,
-    require_sso: bool = False,
-    require_2fa_internal: bool = False,
-    settings: Settings | None = None,
 ) -> tuple[CurrentUser, str]:
     """Check the credentials and start a new session; returns the user and the cookie token.
-    With ``require_sso`` staff, finance and admins must sign in through the city's provider.
-    A person with two-factor login (or, with ``require_2fa_internal``, staff, finance and admins
-    without it yet) gets no session here: :class:`SecondFactorRequired` is raised instead and
-    the sign-in goes on with the code (challenge.platform.accounts.pending_sign_in).
-    With ``settings`` (CHALLENGE_OIDC_ROLE_MAP) an account linked to the city's provider loses
+    With CHALLENGE_INTERNAL_ROLES_REQUIRE_SSO staff, finance and admins must sign in through the
+    city's provider. A person with two-factor login (or, with CHALLENGE_REQUIRE_2FA_INTERNAL,
+    staff, finance and admins without it yet) gets no session here: :class:`SecondFactorRequired`
+    is raised instead and the sign-in goes on with the code
+    (challenge.platform.accounts.pending_sign_in).
+    With CHALLENGE_OIDC_ROLE_MAP an account linked to the city's provider loses
     at a password login the roles and unit memberships the map governs: only the provider's
     sign-in gives them."""
     email = normalise_email(email)
@@ -80,17 +78,19 @@ async def login(
         )
 
     await ratelimit.reset(ratelimit.LOGIN_FAILURES_PER_ACCOUNT, email)
-    if require_sso:
+    if settings.internal_roles_require_sso:
         await _refuse_internal_roles(user["id"])
     await _drop_mapped_roles(settings, user)
     rehash = await hash_password_async(password) if needs_rehash(user["password_hash"]) else None
-    await _second_factor_first(user, rehash, require_2fa_internal)
+    await _second_factor_first(user, rehash, settings.require_2fa_internal)
     async with db.write_transaction():
         if old_token:
             await end_session(old_token)  # never keep a session id from before the login
         if rehash:
             await User.update({User.password_hash: rehash}).where(User.id == user["id"])
-        token = await create_session(user["id"], max_days=max_days, ip=ip, user_agent=user_agent)
+        token = await create_session(
+            user["id"], max_days=settings.session_max_days, ip=ip, user_agent=user_agent
+        )
         await record(
             "auth.login",
             actor=_Actor(user),
@@ -112,10 +112,10 @@ async def _second_factor_first(user: dict, rehash: str | None, internal_required
     raise SecondFactorRequired(user, enrol=step == "enrol")
 
 
-async def _drop_mapped_roles(settings: Settings | None, user: dict) -> None:
+async def _drop_mapped_roles(settings: Settings, user: dict) -> None:
     """Take back (audited, as the provider's sync does) the roles and units the provider's
     group map governs from an account linked to the provider."""
-    if settings is None or not settings.oidc_role_map or not await has_identity(user["id"]):
+    if not settings.oidc_role_map or not await has_identity(user["id"]):
         return
     async with db.write_transaction():
         await sync_roles(settings, user["id"], user["email"], {})

@@ -100,15 +100,12 @@ class AccountPages(Controller):
         email = form_value(data, "email")
         try:
             _user, token = await authentication.login(
+                settings_of(request),
                 email=email,
                 password=form_value(data, "password"),
                 ip=ip_of(request),
                 user_agent=user_agent_of(request),
-                max_days=settings_of(request).session_max_days,
                 old_token=session_token_of(request),
-                require_sso=settings_of(request).internal_roles_require_sso,
-                require_2fa_internal=settings_of(request).require_2fa_internal,
-                settings=settings_of(request),
             )
         except SecondFactorRequired as waiting:  # no session before the second factor
             return second_factor_step(request, waiting, target)
