@@ -9,11 +9,13 @@ with `.venv/bin/pytest -m "browser or slow" tests/e2e`."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -49,37 +51,45 @@ COMPONENT_CHECK = """() => {
 DEMO_PASSWORD = "Leipzig-Demo-2026"
 
 
-@pytest.fixture(scope="module")
-def portal(tmp_path_factory):
-    """A running portal with the demo data; yields (base URL, data dir)."""
-    tmp = tmp_path_factory.mktemp("e2e")
+@contextlib.contextmanager
+def demo_portal(tmp: Path, **settings: str) -> Iterator[tuple[str, dict]]:
+    """`challenge serve --demo` on a database of its own under ``tmp``, with these
+    CHALLENGE_* settings beside the defaults; yields (base URL, its environment)."""
     url = create_database(tmp)
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHALLENGE_")}
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
     env.update(
         CHALLENGE_DATA_DIR=str(tmp / "var"),
         CHALLENGE_DATABASE_URL=url,
         CHALLENGE_LOG_LEVEL="warning",
         CHALLENGE_PAGE_CACHE="false",
-        # the journeys sign staff in with the demo password; tests/e2e/test_totp_journey.py
-        # runs its own portal with two-factor login mandatory (the production default)
-        CHALLENGE_REQUIRE_2FA_INTERNAL="false",
+        CHALLENGE_BASE_URL=base,
+        **settings,
     )
-    port = free_port()
-    env["CHALLENGE_BASE_URL"] = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
         [sys.executable, "-m", "challenge", "serve", "--demo", "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    base = f"http://127.0.0.1:{port}"
     try:
         wait_until_ready(base)
-        yield base, tmp / "var"
+        yield base, env
     finally:
         server.terminate()
         server.wait()
         drop_database(url)
+
+
+@pytest.fixture(scope="module")
+def portal(tmp_path_factory):
+    """A running portal with the demo data; yields (base URL, data dir)."""
+    tmp = tmp_path_factory.mktemp("e2e")
+    # the journeys sign staff in with the demo password; tests/e2e/test_totp_journey.py runs
+    # its own portal with two-factor login mandatory (the production default)
+    with demo_portal(tmp, CHALLENGE_REQUIRE_2FA_INTERNAL="false") as (base, _env):
+        yield base, tmp / "var"
 
 
 @pytest.fixture

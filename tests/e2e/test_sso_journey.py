@@ -11,19 +11,13 @@ staff pages — and so is a second browser that stayed signed in."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import httpx
 import pytest
 from oidc_provider_mock import run_server_in_thread
 
-from tests.e2e.conftest import DEMO_PASSWORD, accessible, submit
-from tests.support.databases import create_database, drop_database
-from tests.support.s3 import free_port
-from tests.support.servers import wait_until_ready
+from tests.e2e.conftest import DEMO_PASSWORD, accessible, demo_portal, submit
 
 SUBJECT = "stadt-7f3a-sina"
 NAME = "Sina Stadtwerk"
@@ -41,37 +35,16 @@ def provider() -> Iterator[str]:
 @pytest.fixture(scope="module")
 def sso_portal(tmp_path_factory, provider):
     """A demo portal that signs staff in through the provider, with two-factor login mandatory
-    for internal roles; yields its base URL."""
-    tmp = tmp_path_factory.mktemp("e2e-sso")
-    url = create_database(tmp)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CHALLENGE_")}
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env.update(
-        CHALLENGE_DATA_DIR=str(tmp / "var"),
-        CHALLENGE_DATABASE_URL=url,
-        CHALLENGE_LOG_LEVEL="warning",
-        CHALLENGE_PAGE_CACHE="false",
-        CHALLENGE_BASE_URL=base,  # the redirect URI the provider sends the browser back to
+    for internal roles; yields its base URL (also the redirect URI's, CHALLENGE_BASE_URL)."""
+    with demo_portal(
+        tmp_path_factory.mktemp("e2e-sso"),
         CHALLENGE_REQUIRE_2FA_INTERNAL="true",
         CHALLENGE_OIDC_ISSUER=provider,
         CHALLENGE_OIDC_CLIENT_ID="smart-city-challenge",
         CHALLENGE_OIDC_CLIENT_SECRET="portal-secret",
         CHALLENGE_OIDC_ROLE_MAP="staff=scc-staff,finance=scc-finance",
-    )
-    server = subprocess.Popen(
-        [sys.executable, "-m", "challenge", "serve", "--demo", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_until_ready(base)
+    ) as (base, _env):
         yield base
-    finally:
-        server.terminate()
-        server.wait()
-        drop_database(url)
 
 
 def provider_says(provider: str, groups: list[str]) -> None:

@@ -8,9 +8,6 @@ payment goes through with the form as it was typed."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import timedelta
 
 import pytest
@@ -21,10 +18,7 @@ from challenge.platform.accounts import totp
 from challenge.platform.accounts.tables import Session, User
 from challenge.settings import load_settings, prepare
 from partnerships.tables import Milestone
-from tests.e2e.conftest import accessible, submit
-from tests.support.databases import create_database, drop_database
-from tests.support.s3 import free_port
-from tests.support.servers import wait_until_ready
+from tests.e2e.conftest import accessible, demo_portal, submit
 
 DEMO_PASSWORD = "Leipzig-Demo-2026"
 
@@ -33,31 +27,8 @@ DEMO_PASSWORD = "Leipzig-Demo-2026"
 def strict_portal(tmp_path_factory):
     """A demo portal with CHALLENGE_REQUIRE_2FA_INTERNAL at its default (true); yields
     (base URL, its environment)."""
-    tmp = tmp_path_factory.mktemp("e2e-totp")
-    url = create_database(tmp)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CHALLENGE_")}
-    port = free_port()
-    env.update(
-        CHALLENGE_DATA_DIR=str(tmp / "var"),
-        CHALLENGE_DATABASE_URL=url,
-        CHALLENGE_LOG_LEVEL="warning",
-        CHALLENGE_PAGE_CACHE="false",
-        CHALLENGE_BASE_URL=f"http://127.0.0.1:{port}",
-    )
-    server = subprocess.Popen(
-        [sys.executable, "-m", "challenge", "serve", "--demo", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_ready(base)
-        yield base, env
-    finally:
-        server.terminate()
-        server.wait()
-        drop_database(url)
+    with demo_portal(tmp_path_factory.mktemp("e2e-totp")) as running:
+        yield running
 
 
 def app_code(secret: str, ahead: int = 0) -> str:
