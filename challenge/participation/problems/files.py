@@ -15,8 +15,11 @@ from uuid import UUID
 
 from challenge.participation import policies
 from challenge.participation.tables import ResidentProblem
-from challenge.platform.documents.downloads import neutral_filename, strip_image_metadata
-from challenge.platform.documents.pdfsafety import strip_metadata
+from challenge.platform.documents.downloads import (
+    copy_to_file,
+    metadata_stripper,
+    neutral_filename,
+)
 from challenge.platform.documents.rules import MB, UploadRules
 from challenge.platform.documents.uploads import delete_document, store_form_file
 from challenge.platform.i18n import N_
@@ -45,27 +48,18 @@ async def store(actor, storage, multipart, problem_id: UUID) -> dict:
 UNREADABLE = N_("This file cannot be read. Please save it again as JPEG, PNG or PDF.")
 
 
-def _strip(source: Path, target: Path, media_type: str) -> None:
-    if media_type == "application/pdf":
-        strip_metadata(source, target)
-    else:
-        strip_image_metadata(source, target, media_type)
-
-
 async def check_redactable(storage, document: dict) -> None:
     """The public reads a copy without metadata, made when it is downloaded: a file that cannot
     be rewritten so (a damaged image) is refused at once — 422 ``document_unreadable`` on the
     file — rather than being unreadable for everyone once the problem is published."""
+    strip = metadata_stripper(document["content_type"])
+    if strip is None:
+        return
     folder = Path(await asyncio.to_thread(tempfile.mkdtemp, prefix="challenge-problem-"))
     try:
         original = folder / "original"
-        handle = await asyncio.to_thread(open, original, "wb")
-        try:
-            async for chunk in storage.get_stream(document["storage_key"]):
-                await asyncio.to_thread(handle.write, chunk)
-        finally:
-            await asyncio.to_thread(handle.close)
-        await asyncio.to_thread(_strip, original, folder / "redacted", document["content_type"])
+        await copy_to_file(storage, document["storage_key"], original)
+        await asyncio.to_thread(strip, original, folder / "redacted")
     except Exception:
         raise Problem(
             422, "document_unreadable", UNREADABLE, errors=[FieldError("file", UNREADABLE)]

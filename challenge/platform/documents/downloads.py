@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import shutil
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 from litestar import Response
@@ -84,28 +85,38 @@ def strip_image_metadata(source: Path, target: Path, media_type: str) -> None:
             upright.save(target, "PNG", **options)
 
 
-async def download_redacted(storage: Storage, document: dict) -> Response:
-    """A copy without metadata (PDF: Info dictionary, XMP, comment authors; images: EXIF, XMP,
-    text chunks), made on the fly from the stored original through temporary files and
-    streamed by the portal (never a presigned URL to the original)."""
-    media_type = document["content_type"]
+def metadata_stripper(media_type: str) -> Callable[[Path, Path], None] | None:
+    """How to rewrite a file of this type without its metadata, source to target (PDF: Info
+    dictionary, XMP, comment authors; images: EXIF, XMP, text chunks); None for other types."""
     if media_type == "application/pdf":
-        strip = strip_metadata
-    elif media_type in ("image/jpeg", "image/png"):
+        return strip_metadata
+    if media_type in ("image/jpeg", "image/png"):
+        return functools.partial(strip_image_metadata, media_type=media_type)
+    return None
 
-        def strip(source: Path, target: Path) -> None:
-            strip_image_metadata(source, target, media_type)
-    else:
+
+async def copy_to_file(storage: Storage, key: str, path: Path) -> None:
+    """The stored object, written to a local file."""
+    handle = await asyncio.to_thread(open, path, "wb")
+    try:
+        async for chunk in storage.get_stream(key):
+            await asyncio.to_thread(handle.write, chunk)
+    finally:
+        await asyncio.to_thread(handle.close)
+
+
+async def download_redacted(storage: Storage, document: dict) -> Response:
+    """A copy without metadata (:func:`metadata_stripper`), made on the fly from the stored
+    original through temporary files and streamed by the portal (never a presigned URL to the
+    original)."""
+    media_type = document["content_type"]
+    strip = metadata_stripper(media_type)
+    if strip is None:
         return await download(storage, _STREAM, document)
     folder = Path(tempfile.mkdtemp(prefix="challenge-redact-"))
     try:
         original, redacted = folder / "original", folder / "redacted"
-        handle = await asyncio.to_thread(open, original, "wb")
-        try:
-            async for chunk in storage.get_stream(document["storage_key"]):
-                await asyncio.to_thread(handle.write, chunk)
-        finally:
-            await asyncio.to_thread(handle.close)
+        await copy_to_file(storage, document["storage_key"], original)
         try:
             await asyncio.to_thread(strip, original, redacted)
         except Exception:  # it cannot be rewritten: refuse rather than hand out the original
