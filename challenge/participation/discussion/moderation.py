@@ -31,6 +31,7 @@ from challenge.platform.accounts.identity import CurrentUser
 from challenge.platform.audit.service import record
 from challenge.platform.i18n import N_
 from challenge.platform.problems import FieldError, Problem, forbidden
+from challenge.platform.security.client_ip import network_key
 
 REASON_MAX = 500
 REPORT = (
@@ -73,9 +74,10 @@ def _reason(raw: str | None, required: bool) -> str:
 
 
 def address_hash(comment_id: UUID, ip: str, secret: str) -> str:
-    """A keyed hash of a visitor's address for one comment (the address itself is not kept)."""
+    """A keyed hash of a visitor's address for one comment (the address itself is not kept),
+    counted by its network like every per-address measure (IPv6: the /64)."""
     key = f"comment-report:{secret}".encode()
-    return hmac.new(key, f"{comment_id}|{ip}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, f"{comment_id}|{network_key(ip)}".encode(), hashlib.sha256).hexdigest()
 
 
 def _not_hidden(comment: dict) -> None:
